@@ -1,0 +1,209 @@
+//! Talking to AWS: loading configuration the AWS CLI's way, one shared HTTP client for every
+//! service, and turning SDK errors into our own [`Error`]s.
+//!
+//! Only this module and the small call wrappers beside the features (`fleet::ec2`, `fleet::ssm`,
+//! `session::api`) see SDK types; everything above them sees our own rows and decisions.
+
+mod errors;
+
+use std::borrow::Cow;
+use std::time::Duration;
+
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, SdkConfig};
+use aws_types::os_shim_internal::{Env, Fs};
+
+use crate::cli::AwsArgs;
+use crate::error::{Error, Result};
+
+pub(crate) use errors::is_service_error;
+
+/// A loaded AWS configuration and the clients built from it (they share one HTTP client and one
+/// credentials cache).
+pub struct Aws {
+    pub(crate) ec2: aws_sdk_ec2::Client,
+    pub(crate) ssm: aws_sdk_ssm::Client,
+    sdk: SdkConfig,
+    region: String,
+    /// The profile named on the command line: handed to session-manager-plugin as the AWS CLI does.
+    profile_arg: Option<String>,
+    /// The profile actually in use (flag or AWS_PROFILE), for messages.
+    profile_in_use: Option<String>,
+    profile_is_sso: bool,
+    verbose: bool,
+}
+
+impl Aws {
+    /// Loads configuration from flags, environment and the shared config files, in the AWS CLI's
+    /// precedence, and fails early (before any request) on an unknown profile, a bad endpoint or
+    /// a missing region.
+    pub async fn load(args: &AwsArgs, verbose: bool) -> Result<Aws> {
+        let env_profile = std::env::var("AWS_PROFILE")
+            .ok()
+            .or_else(|| std::env::var("AWS_DEFAULT_PROFILE").ok())
+            .filter(|p| !p.is_empty());
+        let profile_in_use = args.profile.clone().or(env_profile);
+        let profile_is_sso = check_profile(profile_in_use.as_deref()).await?;
+
+        let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(5))
+                .read_timeout(Duration::from_secs(60))
+                .build(),
+        );
+        if let Some(p) = &args.profile {
+            loader = loader.profile_name(p);
+        }
+        if let Some(r) = args.region.as_deref().filter(|r| !r.is_empty()) {
+            validate_region(r)?;
+            loader = loader.region(aws_config::Region::new(r.to_owned()));
+        }
+        if let Some(url) = args.endpoint_url.as_deref().filter(|u| !u.is_empty()) {
+            validate_endpoint(url)?;
+            loader = loader.endpoint_url(url);
+        }
+        let sdk = loader.load().await;
+        let region = sdk.region().ok_or(Error::NoRegion)?.to_string();
+        Ok(Aws {
+            ec2: aws_sdk_ec2::Client::new(&sdk),
+            ssm: aws_sdk_ssm::Client::new(&sdk),
+            sdk,
+            region,
+            profile_arg: args.profile.clone(),
+            profile_in_use,
+            profile_is_sso,
+            verbose,
+        })
+    }
+
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+
+    /// The `--profile` value, or "" when none was given: the plugin's fourth argument.
+    pub fn profile_for_plugin(&self) -> &str {
+        self.profile_arg.as_deref().unwrap_or("")
+    }
+
+    /// The URL the SSM client talks to: the plugin's sixth argument.
+    pub async fn ssm_endpoint(&self) -> String {
+        use aws_sdk_ssm::config::endpoint::{DefaultResolver, Params, ResolveEndpoint};
+        if let Some(url) = std::env::var("AWS_ENDPOINT_URL_SSM")
+            .ok()
+            .filter(|u| !u.is_empty())
+        {
+            return url;
+        }
+        if let Some(url) = self.sdk.endpoint_url() {
+            return url.to_owned();
+        }
+        let params = Params::builder()
+            .region(self.region.clone())
+            .use_fips(self.sdk.use_fips().unwrap_or(false))
+            .use_dual_stack(self.sdk.use_dual_stack().unwrap_or(false))
+            .build();
+        let resolved = match params {
+            Ok(p) => DefaultResolver::new().resolve_endpoint(&p).await.ok(),
+            Err(_) => None,
+        };
+        resolved
+            .map(|e| e.url().to_owned())
+            .unwrap_or_else(|| format!("https://ssm.{}.amazonaws.com", self.region))
+    }
+
+    /// Where requests go, for messages.
+    pub(crate) fn endpoint_for_messages(&self, service: &str) -> String {
+        match self.sdk.endpoint_url() {
+            Some(url) => url.to_owned(),
+            None => format!("https://{service}.{}.amazonaws.com", self.region),
+        }
+    }
+}
+
+/// Fails with [`Error::UnknownProfile`] when a named profile is in neither shared file, and tells
+/// whether the profile uses SSO (so a credentials failure can say `aws sso login`).
+async fn check_profile(name: Option<&str>) -> Result<bool> {
+    let Some(name) = name else { return Ok(false) };
+    let files = aws_runtime::env_config::file::EnvConfigFiles::default();
+    let set = match aws_config::profile::load(&Fs::real(), &Env::real(), &files, None).await {
+        Ok(set) => set,
+        // An unreadable or malformed file is reported by the SDK itself when credentials load.
+        Err(_) => return Ok(false),
+    };
+    match set.get_profile(name) {
+        Some(profile) => Ok(profile.get("sso_start_url").is_some() || profile.get("sso_session").is_some()),
+        None if name == "default" => Ok(false),
+        None => {
+            let mut known: Vec<&str> = set.profiles().collect();
+            known.sort_unstable();
+            let known = if known.is_empty() {
+                Cow::Borrowed("none")
+            } else {
+                Cow::Owned(known.join(", "))
+            };
+            Err(Error::UnknownProfile {
+                profile: name.to_owned(),
+                known: crate::output::sanitize::for_terminal(&known).into_owned(),
+            })
+        }
+    }
+}
+
+fn validate_endpoint(url: &str) -> Result<()> {
+    let bad = |reason: &str| Error::BadInput {
+        what: "--endpoint-url",
+        value: url.to_owned(),
+        reason: format!("{reason}; expected e.g. https://ssm.eu-west-1.amazonaws.com or http://127.0.0.1:5000"),
+    };
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| bad("it must start with http:// or https://"))?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty() || host.starts_with(':') {
+        return Err(bad("it has no host"));
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(bad("it contains spaces or control characters"));
+    }
+    Ok(())
+}
+
+fn validate_region(region: &str) -> Result<()> {
+    let ok = region
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && region.len() <= 64;
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::BadInput {
+            what: "--region",
+            value: region.to_owned(),
+            reason: "a region is lowercase letters, digits and dashes, e.g. eu-west-1".into(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_must_be_http_urls_with_a_host() {
+        assert!(validate_endpoint("http://127.0.0.1:5000").is_ok());
+        assert!(validate_endpoint("https://ssm.eu-west-1.amazonaws.com/").is_ok());
+        for bad in ["127.0.0.1:5000", "ftp://x", "http://", "http://:80", "http://a b"] {
+            let err = validate_endpoint(bad).unwrap_err();
+            assert_eq!(err.exit_code(), 2, "{bad}");
+        }
+    }
+
+    #[test]
+    fn regions_are_validated_before_they_reach_a_url() {
+        assert!(validate_region("eu-west-1").is_ok());
+        assert!(validate_region("us-gov-west-1").is_ok());
+        assert!(validate_region("eu west").is_err());
+        assert!(validate_region("x.evil.com/").is_err());
+    }
+}

@@ -1,0 +1,4 @@
+//! One file per subcommand: each turns parsed arguments into calls on the feature modules.
+
+pub mod connect;
+pub mod list;

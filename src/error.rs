@@ -1,0 +1,212 @@
+//! One error type for the whole program.
+//!
+//! Every variant says what happened *and* what to do next, and maps to one documented exit code.
+//! `main` is the only place that turns an [`Error`] into a process exit status.
+
+use thiserror::Error;
+
+/// The documented exit codes (README, man page). Scripts rely on them: never renumber.
+pub mod exit {
+    /// Success.
+    pub const OK: i32 = 0;
+    /// An AWS, network or runtime failure.
+    pub const FAILURE: i32 = 1;
+    /// Usage error or invalid input.
+    pub const USAGE: i32 = 2;
+    /// Access denied by AWS.
+    pub const DENIED: i32 = 3;
+    /// No matching target, or the target cannot be connected to.
+    pub const NO_TARGET: i32 = 4;
+    /// Cancelled by the user (Esc or Ctrl-C in the picker).
+    pub const CANCELLED: i32 = 130;
+}
+
+/// Everything that can go wrong, phrased for the person at the terminal.
+#[derive(Debug, Error)]
+pub enum Error {
+    #[error("invalid --tag {spec:?}: {reason}\n  Use KEY=VALUE (VALUE may use * and ? globs, a,b for alternatives) or KEY alone, e.g. -t Env=prod -t 'Name=web-*'")]
+    BadTagSpec { spec: String, reason: String },
+
+    #[error("invalid --parameters: {reason}\n  Pass a JSON object whose values are lists of strings, e.g. --parameters '{{\"command\":[\"bash -l\"]}}'")]
+    BadParameters { reason: String },
+
+    #[error("invalid {what} {value:?}: {reason}")]
+    BadInput {
+        what: &'static str,
+        value: String,
+        reason: String,
+    },
+
+    #[error("no AWS region is configured\n  Pass --region REGION, set AWS_REGION, or add `region = ...` to the profile in your AWS config file")]
+    NoRegion,
+
+    #[error("the AWS profile {profile:?} does not exist\n  Known profiles: {known}. Check the name, or create it with `aws configure --profile {profile}`")]
+    UnknownProfile { profile: String, known: String },
+
+    #[error("no AWS credentials were found ({detail})\n  Set AWS_PROFILE or pass --profile, run `aws configure`, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")]
+    NoCredentials { detail: String },
+
+    #[error("the SSO session for profile {profile:?} has expired or was never started ({detail})\n  Run `aws sso login --profile {profile}`, then try again")]
+    SsoLoginNeeded { profile: String, detail: String },
+
+    #[error("AWS rejected the credentials during {operation} ({detail})\n  The keys are invalid or the session token has expired: refresh them (e.g. `aws sso login`, or a new `aws sts` session) and try again")]
+    BadCredentials {
+        operation: &'static str,
+        detail: String,
+    },
+
+    #[error("could not reach the AWS endpoint {endpoint} during {operation} ({detail})\n  Check your network, proxy settings and --endpoint-url / AWS_ENDPOINT_URL, and that the region {region} is right")]
+    EndpointUnreachable {
+        operation: &'static str,
+        endpoint: String,
+        region: String,
+        detail: String,
+    },
+
+    #[error("AWS kept throttling {operation} after retries ({detail})\n  Wait a minute and try again, or narrow the listing with --tag; AWS_MAX_ATTEMPTS raises the retry budget")]
+    Throttled {
+        operation: &'static str,
+        detail: String,
+    },
+
+    #[error("access denied: {operation} was refused by AWS\n  {message}\n  Ask whoever manages your IAM policies to allow {action} for your identity")]
+    AccessDenied {
+        operation: &'static str,
+        action: &'static str,
+        message: String,
+    },
+
+    #[error("AWS call {operation} failed: {detail}\n  Retry with --verbose for the full error; if it persists, check the AWS service health for your region")]
+    Aws {
+        operation: &'static str,
+        detail: String,
+    },
+
+    #[error("no instance matches {filters}\n  List what is there with `ssmgo list --all{list_args}`, then loosen the filters")]
+    NoMatch { filters: String, list_args: String },
+
+    #[error("no instance has the id or Name {target:?}{filters}\n  Run `ssmgo list` to see the instances you can connect to, or pass an instance id (i-…)")]
+    TargetNotFound { target: String, filters: String },
+
+    #[error("the Name {name:?} matches {} running instances:\n{}\n  Pass the instance id instead, e.g. `ssmgo connect {}`", candidates.len(), candidates.iter().map(|c| format!("    {c}")).collect::<Vec<_>>().join("\n"), first_id)]
+    AmbiguousName {
+        name: String,
+        candidates: Vec<String>,
+        first_id: String,
+    },
+
+    #[error("{target} cannot be connected to: {reason}\n  {next}")]
+    NotConnectable {
+        target: String,
+        reason: String,
+        next: String,
+    },
+
+    #[error("SSM says {target} is not connected ({message})\n  The SSM agent may be stopped, the instance may lack an instance profile with AmazonSSMManagedInstanceCore, it may have no route to the SSM endpoints, or it lives in another region than {region}")]
+    TargetNotConnected {
+        target: String,
+        region: String,
+        message: String,
+    },
+
+    #[error("no TARGET was given and there is no terminal to pick one in\n  Pass a TARGET: an instance id (ssmgo connect i-0123456789abcdef0) or a Name tag value")]
+    NotInteractive,
+
+    #[error("session-manager-plugin was not found on PATH, so no session was started\n  Install it: https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-working-with-install-plugin.html (macOS: `brew install --cask session-manager-plugin`; Debian/Ubuntu: the .deb from that page)")]
+    PluginMissing,
+
+    #[error("session-manager-plugin at {path} could not be run ({detail}), so no session was started\n  Reinstall the plugin, or fix its permissions")]
+    PluginUnusable { path: String, detail: String },
+
+    #[error("session-manager-plugin failed: {detail}\n  The session {session_id} was terminated. Check `session-manager-plugin --version` and reinstall the plugin if it keeps failing")]
+    PluginFailed { session_id: String, detail: String },
+
+    #[error("the picker failed: {detail}\n  Pass a TARGET instead of using the picker")]
+    Picker { detail: String },
+
+    #[error("cancelled")]
+    Cancelled,
+
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// The exit status for this error, as documented in the README and the man page.
+    pub fn exit_code(&self) -> i32 {
+        use Error::*;
+        match self {
+            BadTagSpec { .. } | BadParameters { .. } | BadInput { .. } | NoRegion
+            | UnknownProfile { .. } | NotInteractive => exit::USAGE,
+            AccessDenied { .. } => exit::DENIED,
+            NoMatch { .. }
+            | TargetNotFound { .. }
+            | AmbiguousName { .. }
+            | NotConnectable { .. }
+            | TargetNotConnected { .. } => exit::NO_TARGET,
+            Cancelled => exit::CANCELLED,
+            NoCredentials { .. }
+            | SsoLoginNeeded { .. }
+            | BadCredentials { .. }
+            | EndpointUnreachable { .. }
+            | Throttled { .. }
+            | Aws { .. }
+            | PluginMissing
+            | PluginUnusable { .. }
+            | PluginFailed { .. }
+            | Picker { .. }
+            | Io { .. } => exit::FAILURE,
+        }
+    }
+
+    pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Io {
+            context: context.into(),
+            source,
+        }
+    }
+}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_of_failure_has_its_documented_exit_code() {
+        assert_eq!(Error::NoRegion.exit_code(), 2);
+        assert_eq!(Error::NotInteractive.exit_code(), 2);
+        let denied = Error::AccessDenied {
+            operation: "StartSession",
+            action: "ssm:StartSession",
+            message: "no".into(),
+        };
+        assert_eq!(denied.exit_code(), 3);
+        let nothing = Error::NoMatch {
+            filters: "Env=prod".into(),
+            list_args: String::new(),
+        };
+        assert_eq!(nothing.exit_code(), 4);
+        assert_eq!(Error::Cancelled.exit_code(), 130);
+        assert_eq!(Error::PluginMissing.exit_code(), 1);
+    }
+
+    #[test]
+    fn an_ambiguous_name_lists_every_candidate_and_suggests_an_id() {
+        let e = Error::AmbiguousName {
+            name: "web".into(),
+            candidates: vec!["i-1 web running".into(), "i-2 web running".into()],
+            first_id: "i-1".into(),
+        };
+        let text = e.to_string();
+        assert!(text.contains("matches 2 running instances"), "{text}");
+        assert!(text.contains("    i-1 web running\n    i-2 web running"), "{text}");
+        assert!(text.contains("ssmgo connect i-1"), "{text}");
+    }
+}

@@ -1,0 +1,98 @@
+//! EC2 DescribeInstances, paged to the end, converted to our rows page by page.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_ec2::types::{Filter, Instance as Ec2Instance};
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::{Instance, Query};
+use crate::aws::Aws;
+use crate::error::Result;
+
+/// States in which an instance may still be connected to or started again.
+pub(super) const LIVE_STATES: [&str; 4] = ["pending", "running", "stopping", "stopped"];
+
+/// The EC2 filters for a listing: the user's tags, and the states to show.
+pub(super) fn filters_for(query: &Query) -> Vec<(String, Vec<String>)> {
+    let mut filters = query.tags.ec2_filters();
+    let states: Vec<String> = if query.all {
+        LIVE_STATES.map(String::from).to_vec()
+    } else {
+        vec!["running".into()]
+    };
+    filters.push(("instance-state-name".into(), states));
+    filters
+}
+
+/// Sends each page of matching instances down `pages` as soon as it arrives.
+pub(super) async fn describe_pages(
+    aws: &Aws,
+    filters: Vec<(String, Vec<String>)>,
+    pages: UnboundedSender<Vec<Instance>>,
+) -> Result<()> {
+    let filters: Vec<Filter> = filters
+        .into_iter()
+        .map(|(name, values)| Filter::builder().name(name).set_values(Some(values)).build())
+        .collect();
+    let mut stream = aws
+        .ec2
+        .describe_instances()
+        .set_filters(Some(filters))
+        .max_results(1000)
+        .into_paginator()
+        .send();
+    while let Some(page) = stream.next().await {
+        let page = page.map_err(|e| aws.explain("DescribeInstances", "ec2:DescribeInstances", e))?;
+        let rows: Vec<Instance> = page
+            .reservations()
+            .iter()
+            .flat_map(|r| r.instances())
+            .map(to_row)
+            .collect();
+        // The receiver only goes away when the listing was abandoned: stop paging then.
+        if pages.send(rows).is_err() {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Every matching instance, all pages.
+pub(super) async fn describe_all(aws: &Aws, filters: Vec<(String, Vec<String>)>) -> Result<Vec<Instance>> {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    describe_pages(aws, filters, tx).await?;
+    let mut all = Vec::new();
+    while let Some(page) = rx.recv().await {
+        all.extend(page);
+    }
+    Ok(all)
+}
+
+fn to_row(i: &Ec2Instance) -> Instance {
+    let tags: BTreeMap<String, String> = i
+        .tags()
+        .iter()
+        .filter_map(|t| Some((t.key()?.to_owned(), t.value().unwrap_or("").to_owned())))
+        .collect();
+    Instance {
+        instance_id: i.instance_id().unwrap_or_default().to_owned(),
+        name: tags.get("Name").cloned(),
+        state: i
+            .state()
+            .and_then(|s| s.name())
+            .map(|n| n.as_str().to_owned())
+            .unwrap_or_else(|| "unknown".into()),
+        ping_status: None,
+        managed: false,
+        private_ip: i.private_ip_address().map(str::to_owned),
+        platform: i
+            .platform_details()
+            .map(str::to_owned)
+            .or_else(|| i.platform().map(|p| p.as_str().to_owned())),
+        availability_zone: i
+            .placement()
+            .and_then(|p| p.availability_zone())
+            .map(str::to_owned),
+        tags,
+    }
+}

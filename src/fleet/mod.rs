@@ -1,0 +1,302 @@
+//! Listing the fleet: EC2's view (what exists, its tags) joined with SSM's (managed? online?).
+//!
+//! EC2 and SSM are paged concurrently; EC2 pages are handed out joined as soon as SSM's view is
+//! complete, so a picker can show the first rows while the rest still load.
+
+mod ec2;
+pub mod filter;
+mod ssm;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::Serialize;
+use tokio::sync::mpsc;
+
+use crate::aws::Aws;
+use crate::error::Result;
+pub use filter::{TagFilter, TagFilters};
+
+/// One instance as ssmgo shows it. The serialized field names are a stable interface
+/// (`ssmgo list --json`): add fields, never rename or remove them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Instance {
+    pub instance_id: String,
+    pub name: Option<String>,
+    pub state: String,
+    pub ping_status: Option<String>,
+    pub managed: bool,
+    pub private_ip: Option<String>,
+    pub platform: Option<String>,
+    pub availability_zone: Option<String>,
+    pub tags: BTreeMap<String, String>,
+}
+
+/// Why a session can't be started on an instance, and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blocker {
+    pub reason: String,
+    pub next: String,
+}
+
+impl Instance {
+    /// What stands in the way of a session, judged from the listing alone. A stale ping status
+    /// is not a blocker: StartSession has the last word on connectivity.
+    pub fn blocker(&self) -> Option<Blocker> {
+        if self.state != "running" {
+            return Some(Blocker {
+                reason: format!("it is {}", self.state),
+                next: format!(
+                    "Start it (aws ec2 start-instances --instance-ids {}) and wait until `ssmgo list` shows it Online",
+                    self.instance_id
+                ),
+            });
+        }
+        if !self.managed {
+            return Some(Blocker {
+                reason: "it is not managed by SSM".into(),
+                next: "Run the SSM agent on it and attach an instance profile with the AmazonSSMManagedInstanceCore policy".into(),
+            });
+        }
+        None
+    }
+
+    /// True when SSM last saw the agent online.
+    pub fn is_online(&self) -> bool {
+        self.ping_status.as_deref() == Some("Online")
+    }
+
+    /// The short note shown beside a row that is not ready for a session.
+    pub fn note(&self) -> Option<String> {
+        if let Some(b) = self.blocker() {
+            return Some(b.reason.trim_start_matches("it is ").to_owned());
+        }
+        match self.ping_status.as_deref() {
+            Some("Online") | None => None,
+            Some(other) => Some(format!("SSM agent {other}")),
+        }
+    }
+
+    /// "web-1 (i-0abc…)" or just the id.
+    pub fn label(&self) -> String {
+        match &self.name {
+            Some(n) => format!("{n} ({})", self.instance_id),
+            None => self.instance_id.clone(),
+        }
+    }
+}
+
+/// SSM's view of one managed node.
+#[derive(Debug, Clone)]
+pub(crate) struct ManagedNode {
+    pub id: String,
+    pub ping_status: String,
+    pub platform: Option<String>,
+    pub ip: Option<String>,
+    pub name: Option<String>,
+    /// True for EC2 instances; false for hybrid (mi-…) nodes, which EC2 doesn't know.
+    pub is_ec2: bool,
+}
+
+/// What to list.
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    pub tags: TagFilters,
+    /// Include instances that are not running.
+    pub all: bool,
+}
+
+/// Lists every instance matching `query`, calling `on_rows` with each batch of joined rows as
+/// soon as it can be shown. Order within and across batches is EC2's.
+pub async fn stream(aws: &Aws, query: &Query, mut on_rows: impl FnMut(Vec<Instance>)) -> Result<()> {
+    let (pages_tx, mut pages_rx) = mpsc::unbounded_channel();
+    let filters = ec2::filters_for(query);
+    let ec2_pages = ec2::describe_pages(aws, filters, pages_tx);
+    let join_pages = async {
+        let nodes = ssm::managed_nodes(aws, None).await?;
+        let by_id: HashMap<&str, &ManagedNode> = nodes.iter().map(|n| (n.id.as_str(), n)).collect();
+        while let Some(page) = pages_rx.recv().await {
+            on_rows(join(page, &by_id));
+        }
+        // Hybrid nodes have no EC2 tags and no EC2 state: only an unfiltered listing shows them.
+        if query.tags.is_empty() {
+            let hybrid: Vec<Instance> = nodes.iter().filter(|n| !n.is_ec2).map(hybrid_row).collect();
+            if !hybrid.is_empty() {
+                on_rows(hybrid);
+            }
+        }
+        Ok(())
+    };
+    tokio::try_join!(ec2_pages, join_pages)?;
+    Ok(())
+}
+
+/// Lists every instance matching `query`, sorted for display: ready ones first, then by name.
+pub async fn list(aws: &Aws, query: &Query) -> Result<Vec<Instance>> {
+    let mut rows = Vec::new();
+    stream(aws, query, |batch| rows.extend(batch)).await?;
+    sort_for_display(&mut rows);
+    Ok(rows)
+}
+
+/// Looks up one instance (i-… or mi-…) by id, whatever its state.
+pub async fn by_id(aws: &Aws, id: &str) -> Result<Option<Instance>> {
+    let ids = [id.to_owned()];
+    if id.starts_with("mi-") {
+        let nodes = ssm::managed_nodes(aws, Some(&ids)).await?;
+        return Ok(nodes.iter().find(|n| n.id == id).map(hybrid_row));
+    }
+    let filters = vec![("instance-id".to_owned(), vec![id.to_owned()])];
+    let (instances, nodes) = tokio::try_join!(
+        ec2::describe_all(aws, filters),
+        ssm::managed_nodes(aws, Some(&ids))
+    )?;
+    let by_id = nodes.iter().map(|n| (n.id.as_str(), n)).collect();
+    Ok(join(instances, &by_id).into_iter().find(|i| i.instance_id == id))
+}
+
+/// Every non-terminated instance whose Name tag is exactly `name`, within `tags`.
+pub async fn by_name(aws: &Aws, name: &str, tags: &TagFilters) -> Result<Vec<Instance>> {
+    let mut filters = tags.ec2_filters();
+    filters.retain(|(n, _)| n != "tag:Name");
+    filters.push(("tag:Name".to_owned(), vec![filter::ec2_literal(name)]));
+    filters.push(("instance-state-name".to_owned(), ec2::LIVE_STATES.map(String::from).to_vec()));
+    let instances: Vec<_> = ec2::describe_all(aws, filters)
+        .await?
+        .into_iter()
+        .filter(|i| i.name.as_deref() == Some(name))
+        .collect();
+    if instances.is_empty() {
+        return Ok(instances);
+    }
+    let ids: Vec<String> = instances.iter().map(|i| i.instance_id.clone()).collect();
+    let nodes = ssm::managed_nodes(aws, Some(&ids)).await?;
+    let by_id = nodes.iter().map(|n| (n.id.as_str(), n)).collect();
+    Ok(join(instances, &by_id))
+}
+
+/// Fills SSM's view into EC2's rows.
+fn join(mut page: Vec<Instance>, nodes: &HashMap<&str, &ManagedNode>) -> Vec<Instance> {
+    for row in &mut page {
+        if let Some(node) = nodes.get(row.instance_id.as_str()) {
+            row.managed = true;
+            row.ping_status = Some(node.ping_status.clone());
+            if node.platform.is_some() {
+                row.platform = node.platform.clone();
+            }
+            if row.private_ip.is_none() {
+                row.private_ip = node.ip.clone();
+            }
+        }
+    }
+    page
+}
+
+fn hybrid_row(node: &ManagedNode) -> Instance {
+    Instance {
+        instance_id: node.id.clone(),
+        name: node.name.clone(),
+        // Hybrid nodes have no EC2 state; SSM's view is all there is.
+        state: "running".into(),
+        ping_status: Some(node.ping_status.clone()),
+        managed: true,
+        private_ip: node.ip.clone(),
+        platform: node.platform.clone(),
+        availability_zone: None,
+        tags: BTreeMap::new(),
+    }
+}
+
+/// Ready rows first (running, managed, online), then by name (unnamed last), then by id.
+pub fn sort_for_display(rows: &mut [Instance]) {
+    rows.sort_by(|a, b| {
+        let rank = |i: &Instance| (i.blocker().is_some(), !i.is_online());
+        rank(a)
+            .cmp(&rank(b))
+            .then_with(|| a.name.is_none().cmp(&b.name.is_none()))
+            .then_with(|| a.name.cmp(&b.name))
+            .then_with(|| a.instance_id.cmp(&b.instance_id))
+    });
+}
+
+/// Drops duplicate ids (EC2 can repeat an instance across pages when it changes state mid-listing).
+pub fn dedup(rows: &mut Vec<Instance>) {
+    let mut seen = HashSet::with_capacity(rows.len());
+    rows.retain(|r| seen.insert(r.instance_id.clone()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: &str, name: Option<&str>, state: &str, ping: Option<&str>) -> Instance {
+        Instance {
+            instance_id: id.into(),
+            name: name.map(Into::into),
+            state: state.into(),
+            ping_status: ping.map(Into::into),
+            managed: ping.is_some(),
+            private_ip: None,
+            platform: None,
+            availability_zone: None,
+            tags: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn ready_instances_sort_first_then_by_name_with_unnamed_last() {
+        let mut rows = vec![
+            row("i-5", Some("a-stopped"), "stopped", Some("ConnectionLost")),
+            row("i-4", None, "running", Some("Online")),
+            row("i-3", Some("b"), "running", Some("Online")),
+            row("i-2", Some("a-lost"), "running", Some("ConnectionLost")),
+            row("i-1", Some("c"), "running", None),
+            row("i-0", Some("a"), "running", Some("Online")),
+        ];
+        sort_for_display(&mut rows);
+        let ids: Vec<_> = rows.iter().map(|r| r.instance_id.as_str()).collect();
+        assert_eq!(ids, ["i-0", "i-3", "i-4", "i-2", "i-5", "i-1"]);
+    }
+
+    #[test]
+    fn blockers_say_why_and_what_next() {
+        let stopped = row("i-1", None, "stopped", Some("ConnectionLost"));
+        let b = stopped.blocker().unwrap();
+        assert_eq!(b.reason, "it is stopped");
+        assert!(b.next.contains("start-instances --instance-ids i-1"));
+        let unmanaged = row("i-2", None, "running", None);
+        assert!(unmanaged.blocker().unwrap().next.contains("AmazonSSMManagedInstanceCore"));
+        let lost = row("i-3", None, "running", Some("ConnectionLost"));
+        assert_eq!(lost.blocker(), None, "StartSession decides on stale pings");
+        assert_eq!(lost.note().as_deref(), Some("SSM agent ConnectionLost"));
+    }
+
+    #[test]
+    fn joining_fills_ssm_fields_only_for_managed_ids() {
+        let node = ManagedNode {
+            id: "i-1".into(),
+            ping_status: "Online".into(),
+            platform: Some("Amazon Linux".into()),
+            ip: Some("10.0.0.1".into()),
+            name: None,
+            is_ec2: true,
+        };
+        let by_id = HashMap::from([("i-1", &node)]);
+        let out = join(vec![row("i-1", None, "running", None), row("i-2", None, "running", None)], &by_id);
+        assert!(out[0].managed && out[0].is_online());
+        assert_eq!(out[0].platform.as_deref(), Some("Amazon Linux"));
+        assert_eq!(out[0].private_ip.as_deref(), Some("10.0.0.1"));
+        assert!(!out[1].managed && out[1].ping_status.is_none());
+    }
+
+    #[test]
+    fn dedup_keeps_the_first_of_each_id() {
+        let mut rows = vec![
+            row("i-1", Some("x"), "running", None),
+            row("i-1", Some("y"), "running", None),
+            row("i-2", None, "running", None),
+        ];
+        dedup(&mut rows);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].name.as_deref(), Some("x"));
+    }
+}

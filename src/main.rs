@@ -1,0 +1,13 @@
+//! The door: parse the command line, run, and turn any error into its documented exit code.
+
+use clap::Parser;
+
+fn main() {
+    let cli = ssmgo::cli::Cli::parse();
+    if let Err(err) = ssmgo::run(cli) {
+        if !matches!(err, ssmgo::error::Error::Cancelled) {
+            eprintln!("ssmgo: {err}");
+        }
+        std::process::exit(err.exit_code());
+    }
+}

@@ -1,0 +1,162 @@
+//! The fuzzy instance picker: nucleo matching on background threads, rows streamed in while the
+//! listing is still paging, so the first instances are on screen as soon as the first page is.
+//!
+//! It knows rows, not AWS: whoever lists instances pushes them through a [`Feed`].
+
+use std::io::{self, IsTerminal};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::time::Duration;
+
+use nucleo_picker::error::PickError;
+use nucleo_picker::event::{keybind_no_multi, Event, EventSource, RecvError, StdinReader};
+use nucleo_picker::{Injector, Picker, PickerOptions, Render};
+
+use crate::error::{Error, Result};
+use crate::fleet::Instance;
+use crate::output::sanitize::for_terminal;
+
+/// One line per instance: what people search by (name, id, IP, tag values) and its status.
+pub struct RowRenderer;
+
+impl Render<Instance> for RowRenderer {
+    type Str<'a> = String;
+
+    fn render<'a>(&self, row: &'a Instance) -> String {
+        let name = row.name.as_deref().unwrap_or("-");
+        let status = match (row.note(), row.ping_status.as_deref()) {
+            (Some(note), _) => note,
+            (None, Some(ping)) => ping.to_owned(),
+            (None, None) => row.state.clone(),
+        };
+        let tags: Vec<String> = row
+            .tags
+            .iter()
+            .filter(|(k, _)| k.as_str() != "Name")
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        let line = format!(
+            "{name:<32} {:<19} {:<16} {:<15} {}",
+            row.instance_id,
+            status,
+            row.private_ip.as_deref().unwrap_or("-"),
+            tags.join(" ")
+        );
+        for_terminal(&line).into_owned()
+    }
+}
+
+/// The picker, before it is shown.
+pub struct RowPicker {
+    picker: Picker<Instance, RowRenderer>,
+    aborts: Receiver<Error>,
+    abort_tx: Sender<Error>,
+}
+
+/// The listing's end of the picker: rows go in, or the reason there will be none.
+#[derive(Clone)]
+pub struct Feed {
+    injector: Injector<Instance, RowRenderer>,
+    abort: Sender<Error>,
+}
+
+impl Feed {
+    pub fn push(&self, rows: Vec<Instance>) {
+        self.injector.push_batch(rows);
+    }
+
+    /// Closes the picker with `error` (the listing failed or found nothing).
+    pub fn fail(&self, error: Error) {
+        // The picker may already be closed by the user: nothing left to tell then.
+        let _ = self.abort.send(error);
+    }
+}
+
+/// Keys from the terminal, plus the listing's aborts, read on the picker's own thread (so that
+/// no reader is left behind to steal keystrokes from the session that follows).
+struct Events {
+    keys: StdinReader<Error>,
+    aborts: Receiver<Error>,
+}
+
+impl EventSource for Events {
+    type AbortErr = Error;
+
+    fn recv_timeout(&mut self, duration: Duration) -> Result<Event<Error>, RecvError> {
+        if let Ok(err) = self.aborts.try_recv() {
+            return Ok(Event::Abort(err));
+        }
+        self.keys.recv_timeout(duration.min(Duration::from_millis(50)))
+    }
+}
+
+impl RowPicker {
+    /// A picker pre-filled with `query`; fails unless stdin and stderr are terminals.
+    pub fn new(query: Option<&str>) -> Result<RowPicker> {
+        if !(io::stdin().is_terminal() && io::stderr().is_terminal()) {
+            return Err(Error::NotInteractive);
+        }
+        let mut options = PickerOptions::default();
+        if let Some(q) = query {
+            options = options.query(q);
+        }
+        let (abort_tx, aborts) = mpsc::channel();
+        Ok(RowPicker {
+            picker: options.picker(RowRenderer),
+            aborts,
+            abort_tx,
+        })
+    }
+
+    pub fn feed(&self) -> Feed {
+        Feed {
+            injector: self.picker.injector(),
+            abort: self.abort_tx.clone(),
+        }
+    }
+
+    /// Shows the picker until the user picks (Enter) or leaves (Esc, Ctrl-C: [`Error::Cancelled`]).
+    /// Blocks: run it off the async runtime.
+    pub fn run(mut self) -> Result<Instance> {
+        let events = Events {
+            keys: StdinReader::new(keybind_no_multi),
+            aborts: self.aborts,
+        };
+        let mut stderr = io::stderr().lock();
+        match self.picker.pick_with_io(events, &mut stderr) {
+            Ok(Some(row)) => Ok(row.clone()),
+            Ok(None) | Err(PickError::UserInterrupted) => Err(Error::Cancelled),
+            Err(PickError::Aborted(e)) => Err(e),
+            Err(e) => Err(Error::Picker {
+                detail: e.to_string(),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn a_row_shows_what_people_search_by_and_neutralises_tag_text() {
+        let row = Instance {
+            instance_id: "i-0123456789abcdef0".into(),
+            name: Some("web-\x1b[31mprod".into()),
+            state: "running".into(),
+            ping_status: Some("Online".into()),
+            managed: true,
+            private_ip: Some("10.1.2.3".into()),
+            platform: None,
+            availability_zone: None,
+            tags: BTreeMap::from([("Env".into(), "prod\u{202e}".into()), ("Name".into(), "x".into())]),
+        };
+        let line = RowRenderer.render(&row);
+        assert!(line.starts_with("web-\\x1b[31mprod"), "{line}");
+        assert!(line.contains("i-0123456789abcdef0"));
+        assert!(line.contains("Online"));
+        assert!(line.contains("10.1.2.3"));
+        assert!(line.contains("Env=prod\\u{202e}"), "{line}");
+        assert!(!line.contains("Name=x"), "the name is shown once");
+    }
+}

@@ -1,0 +1,222 @@
+//! Starting a session and handing it to session-manager-plugin; ending it if the hand-off fails.
+
+mod api;
+pub mod plugin;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::aws::Aws;
+use crate::error::{Error, Result};
+pub use plugin::Plugin;
+
+/// What StartSession is asked for. Serialized as the plugin's fifth argument, in StartSession's
+/// own field names, like the AWS CLI does.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Request {
+    #[serde(rename = "Target")]
+    pub target: String,
+    #[serde(rename = "DocumentName", skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
+    #[serde(rename = "Parameters", skip_serializing_if = "Option::is_none")]
+    pub parameters: Option<BTreeMap<String, Vec<String>>>,
+    #[serde(rename = "Reason", skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// A started session: what the plugin needs to open the data channel. Debug output hides the
+/// token.
+pub struct Started {
+    pub session_id: String,
+    pub token_value: String,
+    pub stream_url: String,
+}
+
+impl std::fmt::Debug for Started {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Started")
+            .field("session_id", &self.session_id)
+            .field("token_value", &"<redacted>")
+            .field("stream_url", &self.stream_url)
+            .finish()
+    }
+}
+
+impl Started {
+    /// The plugin's first argument (or the value of its environment variable).
+    pub fn response_json(&self) -> String {
+        serde_json::json!({
+            "SessionId": self.session_id,
+            "TokenValue": self.token_value,
+            "StreamUrl": self.stream_url,
+        })
+        .to_string()
+    }
+}
+
+impl Request {
+    /// Builds a request from the command line's raw values, checking each before anything is
+    /// sent to AWS.
+    pub fn new(target: String, document: Option<String>, parameters: Option<&str>, reason: Option<String>) -> Result<Request> {
+        if let Some(doc) = &document {
+            validate_document_name(doc)?;
+        }
+        if let Some(reason) = &reason {
+            let n = reason.chars().count();
+            if n == 0 || n > 256 || reason.chars().any(char::is_control) {
+                return Err(Error::BadInput {
+                    what: "--reason",
+                    value: reason.clone(),
+                    reason: "give 1 to 256 characters on one line".into(),
+                });
+            }
+        }
+        let parameters = parameters.map(parse_parameters).transpose()?;
+        Ok(Request {
+            target,
+            document,
+            parameters,
+            reason,
+        })
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a request always serializes")
+    }
+}
+
+/// `--parameters`: a JSON object whose values are lists of strings (a lone string is taken as a
+/// one-element list, which is what people mean).
+pub fn parse_parameters(json: &str) -> Result<BTreeMap<String, Vec<String>>> {
+    let bad = |reason: String| Error::BadParameters { reason };
+    let value: serde_json::Value = serde_json::from_str(json)
+        .map_err(|e| bad(format!("not valid JSON at line {} column {}: {e}", e.line(), e.column())))?;
+    let serde_json::Value::Object(map) = value else {
+        return Err(bad("expected a JSON object".into()));
+    };
+    let mut out = BTreeMap::new();
+    for (key, value) in map {
+        let list = match value {
+            serde_json::Value::String(s) => vec![s],
+            serde_json::Value::Array(items) => items
+                .into_iter()
+                .map(|i| match i {
+                    serde_json::Value::String(s) => Ok(s),
+                    other => Err(bad(format!("the values of {key:?} must be strings, found {other}"))),
+                })
+                .collect::<Result<_>>()?,
+            other => return Err(bad(format!("{key:?} must be a list of strings, found {other}"))),
+        };
+        out.insert(key, list);
+    }
+    Ok(out)
+}
+
+fn validate_document_name(name: &str) -> Result<()> {
+    let ok_chars = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "_-.:/".contains(c));
+    if ok_chars && (3..=128).contains(&name.len()) || name.starts_with("arn:") && ok_chars {
+        Ok(())
+    } else {
+        Err(Error::BadInput {
+            what: "--document",
+            value: name.to_owned(),
+            reason: "a document name is 3 to 128 letters, digits, _ - . (e.g. AWS-StartInteractiveCommand)".into(),
+        })
+    }
+}
+
+/// Starts the session and runs the plugin until the session ends. Whenever the plugin can't
+/// start, dies from a signal or fails, the session is terminated so none is left open.
+pub async fn start_and_hand_off(aws: &Aws, request: &Request, plugin: &Plugin) -> Result<()> {
+    let started = api::start_session(aws, request).await?;
+    let invocation = plugin.invocation(
+        &started.response_json(),
+        aws.region(),
+        aws.profile_for_plugin(),
+        &request.to_json(),
+        &aws.ssm_endpoint().await,
+    );
+    let outcome = tokio::task::spawn_blocking(move || invocation.run())
+        .await
+        .map_err(|e| std::io::Error::other(e.to_string()))
+        .and_then(|r| r);
+    let failure = match outcome {
+        Ok(status) if status.success() => return Ok(()),
+        Ok(status) => describe_exit(status),
+        Err(e) => format!("it could not be started: {e}"),
+    };
+    let detail = match api::terminate_session(aws, &started.session_id).await {
+        Ok(()) => failure,
+        Err(e) => format!("{failure}; terminating the session also failed: {e}"),
+    };
+    Err(Error::PluginFailed {
+        session_id: started.session_id,
+        detail,
+    })
+}
+
+fn describe_exit(status: std::process::ExitStatus) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(sig) = status.signal() {
+            return format!("it was killed by signal {sig}");
+        }
+    }
+    match status.code() {
+        Some(code) => format!("it exited with status {code}"),
+        None => "it ended abnormally".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_request_json_uses_start_session_field_names_and_omits_what_was_not_given() {
+        let r = Request::new("i-1".into(), None, None, None).unwrap();
+        assert_eq!(r.to_json(), r#"{"Target":"i-1"}"#);
+        let r = Request::new("i-1".into(), Some("AWS-StartPortForwardingSession".into()), Some(r#"{"portNumber":["22"],"localPortNumber":"2222"}"#), Some("ticket 42".into())).unwrap();
+        assert_eq!(
+            r.to_json(),
+            r#"{"Target":"i-1","DocumentName":"AWS-StartPortForwardingSession","Parameters":{"localPortNumber":["2222"],"portNumber":["22"]},"Reason":"ticket 42"}"#
+        );
+    }
+
+    #[test]
+    fn malformed_parameters_say_where_and_what() {
+        let e = parse_parameters(r#"{"a": ["x",]}"#).unwrap_err().to_string();
+        assert!(e.contains("line 1 column"), "{e}");
+        let e = parse_parameters(r#"["x"]"#).unwrap_err().to_string();
+        assert!(e.contains("expected a JSON object"), "{e}");
+        let e = parse_parameters(r#"{"n": [1]}"#).unwrap_err().to_string();
+        assert!(e.contains("must be strings"), "{e}");
+        let e = parse_parameters(r#"{"n": {"x":1}}"#).unwrap_err().to_string();
+        assert!(e.contains("list of strings"), "{e}");
+        assert_eq!(parse_parameters("{").unwrap_err().exit_code(), 2);
+    }
+
+    #[test]
+    fn reasons_and_document_names_are_checked_locally() {
+        assert!(Request::new("i-1".into(), Some("x".into()), None, None).is_err());
+        assert!(Request::new("i-1".into(), Some("bad name".into()), None, None).is_err());
+        assert!(Request::new("i-1".into(), None, None, Some("a\nb".into())).is_err());
+        assert!(Request::new("i-1".into(), None, None, Some("r".repeat(257))).is_err());
+        assert!(Request::new("i-1".into(), None, None, Some("r".repeat(256))).is_ok());
+    }
+
+    #[test]
+    fn debug_output_never_contains_the_token() {
+        let s = Started {
+            session_id: "s-1".into(),
+            token_value: "SECRET".into(),
+            stream_url: "wss://x".into(),
+        };
+        assert!(!format!("{s:?}").contains("SECRET"));
+        assert!(s.response_json().contains(r#""TokenValue":"SECRET""#));
+    }
+}

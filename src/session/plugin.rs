@@ -1,0 +1,253 @@
+//! AWS's session-manager-plugin, driven exactly as the AWS CLI drives it.
+//!
+//! The contract (aws-cli `customizations/sessionmanager.py`): six arguments — the StartSession
+//! response JSON, the region, `StartSession`, the profile name ("" when none), the request JSON
+//! and the SSM endpoint URL. Plugins newer than 1.2.497.0 accept, instead of the response JSON,
+//! the *name* of an environment variable that holds it, which keeps the session token off every
+//! command line (`ps` shows argv to all local users).
+
+use std::io;
+use std::path::PathBuf;
+use std::process::{Command, ExitStatus, Stdio};
+
+use crate::error::{Error, Result};
+
+/// The executable the AWS CLI looks for.
+pub const PLUGIN_NAME: &str = "session-manager-plugin";
+/// The environment variable that carries the StartSession response to newer plugins.
+pub const RESPONSE_ENV: &str = "AWS_SSM_START_SESSION_RESPONSE";
+/// The last plugin version that only understands the response JSON in argv.
+const LAST_VERSION_WITHOUT_ENV: &str = "1.2.497.0";
+
+/// An installed plugin, probed once.
+#[derive(Debug, Clone)]
+pub struct Plugin {
+    pub path: PathBuf,
+    pub version: String,
+}
+
+/// How the plugin will be started: program, arguments and the extra environment.
+#[derive(Debug, Clone)]
+pub struct Invocation {
+    pub program: PathBuf,
+    pub args: Vec<String>,
+    pub env: Vec<(String, String)>,
+}
+
+impl Plugin {
+    /// Finds the plugin on PATH and asks its version. Done before StartSession, so a missing
+    /// plugin never leaves an orphaned session behind (the AWS CLI starts one first).
+    pub fn find() -> Result<Plugin> {
+        let path = which::which(PLUGIN_NAME).map_err(|_| Error::PluginMissing)?;
+        let output = Command::new(&path)
+            .arg("--version")
+            .stdin(Stdio::null())
+            .stderr(Stdio::null())
+            .output()
+            .map_err(|e| Error::PluginUnusable {
+                path: path.display().to_string(),
+                detail: e.to_string(),
+            })?;
+        let version = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+        Ok(Plugin { path, version })
+    }
+
+    /// True when this plugin reads the response from [`RESPONSE_ENV`].
+    pub fn takes_response_from_env(&self) -> bool {
+        newer_than(&self.version, LAST_VERSION_WITHOUT_ENV)
+    }
+
+    /// The command line for a started session.
+    pub fn invocation(&self, response_json: &str, region: &str, profile: &str, request_json: &str, endpoint: &str) -> Invocation {
+        let (first, env) = if self.takes_response_from_env() {
+            (RESPONSE_ENV.to_owned(), vec![(RESPONSE_ENV.to_owned(), response_json.to_owned())])
+        } else {
+            (response_json.to_owned(), Vec::new())
+        };
+        Invocation {
+            program: self.path.clone(),
+            args: vec![
+                first,
+                region.to_owned(),
+                "StartSession".to_owned(),
+                profile.to_owned(),
+                request_json.to_owned(),
+                endpoint.to_owned(),
+            ],
+            env,
+        }
+    }
+}
+
+/// The AWS CLI's rule: whitespace removed, 1–4 dot-separated numbers, compared numerically
+/// (missing parts are 0); anything unparsable is treated as old.
+pub fn newer_than(version: &str, baseline: &str) -> bool {
+    let clean: String = version.chars().filter(|c| !c.is_whitespace()).collect();
+    let parse = |v: &str| -> Option<Vec<u64>> {
+        let parts: Vec<u64> = v.split('.').map(|p| p.parse().ok()).collect::<Option<_>>()?;
+        (1..=4).contains(&parts.len()).then_some(parts)
+    };
+    let (Some(mut a), Some(mut b)) = (parse(&clean), parse(baseline)) else {
+        return false;
+    };
+    let len = a.len().max(b.len());
+    a.resize(len, 0);
+    b.resize(len, 0);
+    a > b
+}
+
+impl Invocation {
+    /// Runs the plugin in the foreground, with no shell. The keys that stop a local program
+    /// (Ctrl-C, Ctrl-\, Ctrl-Z) belong to the remote shell while it runs: ssmgo ignores them
+    /// and restores them afterwards; the plugin gets the default dispositions back.
+    pub fn run(&self) -> io::Result<ExitStatus> {
+        let mut cmd = Command::new(&self.program);
+        cmd.args(&self.args);
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        let _guard = IgnoreTerminalSignals::new();
+        #[cfg(unix)]
+        {
+            use std::os::unix::process::CommandExt;
+            // SAFETY: only async-signal-safe calls (signal) between fork and exec.
+            unsafe {
+                cmd.pre_exec(|| {
+                    for sig in TERMINAL_SIGNALS {
+                        libc::signal(sig, libc::SIG_DFL);
+                    }
+                    Ok(())
+                });
+            }
+        }
+        cmd.status()
+    }
+
+    /// The command line for display, with the session token redacted and each argument quoted
+    /// for a POSIX shell (for reading and copying; ssmgo itself never uses a shell).
+    pub fn display_redacted(&self, token: &str) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        for (k, v) in &self.env {
+            parts.push(format!("{k}={}", shell_quote(&redact(v, token))));
+        }
+        parts.push(shell_quote(&self.program.display().to_string()));
+        parts.extend(self.args.iter().map(|a| shell_quote(&redact(a, token))));
+        parts.join(" ")
+    }
+}
+
+fn redact(text: &str, token: &str) -> String {
+    if token.is_empty() {
+        text.to_owned()
+    } else {
+        text.replace(token, "<redacted>")
+    }
+}
+
+/// Quotes `s` for a POSIX shell when it needs it.
+pub fn shell_quote(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c));
+    if plain {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+#[cfg(unix)]
+const TERMINAL_SIGNALS: [libc::c_int; 3] = [libc::SIGINT, libc::SIGQUIT, libc::SIGTSTP];
+
+/// Ignores the terminal's job-control signals while alive; restores the previous handlers on drop.
+struct IgnoreTerminalSignals {
+    #[cfg(unix)]
+    previous: Vec<(libc::c_int, libc::sighandler_t)>,
+}
+
+impl IgnoreTerminalSignals {
+    fn new() -> Self {
+        #[cfg(unix)]
+        {
+            let previous = TERMINAL_SIGNALS
+                .iter()
+                // SAFETY: installing SIG_IGN has no handler code to run.
+                .map(|&sig| (sig, unsafe { libc::signal(sig, libc::SIG_IGN) }))
+                .collect();
+            IgnoreTerminalSignals { previous }
+        }
+        #[cfg(not(unix))]
+        IgnoreTerminalSignals {}
+    }
+}
+
+impl Drop for IgnoreTerminalSignals {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        for &(sig, handler) in &self.previous {
+            // SAFETY: restores the disposition that was in place before.
+            unsafe {
+                libc::signal(sig, handler);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plugin(version: &str) -> Plugin {
+        Plugin {
+            path: "/usr/local/bin/session-manager-plugin".into(),
+            version: version.into(),
+        }
+    }
+
+    #[test]
+    fn versions_compare_numerically_like_the_aws_cli() {
+        assert!(newer_than("1.2.694.0", "1.2.497.0"));
+        assert!(newer_than("1.2.497.1", "1.2.497.0"));
+        assert!(newer_than("1.10", "1.2.497.0"));
+        assert!(newer_than(" 1.2.500.0\n", "1.2.497.0"));
+        assert!(!newer_than("1.2.497.0", "1.2.497.0"));
+        assert!(!newer_than("1.2.497", "1.2.497.0"));
+        assert!(!newer_than("1.1.61.0", "1.2.497.0"));
+        assert!(!newer_than("1.2.x", "1.2.497.0"));
+        assert!(!newer_than("1.2.3.4.5", "1.2.497.0"));
+        assert!(!newer_than("", "1.2.497.0"));
+    }
+
+    #[test]
+    fn a_new_plugin_gets_the_response_through_the_environment() {
+        let inv = plugin("1.2.694.0").invocation(r#"{"TokenValue":"SECRET"}"#, "eu-west-1", "", r#"{"Target":"i-1"}"#, "https://ssm.eu-west-1.amazonaws.com");
+        assert_eq!(inv.args, [RESPONSE_ENV, "eu-west-1", "StartSession", "", r#"{"Target":"i-1"}"#, "https://ssm.eu-west-1.amazonaws.com"]);
+        assert_eq!(inv.env, [(RESPONSE_ENV.to_string(), r#"{"TokenValue":"SECRET"}"#.to_string())]);
+        assert!(inv.args.iter().all(|a| !a.contains("SECRET")));
+    }
+
+    #[test]
+    fn an_old_plugin_gets_the_response_as_its_first_argument() {
+        let inv = plugin("1.2.497.0").invocation("{}", "us-east-1", "dev", r#"{"Target":"i-1"}"#, "https://x");
+        assert_eq!(inv.args[0], "{}");
+        assert_eq!(inv.args[3], "dev");
+        assert!(inv.env.is_empty());
+    }
+
+    #[test]
+    fn the_displayed_command_never_shows_the_token() {
+        let inv = plugin("1.2.497.0").invocation(r#"{"TokenValue":"SECRET"}"#, "us-east-1", "", "{}", "https://x");
+        let shown = inv.display_redacted("SECRET");
+        assert!(!shown.contains("SECRET"), "{shown}");
+        assert!(shown.contains("<redacted>"), "{shown}");
+        assert!(shown.contains(" '' "), "empty profile is visible: {shown}");
+    }
+
+    #[test]
+    fn shell_quoting_is_only_for_what_needs_it() {
+        assert_eq!(shell_quote("us-east-1"), "us-east-1");
+        assert_eq!(shell_quote(""), "''");
+        assert_eq!(shell_quote(r#"{"a":"it's"}"#), r#"'{"a":"it'\''s"}'"#);
+    }
+}
