@@ -3,14 +3,22 @@
 //! Doc comments here are the `--help` text, and (through the generator test) the man page and the
 //! shell completions in `man/` and `completions/`. This module describes; it does nothing.
 
-use clap::{Args, Parser, Subcommand};
+use std::ffi::OsString;
+
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
 /// Open a shell on an EC2 instance through SSM Session Manager, and be told why when you can't.
 ///
 /// Typed alone, ssmgo lists your running instances in a fuzzy picker and connects to the one you
-/// pick, exactly as `aws ssm start-session` would (it runs AWS's session-manager-plugin).
+/// pick, exactly as `aws ssm start-session` would (it runs AWS's session-manager-plugin). Without
+/// a subcommand, ssmgo takes the arguments of `connect`: `ssmgo web-1`, `ssmgo -t Env=prod`.
 #[derive(Debug, Parser)]
-#[command(name = "ssmgo", version, max_term_width = 100, after_help = EXIT_CODES)]
+#[command(
+    name = "ssmgo",
+    version,
+    max_term_width = 100,
+    after_help = EXIT_CODES
+)]
 pub struct Cli {
     #[command(flatten)]
     pub aws: AwsArgs,
@@ -21,6 +29,44 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+impl Cli {
+    /// Parses the process's arguments; without a subcommand, they are `connect`'s.
+    pub fn parse_args() -> Cli {
+        Cli::parse_from(with_default_command(std::env::args_os().collect()))
+    }
+}
+
+/// Inserts `connect` when the first word after the global options is not a subcommand, so that
+/// `ssmgo web-1` and `ssmgo -t Env=prod` mean `ssmgo connect …`. `--help` and `--version` before
+/// any word stay ssmgo's own.
+pub fn with_default_command(mut args: Vec<OsString>) -> Vec<OsString> {
+    let command = Cli::command();
+    let is_subcommand = |word: &str| {
+        word == "help"
+            || command
+                .get_subcommands()
+                .any(|c| c.get_name() == word || c.get_all_aliases().any(|a| a == word))
+    };
+    let mut i = 1;
+    while let Some(arg) = args.get(i).and_then(|a| a.to_str()) {
+        match arg {
+            "-h" | "--help" | "-V" | "--version" => return args,
+            "--profile" | "--region" | "--endpoint-url" => i += 2,
+            "-v" | "--verbose" => i += 1,
+            a if ["--profile=", "--region=", "--endpoint-url="]
+                .iter()
+                .any(|p| a.starts_with(p)) =>
+            {
+                i += 1
+            }
+            word if is_subcommand(word) => return args,
+            _ => break,
+        }
+    }
+    args.insert(1.min(args.len()), OsString::from("connect"));
+    args
 }
 
 /// Exit codes, shown under `--help`: scripts rely on them.
@@ -88,6 +134,10 @@ pub struct ListArgs {
     /// Write a JSON array (the default when stdout is not a terminal).
     #[arg(long)]
     pub json: bool,
+
+    /// Instances per DescribeInstances page (5 to 1000); smaller pages help when calls time out.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i32).range(5..=1000))]
+    pub page_size: Option<i32>,
 }
 
 #[derive(Debug, Default, Args)]
@@ -125,16 +175,67 @@ mod tests {
         Cli::command().debug_assert();
     }
 
+    fn parse(args: &[&str]) -> Cli {
+        let args = args.iter().map(OsString::from).collect();
+        Cli::try_parse_from(with_default_command(args)).unwrap()
+    }
+
+    fn connect_args(cli: Cli) -> ConnectArgs {
+        match cli.command {
+            Some(Command::Connect(c)) => c,
+            other => panic!("expected connect, got {other:?}"),
+        }
+    }
+
     #[test]
     fn no_subcommand_means_connect_with_the_picker() {
-        let cli = Cli::try_parse_from(["ssmgo"]).unwrap();
-        assert!(cli.command.is_none());
+        assert!(connect_args(parse(&["ssmgo"])).target.is_none());
+    }
+
+    #[test]
+    fn plain_ssmgo_takes_connect_arguments() {
+        let c = connect_args(parse(&["ssmgo", "web-1", "-t", "Env=prod", "--dry-run"]));
+        assert_eq!(c.target.as_deref(), Some("web-1"));
+        assert_eq!(c.filter.tags, ["Env=prod"]);
+        assert!(c.dry_run);
+        let c = connect_args(parse(&[
+            "ssmgo",
+            "--profile",
+            "ops",
+            "-v",
+            "--region=eu-west-1",
+            "-t",
+            "Env=prod",
+        ]));
+        assert_eq!(c.filter.tags, ["Env=prod"]);
+    }
+
+    #[test]
+    fn subcommands_and_global_options_are_left_alone() {
+        let cli = parse(&["ssmgo", "--profile", "ops", "list", "--all"]);
+        assert_eq!(cli.aws.profile.as_deref(), Some("ops"));
+        assert!(matches!(cli.command, Some(Command::List(ref l)) if l.all));
+        assert!(matches!(
+            parse(&["ssmgo", "ls"]).command,
+            Some(Command::List(_))
+        ));
+        let c = connect_args(parse(&["ssmgo", "--region", "eu-west-1", "connect", "i-1"]));
+        assert_eq!(c.target.as_deref(), Some("i-1"));
+        let help = with_default_command(vec!["ssmgo".into(), "--help".into()]);
+        assert_eq!(help, ["ssmgo", "--help"]);
     }
 
     #[test]
     fn tags_repeat_and_global_options_go_anywhere() {
         let cli = Cli::try_parse_from([
-            "ssmgo", "list", "-t", "Env=dev", "--tag", "Team", "--region", "eu-west-1",
+            "ssmgo",
+            "list",
+            "-t",
+            "Env=dev",
+            "--tag",
+            "Team",
+            "--region",
+            "eu-west-1",
         ])
         .unwrap();
         assert_eq!(cli.aws.region.as_deref(), Some("eu-west-1"));

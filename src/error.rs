@@ -140,8 +140,12 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         use Error::*;
         match self {
-            BadTagSpec { .. } | BadParameters { .. } | BadInput { .. } | NoRegion
-            | UnknownProfile { .. } | NotInteractive => exit::USAGE,
+            BadTagSpec { .. }
+            | BadParameters { .. }
+            | BadInput { .. }
+            | NoRegion
+            | UnknownProfile { .. }
+            | NotInteractive => exit::USAGE,
             AccessDenied { .. } => exit::DENIED,
             NoMatch { .. }
             | TargetNotFound { .. }
@@ -206,7 +210,10 @@ mod tests {
         };
         let text = e.to_string();
         assert!(text.contains("matches 2 running instances"), "{text}");
-        assert!(text.contains("    i-1 web running\n    i-2 web running"), "{text}");
+        assert!(
+            text.contains("    i-1 web running\n    i-2 web running"),
+            "{text}"
+        );
         assert!(text.contains("ssmgo connect i-1"), "{text}");
     }
 }

@@ -27,7 +27,9 @@ pub fn run(cli: Cli) -> Result<()> {
     runtime.block_on(async {
         match cli.command {
             Some(Command::List(args)) => commands::list::run(&cli.aws, cli.verbose, args).await,
-            Some(Command::Connect(args)) => commands::connect::run(&cli.aws, cli.verbose, args).await,
+            Some(Command::Connect(args)) => {
+                commands::connect::run(&cli.aws, cli.verbose, args).await
+            }
             None => commands::connect::run(&cli.aws, cli.verbose, Default::default()).await,
         }
     })

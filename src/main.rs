@@ -1,9 +1,7 @@
 //! The door: parse the command line, run, and turn any error into its documented exit code.
 
-use clap::Parser;
-
 fn main() {
-    let cli = ssmgo::cli::Cli::parse();
+    let cli = ssmgo::cli::Cli::parse_args();
     if let Err(err) = ssmgo::run(cli) {
         if !matches!(err, ssmgo::error::Error::Cancelled) {
             eprintln!("ssmgo: {err}");

@@ -85,7 +85,8 @@ impl EventSource for Events {
         if let Ok(err) = self.aborts.try_recv() {
             return Ok(Event::Abort(err));
         }
-        self.keys.recv_timeout(duration.min(Duration::from_millis(50)))
+        self.keys
+            .recv_timeout(duration.min(Duration::from_millis(50)))
     }
 }
 
@@ -149,7 +150,10 @@ mod tests {
             private_ip: Some("10.1.2.3".into()),
             platform: None,
             availability_zone: None,
-            tags: BTreeMap::from([("Env".into(), "prod\u{202e}".into()), ("Name".into(), "x".into())]),
+            tags: BTreeMap::from([
+                ("Env".into(), "prod\u{202e}".into()),
+                ("Name".into(), "x".into()),
+            ]),
         };
         let line = RowRenderer.render(&row);
         assert!(line.starts_with("web-\\x1b[31mprod"), "{line}");

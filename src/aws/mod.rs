@@ -131,7 +131,9 @@ async fn check_profile(name: Option<&str>) -> Result<bool> {
         Err(_) => return Ok(false),
     };
     match set.get_profile(name) {
-        Some(profile) => Ok(profile.get("sso_start_url").is_some() || profile.get("sso_session").is_some()),
+        Some(profile) => {
+            Ok(profile.get("sso_start_url").is_some() || profile.get("sso_session").is_some())
+        }
         None if name == "default" => Ok(false),
         None => {
             let mut known: Vec<&str> = set.profiles().collect();
@@ -153,7 +155,9 @@ fn validate_endpoint(url: &str) -> Result<()> {
     let bad = |reason: &str| Error::BadInput {
         what: "--endpoint-url",
         value: url.to_owned(),
-        reason: format!("{reason}; expected e.g. https://ssm.eu-west-1.amazonaws.com or http://127.0.0.1:5000"),
+        reason: format!(
+            "{reason}; expected e.g. https://ssm.eu-west-1.amazonaws.com or http://127.0.0.1:5000"
+        ),
     };
     let rest = url
         .strip_prefix("https://")
@@ -193,7 +197,13 @@ mod tests {
     fn endpoints_must_be_http_urls_with_a_host() {
         assert!(validate_endpoint("http://127.0.0.1:5000").is_ok());
         assert!(validate_endpoint("https://ssm.eu-west-1.amazonaws.com/").is_ok());
-        for bad in ["127.0.0.1:5000", "ftp://x", "http://", "http://:80", "http://a b"] {
+        for bad in [
+            "127.0.0.1:5000",
+            "ftp://x",
+            "http://",
+            "http://:80",
+            "http://a b",
+        ] {
             let err = validate_endpoint(bad).unwrap_err();
             assert_eq!(err.exit_code(), 2, "{bad}");
         }

@@ -8,16 +8,25 @@ use crate::error::{Error, Result};
 use crate::fleet::{self, Instance, Query, TagFilters};
 use crate::output::sanitize::for_terminal;
 use crate::picker::RowPicker;
-use crate::session::{self, plugin, Plugin, Request, Started};
+use crate::session::{self, Plugin, Request, Started};
 
 pub async fn run(aws_args: &AwsArgs, verbose: bool, args: ConnectArgs) -> Result<()> {
     // Everything that can be checked locally is checked before the first AWS call.
     let tags = TagFilters::parse(&args.filter.tags)?;
-    let template = Request::new(String::new(), args.document, args.parameters.as_deref(), args.reason)?;
+    let template = Request::new(
+        String::new(),
+        args.document,
+        args.parameters.as_deref(),
+        args.reason,
+    )?;
     if args.target.is_none() && !interactive() {
         return Err(Error::NotInteractive);
     }
-    let plugin = if args.dry_run { Plugin::find().ok() } else { Some(Plugin::find()?) };
+    let plugin = if args.dry_run {
+        Plugin::find().ok()
+    } else {
+        Some(Plugin::find()?)
+    };
 
     let aws = Aws::load(aws_args, verbose).await?;
     let instance = resolve(&aws, args.target.as_deref(), tags).await?;
@@ -34,7 +43,10 @@ pub async fn run(aws_args: &AwsArgs, verbose: bool, args: ConnectArgs) -> Result
     };
     match plugin {
         Some(plugin) if !args.dry_run => {
-            eprintln!("ssmgo: starting a session on {}", for_terminal(&instance.label()));
+            eprintln!(
+                "ssmgo: starting a session on {}",
+                for_terminal(&instance.label())
+            );
             session::start_and_hand_off(&aws, &request, &plugin).await
         }
         plugin => print_dry_run(&aws, &instance, &request, plugin.as_ref()).await,
@@ -53,15 +65,20 @@ pub fn looks_like_instance_id(s: &str) -> bool {
 
 /// TARGET → one instance: an id, an exact Name, or else the picker pre-filled with it.
 async fn resolve(aws: &Aws, target: Option<&str>, tags: TagFilters) -> Result<Instance> {
-    let query = Query { tags, all: false };
+    let query = Query {
+        tags,
+        ..Query::default()
+    };
     let Some(target) = target else {
         return pick(aws, &query, None).await;
     };
     if looks_like_instance_id(target) {
-        return fleet::by_id(aws, target).await?.ok_or_else(|| Error::TargetNotFound {
-            target: for_terminal(target).into_owned(),
-            filters: format!(" in {}", aws.region()),
-        });
+        return fleet::by_id(aws, target)
+            .await?
+            .ok_or_else(|| Error::TargetNotFound {
+                target: for_terminal(target).into_owned(),
+                filters: format!(" in {}", aws.region()),
+            });
     }
     let mut named = fleet::by_name(aws, target, &query.tags).await?;
     let running: Vec<&Instance> = named.iter().filter(|i| i.state == "running").collect();
@@ -74,7 +91,11 @@ async fn resolve(aws: &Aws, target: Option<&str>, tags: TagFilters) -> Result<In
             filters: if query.tags.is_empty() {
                 format!(" in {}", aws.region())
             } else {
-                format!(" among {} in {}", for_terminal(&query.tags.describe()), aws.region())
+                format!(
+                    " among {} in {}",
+                    for_terminal(&query.tags.describe()),
+                    aws.region()
+                )
             },
         }),
         (0, n) => Err(Error::NotConnectable {
@@ -125,10 +146,17 @@ async fn pick(aws: &Aws, query: &Query, prefill: Option<&str>) -> Result<Instanc
             Ok(()) => {}
         },
     }
-    shown.await.map_err(|e| Error::Picker { detail: e.to_string() })?
+    shown.await.map_err(|e| Error::Picker {
+        detail: e.to_string(),
+    })?
 }
 
-async fn print_dry_run(aws: &Aws, instance: &Instance, request: &Request, plugin: Option<&Plugin>) -> Result<()> {
+async fn print_dry_run(
+    aws: &Aws,
+    instance: &Instance,
+    request: &Request,
+    plugin: Option<&Plugin>,
+) -> Result<()> {
     let placeholder = Started {
         session_id: "<SessionId from StartSession>".into(),
         token_value: "<redacted>".into(),
@@ -141,10 +169,7 @@ async fn print_dry_run(aws: &Aws, instance: &Instance, request: &Request, plugin
         ),
         None => (
             "not found on PATH: a real connect would stop here, before StartSession".to_owned(),
-            Plugin {
-                path: plugin::PLUGIN_NAME.into(),
-                version: String::new(),
-            },
+            Plugin::not_installed(),
         ),
     };
     let invocation = shown_plugin.invocation(

@@ -11,7 +11,11 @@ use crate::output;
 pub async fn run(aws_args: &AwsArgs, verbose: bool, args: ListArgs) -> Result<()> {
     let tags = TagFilters::parse(&args.filter.tags)?;
     let aws = Aws::load(aws_args, verbose).await?;
-    let query = Query { tags, all: args.all };
+    let query = Query {
+        tags,
+        all: args.all,
+        page_size: args.page_size,
+    };
     let rows = fleet::list(&aws, &query).await?;
     let json = args.json || !std::io::stdout().is_terminal();
     if json {
@@ -29,7 +33,11 @@ pub async fn run(aws_args: &AwsArgs, verbose: bool, args: ListArgs) -> Result<()
 
 /// "no instance matches Env=prod among running instances in eu-west-1", with a follow-up command.
 pub(crate) fn no_match(query: &Query, region: &str) -> Error {
-    let scope = if query.all { "" } else { " among running instances" };
+    let scope = if query.all {
+        ""
+    } else {
+        " among running instances"
+    };
     let filters = if query.tags.is_empty() {
         format!("in {region}{scope}")
     } else {

@@ -12,6 +12,9 @@ use crate::error::Result;
 /// States in which an instance may still be connected to or started again.
 pub(super) const LIVE_STATES: [&str; 4] = ["pending", "running", "stopping", "stopped"];
 
+/// DescribeInstances' largest page: the fewest round trips.
+const MAX_PAGE: i32 = 1000;
+
 /// The EC2 filters for a listing: the user's tags, and the states to show.
 pub(super) fn filters_for(query: &Query) -> Vec<(String, Vec<String>)> {
     let mut filters = query.tags.ec2_filters();
@@ -28,21 +31,28 @@ pub(super) fn filters_for(query: &Query) -> Vec<(String, Vec<String>)> {
 pub(super) async fn describe_pages(
     aws: &Aws,
     filters: Vec<(String, Vec<String>)>,
+    page_size: Option<i32>,
     pages: UnboundedSender<Vec<Instance>>,
 ) -> Result<()> {
     let filters: Vec<Filter> = filters
         .into_iter()
-        .map(|(name, values)| Filter::builder().name(name).set_values(Some(values)).build())
+        .map(|(name, values)| {
+            Filter::builder()
+                .name(name)
+                .set_values(Some(values))
+                .build()
+        })
         .collect();
     let mut stream = aws
         .ec2
         .describe_instances()
         .set_filters(Some(filters))
-        .max_results(1000)
+        .max_results(page_size.unwrap_or(MAX_PAGE))
         .into_paginator()
         .send();
     while let Some(page) = stream.next().await {
-        let page = page.map_err(|e| aws.explain("DescribeInstances", "ec2:DescribeInstances", e))?;
+        let page =
+            page.map_err(|e| aws.explain("DescribeInstances", "ec2:DescribeInstances", e))?;
         let rows: Vec<Instance> = page
             .reservations()
             .iter()
@@ -58,9 +68,12 @@ pub(super) async fn describe_pages(
 }
 
 /// Every matching instance, all pages.
-pub(super) async fn describe_all(aws: &Aws, filters: Vec<(String, Vec<String>)>) -> Result<Vec<Instance>> {
+pub(super) async fn describe_all(
+    aws: &Aws,
+    filters: Vec<(String, Vec<String>)>,
+) -> Result<Vec<Instance>> {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    describe_pages(aws, filters, tx).await?;
+    describe_pages(aws, filters, None, tx).await?;
     let mut all = Vec::new();
     while let Some(page) = rx.recv().await {
         all.extend(page);

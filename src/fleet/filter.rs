@@ -207,7 +207,10 @@ mod tests {
     fn filters_describe_themselves_for_messages_and_follow_up_commands() {
         let fs = TagFilters::parse(&["Env=prod", "Team", "Owner=o'neil"]).unwrap();
         assert_eq!(fs.describe(), "Env=prod and Team and Owner=o'neil");
-        assert_eq!(fs.as_args(), " -t 'Env=prod' -t 'Team' -t 'Owner=o'\\''neil'");
+        assert_eq!(
+            fs.as_args(),
+            " -t 'Env=prod' -t 'Team' -t 'Owner=o'\\''neil'"
+        );
     }
 
     #[test]

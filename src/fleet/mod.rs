@@ -103,14 +103,20 @@ pub struct Query {
     pub tags: TagFilters,
     /// Include instances that are not running.
     pub all: bool,
+    /// DescribeInstances page size; the API's maximum when unset (fewest round trips).
+    pub page_size: Option<i32>,
 }
 
 /// Lists every instance matching `query`, calling `on_rows` with each batch of joined rows as
 /// soon as it can be shown. Order within and across batches is EC2's.
-pub async fn stream(aws: &Aws, query: &Query, mut on_rows: impl FnMut(Vec<Instance>)) -> Result<()> {
+pub async fn stream(
+    aws: &Aws,
+    query: &Query,
+    mut on_rows: impl FnMut(Vec<Instance>),
+) -> Result<()> {
     let (pages_tx, mut pages_rx) = mpsc::unbounded_channel();
     let filters = ec2::filters_for(query);
-    let ec2_pages = ec2::describe_pages(aws, filters, pages_tx);
+    let ec2_pages = ec2::describe_pages(aws, filters, query.page_size, pages_tx);
     let join_pages = async {
         let nodes = ssm::managed_nodes(aws, None).await?;
         let by_id: HashMap<&str, &ManagedNode> = nodes.iter().map(|n| (n.id.as_str(), n)).collect();
@@ -119,7 +125,8 @@ pub async fn stream(aws: &Aws, query: &Query, mut on_rows: impl FnMut(Vec<Instan
         }
         // Hybrid nodes have no EC2 tags and no EC2 state: only an unfiltered listing shows them.
         if query.tags.is_empty() {
-            let hybrid: Vec<Instance> = nodes.iter().filter(|n| !n.is_ec2).map(hybrid_row).collect();
+            let hybrid: Vec<Instance> =
+                nodes.iter().filter(|n| !n.is_ec2).map(hybrid_row).collect();
             if !hybrid.is_empty() {
                 on_rows(hybrid);
             }
@@ -134,6 +141,7 @@ pub async fn stream(aws: &Aws, query: &Query, mut on_rows: impl FnMut(Vec<Instan
 pub async fn list(aws: &Aws, query: &Query) -> Result<Vec<Instance>> {
     let mut rows = Vec::new();
     stream(aws, query, |batch| rows.extend(batch)).await?;
+    dedup(&mut rows);
     sort_for_display(&mut rows);
     Ok(rows)
 }
@@ -151,7 +159,9 @@ pub async fn by_id(aws: &Aws, id: &str) -> Result<Option<Instance>> {
         ssm::managed_nodes(aws, Some(&ids))
     )?;
     let by_id = nodes.iter().map(|n| (n.id.as_str(), n)).collect();
-    Ok(join(instances, &by_id).into_iter().find(|i| i.instance_id == id))
+    Ok(join(instances, &by_id)
+        .into_iter()
+        .find(|i| i.instance_id == id))
 }
 
 /// Every non-terminated instance whose Name tag is exactly `name`, within `tags`.
@@ -159,7 +169,10 @@ pub async fn by_name(aws: &Aws, name: &str, tags: &TagFilters) -> Result<Vec<Ins
     let mut filters = tags.ec2_filters();
     filters.retain(|(n, _)| n != "tag:Name");
     filters.push(("tag:Name".to_owned(), vec![filter::ec2_literal(name)]));
-    filters.push(("instance-state-name".to_owned(), ec2::LIVE_STATES.map(String::from).to_vec()));
+    filters.push((
+        "instance-state-name".to_owned(),
+        ec2::LIVE_STATES.map(String::from).to_vec(),
+    ));
     let instances: Vec<_> = ec2::describe_all(aws, filters)
         .await?
         .into_iter()
@@ -219,7 +232,7 @@ pub fn sort_for_display(rows: &mut [Instance]) {
 }
 
 /// Drops duplicate ids (EC2 can repeat an instance across pages when it changes state mid-listing).
-pub fn dedup(rows: &mut Vec<Instance>) {
+fn dedup(rows: &mut Vec<Instance>) {
     let mut seen = HashSet::with_capacity(rows.len());
     rows.retain(|r| seen.insert(r.instance_id.clone()));
 }
@@ -264,7 +277,11 @@ mod tests {
         assert_eq!(b.reason, "it is stopped");
         assert!(b.next.contains("start-instances --instance-ids i-1"));
         let unmanaged = row("i-2", None, "running", None);
-        assert!(unmanaged.blocker().unwrap().next.contains("AmazonSSMManagedInstanceCore"));
+        assert!(unmanaged
+            .blocker()
+            .unwrap()
+            .next
+            .contains("AmazonSSMManagedInstanceCore"));
         let lost = row("i-3", None, "running", Some("ConnectionLost"));
         assert_eq!(lost.blocker(), None, "StartSession decides on stale pings");
         assert_eq!(lost.note().as_deref(), Some("SSM agent ConnectionLost"));
@@ -281,7 +298,13 @@ mod tests {
             is_ec2: true,
         };
         let by_id = HashMap::from([("i-1", &node)]);
-        let out = join(vec![row("i-1", None, "running", None), row("i-2", None, "running", None)], &by_id);
+        let out = join(
+            vec![
+                row("i-1", None, "running", None),
+                row("i-2", None, "running", None),
+            ],
+            &by_id,
+        );
         assert!(out[0].managed && out[0].is_online());
         assert_eq!(out[0].platform.as_deref(), Some("Amazon Linux"));
         assert_eq!(out[0].private_ip.as_deref(), Some("10.0.0.1"));

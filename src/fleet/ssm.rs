@@ -63,9 +63,7 @@ fn to_node(info: &InstanceInformation) -> Option<ManagedNode> {
         platform,
         ip: info.ip_address().map(str::to_owned),
         name: info.name().or(info.computer_name()).map(str::to_owned),
-        is_ec2: !matches!(
-            info.resource_type(),
-            Some(ResourceType::ManagedInstance)
-        ) && !info.instance_id()?.starts_with("mi-"),
+        is_ec2: !matches!(info.resource_type(), Some(ResourceType::ManagedInstance))
+            && !info.instance_id()?.starts_with("mi-"),
     })
 }

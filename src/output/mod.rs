@@ -21,9 +21,17 @@ pub fn write_json(rows: &[Instance]) -> Result<()> {
 /// Writes `rows` as an aligned table to stdout, with one column per filtered tag key and, when
 /// `notes` is set, a NOTE column saying why a row can't be connected to.
 pub fn write_table(rows: &[Instance], tag_columns: &[&str], notes: bool) -> Result<()> {
-    let mut header: Vec<String> = ["NAME", "INSTANCE", "STATE", "SSM", "PRIVATE IP", "PLATFORM", "AZ"]
-        .map(String::from)
-        .to_vec();
+    let mut header: Vec<String> = [
+        "NAME",
+        "INSTANCE",
+        "STATE",
+        "SSM",
+        "PRIVATE IP",
+        "PLATFORM",
+        "AZ",
+    ]
+    .map(String::from)
+    .to_vec();
     header.extend(tag_columns.iter().map(|k| for_terminal(k).into_owned()));
     if notes {
         header.push("NOTE".into());
@@ -33,20 +41,31 @@ pub fn write_table(rows: &[Instance], tag_columns: &[&str], notes: bool) -> Resu
     table.push(header);
     for r in rows {
         let mut line = vec![
-            r.name.as_deref().map_or_else(dash, |n| for_terminal(n).into_owned()),
+            r.name
+                .as_deref()
+                .map_or_else(dash, |n| for_terminal(n).into_owned()),
             for_terminal(&r.instance_id).into_owned(),
             for_terminal(&r.state).into_owned(),
-            r.ping_status
+            r.ping_status.as_deref().map_or_else(
+                || "not managed".to_owned(),
+                |p| for_terminal(p).into_owned(),
+            ),
+            r.private_ip
                 .as_deref()
-                .map_or_else(|| "not managed".to_owned(), |p| for_terminal(p).into_owned()),
-            r.private_ip.as_deref().map_or_else(dash, |v| for_terminal(v).into_owned()),
-            r.platform.as_deref().map_or_else(dash, |v| for_terminal(v).into_owned()),
+                .map_or_else(dash, |v| for_terminal(v).into_owned()),
+            r.platform
+                .as_deref()
+                .map_or_else(dash, |v| for_terminal(v).into_owned()),
             r.availability_zone
                 .as_deref()
                 .map_or_else(dash, |v| for_terminal(v).into_owned()),
         ];
         for key in tag_columns {
-            line.push(r.tags.get(*key).map_or_else(dash, |v| for_terminal(v).into_owned()));
+            line.push(
+                r.tags
+                    .get(*key)
+                    .map_or_else(dash, |v| for_terminal(v).into_owned()),
+            );
         }
         if notes {
             line.push(r.note().unwrap_or_default());
@@ -107,7 +126,10 @@ mod tests {
         ];
         let mut out = Vec::new();
         write_aligned(&mut out, &table).unwrap();
-        assert_eq!(String::from_utf8(out).unwrap(), "NAME  ID   NOTE\nwéb   i-1\n");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "NAME  ID   NOTE\nwéb   i-1\n"
+        );
     }
 
     #[test]

@@ -40,14 +40,16 @@ pub fn for_terminal(text: &str) -> Cow<'_, str> {
 /// Rewrites the bidi and separator characters that JSON allows raw into `\uXXXX` escapes.
 ///
 /// The decoded value is unchanged (scripts still see exactly what AWS returned); only its
-/// rendering on a terminal is made harmless. serde_json already escapes control characters.
+/// rendering on a terminal is made harmless. serde_json already escapes control characters
+/// inside strings, so any left are the document's own whitespace and stay.
 pub fn json_escape_invisible(json: &str) -> Cow<'_, str> {
-    if !json.chars().any(is_dangerous) {
+    let invisible = |c: char| is_dangerous(c) && !c.is_control();
+    if !json.chars().any(invisible) {
         return Cow::Borrowed(json);
     }
     let mut out = String::with_capacity(json.len() + 16);
     for c in json.chars() {
-        if is_dangerous(c) {
+        if invisible(c) {
             let _ = write!(out, "\\u{:04x}", c as u32);
         } else {
             out.push(c);
@@ -62,14 +64,20 @@ mod tests {
 
     #[test]
     fn plain_text_is_borrowed_unchanged() {
-        assert!(matches!(for_terminal("web-prod-01 ü 東京"), Cow::Borrowed(_)));
+        assert!(matches!(
+            for_terminal("web-prod-01 ü 東京"),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]
     fn escape_sequences_become_visible() {
         assert_eq!(for_terminal("a\x1b]0;pwned\x07b"), "a\\x1b]0;pwned\\x07b");
         assert_eq!(for_terminal("x\u{9b}2J"), "x\\x9b2J");
-        assert_eq!(for_terminal("line\nbreak\ttab\r"), "line\\x0abreak\\x09tab\\x0d");
+        assert_eq!(
+            for_terminal("line\nbreak\ttab\r"),
+            "line\\x0abreak\\x09tab\\x0d"
+        );
     }
 
     #[test]
@@ -80,10 +88,10 @@ mod tests {
 
     #[test]
     fn json_keeps_its_value_but_loses_raw_bidi() {
-        let raw = serde_json::to_string("a\u{202e}b\x1b").unwrap();
+        let raw = serde_json::to_string_pretty(&["a\u{202e}b\x1b"]).unwrap();
         let safe = json_escape_invisible(&raw);
-        assert_eq!(safe, r#""a\u202eb\u001b""#);
-        let back: String = serde_json::from_str(&safe).unwrap();
-        assert_eq!(back, "a\u{202e}b\x1b");
+        assert_eq!(safe, "[\n  \"a\\u202eb\\u001b\"\n]");
+        let back: Vec<String> = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back, ["a\u{202e}b\x1b"]);
     }
 }

@@ -17,7 +17,10 @@ pub(super) async fn start_session(aws: &Aws, request: &Request) -> Result<Starte
     }
     let out = call.send().await.map_err(|e| {
         if is_service_error(&e, "TargetNotConnected") {
-            let message = e.as_service_error().and_then(|s| s.meta().message()).unwrap_or("");
+            let message = e
+                .as_service_error()
+                .and_then(|s| s.meta().message())
+                .unwrap_or("");
             return Error::TargetNotConnected {
                 target: request.target.clone(),
                 region: aws.region().to_owned(),

@@ -58,7 +58,12 @@ impl Started {
 impl Request {
     /// Builds a request from the command line's raw values, checking each before anything is
     /// sent to AWS.
-    pub fn new(target: String, document: Option<String>, parameters: Option<&str>, reason: Option<String>) -> Result<Request> {
+    pub fn new(
+        target: String,
+        document: Option<String>,
+        parameters: Option<&str>,
+        reason: Option<String>,
+    ) -> Result<Request> {
         if let Some(doc) = &document {
             validate_document_name(doc)?;
         }
@@ -90,8 +95,13 @@ impl Request {
 /// one-element list, which is what people mean).
 pub fn parse_parameters(json: &str) -> Result<BTreeMap<String, Vec<String>>> {
     let bad = |reason: String| Error::BadParameters { reason };
-    let value: serde_json::Value = serde_json::from_str(json)
-        .map_err(|e| bad(format!("not valid JSON at line {} column {}: {e}", e.line(), e.column())))?;
+    let value: serde_json::Value = serde_json::from_str(json).map_err(|e| {
+        bad(format!(
+            "not valid JSON at line {} column {}: {e}",
+            e.line(),
+            e.column()
+        ))
+    })?;
     let serde_json::Value::Object(map) = value else {
         return Err(bad("expected a JSON object".into()));
     };
@@ -103,10 +113,16 @@ pub fn parse_parameters(json: &str) -> Result<BTreeMap<String, Vec<String>>> {
                 .into_iter()
                 .map(|i| match i {
                     serde_json::Value::String(s) => Ok(s),
-                    other => Err(bad(format!("the values of {key:?} must be strings, found {other}"))),
+                    other => Err(bad(format!(
+                        "the values of {key:?} must be strings, found {other}"
+                    ))),
                 })
                 .collect::<Result<_>>()?,
-            other => return Err(bad(format!("{key:?} must be a list of strings, found {other}"))),
+            other => {
+                return Err(bad(format!(
+                    "{key:?} must be a list of strings, found {other}"
+                )))
+            }
         };
         out.insert(key, list);
     }
@@ -180,7 +196,13 @@ mod tests {
     fn the_request_json_uses_start_session_field_names_and_omits_what_was_not_given() {
         let r = Request::new("i-1".into(), None, None, None).unwrap();
         assert_eq!(r.to_json(), r#"{"Target":"i-1"}"#);
-        let r = Request::new("i-1".into(), Some("AWS-StartPortForwardingSession".into()), Some(r#"{"portNumber":["22"],"localPortNumber":"2222"}"#), Some("ticket 42".into())).unwrap();
+        let r = Request::new(
+            "i-1".into(),
+            Some("AWS-StartPortForwardingSession".into()),
+            Some(r#"{"portNumber":["22"],"localPortNumber":"2222"}"#),
+            Some("ticket 42".into()),
+        )
+        .unwrap();
         assert_eq!(
             r.to_json(),
             r#"{"Target":"i-1","DocumentName":"AWS-StartPortForwardingSession","Parameters":{"localPortNumber":["2222"],"portNumber":["22"]},"Reason":"ticket 42"}"#
@@ -189,13 +211,17 @@ mod tests {
 
     #[test]
     fn malformed_parameters_say_where_and_what() {
-        let e = parse_parameters(r#"{"a": ["x",]}"#).unwrap_err().to_string();
+        let e = parse_parameters(r#"{"a": ["x",]}"#)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("line 1 column"), "{e}");
         let e = parse_parameters(r#"["x"]"#).unwrap_err().to_string();
         assert!(e.contains("expected a JSON object"), "{e}");
         let e = parse_parameters(r#"{"n": [1]}"#).unwrap_err().to_string();
         assert!(e.contains("must be strings"), "{e}");
-        let e = parse_parameters(r#"{"n": {"x":1}}"#).unwrap_err().to_string();
+        let e = parse_parameters(r#"{"n": {"x":1}}"#)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("list of strings"), "{e}");
         assert_eq!(parse_parameters("{").unwrap_err().exit_code(), 2);
     }

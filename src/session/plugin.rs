@@ -24,6 +24,8 @@ const LAST_VERSION_WITHOUT_ENV: &str = "1.2.497.0";
 pub struct Plugin {
     pub path: PathBuf,
     pub version: String,
+    /// Whether the response goes in [`RESPONSE_ENV`] rather than on the command line.
+    pub response_in_env: bool,
 }
 
 /// How the plugin will be started: program, arguments and the extra environment.
@@ -49,18 +51,38 @@ impl Plugin {
                 detail: e.to_string(),
             })?;
         let version = String::from_utf8_lossy(&output.stdout).trim().to_owned();
-        Ok(Plugin { path, version })
+        let response_in_env = newer_than(&version, LAST_VERSION_WITHOUT_ENV);
+        Ok(Plugin {
+            path,
+            version,
+            response_in_env,
+        })
     }
 
-    /// True when this plugin reads the response from [`RESPONSE_ENV`].
-    pub fn takes_response_from_env(&self) -> bool {
-        newer_than(&self.version, LAST_VERSION_WITHOUT_ENV)
+    /// Stands for a plugin that is not installed, in a dry run: shown as a current plugin would be
+    /// started.
+    pub fn not_installed() -> Plugin {
+        Plugin {
+            path: PLUGIN_NAME.into(),
+            version: "not installed".into(),
+            response_in_env: true,
+        }
     }
 
     /// The command line for a started session.
-    pub fn invocation(&self, response_json: &str, region: &str, profile: &str, request_json: &str, endpoint: &str) -> Invocation {
-        let (first, env) = if self.takes_response_from_env() {
-            (RESPONSE_ENV.to_owned(), vec![(RESPONSE_ENV.to_owned(), response_json.to_owned())])
+    pub fn invocation(
+        &self,
+        response_json: &str,
+        region: &str,
+        profile: &str,
+        request_json: &str,
+        endpoint: &str,
+    ) -> Invocation {
+        let (first, env) = if self.response_in_env {
+            (
+                RESPONSE_ENV.to_owned(),
+                vec![(RESPONSE_ENV.to_owned(), response_json.to_owned())],
+            )
         } else {
             (response_json.to_owned(), Vec::new())
         };
@@ -84,7 +106,10 @@ impl Plugin {
 pub fn newer_than(version: &str, baseline: &str) -> bool {
     let clean: String = version.chars().filter(|c| !c.is_whitespace()).collect();
     let parse = |v: &str| -> Option<Vec<u64>> {
-        let parts: Vec<u64> = v.split('.').map(|p| p.parse().ok()).collect::<Option<_>>()?;
+        let parts: Vec<u64> = v
+            .split('.')
+            .map(|p| p.parse().ok())
+            .collect::<Option<_>>()?;
         (1..=4).contains(&parts.len()).then_some(parts)
     };
     let (Some(mut a), Some(mut b)) = (parse(&clean), parse(baseline)) else {
@@ -147,8 +172,7 @@ fn redact(text: &str, token: &str) -> String {
 /// Quotes `s` for a POSIX shell when it needs it.
 pub fn shell_quote(s: &str) -> String {
     let plain = !s.is_empty()
-        && s
-            .chars()
+        && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c));
     if plain {
         s.to_owned()
@@ -202,6 +226,7 @@ mod tests {
         Plugin {
             path: "/usr/local/bin/session-manager-plugin".into(),
             version: version.into(),
+            response_in_env: newer_than(version, LAST_VERSION_WITHOUT_ENV),
         }
     }
 
@@ -221,15 +246,43 @@ mod tests {
 
     #[test]
     fn a_new_plugin_gets_the_response_through_the_environment() {
-        let inv = plugin("1.2.694.0").invocation(r#"{"TokenValue":"SECRET"}"#, "eu-west-1", "", r#"{"Target":"i-1"}"#, "https://ssm.eu-west-1.amazonaws.com");
-        assert_eq!(inv.args, [RESPONSE_ENV, "eu-west-1", "StartSession", "", r#"{"Target":"i-1"}"#, "https://ssm.eu-west-1.amazonaws.com"]);
-        assert_eq!(inv.env, [(RESPONSE_ENV.to_string(), r#"{"TokenValue":"SECRET"}"#.to_string())]);
+        let inv = plugin("1.2.694.0").invocation(
+            r#"{"TokenValue":"SECRET"}"#,
+            "eu-west-1",
+            "",
+            r#"{"Target":"i-1"}"#,
+            "https://ssm.eu-west-1.amazonaws.com",
+        );
+        assert_eq!(
+            inv.args,
+            [
+                RESPONSE_ENV,
+                "eu-west-1",
+                "StartSession",
+                "",
+                r#"{"Target":"i-1"}"#,
+                "https://ssm.eu-west-1.amazonaws.com"
+            ]
+        );
+        assert_eq!(
+            inv.env,
+            [(
+                RESPONSE_ENV.to_string(),
+                r#"{"TokenValue":"SECRET"}"#.to_string()
+            )]
+        );
         assert!(inv.args.iter().all(|a| !a.contains("SECRET")));
     }
 
     #[test]
     fn an_old_plugin_gets_the_response_as_its_first_argument() {
-        let inv = plugin("1.2.497.0").invocation("{}", "us-east-1", "dev", r#"{"Target":"i-1"}"#, "https://x");
+        let inv = plugin("1.2.497.0").invocation(
+            "{}",
+            "us-east-1",
+            "dev",
+            r#"{"Target":"i-1"}"#,
+            "https://x",
+        );
         assert_eq!(inv.args[0], "{}");
         assert_eq!(inv.args[3], "dev");
         assert!(inv.env.is_empty());
@@ -237,7 +290,13 @@ mod tests {
 
     #[test]
     fn the_displayed_command_never_shows_the_token() {
-        let inv = plugin("1.2.497.0").invocation(r#"{"TokenValue":"SECRET"}"#, "us-east-1", "", "{}", "https://x");
+        let inv = plugin("1.2.497.0").invocation(
+            r#"{"TokenValue":"SECRET"}"#,
+            "us-east-1",
+            "",
+            "{}",
+            "https://x",
+        );
         let shown = inv.display_redacted("SECRET");
         assert!(!shown.contains("SECRET"), "{shown}");
         assert!(shown.contains("<redacted>"), "{shown}");

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The AWS emulator for ssmgo's tests: moto's server (pinned, from PyPI) plus tests/emu/moto_plus.py,
+# on 127.0.0.1 only.
+#
+#   tests/emu/emu.sh start    install (first time) and start it on a free port; prints its URL
+#   tests/emu/emu.sh stop     stop it
+#   tests/emu/emu.sh url      print the URL of the running emulator
+#
+# The virtualenv is cached in $SSMGO_CACHE (default ~/.cache/ssmgo) so later runs start in seconds.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+cache=${SSMGO_CACHE:-$HOME/.cache/ssmgo}
+moto_version=5.2.5
+venv=$cache/emu-venv-$moto_version
+run=$here/run
+mkdir -p "$run"
+
+ensure_venv() {
+  if [[ ! -x $venv/bin/python ]] || ! "$venv/bin/python" -c "import moto, flask" 2>/dev/null; then
+    echo "emu: installing moto[server]==$moto_version into $venv (first run only)" >&2
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$moto_version"
+  fi
+}
+
+running_pid() {
+  [[ -f $run/emu.pid ]] && kill -0 "$(cat "$run/emu.pid")" 2>/dev/null && cat "$run/emu.pid"
+}
+
+case ${1:-} in
+start)
+  ensure_venv
+  if pid=$(running_pid); then
+    echo "http://127.0.0.1:$(cat "$run/emu.port")"; exit 0
+  fi
+  port=$("$venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  # Own session: a Ctrl-C meant for the test runner doesn't kill the emulator mid-suite.
+  setsid "$venv/bin/python" "$here/moto_plus.py" -H 127.0.0.1 -p "$port" >"$run/emu.log" 2>&1 </dev/null &
+  echo $! >"$run/emu.pid"; echo "$port" >"$run/emu.port"
+  for _ in $(seq 150); do
+    if "$venv/bin/python" - "$port" <<'PY' 2>/dev/null; then break; fi
+import sys, urllib.request
+urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/moto-api/", timeout=1).read()
+PY
+    if ! kill -0 "$(cat "$run/emu.pid")" 2>/dev/null; then
+      echo "emu: the emulator died while starting:" >&2; tail -20 "$run/emu.log" >&2; exit 1
+    fi
+    sleep 0.1
+  done
+  echo "http://127.0.0.1:$port"
+  ;;
+stop)
+  if pid=$(running_pid); then
+    kill "$pid"
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$run/emu.pid" "$run/emu.port"
+  ;;
+url)
+  running_pid >/dev/null && echo "http://127.0.0.1:$(cat "$run/emu.port")"
+  ;;
+*)
+  echo "usage: $0 start|stop|url" >&2; exit 2 ;;
+esac

@@ -1,0 +1,421 @@
+#!/usr/bin/env python3
+"""ssmgo's test emulator: moto's server plus the Session Manager / IAM-simulator calls that moto
+(5.2.x) lacks, sharing moto's real EC2 and IAM state.
+
+Run exactly like moto_server:  python moto_plus.py -H 127.0.0.1 -p 5055
+
+Test hooks (tags on an EC2 instance):
+  ssmgo:unmanaged        the instance is not an SSM managed node
+  ssmgo:agent=offline    the node is managed but its agent is offline (ConnectionLost; StartSession
+                         fails with TargetNotConnected although the instance is running)
+
+Added (monkeypatched onto moto's response classes, state shared with moto's EC2/IAM backends):
+  ssm  DescribeInstanceInformation  every non-terminated EC2 instance, unless tagged ssmgo:unmanaged;
+                                    running -> PingStatus Online, otherwise ConnectionLost.
+                                    Filters InstanceIds / PingStatus / tag:K, MaxResults 5..50 + NextToken.
+  ssm  GetInventory                 AWS:InstanceInformation entities for the same set (for aws-ssm-tools).
+  ssm  StartSession                 real IAM evaluation of the caller's policies (see below);
+                                    TargetNotConnected unless Online; returns SessionId/TokenValue/StreamUrl
+                                    (StreamUrl base overridable with SSMGO_EMU_STREAM_BASE).
+  ssm  TerminateSession / DescribeSessions(Active) / GetConnectionStatus
+  iam  SimulatePrincipalPolicy / SimulateCustomPolicy
+                                    Action/NotAction, Resource/NotResource wildcards, Deny > Allow > implicitDeny,
+                                    Condition operators String*/Arn*/Bool/Null, ...IfExists, ForAnyValue/ForAllValues;
+                                    context = ContextEntries only (like AWS, the simulator never looks up tags);
+                                    MissingContextValues, MatchedStatements, ResourceSpecificResults.
+StartSession authorization: the caller is found from the SigV4 access key. Keys that moto issued
+(iam CreateAccessKey) are evaluated against that user's/role's policies, with context
+aws:ResourceTag/K + ssm:resourceTag/K taken from the instance's EC2 tags, for the instance ARN and,
+if DocumentName is given (or SSMGO_EMU_CHECK_DEFAULT_DOCUMENT=1), the document ARN, which carries no tags.
+Unknown (dummy) keys are treated as an admin, so tests opt in to IAM by using a seeded user's key.
+AccessDenied / bad-key / bad-signature for JSON-protocol services (ssm) come back the AWS way
+(400, {"__type":"AccessDeniedException"|"UnrecognizedClientException"|"InvalidSignatureException"}),
+not as moto's XML 403.
+"""
+import base64
+import fnmatch
+import json
+import os
+import re
+import secrets
+import sys
+from datetime import datetime, timezone
+
+from moto.core.exceptions import JsonRESTError, ServiceException
+from moto.core.responses import ActionResult
+from moto.ec2.models import ec2_backends
+from moto.ec2.models.core import TaggedEC2Resource
+from moto.ec2.utils import EC2_PREFIX_TO_RESOURCE, get_prefix
+from moto.iam import access_control as ac
+from moto.iam.models import iam_backends
+from moto.iam.responses import IamResponse
+from moto.ssm.responses import SimpleSystemManagerResponse
+from moto.utilities.utils import get_partition
+
+SESSIONS: dict = {}  # session id -> dict
+SELF_AUTHORIZED = {"ssm:StartSession"}
+JSON_SERVICES = {"ssm", "sts_json", "kms", "logs", "dynamodb", "secretsmanager"}
+
+
+class SsmError(ServiceException):
+    pass
+
+
+# ---------------------------------------------------------------- IAM policy evaluation
+def _lst(x):
+    return x if isinstance(x, list) else [x]
+
+
+def _wild(pattern: str, value: str, ci: bool = False) -> bool:
+    rx = "^" + re.escape(pattern).replace(r"\*", ".*").replace(r"\?", ".") + "$"
+    return re.match(rx, value, re.I | re.S if ci else re.S) is not None
+
+
+_POS = {
+    "StringEquals": lambda a, e: a == e,
+    "StringEqualsIgnoreCase": lambda a, e: a.lower() == e.lower(),
+    "StringLike": lambda a, e: _wild(e, a),
+    "ArnEquals": lambda a, e: _wild(e, a),
+    "ArnLike": lambda a, e: _wild(e, a),
+    "Bool": lambda a, e: a.lower() == e.lower(),
+}
+_NEG = {"StringNotEquals": "StringEquals", "StringNotEqualsIgnoreCase": "StringEqualsIgnoreCase",
+        "StringNotLike": "StringLike", "ArnNotEquals": "ArnEquals", "ArnNotLike": "ArnLike"}
+
+
+def _conditions(cond: dict, ctx: dict, missing: set) -> bool:
+    """ctx: lower-cased key -> list[str]. Records referenced-but-absent keys in `missing`."""
+    for op, kv in (cond or {}).items():
+        qual, _, base = op.rpartition(":")
+        if_exists = base.endswith("IfExists")
+        base = base[:-8] if if_exists else base
+        for key, expected in kv.items():
+            expected = [str(e).lower() if isinstance(e, bool) else str(e) for e in _lst(expected)]
+            actual = ctx.get(key.lower())
+            if base == "Null":
+                if (actual is None) != (expected[0].lower() == "true"):
+                    return False
+                continue
+            if actual is None:
+                missing.add(key)
+                if if_exists or qual == "ForAllValues" or base in _NEG:
+                    continue
+                return False
+            neg = base in _NEG
+            fn = _POS.get(_NEG.get(base, base))
+            if fn is None:  # unsupported operator: fail closed
+                return False
+            if qual == "ForAllValues":
+                hit = all(any(fn(a, e) for e in expected) for a in actual)
+            else:
+                hit = any(fn(a, e) for a in actual for e in expected)
+            if hit == neg:
+                return False
+    return True
+
+
+def _statement_applies(st: dict, action: str, resource: str, ctx: dict, missing: set) -> bool:
+    if "Action" in st:
+        if not any(_wild(p, action, ci=True) for p in _lst(st["Action"])):
+            return False
+    elif "NotAction" in st:
+        if any(_wild(p, action, ci=True) for p in _lst(st["NotAction"])):
+            return False
+    if "Resource" in st:
+        if not any(_wild(p, resource) for p in _lst(st["Resource"])):
+            return False
+    elif "NotResource" in st:
+        if any(_wild(p, resource) for p in _lst(st["NotResource"])):
+            return False
+    return _conditions(st.get("Condition"), ctx, missing)
+
+
+def evaluate(policies, action, resource, ctx):
+    """policies: list of (policy_id, policy_type, document_str). -> (decision, matched, missing)"""
+    allow, deny, missing = [], [], set()
+    for pid, ptype, doc in policies:
+        d = json.loads(doc) if isinstance(doc, str) else doc
+        for st in _lst(d.get("Statement", [])):
+            if _statement_applies(st, action, resource, ctx, missing):
+                (deny if st.get("Effect") == "Deny" else allow).append(
+                    {"SourcePolicyId": pid, "SourcePolicyType": ptype})
+    if deny:
+        return "explicitDeny", deny, missing
+    if allow:
+        return "allowed", allow, missing
+    return "implicitDeny", [], missing
+
+
+def _managed_doc(mp):
+    for v in getattr(mp, "versions", []):
+        if v.is_default:
+            return v.document
+    return getattr(mp, "document", "{}")
+
+
+def _entity_policies(entity, kind):
+    out = [(n, "IAM Policy", d) for n, d in getattr(entity, "policies", {}).items()]
+    out += [(mp.name, "IAM Policy", _managed_doc(mp)) for mp in getattr(entity, "managed_policies", {}).values()]
+    return out
+
+
+def principal_policies(backend, arn: str):
+    name = arn.split("/")[-1]
+    if ":user/" in arn:
+        u = backend.get_user(name)
+        pols = _entity_policies(u, "user")
+        for g in backend.get_groups_for_user(name):
+            pols += _entity_policies(g, "group")
+        return pols
+    if ":role/" in arn or ":assumed-role/" in arn:
+        role = backend.get_role(arn.split("/")[1] if ":assumed-role/" in arn else name)
+        return _entity_policies(role, "role")
+    if ":group/" in arn:
+        return _entity_policies(backend.get_group(name), "group")
+    return []
+
+
+# ---------------------------------------------------------------- auth-layer patches
+_orig_check = ac.IAMRequestBase.check_action_permitted
+
+
+def _check_action_permitted(self, resource):
+    if self._action in SELF_AUTHORIZED:
+        return
+    return _orig_check(self, resource)
+
+
+def _raise_access_denied(self):
+    if self._service in JSON_SERVICES:
+        raise JsonRESTError("AccessDeniedException",
+                            f"User: {self._access_key.arn} is not authorized to perform: {self._action}")
+    raise ac.AccessDeniedError(user_arn=self._access_key.arn, action=self._action)
+
+
+def _raise_invalid_access_key(self, reason):
+    if self._service in JSON_SERVICES:
+        raise JsonRESTError("UnrecognizedClientException", "The security token included in the request is invalid.")
+    return _orig_invalid(self, reason)
+
+
+def _raise_signature_does_not_match(self):
+    if self._service in JSON_SERVICES:
+        raise JsonRESTError("InvalidSignatureException", "The request signature we calculated does not match the "
+                            "signature you provided. Check your AWS Secret Access Key and signing method.")
+    return _orig_sig(self)
+
+
+_orig_invalid = ac.IAMRequest._raise_invalid_access_key
+_orig_sig = ac.IAMRequest._raise_signature_does_not_match
+ac.IAMRequest._raise_invalid_access_key = _raise_invalid_access_key
+ac.IAMRequest._raise_signature_does_not_match = _raise_signature_does_not_match
+ac.IAMRequestBase.check_action_permitted = _check_action_permitted
+ac.IAMRequest._raise_access_denied = _raise_access_denied
+
+
+# ---------------------------------------------------------------- EC2 perf fix
+# moto's TaggedEC2Resource.get_tags() scans *all* tags of the region per resource (describe_tags with a
+# resource-id regex), so DescribeInstances is O(instances x tags). Same result, O(own tags):
+def _get_tags(self):
+    if not self.id:
+        return []
+    rtype = EC2_PREFIX_TO_RESOURCE.get(get_prefix(self.id), "")
+    return [{"resource_id": self.id, "key": k, "value": v, "resource_type": rtype}
+            for k, v in self.ec2_backend.tags.get(self.id, {}).items()]
+
+
+if os.environ.get("SSMGO_EMU_FAST_TAGS", "1") == "1":
+    TaggedEC2Resource.get_tags = _get_tags
+
+
+# ---------------------------------------------------------------- SSM
+def _now():
+    return datetime.now(timezone.utc)
+
+
+def _managed(self):
+    ec2 = ec2_backends[self.current_account][self.region]
+    out = []
+    for res in ec2.all_reservations():
+        for i in res.instances:
+            if i.state == "terminated" or "ssmgo:unmanaged" in ec2.tags.get(i.id, {}):
+                continue
+            out.append(i)
+    return ec2, out
+
+
+def _tags(ec2, iid):
+    return dict(ec2.tags.get(iid, {}))
+
+
+def _ping(i):
+    offline = i.ec2_backend.tags.get(i.id, {}).get("ssmgo:agent") == "offline"
+    return "Online" if i.state == "running" and not offline else "ConnectionLost"
+
+
+def _info(i):
+    return {"InstanceId": i.id, "PingStatus": _ping(i), "LastPingDateTime": _now(), "AgentVersion": "3.3.1142.0",
+            "IsLatestVersion": True, "PlatformType": "Linux", "PlatformName": "Amazon Linux",
+            "PlatformVersion": "2023", "ResourceType": "EC2Instance", "IPAddress": i.private_ip,
+            "ComputerName": f"ip-{i.private_ip.replace('.', '-')}.ec2.internal", "AssociationStatus": "Success"}
+
+
+def describe_instance_information(self):
+    ec2, insts = _managed(self)
+    mr = int(self._get_param("MaxResults") or 50)
+    if not 5 <= mr <= 50:
+        raise SsmError("ValidationException", f"1 validation error detected: Value '{mr}' at 'maxResults' "
+                       "failed to satisfy constraint: Member must have value between 5 and 50")
+    flts = {f["Key"]: f["Values"] for f in (self._get_param("Filters") or [])}
+    for f in self._get_param("InstanceInformationFilterList") or []:
+        flts[{"instanceIds": "InstanceIds", "pingStatus": "PingStatus"}.get(f["key"], f["key"])] = f["valueSet"]
+    sel = []
+    for i in insts:
+        if "InstanceIds" in flts and i.id not in flts["InstanceIds"]:
+            continue
+        if "PingStatus" in flts and _ping(i) not in flts["PingStatus"]:
+            continue
+        tag_f = [(k[4:], v) for k, v in flts.items() if k.startswith("tag:")]
+        if tag_f:
+            tg = _tags(ec2, i.id)
+            if not all(tg.get(k) in v for k, v in tag_f):
+                continue
+        sel.append(i)
+    start = int(self._get_param("NextToken") or 0)
+    page = sel[start:start + mr]
+    body = {"InstanceInformationList": [_info(i) for i in page]}
+    if start + mr < len(sel):
+        body["NextToken"] = str(start + mr)
+    return ActionResult(body)
+
+
+def get_inventory(self):
+    _, insts = _managed(self)
+    sel = [i for i in insts if i.state == "running"]
+    start = int(self._get_param("NextToken") or 0)
+    mr = int(self._get_param("MaxResults") or 50)
+    ents = []
+    for i in sel[start:start + mr]:
+        inf = _info(i)
+        ents.append({"Id": i.id, "Data": {"AWS:InstanceInformation": {
+            "TypeName": "AWS:InstanceInformation", "SchemaVersion": "1.0", "CaptureTime": _now().strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "Content": [{"InstanceId": i.id, "ComputerName": inf["ComputerName"], "IpAddress": i.private_ip,
+                         "PlatformName": "Amazon Linux", "PlatformType": "Linux", "ResourceType": "EC2Instance",
+                         "InstanceStatus": "Active", "AgentType": "amazon-ssm-agent"}]}}})
+    body = {"Entities": ents}
+    if start + mr < len(sel):
+        body["NextToken"] = str(start + mr)
+    return ActionResult(body)
+
+
+def _caller(self):
+    auth = self.headers.get("Authorization", "")
+    m = re.search(r"Credential=([^/]+)/", auth)
+    if not m:
+        return None
+    try:
+        return ac.create_access_key(self.current_account, get_partition(self.region), m.group(1), self.headers)
+    except Exception:  # not a moto-issued key: treat as admin
+        return None
+
+
+def start_session(self):
+    target = self._get_param("Target")
+    doc = self._get_param("DocumentName")
+    ec2, insts = _managed(self)
+    inst = next((i for i in insts if i.id == target), None)
+    caller = _caller(self)
+    if caller is not None:
+        part = get_partition(self.region)
+        iam = iam_backends[self.current_account][part]
+        pols = principal_policies(iam, caller.arn.replace(":sts::", ":iam::").replace("assumed-role/", "role/"))
+        tags = _tags(ec2, target) if inst else {}
+        ctx = {"aws:principalarn": [caller.arn], "aws:requestedregion": [self.region]}
+        ictx = dict(ctx)
+        for k, v in tags.items():
+            ictx[f"aws:resourcetag/{k}".lower()] = [v]
+            ictx[f"ssm:resourcetag/{k}".lower()] = [v]
+        checks = [(f"arn:{part}:ec2:{self.region}:{self.current_account}:instance/{target}", ictx)]
+        if doc or os.environ.get("SSMGO_EMU_CHECK_DEFAULT_DOCUMENT") == "1":
+            name = doc or "SSM-SessionManagerRunShell"
+            owner = "" if name.startswith("AWS-") else self.current_account
+            checks.append((f"arn:{part}:ssm:{self.region}:{owner}:document/{name}", ctx))
+        for arn, c in checks:
+            decision, _, _ = evaluate(pols, "ssm:StartSession", arn, c)
+            if decision != "allowed":
+                why = "with an explicit deny in an identity-based policy" if decision == "explicitDeny" \
+                    else "because no identity-based policy allows the ssm:StartSession action"
+                raise SsmError("AccessDeniedException", f"User: {caller.arn} is not authorized to perform: "
+                               f"ssm:StartSession on resource: {arn} {why}")
+    if inst is None or _ping(inst) != "Online":
+        raise SsmError("TargetNotConnected", f"{target} is not connected.")
+    who = (caller.arn.split("/")[-1] if caller else "moto")
+    sid = f"{who}-{secrets.token_hex(9)[:17]}"
+    base = os.environ.get("SSMGO_EMU_STREAM_BASE", f"wss://ssmmessages.{self.region}.amazonaws.com/v1/data-channel/")
+    SESSIONS[sid] = {"SessionId": sid, "Target": target, "Status": "Connected", "StartDate": _now(),
+                     "Owner": caller.arn if caller else "arn:aws:iam::123456789012:user/moto",
+                     "DocumentName": doc or "SSM-SessionManagerRunShell"}
+    return ActionResult({"SessionId": sid, "TokenValue": base64.b64encode(secrets.token_bytes(96)).decode(),
+                         "StreamUrl": f"{base}{sid}?role=publish_subscribe&cell-number=AAEAAQ"})
+
+
+def terminate_session(self):
+    sid = self._get_param("SessionId")
+    if sid in SESSIONS:
+        SESSIONS[sid]["Status"] = "Terminated"
+    return ActionResult({"SessionId": sid})
+
+
+def describe_sessions(self):
+    state = self._get_param("State")
+    want = ("Connected",) if state == "Active" else ("Terminated",)
+    return ActionResult({"Sessions": [s for s in SESSIONS.values() if s["Status"] in want]})
+
+
+def get_connection_status(self):
+    target = self._get_param("Target")
+    _, insts = _managed(self)
+    ok = any(i.id == target and i.state == "running" for i in insts)
+    return ActionResult({"Target": target, "Status": "connected" if ok else "notconnected"})
+
+
+# ---------------------------------------------------------------- IAM simulator
+def _simulate(self, policies):
+    actions = self._get_param("ActionNames") or []
+    resources = self._get_param("ResourceArns") or ["*"]
+    ctx = {}
+    for ce in self._get_param("ContextEntries") or []:
+        ctx[ce["ContextKeyName"].lower()] = [str(v) for v in ce.get("ContextKeyValues", [])]
+    results = []
+    for a in actions:
+        for r in resources:
+            dec, matched, missing = evaluate(policies, a, r, ctx)
+            results.append({"EvalActionName": a, "EvalResourceName": r, "EvalDecision": dec,
+                            "MatchedStatements": matched, "MissingContextValues": sorted(missing),
+                            "ResourceSpecificResults": [{"EvalResourceName": r, "EvalResourceDecision": dec,
+                                                         "MatchedStatements": matched,
+                                                         "MissingContextValues": sorted(missing)}]})
+    return ActionResult({"EvaluationResults": results, "IsTruncated": False})
+
+
+def simulate_principal_policy(self):
+    src = self._get_param("PolicySourceArn")
+    pols = principal_policies(self.backend, src)
+    pols += [(f"PolicyInputList.{n + 1}", "User", d) for n, d in enumerate(self._get_param("PolicyInputList") or [])]
+    return _simulate(self, pols)
+
+
+def simulate_custom_policy(self):
+    pols = [(f"PolicyInputList.{n + 1}", "User", d) for n, d in enumerate(self._get_param("PolicyInputList") or [])]
+    return _simulate(self, pols)
+
+
+for fn in (describe_instance_information, get_inventory, start_session, terminate_session,
+           describe_sessions, get_connection_status):
+    setattr(SimpleSystemManagerResponse, fn.__name__, fn)
+IamResponse.simulate_principal_policy = simulate_principal_policy
+IamResponse.simulate_custom_policy = simulate_custom_policy
+
+if __name__ == "__main__":
+    from moto.server import main
+    main(sys.argv[1:])

@@ -1,0 +1,175 @@
+//! Configuration and input mistakes, and AWS failures: each gets a message saying what to do
+//! next, and its documented exit code.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+
+use crate::support::ssmgo;
+
+#[test]
+fn no_region_is_a_usage_error_saying_how_to_set_one() {
+    ssmgo()
+        .env_remove("AWS_REGION")
+        .args(["list"])
+        .run()
+        .expect_code(2)
+        .stderr_has("no AWS region is configured")
+        .stderr_has("--region");
+}
+
+#[test]
+fn an_unknown_profile_is_named_with_the_known_ones() {
+    ssmgo()
+        .aws_config("[profile dev]\nregion = us-east-1\n[profile prod]\nregion = us-east-1\n")
+        .args(["--profile", "staging", "list"])
+        .run()
+        .expect_code(2)
+        .stderr_has("\"staging\" does not exist")
+        .stderr_has("dev, prod");
+    ssmgo()
+        .env("AWS_PROFILE", "nope")
+        .args(["list"])
+        .run()
+        .expect_code(2)
+        .stderr_has("\"nope\" does not exist");
+}
+
+#[test]
+fn missing_credentials_say_where_credentials_come_from() {
+    ssmgo()
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .args(["list"])
+        .run()
+        .expect_code(1)
+        .stderr_has("AWS credentials")
+        .stderr_has("aws configure");
+}
+
+#[test]
+fn an_sso_profile_without_a_login_says_to_run_aws_sso_login() {
+    ssmgo()
+        .aws_config(
+            "[profile corp]\nsso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\n\
+             sso_account_id = 123456789012\nsso_role_name = Ops\nregion = us-east-1\n",
+        )
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .args(["--profile", "corp", "list"])
+        .run()
+        .expect_code(1)
+        .stderr_has("aws sso login --profile corp");
+}
+
+#[test]
+fn an_unreachable_endpoint_names_the_endpoint() {
+    ssmgo()
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .env("AWS_MAX_ATTEMPTS", "1")
+        .args(["list"])
+        .run()
+        .expect_code(1)
+        .stderr_has("could not reach the AWS endpoint http://127.0.0.1:9");
+}
+
+#[test]
+fn malformed_endpoint_tags_and_parameters_are_usage_errors() {
+    ssmgo()
+        .args(["--endpoint-url", "127.0.0.1:5000", "list"])
+        .run()
+        .expect_code(2)
+        .stderr_has("http://");
+    ssmgo()
+        .args(["list", "-t", "=prod"])
+        .run()
+        .expect_code(2)
+        .stderr_has("invalid --tag");
+    ssmgo()
+        .args(["list", "-t", "Env=a", "-t", "Env=b"])
+        .run()
+        .expect_code(2)
+        .stderr_has("-t Env=a,b");
+    ssmgo()
+        .args([
+            "connect",
+            "i-0123456789abcdef0",
+            "--parameters",
+            "{\"a\": [1,]}",
+        ])
+        .run()
+        .expect_code(2)
+        .stderr_has("invalid --parameters")
+        .stderr_has("line 1 column");
+    ssmgo()
+        .args(["list", "--page-size", "2"])
+        .run()
+        .expect_code(2);
+    ssmgo()
+        .args(["connect", "x", "--document", "no spaces allowed"])
+        .run()
+        .expect_code(2)
+        .stderr_has("--document");
+}
+
+#[test]
+fn help_documents_the_exit_codes() {
+    ssmgo()
+        .args(["--help"])
+        .run()
+        .expect_success()
+        .stdout_has("Exit status:")
+        .stdout_has("130  cancelled");
+}
+
+/// A loopback AWS endpoint that throttles every request, the way EC2 and SSM do.
+fn throttling_endpoint() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(64) {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let (mut length, mut json) = (0usize, false);
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                let lower = line.to_ascii_lowercase();
+                if let Some(v) = lower.strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+                json |= lower.starts_with("x-amz-target:");
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            let (status, kind, payload) = if json {
+                (
+                    "400 Bad Request",
+                    "application/x-amz-json-1.1",
+                    r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#.to_owned(),
+                )
+            } else {
+                ("503 Service Unavailable", "text/xml", "<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message></Error></Errors><RequestID>1</RequestID></Response>".to_owned())
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{payload}",
+                payload.len()
+            );
+        }
+    });
+    url
+}
+
+#[test]
+fn throttling_after_retries_says_to_wait_or_narrow_the_listing() {
+    ssmgo()
+        .env("AWS_ENDPOINT_URL", throttling_endpoint())
+        .env("AWS_MAX_ATTEMPTS", "2")
+        .args(["list"])
+        .run()
+        .expect_code(1)
+        .stderr_has("throttling")
+        .stderr_has("--tag");
+}

@@ -1,0 +1,329 @@
+//! `ssmgo connect`: resolving the target, and the hand-off to session-manager-plugin.
+
+use serde_json::Value;
+
+use crate::support::{emu, ssmgo, REGION};
+
+const RESPONSE_ENV: &str = "AWS_SSM_START_SESSION_RESPONSE";
+
+fn argv(record: &Value) -> Vec<String> {
+    record["argv"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn a_name_connects_through_a_current_plugin_with_the_token_only_in_the_environment() {
+    let fleet = emu().fleet("handoff");
+    let id = fleet.instance("web").launch();
+
+    let out = ssmgo()
+        .args(["connect", &fleet.name("web")])
+        .run()
+        .expect_success();
+    let record = out.plugin();
+    let argv = argv(record);
+    assert_eq!(argv.len(), 7, "program + six arguments: {argv:?}");
+    assert_eq!(argv[1], RESPONSE_ENV);
+    assert_eq!(argv[2], REGION);
+    assert_eq!(argv[3], "StartSession");
+    assert_eq!(argv[4], "", "no --profile: empty profile argument");
+    let request: Value = serde_json::from_str(&argv[5]).unwrap();
+    assert_eq!(request, serde_json::json!({"Target": id}));
+    assert_eq!(argv[6], emu().endpoint);
+
+    let response: Value =
+        serde_json::from_str(record["env"][RESPONSE_ENV].as_str().unwrap()).unwrap();
+    let token = response["TokenValue"].as_str().unwrap();
+    assert!(!token.is_empty());
+    assert!(
+        argv.iter().all(|a| !a.contains(token)),
+        "the token never goes on a command line"
+    );
+
+    let sessions = emu().sessions_on(&id);
+    assert_eq!(sessions.len(), 1);
+    assert_eq!(sessions[0].id, response["SessionId"]);
+    assert_eq!(
+        sessions[0].status, "Connected",
+        "a session that ended well is the plugin's to close"
+    );
+}
+
+#[test]
+fn an_old_plugin_gets_the_response_as_its_first_argument() {
+    let fleet = emu().fleet("oldplugin");
+    let id = fleet.instance("web").launch();
+
+    let out = ssmgo()
+        .plugin_version("1.2.497.0")
+        .args(["connect", &id])
+        .run()
+        .expect_success();
+    let record = out.plugin();
+    let response: Value = serde_json::from_str(&argv(record)[1]).unwrap();
+    assert!(
+        response["SessionId"].is_string()
+            && response["TokenValue"].is_string()
+            && response["StreamUrl"].is_string()
+    );
+    assert!(record["env"].get(RESPONSE_ENV).is_none());
+}
+
+#[test]
+fn the_plugin_gets_the_named_profile_and_default_signal_handling() {
+    let fleet = emu().fleet("profile");
+    let id = fleet.instance("web").launch();
+
+    let out = ssmgo()
+        .aws_config("[profile ops]\nregion = us-east-1\naws_access_key_id = testing\naws_secret_access_key = testing\n")
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .args(["--profile", "ops", "connect", &id])
+        .run()
+        .expect_success();
+    let record = out.plugin();
+    assert_eq!(argv(record)[4], "ops");
+    let ignored: Vec<i64> = record["sig_ignored"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_i64().unwrap())
+        .collect();
+    for sig in [libc::SIGINT, libc::SIGQUIT, libc::SIGTSTP] {
+        assert!(
+            !ignored.contains(&(sig as i64)),
+            "the plugin must receive signal {sig}: ignored {ignored:?}"
+        );
+    }
+}
+
+#[test]
+fn document_parameters_and_reason_reach_start_session_and_the_plugin() {
+    let fleet = emu().fleet("document");
+    let id = fleet.instance("web").launch();
+
+    let out = ssmgo()
+        .args([
+            "connect",
+            &id,
+            "--document",
+            "AWS-StartInteractiveCommand",
+            "--parameters",
+            r#"{"command": ["top -b"]}"#,
+            "--reason",
+            "ticket OPS-42",
+        ])
+        .run()
+        .expect_success();
+    let request: Value = serde_json::from_str(&argv(out.plugin())[5]).unwrap();
+    assert_eq!(
+        request,
+        serde_json::json!({
+            "Target": id,
+            "DocumentName": "AWS-StartInteractiveCommand",
+            "Parameters": {"command": ["top -b"]},
+            "Reason": "ticket OPS-42",
+        })
+    );
+}
+
+#[test]
+fn ctrl_c_while_the_plugin_runs_belongs_to_the_remote_shell() {
+    let fleet = emu().fleet("sigint");
+    let id = fleet.instance("web").launch();
+
+    let out = ssmgo()
+        .env("FAKE_SMP_SIGINT_PARENT", "1")
+        .args(["connect", &id])
+        .run();
+    out.expect_success();
+}
+
+#[test]
+fn a_missing_plugin_stops_before_any_session_is_started() {
+    let fleet = emu().fleet("noplugin");
+    let id = fleet.instance("web").launch();
+
+    ssmgo()
+        .without_plugin()
+        .args(["connect", &id])
+        .run()
+        .expect_code(1)
+        .stderr_has("session-manager-plugin was not found")
+        .stderr_has("Install it");
+    assert_eq!(emu().sessions_on(&id), []);
+}
+
+#[test]
+fn a_plugin_killed_by_a_signal_has_its_session_terminated() {
+    let fleet = emu().fleet("crash");
+    let id = fleet.instance("web").launch();
+
+    ssmgo()
+        .plugin_killed_by(libc::SIGKILL)
+        .args(["connect", &id])
+        .run()
+        .expect_code(1)
+        .stderr_has("killed by signal 9")
+        .stderr_has("was terminated");
+    let sessions = emu().sessions_on(&id);
+    assert_eq!(sessions.len(), 1);
+    assert_eq!(sessions[0].status, "Terminated");
+}
+
+#[test]
+fn a_plugin_that_fails_has_its_session_terminated() {
+    let fleet = emu().fleet("pluginfail");
+    let id = fleet.instance("web").launch();
+
+    ssmgo()
+        .plugin_exits_with(3)
+        .args(["connect", &id])
+        .run()
+        .expect_code(1)
+        .stderr_has("exited with status 3");
+    assert_eq!(emu().sessions_on(&id)[0].status, "Terminated");
+}
+
+#[test]
+fn a_dry_run_shows_the_request_and_command_and_starts_nothing() {
+    let fleet = emu().fleet("dryrun");
+    let id = fleet.instance("web").launch();
+
+    let out = ssmgo()
+        .args([
+            "connect",
+            &fleet.name("web"),
+            "--dry-run",
+            "--reason",
+            "look",
+        ])
+        .run()
+        .expect_success()
+        .stdout_has(&format!(
+            r#"StartSession:  {{"Target":"{id}","Reason":"look"}}"#
+        ))
+        .stdout_has(&format!("{RESPONSE_ENV}="))
+        .stdout_has("<redacted>")
+        .stdout_has(&format!(
+            "session-manager-plugin {RESPONSE_ENV} {REGION} StartSession ''"
+        ))
+        .stdout_has("no session was started");
+    assert!(out.plugin.is_none(), "the plugin never ran");
+    assert_eq!(emu().sessions_on(&id), []);
+}
+
+#[test]
+fn an_ambiguous_name_lists_the_candidates_and_connects_to_none() {
+    let fleet = emu().fleet("ambiguous");
+    let a = fleet.instance("web").launch();
+    let b = fleet.instance("web").launch();
+
+    ssmgo()
+        .args(["connect", &fleet.name("web")])
+        .run()
+        .expect_code(4)
+        .stderr_has("matches 2 running instances")
+        .stderr_has(&a)
+        .stderr_has(&b)
+        .stderr_has("Pass the instance id instead");
+    assert_eq!(emu().sessions_on(&a), []);
+    assert_eq!(emu().sessions_on(&b), []);
+}
+
+#[test]
+fn a_name_shared_with_a_stopped_instance_picks_the_running_one() {
+    let fleet = emu().fleet("onerunning");
+    fleet.instance("web").stopped().launch();
+    let running = fleet.instance("web").launch();
+
+    let out = ssmgo()
+        .args(["connect", &fleet.name("web")])
+        .run()
+        .expect_success();
+    let request: Value = serde_json::from_str(&argv(out.plugin())[5]).unwrap();
+    assert_eq!(request["Target"], running.as_str());
+}
+
+#[test]
+fn an_unknown_name_without_a_terminal_is_not_found() {
+    let fleet = emu().fleet("unknown");
+    ssmgo()
+        .args(["connect", &fleet.name("nothing-here")])
+        .run()
+        .expect_code(4)
+        .stderr_has("no instance has the id or Name")
+        .stderr_has("ssmgo list");
+}
+
+#[test]
+fn an_unknown_instance_id_is_not_found() {
+    ssmgo()
+        .args(["connect", "i-0000000000000dead"])
+        .run()
+        .expect_code(4)
+        .stderr_has("i-0000000000000dead");
+    ssmgo()
+        .args(["connect", "mi-0000000000000dead"])
+        .run()
+        .expect_code(4)
+        .stderr_has("mi-0000000000000dead");
+}
+
+#[test]
+fn a_stopped_instance_is_refused_with_the_way_to_start_it() {
+    let fleet = emu().fleet("stopped");
+    let id = fleet.instance("web").stopped().launch();
+
+    ssmgo()
+        .args(["connect", &id])
+        .run()
+        .expect_code(4)
+        .stderr_has("it is stopped")
+        .stderr_has(&format!("aws ec2 start-instances --instance-ids {id}"));
+    assert_eq!(emu().sessions_on(&id), []);
+}
+
+#[test]
+fn an_unmanaged_instance_is_refused_with_what_ssm_needs() {
+    let fleet = emu().fleet("unmanaged");
+    let id = fleet.instance("web").unmanaged().launch();
+
+    ssmgo()
+        .args(["connect", &id])
+        .run()
+        .expect_code(4)
+        .stderr_has("not managed by SSM")
+        .stderr_has("AmazonSSMManagedInstanceCore");
+}
+
+#[test]
+fn an_offline_agent_is_explained_when_ssm_refuses_the_session() {
+    let fleet = emu().fleet("offline");
+    let id = fleet.instance("web").agent_offline().launch();
+
+    let out = ssmgo()
+        .args(["connect", &id])
+        .run()
+        .expect_code(4)
+        .stderr_has(&format!("SSM says {id} is not connected"))
+        .stderr_has("SSM agent may be stopped")
+        .stderr_has("instance profile")
+        .stderr_has("another region than us-east-1");
+    assert!(out.plugin.is_none());
+}
+
+#[test]
+fn without_a_target_or_a_terminal_ssmgo_asks_for_a_target() {
+    for args in [vec![], vec!["connect"]] {
+        ssmgo()
+            .args(args)
+            .run()
+            .expect_code(2)
+            .stderr_has("Pass a TARGET");
+    }
+}

@@ -1,0 +1,295 @@
+//! `ssmgo list`: filters, pagination, JSON shape, and what is shown to a terminal.
+
+use crate::support::{emu, sorted, ssmgo};
+
+#[test]
+fn key_equals_value_lists_exactly_the_instances_with_that_tag_value() {
+    let fleet = emu().fleet("kv");
+    let dev = fleet.instance("a").tag("Env", "dev").launch();
+    fleet.instance("b").tag("Env", "prod").launch();
+    fleet.instance("c").launch();
+
+    let out = ssmgo()
+        .args(["list", "-t", &fleet.filter(), "-t", "Env=dev"])
+        .run()
+        .expect_success();
+    assert_eq!(out.listed_ids(), [dev]);
+}
+
+#[test]
+fn a_key_alone_lists_instances_that_carry_the_tag_whatever_its_value() {
+    let fleet = emu().fleet("key");
+    let a = fleet.instance("a").tag("Owner", "ann").launch();
+    let b = fleet.instance("b").tag("Owner", "").launch();
+    fleet.instance("c").launch();
+
+    let out = ssmgo()
+        .args(["list", "-t", &fleet.filter(), "-t", "Owner"])
+        .run()
+        .expect_success();
+    assert_eq!(out.listed_ids(), sorted(vec![a, b]));
+}
+
+#[test]
+fn globs_and_comma_separated_alternatives_match_on_the_aws_side() {
+    let fleet = emu().fleet("glob");
+    let web1 = fleet.instance("web-1").tag("Env", "dev").launch();
+    let web2 = fleet.instance("web-2").tag("Env", "staging").launch();
+    fleet.instance("web-3").tag("Env", "prod").launch();
+    fleet.instance("db-1").tag("Env", "dev").launch();
+
+    let name_glob = format!("Name={}-web-?", fleet.scope);
+    let out = ssmgo()
+        .args([
+            "list",
+            "-t",
+            &fleet.filter(),
+            "-t",
+            &name_glob,
+            "-t",
+            "Env=dev,staging",
+        ])
+        .run()
+        .expect_success();
+    assert_eq!(out.listed_ids(), sorted(vec![web1, web2]));
+}
+
+#[test]
+fn several_tags_are_all_required() {
+    let fleet = emu().fleet("and");
+    let both = fleet
+        .instance("a")
+        .tag("Env", "dev")
+        .tag("Team", "data")
+        .launch();
+    fleet.instance("b").tag("Env", "dev").launch();
+    fleet.instance("c").tag("Team", "data").launch();
+
+    let out = ssmgo()
+        .args([
+            "list",
+            "-t",
+            &fleet.filter(),
+            "-t",
+            "Env",
+            "-t",
+            "Team=data",
+        ])
+        .run()
+        .expect_success();
+    assert_eq!(out.listed_ids(), [both]);
+}
+
+#[test]
+fn every_page_of_a_large_fleet_is_listed_and_joined_with_ssm() {
+    let fleet = emu().fleet("pages");
+    // 30 reservations of 4: with --page-size 25, EC2 answers in 5 pages (it pages by
+    // reservation); SSM's 50-per-page limit makes 3 pages of its own.
+    let mut expected = Vec::new();
+    for _ in 0..30 {
+        expected.extend(fleet.unnamed().times(4).launch_all());
+    }
+    assert_eq!(expected.len(), 120);
+
+    let out = ssmgo()
+        .args(["list", "--json", "--page-size", "25", "-t", &fleet.filter()])
+        .run()
+        .expect_success();
+    assert_eq!(out.listed_ids(), sorted(expected.clone()));
+    let rows = out.json();
+    assert!(rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["ping_status"] == "Online" && r["managed"] == true));
+
+    let default_pages = ssmgo()
+        .args(["list", "-t", &fleet.filter()])
+        .run()
+        .expect_success();
+    assert_eq!(default_pages.listed_ids(), sorted(expected));
+}
+
+#[test]
+fn json_rows_have_the_stable_fields_with_nulls_where_nothing_is_known() {
+    let fleet = emu().fleet("json");
+    let named = fleet.instance("a").tag("Env", "dev").launch();
+    let unmanaged = fleet.unnamed().unmanaged().launch();
+
+    let out = ssmgo()
+        .args(["list", "--json", "-t", &fleet.filter()])
+        .run()
+        .expect_success();
+    let rows = out.json();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    let find = |id: &str| {
+        rows.iter()
+            .find(|r| r["instance_id"] == id)
+            .unwrap()
+            .clone()
+    };
+
+    let a = find(&named);
+    for field in [
+        "instance_id",
+        "name",
+        "state",
+        "ping_status",
+        "managed",
+        "private_ip",
+        "platform",
+        "availability_zone",
+        "tags",
+    ] {
+        assert!(a.get(field).is_some(), "missing {field} in {a}");
+    }
+    assert_eq!(a["name"], fleet.name("a"));
+    assert_eq!(a["state"], "running");
+    assert_eq!(a["ping_status"], "Online");
+    assert_eq!(a["managed"], true);
+    assert_eq!(a["tags"]["Env"], "dev");
+    assert!(a["private_ip"].as_str().unwrap().starts_with("10."));
+    assert!(a["availability_zone"]
+        .as_str()
+        .unwrap()
+        .starts_with("us-east-1"));
+
+    let u = find(&unmanaged);
+    assert_eq!(u["name"], serde_json::Value::Null);
+    assert_eq!(u["ping_status"], serde_json::Value::Null);
+    assert_eq!(u["managed"], false);
+}
+
+#[test]
+fn stopped_instances_are_hidden_unless_all_is_asked_and_then_say_why() {
+    let fleet = emu().fleet("all");
+    let running = fleet.instance("up").launch();
+    let stopped = fleet.instance("down").stopped().launch();
+
+    let default = ssmgo()
+        .args(["list", "-t", &fleet.filter()])
+        .run()
+        .expect_success();
+    assert_eq!(default.listed_ids(), [running.clone()]);
+
+    let all = ssmgo()
+        .args(["list", "--all", "-t", &fleet.filter()])
+        .run()
+        .expect_success();
+    assert_eq!(all.listed_ids(), sorted(vec![running, stopped.clone()]));
+    let rows = all.json();
+    let down = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["instance_id"] == stopped.as_str())
+        .unwrap();
+    assert_eq!(down["state"], "stopped");
+    assert_eq!(down["ping_status"], "ConnectionLost");
+}
+
+#[test]
+fn ready_instances_come_first() {
+    let fleet = emu().fleet("order");
+    let offline = fleet.instance("a-offline").agent_offline().launch();
+    let unmanaged = fleet.instance("b-unmanaged").unmanaged().launch();
+    let online = fleet.instance("z-online").launch();
+
+    let out = ssmgo()
+        .args(["list", "-t", &fleet.filter()])
+        .run()
+        .expect_success();
+    let order: Vec<String> = out
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["instance_id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(order, [online, offline, unmanaged]);
+}
+
+#[test]
+fn nothing_matching_is_exit_4_naming_the_filters() {
+    let fleet = emu().fleet("none");
+    ssmgo()
+        .args(["list", "-t", &fleet.filter(), "-t", "Env=nope"])
+        .run()
+        .expect_code(4)
+        .stdout_has("[]")
+        .stderr_has("no instance matches")
+        .stderr_has("Env=nope")
+        .stderr_has("ssmgo list --all");
+}
+
+#[test]
+fn a_terminal_gets_an_aligned_table_with_tag_columns_and_safe_text() {
+    let fleet = emu().fleet("table");
+    // EC2 speaks XML, which can't carry ESC itself; the 8-bit CSI (U+009B) it can, and some
+    // terminals obey it just the same.
+    fleet
+        .instance("evil\u{9b}2J")
+        .tag("Env", "prod\u{202e}dev")
+        .launch();
+    fleet.instance("down").tag("Env", "dev").stopped().launch();
+
+    let mut run = ssmgo().args(["list", "--all", "-t", &fleet.filter(), "-t", "Env"]);
+    let mut pty = crate::support::pty::Pty::spawn(run.command());
+    let status = pty.wait(std::time::Duration::from_secs(30));
+    assert!(status.success(), "{}", pty.tail());
+    let screen = pty.text();
+    assert!(screen.contains("NAME"), "{screen}");
+    assert!(
+        screen.contains("INSTANCE") && screen.contains("SSM") && screen.contains("NOTE"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("ssmgo-test") && screen.contains("Env"),
+        "tag columns: {screen}"
+    );
+    assert!(
+        screen.contains("evil\\x9b2J"),
+        "escape shown, not obeyed: {screen}"
+    );
+    assert!(
+        screen.contains("prod\\u{202e}dev"),
+        "bidi override shown, not obeyed: {screen}"
+    );
+    assert!(
+        !screen.contains('\u{9b}') && !screen.contains('\u{202e}'),
+        "{screen}"
+    );
+    assert!(screen.contains("stopped"), "{screen}");
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let fleet = emu().fleet("pipe");
+    // More JSON than a pipe buffer holds (64 KiB), so ssmgo is still writing when the reader leaves.
+    for _ in 0..5 {
+        fleet.unnamed().times(50).launch_all();
+    }
+    // Run it through a pipe that closes early and look at ssmgo's own status and stderr.
+    let mut run = ssmgo().args(["list", "--json", "-t", &fleet.filter()]);
+    let cmd = run.command();
+    cmd.stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 16];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -1,0 +1,96 @@
+//! The picker, driven through a pseudo-terminal as a person would.
+
+use std::time::Duration;
+
+use crate::support::pty::Pty;
+use crate::support::{emu, ssmgo};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+#[test]
+fn typing_a_query_and_enter_connects_to_the_matching_instance() {
+    let fleet = emu().fleet("pick");
+    fleet.instance("alpha").launch();
+    let wanted = fleet.instance("bravo").launch();
+    fleet.instance("charlie").launch();
+
+    let mut run = ssmgo().args(["connect", "-t", &fleet.filter()]);
+    let mut pty = Pty::spawn(run.command());
+    pty.wait_for(&fleet.name("charlie"), WAIT);
+    pty.type_keys("bravo");
+    std::thread::sleep(Duration::from_millis(300));
+    pty.type_keys("\r");
+    let status = pty.wait(WAIT);
+    let out = run.outcome(status.code(), Vec::new(), Vec::new());
+    assert_eq!(status.code(), Some(0), "{}", pty.tail());
+    let argv = out.plugin()["argv"].as_array().unwrap().clone();
+    let request: serde_json::Value = serde_json::from_str(argv[5].as_str().unwrap()).unwrap();
+    assert_eq!(request["Target"], wanted.as_str());
+    assert!(pty.terminal_is_cooked(), "the terminal is restored");
+}
+
+#[test]
+fn a_target_that_is_no_name_opens_the_picker_with_it_as_the_query() {
+    let fleet = emu().fleet("prefill");
+    let wanted = fleet.instance("delta-one").launch();
+    fleet.instance("echo-two").launch();
+
+    let mut run = ssmgo().args(["connect", "delta", "-t", &fleet.filter()]);
+    let mut pty = Pty::spawn(run.command());
+    pty.wait_for(&fleet.name("delta-one"), WAIT);
+    std::thread::sleep(Duration::from_millis(300));
+    pty.type_keys("\r");
+    let status = pty.wait(WAIT);
+    assert_eq!(status.code(), Some(0), "{}", pty.tail());
+    let out = run.outcome(status.code(), Vec::new(), Vec::new());
+    let argv = out.plugin()["argv"].as_array().unwrap().clone();
+    assert!(argv[5].as_str().unwrap().contains(&wanted));
+}
+
+#[test]
+fn escape_cancels_with_status_130_and_restores_the_terminal() {
+    let fleet = emu().fleet("escape");
+    let id = fleet.instance("alpha").launch();
+
+    let mut run = ssmgo().args(["-t", &fleet.filter()]);
+    let mut pty = Pty::spawn(run.command());
+    pty.wait_for(&fleet.name("alpha"), WAIT);
+    pty.type_keys("\x1b");
+    let status = pty.wait(WAIT);
+    assert_eq!(status.code(), Some(130), "{}", pty.tail());
+    assert!(pty.terminal_is_cooked(), "raw mode was left on");
+    assert!(
+        pty.screen().contains("\x1b[?1049l"),
+        "the alternate screen is left"
+    );
+    assert_eq!(emu().sessions_on(&id), []);
+}
+
+#[test]
+fn ctrl_c_cancels_with_status_130() {
+    let fleet = emu().fleet("ctrlc");
+    fleet.instance("alpha").launch();
+
+    let mut run = ssmgo().args(["connect", "-t", &fleet.filter()]);
+    let mut pty = Pty::spawn(run.command());
+    pty.wait_for(&fleet.name("alpha"), WAIT);
+    pty.type_keys("\x03");
+    let status = pty.wait(WAIT);
+    assert_eq!(status.code(), Some(130), "{}", pty.tail());
+    assert!(pty.terminal_is_cooked());
+}
+
+#[test]
+fn an_empty_listing_closes_the_picker_with_the_filters_named() {
+    let fleet = emu().fleet("emptypick");
+    let mut run = ssmgo().args(["connect", "-t", &fleet.filter()]);
+    let mut pty = Pty::spawn(run.command());
+    let status = pty.wait(WAIT);
+    assert_eq!(status.code(), Some(4), "{}", pty.tail());
+    assert!(
+        pty.screen().contains("no instance matches"),
+        "{}",
+        pty.tail()
+    );
+    assert!(pty.terminal_is_cooked());
+}

@@ -1,0 +1,450 @@
+//! What every integration test stands on: the emulator (seeded per test, so tests stay
+//! independent), a builder that runs the real ssmgo binary, and the fake plugin's record.
+//!
+//! The emulator is started by `scripts/test` (tests/emu/emu.sh) and found through
+//! `SSMGO_TEST_ENDPOINT`; every request goes to 127.0.0.1.
+
+#![allow(dead_code)] // each test module uses a different part of this
+
+pub mod pty;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification};
+use serde_json::Value;
+
+pub const REGION: &str = "us-east-1";
+
+/// The running emulator, and SDK clients to seed it.
+pub struct Emu {
+    pub endpoint: String,
+    rt: tokio::runtime::Runtime,
+    ec2: aws_sdk_ec2::Client,
+    ssm: aws_sdk_ssm::Client,
+}
+
+/// The emulator, connected once per test binary.
+pub fn emu() -> &'static Emu {
+    static EMU: OnceLock<Emu> = OnceLock::new();
+    EMU.get_or_init(|| {
+        let endpoint = std::env::var("SSMGO_TEST_ENDPOINT").expect(
+            "SSMGO_TEST_ENDPOINT is not set: run the suite with ./scripts/test, which starts the AWS emulator",
+        );
+        assert!(
+            endpoint.starts_with("http://127.0.0.1:"),
+            "tests only talk to loopback, not {endpoint}"
+        );
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let config = rt.block_on(
+            aws_config::defaults(aws_config::BehaviorVersion::latest())
+                .region(aws_config::Region::new(REGION))
+                .endpoint_url(&endpoint)
+                .credentials_provider(aws_sdk_ec2::config::Credentials::new(
+                    "testing", "testing", None, None, "tests",
+                ))
+                .load(),
+        );
+        Emu {
+            ec2: aws_sdk_ec2::Client::new(&config),
+            ssm: aws_sdk_ssm::Client::new(&config),
+            endpoint,
+            rt,
+        }
+    })
+}
+
+/// A session as the emulator's SSM recorded it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedSession {
+    pub id: String,
+    pub target: String,
+    pub status: String,
+}
+
+impl Emu {
+    /// A fresh, uniquely tagged group of instances for one test.
+    pub fn fleet(&'static self, test: &str) -> Fleet {
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos();
+        Fleet {
+            emu: self,
+            scope: format!("{test}-{}-{nanos:x}", std::process::id()),
+        }
+    }
+
+    /// Every session ever started on `target`, active or terminated.
+    pub fn sessions_on(&self, target: &str) -> Vec<RecordedSession> {
+        self.rt.block_on(async {
+            let mut out = Vec::new();
+            for state in [
+                aws_sdk_ssm::types::SessionState::Active,
+                aws_sdk_ssm::types::SessionState::History,
+            ] {
+                let resp = self
+                    .ssm
+                    .describe_sessions()
+                    .state(state)
+                    .send()
+                    .await
+                    .unwrap();
+                for s in resp.sessions() {
+                    if s.target() == Some(target) {
+                        out.push(RecordedSession {
+                            id: s.session_id().unwrap_or_default().into(),
+                            target: target.into(),
+                            status: s
+                                .status()
+                                .map(|x| x.as_str().to_owned())
+                                .unwrap_or_default(),
+                        });
+                    }
+                }
+            }
+            out
+        })
+    }
+}
+
+/// One test's instances: all carry the tag `ssmgo-test=<scope>`, and their names start with the
+/// scope, so no other test's instances can match.
+pub struct Fleet {
+    emu: &'static Emu,
+    pub scope: String,
+}
+
+/// An instance to launch, described fluently.
+pub struct Launch<'a> {
+    fleet: &'a Fleet,
+    name: Option<String>,
+    tags: Vec<(String, String)>,
+    stopped: bool,
+    count: i32,
+}
+
+impl Fleet {
+    /// `-t ssmgo-test=<scope>`: the filter that selects exactly this test's instances.
+    pub fn filter(&self) -> String {
+        format!("ssmgo-test={}", self.scope)
+    }
+
+    /// A name unique to this test.
+    pub fn name(&self, short: &str) -> String {
+        format!("{}-{short}", self.scope)
+    }
+
+    /// An instance named `<scope>-<short>`.
+    pub fn instance(&self, short: &str) -> Launch<'_> {
+        Launch {
+            fleet: self,
+            name: Some(self.name(short)),
+            tags: Vec::new(),
+            stopped: false,
+            count: 1,
+        }
+    }
+
+    /// An instance with no Name tag.
+    pub fn unnamed(&self) -> Launch<'_> {
+        Launch {
+            name: None,
+            ..self.instance("")
+        }
+    }
+}
+
+impl Launch<'_> {
+    pub fn tag(mut self, key: &str, value: &str) -> Self {
+        self.tags.push((key.into(), value.into()));
+        self
+    }
+
+    pub fn stopped(mut self) -> Self {
+        self.stopped = true;
+        self
+    }
+
+    /// Not an SSM managed node (no agent).
+    pub fn unmanaged(self) -> Self {
+        self.tag("ssmgo:unmanaged", "1")
+    }
+
+    /// Managed, but its agent is offline: SSM says ConnectionLost and refuses sessions.
+    pub fn agent_offline(self) -> Self {
+        self.tag("ssmgo:agent", "offline")
+    }
+
+    /// Several identical instances in one reservation.
+    pub fn times(mut self, count: i32) -> Self {
+        self.count = count;
+        self
+    }
+
+    /// Launches and returns the instance ids.
+    pub fn launch_all(self) -> Vec<String> {
+        let emu = self.fleet.emu;
+        let mut tags = vec![Tag::builder()
+            .key("ssmgo-test")
+            .value(&self.fleet.scope)
+            .build()];
+        if let Some(name) = &self.name {
+            tags.push(Tag::builder().key("Name").value(name).build());
+        }
+        tags.extend(
+            self.tags
+                .iter()
+                .map(|(k, v)| Tag::builder().key(k).value(v).build()),
+        );
+        emu.rt.block_on(async {
+            let out = emu
+                .ec2
+                .run_instances()
+                .image_id("ami-12c6146b")
+                .instance_type(aws_sdk_ec2::types::InstanceType::T3Micro)
+                .min_count(self.count)
+                .max_count(self.count)
+                .tag_specifications(
+                    TagSpecification::builder()
+                        .resource_type(ResourceType::Instance)
+                        .set_tags(Some(tags))
+                        .build(),
+                )
+                .send()
+                .await
+                .expect("RunInstances on the emulator");
+            let ids: Vec<String> = out
+                .instances()
+                .iter()
+                .map(|i| i.instance_id().unwrap().to_owned())
+                .collect();
+            if self.stopped {
+                emu.ec2
+                    .stop_instances()
+                    .set_instance_ids(Some(ids.clone()))
+                    .send()
+                    .await
+                    .expect("StopInstances on the emulator");
+            }
+            ids
+        })
+    }
+
+    pub fn launch(self) -> String {
+        self.launch_all().remove(0)
+    }
+}
+
+/// The fake session-manager-plugin's directory (put on PATH).
+pub fn fake_plugin_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fake-plugin")
+}
+
+/// Runs the real ssmgo binary against the emulator, with a clean environment: dummy credentials,
+/// no config files of the user's, a private HOME, the fake plugin on PATH.
+pub struct Ssmgo {
+    cmd: Command,
+    dir: tempfile::TempDir,
+}
+
+/// How a run ended.
+#[derive(Debug)]
+pub struct Outcome {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+    /// What the fake plugin recorded, when it ran.
+    pub plugin: Option<Value>,
+}
+
+pub fn ssmgo() -> Ssmgo {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ssmgo"));
+    cmd.env_clear()
+        .env(
+            "PATH",
+            format!(
+                "{}:/usr/local/bin:/usr/bin:/bin",
+                fake_plugin_dir().display()
+            ),
+        )
+        .env("HOME", dir.path())
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .env("XDG_CACHE_HOME", dir.path().join("cache"))
+        .env("XDG_STATE_HOME", dir.path().join("state"))
+        .env("AWS_ENDPOINT_URL", &emu().endpoint)
+        .env("AWS_REGION", REGION)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", dir.path().join("aws-config"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            dir.path().join("aws-credentials"),
+        )
+        .env("FAKE_SMP_RECORD", dir.path().join("plugin-record.json"))
+        // Anything that tried to leave the machine would fail fast instead.
+        .env("HTTPS_PROXY", "http://127.0.0.1:9")
+        .env("HTTP_PROXY", "http://127.0.0.1:9")
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .stdin(Stdio::null());
+    Ssmgo { cmd, dir }
+}
+
+impl Ssmgo {
+    pub fn args<I, S>(mut self, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        self.cmd.args(args);
+        self
+    }
+
+    pub fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Self {
+        self.cmd.env(key, value);
+        self
+    }
+
+    pub fn env_remove(mut self, key: &str) -> Self {
+        self.cmd.env_remove(key);
+        self
+    }
+
+    /// Writes the AWS config file the run sees.
+    pub fn aws_config(self, text: &str) -> Self {
+        std::fs::write(self.dir.path().join("aws-config"), text).unwrap();
+        self
+    }
+
+    /// No session-manager-plugin anywhere on PATH.
+    pub fn without_plugin(mut self) -> Self {
+        let empty = self.dir.path().join("empty-bin");
+        std::fs::create_dir_all(&empty).unwrap();
+        self.cmd.env("PATH", empty);
+        self
+    }
+
+    pub fn plugin_version(self, version: &str) -> Self {
+        self.env("FAKE_SMP_VERSION", version)
+    }
+
+    pub fn plugin_exits_with(self, code: i32) -> Self {
+        self.env("FAKE_SMP_EXIT", code.to_string())
+    }
+
+    pub fn plugin_killed_by(self, signal: i32) -> Self {
+        self.env("FAKE_SMP_SIGNAL", signal.to_string())
+    }
+
+    /// The path the fake plugin records to.
+    pub fn record_path(&self) -> PathBuf {
+        self.dir.path().join("plugin-record.json")
+    }
+
+    /// The command, for running under a pseudo-terminal; keep `self` alive meanwhile.
+    pub fn command(&mut self) -> &mut Command {
+        &mut self.cmd
+    }
+
+    pub fn run(mut self) -> Outcome {
+        let Output {
+            status,
+            stdout,
+            stderr,
+        } = self.cmd.output().expect("ssmgo runs");
+        self.outcome(status.code(), stdout, stderr)
+    }
+
+    pub fn outcome(&self, code: Option<i32>, stdout: Vec<u8>, stderr: Vec<u8>) -> Outcome {
+        let plugin = std::fs::read_to_string(self.record_path())
+            .ok()
+            .map(|t| serde_json::from_str(&t).expect("the fake plugin writes JSON"));
+        Outcome {
+            code,
+            stdout: String::from_utf8_lossy(&stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&stderr).into_owned(),
+            plugin,
+        }
+    }
+}
+
+impl Outcome {
+    #[track_caller]
+    pub fn expect_code(self, code: i32) -> Self {
+        assert_eq!(
+            self.code,
+            Some(code),
+            "expected exit {code}\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn expect_success(self) -> Self {
+        self.expect_code(0)
+    }
+
+    #[track_caller]
+    pub fn stderr_has(self, text: &str) -> Self {
+        assert!(
+            self.stderr.contains(text),
+            "stderr lacks {text:?}:\n{}",
+            self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn stdout_has(self, text: &str) -> Self {
+        assert!(
+            self.stdout.contains(text),
+            "stdout lacks {text:?}:\n{}",
+            self.stdout
+        );
+        self
+    }
+
+    /// stdout as JSON.
+    #[track_caller]
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+    }
+
+    /// The instance ids in a `list --json` output, sorted.
+    pub fn listed_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .json()
+            .as_array()
+            .expect("a JSON array")
+            .iter()
+            .map(|o| o["instance_id"].as_str().unwrap().to_owned())
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    /// The fake plugin's record; panics if the plugin never ran.
+    #[track_caller]
+    pub fn plugin(&self) -> &Value {
+        self.plugin
+            .as_ref()
+            .unwrap_or_else(|| panic!("the plugin did not run\n--- stderr\n{}", self.stderr))
+    }
+}
+
+/// Sorted copy, for comparing id sets.
+pub fn sorted(mut ids: Vec<String>) -> Vec<String> {
+    ids.sort();
+    ids
+}
