@@ -21,7 +21,7 @@ pub struct RowRenderer;
 impl Render<Instance> for RowRenderer {
     type Str<'a> = String;
 
-    fn render<'a>(&self, row: &'a Instance) -> String {
+    fn render(&self, row: &Instance) -> String {
         let name = row.name.as_deref().unwrap_or("-");
         let status = match (row.note(), row.ping_status.as_deref()) {
             (Some(note), _) => note,

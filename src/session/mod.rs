@@ -133,7 +133,9 @@ fn validate_document_name(name: &str) -> Result<()> {
     let ok_chars = name
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || "_-.:/".contains(c));
-    if ok_chars && (3..=128).contains(&name.len()) || name.starts_with("arn:") && ok_chars {
+    // Shared documents are named by ARN, which may be longer than a plain name.
+    let max = if name.starts_with("arn:") { 1600 } else { 128 };
+    if ok_chars && (3..=max).contains(&name.len()) {
         Ok(())
     } else {
         Err(Error::BadInput {

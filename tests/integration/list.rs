@@ -171,7 +171,7 @@ fn stopped_instances_are_hidden_unless_all_is_asked_and_then_say_why() {
         .args(["list", "-t", &fleet.filter()])
         .run()
         .expect_success();
-    assert_eq!(default.listed_ids(), [running.clone()]);
+    assert_eq!(default.listed_ids(), std::slice::from_ref(&running));
 
     let all = ssmgo()
         .args(["list", "--all", "-t", &fleet.filter()])

@@ -5,5 +5,6 @@ mod support;
 
 mod config_errors;
 mod connect;
+mod generated;
 mod list;
 mod picker;

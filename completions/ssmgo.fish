@@ -1,0 +1,67 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_ssmgo_global_optspecs
+    string join \n profile= region= endpoint-url= v/verbose h/help V/version
+end
+
+function __fish_ssmgo_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_ssmgo_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_ssmgo_using_subcommand
+    set -l cmd (__fish_ssmgo_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]' -r
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -l region -d 'The AWS region to use' -r
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints' -r
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -s v -l verbose -d 'Show the full AWS error behind a failure'
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -s V -l version -d 'Print version'
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -f -a "list" -d 'List the instances you can connect to, with their SSM status'
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -f -a "ls" -d 'List the instances you can connect to, with their SSM status'
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -f -a "connect" -d 'Start a shell session on an instance (the default command)'
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -s t -l tag -d 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -l page-size -d 'Instances per DescribeInstances page (5 to 1000); smaller pages help when calls time out' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -l region -d 'The AWS region to use' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -s a -l all -d 'Also list stopped and unmanaged instances, with the reason they can\'t be connected to'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -l json -d 'Write a JSON array (the default when stdout is not a terminal)'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -s v -l verbose -d 'Show the full AWS error behind a failure'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -s t -l tag -d 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -l page-size -d 'Instances per DescribeInstances page (5 to 1000); smaller pages help when calls time out' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -l region -d 'The AWS region to use' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -s a -l all -d 'Also list stopped and unmanaged instances, with the reason they can\'t be connected to'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -l json -d 'Write a JSON array (the default when stdout is not a terminal)'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -s v -l verbose -d 'Show the full AWS error behind a failure'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -s t -l tag -d 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l document -d 'The Session Manager document to start (default: the account\'s shell document)' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l parameters -d 'The document\'s parameters, as a JSON object of string lists' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l reason -d 'Why you are connecting (recorded by Session Manager, up to 256 characters)' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l region -d 'The AWS region to use' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l dry-run -d 'Resolve the target and print the request and plugin command; start nothing'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -s v -l verbose -d 'Show the full AWS error behind a failure'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list connect help" -f -a "list" -d 'List the instances you can connect to, with their SSM status'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list connect help" -f -a "connect" -d 'Start a shell session on an instance (the default command)'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list connect help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
