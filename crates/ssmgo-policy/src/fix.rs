@@ -1,0 +1,420 @@
+//! The fix for the Session Manager document/tag mistake: the document gets a statement of its
+//! own without the resource-tag conditions; the instance statement keeps them; everything else is
+//! left as it was. The fix proves itself by evaluation (see [`Fixed::proof`]).
+
+use crate::context::Context;
+use crate::eval::{Decision, Evaluator, Request};
+use crate::json::{Json, Member, Node, Pos};
+use crate::lint::doc_tag_issue;
+use crate::policy::Policy;
+
+/// A corrected policy and the statements it split.
+#[derive(Debug, Clone)]
+pub struct Fixed {
+    pub text: String,
+    pub policy: Policy,
+    /// 0-based indexes (in the original) of the statements that were split.
+    pub split: Vec<usize>,
+    /// Remarks a reviewer must read (e.g. a `*` resource widened to every document).
+    pub notes: Vec<String>,
+    /// Resources and contexts that show the difference, for [`Fixed::proof`].
+    probes: Vec<Probe>,
+}
+
+#[derive(Debug, Clone)]
+struct Probe {
+    label: String,
+    resource: String,
+    context: Context,
+}
+
+/// One line of the before/after table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProofRow {
+    pub label: String,
+    pub resource: String,
+    pub before: Decision,
+    pub after: Decision,
+}
+
+const INSTANCE_RESOURCES: [&str; 2] = [
+    "arn:aws:ec2:*:*:instance/*",
+    "arn:aws:ssm:*:*:managed-instance/*",
+];
+const ANY_DOCUMENT: &str = "arn:aws:ssm:*:*:document/*";
+
+/// Returns the fixed policy, or None when there is nothing to fix.
+pub fn fix(policy: &Policy) -> Option<Fixed> {
+    let issues: Vec<(usize, crate::lint::DocTagIssue)> = policy
+        .statements
+        .iter()
+        .filter_map(|st| doc_tag_issue(st).map(|i| (st.index, i)))
+        .collect();
+    if issues.is_empty() {
+        return None;
+    }
+    let mut root = policy.root.clone();
+    let Json::Object(members) = &mut root.value else {
+        return None;
+    };
+    let statement = members.iter_mut().rev().find(|m| m.key == "Statement")?;
+    let originals: Vec<Node> = match &statement.value.value {
+        Json::Array(items) => items.clone(),
+        Json::Object(_) => vec![statement.value.clone()],
+        _ => return None,
+    };
+    let mut notes = Vec::new();
+    let mut probes = Vec::new();
+    let mut out = Vec::with_capacity(originals.len() + issues.len());
+    for (index, node) in originals.into_iter().enumerate() {
+        let Some((_, issue)) = issues.iter().find(|(i, _)| *i == index) else {
+            out.push(node);
+            continue;
+        };
+        let st = &policy.statements[index];
+        let res = st.resources.as_ref().expect("an issue needs resources");
+        let mut documents: Vec<String> = Vec::new();
+        let mut others: Vec<String> = Vec::new();
+        for (i, p) in res.patterns.iter().enumerate() {
+            if p == "*" {
+                documents.push(ANY_DOCUMENT.into());
+                others.extend(INSTANCE_RESOURCES.map(String::from));
+                notes.push(format!(
+                    "statement {}: Resource \"*\" was split into instances ({}) and every session document ({ANY_DOCUMENT}); narrow the document list to the documents your users need",
+                    index + 1,
+                    INSTANCE_RESOURCES.join(", ")
+                ));
+            } else if issue.document_patterns.contains(&i) {
+                documents.push(p.clone());
+            } else {
+                others.push(p.clone());
+            }
+        }
+        let tag_keys: Vec<(&str, &str)> = issue
+            .tag_conditions
+            .iter()
+            .map(|&i| {
+                (
+                    st.conditions[i].operator_text.as_str(),
+                    st.conditions[i].key.as_str(),
+                )
+            })
+            .collect();
+        if !others.is_empty() {
+            out.push(with_resources(&node, &others));
+        }
+        out.push(document_statement(&node, &documents, &tag_keys));
+
+        probes.push(Probe {
+            label: "the session document".into(),
+            resource: example_arn(&documents[0], "SSM-SessionManagerRunShell"),
+            context: Context::new(),
+        });
+        if let Some(instance) = others.first() {
+            let arn = example_arn(instance, "i-0123456789abcdef0");
+            let mut tagged = Context::new();
+            for &ci in &issue.tag_conditions {
+                let c = &st.conditions[ci];
+                let Some(tag) = c.key.split_once('/').map(|(_, t)| t) else {
+                    continue;
+                };
+                let value = c
+                    .values
+                    .first()
+                    .map(|v| v.replace('*', "x").replace('?', "x"))
+                    .unwrap_or_default();
+                tagged.insert(&format!("aws:ResourceTag/{tag}"), value.clone());
+                tagged.insert(&format!("ssm:resourceTag/{tag}"), value);
+            }
+            probes.push(Probe {
+                label: "an instance with the required tags".into(),
+                resource: arn.clone(),
+                context: tagged,
+            });
+            probes.push(Probe {
+                label: "an instance without them".into(),
+                resource: arn,
+                context: Context::new(),
+            });
+        }
+    }
+    statement.value.value = Json::Array(out);
+    let text = root.to_pretty();
+    let fixed = Policy::parse(&policy.name, &text).expect("the fixed policy is valid JSON");
+    Some(Fixed {
+        text,
+        policy: fixed,
+        split: issues.iter().map(|(i, _)| *i).collect(),
+        notes,
+        probes,
+    })
+}
+
+impl Fixed {
+    /// Evaluates `ssm:StartSession` on the document and on tagged and untagged instances, with
+    /// the original (`before`) and the fixed policy (`after`).
+    pub fn proof(&self, original: &Policy) -> Vec<ProofRow> {
+        let before = std::slice::from_ref(original);
+        let after = std::slice::from_ref(&self.policy);
+        let mut rows: Vec<ProofRow> = Vec::new();
+        for p in &self.probes {
+            if rows
+                .iter()
+                .any(|r| r.label == p.label && r.resource == p.resource)
+            {
+                continue;
+            }
+            let req = Request::new("ssm:StartSession", &p.resource, &p.context);
+            rows.push(ProofRow {
+                label: p.label.clone(),
+                resource: p.resource.clone(),
+                before: Evaluator::new(before, None).decide(&req),
+                after: Evaluator::new(after, None).decide(&req),
+            });
+        }
+        rows
+    }
+}
+
+/// The statement with its Resource replaced.
+fn with_resources(node: &Node, resources: &[String]) -> Node {
+    let mut node = node.clone();
+    if let Json::Object(members) = &mut node.value {
+        for m in members.iter_mut() {
+            if m.key == "Resource" {
+                m.value = strings(resources);
+            }
+        }
+    }
+    node
+}
+
+/// `{Sid: <sid>Document, Effect: Allow, Action: ssm:StartSession, Resource: documents,
+/// Condition: the original's minus the resource-tag keys}`.
+fn document_statement(node: &Node, documents: &[String], tag_keys: &[(&str, &str)]) -> Node {
+    let mut members = Vec::new();
+    if let Some(sid) = node.get("Sid").and_then(Node::as_str) {
+        members.push(member("Sid", string(&format!("{sid}Document"))));
+    }
+    members.push(member("Effect", string("Allow")));
+    members.push(member("Action", string("ssm:StartSession")));
+    members.push(member("Resource", strings(documents)));
+    if let Some(Json::Object(ops)) = node.get("Condition").map(|c| &c.value) {
+        let mut kept_ops = Vec::new();
+        for op in ops {
+            let Json::Object(keys) = &op.value.value else {
+                continue;
+            };
+            let kept: Vec<Member> = keys
+                .iter()
+                .filter(|k| {
+                    !tag_keys
+                        .iter()
+                        .any(|(o, key)| *o == op.key && *key == k.key)
+                })
+                .cloned()
+                .collect();
+            if !kept.is_empty() {
+                kept_ops.push(member(
+                    &op.key,
+                    Node {
+                        pos: Pos::default(),
+                        value: Json::Object(kept),
+                    },
+                ));
+            }
+        }
+        if !kept_ops.is_empty() {
+            members.push(member(
+                "Condition",
+                Node {
+                    pos: Pos::default(),
+                    value: Json::Object(kept_ops),
+                },
+            ));
+        }
+    }
+    Node {
+        pos: Pos::default(),
+        value: Json::Object(members),
+    }
+}
+
+fn member(key: &str, value: Node) -> Member {
+    Member {
+        key: key.to_owned(),
+        key_pos: Pos::default(),
+        value,
+    }
+}
+
+fn string(s: &str) -> Node {
+    Node {
+        pos: Pos::default(),
+        value: Json::String(s.to_owned()),
+    }
+}
+
+fn strings(items: &[String]) -> Node {
+    if let [one] = items {
+        return string(one);
+    }
+    Node {
+        pos: Pos::default(),
+        value: Json::Array(items.iter().map(|s| string(s)).collect()),
+    }
+}
+
+/// A concrete ARN matching `pattern`: wildcards replaced by plausible values.
+fn example_arn(pattern: &str, resource_id: &str) -> String {
+    let segs: Vec<&str> = pattern.splitn(6, ':').collect();
+    if segs.len() != 6 {
+        return pattern.replace('*', resource_id).replace('?', "x");
+    }
+    let fill = |seg: &str, whole: &str| {
+        if seg == "*" {
+            whole.to_owned()
+        } else {
+            seg.replace('*', "x").replace('?', "x")
+        }
+    };
+    let resource = match segs[5].split_once('/') {
+        Some((kind, rest)) if rest.contains(['*', '?']) => format!(
+            "{kind}/{}",
+            if rest == "*" {
+                resource_id.to_owned()
+            } else {
+                rest.replace('*', "x").replace('?', "x")
+            }
+        ),
+        _ => segs[5].replace('*', "x").replace('?', "x"),
+    };
+    format!(
+        "{}:{}:{}:{}:{}:{}",
+        segs[0],
+        fill(segs[1], "aws"),
+        fill(segs[2], "ssm"),
+        fill(segs[3], "us-east-1"),
+        fill(segs[4], "123456789012"),
+        resource
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BROKEN: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "Connect",
+      "Effect": "Allow",
+      "Action": "ssm:StartSession",
+      "Resource": [
+        "arn:aws:ssm:us-east-1:123456789012:document/SSM-SessionManagerRunShell",
+        "arn:aws:ec2:us-east-1:123456789012:instance/*"
+      ],
+      "Condition": {"StringEquals": {"aws:ResourceTag/Env": "dev"}}
+    },
+    {"Effect": "Allow", "Action": "ec2:DescribeInstances", "Resource": "*"}
+  ]
+}"#;
+
+    #[test]
+    fn the_document_gets_its_own_statement_and_the_proof_shows_it() {
+        let original = Policy::parse("broken.json", BROKEN).unwrap();
+        let fixed = fix(&original).expect("something to fix");
+        assert_eq!(fixed.split, [0]);
+        let sts = &fixed.policy.statements;
+        assert_eq!(sts.len(), 3);
+        assert_eq!(
+            sts[0].resources.as_ref().unwrap().patterns,
+            ["arn:aws:ec2:us-east-1:123456789012:instance/*"]
+        );
+        assert_eq!(
+            sts[0].conditions.len(),
+            1,
+            "the instance statement keeps its tag condition"
+        );
+        assert_eq!(sts[1].sid.as_deref(), Some("ConnectDocument"));
+        assert_eq!(
+            sts[1].resources.as_ref().unwrap().patterns,
+            ["arn:aws:ssm:us-east-1:123456789012:document/SSM-SessionManagerRunShell"]
+        );
+        assert!(
+            sts[1].conditions.is_empty(),
+            "the document statement has no tag condition"
+        );
+        assert_eq!(
+            sts[2].actions.as_ref().unwrap().patterns,
+            ["ec2:DescribeInstances"],
+            "everything else untouched"
+        );
+
+        let proof = fixed.proof(&original);
+        let row = |label: &str| {
+            proof
+                .iter()
+                .find(|r| r.label.starts_with(label))
+                .unwrap()
+                .clone()
+        };
+        assert_eq!(
+            (row("the session").before, row("the session").after),
+            (Decision::ImplicitDeny, Decision::Allowed)
+        );
+        assert_eq!(
+            (
+                row("an instance with").before,
+                row("an instance with").after
+            ),
+            (Decision::Allowed, Decision::Allowed),
+            "the instance was never the problem"
+        );
+        assert_eq!(
+            (
+                row("an instance without").before,
+                row("an instance without").after
+            ),
+            (Decision::ImplicitDeny, Decision::ImplicitDeny)
+        );
+    }
+
+    #[test]
+    fn a_star_resource_is_split_with_a_note() {
+        let p = Policy::parse(
+            "star.json",
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"ssm:*","Resource":"*","Condition":{"StringLike":{"ssm:resourceTag/Team":"data*"},"Bool":{"aws:SecureTransport":"true"}}}}"#,
+        )
+        .unwrap();
+        let fixed = fix(&p).unwrap();
+        assert_eq!(fixed.notes.len(), 1);
+        let doc = &fixed.policy.statements[1];
+        assert_eq!(doc.resources.as_ref().unwrap().patterns, [ANY_DOCUMENT]);
+        assert_eq!(
+            doc.conditions.len(),
+            1,
+            "non-tag conditions stay on the document statement"
+        );
+        assert_eq!(doc.conditions[0].key, "aws:SecureTransport");
+    }
+
+    #[test]
+    fn nothing_to_fix_is_none() {
+        let p = Policy::parse("ok.json", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ssm:StartSession","Resource":"arn:aws:ec2:*:*:instance/*","Condition":{"StringEquals":{"aws:ResourceTag/Env":"dev"}}}]}"#).unwrap();
+        assert!(fix(&p).is_none());
+    }
+
+    #[test]
+    fn example_arns_fill_wildcards_plausibly() {
+        assert_eq!(
+            example_arn("arn:aws:ec2:*:*:instance/*", "i-1"),
+            "arn:aws:ec2:us-east-1:123456789012:instance/i-1"
+        );
+        assert_eq!(
+            example_arn("arn:aws:ssm:us-east-1::document/AWS-*", "d"),
+            "arn:aws:ssm:us-east-1::document/AWS-x"
+        );
+    }
+}

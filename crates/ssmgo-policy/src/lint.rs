@@ -1,0 +1,354 @@
+//! Findings a platform team wants before anyone is locked out: each with a stable code, a
+//! severity, a position and a one-line fix.
+
+use crate::condition::{Base, SetQualifier};
+use crate::json::Pos;
+use crate::pattern::Glob;
+use crate::policy::{Effect, Policy, ProblemKind, Statement, Version};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// Stable: scripts match on it.
+    pub code: &'static str,
+    pub severity: Severity,
+    pub pos: Pos,
+    pub message: String,
+    /// One line saying how to fix it.
+    pub fix: String,
+}
+
+/// The codes, for documentation.
+pub const CODES: &[(&str, &str)] = &[
+    ("SSM001", "StartSession allowed on a session document only under resource-tag conditions (documents carry no instance tags)"),
+    ("SSM002", "AWS-owned document ARN written with an account id (never matches)"),
+    ("SSM003", "StartSession allowed without TerminateSession/ResumeSession for one's own sessions"),
+    ("JSON001", "duplicate JSON key"),
+    ("IAM001", "set operator (ForAnyValue/ForAllValues) on a single-valued key"),
+    ("IAM002", "policy variable under Version 2008-10-17 or no Version (literal text there)"),
+    ("IAM003", "unknown condition operator"),
+    ("IAM004", "Effect other than Allow or Deny, or none"),
+    ("IAM005", "statement without Action or NotAction"),
+    ("IAM006", "statement without Resource or NotResource"),
+    ("IAM007", "malformed policy structure"),
+    ("IAM008", "unknown policy Version"),
+];
+
+/// The StartSession document/tag mistake in one statement: which resource patterns can name a
+/// session document, and which conditions need a resource tag the document doesn't have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DocTagIssue {
+    pub document_patterns: Vec<usize>,
+    pub tag_conditions: Vec<usize>,
+}
+
+const EXAMPLE_DOCUMENT: &str = "document/SSM-SessionManagerRunShell";
+
+/// True when an Allow statement's (positive) Action list covers `action_lower`.
+fn allows_action(st: &Statement, action_lower: &str) -> bool {
+    st.effect == Effect::Allow
+        && st.actions.as_ref().is_some_and(|a| {
+            !a.negated
+                && a.patterns
+                    .iter()
+                    .any(|p| Glob::new(&p.to_ascii_lowercase()).matches(action_lower))
+        })
+}
+
+/// Can this Resource pattern name a session document?
+pub(crate) fn names_document(pattern: &str) -> bool {
+    if pattern == "*" {
+        return true;
+    }
+    let segs: Vec<&str> = pattern.splitn(6, ':').collect();
+    segs.len() == 6
+        && Glob::new(segs[2]).matches("ssm")
+        && (segs[5].starts_with("document/") || Glob::new(segs[5]).matches(EXAMPLE_DOCUMENT))
+}
+
+fn is_resource_tag_key(key_lower: &str) -> bool {
+    key_lower.starts_with("aws:resourcetag/") || key_lower.starts_with("ssm:resourcetag/")
+}
+
+pub(crate) fn doc_tag_issue(st: &Statement) -> Option<DocTagIssue> {
+    if !allows_action(st, "ssm:startsession") {
+        return None;
+    }
+    let res = st.resources.as_ref().filter(|r| !r.negated)?;
+    let document_patterns: Vec<usize> = res
+        .patterns
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| names_document(p))
+        .map(|(i, _)| i)
+        .collect();
+    // Conditions that fail when the key is absent, as it is for a document.
+    let tag_conditions: Vec<usize> = st
+        .conditions
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| {
+            is_resource_tag_key(&c.key_lower)
+                && match c.operator {
+                    Some(op) if op.base == Base::Null => {
+                        c.values.iter().any(|v| v.eq_ignore_ascii_case("false"))
+                    }
+                    Some(op) => {
+                        !op.if_exists
+                            && !op.base.is_negated()
+                            && op.qualifier != Some(SetQualifier::ForAllValues)
+                    }
+                    None => false,
+                }
+        })
+        .map(|(i, _)| i)
+        .collect();
+    (!document_patterns.is_empty() && !tag_conditions.is_empty()).then_some(DocTagIssue {
+        document_patterns,
+        tag_conditions,
+    })
+}
+
+const SINGLE_VALUED_PREFIXES: &[&str] = &[
+    "aws:resourcetag/",
+    "ssm:resourcetag/",
+    "aws:requesttag/",
+    "aws:principaltag/",
+];
+const SINGLE_VALUED: &[&str] = &[
+    "aws:username",
+    "aws:userid",
+    "aws:principalarn",
+    "aws:principalaccount",
+    "aws:principaltype",
+    "aws:principalorgid",
+    "aws:sourceip",
+    "aws:sourcevpc",
+    "aws:sourcevpce",
+    "aws:requestedregion",
+    "aws:currenttime",
+    "aws:epochtime",
+    "aws:securetransport",
+    "aws:multifactorauthpresent",
+    "aws:multifactorauthage",
+    "aws:sourcearn",
+    "aws:sourceaccount",
+];
+
+fn single_valued(key_lower: &str) -> bool {
+    SINGLE_VALUED.contains(&key_lower)
+        || SINGLE_VALUED_PREFIXES
+            .iter()
+            .any(|p| key_lower.starts_with(p))
+}
+
+/// Every finding for one policy, in document order.
+pub fn lint(policy: &Policy) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for d in &policy.duplicates {
+        out.push(Finding {
+            code: "JSON001",
+            severity: Severity::Error,
+            pos: d.second,
+            message: format!(
+                "the key {:?} appears twice in one object (at {} and {}); IAM rejects the policy, and most tools silently keep only the second",
+                d.key, d.first, d.second
+            ),
+            fix: format!("merge the two {:?} entries into one", d.key),
+        });
+    }
+    for p in &policy.problems {
+        let (code, fix) = match p.kind {
+            ProblemKind::UnknownOperator => ("IAM003", "use one of IAM's condition operators, spelled exactly (e.g. StringEquals)"),
+            ProblemKind::UnknownEffect => ("IAM004", "set \"Effect\" to \"Allow\" or \"Deny\""),
+            ProblemKind::MissingAction => ("IAM005", "add an \"Action\" (or \"NotAction\") list"),
+            ProblemKind::MissingResource => ("IAM006", "add a \"Resource\" (or \"NotResource\") list"),
+            ProblemKind::Malformed => ("IAM007", "follow the IAM policy grammar: {\"Version\": \"2012-10-17\", \"Statement\": [{...}]}"),
+        };
+        out.push(Finding {
+            code,
+            severity: Severity::Error,
+            pos: p.pos,
+            message: p.message.clone(),
+            fix: fix.into(),
+        });
+    }
+    if let Version::Other(v) = &policy.version {
+        out.push(Finding {
+            code: "IAM008",
+            severity: Severity::Error,
+            pos: policy
+                .root
+                .get("Version")
+                .map_or(policy.root.pos, |n| n.pos),
+            message: format!("unknown policy Version {v:?}"),
+            fix: "use \"Version\": \"2012-10-17\"".into(),
+        });
+    }
+    for st in &policy.statements {
+        lint_statement(policy, st, &mut out);
+    }
+    lint_session_housekeeping(policy, &mut out);
+    out.sort_by_key(|f| (f.pos, f.code));
+    out
+}
+
+fn label(st: &Statement) -> String {
+    match &st.sid {
+        Some(sid) => format!("statement {} ({sid:?})", st.index + 1),
+        None => format!("statement {}", st.index + 1),
+    }
+}
+
+fn lint_statement(policy: &Policy, st: &Statement, out: &mut Vec<Finding>) {
+    if let Some(issue) = doc_tag_issue(st) {
+        let res = st.resources.as_ref().expect("an issue needs resources");
+        let docs: Vec<&str> = issue
+            .document_patterns
+            .iter()
+            .map(|&i| res.patterns[i].as_str())
+            .collect();
+        let conds: Vec<String> = issue
+            .tag_conditions
+            .iter()
+            .map(|&i| {
+                let c = &st.conditions[i];
+                format!("{} {}", c.operator_text, c.key)
+            })
+            .collect();
+        out.push(Finding {
+            code: "SSM001",
+            severity: Severity::Error,
+            pos: st.pos,
+            message: format!(
+                "{} allows ssm:StartSession on the session document {} only under {}; documents don't carry the instance's tags, so StartSession is denied on the document",
+                label(st),
+                docs.iter().map(|d| format!("{d:?}")).collect::<Vec<_>>().join(", "),
+                conds.join(" and ")
+            ),
+            fix: "give the document its own statement without the resource-tag condition (`ssmgo policy fix` writes it)".into(),
+        });
+    }
+    if let Some(res) = &st.resources {
+        for p in &res.patterns {
+            let segs: Vec<&str> = p.splitn(6, ':').collect();
+            if segs.len() == 6
+                && segs[2] == "ssm"
+                && segs[5].starts_with("document/AWS-")
+                && !segs[4].is_empty()
+                && !Glob::new(segs[4]).matches("")
+            {
+                out.push(Finding {
+                    code: "SSM002",
+                    severity: Severity::Warning,
+                    pos: res.pos,
+                    message: format!("{}: {p:?} names an AWS-owned document with account {:?}, but AWS-owned document ARNs have an empty account field, so it never matches", label(st), segs[4]),
+                    fix: format!("write it as {:?}", format!("{}:{}:{}:{}::{}", segs[0], segs[1], segs[2], segs[3], segs[5])),
+                });
+            }
+        }
+    }
+    for c in &st.conditions {
+        if let Some(op) = c.operator {
+            if op.qualifier.is_some() && single_valued(&c.key_lower) {
+                let q = if op.qualifier == Some(SetQualifier::ForAnyValue) {
+                    "ForAnyValue"
+                } else {
+                    "ForAllValues"
+                };
+                let danger = if op.qualifier == Some(SetQualifier::ForAllValues) {
+                    " (and ForAllValues holds when the key is absent, which allows more than intended)"
+                } else {
+                    ""
+                };
+                out.push(Finding {
+                    code: "IAM001",
+                    severity: Severity::Warning,
+                    pos: c.operator_pos,
+                    message: format!(
+                        "{}: {q} on {}, a single-valued key{danger}",
+                        label(st),
+                        c.key
+                    ),
+                    fix: format!(
+                        "use {} without the {q}: qualifier",
+                        c.operator_text
+                            .split_once(':')
+                            .map_or(c.operator_text.as_str(), |(_, b)| b)
+                    ),
+                });
+            }
+        }
+    }
+    if !policy.version.variables_enabled() {
+        let res = st
+            .resources
+            .iter()
+            .flat_map(|r| r.patterns.iter().map(move |p| (p, r.pos)));
+        let conds = st
+            .conditions
+            .iter()
+            .flat_map(|c| c.values.iter().map(move |v| (v, c.key_pos)));
+        if let Some((text, pos)) = res.chain(conds).find(|(t, _)| t.contains("${")) {
+            out.push(Finding {
+                code: "IAM002",
+                severity: Severity::Warning,
+                pos,
+                message: format!(
+                    "{}: {text:?} uses a policy variable, but without \"Version\": \"2012-10-17\" it is literal text",
+                    label(st)
+                ),
+                fix: "set \"Version\": \"2012-10-17\" at the top of the policy".into(),
+            });
+        }
+    }
+}
+
+fn lint_session_housekeeping(policy: &Policy, out: &mut Vec<Finding>) {
+    let Some(first) = policy
+        .statements
+        .iter()
+        .find(|s| allows_action(s, "ssm:startsession"))
+    else {
+        return;
+    };
+    let missing: Vec<&str> = ["ssm:TerminateSession", "ssm:ResumeSession"]
+        .into_iter()
+        .filter(|a| {
+            !policy
+                .statements
+                .iter()
+                .any(|s| allows_action(s, &a.to_ascii_lowercase()))
+        })
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    out.push(Finding {
+        code: "SSM003",
+        severity: Severity::Warning,
+        pos: first.pos,
+        message: format!(
+            "the policy allows ssm:StartSession but not {} for the user's own sessions: sessions can't be ended or resumed cleanly",
+            missing.join(" or ")
+        ),
+        fix: format!(
+            "add {{\"Effect\": \"Allow\", \"Action\": [{}], \"Resource\": \"arn:aws:ssm:*:*:session/${{aws:username}}-*\"}} (roles and federated users: ${{aws:userid}}-*)",
+            missing.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ")
+        ),
+    });
+}

@@ -1,0 +1,280 @@
+//! IAM wildcards: `*` (any run of characters) and `?` (one character), compiled once.
+//!
+//! Resource patterns are matched per ARN segment: a wildcard in the partition, service, region or
+//! account never crosses a `:`, while in the resource part `*` crosses `/` and `:`. An empty
+//! account segment (AWS-owned documents) matches only an empty account; `*` matches it too.
+
+/// One piece of a compiled pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Tok {
+    Lit(String),
+    Star,
+    One,
+}
+
+/// A compiled wildcard pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Glob {
+    /// No wildcard: plain comparison.
+    Exact(String),
+    /// `prefix*`: the most common shape in policies.
+    Prefix(String),
+    /// `*` alone.
+    Any,
+    General(Vec<Tok>),
+}
+
+impl Glob {
+    /// Compiles `pattern`, where `*` and `?` are wildcards.
+    pub fn new(pattern: &str) -> Glob {
+        let mut toks = Vec::new();
+        let mut lit = String::new();
+        for c in pattern.chars() {
+            match c {
+                '*' | '?' => {
+                    if !lit.is_empty() {
+                        toks.push(Tok::Lit(std::mem::take(&mut lit)));
+                    }
+                    toks.push(if c == '*' { Tok::Star } else { Tok::One });
+                }
+                c => lit.push(c),
+            }
+        }
+        if !lit.is_empty() {
+            toks.push(Tok::Lit(lit));
+        }
+        Glob::from_toks(toks)
+    }
+
+    /// From tokens (policy variables may yield literal `*` and `?`).
+    pub fn from_toks(mut toks: Vec<Tok>) -> Glob {
+        // Merge adjacent literals and collapse runs of stars.
+        let mut merged: Vec<Tok> = Vec::with_capacity(toks.len());
+        for t in toks.drain(..) {
+            match (merged.last_mut(), t) {
+                (Some(Tok::Lit(a)), Tok::Lit(b)) => a.push_str(&b),
+                (Some(Tok::Star), Tok::Star) => {}
+                (_, t) => merged.push(t),
+            }
+        }
+        match merged.as_slice() {
+            [] => Glob::Exact(String::new()),
+            [Tok::Lit(s)] => Glob::Exact(s.clone()),
+            [Tok::Star] => Glob::Any,
+            [Tok::Lit(s), Tok::Star] => Glob::Prefix(s.clone()),
+            _ => Glob::General(merged),
+        }
+    }
+
+    pub fn matches(&self, text: &str) -> bool {
+        match self {
+            Glob::Exact(s) => s == text,
+            Glob::Prefix(p) => text.starts_with(p.as_str()),
+            Glob::Any => true,
+            Glob::General(toks) => match_toks(toks, text),
+        }
+    }
+}
+
+/// Iterative wildcard matching with backtracking to the last star: linear in practice, no
+/// recursion, no allocation.
+fn match_toks(toks: &[Tok], text: &str) -> bool {
+    let (mut ti, mut si) = (0usize, 0usize); // token index, byte index in text
+    let mut star: Option<(usize, usize)> = None; // (token after the star, text position)
+    loop {
+        if ti < toks.len() {
+            match &toks[ti] {
+                Tok::Star => {
+                    star = Some((ti + 1, si));
+                    ti += 1;
+                    continue;
+                }
+                Tok::One => {
+                    if let Some(c) = text[si..].chars().next() {
+                        si += c.len_utf8();
+                        ti += 1;
+                        continue;
+                    }
+                }
+                Tok::Lit(l) => {
+                    if text[si..].starts_with(l.as_str()) {
+                        si += l.len();
+                        ti += 1;
+                        continue;
+                    }
+                }
+            }
+        } else if si == text.len() {
+            return true;
+        }
+        // Mismatch: let the last star swallow one more character.
+        match star {
+            Some((after, from)) => match text[from..].chars().next() {
+                Some(c) => {
+                    let from = from + c.len_utf8();
+                    star = Some((after, from));
+                    ti = after;
+                    si = from;
+                }
+                None => return false,
+            },
+            None => return false,
+        }
+    }
+}
+
+/// A Resource / NotResource pattern, matched per ARN segment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ArnGlob {
+    /// Up to six segments: wildcards never cross the colons between them; the last one takes the
+    /// rest of the value (the resource, which may itself contain colons).
+    Arn(Vec<Glob>),
+    /// Anything else (`*`, or text that is no ARN): one pattern over the whole value.
+    Whole(Glob),
+}
+
+impl ArnGlob {
+    pub fn new(pattern: &str) -> ArnGlob {
+        Self::from_toks(crate::vars::literal_toks(pattern))
+    }
+
+    pub fn from_toks(toks: Vec<Tok>) -> ArnGlob {
+        let segs = split_toks(&toks);
+        if segs.len() >= 2 && starts_with_arn(&segs[0]) {
+            ArnGlob::Arn(segs.into_iter().map(Glob::from_toks).collect())
+        } else {
+            ArnGlob::Whole(Glob::from_toks(toks))
+        }
+    }
+
+    pub fn matches(&self, resource: &str) -> bool {
+        match self {
+            ArnGlob::Whole(g) => g.matches(resource),
+            ArnGlob::Arn(segs) => {
+                let mut parts = resource.splitn(segs.len(), ':');
+                for seg in segs.iter() {
+                    match parts.next() {
+                        Some(p) if seg.matches(p) => {}
+                        _ => return false,
+                    }
+                }
+                true
+            }
+        }
+    }
+}
+
+fn starts_with_arn(toks: &[Tok]) -> bool {
+    matches!(toks, [Tok::Lit(s)] if s == "arn")
+}
+
+/// Splits tokens at the first five literal colons.
+fn split_toks(toks: &[Tok]) -> Vec<Vec<Tok>> {
+    let mut segs: Vec<Vec<Tok>> = vec![Vec::new()];
+    for t in toks {
+        match t {
+            Tok::Lit(s) if segs.len() < 6 => {
+                let mut rest = s.as_str();
+                while segs.len() < 6 {
+                    match rest.find(':') {
+                        Some(i) => {
+                            if i > 0 {
+                                segs.last_mut()
+                                    .unwrap()
+                                    .push(Tok::Lit(rest[..i].to_owned()));
+                            }
+                            segs.push(Vec::new());
+                            rest = &rest[i + 1..];
+                        }
+                        None => break,
+                    }
+                }
+                if !rest.is_empty() {
+                    segs.last_mut().unwrap().push(Tok::Lit(rest.to_owned()));
+                }
+            }
+            t => segs.last_mut().unwrap().push(t.clone()),
+        }
+    }
+    segs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stars_and_question_marks() {
+        let m = |p: &str, t: &str| Glob::new(p).matches(t);
+        assert!(m("*", ""));
+        assert!(m("ssm:*", "ssm:startsession"));
+        assert!(m("ssm:start*", "ssm:startsession"));
+        assert!(m("ssm:*session", "ssm:startsession"));
+        assert!(m("ssm:?tart*", "ssm:startsession"));
+        assert!(m("a*b*c", "axxbyyc"));
+        assert!(m("a*b*c", "abcbc"));
+        assert!(!m("a*b*c", "axxbyy"));
+        assert!(!m("ssm:?", "ssm:"));
+        assert!(m("é?", "éü"));
+        assert!(!m("abc", "abcd"));
+        assert!(m("**a", "a"));
+    }
+
+    #[test]
+    fn arn_wildcards_do_not_cross_segments_before_the_resource() {
+        let m = |p: &str, t: &str| ArnGlob::new(p).matches(t);
+        assert!(m(
+            "arn:aws:ec2:*:*:instance/*",
+            "arn:aws:ec2:us-east-1:123456789012:instance/i-1"
+        ));
+        assert!(m(
+            "arn:aws:ec2:*:*:*",
+            "arn:aws:ec2:us-east-1:1:instance/i-1"
+        ));
+        assert!(
+            m("arn:aws:s3:::bucket*", "arn:aws:s3:::bucket/a/b:c"),
+            "* crosses / and : in the resource"
+        );
+        assert!(
+            !m(
+                "arn:aws:ec2:us-*:instance/*",
+                "arn:aws:ec2:us-east-1:1:instance/i-1"
+            ),
+            "a star does not swallow segments"
+        );
+        assert!(
+            m("arn:*", "arn:aws:ec2:us-east-1:1:instance/i-1"),
+            "the last segment takes the rest"
+        );
+        assert!(!m(
+            "arn:aws:ec2:*:*:instance/*",
+            "arn:aws:ssm:us-east-1:1:instance/i-1"
+        ));
+    }
+
+    #[test]
+    fn an_empty_account_matches_only_empty_or_a_star() {
+        let m = |p: &str, t: &str| ArnGlob::new(p).matches(t);
+        let aws_owned = "arn:aws:ssm:us-east-1::document/AWS-StartPortForwardingSession";
+        assert!(m(
+            "arn:aws:ssm:us-east-1::document/AWS-StartPortForwardingSession",
+            aws_owned
+        ));
+        assert!(m("arn:aws:ssm:*:*:document/AWS-*", aws_owned));
+        assert!(!m(
+            "arn:aws:ssm:us-east-1:123456789012:document/AWS-StartPortForwardingSession",
+            aws_owned
+        ));
+        assert!(!m(
+            "arn:aws:ssm:us-east-1::document/X",
+            "arn:aws:ssm:us-east-1:123456789012:document/X"
+        ));
+    }
+
+    #[test]
+    fn a_star_resource_matches_everything_and_a_star_request_only_stars() {
+        assert!(ArnGlob::new("*").matches("arn:aws:ec2:us-east-1:1:instance/i-1"));
+        assert!(ArnGlob::new("*").matches("*"));
+        assert!(!ArnGlob::new("arn:aws:ec2:*:*:instance/*").matches("*"));
+    }
+}
