@@ -104,11 +104,79 @@ pub enum Command {
     #[command(visible_alias = "ls")]
     List(ListArgs),
 
+    /// Check IAM policies offline: evaluate a request, lint, fix the Session Manager mistake.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+
     /// Start a shell session on an instance (the default command).
     ///
     /// TARGET is an instance id (i-…, or mi-… for a hybrid node), an exact Name tag value, or
     /// otherwise a query that opens the picker pre-filled. Without TARGET the picker opens.
     Connect(ConnectArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Decide a request the way IAM would, and say which statements decided it and why others
+    /// nearly did. Exit status: 0 allowed, 3 denied, 2 unreadable input.
+    Eval(PolicyEvalArgs),
+
+    /// Find mistakes with a stable code, a severity, a position and a one-line fix.
+    /// Exit status: 0 no errors, 3 findings of error severity, 2 unreadable input.
+    Lint(PolicyLintArgs),
+
+    /// Print the policy with the StartSession document/tag-condition mistake fixed (on stdout),
+    /// and a before/after table proving the fix (on stderr).
+    Fix(PolicyFixArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyEvalArgs {
+    /// An identity-based policy document (repeat for several).
+    #[arg(long = "policy", value_name = "FILE", required = true)]
+    pub policies: Vec<std::path::PathBuf>,
+
+    /// A permissions boundary: the request must be allowed by it too.
+    #[arg(long, value_name = "FILE")]
+    pub boundary: Option<std::path::PathBuf>,
+
+    /// The action, e.g. ssm:StartSession.
+    #[arg(long, value_name = "ACTION")]
+    pub action: String,
+
+    /// The resource ARN, e.g. arn:aws:ssm:us-east-1:123456789012:document/SSM-SessionManagerRunShell.
+    #[arg(long, value_name = "ARN")]
+    pub resource: String,
+
+    /// The caller's ARN: sets aws:PrincipalArn, aws:PrincipalAccount and, for users, aws:username.
+    #[arg(long, value_name = "ARN")]
+    pub principal: Option<String>,
+
+    /// A request context value, e.g. aws:ResourceTag/Env=dev (repeat a key for several values).
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub context: Vec<String>,
+
+    /// Write the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyLintArgs {
+    /// Policy documents to check.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<std::path::PathBuf>,
+
+    /// Write the findings as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyFixArgs {
+    /// The policy document to fix.
+    #[arg(value_name = "FILE")]
+    pub file: std::path::PathBuf,
 }
 
 /// Which instances to consider.

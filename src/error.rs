@@ -124,6 +124,21 @@ pub enum Error {
     #[error("the picker failed: {detail}\n  Pass a TARGET instead of using the picker")]
     Picker { detail: String },
 
+    #[error("cannot use the policy {path}: {detail}\n  {next}")]
+    PolicyInput {
+        path: String,
+        detail: String,
+        next: &'static str,
+    },
+
+    #[error(
+        "the request is {decision}; the output above says which statements decided it and why"
+    )]
+    PolicyDenied { decision: &'static str },
+
+    #[error("{count} finding(s) of error severity; fix them before using the policy")]
+    LintErrors { count: usize },
+
     #[error("cancelled")]
     Cancelled,
 
@@ -145,8 +160,9 @@ impl Error {
             | BadInput { .. }
             | NoRegion
             | UnknownProfile { .. }
-            | NotInteractive => exit::USAGE,
-            AccessDenied { .. } => exit::DENIED,
+            | NotInteractive
+            | PolicyInput { .. } => exit::USAGE,
+            AccessDenied { .. } | PolicyDenied { .. } | LintErrors { .. } => exit::DENIED,
             NoMatch { .. }
             | TargetNotFound { .. }
             | AmbiguousName { .. }

@@ -27,6 +27,7 @@ pub fn run(cli: Cli) -> Result<()> {
     runtime.block_on(async {
         match cli.command {
             Some(Command::List(args)) => commands::list::run(&cli.aws, cli.verbose, args).await,
+            Some(Command::Policy(cmd)) => commands::policy::run(cmd),
             Some(Command::Connect(args)) => {
                 commands::connect::run(&cli.aws, cli.verbose, args).await
             }

@@ -18,6 +18,18 @@ pub fn write_json(rows: &[Instance]) -> Result<()> {
     finish(write_stdout(|out| writeln!(out, "{json}")))
 }
 
+/// Writes any JSON value to stdout (pretty, with invisible characters escaped).
+pub fn write_json_value(value: &serde_json::Value) -> Result<()> {
+    let json = serde_json::to_string_pretty(value).expect("JSON values always serialize");
+    let json = sanitize::json_escape_invisible(&json);
+    finish(write_stdout(|out| writeln!(out, "{json}")))
+}
+
+/// Writes text that the caller has already sanitized to stdout.
+pub fn write_text(text: &str) -> Result<()> {
+    finish(write_stdout(|out| out.write_all(text.as_bytes())))
+}
+
 /// Writes `rows` as an aligned table to stdout, with one column per filtered tag key and, when
 /// `notes` is set, a NOTE column saying why a row can't be connected to.
 pub fn write_table(rows: &[Instance], tag_columns: &[&str], notes: bool) -> Result<()> {

@@ -193,10 +193,12 @@ impl Parser<'_> {
                 return Err(self.error("strings must use double quotes (\"), not single quotes"))
             }
             None => return Err(self.error("unexpected end of the input; expected a value")),
-            _ => return Err(self.error(format!(
+            _ => {
+                return Err(self.error(format!(
                 "expected a value (object, array, string, number, true, false or null), found {}",
                 self.describe_here()
-            ))),
+            )))
+            }
         };
         Ok(Node { pos, value })
     }

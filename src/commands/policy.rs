@@ -1,0 +1,298 @@
+//! `ssmgo policy eval|lint|fix`: the offline policy engine (crate ssmgo-policy) at the command
+//! line. Policy contents are untrusted text: everything printed from them is sanitized.
+
+use std::path::Path;
+
+use serde_json::{json, Value};
+use ssmgo_policy::fix::fix;
+use ssmgo_policy::lint::{lint, Finding, Severity};
+use ssmgo_policy::{Context, Decision, Evaluator, Explanation, Policy, Request, StatementRef};
+
+use crate::cli::{PolicyCommand, PolicyEvalArgs, PolicyFixArgs, PolicyLintArgs};
+use crate::error::{Error, Result};
+use crate::output::sanitize::for_terminal;
+use crate::output::{write_json_value, write_text};
+
+pub fn run(cmd: PolicyCommand) -> Result<()> {
+    match cmd {
+        PolicyCommand::Eval(args) => eval(args),
+        PolicyCommand::Lint(args) => lint_files(args),
+        PolicyCommand::Fix(args) => fix_file(args),
+    }
+}
+
+/// Reads and parses one policy file; unreadable or invalid JSON is an input error (exit 2).
+pub fn load(path: &Path) -> Result<Policy> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| Error::PolicyInput {
+        path: shown.clone(),
+        detail: e.to_string(),
+        next: "Check the path and that the file is readable UTF-8 text",
+    })?;
+    Policy::parse(&shown, &text).map_err(|e| Error::PolicyInput {
+        path: shown.clone(),
+        detail: format!("invalid JSON at {}:{}: {}", shown, e.pos, e.message),
+        next: "Fix the JSON there (policies pasted from web pages often carry trailing commas or lost braces)",
+    })
+}
+
+fn parse_context(pairs: &[String]) -> Result<Context> {
+    let mut ctx = Context::new();
+    for pair in pairs {
+        let (k, v) = pair
+            .split_once('=')
+            .filter(|(k, _)| !k.is_empty())
+            .ok_or_else(|| Error::BadInput {
+                what: "--context",
+                value: pair.clone(),
+                reason: "expected KEY=VALUE, e.g. aws:ResourceTag/Env=dev".into(),
+            })?;
+        ctx.insert(k, v);
+    }
+    Ok(ctx)
+}
+
+fn eval(args: PolicyEvalArgs) -> Result<()> {
+    let identity: Vec<Policy> = args
+        .policies
+        .iter()
+        .map(|p| load(p))
+        .collect::<Result<_>>()?;
+    let boundary: Option<Vec<Policy>> = args
+        .boundary
+        .as_deref()
+        .map(load)
+        .transpose()?
+        .map(|b| vec![b]);
+    let mut ctx = parse_context(&args.context)?;
+    if let Some(p) = &args.principal {
+        ctx.add_principal(p);
+    }
+    let req = Request::new(&args.action, &args.resource, &ctx);
+    let explanation = Evaluator::new(&identity, boundary.as_deref()).explain(&req);
+    let sets = PolicySets {
+        identity: &identity,
+        boundary: boundary.as_deref(),
+    };
+    if args.json {
+        write_json_value(&explanation_json(
+            &sets,
+            &explanation,
+            &args.action,
+            &args.resource,
+        ))?;
+    } else {
+        write_text(&explanation_text(
+            &sets,
+            &explanation,
+            &args.action,
+            &args.resource,
+        ))?;
+    }
+    match explanation.decision {
+        Decision::Allowed => Ok(()),
+        d => Err(Error::PolicyDenied {
+            decision: d.as_str(),
+        }),
+    }
+}
+
+/// The policies an explanation refers to.
+pub struct PolicySets<'a> {
+    pub identity: &'a [Policy],
+    pub boundary: Option<&'a [Policy]>,
+}
+
+impl PolicySets<'_> {
+    fn statement(&self, at: StatementRef) -> (&Policy, &ssmgo_policy::Statement) {
+        let set = if at.boundary {
+            self.boundary.unwrap_or_default()
+        } else {
+            self.identity
+        };
+        let policy = &set[at.policy];
+        (policy, &policy.statements[at.statement])
+    }
+
+    /// `broken.json statement 1 "Connect" (line 4, column 5)`.
+    pub fn describe(&self, at: StatementRef) -> String {
+        let (policy, st) = self.statement(at);
+        let kind = if at.boundary {
+            "permissions boundary "
+        } else {
+            ""
+        };
+        let sid = st
+            .sid
+            .as_deref()
+            .map(|s| format!(" {s:?}"))
+            .unwrap_or_default();
+        for_terminal(&format!(
+            "{kind}{} statement {}{sid} (line {}, column {})",
+            policy.name,
+            st.index + 1,
+            st.pos.line,
+            st.pos.column
+        ))
+        .into_owned()
+    }
+
+    fn json_ref(&self, at: StatementRef) -> Value {
+        let (policy, st) = self.statement(at);
+        json!({
+            "policy": policy.name,
+            "boundary": at.boundary,
+            "statement": st.index + 1,
+            "sid": st.sid,
+            "line": st.pos.line,
+            "column": st.pos.column,
+        })
+    }
+}
+
+pub fn explanation_text(
+    sets: &PolicySets,
+    e: &Explanation,
+    action: &str,
+    resource: &str,
+) -> String {
+    let mut out = format!(
+        "{}  {} on {}\n",
+        e.decision.as_str(),
+        for_terminal(action),
+        for_terminal(resource)
+    );
+    match e.decision {
+        Decision::Allowed => {
+            out.push_str("Allowed by:\n");
+            for at in &e.matched {
+                out.push_str(&format!("  {}\n", sets.describe(*at)));
+            }
+        }
+        Decision::ExplicitDeny => {
+            out.push_str("Denied explicitly by:\n");
+            for at in &e.matched {
+                out.push_str(&format!("  {}\n", sets.describe(*at)));
+            }
+        }
+        Decision::ImplicitDeny => {
+            if e.denied_by_boundary {
+                out.push_str("The identity-based policies allow it, but the permissions boundary does not.\n");
+            } else {
+                out.push_str("No statement allows it.\n");
+            }
+            if e.near_misses.is_empty() {
+                out.push_str("No Allow statement mentions this action.\n");
+            } else {
+                out.push_str("Near misses (the action matches, but):\n");
+                for miss in &e.near_misses {
+                    out.push_str(&format!("  {}:\n", sets.describe(miss.at)));
+                    for f in &miss.failed {
+                        out.push_str(&format!("    - {}\n", for_terminal(f)));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+pub fn explanation_json(sets: &PolicySets, e: &Explanation, action: &str, resource: &str) -> Value {
+    json!({
+        "decision": e.decision.as_str(),
+        "action": action,
+        "resource": resource,
+        "matched": e.matched.iter().map(|m| sets.json_ref(*m)).collect::<Vec<_>>(),
+        "near_misses": e.near_misses.iter().map(|m| {
+            let mut v = sets.json_ref(m.at);
+            v["failed"] = json!(m.failed);
+            v
+        }).collect::<Vec<_>>(),
+        "denied_by_boundary": e.denied_by_boundary,
+    })
+}
+
+fn lint_files(args: PolicyLintArgs) -> Result<()> {
+    let mut all: Vec<(String, Finding)> = Vec::new();
+    for path in &args.files {
+        let policy = load(path)?;
+        all.extend(lint(&policy).into_iter().map(|f| (policy.name.clone(), f)));
+    }
+    if args.json {
+        let items: Vec<Value> = all
+            .iter()
+            .map(|(file, f)| {
+                json!({
+                    "file": file, "code": f.code, "severity": f.severity.as_str(),
+                    "line": f.pos.line, "column": f.pos.column, "message": f.message, "fix": f.fix,
+                })
+            })
+            .collect();
+        write_json_value(&Value::Array(items))?;
+    } else {
+        let mut out = String::new();
+        for (file, f) in &all {
+            out.push_str(&format!(
+                "{file}:{}:{}: {} {}: {}\n  fix: {}\n",
+                f.pos.line,
+                f.pos.column,
+                f.severity.as_str(),
+                f.code,
+                for_terminal(&f.message),
+                for_terminal(&f.fix)
+            ));
+        }
+        if all.is_empty() {
+            eprintln!("ssmgo: no findings in {} file(s)", args.files.len());
+        }
+        write_text(&out)?;
+    }
+    let errors = all
+        .iter()
+        .filter(|(_, f)| f.severity == Severity::Error)
+        .count();
+    if errors > 0 {
+        return Err(Error::LintErrors { count: errors });
+    }
+    Ok(())
+}
+
+fn fix_file(args: PolicyFixArgs) -> Result<()> {
+    let policy = load(&args.file)?;
+    let Some(fixed) = fix(&policy) else {
+        eprintln!(
+            "ssmgo: nothing to fix in {}: no statement allows ssm:StartSession on a session document under resource-tag conditions",
+            for_terminal(&policy.name)
+        );
+        let original = std::fs::read_to_string(&args.file)
+            .map_err(|e| Error::io("reading the policy again", e))?;
+        return write_text(&original);
+    };
+    write_text(&format!("{}\n", fixed.text))?;
+    eprintln!("{}", proof_text(&policy, &fixed));
+    Ok(())
+}
+
+/// The before/after table and the reviewer's notes.
+pub fn proof_text(original: &Policy, fixed: &ssmgo_policy::fix::Fixed) -> String {
+    let rows = fixed.proof(original);
+    let mut out = format!(
+        "Fixed statement(s) {} of {}: the session document now has its own statement without the resource-tag condition.\nssm:StartSession, before and after the fix:\n",
+        fixed.split.iter().map(|i| (i + 1).to_string()).collect::<Vec<_>>().join(", "),
+        for_terminal(&original.name)
+    );
+    let width = rows.iter().map(|r| r.label.len()).max().unwrap_or(0);
+    for r in &rows {
+        out.push_str(&format!(
+            "  {:<width$}  {:<13} -> {:<13}  {}\n",
+            r.label,
+            r.before.as_str(),
+            r.after.as_str(),
+            for_terminal(&r.resource)
+        ));
+    }
+    for note in &fixed.notes {
+        out.push_str(&format!("Note: {}\n", for_terminal(note)));
+    }
+    out
+}
