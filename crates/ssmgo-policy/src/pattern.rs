@@ -126,8 +126,9 @@ fn match_toks(toks: &[Tok], text: &str) -> bool {
 /// A Resource / NotResource pattern, matched per ARN segment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum ArnGlob {
-    /// Up to six segments: wildcards never cross the colons between them; the last one takes the
-    /// rest of the value (the resource, which may itself contain colons).
+    /// Colon-separated segments, each matched on its own: wildcards never cross the colons
+    /// between them. With six segments the last (the resource) takes the rest of the value, which
+    /// may itself contain colons; a shorter pattern only matches a value with as many segments.
     Arn(Vec<Glob>),
     /// Anything else (`*`, or text that is no ARN): one pattern over the whole value.
     Whole(Glob),
@@ -158,7 +159,7 @@ impl ArnGlob {
                         _ => return false,
                     }
                 }
-                true
+                segs.len() == 6 || resource.split(':').count() == segs.len()
             }
         }
     }
@@ -243,8 +244,12 @@ mod tests {
             "a star does not swallow segments"
         );
         assert!(
-            m("arn:*", "arn:aws:ec2:us-east-1:1:instance/i-1"),
-            "the last segment takes the rest"
+            !m("arn:*", "arn:aws:ec2:us-east-1:1:instance/i-1"),
+            "each of the six segments is checked"
+        );
+        assert!(
+            m("arn:aws:ec2:*:*:*", "arn:aws:ec2:us-east-1:1:instance/i-1:x"),
+            "the sixth takes the rest"
         );
         assert!(!m(
             "arn:aws:ec2:*:*:instance/*",

@@ -227,10 +227,13 @@ fn read_statement(index: usize, node: &Node, vars: bool, problems: &mut Vec<Prob
             );
             let templates: Vec<Template> =
                 patterns.iter().map(|p| Template::parse(p, vars)).collect();
+            let no_context = crate::Context::new();
             let globs = templates
                 .iter()
-                .zip(&patterns)
-                .map(|(t, p)| (!t.has_vars).then(|| ArnGlob::new(p)))
+                .map(|t| {
+                    // Without variables the tokens don't depend on the request: compile once.
+                    (!t.has_vars).then(|| ArnGlob::from_toks(t.toks(&no_context).expect("no variables to resolve")))
+                })
                 .collect();
             st.resources = Some(Resources {
                 negated,
