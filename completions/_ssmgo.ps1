@@ -32,6 +32,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssmgo' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the instances you can connect to, with their SSM status')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List the instances you can connect to, with their SSM status')
+            [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'Check IAM policies offline: evaluate a request, lint, fix the Session Manager mistake')
             [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Start a shell session on an instance (the default command)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -68,6 +69,77 @@ Register-ArgumentCompleter -Native -CommandName 'ssmgo' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'ssmgo;policy' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The AWS region to use')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send AWS requests to this URL instead of the default endpoints')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show the full AWS error behind a failure')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show the full AWS error behind a failure')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('eval', 'eval', [CompletionResultType]::ParameterValue, 'Decide a request the way IAM would, and say which statements decided it and why others nearly did. Exit status: 0 allowed, 3 denied, 2 unreadable input')
+            [CompletionResult]::new('lint', 'lint', [CompletionResultType]::ParameterValue, 'Find mistakes with a stable code, a severity, a position and a one-line fix. Exit status: 0 no errors, 3 findings of error severity, 2 unreadable input')
+            [CompletionResult]::new('fix', 'fix', [CompletionResultType]::ParameterValue, 'Print the policy with the StartSession document/tag-condition mistake fixed (on stdout), and a before/after table proving the fix (on stderr)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ssmgo;policy;eval' {
+            [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'An identity-based policy document (repeat for several)')
+            [CompletionResult]::new('--boundary', '--boundary', [CompletionResultType]::ParameterName, 'A permissions boundary: the request must be allowed by it too')
+            [CompletionResult]::new('--action', '--action', [CompletionResultType]::ParameterName, 'The action, e.g. ssm:StartSession')
+            [CompletionResult]::new('--resource', '--resource', [CompletionResultType]::ParameterName, 'The resource ARN, e.g. arn:aws:ssm:us-east-1:123456789012:document/SSM-SessionManagerRunShell')
+            [CompletionResult]::new('--principal', '--principal', [CompletionResultType]::ParameterName, 'The caller''s ARN: sets aws:PrincipalArn, aws:PrincipalAccount and, for users, aws:username')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'A request context value, e.g. aws:ResourceTag/Env=dev (repeat a key for several values)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The AWS region to use')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send AWS requests to this URL instead of the default endpoints')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Write the result as JSON')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show the full AWS error behind a failure')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show the full AWS error behind a failure')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'ssmgo;policy;lint' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The AWS region to use')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send AWS requests to this URL instead of the default endpoints')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Write the findings as JSON')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show the full AWS error behind a failure')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show the full AWS error behind a failure')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'ssmgo;policy;fix' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The AWS region to use')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send AWS requests to this URL instead of the default endpoints')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show the full AWS error behind a failure')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show the full AWS error behind a failure')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'ssmgo;policy;help' {
+            [CompletionResult]::new('eval', 'eval', [CompletionResultType]::ParameterValue, 'Decide a request the way IAM would, and say which statements decided it and why others nearly did. Exit status: 0 allowed, 3 denied, 2 unreadable input')
+            [CompletionResult]::new('lint', 'lint', [CompletionResultType]::ParameterValue, 'Find mistakes with a stable code, a severity, a position and a one-line fix. Exit status: 0 no errors, 3 findings of error severity, 2 unreadable input')
+            [CompletionResult]::new('fix', 'fix', [CompletionResultType]::ParameterValue, 'Print the policy with the StartSession document/tag-condition mistake fixed (on stdout), and a before/after table proving the fix (on stderr)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ssmgo;policy;help;eval' {
+            break
+        }
+        'ssmgo;policy;help;lint' {
+            break
+        }
+        'ssmgo;policy;help;fix' {
+            break
+        }
+        'ssmgo;policy;help;help' {
+            break
+        }
         'ssmgo;connect' {
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)')
             [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)')
@@ -86,11 +158,27 @@ Register-ArgumentCompleter -Native -CommandName 'ssmgo' -ScriptBlock {
         }
         'ssmgo;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the instances you can connect to, with their SSM status')
+            [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'Check IAM policies offline: evaluate a request, lint, fix the Session Manager mistake')
             [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Start a shell session on an instance (the default command)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'ssmgo;help;list' {
+            break
+        }
+        'ssmgo;help;policy' {
+            [CompletionResult]::new('eval', 'eval', [CompletionResultType]::ParameterValue, 'Decide a request the way IAM would, and say which statements decided it and why others nearly did. Exit status: 0 allowed, 3 denied, 2 unreadable input')
+            [CompletionResult]::new('lint', 'lint', [CompletionResultType]::ParameterValue, 'Find mistakes with a stable code, a severity, a position and a one-line fix. Exit status: 0 no errors, 3 findings of error severity, 2 unreadable input')
+            [CompletionResult]::new('fix', 'fix', [CompletionResultType]::ParameterValue, 'Print the policy with the StartSession document/tag-condition mistake fixed (on stdout), and a before/after table proving the fix (on stderr)')
+            break
+        }
+        'ssmgo;help;policy;eval' {
+            break
+        }
+        'ssmgo;help;policy;lint' {
+            break
+        }
+        'ssmgo;help;policy;fix' {
             break
         }
         'ssmgo;help;connect' {

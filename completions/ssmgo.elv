@@ -29,6 +29,7 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
             cand --version 'Print version'
             cand list 'List the instances you can connect to, with their SSM status'
             cand ls 'List the instances you can connect to, with their SSM status'
+            cand policy 'Check IAM policies offline: evaluate a request, lint, fix the Session Manager mistake'
             cand connect 'Start a shell session on an instance (the default command)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -62,6 +63,68 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'ssmgo;policy'= {
+            cand --profile 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]'
+            cand --region 'The AWS region to use'
+            cand --endpoint-url 'Send AWS requests to this URL instead of the default endpoints'
+            cand -v 'Show the full AWS error behind a failure'
+            cand --verbose 'Show the full AWS error behind a failure'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand eval 'Decide a request the way IAM would, and say which statements decided it and why others nearly did. Exit status: 0 allowed, 3 denied, 2 unreadable input'
+            cand lint 'Find mistakes with a stable code, a severity, a position and a one-line fix. Exit status: 0 no errors, 3 findings of error severity, 2 unreadable input'
+            cand fix 'Print the policy with the StartSession document/tag-condition mistake fixed (on stdout), and a before/after table proving the fix (on stderr)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ssmgo;policy;eval'= {
+            cand --policy 'An identity-based policy document (repeat for several)'
+            cand --boundary 'A permissions boundary: the request must be allowed by it too'
+            cand --action 'The action, e.g. ssm:StartSession'
+            cand --resource 'The resource ARN, e.g. arn:aws:ssm:us-east-1:123456789012:document/SSM-SessionManagerRunShell'
+            cand --principal 'The caller''s ARN: sets aws:PrincipalArn, aws:PrincipalAccount and, for users, aws:username'
+            cand --context 'A request context value, e.g. aws:ResourceTag/Env=dev (repeat a key for several values)'
+            cand --profile 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]'
+            cand --region 'The AWS region to use'
+            cand --endpoint-url 'Send AWS requests to this URL instead of the default endpoints'
+            cand --json 'Write the result as JSON'
+            cand -v 'Show the full AWS error behind a failure'
+            cand --verbose 'Show the full AWS error behind a failure'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ssmgo;policy;lint'= {
+            cand --profile 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]'
+            cand --region 'The AWS region to use'
+            cand --endpoint-url 'Send AWS requests to this URL instead of the default endpoints'
+            cand --json 'Write the findings as JSON'
+            cand -v 'Show the full AWS error behind a failure'
+            cand --verbose 'Show the full AWS error behind a failure'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ssmgo;policy;fix'= {
+            cand --profile 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]'
+            cand --region 'The AWS region to use'
+            cand --endpoint-url 'Send AWS requests to this URL instead of the default endpoints'
+            cand -v 'Show the full AWS error behind a failure'
+            cand --verbose 'Show the full AWS error behind a failure'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ssmgo;policy;help'= {
+            cand eval 'Decide a request the way IAM would, and say which statements decided it and why others nearly did. Exit status: 0 allowed, 3 denied, 2 unreadable input'
+            cand lint 'Find mistakes with a stable code, a severity, a position and a one-line fix. Exit status: 0 no errors, 3 findings of error severity, 2 unreadable input'
+            cand fix 'Print the policy with the StartSession document/tag-condition mistake fixed (on stdout), and a before/after table proving the fix (on stderr)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ssmgo;policy;help;eval'= {
+        }
+        &'ssmgo;policy;help;lint'= {
+        }
+        &'ssmgo;policy;help;fix'= {
+        }
+        &'ssmgo;policy;help;help'= {
+        }
         &'ssmgo;connect'= {
             cand -t 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)'
             cand --tag 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)'
@@ -79,10 +142,22 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
         }
         &'ssmgo;help'= {
             cand list 'List the instances you can connect to, with their SSM status'
+            cand policy 'Check IAM policies offline: evaluate a request, lint, fix the Session Manager mistake'
             cand connect 'Start a shell session on an instance (the default command)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ssmgo;help;list'= {
+        }
+        &'ssmgo;help;policy'= {
+            cand eval 'Decide a request the way IAM would, and say which statements decided it and why others nearly did. Exit status: 0 allowed, 3 denied, 2 unreadable input'
+            cand lint 'Find mistakes with a stable code, a severity, a position and a one-line fix. Exit status: 0 no errors, 3 findings of error severity, 2 unreadable input'
+            cand fix 'Print the policy with the StartSession document/tag-condition mistake fixed (on stdout), and a before/after table proving the fix (on stderr)'
+        }
+        &'ssmgo;help;policy;eval'= {
+        }
+        &'ssmgo;help;policy;lint'= {
+        }
+        &'ssmgo;help;policy;fix'= {
         }
         &'ssmgo;help;connect'= {
         }

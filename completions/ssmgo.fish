@@ -32,6 +32,7 @@ complete -c ssmgo -n "__fish_ssmgo_needs_command" -s h -l help -d 'Print help (s
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -s V -l version -d 'Print version'
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -f -a "list" -d 'List the instances you can connect to, with their SSM status'
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -f -a "ls" -d 'List the instances you can connect to, with their SSM status'
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -f -a "policy" -d 'Check IAM policies offline: evaluate a request, lint, fix the Session Manager mistake'
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -f -a "connect" -d 'Start a shell session on an instance (the default command)'
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -s t -l tag -d 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)' -r
@@ -52,6 +53,42 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -s a -l all -d 'Also lis
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -l json -d 'Write a JSON array (the default when stdout is not a terminal)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -s v -l verbose -d 'Show the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -l region -d 'The AWS region to use' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -s v -l verbose -d 'Show the full AWS error behind a failure'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -s h -l help -d 'Print help'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -f -a "eval" -d 'Decide a request the way IAM would, and say which statements decided it and why others nearly did. Exit status: 0 allowed, 3 denied, 2 unreadable input'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -f -a "lint" -d 'Find mistakes with a stable code, a severity, a position and a one-line fix. Exit status: 0 no errors, 3 findings of error severity, 2 unreadable input'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -f -a "fix" -d 'Print the policy with the StartSession document/tag-condition mistake fixed (on stdout), and a before/after table proving the fix (on stderr)'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -l policy -d 'An identity-based policy document (repeat for several)' -r -F
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -l boundary -d 'A permissions boundary: the request must be allowed by it too' -r -F
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -l action -d 'The action, e.g. ssm:StartSession' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -l resource -d 'The resource ARN, e.g. arn:aws:ssm:us-east-1:123456789012:document/SSM-SessionManagerRunShell' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -l principal -d 'The caller\'s ARN: sets aws:PrincipalArn, aws:PrincipalAccount and, for users, aws:username' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -l context -d 'A request context value, e.g. aws:ResourceTag/Env=dev (repeat a key for several values)' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -l region -d 'The AWS region to use' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -l json -d 'Write the result as JSON'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -s v -l verbose -d 'Show the full AWS error behind a failure'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -s h -l help -d 'Print help'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from lint" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from lint" -l region -d 'The AWS region to use' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from lint" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from lint" -l json -d 'Write the findings as JSON'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from lint" -s v -l verbose -d 'Show the full AWS error behind a failure'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from lint" -s h -l help -d 'Print help'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from fix" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from fix" -l region -d 'The AWS region to use' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from fix" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from fix" -s v -l verbose -d 'Show the full AWS error behind a failure'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from fix" -s h -l help -d 'Print help'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "eval" -d 'Decide a request the way IAM would, and say which statements decided it and why others nearly did. Exit status: 0 allowed, 3 denied, 2 unreadable input'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "lint" -d 'Find mistakes with a stable code, a severity, a position and a one-line fix. Exit status: 0 no errors, 3 findings of error severity, 2 unreadable input'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "fix" -d 'Print the policy with the StartSession document/tag-condition mistake fixed (on stdout), and a before/after table proving the fix (on stderr)'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -s t -l tag -d 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l document -d 'The Session Manager document to start (default: the account\'s shell document)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l parameters -d 'The document\'s parameters, as a JSON object of string lists' -r
@@ -62,6 +99,10 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l endpoint-url -d 
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l dry-run -d 'Resolve the target and print the request and plugin command; start nothing'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -s v -l verbose -d 'Show the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list connect help" -f -a "list" -d 'List the instances you can connect to, with their SSM status'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list connect help" -f -a "connect" -d 'Start a shell session on an instance (the default command)'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list connect help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list policy connect help" -f -a "list" -d 'List the instances you can connect to, with their SSM status'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list policy connect help" -f -a "policy" -d 'Check IAM policies offline: evaluate a request, lint, fix the Session Manager mistake'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list policy connect help" -f -a "connect" -d 'Start a shell session on an instance (the default command)'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list policy connect help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "eval" -d 'Decide a request the way IAM would, and say which statements decided it and why others nearly did. Exit status: 0 allowed, 3 denied, 2 unreadable input'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "lint" -d 'Find mistakes with a stable code, a severity, a position and a one-line fix. Exit status: 0 no errors, 3 findings of error severity, 2 unreadable input'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "fix" -d 'Print the policy with the StartSession document/tag-condition mistake fixed (on stdout), and a before/after table proving the fix (on stderr)'

@@ -8,3 +8,4 @@ mod connect;
 mod generated;
 mod list;
 mod picker;
+mod policy;

@@ -121,7 +121,7 @@ pub fn fix(policy: &Policy) -> Option<Fixed> {
                 let value = c
                     .values
                     .first()
-                    .map(|v| v.replace('*', "x").replace('?', "x"))
+                    .map(|v| v.replace(['*', '?'], "x"))
                     .unwrap_or_default();
                 tagged.insert(&format!("aws:ResourceTag/{tag}"), value.clone());
                 tagged.insert(&format!("ssm:resourceTag/{tag}"), value);
@@ -275,7 +275,7 @@ fn example_arn(pattern: &str, resource_id: &str) -> String {
         if seg == "*" {
             whole.to_owned()
         } else {
-            seg.replace('*', "x").replace('?', "x")
+            seg.replace(['*', '?'], "x")
         }
     };
     let resource = match segs[5].split_once('/') {
@@ -284,10 +284,10 @@ fn example_arn(pattern: &str, resource_id: &str) -> String {
             if rest == "*" {
                 resource_id.to_owned()
             } else {
-                rest.replace('*', "x").replace('?', "x")
+                rest.replace(['*', '?'], "x")
             }
         ),
-        _ => segs[5].replace('*', "x").replace('?', "x"),
+        _ => segs[5].replace(['*', '?'], "x"),
     };
     format!(
         "{}:{}:{}:{}:{}:{}",

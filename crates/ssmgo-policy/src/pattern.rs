@@ -248,7 +248,10 @@ mod tests {
             "each of the six segments is checked"
         );
         assert!(
-            m("arn:aws:ec2:*:*:*", "arn:aws:ec2:us-east-1:1:instance/i-1:x"),
+            m(
+                "arn:aws:ec2:*:*:*",
+                "arn:aws:ec2:us-east-1:1:instance/i-1:x"
+            ),
             "the sixth takes the rest"
         );
         assert!(!m(

@@ -232,7 +232,9 @@ fn read_statement(index: usize, node: &Node, vars: bool, problems: &mut Vec<Prob
                 .iter()
                 .map(|t| {
                     // Without variables the tokens don't depend on the request: compile once.
-                    (!t.has_vars).then(|| ArnGlob::from_toks(t.toks(&no_context).expect("no variables to resolve")))
+                    (!t.has_vars).then(|| {
+                        ArnGlob::from_toks(t.toks(&no_context).expect("no variables to resolve"))
+                    })
                 })
                 .collect();
             st.resources = Some(Resources {

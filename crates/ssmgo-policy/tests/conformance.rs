@@ -13,7 +13,13 @@ fn policies(value: &Value, name: &str) -> Vec<Policy> {
     };
     list.iter()
         .enumerate()
-        .map(|(i, p)| Policy::parse(&format!("{name}#{}", i + 1), &serde_json::to_string(p).unwrap()).unwrap())
+        .map(|(i, p)| {
+            Policy::parse(
+                &format!("{name}#{}", i + 1),
+                &serde_json::to_string(p).unwrap(),
+            )
+            .unwrap()
+        })
         .collect()
 }
 
@@ -37,23 +43,44 @@ fn every_conformance_case_gets_the_documented_decision_and_explanation() {
         if let Some(p) = case.get("principal").and_then(Value::as_str) {
             ctx.add_principal(p);
         }
-        let req = Request::new(case["action"].as_str().unwrap(), case["resource"].as_str().unwrap(), &ctx);
+        let req = Request::new(
+            case["action"].as_str().unwrap(),
+            case["resource"].as_str().unwrap(),
+            &ctx,
+        );
         let evaluator = Evaluator::new(&identity, boundary.as_deref());
         let explained = evaluator.explain(&req);
         let expected = case["decision"].as_str().unwrap();
         if explained.decision.as_str() != expected {
-            failures.push(format!("{name}: expected {expected}, got {}", explained.decision.as_str()));
+            failures.push(format!(
+                "{name}: expected {expected}, got {}",
+                explained.decision.as_str()
+            ));
             continue;
         }
         if evaluator.decide(&req) != explained.decision {
-            failures.push(format!("{name}: the fast path disagrees with the explained one"));
+            failures.push(format!(
+                "{name}: the fast path disagrees with the explained one"
+            ));
         }
         if let Some(want) = case.get("failed").and_then(Value::as_str) {
-            let all: Vec<&String> = explained.near_misses.iter().flat_map(|m| &m.failed).collect();
+            let all: Vec<&String> = explained
+                .near_misses
+                .iter()
+                .flat_map(|m| &m.failed)
+                .collect();
             if !all.iter().any(|f| f.contains(want)) {
-                failures.push(format!("{name}: no near-miss reason contains {want:?}; got {all:?}"));
+                failures.push(format!(
+                    "{name}: no near-miss reason contains {want:?}; got {all:?}"
+                ));
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }

@@ -1,0 +1,317 @@
+//! `ssmgo policy eval|lint|fix` on files, as platform teams use them.
+
+use std::path::PathBuf;
+
+use crate::support::ssmgo;
+
+const DOC: &str = "arn:aws:ssm:us-east-1:123456789012:document/SSM-SessionManagerRunShell";
+const INSTANCE: &str = "arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0";
+
+const BROKEN: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "Connect",
+      "Effect": "Allow",
+      "Action": "ssm:StartSession",
+      "Resource": [
+        "arn:aws:ssm:us-east-1:123456789012:document/SSM-SessionManagerRunShell",
+        "arn:aws:ec2:us-east-1:123456789012:instance/*"
+      ],
+      "Condition": {"StringEquals": {"aws:ResourceTag/TAG1": "KEY1"}}
+    }
+  ]
+}
+"#;
+
+/// Writes `text` to a fresh file and returns its path (the directory lives for the test run).
+fn policy_file(name: &str, text: &str) -> PathBuf {
+    let dir = tempfile::tempdir().unwrap().keep();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn the_broken_policy_denies_the_document_and_names_the_failing_condition() {
+    let broken = policy_file("broken.json", BROKEN);
+    ssmgo()
+        .args(["policy", "eval", "--policy"])
+        .args([&broken])
+        .args(["--action", "ssm:StartSession", "--resource", DOC])
+        .run()
+        .expect_code(3)
+        .stdout_has("implicitDeny")
+        .stdout_has("broken.json statement 1 \"Connect\" (line 4, column 5)")
+        .stdout_has(
+            r#"StringEquals aws:ResourceTag/TAG1: expected "KEY1", request has no such key"#,
+        );
+}
+
+#[test]
+fn json_output_has_the_decision_matches_and_near_misses() {
+    let broken = policy_file("broken.json", BROKEN);
+    let out = ssmgo()
+        .args(["policy", "eval", "--json", "--policy"])
+        .args([&broken])
+        .args([
+            "--action",
+            "ssm:StartSession",
+            "--resource",
+            INSTANCE,
+            "--context",
+            "aws:ResourceTag/TAG1=KEY1",
+        ])
+        .run()
+        .expect_success();
+    let v = out.json();
+    assert_eq!(v["decision"], "allowed");
+    assert_eq!(v["matched"][0]["statement"], 1);
+    assert_eq!(v["matched"][0]["sid"], "Connect");
+    assert_eq!(v["matched"][0]["line"], 4);
+    assert_eq!(v["matched"][0]["column"], 5);
+
+    let out = ssmgo()
+        .args(["policy", "eval", "--json", "--policy"])
+        .args([&broken])
+        .args(["--action", "ssm:StartSession", "--resource", DOC])
+        .run()
+        .expect_code(3);
+    let v = out.json();
+    assert_eq!(v["decision"], "implicitDeny");
+    assert_eq!(v["matched"], serde_json::json!([]));
+    let failed = v["near_misses"][0]["failed"][0].as_str().unwrap();
+    assert!(failed.contains("aws:ResourceTag/TAG1"), "{failed}");
+}
+
+#[test]
+fn an_explicit_deny_names_the_deny_statement() {
+    let p = policy_file(
+        "deny.json",
+        r#"{"Version": "2012-10-17", "Statement": [
+  {"Effect": "Allow", "Action": "ssm:StartSession", "Resource": "*"},
+  {"Sid": "NoProd", "Effect": "Deny", "Action": "ssm:StartSession", "Resource": "*",
+   "Condition": {"StringEquals": {"ssm:resourceTag/Env": "prod"}}}]}"#,
+    );
+    ssmgo()
+        .args(["policy", "eval", "--policy"])
+        .args([&p])
+        .args([
+            "--action",
+            "ssm:StartSession",
+            "--resource",
+            INSTANCE,
+            "--context",
+            "ssm:resourceTag/Env=prod",
+        ])
+        .run()
+        .expect_code(3)
+        .stdout_has("explicitDeny")
+        .stdout_has("Denied explicitly by:")
+        .stdout_has("statement 2 \"NoProd\" (line 3, column 3)");
+}
+
+#[test]
+fn principal_and_repeated_context_feed_variables_and_set_operators() {
+    let p = policy_file(
+        "vars.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ssm:TerminateSession",
+  "Resource": "arn:aws:ssm:*:*:session/${aws:username}-*",
+  "Condition": {"ForAllValues:StringEquals": {"aws:TagKeys": ["Env", "Team"]}}}]}"#,
+    );
+    let run = |principal: &str| {
+        ssmgo()
+            .args(["policy", "eval", "--policy"])
+            .args([&p])
+            .args([
+                "--action",
+                "ssm:TerminateSession",
+                "--resource",
+                "arn:aws:ssm:us-east-1:123456789012:session/alice-0abc",
+            ])
+            .args([
+                "--principal",
+                principal,
+                "--context",
+                "aws:TagKeys=Env",
+                "--context",
+                "aws:TagKeys=Team",
+            ])
+            .run()
+    };
+    run("arn:aws:iam::123456789012:user/alice").expect_success();
+    run("arn:aws:iam::123456789012:user/bob")
+        .expect_code(3)
+        .stdout_has("matches none of");
+}
+
+#[test]
+fn a_permissions_boundary_must_allow_too() {
+    let allow = policy_file(
+        "allow.json",
+        r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "ssm:*", "Resource": "*"}}"#,
+    );
+    let boundary = policy_file(
+        "boundary.json",
+        r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}}"#,
+    );
+    ssmgo()
+        .args(["policy", "eval", "--policy"])
+        .args([&allow])
+        .args(["--boundary"])
+        .args([&boundary])
+        .args(["--action", "ssm:StartSession", "--resource", INSTANCE])
+        .run()
+        .expect_code(3)
+        .stdout_has("permissions boundary does not");
+}
+
+#[test]
+fn invalid_json_is_an_input_error_with_file_line_and_column() {
+    let p = policy_file(
+        "pasted.json",
+        "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [],\n}\n",
+    );
+    ssmgo()
+        .args(["policy", "lint"])
+        .args([&p])
+        .run()
+        .expect_code(2)
+        .stderr_has("pasted.json:4:1: trailing comma before '}'");
+    ssmgo()
+        .args([
+            "policy",
+            "eval",
+            "--policy",
+            "/nonexistent/policy.json",
+            "--action",
+            "a:b",
+            "--resource",
+            "*",
+        ])
+        .run()
+        .expect_code(2)
+        .stderr_has("/nonexistent/policy.json");
+    ssmgo()
+        .args(["policy", "eval", "--policy"])
+        .args([&policy_file(
+            "ok.json",
+            r#"{"Version": "2012-10-17", "Statement": []}"#,
+        )])
+        .args(["--action", "a:b", "--resource", "*", "--context", "novalue"])
+        .run()
+        .expect_code(2)
+        .stderr_has("KEY=VALUE");
+}
+
+#[test]
+fn lint_reports_the_document_tag_mistake_and_duplicate_keys_with_codes() {
+    let broken = policy_file("broken.json", BROKEN);
+    ssmgo()
+        .args(["policy", "lint"])
+        .args([&broken])
+        .run()
+        .expect_code(3)
+        .stdout_has("broken.json:4:5: error SSM001:")
+        .stdout_has("warning SSM003:");
+
+    let dup = policy_file(
+        "dup.json",
+        "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"ec2:DescribeInstances\", \"Resource\": \"*\",\n \"Condition\": {\"StringEquals\": {\"aws:RequestedRegion\": \"eu-west-1\",\n   \"aws:RequestedRegion\": \"us-east-1\"}}}]}",
+    );
+    let out = ssmgo()
+        .args(["policy", "lint", "--json"])
+        .args([&dup])
+        .run()
+        .expect_code(3);
+    let findings = out.json();
+    let f = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "JSON001")
+        .expect("a duplicate-key finding");
+    assert_eq!(f["severity"], "error");
+    assert_eq!(f["line"], 3);
+    let message = f["message"].as_str().unwrap();
+    assert!(
+        message.contains("aws:RequestedRegion") && message.contains("2:") && message.contains("3:"),
+        "{message}"
+    );
+}
+
+#[test]
+fn lint_of_a_clean_policy_exits_zero() {
+    let clean = policy_file(
+        "clean.json",
+        r#"{"Version": "2012-10-17", "Statement": [
+  {"Effect": "Allow", "Action": "ssm:StartSession", "Resource": "arn:aws:ec2:*:*:instance/*", "Condition": {"StringEquals": {"aws:ResourceTag/Env": "dev"}}},
+  {"Effect": "Allow", "Action": "ssm:StartSession", "Resource": "arn:aws:ssm:*:*:document/SSM-SessionManagerRunShell"},
+  {"Effect": "Allow", "Action": ["ssm:TerminateSession", "ssm:ResumeSession"], "Resource": "arn:aws:ssm:*:*:session/${aws:username}-*"}]}"#,
+    );
+    let out = ssmgo()
+        .args(["policy", "lint", "--json"])
+        .args([&clean])
+        .run()
+        .expect_success();
+    assert_eq!(out.json(), serde_json::json!([]));
+}
+
+#[test]
+fn fix_prints_a_policy_that_lints_clean_and_proves_it_on_stderr() {
+    let broken = policy_file("broken.json", BROKEN);
+    let out = ssmgo()
+        .args(["policy", "fix"])
+        .args([&broken])
+        .run()
+        .expect_success();
+    let fixed: serde_json::Value = out.json();
+    let statements = fixed["Statement"].as_array().unwrap();
+    assert_eq!(statements.len(), 2);
+    assert_eq!(
+        statements[0]["Resource"],
+        "arn:aws:ec2:us-east-1:123456789012:instance/*"
+    );
+    assert_eq!(
+        statements[0]["Condition"]["StringEquals"]["aws:ResourceTag/TAG1"],
+        "KEY1"
+    );
+    assert_eq!(statements[1]["Resource"], DOC);
+    assert!(statements[1].get("Condition").is_none());
+    assert!(
+        out.stderr.contains("the session document"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("implicitDeny  -> allowed"),
+        "{}",
+        out.stderr
+    );
+
+    let fixed_file = policy_file("fixed.json", &out.stdout);
+    let lint = ssmgo()
+        .args(["policy", "lint", "--json"])
+        .args([&fixed_file])
+        .run();
+    assert!(!lint.stdout.contains("SSM001"), "{}", lint.stdout);
+    ssmgo()
+        .args(["policy", "eval", "--policy"])
+        .args([&fixed_file])
+        .args(["--action", "ssm:StartSession", "--resource", DOC])
+        .run()
+        .expect_success();
+}
+
+#[test]
+fn fix_with_nothing_to_fix_says_so_and_keeps_the_policy() {
+    let text = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}}"#;
+    let p = policy_file("fine.json", text);
+    let out = ssmgo()
+        .args(["policy", "fix"])
+        .args([&p])
+        .run()
+        .expect_success()
+        .stderr_has("nothing to fix");
+    assert_eq!(out.stdout, text);
+}
