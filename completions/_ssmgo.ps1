@@ -32,6 +32,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssmgo' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the instances you can connect to, with their SSM status')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List the instances you can connect to, with their SSM status')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check, without connecting, whether you may start a session on TARGET, and why not')
             [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'Check IAM policies offline: evaluate a request, lint, fix the Session Manager mistake')
             [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Start a shell session on an instance (the default command)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -63,6 +64,20 @@ Register-ArgumentCompleter -Native -CommandName 'ssmgo' -ScriptBlock {
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Also list stopped and unmanaged instances, with the reason they can''t be connected to')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Also list stopped and unmanaged instances, with the reason they can''t be connected to')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Write a JSON array (the default when stdout is not a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show the full AWS error behind a failure')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show the full AWS error behind a failure')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ssmgo;check' {
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)')
+            [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)')
+            [CompletionResult]::new('--document', '--document', [CompletionResultType]::ParameterName, 'The Session Manager document to check (default: SSM-SessionManagerRunShell)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The AWS region to use')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send AWS requests to this URL instead of the default endpoints')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Write the result as JSON')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show the full AWS error behind a failure')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show the full AWS error behind a failure')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -150,6 +165,8 @@ Register-ArgumentCompleter -Native -CommandName 'ssmgo' -ScriptBlock {
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The AWS region to use')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send AWS requests to this URL instead of the default endpoints')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Resolve the target and print the request and plugin command; start nothing')
+            [CompletionResult]::new('--no-check', '--no-check', [CompletionResultType]::ParameterName, 'Skip the access pre-check (IAM policy simulation) before StartSession')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Refuse to connect when the access pre-check can''t run')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show the full AWS error behind a failure')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show the full AWS error behind a failure')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -158,12 +175,16 @@ Register-ArgumentCompleter -Native -CommandName 'ssmgo' -ScriptBlock {
         }
         'ssmgo;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the instances you can connect to, with their SSM status')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check, without connecting, whether you may start a session on TARGET, and why not')
             [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'Check IAM policies offline: evaluate a request, lint, fix the Session Manager mistake')
             [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Start a shell session on an instance (the default command)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'ssmgo;help;list' {
+            break
+        }
+        'ssmgo;help;check' {
             break
         }
         'ssmgo;help;policy' {

@@ -16,6 +16,9 @@ _ssmgo() {
             ",$1")
                 cmd="ssmgo"
                 ;;
+            ssmgo,check)
+                cmd="ssmgo__subcmd__check"
+                ;;
             ssmgo,connect)
                 cmd="ssmgo__subcmd__connect"
                 ;;
@@ -30,6 +33,9 @@ _ssmgo() {
                 ;;
             ssmgo,policy)
                 cmd="ssmgo__subcmd__policy"
+                ;;
+            ssmgo__subcmd__help,check)
+                cmd="ssmgo__subcmd__help__subcmd__check"
                 ;;
             ssmgo__subcmd__help,connect)
                 cmd="ssmgo__subcmd__help__subcmd__connect"
@@ -83,7 +89,7 @@ _ssmgo() {
 
     case "${cmd}" in
         ssmgo)
-            opts="-v -h -V --profile --region --endpoint-url --verbose --help --version list ls policy connect help"
+            opts="-v -h -V --profile --region --endpoint-url --verbose --help --version list ls check policy connect help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -108,8 +114,46 @@ _ssmgo() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ssmgo__subcmd__check)
+            opts="-t -v -h --tag --document --json --profile --region --endpoint-url --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --tag)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --document)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ssmgo__subcmd__connect)
-            opts="-t -v -h --tag --document --parameters --reason --dry-run --profile --region --endpoint-url --verbose --help"
+            opts="-t -v -h --tag --document --parameters --reason --dry-run --no-check --strict --profile --region --endpoint-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -155,8 +199,22 @@ _ssmgo() {
             return 0
             ;;
         ssmgo__subcmd__help)
-            opts="list policy connect help"
+            opts="list check policy connect help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ssmgo__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

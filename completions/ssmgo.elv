@@ -29,6 +29,7 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
             cand --version 'Print version'
             cand list 'List the instances you can connect to, with their SSM status'
             cand ls 'List the instances you can connect to, with their SSM status'
+            cand check 'Check, without connecting, whether you may start a session on TARGET, and why not'
             cand policy 'Check IAM policies offline: evaluate a request, lint, fix the Session Manager mistake'
             cand connect 'Start a shell session on an instance (the default command)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -58,6 +59,19 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
             cand -a 'Also list stopped and unmanaged instances, with the reason they can''t be connected to'
             cand --all 'Also list stopped and unmanaged instances, with the reason they can''t be connected to'
             cand --json 'Write a JSON array (the default when stdout is not a terminal)'
+            cand -v 'Show the full AWS error behind a failure'
+            cand --verbose 'Show the full AWS error behind a failure'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'ssmgo;check'= {
+            cand -t 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)'
+            cand --tag 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)'
+            cand --document 'The Session Manager document to check (default: SSM-SessionManagerRunShell)'
+            cand --profile 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]'
+            cand --region 'The AWS region to use'
+            cand --endpoint-url 'Send AWS requests to this URL instead of the default endpoints'
+            cand --json 'Write the result as JSON'
             cand -v 'Show the full AWS error behind a failure'
             cand --verbose 'Show the full AWS error behind a failure'
             cand -h 'Print help (see more with ''--help'')'
@@ -135,6 +149,8 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
             cand --region 'The AWS region to use'
             cand --endpoint-url 'Send AWS requests to this URL instead of the default endpoints'
             cand --dry-run 'Resolve the target and print the request and plugin command; start nothing'
+            cand --no-check 'Skip the access pre-check (IAM policy simulation) before StartSession'
+            cand --strict 'Refuse to connect when the access pre-check can''t run'
             cand -v 'Show the full AWS error behind a failure'
             cand --verbose 'Show the full AWS error behind a failure'
             cand -h 'Print help (see more with ''--help'')'
@@ -142,11 +158,14 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
         }
         &'ssmgo;help'= {
             cand list 'List the instances you can connect to, with their SSM status'
+            cand check 'Check, without connecting, whether you may start a session on TARGET, and why not'
             cand policy 'Check IAM policies offline: evaluate a request, lint, fix the Session Manager mistake'
             cand connect 'Start a shell session on an instance (the default command)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ssmgo;help;list'= {
+        }
+        &'ssmgo;help;check'= {
         }
         &'ssmgo;help;policy'= {
             cand eval 'Decide a request the way IAM would, and say which statements decided it and why others nearly did. Exit status: 0 allowed, 3 denied, 2 unreadable input'

@@ -32,6 +32,7 @@ complete -c ssmgo -n "__fish_ssmgo_needs_command" -s h -l help -d 'Print help (s
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -s V -l version -d 'Print version'
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -f -a "list" -d 'List the instances you can connect to, with their SSM status'
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -f -a "ls" -d 'List the instances you can connect to, with their SSM status'
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -f -a "check" -d 'Check, without connecting, whether you may start a session on TARGET, and why not'
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -f -a "policy" -d 'Check IAM policies offline: evaluate a request, lint, fix the Session Manager mistake'
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -f -a "connect" -d 'Start a shell session on an instance (the default command)'
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -53,6 +54,14 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -s a -l all -d 'Also lis
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -l json -d 'Write a JSON array (the default when stdout is not a terminal)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -s v -l verbose -d 'Show the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -s t -l tag -d 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -l document -d 'The Session Manager document to check (default: SSM-SessionManagerRunShell)' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -l region -d 'The AWS region to use' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -l json -d 'Write the result as JSON'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -s v -l verbose -d 'Show the full AWS error behind a failure'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -l region -d 'The AWS region to use' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints' -r
@@ -97,12 +106,15 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l profile -d 'Use 
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l region -d 'The AWS region to use' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l dry-run -d 'Resolve the target and print the request and plugin command; start nothing'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l no-check -d 'Skip the access pre-check (IAM policy simulation) before StartSession'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l strict -d 'Refuse to connect when the access pre-check can\'t run'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -s v -l verbose -d 'Show the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list policy connect help" -f -a "list" -d 'List the instances you can connect to, with their SSM status'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list policy connect help" -f -a "policy" -d 'Check IAM policies offline: evaluate a request, lint, fix the Session Manager mistake'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list policy connect help" -f -a "connect" -d 'Start a shell session on an instance (the default command)'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list policy connect help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list check policy connect help" -f -a "list" -d 'List the instances you can connect to, with their SSM status'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list check policy connect help" -f -a "check" -d 'Check, without connecting, whether you may start a session on TARGET, and why not'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list check policy connect help" -f -a "policy" -d 'Check IAM policies offline: evaluate a request, lint, fix the Session Manager mistake'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list check policy connect help" -f -a "connect" -d 'Start a shell session on an instance (the default command)'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list check policy connect help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "eval" -d 'Decide a request the way IAM would, and say which statements decided it and why others nearly did. Exit status: 0 allowed, 3 denied, 2 unreadable input'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "lint" -d 'Find mistakes with a stable code, a severity, a position and a one-line fix. Exit status: 0 no errors, 3 findings of error severity, 2 unreadable input'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "fix" -d 'Print the policy with the StartSession document/tag-condition mistake fixed (on stdout), and a before/after table proving the fix (on stderr)'

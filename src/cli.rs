@@ -75,7 +75,7 @@ Exit status:
   0    success
   1    AWS, network or runtime failure (no credentials, endpoint unreachable, throttled, plugin failed)
   2    usage error or invalid input (bad --tag or --parameters, no region, unknown profile, no terminal)
-  3    access denied by AWS
+  3    access denied (by AWS, by the pre-check, or by `policy eval`/`policy lint`)
   4    no matching target, or the target cannot be connected to
   130  cancelled (Esc or Ctrl-C in the picker)";
 
@@ -103,6 +103,13 @@ pub enum Command {
     /// and a JSON array otherwise (or with --json).
     #[command(visible_alias = "ls")]
     List(ListArgs),
+
+    /// Check, without connecting, whether you may start a session on TARGET, and why not.
+    ///
+    /// Simulates ssm:StartSession once on the session document and once on the instance (with
+    /// its tags), and explains a denial statement by statement. Exit status: 0 allowed,
+    /// 3 denied, 1 could not check.
+    Check(CheckArgs),
 
     /// Check IAM policies offline: evaluate a request, lint, fix the Session Manager mistake.
     #[command(subcommand)]
@@ -231,6 +238,31 @@ pub struct ConnectArgs {
     /// Resolve the target and print the request and plugin command; start nothing.
     #[arg(long)]
     pub dry_run: bool,
+
+    /// Skip the access pre-check (IAM policy simulation) before StartSession.
+    #[arg(long)]
+    pub no_check: bool,
+
+    /// Refuse to connect when the access pre-check can't run.
+    #[arg(long, conflicts_with = "no_check")]
+    pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Instance id or exact Name tag value.
+    pub target: String,
+
+    #[command(flatten)]
+    pub filter: FilterArgs,
+
+    /// The Session Manager document to check (default: SSM-SessionManagerRunShell).
+    #[arg(long, value_name = "NAME")]
+    pub document: Option<String>,
+
+    /// Write the result as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[cfg(test)]

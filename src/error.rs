@@ -139,6 +139,19 @@ pub enum Error {
     #[error("{count} finding(s) of error severity; fix them before using the policy")]
     LintErrors { count: usize },
 
+    #[error("ssm:StartSession would be denied on {target}, so no session was started\n  Fix the policy as shown above, then check again with `ssmgo check {target_id}`")]
+    PrecheckDenied { target: String, target_id: String },
+
+    #[error("the access pre-check could not run: {reason}\n  It needs sts:GetCallerIdentity and iam:SimulatePrincipalPolicy on your own identity (iam:GetRole too for a role); `connect --strict` refuses to go on without it")]
+    CouldNotCheck { reason: String },
+
+    #[error("AWS denied ssm:StartSession{resource}: {layer}\n  {advice}")]
+    SessionDenied {
+        resource: String,
+        layer: String,
+        advice: String,
+    },
+
     #[error("cancelled")]
     Cancelled,
 
@@ -162,7 +175,11 @@ impl Error {
             | UnknownProfile { .. }
             | NotInteractive
             | PolicyInput { .. } => exit::USAGE,
-            AccessDenied { .. } | PolicyDenied { .. } | LintErrors { .. } => exit::DENIED,
+            AccessDenied { .. }
+            | PolicyDenied { .. }
+            | LintErrors { .. }
+            | PrecheckDenied { .. }
+            | SessionDenied { .. } => exit::DENIED,
             NoMatch { .. }
             | TargetNotFound { .. }
             | AmbiguousName { .. }
@@ -177,6 +194,7 @@ impl Error {
             | Aws { .. }
             | PluginMissing
             | PluginUnusable { .. }
+            | CouldNotCheck { .. }
             | PluginFailed { .. }
             | Picker { .. }
             | Io { .. } => exit::FAILURE,

@@ -12,6 +12,8 @@ pub mod error;
 pub mod fleet;
 pub mod output;
 pub mod picker;
+pub mod policy_report;
+pub mod precheck;
 pub mod session;
 
 use cli::{Cli, Command};
@@ -28,6 +30,7 @@ pub fn run(cli: Cli) -> Result<()> {
         match cli.command {
             Some(Command::List(args)) => commands::list::run(&cli.aws, cli.verbose, args).await,
             Some(Command::Policy(cmd)) => commands::policy::run(cmd),
+            Some(Command::Check(args)) => commands::check::run(&cli.aws, cli.verbose, args).await,
             Some(Command::Connect(args)) => {
                 commands::connect::run(&cli.aws, cli.verbose, args).await
             }

@@ -23,6 +23,8 @@ pub(crate) use errors::is_service_error;
 pub struct Aws {
     pub(crate) ec2: aws_sdk_ec2::Client,
     pub(crate) ssm: aws_sdk_ssm::Client,
+    pub(crate) sts: aws_sdk_sts::Client,
+    pub(crate) iam: aws_sdk_iam::Client,
     sdk: SdkConfig,
     region: String,
     /// The profile named on the command line: handed to session-manager-plugin as the AWS CLI does.
@@ -67,6 +69,8 @@ impl Aws {
         Ok(Aws {
             ec2: aws_sdk_ec2::Client::new(&sdk),
             ssm: aws_sdk_ssm::Client::new(&sdk),
+            sts: aws_sdk_sts::Client::new(&sdk),
+            iam: aws_sdk_iam::Client::new(&sdk),
             sdk,
             region,
             profile_arg: args.profile.clone(),
@@ -78,6 +82,10 @@ impl Aws {
 
     pub fn region(&self) -> &str {
         &self.region
+    }
+
+    pub fn verbose(&self) -> bool {
+        self.verbose
     }
 
     /// The `--profile` value, or "" when none was given: the plugin's fourth argument.

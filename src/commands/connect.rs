@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::fleet::{self, Instance, Query, TagFilters};
 use crate::output::sanitize::for_terminal;
 use crate::picker::RowPicker;
+use crate::precheck::{self, Verdict};
 use crate::session::{self, Plugin, Request, Started};
 
 pub async fn run(aws_args: &AwsArgs, verbose: bool, args: ConnectArgs) -> Result<()> {
@@ -41,6 +42,11 @@ pub async fn run(aws_args: &AwsArgs, verbose: bool, args: ConnectArgs) -> Result
         target: instance.instance_id.clone(),
         ..template
     };
+    let checked = if args.no_check {
+        "skipped (--no-check)".to_owned()
+    } else {
+        guard(&aws, &instance, &request, args.strict).await?
+    };
     match plugin {
         Some(plugin) if !args.dry_run => {
             eprintln!(
@@ -49,7 +55,35 @@ pub async fn run(aws_args: &AwsArgs, verbose: bool, args: ConnectArgs) -> Result
             );
             session::start_and_hand_off(&aws, &request, &plugin).await
         }
-        plugin => print_dry_run(&aws, &instance, &request, plugin.as_ref()).await,
+        plugin => print_dry_run(&aws, &instance, &request, plugin.as_ref(), &checked).await,
+    }
+}
+
+/// The pre-check before StartSession: a denial stops here with its explanation; a check that
+/// can't run is one line (or a refusal with --strict). Returns the outcome in a few words.
+async fn guard(aws: &Aws, instance: &Instance, request: &Request, strict: bool) -> Result<String> {
+    let check = precheck::check(aws, instance, request.document.as_deref()).await;
+    for w in &check.warnings {
+        eprintln!("ssmgo: warning: {}", for_terminal(w));
+    }
+    match check.decision {
+        Verdict::Allowed => Ok("allowed (document and instance)".into()),
+        Verdict::Denied => {
+            eprint!("{}", precheck::render(&check));
+            Err(Error::PrecheckDenied {
+                target: for_terminal(&instance.label()).into_owned(),
+                target_id: instance.instance_id.clone(),
+            })
+        }
+        Verdict::Unknown => {
+            let reason =
+                for_terminal(check.reason.as_deref().unwrap_or("unknown reason")).into_owned();
+            if strict {
+                return Err(Error::CouldNotCheck { reason });
+            }
+            eprintln!("ssmgo: the access pre-check could not run ({reason}); connecting anyway");
+            Ok(format!("could not run ({reason})"))
+        }
     }
 }
 
@@ -64,7 +98,7 @@ pub fn looks_like_instance_id(s: &str) -> bool {
 }
 
 /// TARGET → one instance: an id, an exact Name, or else the picker pre-filled with it.
-async fn resolve(aws: &Aws, target: Option<&str>, tags: TagFilters) -> Result<Instance> {
+pub(crate) async fn resolve(aws: &Aws, target: Option<&str>, tags: TagFilters) -> Result<Instance> {
     let query = Query {
         tags,
         ..Query::default()
@@ -156,6 +190,7 @@ async fn print_dry_run(
     instance: &Instance,
     request: &Request,
     plugin: Option<&Plugin>,
+    checked: &str,
 ) -> Result<()> {
     let placeholder = Started {
         session_id: "<SessionId from StartSession>".into(),
@@ -181,10 +216,11 @@ async fn print_dry_run(
     );
     let ping = instance.ping_status.as_deref().unwrap_or("not managed");
     let text = format!(
-        "Target:        {} {}, SSM {}\nStartSession:  {}\nPlugin:        {}\nCommand:       {}\nDry run: no session was started.\n",
+        "Target:        {} {}, SSM {}\nPre-check:     {}\nStartSession:  {}\nPlugin:        {}\nCommand:       {}\nDry run: no session was started.\n",
         instance.label(),
         instance.state,
         ping,
+        checked,
         request.to_json(),
         plugin_line,
         invocation.display_redacted(&placeholder.token_value),

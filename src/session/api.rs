@@ -27,6 +27,28 @@ pub(super) async fn start_session(aws: &Aws, request: &Request) -> Result<Starte
                 message: for_terminal(message).into_owned(),
             };
         }
+        if is_service_error(&e, "AccessDeniedException") {
+            let message = e
+                .as_service_error()
+                .and_then(|s| s.meta().message())
+                .unwrap_or("");
+            let denial = super::denied::parse(message);
+            if aws.verbose() {
+                eprintln!(
+                    "ssmgo: StartSession: {}",
+                    for_terminal(&aws_sdk_ssm::error::DisplayErrorContext(&e).to_string())
+                );
+            }
+            return Error::SessionDenied {
+                resource: denial
+                    .resource
+                    .as_deref()
+                    .map(|r| format!(" on {}", for_terminal(r)))
+                    .unwrap_or_default(),
+                layer: denial.layer_text().to_owned(),
+                advice: denial.advice(&request.target),
+            };
+        }
         aws.explain("StartSession", "ssm:StartSession", e)
     })?;
     Ok(Started {

@@ -1,6 +1,7 @@
 //! Starting a session and handing it to session-manager-plugin; ending it if the hand-off fails.
 
 mod api;
+pub mod denied;
 pub mod plugin;
 
 use std::collections::BTreeMap;

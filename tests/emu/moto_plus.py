@@ -8,6 +8,15 @@ Test hooks (tags on an EC2 instance):
   ssmgo:unmanaged        the instance is not an SSM managed node
   ssmgo:agent=offline    the node is managed but its agent is offline (ConnectionLost; StartSession
                          fails with TargetNotConnected although the instance is running)
+  ssmgo:deny=scp         StartSession fails as if an organization SCP denied it (a layer the IAM
+                         simulator can't see)
+Other hooks:
+  a PolicySourceArn whose name contains "slowsim" makes SimulatePrincipalPolicy take 300 ms, so that
+  tests can see whether two simulations overlap;
+  SSMGO_EMU_LOG=FILE appends one JSON line per StartSession / SimulatePrincipalPolicy call
+  (operation, caller, target or source and resource, start and end times).
+IAM calls made with keys that moto issued are authorized against that principal's policies (the
+simulator, GetUser/GetRole and the policy read calls), as AWS would; dummy keys act as an admin.
 
 Added (monkeypatched onto moto's response classes, state shared with moto's EC2/IAM backends):
   ssm  DescribeInstanceInformation  every non-terminated EC2 instance, unless tagged ssmgo:unmanaged;
@@ -39,6 +48,7 @@ import os
 import re
 import secrets
 import sys
+import time
 from datetime import datetime, timezone
 
 from moto.core.exceptions import JsonRESTError, ServiceException
@@ -130,15 +140,64 @@ def _statement_applies(st: dict, action: str, resource: str, ctx: dict, missing:
     return _conditions(st.get("Condition"), ctx, missing)
 
 
+def _statement_spans(text):
+    """(start, end) offsets of each element of the top-level "Statement" list (or of the single
+    statement object), found by scanning the text so that positions match the stored document."""
+    spans, depth, i, n = [], 0, 0, len(text)
+    key, in_statement, start, stmt_depth = None, False, None, None
+    while i < n:
+        c = text[i]
+        if c == '"':
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            word = text[i + 1:j]
+            k = j + 1
+            while k < n and text[k] in " \t\r\n":
+                k += 1
+            if depth == 1 and k < n and text[k] == ":":
+                key = word
+            i = j + 1
+            continue
+        if c in "{[":
+            if depth == 1 and key == "Statement":
+                in_statement, stmt_depth = True, depth
+                if c == "{":
+                    start = i
+            elif in_statement and depth == stmt_depth + 1 and c == "{":
+                start = i
+            depth += 1
+        elif c in "}]":
+            depth -= 1
+            if in_statement and start is not None and c == "}" and depth in (stmt_depth, stmt_depth + 1):
+                spans.append((start, i + 1))
+                start = None
+            if in_statement and depth == stmt_depth:
+                in_statement, key = False, None
+        i += 1
+    return spans
+
+
+def _line_col(text, offset):
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return {"Line": line, "Column": col}
+
+
 def evaluate(policies, action, resource, ctx):
     """policies: list of (policy_id, policy_type, document_str). -> (decision, matched, missing)"""
     allow, deny, missing = [], [], set()
     for pid, ptype, doc in policies:
-        d = json.loads(doc) if isinstance(doc, str) else doc
-        for st in _lst(d.get("Statement", [])):
+        text = doc if isinstance(doc, str) else json.dumps(doc)
+        d = json.loads(text)
+        spans = _statement_spans(text)
+        for n, st in enumerate(_lst(d.get("Statement", []))):
             if _statement_applies(st, action, resource, ctx, missing):
-                (deny if st.get("Effect") == "Deny" else allow).append(
-                    {"SourcePolicyId": pid, "SourcePolicyType": ptype})
+                m = {"SourcePolicyId": pid, "SourcePolicyType": ptype}
+                if n < len(spans):
+                    m["StartPosition"] = _line_col(text, spans[n][0])
+                    m["EndPosition"] = _line_col(text, spans[n][1])
+                (deny if st.get("Effect") == "Deny" else allow).append(m)
     if deny:
         return "explicitDeny", deny, missing
     if allow:
@@ -159,20 +218,52 @@ def _entity_policies(entity, kind):
     return out
 
 
-def principal_policies(backend, arn: str):
-    name = arn.split("/")[-1]
+def _entity(backend, arn: str):
     if ":user/" in arn:
-        u = backend.get_user(name)
-        pols = _entity_policies(u, "user")
-        for g in backend.get_groups_for_user(name):
-            pols += _entity_policies(g, "group")
-        return pols
-    if ":role/" in arn or ":assumed-role/" in arn:
-        role = backend.get_role(arn.split("/")[1] if ":assumed-role/" in arn else name)
-        return _entity_policies(role, "role")
+        return backend.get_user(arn.split("/")[-1])
+    if ":assumed-role/" in arn:
+        return backend.get_role(arn.split(":assumed-role/")[1].split("/")[0])
+    if ":role/" in arn:
+        return backend.get_role(arn.split("/")[-1])
     if ":group/" in arn:
-        return _entity_policies(backend.get_group(name), "group")
-    return []
+        return backend.get_group(arn.split("/")[-1])
+    return None
+
+
+def principal_policies(backend, arn: str):
+    """The identity-based policies of a user (with its groups'), role or group."""
+    entity = _entity(backend, arn)
+    if entity is None:
+        return []
+    pols = _entity_policies(entity, "")
+    if ":user/" in arn:
+        for g in backend.get_groups_for_user(entity.name):
+            pols += _entity_policies(g, "group")
+    return pols
+
+
+def principal_boundary(backend, arn: str):
+    """The permissions boundary document, or None."""
+    entity = _entity(backend, arn)
+    b = getattr(entity, "permissions_boundary_arn", None) if entity is not None else None
+    if not b:
+        return None
+    mp = backend.get_policy(b)
+    return (mp.name, "IAM Policy", _managed_doc(mp))
+
+
+def _final_decision(pols, boundary, action, resource, ctx):
+    dec, matched, missing = evaluate(pols, action, resource, ctx)
+    detail = None
+    if boundary is not None:
+        bdec, bmatched, bmissing = evaluate([boundary], action, resource, ctx)
+        missing |= bmissing
+        detail = {"AllowedByPermissionsBoundary": bdec == "allowed"}
+        if bdec == "explicitDeny" and dec != "explicitDeny":
+            dec, matched = "explicitDeny", bmatched
+        elif dec == "allowed" and bdec != "allowed":
+            dec, matched = "implicitDeny", []
+    return dec, matched, missing, detail
 
 
 # ---------------------------------------------------------------- auth-layer patches
@@ -319,7 +410,27 @@ def _caller(self):
         return None
 
 
+_LOG_LOCK = __import__("threading").Lock()
+
+
+def _log(entry):
+    path = os.environ.get("SSMGO_EMU_LOG")
+    if path:
+        with _LOG_LOCK, open(path, "a") as f:
+            f.write(json.dumps(entry) + "\n")
+
+
 def start_session(self):
+    t0 = time.time()
+    try:
+        return _start_session(self)
+    finally:
+        caller = _caller(self)
+        _log({"op": "StartSession", "caller": caller.arn if caller else None,
+              "target": self._get_param("Target"), "start": t0, "end": time.time()})
+
+
+def _start_session(self):
     target = self._get_param("Target")
     doc = self._get_param("DocumentName")
     ec2, insts = _managed(self)
@@ -328,7 +439,8 @@ def start_session(self):
     if caller is not None:
         part = get_partition(self.region)
         iam = iam_backends[self.current_account][part]
-        pols = principal_policies(iam, caller.arn.replace(":sts::", ":iam::").replace("assumed-role/", "role/"))
+        pols = principal_policies(iam, caller.arn)
+        boundary = principal_boundary(iam, caller.arn)
         tags = _tags(ec2, target) if inst else {}
         ctx = {"aws:principalarn": [caller.arn], "aws:requestedregion": [self.region]}
         ictx = dict(ctx)
@@ -336,17 +448,24 @@ def start_session(self):
             ictx[f"aws:resourcetag/{k}".lower()] = [v]
             ictx[f"ssm:resourcetag/{k}".lower()] = [v]
         checks = [(f"arn:{part}:ec2:{self.region}:{self.current_account}:instance/{target}", ictx)]
-        if doc or os.environ.get("SSMGO_EMU_CHECK_DEFAULT_DOCUMENT") == "1":
-            name = doc or "SSM-SessionManagerRunShell"
-            owner = "" if name.startswith("AWS-") else self.current_account
-            checks.append((f"arn:{part}:ssm:{self.region}:{owner}:document/{name}", ctx))
+        # Like AWS, the session document is authorized too, also when it is the default one.
+        name = doc or "SSM-SessionManagerRunShell"
+        owner = "" if name.startswith("AWS-") else self.current_account
+        checks.append((f"arn:{part}:ssm:{self.region}:{owner}:document/{name}", ctx))
         for arn, c in checks:
-            decision, _, _ = evaluate(pols, "ssm:StartSession", arn, c)
+            decision, _, _, detail = _final_decision(pols, boundary, "ssm:StartSession", arn, c)
             if decision != "allowed":
-                why = "with an explicit deny in an identity-based policy" if decision == "explicitDeny" \
-                    else "because no identity-based policy allows the ssm:StartSession action"
+                if decision == "explicitDeny":
+                    why = "with an explicit deny in an identity-based policy"
+                elif detail is not None and not detail["AllowedByPermissionsBoundary"]:
+                    why = "because no permissions boundary allows the ssm:StartSession action"
+                else:
+                    why = "because no identity-based policy allows the ssm:StartSession action"
                 raise SsmError("AccessDeniedException", f"User: {caller.arn} is not authorized to perform: "
                                f"ssm:StartSession on resource: {arn} {why}")
+        if inst is not None and _tags(ec2, target).get("ssmgo:deny") == "scp":
+            raise SsmError("AccessDeniedException", f"User: {caller.arn} is not authorized to perform: "
+                           f"ssm:StartSession on resource: {checks[0][0]} with an explicit deny in a service control policy")
     if inst is None or _ping(inst) != "Online":
         raise SsmError("TargetNotConnected", f"{target} is not connected.")
     who = (caller.arn.split("/")[-1] if caller else "moto")
@@ -380,7 +499,7 @@ def get_connection_status(self):
 
 
 # ---------------------------------------------------------------- IAM simulator
-def _simulate(self, policies):
+def _simulate(self, policies, boundary=None):
     actions = self._get_param("ActionNames") or []
     resources = self._get_param("ResourceArns") or ["*"]
     ctx = {}
@@ -388,21 +507,78 @@ def _simulate(self, policies):
         ctx[ce["ContextKeyName"].lower()] = [str(v) for v in ce.get("ContextKeyValues", [])]
     results = []
     for a in actions:
+        per_resource = []
         for r in resources:
-            dec, matched, missing = evaluate(policies, a, r, ctx)
-            results.append({"EvalActionName": a, "EvalResourceName": r, "EvalDecision": dec,
-                            "MatchedStatements": matched, "MissingContextValues": sorted(missing),
-                            "ResourceSpecificResults": [{"EvalResourceName": r, "EvalResourceDecision": dec,
-                                                         "MatchedStatements": matched,
-                                                         "MissingContextValues": sorted(missing)}]})
+            dec, matched, missing, detail = _final_decision(policies, boundary, a, r, ctx)
+            entry = {"EvalResourceName": r, "EvalResourceDecision": dec, "MatchedStatements": matched,
+                     "MissingContextValues": sorted(missing)}
+            if detail is not None:
+                entry["PermissionsBoundaryDecisionDetail"] = detail
+            per_resource.append(entry)
+        # Like AWS: one result per action; per-resource details in ResourceSpecificResults.
+        order = {"explicitDeny": 0, "implicitDeny": 1, "allowed": 2}
+        worst = min(per_resource, key=lambda e: order[e["EvalResourceDecision"]])
+        result = {"EvalActionName": a, "EvalResourceName": resources[0] if len(resources) == 1 else "*",
+                  "EvalDecision": worst["EvalResourceDecision"], "MatchedStatements": worst["MatchedStatements"],
+                  "MissingContextValues": sorted({k for e in per_resource for k in e["MissingContextValues"]}),
+                  "ResourceSpecificResults": per_resource}
+        if "PermissionsBoundaryDecisionDetail" in worst:
+            result["PermissionsBoundaryDecisionDetail"] = worst["PermissionsBoundaryDecisionDetail"]
+        results.append(result)
     return ActionResult({"EvaluationResults": results, "IsTruncated": False})
 
 
 def simulate_principal_policy(self):
+    t0 = time.time()
     src = self._get_param("PolicySourceArn")
-    pols = principal_policies(self.backend, src)
+    _authorize_iam(self, "iam:SimulatePrincipalPolicy")
+    try:
+        pols = principal_policies(self.backend, src)
+        boundary = principal_boundary(self.backend, src)
+    except Exception:
+        raise JsonRESTError("NoSuchEntity", f"The principal {src} could not be found.") from None
     pols += [(f"PolicyInputList.{n + 1}", "User", d) for n, d in enumerate(self._get_param("PolicyInputList") or [])]
-    return _simulate(self, pols)
+    if "slowsim" in src.split("/")[-1]:
+        time.sleep(0.3)
+    try:
+        return _simulate(self, pols, boundary)
+    finally:
+        caller = _caller(self)
+        _log({"op": "SimulatePrincipalPolicy", "caller": caller.arn if caller else None, "source": src,
+              "resources": self._get_param("ResourceArns") or ["*"], "actions": self._get_param("ActionNames"),
+              "start": t0, "end": time.time()})
+
+
+def _authorize_iam(self, action):
+    """Authorizes an IAM call made with a key moto issued against the caller's own policies."""
+    caller = _caller(self)
+    if caller is None:
+        return
+    iam = iam_backends[self.current_account][get_partition(self.region)]
+    pols = principal_policies(iam, caller.arn)
+    decision, _, _, _ = _final_decision(pols, principal_boundary(iam, caller.arn), action, "*", {})
+    if decision != "allowed":
+        raise ac.AccessDeniedError(user_arn=caller.arn, action=action)
+
+
+_IAM_READS = ["get_user", "get_role", "list_user_policies", "get_user_policy", "list_attached_user_policies",
+              "list_groups_for_user", "list_group_policies", "get_group_policy", "list_attached_group_policies",
+              "list_role_policies", "get_role_policy", "list_attached_role_policies", "get_policy",
+              "get_policy_version"]
+
+
+def _guarded(name):
+    original = getattr(IamResponse, name)
+    action = "iam:" + "".join(part.capitalize() for part in name.split("_"))
+
+    def call(self):
+        _authorize_iam(self, action)
+        return original(self)
+    return call
+
+
+for _name in _IAM_READS:
+    setattr(IamResponse, _name, _guarded(_name))
 
 
 def simulate_custom_policy(self):

@@ -1,0 +1,494 @@
+//! The STS, IAM and SSM calls the pre-check makes, returning our own types.
+
+use aws_sdk_iam::types::ContextEntry;
+
+use crate::aws::Aws;
+use crate::error::Result;
+
+/// Who the credentials belong to.
+#[derive(Debug, Clone)]
+pub struct CallerIdentity {
+    pub arn: String,
+    pub account: String,
+    pub user_id: String,
+}
+
+pub async fn caller_identity(aws: &Aws) -> Result<CallerIdentity> {
+    let out = aws
+        .sts
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| aws.explain("GetCallerIdentity", "sts:GetCallerIdentity", e))?;
+    Ok(CallerIdentity {
+        arn: out.arn().unwrap_or_default().to_owned(),
+        account: out.account().unwrap_or_default().to_owned(),
+        user_id: out.user_id().unwrap_or_default().to_owned(),
+    })
+}
+
+/// The role's ARN with its path (the simulator rejects assumed-role session ARNs).
+pub async fn role_arn(aws: &Aws, role_name: &str) -> Result<String> {
+    let out = aws
+        .iam
+        .get_role()
+        .role_name(role_name)
+        .send()
+        .await
+        .map_err(|e| aws.explain("GetRole", "iam:GetRole", e))?;
+    Ok(out.role().map(|r| r.arn().to_owned()).unwrap_or_default())
+}
+
+/// A statement the simulator says decided, with its position when AWS gives one.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Matched {
+    pub policy: String,
+    pub policy_type: String,
+    pub line: Option<i32>,
+    pub column: Option<i32>,
+}
+
+/// The simulator's answer for one action on one resource.
+#[derive(Debug, Clone)]
+pub struct Simulated {
+    /// "allowed", "explicitDeny" or "implicitDeny".
+    pub decision: String,
+    pub matched: Vec<Matched>,
+    pub missing_context: Vec<String>,
+    /// Some(false) when a permissions boundary does not allow it.
+    pub allowed_by_boundary: Option<bool>,
+}
+
+/// Simulates one action on one resource with exactly `context` (the simulator looks nothing up).
+pub async fn simulate(
+    aws: &Aws,
+    source_arn: &str,
+    action: &str,
+    resource: &str,
+    context: &[(String, Vec<String>)],
+) -> Result<Simulated> {
+    let entries: Vec<ContextEntry> = context
+        .iter()
+        .map(|(k, v)| {
+            ContextEntry::builder()
+                .context_key_name(k)
+                .set_context_key_values(Some(v.clone()))
+                .context_key_type(if v.len() > 1 {
+                    aws_sdk_iam::types::ContextKeyTypeEnum::StringList
+                } else {
+                    aws_sdk_iam::types::ContextKeyTypeEnum::String
+                })
+                .build()
+        })
+        .collect();
+    let out = aws
+        .iam
+        .simulate_principal_policy()
+        .policy_source_arn(source_arn)
+        .action_names(action)
+        .resource_arns(resource)
+        .set_context_entries(Some(entries))
+        .send()
+        .await
+        .map_err(|e| aws.explain("SimulatePrincipalPolicy", "iam:SimulatePrincipalPolicy", e))?;
+    let result = out.evaluation_results().first();
+    // Prefer the per-resource result: it is the one for exactly this ARN.
+    let specific = result.and_then(|r| {
+        r.resource_specific_results()
+            .iter()
+            .find(|s| s.eval_resource_name() == resource)
+    });
+    let (decision, statements, missing, boundary) = match (specific, result) {
+        (Some(s), _) => (
+            s.eval_resource_decision().as_str().to_owned(),
+            s.matched_statements(),
+            s.missing_context_values(),
+            s.permissions_boundary_decision_detail()
+                .map(|d| d.allowed_by_permissions_boundary()),
+        ),
+        (None, Some(r)) => (
+            r.eval_decision().as_str().to_owned(),
+            r.matched_statements(),
+            r.missing_context_values(),
+            r.permissions_boundary_decision_detail()
+                .map(|d| d.allowed_by_permissions_boundary()),
+        ),
+        (None, None) => ("implicitDeny".to_owned(), &[][..], &[][..], None),
+    };
+    Ok(Simulated {
+        decision,
+        matched: statements
+            .iter()
+            .map(|s| Matched {
+                policy: s.source_policy_id().unwrap_or_default().to_owned(),
+                policy_type: s
+                    .source_policy_type()
+                    .map(|t| t.as_str().to_owned())
+                    .unwrap_or_default(),
+                line: s.start_position().map(|p| p.line()),
+                column: s.start_position().map(|p| p.column()),
+            })
+            .collect(),
+        missing_context: missing.to_vec(),
+        allowed_by_boundary: boundary,
+    })
+}
+
+/// The session document's own tags (none when it has none or they can't be read).
+pub async fn document_tags(aws: &Aws, name: &str) -> Vec<(String, String)> {
+    let out = aws
+        .ssm
+        .list_tags_for_resource()
+        .resource_type(aws_sdk_ssm::types::ResourceTypeForTagging::Document)
+        .resource_id(name)
+        .send()
+        .await;
+    match out {
+        Ok(out) => out
+            .tag_list()
+            .iter()
+            .map(|t| (t.key().to_owned(), t.value().to_owned()))
+            .collect(),
+        // AWS-owned and missing documents have no taggable resource: no tags, as for AWS.
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Whose policies to read.
+#[derive(Debug, Clone)]
+pub enum PolicyOwner {
+    User(String),
+    Role(String),
+}
+
+/// A policy document and how to name it to a person.
+#[derive(Debug, Clone)]
+pub struct NamedPolicy {
+    /// e.g. `inline policy "ssm-access" of user alice`
+    pub label: String,
+    pub text: String,
+}
+
+/// What could be read of a principal's policies.
+#[derive(Debug, Clone, Default)]
+pub struct PrincipalPolicies {
+    pub identity: Vec<NamedPolicy>,
+    pub boundary: Option<NamedPolicy>,
+    /// The read calls that failed, e.g. "iam:ListUserPolicies (access denied)".
+    pub unreadable: Vec<String>,
+}
+
+/// Reads a principal's inline and attached policies (a user's groups' too) and its permissions
+/// boundary. Failures are recorded, not fatal: whatever could be read still explains something.
+pub async fn principal_policies(aws: &Aws, owner: &PolicyOwner) -> PrincipalPolicies {
+    let mut out = PrincipalPolicies::default();
+    match owner {
+        PolicyOwner::User(user) => {
+            read_user(aws, user, &mut out).await;
+            let groups = aws
+                .iam
+                .list_groups_for_user()
+                .user_name(user)
+                .max_items(1000)
+                .send()
+                .await;
+            match groups {
+                Ok(g) => {
+                    for group in g.groups() {
+                        read_group(aws, group.group_name(), &mut out).await;
+                    }
+                }
+                Err(e) => out.unreadable.push(unreadable("iam:ListGroupsForUser", &e)),
+            }
+        }
+        PolicyOwner::Role(role) => read_role(aws, role, &mut out).await,
+    }
+    out
+}
+
+fn unreadable<E: aws_sdk_iam::error::ProvideErrorMetadata>(action: &str, e: &E) -> String {
+    format!("{action} ({})", e.code().unwrap_or("failed"))
+}
+
+async fn read_user(aws: &Aws, user: &str, out: &mut PrincipalPolicies) {
+    match aws
+        .iam
+        .list_user_policies()
+        .user_name(user)
+        .max_items(1000)
+        .send()
+        .await
+    {
+        Ok(list) => {
+            for name in list.policy_names() {
+                match aws
+                    .iam
+                    .get_user_policy()
+                    .user_name(user)
+                    .policy_name(name)
+                    .send()
+                    .await
+                {
+                    Ok(p) => out.identity.push(NamedPolicy {
+                        label: format!("inline policy {name:?} of user {user}"),
+                        text: decode_document(p.policy_document()),
+                    }),
+                    Err(e) => out.unreadable.push(unreadable("iam:GetUserPolicy", &e)),
+                }
+            }
+        }
+        Err(e) => out.unreadable.push(unreadable("iam:ListUserPolicies", &e)),
+    }
+    match aws
+        .iam
+        .list_attached_user_policies()
+        .user_name(user)
+        .max_items(1000)
+        .send()
+        .await
+    {
+        Ok(list) => {
+            for p in list.attached_policies() {
+                read_managed(
+                    aws,
+                    p.policy_arn().unwrap_or_default(),
+                    &format!("of user {user}"),
+                    out,
+                    false,
+                )
+                .await;
+            }
+        }
+        Err(e) => out
+            .unreadable
+            .push(unreadable("iam:ListAttachedUserPolicies", &e)),
+    }
+    match aws.iam.get_user().user_name(user).send().await {
+        Ok(u) => {
+            if let Some(b) = u
+                .user()
+                .and_then(|u| u.permissions_boundary())
+                .and_then(|b| b.permissions_boundary_arn())
+            {
+                read_managed(aws, b, &format!("of user {user}"), out, true).await;
+            }
+        }
+        Err(e) => out.unreadable.push(unreadable("iam:GetUser", &e)),
+    }
+}
+
+async fn read_group(aws: &Aws, group: &str, out: &mut PrincipalPolicies) {
+    match aws
+        .iam
+        .list_group_policies()
+        .group_name(group)
+        .max_items(1000)
+        .send()
+        .await
+    {
+        Ok(list) => {
+            for name in list.policy_names() {
+                match aws
+                    .iam
+                    .get_group_policy()
+                    .group_name(group)
+                    .policy_name(name)
+                    .send()
+                    .await
+                {
+                    Ok(p) => out.identity.push(NamedPolicy {
+                        label: format!("inline policy {name:?} of group {group}"),
+                        text: decode_document(p.policy_document()),
+                    }),
+                    Err(e) => out.unreadable.push(unreadable("iam:GetGroupPolicy", &e)),
+                }
+            }
+        }
+        Err(e) => out.unreadable.push(unreadable("iam:ListGroupPolicies", &e)),
+    }
+    match aws
+        .iam
+        .list_attached_group_policies()
+        .group_name(group)
+        .max_items(1000)
+        .send()
+        .await
+    {
+        Ok(list) => {
+            for p in list.attached_policies() {
+                read_managed(
+                    aws,
+                    p.policy_arn().unwrap_or_default(),
+                    &format!("of group {group}"),
+                    out,
+                    false,
+                )
+                .await;
+            }
+        }
+        Err(e) => out
+            .unreadable
+            .push(unreadable("iam:ListAttachedGroupPolicies", &e)),
+    }
+}
+
+async fn read_role(aws: &Aws, role: &str, out: &mut PrincipalPolicies) {
+    match aws
+        .iam
+        .list_role_policies()
+        .role_name(role)
+        .max_items(1000)
+        .send()
+        .await
+    {
+        Ok(list) => {
+            for name in list.policy_names() {
+                match aws
+                    .iam
+                    .get_role_policy()
+                    .role_name(role)
+                    .policy_name(name)
+                    .send()
+                    .await
+                {
+                    Ok(p) => out.identity.push(NamedPolicy {
+                        label: format!("inline policy {name:?} of role {role}"),
+                        text: decode_document(p.policy_document()),
+                    }),
+                    Err(e) => out.unreadable.push(unreadable("iam:GetRolePolicy", &e)),
+                }
+            }
+        }
+        Err(e) => out.unreadable.push(unreadable("iam:ListRolePolicies", &e)),
+    }
+    match aws
+        .iam
+        .list_attached_role_policies()
+        .role_name(role)
+        .max_items(1000)
+        .send()
+        .await
+    {
+        Ok(list) => {
+            for p in list.attached_policies() {
+                read_managed(
+                    aws,
+                    p.policy_arn().unwrap_or_default(),
+                    &format!("of role {role}"),
+                    out,
+                    false,
+                )
+                .await;
+            }
+        }
+        Err(e) => out
+            .unreadable
+            .push(unreadable("iam:ListAttachedRolePolicies", &e)),
+    }
+    match aws.iam.get_role().role_name(role).send().await {
+        Ok(r) => {
+            if let Some(b) = r
+                .role()
+                .and_then(|r| r.permissions_boundary())
+                .and_then(|b| b.permissions_boundary_arn())
+            {
+                read_managed(aws, b, &format!("of role {role}"), out, true).await;
+            }
+        }
+        Err(e) => out.unreadable.push(unreadable("iam:GetRole", &e)),
+    }
+}
+
+async fn read_managed(
+    aws: &Aws,
+    arn: &str,
+    owner: &str,
+    out: &mut PrincipalPolicies,
+    boundary: bool,
+) {
+    let policy = match aws.iam.get_policy().policy_arn(arn).send().await {
+        Ok(p) => p,
+        Err(e) => return out.unreadable.push(unreadable("iam:GetPolicy", &e)),
+    };
+    let Some(version) = policy.policy().and_then(|p| p.default_version_id()) else {
+        return;
+    };
+    let name = policy
+        .policy()
+        .and_then(|p| p.policy_name())
+        .unwrap_or(arn)
+        .to_owned();
+    match aws
+        .iam
+        .get_policy_version()
+        .policy_arn(arn)
+        .version_id(version)
+        .send()
+        .await
+    {
+        Ok(v) => {
+            let text = decode_document(
+                v.policy_version()
+                    .and_then(|v| v.document())
+                    .unwrap_or_default(),
+            );
+            let label = if boundary {
+                format!("permissions boundary {name:?} {owner}")
+            } else {
+                format!("managed policy {name:?} attached {owner}")
+            };
+            let named = NamedPolicy { label, text };
+            if boundary {
+                out.boundary = Some(named);
+            } else {
+                out.identity.push(named);
+            }
+        }
+        Err(e) => out.unreadable.push(unreadable("iam:GetPolicyVersion", &e)),
+    }
+}
+
+/// IAM returns policy documents URL-encoded (RFC 3986); a document that already is JSON is
+/// left alone.
+pub fn decode_document(text: &str) -> String {
+    if text.trim_start().starts_with('{') {
+        return text.to_owned();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = |b: u8| (b as char).to_digit(16);
+            if let (Some(hi), Some(lo)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_encoded_documents_are_decoded_and_json_is_left_alone() {
+        assert_eq!(
+            decode_document("%7B%22Version%22%3A%222012-10-17%22%7D"),
+            r#"{"Version":"2012-10-17"}"#
+        );
+        assert_eq!(decode_document(r#"{"a": "100%25"}"#), r#"{"a": "100%25"}"#);
+        assert_eq!(decode_document("%7B%E2%82%AC%7D"), "{€}");
+        assert_eq!(decode_document("%7B%zz%7"), "{%zz%7");
+        assert_eq!(
+            decode_document("%7B%é"),
+            "{%é",
+            "a multi-byte character after % is kept"
+        );
+    }
+}

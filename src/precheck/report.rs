@@ -1,0 +1,57 @@
+//! The pre-check in words, for a person at a terminal.
+
+use super::{Check, Kind, Verdict};
+use crate::output::sanitize::for_terminal;
+
+/// The full report: every resource's verdict, the explanation of denials, the fix and its proof,
+/// and warnings.
+pub fn render(check: &Check) -> String {
+    let mut out = String::new();
+    let principal = check.principal.as_deref().unwrap_or("your identity");
+    match check.decision {
+        Verdict::Allowed => out.push_str(&format!(
+            "Access pre-check: {} may start a session on {} (document and instance both allowed).\n",
+            principal, check.target
+        )),
+        Verdict::Unknown => out.push_str(&format!(
+            "Access pre-check could not run: {}.\n",
+            check.reason.as_deref().unwrap_or("unknown reason")
+        )),
+        Verdict::Denied => {
+            out.push_str(&format!(
+                "Access pre-check: ssm:StartSession on {} would be DENIED for {}.\n",
+                check.target, principal
+            ));
+            if let Some(source) = &check.policy_source_arn {
+                if source != principal {
+                    out.push_str(&format!("  (simulated as {source})\n"));
+                }
+            }
+            for rc in &check.resources {
+                let what = match rc.kind {
+                    Kind::Document => "session document",
+                    Kind::Instance => "instance",
+                };
+                let mark = if rc.allowed() { "ok    " } else { "DENIED" };
+                out.push_str(&format!("  {mark} {what} {}: {}\n", rc.arn, rc.decision));
+                for line in &rc.explanation {
+                    out.push_str(&format!("           {line}\n"));
+                }
+            }
+            if let Some(fix) = &check.fix_report {
+                out.push_str(&format!(
+                    "\nFix: give the session document its own statement without the resource-tag condition. Corrected {}:\n{}\n",
+                    fix.policy, fix.text
+                ));
+                out.push_str(&fix.proof);
+            }
+        }
+    }
+    for w in &check.warnings {
+        out.push_str(&format!("Warning: {w}\n"));
+    }
+    // Everything above may quote policy text and tag values: make it harmless line by line.
+    out.lines()
+        .map(|l| format!("{}\n", for_terminal(l)))
+        .collect()
+}
