@@ -81,7 +81,7 @@ async fn guard(aws: &Aws, instance: &Instance, request: &Request, strict: bool) 
             if strict {
                 return Err(Error::CouldNotCheck { reason });
             }
-            eprintln!("ssmgo: the access pre-check could not run ({reason}); connecting anyway");
+            eprintln!("ssmgo: the access pre-check could not run ({reason}); going on without it");
             Ok(format!("could not run ({reason})"))
         }
     }

@@ -140,8 +140,20 @@ pub fn target_arn(partition: &str, region: &str, account: &str, id: &str) -> Str
     }
 }
 
+/// Why a call of the pre-check failed, in a few words.
 fn first_line(e: &crate::error::Error) -> String {
-    e.to_string().lines().next().unwrap_or_default().to_owned()
+    match e {
+        crate::error::Error::AccessDenied { action, .. } => format!("you may not call {action}"),
+        crate::error::Error::Throttled { operation, .. } => {
+            format!("AWS kept throttling {operation}")
+        }
+        other => other
+            .to_string()
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
+    }
 }
 
 impl Check {
@@ -171,35 +183,36 @@ pub async fn check(aws: &Aws, instance: &Instance, document: Option<&str>) -> Ch
     };
     let principal = Some(identity.arn.clone());
     let partition = identity.arn.split(':').nth(1).unwrap_or("aws").to_owned();
-    let (source, owner, session_prefix, username) =
-        match classify(&identity.arn) {
-            Principal::User { name } => (
-                identity.arn.clone(),
-                PolicyOwner::User(name.clone()),
-                name.clone(),
-                Some(name),
-            ),
-            Principal::AssumedRole { role, session } => match api::role_arn(aws, &role).await {
-                Ok(arn) => (arn, PolicyOwner::Role(role), session, None),
-                Err(e) => {
-                    return Check::unknown(
-                        target,
-                        principal,
-                        format!(
-                            "the assumed role {role} could not be mapped to its role ARN ({})",
-                            first_line(&e)
-                        ),
-                    )
-                }
-            },
-            Principal::Unsupported(what) => return Check::unknown(
+    let (source, owner, session_prefix, username) = match classify(&identity.arn) {
+        Principal::User { name } => (
+            identity.arn.clone(),
+            PolicyOwner::User(name.clone()),
+            name.clone(),
+            Some(name),
+        ),
+        Principal::AssumedRole { role, session } => match api::role_arn(aws, &role).await {
+            Ok(arn) => (arn, PolicyOwner::Role(role), session, None),
+            Err(e) => {
+                return Check::unknown(
+                    target,
+                    principal,
+                    format!(
+                        "the assumed role {role} could not be mapped to its role ARN ({})",
+                        first_line(&e)
+                    ),
+                )
+            }
+        },
+        Principal::Unsupported(what) => {
+            return Check::unknown(
                 target,
                 principal,
                 format!(
                     "the credentials belong to {what}, which IAM's policy simulator can't check"
                 ),
-            ),
-        };
+            )
+        }
+    };
 
     let region = aws.region();
     let account = &identity.account;

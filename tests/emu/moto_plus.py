@@ -71,6 +71,10 @@ class SsmError(ServiceException):
     pass
 
 
+class IamError(ServiceException):
+    """Serialized by moto the way the IAM protocol reports errors (ErrorResponse/Error/Code)."""
+
+
 # ---------------------------------------------------------------- IAM policy evaluation
 def _lst(x):
     return x if isinstance(x, list) else [x]
@@ -536,7 +540,7 @@ def simulate_principal_policy(self):
         pols = principal_policies(self.backend, src)
         boundary = principal_boundary(self.backend, src)
     except Exception:
-        raise JsonRESTError("NoSuchEntity", f"The principal {src} could not be found.") from None
+        raise IamError("NoSuchEntity", f"The principal {src} could not be found.") from None
     pols += [(f"PolicyInputList.{n + 1}", "User", d) for n, d in enumerate(self._get_param("PolicyInputList") or [])]
     if "slowsim" in src.split("/")[-1]:
         time.sleep(0.3)
@@ -558,7 +562,8 @@ def _authorize_iam(self, action):
     pols = principal_policies(iam, caller.arn)
     decision, _, _, _ = _final_decision(pols, principal_boundary(iam, caller.arn), action, "*", {})
     if decision != "allowed":
-        raise ac.AccessDeniedError(user_arn=caller.arn, action=action)
+        raise IamError("AccessDenied", f"User: {caller.arn} is not authorized to perform: {action} on resource: "
+                       f"{caller.arn} because no identity-based policy allows the {action} action")
 
 
 _IAM_READS = ["get_user", "get_role", "list_user_policies", "get_user_policy", "list_attached_user_policies",

@@ -9,3 +9,4 @@ mod generated;
 mod list;
 mod picker;
 mod policy;
+mod precheck;

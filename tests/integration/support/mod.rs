@@ -24,6 +24,8 @@ pub struct Emu {
     rt: tokio::runtime::Runtime,
     ec2: aws_sdk_ec2::Client,
     ssm: aws_sdk_ssm::Client,
+    iam: aws_sdk_iam::Client,
+    sts: aws_sdk_sts::Client,
 }
 
 /// The emulator, connected once per test binary.
@@ -54,6 +56,8 @@ pub fn emu() -> &'static Emu {
         Emu {
             ec2: aws_sdk_ec2::Client::new(&config),
             ssm: aws_sdk_ssm::Client::new(&config),
+            iam: aws_sdk_iam::Client::new(&config),
+            sts: aws_sdk_sts::Client::new(&config),
             endpoint,
             rt,
         }
@@ -111,6 +115,144 @@ impl Emu {
             }
             out
         })
+    }
+}
+
+/// Credentials of an IAM principal created in the emulator for one test.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub arn: String,
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub session_token: Option<String>,
+}
+
+/// One call the emulator logged (tests/emu/run/calls.jsonl).
+#[derive(Debug, Clone)]
+pub struct LoggedCall {
+    pub op: String,
+    pub caller: Option<String>,
+    pub target: Option<String>,
+    pub source: Option<String>,
+    pub resources: Vec<String>,
+    pub actions: Vec<String>,
+    pub start: f64,
+    pub end: f64,
+}
+
+impl Emu {
+    /// An IAM user with these inline policies (name → JSON) and an access key.
+    pub fn user(&self, name: &str, policies: &[(&str, &str)]) -> Principal {
+        self.rt.block_on(async {
+            let user = self
+                .iam
+                .create_user()
+                .user_name(name)
+                .send()
+                .await
+                .expect("CreateUser");
+            for (policy, doc) in policies {
+                self.iam
+                    .put_user_policy()
+                    .user_name(name)
+                    .policy_name(*policy)
+                    .policy_document(*doc)
+                    .send()
+                    .await
+                    .expect("PutUserPolicy");
+            }
+            let key = self
+                .iam
+                .create_access_key()
+                .user_name(name)
+                .send()
+                .await
+                .expect("CreateAccessKey");
+            let key = key.access_key().unwrap();
+            Principal {
+                arn: user.user().unwrap().arn().to_owned(),
+                access_key_id: key.access_key_id().to_owned(),
+                secret_access_key: key.secret_access_key().to_owned(),
+                session_token: None,
+            }
+        })
+    }
+
+    /// A role under `path` with these inline policies, assumed through sts:AssumeRole.
+    pub fn assumed_role(
+        &self,
+        name: &str,
+        path: &str,
+        policies: &[(&str, &str)],
+    ) -> (String, Principal) {
+        self.rt.block_on(async {
+            let trust = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}]}"#;
+            let role = self
+                .iam
+                .create_role()
+                .role_name(name)
+                .path(path)
+                .assume_role_policy_document(trust)
+                .send()
+                .await
+                .expect("CreateRole");
+            for (policy, doc) in policies {
+                self.iam
+                    .put_role_policy()
+                    .role_name(name)
+                    .policy_name(*policy)
+                    .policy_document(*doc)
+                    .send()
+                    .await
+                    .expect("PutRolePolicy");
+            }
+            let role_arn = role.role().unwrap().arn().to_owned();
+            let assumed = self
+                .sts
+                .assume_role()
+                .role_arn(&role_arn)
+                .role_session_name("tester")
+                .send()
+                .await
+                .expect("AssumeRole");
+            let creds = assumed.credentials().unwrap();
+            let principal = Principal {
+                arn: assumed.assumed_role_user().unwrap().arn().to_owned(),
+                access_key_id: creds.access_key_id().to_owned(),
+                secret_access_key: creds.secret_access_key().to_owned(),
+                session_token: Some(creds.session_token().to_owned()),
+            };
+            (role_arn, principal)
+        })
+    }
+
+    /// The calls the emulator logged for `caller`.
+    pub fn calls_by(&self, caller: &str) -> Vec<LoggedCall> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/emu/run/calls.jsonl");
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let strings = |v: &Value| -> Vec<String> {
+            v.as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        text.lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .filter(|v| v["caller"].as_str() == Some(caller))
+            .map(|v| LoggedCall {
+                op: v["op"].as_str().unwrap_or_default().to_owned(),
+                caller: v["caller"].as_str().map(str::to_owned),
+                target: v["target"].as_str().map(str::to_owned),
+                source: v["source"].as_str().map(str::to_owned),
+                resources: strings(&v["resources"]),
+                actions: strings(&v["actions"]),
+                start: v["start"].as_f64().unwrap_or_default(),
+                end: v["end"].as_f64().unwrap_or_default(),
+            })
+            .collect()
     }
 }
 
@@ -310,6 +452,17 @@ impl Ssmgo {
 
     pub fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Self {
         self.cmd.env(key, value);
+        self
+    }
+
+    /// Runs with this principal's credentials instead of the dummy admin ones.
+    pub fn signed_in_as(mut self, p: &Principal) -> Self {
+        self.cmd.env("AWS_ACCESS_KEY_ID", &p.access_key_id);
+        self.cmd.env("AWS_SECRET_ACCESS_KEY", &p.secret_access_key);
+        match &p.session_token {
+            Some(t) => self.cmd.env("AWS_SESSION_TOKEN", t),
+            None => self.cmd.env_remove("AWS_SESSION_TOKEN"),
+        };
         self
     }
 
