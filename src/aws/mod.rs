@@ -56,6 +56,18 @@ impl Aws {
         if let Some(p) = &args.profile {
             loader = loader.profile_name(p);
         }
+        // Adaptive retry: backs off as a whole when AWS throttles, so the concurrent SSM calls of
+        // a large listing never become a storm. AWS_RETRY_MODE still chooses otherwise.
+        if std::env::var_os("AWS_RETRY_MODE").is_none() {
+            let attempts = std::env::var("AWS_MAX_ATTEMPTS")
+                .ok()
+                .and_then(|a| a.parse::<u32>().ok())
+                .filter(|a| *a > 0)
+                .unwrap_or(3);
+            loader = loader.retry_config(
+                aws_config::retry::RetryConfig::adaptive().with_max_attempts(attempts),
+            );
+        }
         if let Some(r) = args.region.as_deref().filter(|r| !r.is_empty()) {
             validate_region(r)?;
             loader = loader.region(aws_config::Region::new(r.to_owned()));

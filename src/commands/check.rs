@@ -14,7 +14,11 @@ pub async fn run(aws_args: &AwsArgs, verbose: bool, args: CheckArgs) -> Result<(
     // Validates the document name the same way connect does.
     Request::new(String::new(), args.document.clone(), None, None)?;
     let aws = Aws::load(aws_args, verbose).await?;
-    let instance = resolve(&aws, Some(&args.target), tags).await?;
+    let (instance, who) = tokio::join!(
+        resolve(&aws, Some(&args.target), tags),
+        precheck::whoami(&aws)
+    );
+    let instance = instance?;
     if let Some(blocker) = instance.blocker() {
         eprintln!(
             "ssmgo: note: {} cannot be connected to now: {}",
@@ -22,7 +26,7 @@ pub async fn run(aws_args: &AwsArgs, verbose: bool, args: CheckArgs) -> Result<(
             blocker.reason
         );
     }
-    let check = precheck::check(&aws, &instance, args.document.as_deref()).await;
+    let check = precheck::check_as(&aws, &who, &instance, args.document.as_deref()).await;
     if args.json {
         write_json_value(&serde_json::to_value(&check).expect("a check serializes"))?;
     } else {

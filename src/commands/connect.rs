@@ -30,7 +30,15 @@ pub async fn run(aws_args: &AwsArgs, verbose: bool, args: ConnectArgs) -> Result
     };
 
     let aws = Aws::load(aws_args, verbose).await?;
-    let instance = resolve(&aws, args.target.as_deref(), tags).await?;
+    // Who is asking doesn't depend on the target: look it up while the target is resolved.
+    let (instance, who) = tokio::join!(resolve(&aws, args.target.as_deref(), tags), async {
+        if args.no_check {
+            None
+        } else {
+            Some(precheck::whoami(&aws).await)
+        }
+    });
+    let instance = instance?;
     if let Some(blocker) = instance.blocker() {
         return Err(Error::NotConnectable {
             target: for_terminal(&instance.label()).into_owned(),
@@ -42,10 +50,9 @@ pub async fn run(aws_args: &AwsArgs, verbose: bool, args: ConnectArgs) -> Result
         target: instance.instance_id.clone(),
         ..template
     };
-    let checked = if args.no_check {
-        "skipped (--no-check)".to_owned()
-    } else {
-        guard(&aws, &instance, &request, args.strict).await?
+    let checked = match &who {
+        None => "skipped (--no-check)".to_owned(),
+        Some(who) => guard(&aws, who, &instance, &request, args.strict).await?,
     };
     match plugin {
         Some(plugin) if !args.dry_run => {
@@ -61,8 +68,14 @@ pub async fn run(aws_args: &AwsArgs, verbose: bool, args: ConnectArgs) -> Result
 
 /// The pre-check before StartSession: a denial stops here with its explanation; a check that
 /// can't run is one line (or a refusal with --strict). Returns the outcome in a few words.
-async fn guard(aws: &Aws, instance: &Instance, request: &Request, strict: bool) -> Result<String> {
-    let check = precheck::check(aws, instance, request.document.as_deref()).await;
+async fn guard(
+    aws: &Aws,
+    who: &Result<precheck::Who, precheck::WhoFailure>,
+    instance: &Instance,
+    request: &Request,
+    strict: bool,
+) -> Result<String> {
+    let check = precheck::check_as(aws, who, instance, request.document.as_deref()).await;
     for w in &check.warnings {
         eprintln!("ssmgo: warning: {}", for_terminal(w));
     }

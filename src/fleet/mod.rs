@@ -1,7 +1,10 @@
 //! Listing the fleet: EC2's view (what exists, its tags) joined with SSM's (managed? online?).
 //!
-//! EC2 and SSM are paged concurrently; EC2 pages are handed out joined as soon as SSM's view is
-//! complete, so a picker can show the first rows while the rest still load.
+//! Round trips, not CPU, are what a listing waits for. EC2 is paged at 1,000 instances a page;
+//! as each page arrives, SSM is asked about exactly its instances, 50 ids a call, many calls at
+//! once (bounded), while EC2's next page is already on its way. Rows are handed out joined as
+//! soon as their SSM answer is in, so a picker shows the first rows after one EC2 page and one
+//! SSM round trip.
 
 mod ec2;
 pub mod filter;
@@ -107,34 +110,72 @@ pub struct Query {
     pub page_size: Option<i32>,
 }
 
+/// SSM calls in flight at once: enough to hide round trips, few enough not to be throttled.
+const SSM_CONCURRENCY: usize = 16;
+
 /// Lists every instance matching `query`, calling `on_rows` with each batch of joined rows as
-/// soon as it can be shown. Order within and across batches is EC2's.
+/// soon as it can be shown (batches arrive in no particular order).
 pub async fn stream(
     aws: &Aws,
     query: &Query,
     mut on_rows: impl FnMut(Vec<Instance>),
 ) -> Result<()> {
-    let (pages_tx, mut pages_rx) = mpsc::unbounded_channel();
+    use futures::stream::{self, StreamExt, TryStreamExt};
+
+    let (pages_tx, pages_rx) = mpsc::unbounded_channel::<Vec<Instance>>();
     let filters = ec2::filters_for(query);
     let ec2_pages = ec2::describe_pages(aws, filters, query.page_size, pages_tx);
-    let join_pages = async {
-        let nodes = ssm::managed_nodes(aws, None).await?;
-        let by_id: HashMap<&str, &ManagedNode> = nodes.iter().map(|n| (n.id.as_str(), n)).collect();
-        while let Some(page) = pages_rx.recv().await {
-            on_rows(join(page, &by_id));
-        }
-        // Hybrid nodes have no EC2 tags and no EC2 state: only an unfiltered listing shows them.
+    let pages = stream::unfold(pages_rx, |mut rx| async move {
+        rx.recv().await.map(|page| (page, rx))
+    });
+    let chunks = pages.flat_map(|page| stream::iter(into_chunks(page, ssm::IDS_PER_CALL)));
+    let joined = chunks
+        .map(|chunk| async move {
+            let ids: Vec<String> = chunk.iter().map(|i| i.instance_id.clone()).collect();
+            let nodes = ssm::managed_nodes(aws, &ids).await?;
+            let by_id: HashMap<&str, &ManagedNode> =
+                nodes.iter().map(|n| (n.id.as_str(), n)).collect();
+            Ok::<_, crate::error::Error>(join(chunk, &by_id))
+        })
+        .buffer_unordered(SSM_CONCURRENCY);
+    // Hybrid nodes have no EC2 tags and no EC2 state: only an unfiltered listing shows them.
+    let hybrid = async {
         if query.tags.is_empty() {
-            let hybrid: Vec<Instance> =
-                nodes.iter().filter(|n| !n.is_ec2).map(hybrid_row).collect();
-            if !hybrid.is_empty() {
-                on_rows(hybrid);
-            }
+            ssm::hybrid_nodes(aws).await
+        } else {
+            Ok(Vec::new())
+        }
+    };
+    let consume = async {
+        let mut joined = std::pin::pin!(joined);
+        while let Some(rows) = joined.try_next().await? {
+            on_rows(rows);
         }
         Ok(())
     };
-    tokio::try_join!(ec2_pages, join_pages)?;
+    let ((), (), hybrid) = tokio::try_join!(ec2_pages, consume, hybrid)?;
+    let hybrid: Vec<Instance> = hybrid
+        .iter()
+        .filter(|n| !n.is_ec2)
+        .map(hybrid_row)
+        .collect();
+    if !hybrid.is_empty() {
+        on_rows(hybrid);
+    }
     Ok(())
+}
+
+/// Splits a page into runs of at most `size` rows, keeping order.
+fn into_chunks(mut page: Vec<Instance>, size: usize) -> Vec<Vec<Instance>> {
+    let mut out = Vec::with_capacity(page.len().div_ceil(size));
+    while page.len() > size {
+        let rest = page.split_off(size);
+        out.push(std::mem::replace(&mut page, rest));
+    }
+    if !page.is_empty() {
+        out.push(page);
+    }
+    out
 }
 
 /// Lists every instance matching `query`, sorted for display: ready ones first, then by name.
@@ -150,13 +191,13 @@ pub async fn list(aws: &Aws, query: &Query) -> Result<Vec<Instance>> {
 pub async fn by_id(aws: &Aws, id: &str) -> Result<Option<Instance>> {
     let ids = [id.to_owned()];
     if id.starts_with("mi-") {
-        let nodes = ssm::managed_nodes(aws, Some(&ids)).await?;
+        let nodes = ssm::managed_nodes(aws, &ids).await?;
         return Ok(nodes.iter().find(|n| n.id == id).map(hybrid_row));
     }
     let filters = vec![("instance-id".to_owned(), vec![id.to_owned()])];
     let (instances, nodes) = tokio::try_join!(
         ec2::describe_all(aws, filters),
-        ssm::managed_nodes(aws, Some(&ids))
+        ssm::managed_nodes(aws, &ids)
     )?;
     let by_id = nodes.iter().map(|n| (n.id.as_str(), n)).collect();
     Ok(join(instances, &by_id)
@@ -182,7 +223,7 @@ pub async fn by_name(aws: &Aws, name: &str, tags: &TagFilters) -> Result<Vec<Ins
         return Ok(instances);
     }
     let ids: Vec<String> = instances.iter().map(|i| i.instance_id.clone()).collect();
-    let nodes = ssm::managed_nodes(aws, Some(&ids)).await?;
+    let nodes = ssm::managed_nodes(aws, &ids).await?;
     let by_id = nodes.iter().map(|n| (n.id.as_str(), n)).collect();
     Ok(join(instances, &by_id))
 }
@@ -309,6 +350,20 @@ mod tests {
         assert_eq!(out[0].platform.as_deref(), Some("Amazon Linux"));
         assert_eq!(out[0].private_ip.as_deref(), Some("10.0.0.1"));
         assert!(!out[1].managed && out[1].ping_status.is_none());
+    }
+
+    #[test]
+    fn pages_split_into_ordered_chunks_of_at_most_the_call_size() {
+        let page: Vec<Instance> = (0..120)
+            .map(|i| row(&format!("i-{i}"), None, "running", None))
+            .collect();
+        let chunks = into_chunks(page, 50);
+        assert_eq!(
+            chunks.iter().map(Vec::len).collect::<Vec<_>>(),
+            [50, 50, 20]
+        );
+        assert_eq!(chunks[2][19].instance_id, "i-119");
+        assert!(into_chunks(Vec::new(), 50).is_empty());
     }
 
     #[test]

@@ -9,30 +9,34 @@ use crate::error::Result;
 /// SSM's page size limit for DescribeInstanceInformation with filters.
 const PAGE: i32 = 50;
 
-/// All managed nodes, or only those among `ids` (at most 50 per request, as SSM requires).
-pub(super) async fn managed_nodes(aws: &Aws, ids: Option<&[String]>) -> Result<Vec<ManagedNode>> {
-    match ids {
-        None => pages(aws, None).await,
-        Some(ids) => {
-            let mut out = Vec::with_capacity(ids.len());
-            for chunk in ids.chunks(PAGE as usize) {
-                out.extend(pages(aws, Some(chunk.to_vec())).await?);
-            }
-            Ok(out)
-        }
-    }
+/// The most instance ids one DescribeInstanceInformation call is asked about: one full page.
+pub(super) const IDS_PER_CALL: usize = PAGE as usize;
+
+/// The managed nodes among `ids`, asked for in calls of at most 50 ids, run concurrently.
+pub(super) async fn managed_nodes(aws: &Aws, ids: &[String]) -> Result<Vec<ManagedNode>> {
+    let calls = ids
+        .chunks(IDS_PER_CALL)
+        .map(|chunk| pages(aws, "InstanceIds", chunk.to_vec()));
+    let found = futures::future::try_join_all(calls).await?;
+    Ok(found.into_iter().flatten().collect())
 }
 
-async fn pages(aws: &Aws, ids: Option<Vec<String>>) -> Result<Vec<ManagedNode>> {
-    let mut req = aws.ssm.describe_instance_information().max_results(PAGE);
-    if let Some(ids) = ids {
-        let filter = InstanceInformationStringFilter::builder()
-            .key("InstanceIds")
-            .set_values(Some(ids))
-            .build()
-            .expect("key and values are set");
-        req = req.filters(filter);
-    }
+/// Hybrid nodes (mi-…): managed instances outside EC2, which no EC2 page will ever name.
+pub(super) async fn hybrid_nodes(aws: &Aws) -> Result<Vec<ManagedNode>> {
+    pages(aws, "ResourceType", vec!["ManagedInstance".into()]).await
+}
+
+async fn pages(aws: &Aws, key: &str, values: Vec<String>) -> Result<Vec<ManagedNode>> {
+    let filter = InstanceInformationStringFilter::builder()
+        .key(key)
+        .set_values(Some(values))
+        .build()
+        .expect("key and values are set");
+    let req = aws
+        .ssm
+        .describe_instance_information()
+        .max_results(PAGE)
+        .filters(filter);
     let mut stream = req.into_paginator().send();
     let mut out = Vec::new();
     while let Some(page) = stream.next().await {

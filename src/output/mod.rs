@@ -13,9 +13,29 @@ use sanitize::for_terminal;
 
 /// Writes `rows` as a JSON array, one object per instance, to stdout.
 pub fn write_json(rows: &[Instance]) -> Result<()> {
-    let json = serde_json::to_string_pretty(rows).expect("instance rows always serialize");
-    let json = sanitize::json_escape_invisible(&json);
-    finish(write_stdout(|out| writeln!(out, "{json}")))
+    finish(write_stdout(|out| write_json_rows(out, rows)))
+}
+
+/// The same text as pretty-printing the whole array, but one row at a time, so that 100,000 rows
+/// never sit in memory twice.
+fn write_json_rows(out: &mut dyn Write, rows: &[Instance]) -> io::Result<()> {
+    if rows.is_empty() {
+        return writeln!(out, "[]");
+    }
+    out.write_all(b"[\n")?;
+    for (i, row) in rows.iter().enumerate() {
+        let json = serde_json::to_string_pretty(row).expect("instance rows always serialize");
+        let json = sanitize::json_escape_invisible(&json);
+        for (n, line) in json.lines().enumerate() {
+            if n > 0 {
+                out.write_all(b"\n")?;
+            }
+            out.write_all(b"  ")?;
+            out.write_all(line.as_bytes())?;
+        }
+        out.write_all(if i + 1 < rows.len() { b",\n" } else { b"\n" })?;
+    }
+    out.write_all(b"]\n")
 }
 
 /// Writes any JSON value to stdout (pretty, with invisible characters escaped).
@@ -142,6 +162,31 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "NAME  ID   NOTE\nwéb   i-1\n"
         );
+    }
+
+    #[test]
+    fn rows_written_one_at_a_time_are_the_pretty_printed_array() {
+        let row = |id: &str| Instance {
+            instance_id: id.into(),
+            name: Some("web \u{202e}x".into()),
+            state: "running".into(),
+            ping_status: None,
+            managed: false,
+            private_ip: None,
+            platform: None,
+            availability_zone: None,
+            tags: [("Env".to_string(), "a\nb".to_string())].into(),
+        };
+        let rows = vec![row("i-1"), row("i-2")];
+        let mut out = Vec::new();
+        write_json_rows(&mut out, &rows).unwrap();
+        let whole = serde_json::to_string_pretty(&rows).unwrap();
+        let expected = format!("{}\n", sanitize::json_escape_invisible(&whole));
+        assert_eq!(String::from_utf8(out).unwrap(), expected);
+
+        let mut empty = Vec::new();
+        write_json_rows(&mut empty, &[]).unwrap();
+        assert_eq!(empty, b"[]\n");
     }
 
     #[test]

@@ -172,55 +172,92 @@ impl Check {
     }
 }
 
-/// Runs the pre-check for a session on `instance` with `document` (default: the shell document).
-/// Never fails: what can't be checked is a [`Verdict::Unknown`] with its reason.
-pub async fn check(aws: &Aws, instance: &Instance, document: Option<&str>) -> Check {
-    let target = instance.label();
-    let document = document.unwrap_or(DEFAULT_DOCUMENT);
-    let identity = match api::caller_identity(aws).await {
-        Ok(i) => i,
-        Err(e) => return Check::unknown(target, None, first_line(&e)),
-    };
-    let principal = Some(identity.arn.clone());
-    let partition = identity.arn.split(':').nth(1).unwrap_or("aws").to_owned();
-    let (source, owner, session_prefix, username) = match classify(&identity.arn) {
-        Principal::User { name } => (
-            identity.arn.clone(),
-            PolicyOwner::User(name.clone()),
-            name.clone(),
-            Some(name),
-        ),
-        Principal::AssumedRole { role, session } => match api::role_arn(aws, &role).await {
-            Ok(arn) => (arn, PolicyOwner::Role(role), session, None),
-            Err(e) => {
-                return Check::unknown(
-                    target,
-                    principal,
-                    format!(
-                        "the assumed role {role} could not be mapped to its role ARN ({})",
-                        first_line(&e)
-                    ),
-                )
-            }
-        },
-        Principal::Unsupported(what) => {
-            return Check::unknown(
-                target,
-                principal,
+/// Who is asking, resolved to what the simulator accepts. Independent of the target, so it can
+/// be looked up while the target is still being resolved.
+#[derive(Debug, Clone)]
+pub struct Who {
+    identity: api::CallerIdentity,
+    partition: String,
+    source: String,
+    owner: PolicyOwner,
+    session_prefix: String,
+    username: Option<String>,
+}
+
+/// Why the pre-check can't run for this caller: (the caller's ARN if known, the reason).
+pub type WhoFailure = (Option<String>, String);
+
+/// sts:GetCallerIdentity, and for an assumed role iam:GetRole, to find the PolicySourceArn.
+pub async fn whoami(aws: &Aws) -> Result<Who, WhoFailure> {
+    let identity = api::caller_identity(aws)
+        .await
+        .map_err(|e| (None, first_line(&e)))?;
+    let arn = identity.arn.clone();
+    let partition = arn.split(':').nth(1).unwrap_or("aws").to_owned();
+    let (source, owner, session_prefix, username) =
+        match classify(&arn) {
+            Principal::User { name } => (
+                arn.clone(),
+                PolicyOwner::User(name.clone()),
+                name.clone(),
+                Some(name),
+            ),
+            Principal::AssumedRole { role, session } => match api::role_arn(aws, &role).await {
+                Ok(role_arn) => (role_arn, PolicyOwner::Role(role), session, None),
+                Err(e) => {
+                    return Err((
+                        Some(arn),
+                        format!(
+                            "the assumed role {role} could not be mapped to its role ARN ({})",
+                            first_line(&e)
+                        ),
+                    ))
+                }
+            },
+            Principal::Unsupported(what) => return Err((
+                Some(arn),
                 format!(
                     "the credentials belong to {what}, which IAM's policy simulator can't check"
                 ),
-            )
+            )),
+        };
+    Ok(Who {
+        identity,
+        partition,
+        source,
+        owner,
+        session_prefix,
+        username,
+    })
+}
+
+/// The pre-check for a caller already looked up with [`whoami`]. Never fails: what can't be
+/// checked is a [`Verdict::Unknown`] with its reason.
+pub async fn check_as(
+    aws: &Aws,
+    who: &Result<Who, WhoFailure>,
+    instance: &Instance,
+    document: Option<&str>,
+) -> Check {
+    let target = instance.label();
+    let document = document.unwrap_or(DEFAULT_DOCUMENT);
+    let who = match who {
+        Ok(who) => who,
+        Err((principal, reason)) => {
+            return Check::unknown(target, principal.clone(), reason.clone())
         }
     };
+    let principal = Some(who.identity.arn.clone());
+    let (identity, partition, source) = (&who.identity, &who.partition, &who.source);
+    let (owner, session_prefix, username) = (&who.owner, &who.session_prefix, &who.username);
 
     let region = aws.region();
     let account = &identity.account;
-    let doc_arn = document_arn(&partition, region, account, document);
-    let inst_arn = target_arn(&partition, region, account, &instance.instance_id);
+    let doc_arn = document_arn(partition, region, account, document);
+    let inst_arn = target_arn(partition, region, account, &instance.instance_id);
     let mut base: Vec<(String, Vec<String>)> =
         vec![("aws:userid".into(), vec![identity.user_id.clone()])];
-    if let Some(name) = &username {
+    if let Some(name) = username {
         base.push(("aws:username".into(), vec![name.clone()]));
     }
     let mut inst_ctx = base.clone();
@@ -238,11 +275,11 @@ pub async fn check(aws: &Aws, instance: &Instance, document: Option<&str>) -> Ch
         for (k, v) in api::document_tags(aws, document).await {
             ctx.push((format!("aws:ResourceTag/{k}"), vec![v]));
         }
-        let sim = api::simulate(aws, &source, "ssm:StartSession", &doc_arn, &ctx).await;
+        let sim = api::simulate(aws, source, "ssm:StartSession", &doc_arn, &ctx).await;
         (ctx, sim)
     };
-    let inst_check = api::simulate(aws, &source, "ssm:StartSession", &inst_arn, &inst_ctx);
-    let term_check = api::simulate(aws, &source, "ssm:TerminateSession", &term_arn, &base);
+    let inst_check = api::simulate(aws, source, "ssm:StartSession", &inst_arn, &inst_ctx);
+    let term_check = api::simulate(aws, source, "ssm:TerminateSession", &term_arn, &base);
     let ((doc_ctx, doc), inst, term) = tokio::join!(doc_check, inst_check, term_check);
 
     let mut check = Check {
@@ -260,7 +297,7 @@ pub async fn check(aws: &Aws, instance: &Instance, document: Option<&str>) -> Ch
         (Ok(d), Ok(i)) => (d, i),
         (Err(e), _) | (_, Err(e)) => {
             let mut unknown = Check::unknown(target, check.principal, first_line(&e));
-            unknown.policy_source_arn = Some(source);
+            unknown.policy_source_arn = Some(source.clone());
             return unknown;
         }
     };
@@ -295,7 +332,7 @@ pub async fn check(aws: &Aws, instance: &Instance, document: Option<&str>) -> Ch
         return check;
     }
     check.decision = Verdict::Denied;
-    explain(aws, &owner, &mut check).await;
+    explain(aws, owner, &mut check).await;
     check
 }
 

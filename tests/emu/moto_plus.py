@@ -21,7 +21,8 @@ simulator, GetUser/GetRole and the policy read calls), as AWS would; dummy keys 
 Added (monkeypatched onto moto's response classes, state shared with moto's EC2/IAM backends):
   ssm  DescribeInstanceInformation  every non-terminated EC2 instance, unless tagged ssmgo:unmanaged;
                                     running -> PingStatus Online, otherwise ConnectionLost.
-                                    Filters InstanceIds / PingStatus / tag:K, MaxResults 5..50 + NextToken.
+                                    Filters InstanceIds / PingStatus / ResourceType / tag:K, MaxResults 5..50
+                                    + NextToken.
   ssm  GetInventory                 AWS:InstanceInformation entities for the same set (for aws-ssm-tools).
   ssm  StartSession                 real IAM evaluation of the caller's policies (see below);
                                     TargetNotConnected unless Online; returns SessionId/TokenValue/StreamUrl
@@ -369,6 +370,8 @@ def describe_instance_information(self):
         if "InstanceIds" in flts and i.id not in flts["InstanceIds"]:
             continue
         if "PingStatus" in flts and _ping(i) not in flts["PingStatus"]:
+            continue
+        if "ResourceType" in flts and "EC2Instance" not in flts["ResourceType"]:
             continue
         tag_f = [(k[4:], v) for k, v in flts.items() if k.startswith("tag:")]
         if tag_f:

@@ -293,3 +293,32 @@ fn a_closed_pipe_is_not_an_error() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn concurrent_ssm_lookups_join_every_row_with_its_own_status() {
+    let fleet = emu().fleet("join");
+    // More than two SSM calls' worth (50 ids a call), mixing every SSM state.
+    let mut expected = std::collections::BTreeMap::new();
+    for n in 0..130 {
+        let launch = fleet.unnamed();
+        let (launch, status) = match n % 5 {
+            0 => (launch.unmanaged(), None),
+            1 => (launch.agent_offline(), Some("ConnectionLost")),
+            _ => (launch, Some("Online")),
+        };
+        expected.insert(launch.launch(), status);
+    }
+    let out = ssmgo()
+        .args(["list", "--json", "-t", &fleet.filter()])
+        .run()
+        .expect_success();
+    let rows = out.json();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), expected.len());
+    for row in rows {
+        let id = row["instance_id"].as_str().unwrap();
+        let want = expected[id];
+        assert_eq!(row["ping_status"].as_str(), want, "{id}");
+        assert_eq!(row["managed"], want.is_some(), "{id}");
+    }
+}

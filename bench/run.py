@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Fleet-listing benchmark for ssmgo: a canned AWS endpoint on loopback (bench/canned/server.py),
+`ssmgo list --json` at several fleet sizes, with and without a simulated network round trip.
+
+    python3 bench/run.py [--sizes 1000,10000,100000] [--delays 0,50] [--runs 3] [--ssmgo PATH]
+
+Prints, per size and delay, the median wall time, CPU time (user+sys), peak RSS and the number of
+requests ssmgo made; `ssmgo --version` start-up time; and, when `aws` (awscli) is on PATH, the
+same for `aws ec2 describe-instances` and the ratio. Stdlib only; only 127.0.0.1 is contacted.
+Build ssmgo first: cargo build --release (the default PATH is target/release/ssmgo, or
+$CARGO_TARGET_DIR/release/ssmgo).
+"""
+import argparse
+import json
+import os
+import resource
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def start_server(n, delay_ms):
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, os.path.join(HERE, "canned", "server.py"), str(n), "--port", str(port),
+                             "--delay-ms", str(delay_ms)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            urllib.request.urlopen(url + "/__health", timeout=1).read()
+            return proc, url
+        except OSError:
+            if proc.poll() is not None:
+                sys.exit("the canned server died while starting")
+            time.sleep(0.1)
+    proc.kill()
+    sys.exit("the canned server did not start")
+
+
+def stats(url):
+    return json.loads(urllib.request.urlopen(url + "/__stats", timeout=5).read())
+
+
+def reset(url):
+    urllib.request.urlopen(urllib.request.Request(url + "/__reset", data=b"", method="POST"), timeout=5).read()
+
+
+def env_for(url):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(AWS_ENDPOINT_URL=url, AWS_REGION="us-east-1", AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench",
+               AWS_EC2_METADATA_DISABLED="true", AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null",
+               NO_PROXY="127.0.0.1", HTTPS_PROXY="http://127.0.0.1:9", HTTP_PROXY="http://127.0.0.1:9")
+    return env
+
+
+def measure(cmd, env):
+    """Runs cmd once: (wall seconds, cpu seconds, stdout bytes)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    out = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if out.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed ({out.returncode}): {out.stderr.decode()[-500:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, len(out.stdout)
+
+
+def measure_rss(cmd, env):
+    """Peak RSS in MB. ru_maxrss of RUSAGE_CHILDREN is the largest child so far, so each command
+    runs under a fresh helper process, where earlier, larger runs can't mask it."""
+    code = ("import resource,subprocess,sys;"
+            "subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL,check=True);"
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", code] + cmd, env=env, stdout=subprocess.PIPE, check=True)
+    return int(out.stdout) / 1024
+
+
+def bench(label, cmd, url, runs):
+    walls, cpus, reqs = [], [], []
+    for _ in range(runs):
+        reset(url)
+        wall, cpu, size = measure(cmd, env_for(url))
+        walls.append(wall)
+        cpus.append(cpu)
+        reqs.append(stats(url)["total"])
+    rss = measure_rss(cmd, env_for(url))
+    return {"label": label, "wall": statistics.median(walls), "cpu": statistics.median(cpus), "rss_mb": rss,
+            "requests": reqs[-1], "bytes": size}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="1000,10000,100000")
+    ap.add_argument("--delays", default="0,50")
+    ap.add_argument("--runs", type=int, default=3)
+    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(HERE, "..", "target"))
+    ap.add_argument("--ssmgo", default=os.path.join(target, "release", "ssmgo"))
+    a = ap.parse_args()
+    if not os.access(a.ssmgo, os.X_OK):
+        sys.exit(f"no ssmgo at {a.ssmgo}: run cargo build --release first, or pass --ssmgo")
+    aws = shutil.which("aws")
+    print(f"machine: {os.cpu_count()} cores; ssmgo: {a.ssmgo}; awscli: {aws or 'not installed'}")
+
+    versions = []
+    for _ in range(20):
+        t0 = time.perf_counter()
+        subprocess.run([a.ssmgo, "--version"], stdout=subprocess.DEVNULL, check=True)
+        versions.append(time.perf_counter() - t0)
+    print(f"ssmgo --version: median {statistics.median(versions) * 1000:.1f} ms over 20 runs")
+
+    print(f"{'instances':>9} {'delay':>6}  {'tool':<34} {'wall s':>7} {'cpu s':>7} {'peak MB':>8} {'requests':>8}")
+    for n in [int(x) for x in a.sizes.split(",")]:
+        for delay in [int(x) for x in a.delays.split(",")]:
+            proc, url = start_server(n, delay)
+            try:
+                rows = [bench("ssmgo list --json", [a.ssmgo, "list", "--json"], url, a.runs)]
+                if aws:
+                    rows.append(bench("aws ec2 describe-instances", [aws, "ec2", "describe-instances", "--output", "json"],
+                                      url, max(1, a.runs - 2)))
+                for r in rows:
+                    print(f"{n:>9} {delay:>4}ms  {r['label']:<34} {r['wall']:>7.2f} {r['cpu']:>7.2f} {r['rss_mb']:>8.1f} {r['requests']:>8}")
+                if aws:
+                    print(f"{'':>18}ssmgo is {rows[1]['wall'] / rows[0]['wall']:.1f}x faster than the AWS CLI (wall time)")
+            finally:
+                proc.send_signal(signal.SIGTERM)
+                proc.wait()
+
+
+if __name__ == "__main__":
+    main()
