@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 use aws_sdk_ec2::types::{Filter, Instance as Ec2Instance};
 use tokio::sync::mpsc::UnboundedSender;
 
+use super::ec2_xml::{parse_page, Divert, Slot};
 use super::{Instance, Query};
 use crate::aws::Aws;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// States in which an instance may still be connected to or started again.
 pub(super) const LIVE_STATES: [&str; 4] = ["pending", "running", "stopping", "stopped"];
@@ -43,25 +44,40 @@ pub(super) async fn describe_pages(
                 .build()
         })
         .collect();
-    let mut stream = aws
-        .ec2
-        .describe_instances()
-        .set_filters(Some(filters))
-        .max_results(page_size.unwrap_or(MAX_PAGE))
-        .into_paginator()
-        .send();
-    while let Some(page) = stream.next().await {
-        let page =
-            page.map_err(|e| aws.explain("DescribeInstances", "ec2:DescribeInstances", e))?;
-        let rows: Vec<Instance> = page
-            .reservations()
-            .iter()
-            .flat_map(|r| r.instances())
-            .map(to_row)
-            .collect();
+    let mut token: Option<String> = None;
+    loop {
+        let slot = Slot::default();
+        let out = aws
+            .ec2
+            .describe_instances()
+            .set_filters(Some(filters.clone()))
+            .max_results(page_size.unwrap_or(MAX_PAGE))
+            .set_next_token(token.take())
+            .customize()
+            .interceptor(Divert(slot.clone()))
+            .send()
+            .await
+            .map_err(|e| aws.explain("DescribeInstances", "ec2:DescribeInstances", e))?;
+        let rows = match slot.take() {
+            Some(xml) => parse_page(&xml).map_err(|detail| Error::Aws {
+                operation: "DescribeInstances",
+                detail: format!("could not read the response: {detail}"),
+            })?,
+            // Not diverted (an SDK that deserialized on its own): use its model.
+            None => out
+                .reservations()
+                .iter()
+                .flat_map(|r| r.instances())
+                .map(to_row)
+                .collect(),
+        };
         // The receiver only goes away when the listing was abandoned: stop paging then.
         if pages.send(rows).is_err() {
             break;
+        }
+        match out.next_token() {
+            Some(t) if !t.is_empty() => token = Some(t.to_owned()),
+            _ => break,
         }
     }
     Ok(())

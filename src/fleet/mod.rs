@@ -7,6 +7,7 @@
 //! SSM round trip.
 
 mod ec2;
+mod ec2_xml;
 pub mod filter;
 mod ssm;
 

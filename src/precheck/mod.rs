@@ -194,33 +194,34 @@ pub async fn whoami(aws: &Aws) -> Result<Who, WhoFailure> {
         .map_err(|e| (None, first_line(&e)))?;
     let arn = identity.arn.clone();
     let partition = arn.split(':').nth(1).unwrap_or("aws").to_owned();
-    let (source, owner, session_prefix, username) =
-        match classify(&arn) {
-            Principal::User { name } => (
-                arn.clone(),
-                PolicyOwner::User(name.clone()),
-                name.clone(),
-                Some(name),
-            ),
-            Principal::AssumedRole { role, session } => match api::role_arn(aws, &role).await {
-                Ok(role_arn) => (role_arn, PolicyOwner::Role(role), session, None),
-                Err(e) => {
-                    return Err((
-                        Some(arn),
-                        format!(
-                            "the assumed role {role} could not be mapped to its role ARN ({})",
-                            first_line(&e)
-                        ),
-                    ))
-                }
-            },
-            Principal::Unsupported(what) => return Err((
+    let (source, owner, session_prefix, username) = match classify(&arn) {
+        Principal::User { name } => (
+            arn.clone(),
+            PolicyOwner::User(name.clone()),
+            name.clone(),
+            Some(name),
+        ),
+        Principal::AssumedRole { role, session } => match api::role_arn(aws, &role).await {
+            Ok(role_arn) => (role_arn, PolicyOwner::Role(role), session, None),
+            Err(e) => {
+                return Err((
+                    Some(arn),
+                    format!(
+                        "the assumed role {role} could not be mapped to its role ARN ({})",
+                        first_line(&e)
+                    ),
+                ))
+            }
+        },
+        Principal::Unsupported(what) => {
+            return Err((
                 Some(arn),
                 format!(
                     "the credentials belong to {what}, which IAM's policy simulator can't check"
                 ),
-            )),
-        };
+            ))
+        }
+    };
     Ok(Who {
         identity,
         partition,
