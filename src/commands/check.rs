@@ -16,7 +16,7 @@ pub async fn run(aws_args: &AwsArgs, verbose: bool, args: CheckArgs) -> Result<(
     let aws = Aws::load(aws_args, verbose).await?;
     let (instance, who) = tokio::join!(
         resolve(&aws, Some(&args.target), tags),
-        precheck::whoami(&aws)
+        precheck::whoami(&aws, args.document.as_deref())
     );
     let instance = instance?;
     if let Some(blocker) = instance.blocker() {
@@ -26,7 +26,7 @@ pub async fn run(aws_args: &AwsArgs, verbose: bool, args: CheckArgs) -> Result<(
             blocker.reason
         );
     }
-    let check = precheck::check_as(&aws, &who, &instance, args.document.as_deref()).await;
+    let check = precheck::check_as(&aws, &who, &instance).await;
     if args.json {
         write_json_value(&serde_json::to_value(&check).expect("a check serializes"))?;
     } else {

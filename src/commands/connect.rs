@@ -35,7 +35,7 @@ pub async fn run(aws_args: &AwsArgs, verbose: bool, args: ConnectArgs) -> Result
         if args.no_check {
             None
         } else {
-            Some(precheck::whoami(&aws).await)
+            Some(precheck::whoami(&aws, template.document.as_deref()).await)
         }
     });
     let instance = instance?;
@@ -52,7 +52,7 @@ pub async fn run(aws_args: &AwsArgs, verbose: bool, args: ConnectArgs) -> Result
     };
     let checked = match &who {
         None => "skipped (--no-check)".to_owned(),
-        Some(who) => guard(&aws, who, &instance, &request, args.strict).await?,
+        Some(who) => guard(&aws, who, &instance, args.strict).await?,
     };
     match plugin {
         Some(plugin) if !args.dry_run => {
@@ -72,10 +72,9 @@ async fn guard(
     aws: &Aws,
     who: &Result<precheck::Who, precheck::WhoFailure>,
     instance: &Instance,
-    request: &Request,
     strict: bool,
 ) -> Result<String> {
-    let check = precheck::check_as(aws, who, instance, request.document.as_deref()).await;
+    let check = precheck::check_as(aws, who, instance).await;
     for w in &check.warnings {
         eprintln!("ssmgo: warning: {}", for_terminal(w));
     }

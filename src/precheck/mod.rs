@@ -176,6 +176,9 @@ impl Check {
 /// be looked up while the target is still being resolved.
 #[derive(Debug, Clone)]
 pub struct Who {
+    /// The session document's name and its own tags (the simulator's context for it).
+    document: String,
+    document_tags: Vec<(String, String)>,
     identity: api::CallerIdentity,
     partition: String,
     source: String,
@@ -187,11 +190,16 @@ pub struct Who {
 /// Why the pre-check can't run for this caller: (the caller's ARN if known, the reason).
 pub type WhoFailure = (Option<String>, String);
 
-/// sts:GetCallerIdentity, and for an assumed role iam:GetRole, to find the PolicySourceArn.
-pub async fn whoami(aws: &Aws) -> Result<Who, WhoFailure> {
-    let identity = api::caller_identity(aws)
-        .await
-        .map_err(|e| (None, first_line(&e)))?;
+/// sts:GetCallerIdentity, and for an assumed role iam:GetRole, to find the PolicySourceArn; and,
+/// at the same time, the session document's tags. None of it depends on the target, so it all
+/// runs while the target is being resolved.
+pub async fn whoami(aws: &Aws, document: Option<&str>) -> Result<Who, WhoFailure> {
+    let document = document.unwrap_or(DEFAULT_DOCUMENT).to_owned();
+    let (identity, document_tags) = tokio::join!(
+        api::caller_identity(aws),
+        api::document_tags(aws, &document)
+    );
+    let identity = identity.map_err(|e| (None, first_line(&e)))?;
     let arn = identity.arn.clone();
     let partition = arn.split(':').nth(1).unwrap_or("aws").to_owned();
     let (source, owner, session_prefix, username) = match classify(&arn) {
@@ -223,6 +231,8 @@ pub async fn whoami(aws: &Aws) -> Result<Who, WhoFailure> {
         }
     };
     Ok(Who {
+        document,
+        document_tags,
         identity,
         partition,
         source,
@@ -234,14 +244,8 @@ pub async fn whoami(aws: &Aws) -> Result<Who, WhoFailure> {
 
 /// The pre-check for a caller already looked up with [`whoami`]. Never fails: what can't be
 /// checked is a [`Verdict::Unknown`] with its reason.
-pub async fn check_as(
-    aws: &Aws,
-    who: &Result<Who, WhoFailure>,
-    instance: &Instance,
-    document: Option<&str>,
-) -> Check {
+pub async fn check_as(aws: &Aws, who: &Result<Who, WhoFailure>, instance: &Instance) -> Check {
     let target = instance.label();
-    let document = document.unwrap_or(DEFAULT_DOCUMENT);
     let who = match who {
         Ok(who) => who,
         Err((principal, reason)) => {
@@ -254,7 +258,7 @@ pub async fn check_as(
 
     let region = aws.region();
     let account = &identity.account;
-    let doc_arn = document_arn(partition, region, account, document);
+    let doc_arn = document_arn(partition, region, account, &who.document);
     let inst_arn = target_arn(partition, region, account, &instance.instance_id);
     let mut base: Vec<(String, Vec<String>)> =
         vec![("aws:userid".into(), vec![identity.user_id.clone()])];
@@ -271,17 +275,14 @@ pub async fn check_as(
     );
 
     // One simulation per resource, all at once: one round trip of added latency.
-    let doc_check = async {
-        let mut ctx = base.clone();
-        for (k, v) in api::document_tags(aws, document).await {
-            ctx.push((format!("aws:ResourceTag/{k}"), vec![v]));
-        }
-        let sim = api::simulate(aws, source, "ssm:StartSession", &doc_arn, &ctx).await;
-        (ctx, sim)
-    };
+    let mut doc_ctx = base.clone();
+    for (k, v) in &who.document_tags {
+        doc_ctx.push((format!("aws:ResourceTag/{k}"), vec![v.clone()]));
+    }
+    let doc_check = api::simulate(aws, source, "ssm:StartSession", &doc_arn, &doc_ctx);
     let inst_check = api::simulate(aws, source, "ssm:StartSession", &inst_arn, &inst_ctx);
     let term_check = api::simulate(aws, source, "ssm:TerminateSession", &term_arn, &base);
-    let ((doc_ctx, doc), inst, term) = tokio::join!(doc_check, inst_check, term_check);
+    let (doc, inst, term) = tokio::join!(doc_check, inst_check, term_check);
 
     let mut check = Check {
         target: target.clone(),
