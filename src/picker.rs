@@ -137,7 +137,7 @@ impl RowPicker {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap;
+    use crate::fleet::Tags;
 
     #[test]
     fn a_row_shows_what_people_search_by_and_neutralises_tag_text() {
@@ -150,7 +150,7 @@ mod tests {
             private_ip: Some("10.1.2.3".into()),
             platform: None,
             availability_zone: None,
-            tags: BTreeMap::from([
+            tags: Tags::from([
                 ("Env".into(), "prod\u{202e}".into()),
                 ("Name".into(), "x".into()),
             ]),

@@ -1,12 +1,10 @@
 //! EC2 DescribeInstances, paged to the end, converted to our rows page by page.
 
-use std::collections::BTreeMap;
-
 use aws_sdk_ec2::types::{Filter, Instance as Ec2Instance};
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::ec2_xml::{parse_page, Divert, Slot};
-use super::{Instance, Query};
+use super::{Instance, Query, Tags};
 use crate::aws::Aws;
 use crate::error::{Error, Result};
 
@@ -98,7 +96,7 @@ pub(super) async fn describe_all(
 }
 
 fn to_row(i: &Ec2Instance) -> Instance {
-    let tags: BTreeMap<String, String> = i
+    let tags: Tags = i
         .tags()
         .iter()
         .filter_map(|t| Some((t.key()?.to_owned(), t.value().unwrap_or("").to_owned())))

@@ -8,7 +8,6 @@
 //! well-formed responses ([`parse_page`], 10× less CPU). Requests, signing, retries and errors
 //! stay the SDK's.
 
-use std::collections::BTreeMap;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
@@ -20,7 +19,7 @@ use aws_smithy_types::body::SdkBody;
 use bytes::Bytes;
 use http_body::{Body, Frame};
 
-use super::Instance;
+use super::{Instance, Tags};
 
 /// Where the diverted body of one call ends up.
 #[derive(Debug, Clone, Default)]
@@ -296,7 +295,7 @@ pub(super) fn parse_page(xml: &[u8]) -> Result<Vec<Instance>, String> {
                         private_ip: None,
                         platform: None,
                         availability_zone: None,
-                        tags: BTreeMap::new(),
+                        tags: Tags::default(),
                     });
                 }
                 path.push(name);

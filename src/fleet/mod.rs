@@ -10,8 +10,9 @@ mod ec2;
 mod ec2_xml;
 pub mod filter;
 mod ssm;
+mod tags;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 use tokio::sync::mpsc;
@@ -19,6 +20,7 @@ use tokio::sync::mpsc;
 use crate::aws::Aws;
 use crate::error::Result;
 pub use filter::{TagFilter, TagFilters};
+pub use tags::Tags;
 
 /// One instance as ssmgo shows it. The serialized field names are a stable interface
 /// (`ssmgo list --json`): add fields, never rename or remove them.
@@ -32,7 +34,7 @@ pub struct Instance {
     pub private_ip: Option<String>,
     pub platform: Option<String>,
     pub availability_zone: Option<String>,
-    pub tags: BTreeMap<String, String>,
+    pub tags: Tags,
 }
 
 /// Why a session can't be started on an instance, and what to do about it.
@@ -257,7 +259,7 @@ fn hybrid_row(node: &ManagedNode) -> Instance {
         private_ip: node.ip.clone(),
         platform: node.platform.clone(),
         availability_zone: None,
-        tags: BTreeMap::new(),
+        tags: Tags::default(),
     }
 }
 
@@ -293,7 +295,7 @@ mod tests {
             private_ip: None,
             platform: None,
             availability_zone: None,
-            tags: BTreeMap::new(),
+            tags: Tags::default(),
         }
     }
 

@@ -266,7 +266,7 @@ pub async fn check_as(aws: &Aws, who: &Result<Who, WhoFailure>, instance: &Insta
         base.push(("aws:username".into(), vec![name.clone()]));
     }
     let mut inst_ctx = base.clone();
-    for (k, v) in &instance.tags {
+    for (k, v) in instance.tags.iter() {
         inst_ctx.push((format!("aws:ResourceTag/{k}"), vec![v.clone()]));
         inst_ctx.push((format!("ssm:resourceTag/{k}"), vec![v.clone()]));
     }
