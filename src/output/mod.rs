@@ -95,7 +95,7 @@ pub fn write_table(rows: &[Instance], tag_columns: &[&str], notes: bool) -> Resu
         for key in tag_columns {
             line.push(
                 r.tags
-                    .get(*key)
+                    .get(key)
                     .map_or_else(dash, |v| for_terminal(v).into_owned()),
             );
         }
