@@ -27,23 +27,7 @@ pub(crate) enum Glob {
 impl Glob {
     /// Compiles `pattern`, where `*` and `?` are wildcards.
     pub fn new(pattern: &str) -> Glob {
-        let mut toks = Vec::new();
-        let mut lit = String::new();
-        for c in pattern.chars() {
-            match c {
-                '*' | '?' => {
-                    if !lit.is_empty() {
-                        toks.push(Tok::Lit(std::mem::take(&mut lit)));
-                    }
-                    toks.push(if c == '*' { Tok::Star } else { Tok::One });
-                }
-                c => lit.push(c),
-            }
-        }
-        if !lit.is_empty() {
-            toks.push(Tok::Lit(lit));
-        }
-        Glob::from_toks(toks)
+        Glob::from_toks(crate::vars::literal_toks(pattern))
     }
 
     /// From tokens (policy variables may yield literal `*` and `?`).
