@@ -31,7 +31,7 @@ impl Render<Instance> for RowRenderer {
         let tags: Vec<String> = row
             .tags
             .iter()
-            .filter(|(k, _)| k.as_str() != "Name")
+            .filter(|(k, _)| *k != "Name")
             .map(|(k, v)| format!("{k}={v}"))
             .collect();
         let line = format!(

@@ -4,7 +4,7 @@ use aws_sdk_ec2::types::{Filter, Instance as Ec2Instance};
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::ec2_xml::{parse_page, Divert, Slot};
-use super::{Instance, Query, Tags};
+use super::{Instance, Interner, Query, Tags};
 use crate::aws::Aws;
 use crate::error::{Error, Result};
 
@@ -43,6 +43,7 @@ pub(super) async fn describe_pages(
         })
         .collect();
     let mut token: Option<String> = None;
+    let mut strings = Interner::default();
     loop {
         let slot = Slot::default();
         let out = aws
@@ -57,7 +58,7 @@ pub(super) async fn describe_pages(
             .await
             .map_err(|e| aws.explain("DescribeInstances", "ec2:DescribeInstances", e))?;
         let rows = match slot.take() {
-            Some(xml) => parse_page(&xml).map_err(|detail| Error::Aws {
+            Some(xml) => parse_page(&xml, &mut strings).map_err(|detail| Error::Aws {
                 operation: "DescribeInstances",
                 detail: format!("could not read the response: {detail}"),
             })?,
@@ -103,7 +104,7 @@ fn to_row(i: &Ec2Instance) -> Instance {
         .collect();
     Instance {
         instance_id: i.instance_id().unwrap_or_default().to_owned(),
-        name: tags.get("Name").cloned(),
+        name: tags.get("Name").map(str::to_owned),
         state: i
             .state()
             .and_then(|s| s.name())

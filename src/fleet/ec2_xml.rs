@@ -19,7 +19,7 @@ use aws_smithy_types::body::SdkBody;
 use bytes::Bytes;
 use http_body::{Body, Frame};
 
-use super::{Instance, Tags};
+use super::{Instance, Interner, Tags};
 
 /// Where the diverted body of one call ends up.
 #[derive(Debug, Clone, Default)]
@@ -259,7 +259,7 @@ impl<'a> Iterator for Tokens<'a> {
 }
 
 /// Reads the instances of one DescribeInstances response.
-pub(super) fn parse_page(xml: &[u8]) -> Result<Vec<Instance>, String> {
+pub(super) fn parse_page(xml: &[u8], strings: &mut Interner) -> Result<Vec<Instance>, String> {
     let mut out = Vec::new();
     // Element names from the root down; `instance_depth` is where the current instance's <item>
     // sits (its parent is <instancesSet>).
@@ -332,13 +332,14 @@ pub(super) fn parse_page(xml: &[u8]) -> Result<Vec<Instance>, String> {
                 [b"tagSet", b"item", b"value"] => tag_value = Some(decode(text)?),
                 [b"tagSet", b"item"] => {
                     if let Some(k) = tag_key.take() {
-                        inst.tags.insert(k, tag_value.take().unwrap_or_default());
+                        let v = tag_value.take().unwrap_or_default();
+                        inst.tags.insert(strings.intern(&k), strings.intern(&v));
                     }
                     tag_value = None;
                 }
                 [] => {
                     let mut done = current.take().expect("an instance is open");
-                    done.name = done.tags.get("Name").cloned();
+                    done.name = done.tags.get("Name").map(str::to_owned);
                     if done.instance_id.is_empty() {
                         return Err("an instance without instanceId".into());
                     }
@@ -437,7 +438,7 @@ mod tests {
 
     #[test]
     fn a_page_yields_the_shown_fields_of_every_instance() {
-        let rows = parse_page(PAGE.as_bytes()).unwrap();
+        let rows = parse_page(PAGE.as_bytes(), &mut Interner::default()).unwrap();
         assert_eq!(rows.len(), 2);
         let a = &rows[0];
         assert_eq!(a.instance_id, "i-0123456789abcdef0");
@@ -450,8 +451,8 @@ mod tests {
         assert_eq!(a.availability_zone.as_deref(), Some("us-east-1b"));
         assert_eq!(a.platform.as_deref(), Some("Linux/UNIX"));
         assert_eq!(a.name.as_deref(), Some("web & <api> \u{202e}x"));
-        assert_eq!(a.tags["Env"], "prod");
-        assert_eq!(a.tags["Empty"], "");
+        assert_eq!(&a.tags["Env"], "prod");
+        assert_eq!(&a.tags["Empty"], "");
         let b = &rows[1];
         assert_eq!(
             (
@@ -477,12 +478,14 @@ mod tests {
     #[test]
     fn an_empty_page_has_no_instances_and_broken_xml_is_an_error() {
         assert!(parse_page(
-            b"<DescribeInstancesResponse><reservationSet/></DescribeInstancesResponse>"
+            b"<DescribeInstancesResponse><reservationSet/></DescribeInstancesResponse>",
+            &mut Interner::default()
         )
         .unwrap()
         .is_empty());
         assert!(parse_page(
-            b"<R><reservationSet><item><instancesSet><item><instanceId>i-1</instanceId>"
+            b"<R><reservationSet><item><instancesSet><item><instanceId>i-1</instanceId>",
+            &mut Interner::default()
         )
         .is_err());
     }
@@ -508,7 +511,7 @@ mod tests {
             .collect::<Result<Vec<_>, _>>()
             .is_err());
         assert!(
-            parse_page(b"<R><x></y></R>").is_err(),
+            parse_page(b"<R><x></y></R>", &mut Interner::default()).is_err(),
             "mismatched tags are refused"
         );
     }

@@ -20,7 +20,7 @@ use tokio::sync::mpsc;
 use crate::aws::Aws;
 use crate::error::Result;
 pub use filter::{TagFilter, TagFilters};
-pub use tags::Tags;
+pub use tags::{Interner, Tags};
 
 /// One instance as ssmgo shows it. The serialized field names are a stable interface
 /// (`ssmgo list --json`): add fields, never rename or remove them.

@@ -267,8 +267,8 @@ pub async fn check_as(aws: &Aws, who: &Result<Who, WhoFailure>, instance: &Insta
     }
     let mut inst_ctx = base.clone();
     for (k, v) in instance.tags.iter() {
-        inst_ctx.push((format!("aws:ResourceTag/{k}"), vec![v.clone()]));
-        inst_ctx.push((format!("ssm:resourceTag/{k}"), vec![v.clone()]));
+        inst_ctx.push((format!("aws:ResourceTag/{k}"), vec![v.to_owned()]));
+        inst_ctx.push((format!("ssm:resourceTag/{k}"), vec![v.to_owned()]));
     }
     let term_arn = format!(
         "arn:{partition}:ssm:{region}:{account}:session/{session_prefix}-0123456789abcdef0"
