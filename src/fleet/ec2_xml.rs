@@ -166,7 +166,11 @@ impl<'a> Tokens<'a> {
     }
 
     fn find_from(&self, from: usize, needle: &[u8]) -> Result<usize, String> {
-        memchr::memmem::find(&self.xml[from..], needle)
+        let found = match needle {
+            [byte] => memchr::memchr(*byte, &self.xml[from..]),
+            _ => memchr::memmem::find(&self.xml[from..], needle),
+        };
+        found
             .map(|i| from + i)
             .ok_or_else(|| format!("unterminated markup at byte {from}"))
     }
@@ -234,15 +238,19 @@ impl<'a> Iterator for Tokens<'a> {
             if name.is_empty() {
                 return Some(Err(format!("a tag without a name at byte {}", self.pos)));
             }
-            let mut quote = None;
-            while i < xml.len() {
-                match (xml[i], quote) {
-                    (b'"' | b'\'', None) => quote = Some(xml[i]),
-                    (q, Some(open)) if q == open => quote = None,
-                    (b'>', None) => break,
-                    _ => {}
+            // Attributes: jump from quote to quote; most tags have none and end right here.
+            while i < xml.len() && xml[i] != b'>' {
+                match memchr::memchr3(b'>', b'"', b'\'', &xml[i..]) {
+                    Some(k) if xml[i + k] == b'>' => i += k,
+                    Some(k) => {
+                        let quote = xml[i + k];
+                        match memchr::memchr(quote, &xml[i + k + 1..]) {
+                            Some(close) => i += k + 1 + close + 1,
+                            None => i = xml.len(),
+                        }
+                    }
+                    None => i = xml.len(),
                 }
-                i += 1;
             }
             if i >= xml.len() {
                 return Some(Err(format!("unterminated tag at byte {}", self.pos)));
