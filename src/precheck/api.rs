@@ -184,7 +184,7 @@ pub async fn principal_policies(aws: &Aws, owner: &PolicyOwner) -> PrincipalPoli
     let mut out = PrincipalPolicies::default();
     match owner {
         PolicyOwner::User(user) => {
-            read_user(aws, user, &mut out).await;
+            read_entity(aws, Entity::User(user), &mut out).await;
             let groups = aws
                 .iam
                 .list_groups_for_user()
@@ -195,13 +195,13 @@ pub async fn principal_policies(aws: &Aws, owner: &PolicyOwner) -> PrincipalPoli
             match groups {
                 Ok(g) => {
                     for group in g.groups() {
-                        read_group(aws, group.group_name(), &mut out).await;
+                        read_entity(aws, Entity::Group(group.group_name()), &mut out).await;
                     }
                 }
                 Err(e) => out.unreadable.push(unreadable("iam:ListGroupsForUser", &e)),
             }
         }
-        PolicyOwner::Role(role) => read_role(aws, role, &mut out).await,
+        PolicyOwner::Role(role) => read_entity(aws, Entity::Role(role), &mut out).await,
     }
     out
 }
@@ -210,192 +210,185 @@ fn unreadable<E: aws_sdk_iam::error::ProvideErrorMetadata>(action: &str, e: &E) 
     format!("{action} ({})", e.code().unwrap_or("failed"))
 }
 
-async fn read_user(aws: &Aws, user: &str, out: &mut PrincipalPolicies) {
-    match aws
-        .iam
-        .list_user_policies()
-        .user_name(user)
-        .max_items(1000)
-        .send()
-        .await
-    {
-        Ok(list) => {
-            for name in list.policy_names() {
-                match aws
-                    .iam
-                    .get_user_policy()
-                    .user_name(user)
-                    .policy_name(name)
-                    .send()
-                    .await
-                {
-                    Ok(p) => out.identity.push(NamedPolicy {
-                        label: format!("inline policy {name:?} of user {user}"),
-                        text: decode_document(p.policy_document()),
-                    }),
-                    Err(e) => out.unreadable.push(unreadable("iam:GetUserPolicy", &e)),
-                }
-            }
+/// An IAM identity whose policies are read. Only the SDK calls differ between the kinds; what is
+/// read, and how failures are recorded, is the same ([`read_entity`]).
+#[derive(Clone, Copy)]
+enum Entity<'a> {
+    User(&'a str),
+    Group(&'a str),
+    Role(&'a str),
+}
+
+/// The outcome of one read call: a value, or the "iam:Action (Code)" that failed.
+type Read<T> = std::result::Result<T, String>;
+
+impl Entity<'_> {
+    /// "of user alice" — how policies are labelled.
+    fn owner(&self) -> String {
+        match self {
+            Entity::User(n) => format!("of user {n}"),
+            Entity::Group(n) => format!("of group {n}"),
+            Entity::Role(n) => format!("of role {n}"),
         }
-        Err(e) => out.unreadable.push(unreadable("iam:ListUserPolicies", &e)),
     }
-    match aws
-        .iam
-        .list_attached_user_policies()
-        .user_name(user)
-        .max_items(1000)
-        .send()
-        .await
-    {
-        Ok(list) => {
-            for p in list.attached_policies() {
-                read_managed(
-                    aws,
-                    p.policy_arn().unwrap_or_default(),
-                    &format!("of user {user}"),
-                    out,
-                    false,
-                )
-                .await;
-            }
+
+    async fn inline_names(&self, aws: &Aws) -> Read<Vec<String>> {
+        let iam = &aws.iam;
+        match *self {
+            Entity::User(n) => iam
+                .list_user_policies()
+                .user_name(n)
+                .max_items(1000)
+                .send()
+                .await
+                .map(|l| l.policy_names().to_vec())
+                .map_err(|e| unreadable("iam:ListUserPolicies", &e)),
+            Entity::Group(n) => iam
+                .list_group_policies()
+                .group_name(n)
+                .max_items(1000)
+                .send()
+                .await
+                .map(|l| l.policy_names().to_vec())
+                .map_err(|e| unreadable("iam:ListGroupPolicies", &e)),
+            Entity::Role(n) => iam
+                .list_role_policies()
+                .role_name(n)
+                .max_items(1000)
+                .send()
+                .await
+                .map(|l| l.policy_names().to_vec())
+                .map_err(|e| unreadable("iam:ListRolePolicies", &e)),
         }
-        Err(e) => out
-            .unreadable
-            .push(unreadable("iam:ListAttachedUserPolicies", &e)),
     }
-    match aws.iam.get_user().user_name(user).send().await {
-        Ok(u) => {
-            if let Some(b) = u
-                .user()
-                .and_then(|u| u.permissions_boundary())
-                .and_then(|b| b.permissions_boundary_arn())
-            {
-                read_managed(aws, b, &format!("of user {user}"), out, true).await;
-            }
+
+    async fn inline_document(&self, aws: &Aws, name: &str) -> Read<String> {
+        let iam = &aws.iam;
+        match *self {
+            Entity::User(n) => iam
+                .get_user_policy()
+                .user_name(n)
+                .policy_name(name)
+                .send()
+                .await
+                .map(|p| p.policy_document().to_owned())
+                .map_err(|e| unreadable("iam:GetUserPolicy", &e)),
+            Entity::Group(n) => iam
+                .get_group_policy()
+                .group_name(n)
+                .policy_name(name)
+                .send()
+                .await
+                .map(|p| p.policy_document().to_owned())
+                .map_err(|e| unreadable("iam:GetGroupPolicy", &e)),
+            Entity::Role(n) => iam
+                .get_role_policy()
+                .role_name(n)
+                .policy_name(name)
+                .send()
+                .await
+                .map(|p| p.policy_document().to_owned())
+                .map_err(|e| unreadable("iam:GetRolePolicy", &e)),
         }
-        Err(e) => out.unreadable.push(unreadable("iam:GetUser", &e)),
+    }
+
+    async fn attached_arns(&self, aws: &Aws) -> Read<Vec<String>> {
+        let iam = &aws.iam;
+        let arns = |list: &[aws_sdk_iam::types::AttachedPolicy]| {
+            list.iter()
+                .filter_map(|p| p.policy_arn().map(str::to_owned))
+                .collect()
+        };
+        match *self {
+            Entity::User(n) => iam
+                .list_attached_user_policies()
+                .user_name(n)
+                .max_items(1000)
+                .send()
+                .await
+                .map(|l| arns(l.attached_policies()))
+                .map_err(|e| unreadable("iam:ListAttachedUserPolicies", &e)),
+            Entity::Group(n) => iam
+                .list_attached_group_policies()
+                .group_name(n)
+                .max_items(1000)
+                .send()
+                .await
+                .map(|l| arns(l.attached_policies()))
+                .map_err(|e| unreadable("iam:ListAttachedGroupPolicies", &e)),
+            Entity::Role(n) => iam
+                .list_attached_role_policies()
+                .role_name(n)
+                .max_items(1000)
+                .send()
+                .await
+                .map(|l| arns(l.attached_policies()))
+                .map_err(|e| unreadable("iam:ListAttachedRolePolicies", &e)),
+        }
+    }
+
+    /// The permissions boundary's ARN (groups have none).
+    async fn boundary_arn(&self, aws: &Aws) -> Read<Option<String>> {
+        let iam = &aws.iam;
+        match *self {
+            Entity::User(n) => iam
+                .get_user()
+                .user_name(n)
+                .send()
+                .await
+                .map(|u| {
+                    u.user()
+                        .and_then(|u| u.permissions_boundary())
+                        .and_then(|b| b.permissions_boundary_arn())
+                        .map(str::to_owned)
+                })
+                .map_err(|e| unreadable("iam:GetUser", &e)),
+            Entity::Group(_) => Ok(None),
+            Entity::Role(n) => iam
+                .get_role()
+                .role_name(n)
+                .send()
+                .await
+                .map(|r| {
+                    r.role()
+                        .and_then(|r| r.permissions_boundary())
+                        .and_then(|b| b.permissions_boundary_arn())
+                        .map(str::to_owned)
+                })
+                .map_err(|e| unreadable("iam:GetRole", &e)),
+        }
     }
 }
 
-async fn read_group(aws: &Aws, group: &str, out: &mut PrincipalPolicies) {
-    match aws
-        .iam
-        .list_group_policies()
-        .group_name(group)
-        .max_items(1000)
-        .send()
-        .await
-    {
-        Ok(list) => {
-            for name in list.policy_names() {
-                match aws
-                    .iam
-                    .get_group_policy()
-                    .group_name(group)
-                    .policy_name(name)
-                    .send()
-                    .await
-                {
-                    Ok(p) => out.identity.push(NamedPolicy {
-                        label: format!("inline policy {name:?} of group {group}"),
-                        text: decode_document(p.policy_document()),
+/// Inline policies, attached managed policies and the permissions boundary of one identity.
+async fn read_entity(aws: &Aws, entity: Entity<'_>, out: &mut PrincipalPolicies) {
+    let owner = entity.owner();
+    match entity.inline_names(aws).await {
+        Ok(names) => {
+            for name in names {
+                match entity.inline_document(aws, &name).await {
+                    Ok(doc) => out.identity.push(NamedPolicy {
+                        label: format!("inline policy {name:?} {owner}"),
+                        text: decode_document(&doc),
                     }),
-                    Err(e) => out.unreadable.push(unreadable("iam:GetGroupPolicy", &e)),
+                    Err(e) => out.unreadable.push(e),
                 }
             }
         }
-        Err(e) => out.unreadable.push(unreadable("iam:ListGroupPolicies", &e)),
+        Err(e) => out.unreadable.push(e),
     }
-    match aws
-        .iam
-        .list_attached_group_policies()
-        .group_name(group)
-        .max_items(1000)
-        .send()
-        .await
-    {
-        Ok(list) => {
-            for p in list.attached_policies() {
-                read_managed(
-                    aws,
-                    p.policy_arn().unwrap_or_default(),
-                    &format!("of group {group}"),
-                    out,
-                    false,
-                )
-                .await;
+    match entity.attached_arns(aws).await {
+        Ok(arns) => {
+            for arn in arns {
+                read_managed(aws, &arn, &owner, out, false).await;
             }
         }
-        Err(e) => out
-            .unreadable
-            .push(unreadable("iam:ListAttachedGroupPolicies", &e)),
+        Err(e) => out.unreadable.push(e),
     }
-}
-
-async fn read_role(aws: &Aws, role: &str, out: &mut PrincipalPolicies) {
-    match aws
-        .iam
-        .list_role_policies()
-        .role_name(role)
-        .max_items(1000)
-        .send()
-        .await
-    {
-        Ok(list) => {
-            for name in list.policy_names() {
-                match aws
-                    .iam
-                    .get_role_policy()
-                    .role_name(role)
-                    .policy_name(name)
-                    .send()
-                    .await
-                {
-                    Ok(p) => out.identity.push(NamedPolicy {
-                        label: format!("inline policy {name:?} of role {role}"),
-                        text: decode_document(p.policy_document()),
-                    }),
-                    Err(e) => out.unreadable.push(unreadable("iam:GetRolePolicy", &e)),
-                }
-            }
-        }
-        Err(e) => out.unreadable.push(unreadable("iam:ListRolePolicies", &e)),
-    }
-    match aws
-        .iam
-        .list_attached_role_policies()
-        .role_name(role)
-        .max_items(1000)
-        .send()
-        .await
-    {
-        Ok(list) => {
-            for p in list.attached_policies() {
-                read_managed(
-                    aws,
-                    p.policy_arn().unwrap_or_default(),
-                    &format!("of role {role}"),
-                    out,
-                    false,
-                )
-                .await;
-            }
-        }
-        Err(e) => out
-            .unreadable
-            .push(unreadable("iam:ListAttachedRolePolicies", &e)),
-    }
-    match aws.iam.get_role().role_name(role).send().await {
-        Ok(r) => {
-            if let Some(b) = r
-                .role()
-                .and_then(|r| r.permissions_boundary())
-                .and_then(|b| b.permissions_boundary_arn())
-            {
-                read_managed(aws, b, &format!("of role {role}"), out, true).await;
-            }
-        }
-        Err(e) => out.unreadable.push(unreadable("iam:GetRole", &e)),
+    match entity.boundary_arn(aws).await {
+        Ok(Some(arn)) => read_managed(aws, &arn, &owner, out, true).await,
+        Ok(None) => {}
+        Err(e) => out.unreadable.push(e),
     }
 }
 
