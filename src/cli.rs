@@ -6,6 +6,9 @@
 use std::ffi::OsString;
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
+use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
+
+use crate::config::{ColorChoice, Flags};
 
 /// Open a shell on an EC2 instance through SSM Session Manager, and be told why when you can't.
 ///
@@ -23,7 +26,15 @@ pub struct Cli {
     #[command(flatten)]
     pub aws: AwsArgs,
 
-    /// Show the full AWS error behind a failure.
+    /// Use the named preset from the config file (its profile, region, tags, document, columns).
+    #[arg(short = 'P', long, global = true, value_name = "NAME", add = ArgValueCandidates::new(preset_candidates))]
+    pub preset: Option<String>,
+
+    /// When to colour the output [env: NO_COLOR disables it].
+    #[arg(long, global = true, value_name = "WHEN")]
+    pub color: Option<ColorChoice>,
+
+    /// Show the AWS calls made, and the full AWS error behind a failure.
     #[arg(short, long, global = true)]
     pub verbose: bool,
 
@@ -32,6 +43,17 @@ pub struct Cli {
 }
 
 impl Cli {
+    /// The settings the command line gives, for [`crate::config::Settings`] to merge.
+    pub fn flags(&self) -> Flags {
+        Flags {
+            preset: self.preset.clone(),
+            profile: self.aws.profile.clone(),
+            region: self.aws.region.clone(),
+            endpoint_url: self.aws.endpoint_url.clone(),
+            color: self.color,
+        }
+    }
+
     /// Parses the process's arguments; without a subcommand, they are `connect`'s.
     pub fn parse_args() -> Cli {
         Cli::parse_from(with_default_command(std::env::args_os().collect()))
@@ -53,11 +75,17 @@ pub fn with_default_command(mut args: Vec<OsString>) -> Vec<OsString> {
     while let Some(arg) = args.get(i).and_then(|a| a.to_str()) {
         match arg {
             "-h" | "--help" | "-V" | "--version" => return args,
-            "--profile" | "--region" | "--endpoint-url" => i += 2,
+            "--profile" | "--region" | "--endpoint-url" | "-P" | "--preset" | "--color" => i += 2,
             "-v" | "--verbose" => i += 1,
-            a if ["--profile=", "--region=", "--endpoint-url="]
-                .iter()
-                .any(|p| a.starts_with(p)) =>
+            a if [
+                "--profile=",
+                "--region=",
+                "--endpoint-url=",
+                "--preset=",
+                "--color=",
+            ]
+            .iter()
+            .any(|p| a.starts_with(p)) =>
             {
                 i += 1
             }
@@ -79,20 +107,50 @@ Exit status:
   4    no matching target, or the target cannot be connected to
   130  cancelled (Esc or Ctrl-C in the picker)";
 
-/// Where to find AWS: the same names and variables as the AWS CLI.
+/// Where to find AWS: the same names and variables as the AWS CLI. (The environment is read
+/// by [`crate::config`], which also knows the config file.)
 #[derive(Debug, Clone, Default, Args)]
 pub struct AwsArgs {
-    /// Use this profile from the AWS config and credentials files [env: AWS_PROFILE].
+    /// Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and
+    /// the picker take several, comma-separated, and query them at once.
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
 
-    /// The AWS region to use.
-    #[arg(long, global = true, env = "AWS_REGION", value_name = "REGION")]
+    /// The AWS region to use [env: AWS_REGION]. `list` and the picker take several,
+    /// comma-separated, and query them at once.
+    #[arg(long, global = true, value_name = "REGION")]
     pub region: Option<String>,
 
-    /// Send AWS requests to this URL instead of the default endpoints.
-    #[arg(long, global = true, env = "AWS_ENDPOINT_URL", value_name = "URL")]
+    /// Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL].
+    #[arg(long, global = true, value_name = "URL")]
     pub endpoint_url: Option<String>,
+}
+
+/// Instance ids and Names from the local cache, for dynamic shell completion.
+fn target_candidates() -> Vec<CompletionCandidate> {
+    let mut out = Vec::new();
+    for (id, name) in crate::cache::known_targets() {
+        if let Some(name) = name {
+            let name = crate::output::sanitize::for_terminal(&name).into_owned();
+            out.push(CompletionCandidate::new(name.clone()).help(Some(id.clone().into())));
+            out.push(CompletionCandidate::new(id).help(Some(name.into())));
+        } else {
+            out.push(CompletionCandidate::new(id));
+        }
+    }
+    out
+}
+
+/// Preset names from the config file, for dynamic shell completion.
+fn preset_candidates() -> Vec<CompletionCandidate> {
+    crate::config::Config::load()
+        .map(|c| {
+            c.preset_names()
+                .into_iter()
+                .map(CompletionCandidate::new)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 #[derive(Debug, Subcommand)]
@@ -117,9 +175,118 @@ pub enum Command {
 
     /// Start a shell session on an instance (the default command).
     ///
-    /// TARGET is an instance id (i-…, or mi-… for a hybrid node), an exact Name tag value, or
-    /// otherwise a query that opens the picker pre-filled. Without TARGET the picker opens.
+    /// TARGET is an instance id (i-…, or mi-… for a hybrid node), an exact Name tag value, `-`
+    /// for the instance you connected to last, or otherwise a query that opens the picker
+    /// pre-filled. Without TARGET the picker opens, recent targets first.
     Connect(ConnectArgs),
+
+    /// Forward a local port to a port on the instance, or (with --to) on a host it can reach.
+    ///
+    /// Uses AWS-StartPortForwardingSession, or AWS-StartPortForwardingSessionToRemoteHost with
+    /// --to (e.g. a database behind the instance). The same access pre-check as connect runs first.
+    Forward(ForwardArgs),
+
+    /// Carry an SSH connection over Session Manager: for ssh's ProxyCommand (AWS-StartSSHSession).
+    ///
+    /// HOST is an instance id or exact Name tag value; nothing but the SSH stream is written to
+    /// stdout. `ssmgo ssh-config` prints a ready ~/.ssh/config block that uses it.
+    SshProxy(SshProxyArgs),
+
+    /// Print a ~/.ssh/config block that sends SSH to instances through `ssmgo ssh-proxy`.
+    SshConfig(SshConfigArgs),
+
+    /// Print the completion script for SHELL (the same as the files in completions/).
+    ///
+    /// For instance ids and Names completed from the local cache, use the dynamic form instead:
+    /// `source <(COMPLETE=bash ssmgo)` (see the README).
+    Completions(CompletionsArgs),
+
+    /// Show where the config file is, or the effective settings and where each came from.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the config file's path (whether or not it exists).
+    Path,
+    /// Print each effective setting and where it came from (flag, environment, config, default).
+    Show,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to print a completion script for.
+    pub shell: clap_complete::Shell,
+}
+
+/// What every session-starting command shares.
+#[derive(Debug, Default, Args)]
+pub struct SessionArgs {
+    /// Why you are connecting (recorded by Session Manager, up to 256 characters).
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+
+    /// Resolve the target and print the request and plugin command; start nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Skip the access pre-check (IAM policy simulation) before StartSession.
+    #[arg(long)]
+    pub no_check: bool,
+
+    /// Refuse to connect when the access pre-check can't run.
+    #[arg(long, conflicts_with = "no_check")]
+    pub strict: bool,
+
+    /// Ignore the cached listing: the picker waits for a fresh one.
+    #[arg(long)]
+    pub refresh: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ForwardArgs {
+    /// Instance id, exact Name tag value, `-` for the last one, or a query for the picker.
+    #[arg(add = ArgValueCandidates::new(target_candidates))]
+    pub target: String,
+
+    /// LOCAL_PORT:REMOTE_PORT, or one PORT for both.
+    #[arg(value_name = "LOCAL_PORT:REMOTE_PORT")]
+    pub ports: String,
+
+    /// Forward to this host (name or IP, as the instance resolves it) instead of the instance.
+    #[arg(long, value_name = "HOST")]
+    pub to: Option<String>,
+
+    #[command(flatten)]
+    pub filter: FilterArgs,
+
+    #[command(flatten)]
+    pub session: SessionArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SshProxyArgs {
+    /// Instance id or exact Name tag value (ssh's %h).
+    #[arg(add = ArgValueCandidates::new(target_candidates))]
+    pub host: String,
+
+    /// The SSH port on the instance (ssh's %p).
+    pub port: u16,
+
+    #[command(flatten)]
+    pub filter: FilterArgs,
+
+    /// Skip the access pre-check.
+    #[arg(long)]
+    pub no_check: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SshConfigArgs {
+    /// Host patterns (Name tag values, globs allowed) to route through ssmgo besides i-* and mi-*.
+    #[arg(value_name = "PATTERN")]
+    pub patterns: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -217,7 +384,8 @@ pub struct ListArgs {
 
 #[derive(Debug, Default, Args)]
 pub struct ConnectArgs {
-    /// Instance id, exact Name tag value, or a query for the picker.
+    /// Instance id, exact Name tag value, `-` for the last one, or a query for the picker.
+    #[arg(add = ArgValueCandidates::new(target_candidates))]
     pub target: Option<String>,
 
     #[command(flatten)]
@@ -231,26 +399,14 @@ pub struct ConnectArgs {
     #[arg(long, value_name = "JSON")]
     pub parameters: Option<String>,
 
-    /// Why you are connecting (recorded by Session Manager, up to 256 characters).
-    #[arg(long, value_name = "TEXT")]
-    pub reason: Option<String>,
-
-    /// Resolve the target and print the request and plugin command; start nothing.
-    #[arg(long)]
-    pub dry_run: bool,
-
-    /// Skip the access pre-check (IAM policy simulation) before StartSession.
-    #[arg(long)]
-    pub no_check: bool,
-
-    /// Refuse to connect when the access pre-check can't run.
-    #[arg(long, conflicts_with = "no_check")]
-    pub strict: bool,
+    #[command(flatten)]
+    pub session: SessionArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Instance id or exact Name tag value.
+    #[arg(add = ArgValueCandidates::new(target_candidates))]
     pub target: String,
 
     #[command(flatten)]
@@ -297,7 +453,7 @@ mod tests {
         let c = connect_args(parse(&["ssmgo", "web-1", "-t", "Env=prod", "--dry-run"]));
         assert_eq!(c.target.as_deref(), Some("web-1"));
         assert_eq!(c.filter.tags, ["Env=prod"]);
-        assert!(c.dry_run);
+        assert!(c.session.dry_run);
         let c = connect_args(parse(&[
             "ssmgo",
             "--profile",

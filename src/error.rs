@@ -37,6 +37,20 @@ pub enum Error {
         reason: String,
     },
 
+    #[error("the config file {path} is invalid{position}: {reason}\n  Fix or remove that setting (the keys are listed in `man ssmgo`, FILES); `ssmgo config show` prints what ssmgo would use")]
+    Config {
+        path: String,
+        position: String,
+        reason: String,
+    },
+
+    #[error("there is no preset {preset:?} in {file}\n  Known presets: {known}. Add a [preset.{preset}] table to the config file, or check the name")]
+    UnknownPreset {
+        preset: String,
+        file: String,
+        known: String,
+    },
+
     #[error("no AWS region is configured\n  Pass --region REGION, set AWS_REGION, or add `region = ...` to the profile in your AWS config file")]
     NoRegion,
 
@@ -109,6 +123,9 @@ pub enum Error {
         message: String,
     },
 
+    #[error("there is no previous connection to go back to\n  `ssmgo -` reconnects to the last instance you connected to; connect to one first (`ssmgo` opens the picker)")]
+    NoHistory,
+
     #[error("no TARGET was given and there is no terminal to pick one in\n  Pass a TARGET: an instance id (ssmgo connect i-0123456789abcdef0) or a Name tag value")]
     NotInteractive,
 
@@ -172,6 +189,8 @@ impl Error {
             | BadParameters { .. }
             | BadInput { .. }
             | NoRegion
+            | Config { .. }
+            | UnknownPreset { .. }
             | UnknownProfile { .. }
             | NotInteractive
             | PolicyInput { .. } => exit::USAGE,
@@ -184,7 +203,8 @@ impl Error {
             | TargetNotFound { .. }
             | AmbiguousName { .. }
             | NotConnectable { .. }
-            | TargetNotConnected { .. } => exit::NO_TARGET,
+            | TargetNotConnected { .. }
+            | NoHistory => exit::NO_TARGET,
             Cancelled => exit::CANCELLED,
             NoCredentials { .. }
             | SsoLoginNeeded { .. }

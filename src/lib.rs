@@ -6,35 +6,59 @@
 //! are one [`error::Error`], which carries its exit code.
 
 pub mod aws;
+pub mod cache;
+pub mod choose;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod error;
 pub mod fleet;
+pub mod history;
 pub mod output;
+pub mod paths;
 pub mod picker;
 pub mod policy_report;
 pub mod precheck;
 pub mod session;
 
 use cli::{Cli, Command};
+use commands::Ctx;
+use config::Settings;
 use error::{Error, Result};
 
 /// Runs one invocation of ssmgo.
 pub fn run(cli: Cli) -> Result<()> {
+    let flags = cli.flags();
+    // Commands that need no settings work even when the config file is broken.
+    let command = match cli.command {
+        Some(Command::Policy(cmd)) => return commands::policy::run(cmd),
+        Some(Command::Completions(args)) => return commands::completions::run(args),
+        Some(Command::Config(cmd)) => return commands::config::run(cmd, &flags),
+        other => other,
+    };
+    let settings = Settings::load(&flags)?;
+    output::style::init(settings.color.value);
+    let ctx = Ctx {
+        settings,
+        verbose: cli.verbose,
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| Error::io("starting the async runtime", e))?;
     runtime.block_on(async {
-        match cli.command {
-            Some(Command::List(args)) => commands::list::run(&cli.aws, cli.verbose, args).await,
-            Some(Command::Policy(cmd)) => commands::policy::run(cmd),
-            Some(Command::Check(args)) => commands::check::run(&cli.aws, cli.verbose, args).await,
-            Some(Command::Connect(args)) => {
-                commands::connect::run(&cli.aws, cli.verbose, args).await
+        match command {
+            Some(Command::List(args)) => commands::list::run(&ctx, args).await,
+            Some(Command::Check(args)) => commands::check::run(&ctx, args).await,
+            Some(Command::Forward(args)) => commands::forward::run(&ctx, args).await,
+            Some(Command::SshProxy(args)) => commands::ssh::proxy(&ctx, args).await,
+            Some(Command::SshConfig(args)) => commands::ssh::config(&ctx, args),
+            Some(Command::Connect(args)) => commands::connect::run(&ctx, args).await,
+            None => commands::connect::run(&ctx, Default::default()).await,
+            Some(Command::Policy(_) | Command::Completions(_) | Command::Config(_)) => {
+                unreachable!("handled above")
             }
-            None => commands::connect::run(&cli.aws, cli.verbose, Default::default()).await,
         }
     })
 }

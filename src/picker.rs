@@ -5,6 +5,7 @@
 
 use std::io::{self, IsTerminal};
 use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use nucleo_picker::error::PickError;
@@ -15,13 +16,58 @@ use crate::error::{Error, Result};
 use crate::fleet::Instance;
 use crate::output::sanitize::for_terminal;
 
+/// A row of the picker: an instance, which listing (account/region) it came from, and what is
+/// worth knowing about it at a glance.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub instance: Instance,
+    /// Index of the listing (account/region) the row belongs to.
+    pub fleet: usize,
+    pub mark: Mark,
+}
+
+/// How a row relates to your history and to the cached listing shown before the fresh one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mark {
+    Plain,
+    /// Connected to recently.
+    Recent,
+    /// From the cache; the fresh listing is still on its way.
+    Cached,
+    /// Not in the cached listing.
+    New,
+    /// Its state or SSM status differs from the cached listing's.
+    Changed,
+    /// In the cached listing, but no longer there.
+    Gone,
+}
+
+impl Mark {
+    fn text(&self) -> &'static str {
+        match self {
+            Mark::Plain => "",
+            Mark::Recent => "recent",
+            Mark::Cached => "cached",
+            Mark::New => "new",
+            Mark::Changed => "changed",
+            Mark::Gone => "gone",
+        }
+    }
+}
+
 /// One line per instance: what people search by (name, id, IP, tag values) and its status.
 pub struct RowRenderer;
 
-impl Render<Instance> for RowRenderer {
+impl Render<Row> for RowRenderer {
     type Str<'a> = String;
 
-    fn render(&self, row: &Instance) -> String {
+    fn render(&self, picked: &Row) -> String {
+        let row = &picked.instance;
+        let origin = row
+            .origin
+            .as_ref()
+            .map(|o| format!("{} ", o.label()))
+            .unwrap_or_default();
         let name = row.name.as_deref().unwrap_or("-");
         let status = match (row.note(), row.ping_status.as_deref()) {
             (Some(note), _) => note,
@@ -35,7 +81,8 @@ impl Render<Instance> for RowRenderer {
             .map(|(k, v)| format!("{k}={v}"))
             .collect();
         let line = format!(
-            "{name:<32} {:<19} {:<16} {:<15} {}",
+            "{:<7} {origin}{name:<32} {:<19} {:<16} {:<15} {}",
+            picked.mark.text(),
             row.instance_id,
             status,
             row.private_ip.as_deref().unwrap_or("-"),
@@ -47,21 +94,32 @@ impl Render<Instance> for RowRenderer {
 
 /// The picker, before it is shown.
 pub struct RowPicker {
-    picker: Picker<Instance, RowRenderer>,
+    picker: Picker<Row, RowRenderer>,
     aborts: Receiver<Error>,
     abort_tx: Sender<Error>,
+    restarts: Receiver<()>,
+    restart_tx: Sender<()>,
+    replacement: Arc<Mutex<Option<Vec<Row>>>>,
 }
 
 /// The listing's end of the picker: rows go in, or the reason there will be none.
 #[derive(Clone)]
 pub struct Feed {
-    injector: Injector<Instance, RowRenderer>,
+    injector: Injector<Row, RowRenderer>,
     abort: Sender<Error>,
+    restart: Sender<()>,
+    replacement: Arc<Mutex<Option<Vec<Row>>>>,
 }
 
 impl Feed {
-    pub fn push(&self, rows: Vec<Instance>) {
+    pub fn push(&self, rows: Vec<Row>) {
         self.injector.push_batch(rows);
+    }
+
+    /// Replaces every row shown (the fresh listing after the cached one), keeping the query.
+    pub fn replace(&self, rows: Vec<Row>) {
+        *self.replacement.lock().unwrap_or_else(|e| e.into_inner()) = Some(rows);
+        let _ = self.restart.send(());
     }
 
     /// Closes the picker with `error` (the listing failed or found nothing).
@@ -76,6 +134,7 @@ impl Feed {
 struct Events {
     keys: StdinReader<Error>,
     aborts: Receiver<Error>,
+    restarts: Receiver<()>,
 }
 
 impl EventSource for Events {
@@ -84,6 +143,9 @@ impl EventSource for Events {
     fn recv_timeout(&mut self, duration: Duration) -> Result<Event<Error>, RecvError> {
         if let Ok(err) = self.aborts.try_recv() {
             return Ok(Event::Abort(err));
+        }
+        if self.restarts.try_recv().is_ok() {
+            return Ok(Event::Restart);
         }
         self.keys
             .recv_timeout(duration.min(Duration::from_millis(50)))
@@ -101,10 +163,25 @@ impl RowPicker {
             options = options.query(q);
         }
         let (abort_tx, aborts) = mpsc::channel();
+        let (restart_tx, restarts) = mpsc::channel();
+        let mut picker = options.picker(RowRenderer);
+        let replacement: Arc<Mutex<Option<Vec<Row>>>> = Arc::default();
+        // After a restart the picker hands out a new injector; the replacement rows go there.
+        let injectors = picker.injector_observer(false);
+        let pending = Arc::clone(&replacement);
+        std::thread::spawn(move || {
+            while let Ok(injector) = injectors.recv() {
+                let rows = pending.lock().unwrap_or_else(|e| e.into_inner()).take();
+                injector.push_batch(rows.unwrap_or_default());
+            }
+        });
         Ok(RowPicker {
-            picker: options.picker(RowRenderer),
+            picker,
             aborts,
             abort_tx,
+            restarts,
+            restart_tx,
+            replacement,
         })
     }
 
@@ -112,15 +189,18 @@ impl RowPicker {
         Feed {
             injector: self.picker.injector(),
             abort: self.abort_tx.clone(),
+            restart: self.restart_tx.clone(),
+            replacement: Arc::clone(&self.replacement),
         }
     }
 
     /// Shows the picker until the user picks (Enter) or leaves (Esc, Ctrl-C: [`Error::Cancelled`]).
     /// Blocks: run it off the async runtime.
-    pub fn run(mut self) -> Result<Instance> {
+    pub fn run(mut self) -> Result<Row> {
         let events = Events {
             keys: StdinReader::new(keybind_no_multi),
             aborts: self.aborts,
+            restarts: self.restarts,
         };
         let mut stderr = io::stderr().lock();
         match self.picker.pick_with_io(events, &mut stderr) {
@@ -154,9 +234,14 @@ mod tests {
                 ("Env".into(), "prod\u{202e}".into()),
                 ("Name".into(), "x".into()),
             ]),
+            origin: None,
         };
-        let line = RowRenderer.render(&row);
-        assert!(line.starts_with("web-\\x1b[31mprod"), "{line}");
+        let line = RowRenderer.render(&Row {
+            instance: row,
+            fleet: 0,
+            mark: Mark::Recent,
+        });
+        assert!(line.starts_with("recent  web-\\x1b[31mprod"), "{line}");
         assert!(line.contains("i-0123456789abcdef0"));
         assert!(line.contains("Online"));
         assert!(line.contains("10.1.2.3"));

@@ -5,6 +5,7 @@
 //! `session::api`) see SDK types; everything above them sees our own rows and decisions.
 
 mod errors;
+pub mod trace;
 
 use std::borrow::Cow;
 use std::time::Duration;
@@ -13,7 +14,7 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
 use aws_types::os_shim_internal::{Env, Fs};
 
-use crate::cli::AwsArgs;
+use crate::config::Scope;
 use crate::error::{Error, Result};
 
 pub(crate) use errors::is_service_error;
@@ -39,7 +40,8 @@ impl Aws {
     /// Loads configuration from flags, environment and the shared config files, in the AWS CLI's
     /// precedence, and fails early (before any request) on an unknown profile, a bad endpoint or
     /// a missing region.
-    pub async fn load(args: &AwsArgs, verbose: bool) -> Result<Aws> {
+    pub async fn load(scope: &Scope, verbose: bool) -> Result<Aws> {
+        let args = scope;
         let env_profile = std::env::var("AWS_PROFILE")
             .ok()
             .or_else(|| std::env::var("AWS_DEFAULT_PROFILE").ok())
@@ -78,11 +80,21 @@ impl Aws {
         }
         let sdk = loader.load().await;
         let region = sdk.region().ok_or(Error::NoRegion)?.to_string();
+        // One builder line per service: the trace interceptor is the only thing added.
+        macro_rules! client {
+            ($sdk_crate:ident) => {{
+                let mut config = $sdk_crate::config::Builder::from(&sdk);
+                if verbose {
+                    config = config.interceptor(trace::Trace);
+                }
+                $sdk_crate::Client::from_conf(config.build())
+            }};
+        }
         Ok(Aws {
-            ec2: aws_sdk_ec2::Client::new(&sdk),
-            ssm: aws_sdk_ssm::Client::new(&sdk),
-            sts: aws_sdk_sts::Client::new(&sdk),
-            iam: aws_sdk_iam::Client::new(&sdk),
+            ec2: client!(aws_sdk_ec2),
+            ssm: client!(aws_sdk_ssm),
+            sts: client!(aws_sdk_sts),
+            iam: client!(aws_sdk_iam),
             sdk,
             region,
             profile_arg: args.profile.clone(),
@@ -94,6 +106,16 @@ impl Aws {
 
     pub fn region(&self) -> &str {
         &self.region
+    }
+
+    /// The profile in use (flag, config or AWS_PROFILE), if one is named.
+    pub fn profile_in_use(&self) -> Option<&str> {
+        self.profile_in_use.as_deref()
+    }
+
+    /// The endpoint URL given (flag, environment or config), if any.
+    pub fn endpoint_url(&self) -> Option<&str> {
+        self.sdk.endpoint_url()
     }
 
     pub fn verbose(&self) -> bool {
@@ -193,7 +215,7 @@ fn validate_endpoint(url: &str) -> Result<()> {
     Ok(())
 }
 
-fn validate_region(region: &str) -> Result<()> {
+pub(crate) fn validate_region(region: &str) -> Result<()> {
     let ok = region
         .chars()
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')

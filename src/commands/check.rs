@@ -1,24 +1,42 @@
 //! `ssmgo check TARGET`: the pre-check alone, without connecting.
 
 use crate::aws::Aws;
-use crate::cli::{AwsArgs, CheckArgs};
-use crate::commands::connect::resolve;
+use crate::choose::{CacheUse, Fleet};
+use crate::cli::CheckArgs;
+use crate::commands::connect::Resolve;
+use crate::commands::Ctx;
 use crate::error::{Error, Result};
-use crate::fleet::TagFilters;
+use crate::fleet::{Query, TagFilters};
 use crate::output::{write_json_value, write_text};
 use crate::precheck::{self, Verdict};
 use crate::session::Request;
 
-pub async fn run(aws_args: &AwsArgs, verbose: bool, args: CheckArgs) -> Result<()> {
-    let tags = TagFilters::parse(&args.filter.tags)?;
+pub async fn run(ctx: &Ctx, args: CheckArgs) -> Result<()> {
+    let tags = TagFilters::parse(&ctx.settings.tags_or(&args.filter.tags))?;
+    let document = ctx.settings.document_or(args.document);
     // Validates the document name the same way connect does.
-    Request::new(String::new(), args.document.clone(), None, None)?;
-    let aws = Aws::load(aws_args, verbose).await?;
+    Request::new(String::new(), document.clone(), None, None)?;
+    let aws = Aws::load(&ctx.settings.single_scope("check")?, ctx.verbose).await?;
+    let fleets = [Fleet { aws, origin: None }];
+    let aws = &fleets[0].aws;
+    let query = Query {
+        tags,
+        ..Query::default()
+    };
+    let resolving = Resolve {
+        fleets: &fleets,
+        query: &query,
+        may_pick: true,
+        cache_use: CacheUse {
+            read: true,
+            ttl: ctx.settings.cache_ttl.value,
+        },
+    };
     let (instance, who) = tokio::join!(
-        resolve(&aws, Some(&args.target), tags),
-        precheck::whoami(&aws, args.document.as_deref())
+        resolving.resolve(Some(&args.target)),
+        precheck::whoami(aws, document.as_deref())
     );
-    let instance = instance?;
+    let (_, instance) = instance?;
     if let Some(blocker) = instance.blocker() {
         eprintln!(
             "ssmgo: note: {} cannot be connected to now: {}",
@@ -26,7 +44,7 @@ pub async fn run(aws_args: &AwsArgs, verbose: bool, args: CheckArgs) -> Result<(
             blocker.reason
         );
     }
-    let check = precheck::check_as(&aws, &who, &instance).await;
+    let check = precheck::check_as(aws, &who, &instance).await;
     if args.json {
         write_json_value(&serde_json::to_value(&check).expect("a check serializes"))?;
     } else {

@@ -3,42 +3,122 @@
 use std::io::IsTerminal;
 
 use crate::aws::Aws;
-use crate::cli::{AwsArgs, ConnectArgs};
+use crate::choose::{self, CacheUse, Fleet};
+use crate::cli::{ConnectArgs, SessionArgs};
+use crate::commands::Ctx;
+use crate::config::Scope;
 use crate::error::{Error, Result};
 use crate::fleet::{self, Instance, Query, TagFilters};
+use crate::history;
 use crate::output::sanitize::for_terminal;
-use crate::picker::RowPicker;
+use crate::picker::Mark;
 use crate::precheck::{self, Verdict};
 use crate::session::{self, Plugin, Request, Started};
 
-pub async fn run(aws_args: &AwsArgs, verbose: bool, args: ConnectArgs) -> Result<()> {
-    // Everything that can be checked locally is checked before the first AWS call.
-    let tags = TagFilters::parse(&args.filter.tags)?;
+pub async fn run(ctx: &Ctx, args: ConnectArgs) -> Result<()> {
+    let document = ctx.settings.document_or(args.document);
     let template = Request::new(
         String::new(),
-        args.document,
+        document,
         args.parameters.as_deref(),
-        args.reason,
+        args.session.reason.clone(),
     )?;
-    if args.target.is_none() && !interactive() {
-        return Err(Error::NotInteractive);
-    }
-    let plugin = if args.dry_run {
+    start(
+        ctx,
+        Plan {
+            target: args.target,
+            tags: ctx.settings.tags_or(&args.filter.tags),
+            template,
+            session: args.session,
+            may_pick: true,
+            announce: true,
+        },
+    )
+    .await
+}
+
+/// A session to start, whatever the document: a shell, a port forward, an SSH stream.
+pub struct Plan {
+    pub target: Option<String>,
+    pub tags: Vec<String>,
+    /// The request, its target still empty.
+    pub template: Request,
+    pub session: SessionArgs,
+    /// Whether the picker may open (not under ssh's ProxyCommand).
+    pub may_pick: bool,
+    /// Whether to say "starting a session on …" on stderr.
+    pub announce: bool,
+}
+
+/// Resolves the target, pre-checks, starts the session and hands it to the plugin (or, with
+/// --dry-run, prints what it would do).
+pub async fn start(ctx: &Ctx, plan: Plan) -> Result<()> {
+    // Everything that can be checked locally is checked before the first AWS call.
+    let tags = TagFilters::parse(&plan.tags)?;
+    let (target, fleets) = match plan.target.as_deref() {
+        Some("-") => {
+            let last = history::load().into_iter().next().ok_or(Error::NoHistory)?;
+            let scope = Scope {
+                profile: last.profile.clone(),
+                region: Some(last.region.clone()),
+                endpoint_url: ctx.settings.endpoint_url.value.clone(),
+            };
+            if plan.announce {
+                eprintln!(
+                    "ssmgo: reconnecting to {} in {}",
+                    for_terminal(&last.name.map_or_else(
+                        || last.instance_id.clone(),
+                        |n| format!("{n} ({})", last.instance_id)
+                    )),
+                    last.region
+                );
+            }
+            let aws = Aws::load(&scope, ctx.verbose).await?;
+            (Some(last.instance_id), vec![Fleet { aws, origin: None }])
+        }
+        Some(t) => {
+            let scope = ctx.settings.single_scope("connect TARGET")?;
+            let aws = Aws::load(&scope, ctx.verbose).await?;
+            (Some(t.to_owned()), vec![Fleet { aws, origin: None }])
+        }
+        None if !(plan.may_pick && interactive()) => return Err(Error::NotInteractive),
+        None => (None, choose::fleets(&ctx.settings, ctx.verbose).await?),
+    };
+    let plugin = if plan.session.dry_run {
         Plugin::find().ok()
     } else {
         Some(Plugin::find()?)
     };
-
-    let aws = Aws::load(aws_args, verbose).await?;
-    // Who is asking doesn't depend on the target: look it up while the target is resolved.
-    let (instance, who) = tokio::join!(resolve(&aws, args.target.as_deref(), tags), async {
-        if args.no_check {
-            None
-        } else {
-            Some(precheck::whoami(&aws, template.document.as_deref()).await)
+    let query = Query {
+        tags,
+        ..Query::default()
+    };
+    let cache_use = CacheUse {
+        read: !plan.session.refresh,
+        ttl: ctx.settings.cache_ttl.value,
+    };
+    let resolving = Resolve {
+        fleets: &fleets,
+        query: &query,
+        may_pick: plan.may_pick,
+        cache_use,
+    };
+    let document = plan.template.document.as_deref();
+    // Who is asking doesn't depend on the target: with one account, look it up while the target
+    // is resolved.
+    let (picked, early_who) = tokio::join!(resolving.resolve(target.as_deref()), async {
+        match (&plan.session.no_check, fleets.len()) {
+            (false, 1) => Some(precheck::whoami(&fleets[0].aws, document).await),
+            _ => None,
         }
     });
-    let instance = instance?;
+    let (index, instance) = picked?;
+    let aws = &fleets[index].aws;
+    let who = match (plan.session.no_check, early_who) {
+        (true, _) => None,
+        (false, Some(who)) => Some(who),
+        (false, None) => Some(precheck::whoami(aws, document).await),
+    };
     if let Some(blocker) = instance.blocker() {
         return Err(Error::NotConnectable {
             target: for_terminal(&instance.label()).into_owned(),
@@ -48,21 +128,37 @@ pub async fn run(aws_args: &AwsArgs, verbose: bool, args: ConnectArgs) -> Result
     }
     let request = Request {
         target: instance.instance_id.clone(),
-        ..template
+        ..plan.template
     };
     let checked = match &who {
         None => "skipped (--no-check)".to_owned(),
-        Some(who) => guard(&aws, who, &instance, args.strict).await?,
+        Some(who) => guard(aws, who, &instance, plan.session.strict).await?,
     };
     match plugin {
-        Some(plugin) if !args.dry_run => {
-            eprintln!(
-                "ssmgo: starting a session on {}",
-                for_terminal(&instance.label())
-            );
-            session::start_and_hand_off(&aws, &request, &plugin).await
+        Some(plugin) if !plan.session.dry_run => {
+            if plan.announce {
+                eprintln!(
+                    "ssmgo: starting a session on {}",
+                    for_terminal(&instance.label())
+                );
+            }
+            let remember = || {
+                let entry = history::Entry {
+                    instance_id: instance.instance_id.clone(),
+                    name: instance.name.clone(),
+                    profile: aws.profile_in_use().map(str::to_owned),
+                    region: aws.region().to_owned(),
+                    at: 0,
+                };
+                if let Err(e) = history::record(entry) {
+                    if aws.verbose() {
+                        eprintln!("ssmgo: could not record the connection in the history: {e}");
+                    }
+                }
+            };
+            session::start_and_hand_off(aws, &request, &plugin, remember).await
         }
-        plugin => print_dry_run(&aws, &instance, &request, plugin.as_ref(), &checked).await,
+        plugin => print_dry_run(aws, &instance, &request, plugin.as_ref(), &checked).await,
     }
 }
 
@@ -109,54 +205,88 @@ pub fn looks_like_instance_id(s: &str) -> bool {
     matches!(hex, Some(h) if (h.len() == 8 || h.len() == 17) && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-/// TARGET → one instance: an id, an exact Name, or else the picker pre-filled with it.
-pub(crate) async fn resolve(aws: &Aws, target: Option<&str>, tags: TagFilters) -> Result<Instance> {
-    let query = Query {
-        tags,
-        ..Query::default()
-    };
-    let Some(target) = target else {
-        return pick(aws, &query, None).await;
-    };
-    if looks_like_instance_id(target) {
-        return fleet::by_id(aws, target)
-            .await?
-            .ok_or_else(|| Error::TargetNotFound {
+/// How to turn a TARGET into one instance.
+pub(crate) struct Resolve<'a> {
+    pub fleets: &'a [Fleet],
+    pub query: &'a Query,
+    pub may_pick: bool,
+    pub cache_use: CacheUse,
+}
+
+impl Resolve<'_> {
+    /// TARGET → (fleet index, instance): an id, an exact Name, or else the picker pre-filled
+    /// with it. Without TARGET, the picker.
+    pub(crate) async fn resolve(self, target: Option<&str>) -> Result<(usize, Instance)> {
+        let Some(target) = target else {
+            return self.pick(None).await;
+        };
+        let aws = &self.fleets[0].aws;
+        let query = self.query;
+        if looks_like_instance_id(target) {
+            return fleet::by_id(aws, target)
+                .await?
+                .map(|i| (0, i))
+                .ok_or_else(|| Error::TargetNotFound {
+                    target: for_terminal(target).into_owned(),
+                    filters: format!(" in {}", aws.region()),
+                });
+        }
+        let mut named = fleet::by_name(aws, target, &query.tags).await?;
+        let running: Vec<&Instance> = named.iter().filter(|i| i.state == "running").collect();
+        match (running.len(), named.len()) {
+            (1, _) => Ok((0, running[0].clone())),
+            (0, 1) => Ok((0, named.remove(0))),
+            (0, 0) if self.may_pick && interactive() => self.pick(Some(target)).await,
+            (0, 0) => Err(Error::TargetNotFound {
                 target: for_terminal(target).into_owned(),
-                filters: format!(" in {}", aws.region()),
-            });
+                filters: if query.tags.is_empty() {
+                    format!(" in {}", aws.region())
+                } else {
+                    format!(
+                        " among {} in {}",
+                        for_terminal(&query.tags.describe()),
+                        aws.region()
+                    )
+                },
+            }),
+            (0, n) => Err(Error::NotConnectable {
+                target: format!("Name {:?}", for_terminal(target)),
+                reason: format!("none of the {n} instances with that Name is running"),
+                next: "Start one of them, or pick another with `ssmgo`".into(),
+            }),
+            _ => {
+                let mut running: Vec<Instance> = running.into_iter().cloned().collect();
+                fleet::sort_for_display(&mut running);
+                Err(Error::AmbiguousName {
+                    name: for_terminal(target).into_owned(),
+                    first_id: running[0].instance_id.clone(),
+                    candidates: running.iter().map(candidate_line).collect(),
+                })
+            }
+        }
     }
-    let mut named = fleet::by_name(aws, target, &query.tags).await?;
-    let running: Vec<&Instance> = named.iter().filter(|i| i.state == "running").collect();
-    match (running.len(), named.len()) {
-        (1, _) => Ok(running[0].clone()),
-        (0, 1) => Ok(named.remove(0)),
-        (0, 0) if interactive() => pick(aws, &query, Some(target)).await,
-        (0, 0) => Err(Error::TargetNotFound {
-            target: for_terminal(target).into_owned(),
-            filters: if query.tags.is_empty() {
-                format!(" in {}", aws.region())
-            } else {
-                format!(
-                    " among {} in {}",
-                    for_terminal(&query.tags.describe()),
-                    aws.region()
-                )
-            },
-        }),
-        (0, n) => Err(Error::NotConnectable {
-            target: format!("Name {:?}", for_terminal(target)),
-            reason: format!("none of the {n} instances with that Name is running"),
-            next: "Start one of them, or pick another with `ssmgo`".into(),
-        }),
-        _ => {
-            let mut running: Vec<Instance> = running.into_iter().cloned().collect();
-            fleet::sort_for_display(&mut running);
-            Err(Error::AmbiguousName {
-                name: for_terminal(target).into_owned(),
-                first_id: running[0].instance_id.clone(),
-                candidates: running.iter().map(candidate_line).collect(),
-            })
+
+    /// The picker; a row picked from the cache is looked up afresh before it is used.
+    async fn pick(self, prefill: Option<&str>) -> Result<(usize, Instance)> {
+        let (index, row) = choose::pick(self.fleets, self.query, prefill, self.cache_use).await?;
+        let aws = &self.fleets[index].aws;
+        match row.mark {
+            Mark::Gone => Err(Error::NotConnectable {
+                target: for_terminal(&row.instance.label()).into_owned(),
+                reason: "it is no longer listed (it was in the cached listing only)".into(),
+                next: "Pick another instance; `ssmgo list --all` shows what is there now".into(),
+            }),
+            Mark::Cached => {
+                let fresh = fleet::by_id(aws, &row.instance.instance_id).await?;
+                let mut fresh = fresh.ok_or_else(|| Error::NotConnectable {
+                    target: for_terminal(&row.instance.label()).into_owned(),
+                    reason: "it no longer exists".into(),
+                    next: "Pick another instance with `ssmgo --refresh`".into(),
+                })?;
+                fresh.origin = row.instance.origin;
+                Ok((index, fresh))
+            }
+            _ => Ok((index, row.instance)),
         }
     }
 }
@@ -171,30 +301,6 @@ fn candidate_line(i: &Instance) -> String {
         i.availability_zone.as_deref().unwrap_or("-"),
     );
     for_terminal(&line).into_owned()
-}
-
-/// Opens the picker and streams the listing into it.
-async fn pick(aws: &Aws, query: &Query, prefill: Option<&str>) -> Result<Instance> {
-    let picker = RowPicker::new(prefill)?;
-    let feed = picker.feed();
-    let mut shown = tokio::task::spawn_blocking(move || picker.run());
-    let mut count = 0usize;
-    let listing = fleet::stream(aws, query, |mut rows| {
-        count += rows.len();
-        fleet::sort_for_display(&mut rows);
-        feed.push(rows);
-    });
-    tokio::select! {
-        picked = &mut shown => return picked.map_err(|e| Error::Picker { detail: e.to_string() })?,
-        listed = listing => match listed {
-            Err(e) => feed.fail(e),
-            Ok(()) if count == 0 => feed.fail(crate::commands::list::no_match(query, aws.region())),
-            Ok(()) => {}
-        },
-    }
-    shown.await.map_err(|e| Error::Picker {
-        detail: e.to_string(),
-    })?
 }
 
 async fn print_dry_run(

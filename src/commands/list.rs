@@ -1,32 +1,42 @@
-//! `ssmgo list`: the fleet as a table for people or JSON for scripts.
+//! `ssmgo list`: the fleet as a table for people or JSON for scripts; with several profiles or
+//! regions, all of them at once, each row labelled with where it came from.
 
 use std::io::IsTerminal;
 
-use crate::aws::Aws;
-use crate::cli::{AwsArgs, ListArgs};
+use crate::choose;
+use crate::cli::ListArgs;
+use crate::commands::Ctx;
+use crate::config::Column;
 use crate::error::{Error, Result};
-use crate::fleet::{self, Query, TagFilters};
+use crate::fleet::{Query, TagFilters};
 use crate::output;
 
-pub async fn run(aws_args: &AwsArgs, verbose: bool, args: ListArgs) -> Result<()> {
-    let tags = TagFilters::parse(&args.filter.tags)?;
-    let aws = Aws::load(aws_args, verbose).await?;
+pub async fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
+    let tags = TagFilters::parse(&ctx.settings.tags_or(&args.filter.tags))?;
+    let fleets = choose::fleets(&ctx.settings, ctx.verbose).await?;
     let query = Query {
         tags,
         all: args.all,
         page_size: args.page_size,
     };
-    let rows = fleet::list(&aws, &query).await?;
+    let rows = choose::list_all(&fleets, &query).await?;
     let json = args.json || !std::io::stdout().is_terminal();
     if json {
         output::write_json(&rows)?;
     } else if !rows.is_empty() {
-        let keys: Vec<&str> = query.tags.keys().filter(|k| *k != "Name").collect();
+        let mut columns = ctx.settings.columns.value.clone();
+        // Filtered tags are worth a column unless the configured columns already show them.
+        for key in query.tags.keys().filter(|k| *k != "Name") {
+            if !columns.contains(&Column::Tag(key.to_owned())) {
+                columns.push(Column::Tag(key.to_owned()));
+            }
+        }
         let notes = rows.iter().any(|r| r.note().is_some());
-        output::write_table(&rows, &keys, notes)?;
+        output::write_table(&rows, &columns, notes)?;
     }
     if rows.is_empty() {
-        return Err(no_match(&query, aws.region()));
+        let region = fleets.first().map_or("", |f| f.aws.region());
+        return Err(no_match(&query, region));
     }
     Ok(())
 }

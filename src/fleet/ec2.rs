@@ -122,5 +122,6 @@ fn to_row(i: &Ec2Instance) -> Instance {
             .and_then(|p| p.availability_zone())
             .map(str::to_owned),
         tags,
+        origin: None,
     }
 }

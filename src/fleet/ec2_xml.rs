@@ -304,6 +304,7 @@ pub(super) fn parse_page(xml: &[u8], strings: &mut Interner) -> Result<Vec<Insta
                         platform: None,
                         availability_zone: None,
                         tags: Tags::default(),
+                        origin: None,
                     });
                 }
                 path.push(name);

@@ -14,7 +14,9 @@ mod tags;
 
 use std::collections::{HashMap, HashSet};
 
-use serde::Serialize;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
 use crate::aws::Aws;
@@ -24,7 +26,7 @@ pub use tags::{Interner, Tags};
 
 /// One instance as ssmgo shows it. The serialized field names are a stable interface
 /// (`ssmgo list --json`): add fields, never rename or remove them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Instance {
     pub instance_id: String,
     pub name: Option<String>,
@@ -35,6 +37,34 @@ pub struct Instance {
     pub platform: Option<String>,
     pub availability_zone: Option<String>,
     pub tags: Tags,
+    /// Which account and region the row came from, when several were listed at once.
+    #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Arc<Origin>>,
+}
+
+/// Where a row of a multi-account or multi-region listing came from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Origin {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    pub region: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+}
+
+impl Origin {
+    /// "prod 123456789012 eu-west-1": enough to never mistake one fleet for another.
+    pub fn label(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(p) = &self.profile {
+            parts.push(p.as_str());
+        }
+        if let Some(a) = &self.account {
+            parts.push(a.as_str());
+        }
+        parts.push(&self.region);
+        parts.join("/")
+    }
 }
 
 /// Why a session can't be started on an instance, and what to do about it.
@@ -260,23 +290,27 @@ fn hybrid_row(node: &ManagedNode) -> Instance {
         platform: node.platform.clone(),
         availability_zone: None,
         tags: Tags::default(),
+        origin: None,
     }
 }
 
 /// Ready rows first (running, managed, online), then by name (unnamed last), then by id.
 pub fn sort_for_display(rows: &mut [Instance]) {
-    rows.sort_by(|a, b| {
-        let rank = |i: &Instance| (i.blocker().is_some(), !i.is_online());
-        rank(a)
-            .cmp(&rank(b))
-            .then_with(|| a.name.is_none().cmp(&b.name.is_none()))
-            .then_with(|| a.name.cmp(&b.name))
-            .then_with(|| a.instance_id.cmp(&b.instance_id))
-    });
+    rows.sort_by(display_order);
+}
+
+/// Ready rows first, then by name (unnamed last), then by id.
+pub fn display_order(a: &Instance, b: &Instance) -> std::cmp::Ordering {
+    let rank = |i: &Instance| (i.blocker().is_some(), !i.is_online());
+    rank(a)
+        .cmp(&rank(b))
+        .then_with(|| a.name.is_none().cmp(&b.name.is_none()))
+        .then_with(|| a.name.cmp(&b.name))
+        .then_with(|| a.instance_id.cmp(&b.instance_id))
 }
 
 /// Drops duplicate ids (EC2 can repeat an instance across pages when it changes state mid-listing).
-fn dedup(rows: &mut Vec<Instance>) {
+pub(crate) fn dedup(rows: &mut Vec<Instance>) {
     let mut seen = HashSet::with_capacity(rows.len());
     rows.retain(|r| seen.insert(r.instance_id.clone()));
 }
@@ -296,6 +330,7 @@ mod tests {
             platform: None,
             availability_zone: None,
             tags: Tags::default(),
+            origin: None,
         }
     }
 

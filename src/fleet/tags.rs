@@ -86,6 +86,13 @@ impl Serialize for Tags {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Tags {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let map = std::collections::BTreeMap::<String, String>::deserialize(deserializer)?;
+        Ok(map.into_iter().collect())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

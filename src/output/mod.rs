@@ -4,12 +4,15 @@
 //! forget to. A closed pipe (`ssmgo list | head`) ends the output quietly: it is not an error.
 
 pub mod sanitize;
+pub mod style;
 
 use std::io::{self, BufWriter, Write};
 
+use crate::config::Column;
 use crate::error::{Error, Result};
 use crate::fleet::Instance;
 use sanitize::for_terminal;
+use style::Paint;
 
 /// Writes `rows` as a JSON array, one object per instance, to stdout.
 pub fn write_json(rows: &[Instance]) -> Result<()> {
@@ -50,82 +53,93 @@ pub fn write_text(text: &str) -> Result<()> {
     finish(write_stdout(|out| out.write_all(text.as_bytes())))
 }
 
-/// Writes `rows` as an aligned table to stdout, with one column per filtered tag key and, when
-/// `notes` is set, a NOTE column saying why a row can't be connected to.
-pub fn write_table(rows: &[Instance], tag_columns: &[&str], notes: bool) -> Result<()> {
-    let mut header: Vec<String> = [
-        "NAME",
-        "INSTANCE",
-        "STATE",
-        "SSM",
-        "PRIVATE IP",
-        "PLATFORM",
-        "AZ",
-    ]
-    .map(String::from)
-    .to_vec();
-    header.extend(tag_columns.iter().map(|k| for_terminal(k).into_owned()));
-    if notes {
-        header.push("NOTE".into());
+/// Writes `rows` as an aligned table to stdout: the given columns, where each row comes from
+/// when several accounts or regions were listed, and, when `notes` is set, a NOTE column saying
+/// why a row can't be connected to.
+pub fn write_table(rows: &[Instance], columns: &[Column], notes: bool) -> Result<()> {
+    let origins = rows.iter().any(|r| r.origin.is_some());
+    let mut header: Vec<Cell> = Vec::new();
+    if origins {
+        header.push(("ACCOUNT/REGION".into(), Some(Paint::Bold)));
     }
-    let dash = || "-".to_owned();
-    let mut table: Vec<Vec<String>> = Vec::with_capacity(rows.len() + 1);
+    header.extend(
+        columns
+            .iter()
+            .map(|c| (for_terminal(&c.header()).into_owned(), Some(Paint::Bold))),
+    );
+    if notes {
+        header.push(("NOTE".into(), Some(Paint::Bold)));
+    }
+    let mut table: Vec<Vec<Cell>> = Vec::with_capacity(rows.len() + 1);
     table.push(header);
+    let text = |v: Option<&str>| {
+        (
+            v.map_or_else(|| "-".to_owned(), |v| for_terminal(v).into_owned()),
+            None,
+        )
+    };
     for r in rows {
-        let mut line = vec![
-            r.name
-                .as_deref()
-                .map_or_else(dash, |n| for_terminal(n).into_owned()),
-            for_terminal(&r.instance_id).into_owned(),
-            for_terminal(&r.state).into_owned(),
-            r.ping_status.as_deref().map_or_else(
-                || "not managed".to_owned(),
-                |p| for_terminal(p).into_owned(),
-            ),
-            r.private_ip
-                .as_deref()
-                .map_or_else(dash, |v| for_terminal(v).into_owned()),
-            r.platform
-                .as_deref()
-                .map_or_else(dash, |v| for_terminal(v).into_owned()),
-            r.availability_zone
-                .as_deref()
-                .map_or_else(dash, |v| for_terminal(v).into_owned()),
-        ];
-        for key in tag_columns {
-            line.push(
-                r.tags
-                    .get(key)
-                    .map_or_else(dash, |v| for_terminal(v).into_owned()),
-            );
+        let mut line: Vec<Cell> = Vec::with_capacity(columns.len() + 2);
+        if origins {
+            line.push(text(r.origin.as_ref().map(|o| o.label()).as_deref()));
+        }
+        for column in columns {
+            line.push(match column {
+                Column::Name => text(r.name.as_deref()),
+                Column::Instance => text(Some(&r.instance_id)),
+                Column::State => {
+                    let paint = if r.state == "running" {
+                        Paint::Good
+                    } else {
+                        Paint::Bad
+                    };
+                    (for_terminal(&r.state).into_owned(), Some(paint))
+                }
+                Column::Ssm => match r.ping_status.as_deref() {
+                    None => ("not managed".into(), Some(Paint::Bad)),
+                    Some("Online") => ("Online".into(), Some(Paint::Good)),
+                    Some(p) => (for_terminal(p).into_owned(), Some(Paint::Warn)),
+                },
+                Column::Ip => text(r.private_ip.as_deref()),
+                Column::Platform => text(r.platform.as_deref()),
+                Column::Az => text(r.availability_zone.as_deref()),
+                Column::Tag(key) => text(r.tags.get(key)),
+            });
         }
         if notes {
-            line.push(r.note().unwrap_or_default());
+            line.push((r.note().unwrap_or_default(), Some(Paint::Warn)));
         }
         table.push(line);
     }
     finish(write_stdout(|out| write_aligned(out, &table)))
 }
 
-/// Pads every column but the last to its widest cell (counted in characters).
-fn write_aligned(out: &mut dyn Write, table: &[Vec<String>]) -> io::Result<()> {
+/// A table cell: its (sanitized) text and how to paint it.
+type Cell = (String, Option<Paint>);
+
+/// Pads every column but the last to its widest cell (counted in characters), then paints.
+fn write_aligned(out: &mut dyn Write, table: &[Vec<Cell>]) -> io::Result<()> {
     let columns = table.first().map_or(0, Vec::len);
     let mut widths = vec![0usize; columns];
     for line in table {
-        for (w, cell) in widths.iter_mut().zip(line) {
+        for (w, (cell, _)) in widths.iter_mut().zip(line) {
             *w = (*w).max(cell.chars().count());
         }
     }
     for line in table {
         let mut text = String::new();
-        for (i, cell) in line.iter().enumerate() {
-            text.push_str(cell);
-            if i + 1 < line.len() {
+        let last = line
+            .iter()
+            .rposition(|(c, _)| !c.is_empty())
+            .map_or(0, |i| i + 1);
+        for (i, (cell, paint)) in line[..last].iter().enumerate() {
+            text.push_str(&style::stdout(cell, *paint));
+            if i + 1 < last {
                 let pad = widths[i] - cell.chars().count() + 2;
                 text.extend(std::iter::repeat_n(' ', pad));
             }
         }
-        writeln!(out, "{}", text.trim_end())?;
+        writeln!(out, "{text}")?;
     }
     Ok(())
 }
@@ -152,9 +166,10 @@ mod tests {
 
     #[test]
     fn columns_align_on_character_width_and_lines_have_no_trailing_space() {
+        let cell = |s: &str| (s.to_owned(), None);
         let table = vec![
-            vec!["NAME".to_string(), "ID".into(), "NOTE".into()],
-            vec!["wéb".to_string(), "i-1".into(), String::new()],
+            vec![cell("NAME"), cell("ID"), cell("NOTE")],
+            vec![cell("wéb"), cell("i-1"), cell("")],
         ];
         let mut out = Vec::new();
         write_aligned(&mut out, &table).unwrap();
@@ -176,6 +191,7 @@ mod tests {
             platform: None,
             availability_zone: None,
             tags: [("Env".to_string(), "a\nb".to_string())].into(),
+            origin: None,
         };
         let rows = vec![row("i-1"), row("i-2")];
         let mut out = Vec::new();

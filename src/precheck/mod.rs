@@ -4,7 +4,7 @@
 //! (the instance's tags would make the document look allowed). When it will be denied, read the
 //! principal's policies and explain, statement by statement, why, and how to fix the policy.
 
-mod api;
+pub(crate) mod api;
 mod report;
 
 use serde::Serialize;

@@ -149,8 +149,14 @@ fn validate_document_name(name: &str) -> Result<()> {
 
 /// Starts the session and runs the plugin until the session ends. Whenever the plugin can't
 /// start, dies from a signal or fails, the session is terminated so none is left open.
-pub async fn start_and_hand_off(aws: &Aws, request: &Request, plugin: &Plugin) -> Result<()> {
+pub async fn start_and_hand_off(
+    aws: &Aws,
+    request: &Request,
+    plugin: &Plugin,
+    on_started: impl FnOnce(),
+) -> Result<()> {
     let started = api::start_session(aws, request).await?;
+    on_started();
     let invocation = plugin.invocation(
         &started.response_json(),
         aws.region(),

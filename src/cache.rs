@@ -1,0 +1,263 @@
+//! The last listing of each account, region and filter, kept on disk so that the picker (and
+//! shell completion) can show something the moment ssmgo starts, while a fresh listing runs.
+//!
+//! A cache is a convenience, never a source of truth: a file that doesn't parse, was written by
+//! another format version, or answers another question (profile, region, endpoint, filters) is
+//! discarded. Connecting always goes through a fresh lookup and the pre-check.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+use crate::fleet::Instance;
+
+/// Bumped whenever the file's shape or meaning changes: older files are then ignored.
+const FORMAT: u32 = 1;
+
+/// What a cached listing answers: the same key must be asked to get it back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Key {
+    pub profile: Option<String>,
+    pub region: String,
+    pub endpoint: Option<String>,
+    /// The tag filters, as typed (`TagFilters::describe`).
+    pub tags: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct File {
+    ssmgo_cache: u32,
+    key: Key,
+    /// Seconds since the Unix epoch.
+    written_at: u64,
+    instances: Vec<Instance>,
+}
+
+/// A listing read back from the cache.
+#[derive(Debug)]
+pub struct Cached {
+    pub age: Duration,
+    pub rows: Vec<Instance>,
+}
+
+/// Why a cache file was not used (shown with --verbose).
+#[derive(Debug, PartialEq, Eq)]
+pub enum Miss {
+    Absent,
+    Unreadable(String),
+    Foreign,
+    Expired(Duration),
+}
+
+impl Key {
+    fn file_name(&self) -> String {
+        let text = serde_json::to_string(self).expect("keys serialize");
+        format!("instances-{:016x}.json", fnv1a(text.as_bytes()))
+    }
+}
+
+/// 64-bit FNV-1a: a stable file name per key (not security: the key is checked on read).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// Reads the listing cached for `key`, if there is a trustworthy one younger than `ttl`.
+pub fn load(key: &Key, ttl: Duration) -> Result<Cached, Miss> {
+    let dir = crate::paths::cache_dir().ok_or(Miss::Absent)?;
+    load_from(&dir, key, ttl, SystemTime::now())
+}
+
+fn load_from(dir: &Path, key: &Key, ttl: Duration, now: SystemTime) -> Result<Cached, Miss> {
+    let bytes = match std::fs::read(dir.join(key.file_name())) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Miss::Absent),
+        Err(e) => return Err(Miss::Unreadable(e.to_string())),
+    };
+    let file = parse(&bytes)?;
+    if file.key != *key {
+        return Err(Miss::Foreign);
+    }
+    let now = now.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
+    // A file from the future (clock changes) is as untrustworthy as an old one.
+    let age = Duration::from_secs(now.checked_sub(file.written_at).ok_or(Miss::Foreign)?);
+    if age > ttl {
+        return Err(Miss::Expired(age));
+    }
+    Ok(Cached {
+        age,
+        rows: file.instances,
+    })
+}
+
+fn parse(bytes: &[u8]) -> Result<File, Miss> {
+    #[derive(Deserialize)]
+    struct Version {
+        ssmgo_cache: u32,
+    }
+    let version: Version =
+        serde_json::from_slice(bytes).map_err(|e| Miss::Unreadable(e.to_string()))?;
+    if version.ssmgo_cache != FORMAT {
+        return Err(Miss::Foreign);
+    }
+    serde_json::from_slice(bytes).map_err(|e| Miss::Unreadable(e.to_string()))
+}
+
+/// Replaces the cached listing for `key`. Failing to write a cache is not worth failing a
+/// command for: the error is returned for --verbose to show, nothing more.
+pub fn store(key: &Key, rows: &[Instance]) -> std::io::Result<()> {
+    let dir = crate::paths::cache_dir()
+        .ok_or_else(|| std::io::Error::other("no cache directory (HOME is not set)"))?;
+    store_in(&dir, key, rows, SystemTime::now())
+}
+
+fn store_in(dir: &Path, key: &Key, rows: &[Instance], now: SystemTime) -> std::io::Result<()> {
+    let file = File {
+        ssmgo_cache: FORMAT,
+        key: key.clone(),
+        written_at: now.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs(),
+        instances: rows.to_vec(),
+    };
+    let json = serde_json::to_vec(&file).map_err(std::io::Error::other)?;
+    write_atomically(dir, &key.file_name(), &json)
+}
+
+/// Writes `name` in `dir` (created private) through a temporary file, so that a reader never
+/// sees half a file and two ssmgo processes never interleave.
+pub(crate) fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+    create_private_dir(dir)?;
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, dir.join(name)).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Instance ids and Names from every cache, for shell completion: any account or region, since
+/// completing must not call AWS. Unreadable and foreign files are skipped.
+pub fn known_targets() -> Vec<(String, Option<String>)> {
+    let Some(dir) = crate::paths::cache_dir() else {
+        return Vec::new();
+    };
+    let mut targets = Vec::new();
+    for path in cache_files(&dir) {
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
+        if let Ok(file) = parse(&bytes) {
+            targets.extend(file.instances.into_iter().map(|i| (i.instance_id, i.name)));
+        }
+    }
+    targets.sort();
+    targets.dedup();
+    targets
+}
+
+fn cache_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("instances-") && n.ends_with(".json"))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fleet::Tags;
+
+    fn key(region: &str) -> Key {
+        Key {
+            profile: Some("ops".into()),
+            region: region.into(),
+            endpoint: None,
+            tags: "Env=prod".into(),
+        }
+    }
+
+    fn row(id: &str) -> Instance {
+        Instance {
+            instance_id: id.into(),
+            name: Some("web".into()),
+            state: "running".into(),
+            ping_status: Some("Online".into()),
+            managed: true,
+            private_ip: None,
+            platform: None,
+            availability_zone: None,
+            tags: Tags::from([("Env".to_string(), "prod".to_string())]),
+            origin: None,
+        }
+    }
+
+    const HOUR: Duration = Duration::from_secs(3600);
+
+    #[test]
+    fn a_stored_listing_comes_back_for_the_same_key_until_it_expires() {
+        let dir = tempfile::tempdir().unwrap();
+        let then = UNIX_EPOCH + Duration::from_secs(1_000_000);
+        store_in(dir.path(), &key("eu-west-1"), &[row("i-1")], then).unwrap();
+        let later = then + Duration::from_secs(60);
+        let cached = load_from(dir.path(), &key("eu-west-1"), HOUR, later).unwrap();
+        assert_eq!(cached.rows, [row("i-1")]);
+        assert_eq!(cached.age, Duration::from_secs(60));
+        assert_eq!(
+            load_from(dir.path(), &key("us-east-1"), HOUR, later).unwrap_err(),
+            Miss::Absent
+        );
+        let much_later = then + 2 * HOUR;
+        assert!(matches!(
+            load_from(dir.path(), &key("eu-west-1"), HOUR, much_later),
+            Err(Miss::Expired(_))
+        ));
+        assert_eq!(
+            load_from(dir.path(), &key("eu-west-1"), HOUR, then - HOUR).unwrap_err(),
+            Miss::Foreign,
+            "written in the future"
+        );
+    }
+
+    #[test]
+    fn corrupt_foreign_and_misplaced_files_are_discarded() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = SystemTime::now();
+        let k = key("eu-west-1");
+        let path = dir.path().join(k.file_name());
+        for (content, miss) in [
+            ("{not json", "unreadable"),
+            ("", "unreadable"),
+            (r#"{"ssmgo_cache": 2, "whatever": true}"#, "foreign"),
+            (r#"{"ssmgo_cache": 1, "key": 5}"#, "unreadable"),
+        ] {
+            std::fs::write(&path, content).unwrap();
+            let got = load_from(dir.path(), &k, HOUR, now).unwrap_err();
+            match miss {
+                "foreign" => assert_eq!(got, Miss::Foreign, "{content}"),
+                _ => assert!(matches!(got, Miss::Unreadable(_)), "{content}: {got:?}"),
+            }
+        }
+        // A file answering another key, copied under this key's name.
+        store_in(dir.path(), &key("us-east-1"), &[row("i-2")], now).unwrap();
+        std::fs::rename(dir.path().join(key("us-east-1").file_name()), &path).unwrap();
+        assert_eq!(
+            load_from(dir.path(), &k, HOUR, now).unwrap_err(),
+            Miss::Foreign
+        );
+    }
+}

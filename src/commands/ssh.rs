@@ -1,0 +1,138 @@
+//! `ssmgo ssh-proxy HOST PORT` (ssh's ProxyCommand over AWS-StartSSHSession) and
+//! `ssmgo ssh-config` (the ~/.ssh/config block that uses it).
+//!
+//! Under ProxyCommand, stdout *is* the SSH connection: nothing of ours may be written there, and
+//! no picker can open. Messages go to stderr, which ssh shows.
+
+use std::collections::BTreeMap;
+
+use crate::cli::{SessionArgs, SshConfigArgs, SshProxyArgs};
+use crate::commands::connect::{start, Plan};
+use crate::commands::Ctx;
+use crate::error::{Error, Result};
+use crate::output::write_text;
+use crate::session::Request;
+
+pub const SSH_DOCUMENT: &str = "AWS-StartSSHSession";
+
+pub async fn proxy(ctx: &Ctx, args: SshProxyArgs) -> Result<()> {
+    if args.port == 0 {
+        return Err(Error::BadInput {
+            what: "PORT",
+            value: "0".into(),
+            reason: "give the instance's SSH port, e.g. 22 (ssh's %p)".into(),
+        });
+    }
+    let mut template = Request::new(String::new(), Some(SSH_DOCUMENT.to_owned()), None, None)?;
+    template.parameters = Some(BTreeMap::from([(
+        "portNumber".to_owned(),
+        vec![args.port.to_string()],
+    )]));
+    start(
+        ctx,
+        Plan {
+            target: Some(args.host),
+            tags: ctx.settings.tags_or(&args.filter.tags),
+            template,
+            session: SessionArgs {
+                no_check: args.no_check,
+                ..SessionArgs::default()
+            },
+            may_pick: false,
+            announce: false,
+        },
+    )
+    .await
+}
+
+pub fn config(ctx: &Ctx, args: SshConfigArgs) -> Result<()> {
+    let exe = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.to_str().map(str::to_owned))
+        .unwrap_or_else(|| "ssmgo".into());
+    write_text(&config_block(&exe, ctx, &args.patterns)?)
+}
+
+/// The block itself. ssh runs ProxyCommand through the user's shell, so every word is quoted.
+fn config_block(exe: &str, ctx: &Ctx, patterns: &[String]) -> Result<String> {
+    for p in patterns {
+        if p.is_empty()
+            || p.chars()
+                .any(|c| c.is_whitespace() || c.is_control() || c == '"')
+        {
+            return Err(Error::BadInput {
+                what: "PATTERN",
+                value: p.clone(),
+                reason: "an ssh Host pattern is one word, e.g. 'web-*'".into(),
+            });
+        }
+    }
+    let scope = ctx.settings.single_scope("ssh-config")?;
+    let mut words = vec![shell_quote(exe)];
+    if let Some(p) = &scope.profile {
+        words.push(format!("--profile {}", shell_quote(p)));
+    }
+    if let Some(r) = &scope.region {
+        words.push(format!("--region {}", shell_quote(r)));
+    }
+    words.push("ssh-proxy %h %p".into());
+    let mut hosts = vec!["i-*".to_owned(), "mi-*".to_owned()];
+    hosts.extend(patterns.iter().cloned());
+    Ok(format!(
+        "# SSH to EC2 instances through Session Manager (written by `ssmgo ssh-config`).\n\
+         # Needs sshd on the instance and your key in its authorized_keys; no inbound port.\n\
+         Host {}\n    ProxyCommand {}\n",
+        hosts.join(" "),
+        words.join(" ")
+    ))
+}
+
+/// Single-quotes a word for a POSIX shell unless it is plainly safe.
+fn shell_quote(word: &str) -> String {
+    let safe = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+=:,@".contains(c));
+    if safe {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Config, Flags, Settings};
+
+    fn ctx(flags: Flags) -> Ctx {
+        Ctx {
+            settings: Settings::resolve(&flags, &|_| None, &Config::default()).unwrap(),
+            verbose: false,
+        }
+    }
+
+    #[test]
+    fn the_config_block_routes_instance_ids_and_given_names_through_ssh_proxy() {
+        let ctx = ctx(Flags {
+            profile: Some("prod".into()),
+            region: Some("eu-west-1".into()),
+            ..Flags::default()
+        });
+        let block = config_block("/opt/my tools/ssmgo", &ctx, &["web-*".into()]).unwrap();
+        assert!(block.contains("Host i-* mi-* web-*\n"), "{block}");
+        assert!(
+            block.contains(
+                "ProxyCommand '/opt/my tools/ssmgo' --profile prod --region eu-west-1 ssh-proxy %h %p\n"
+            ),
+            "{block}"
+        );
+        assert!(config_block("ssmgo", &ctx, &["a b".into()]).is_err());
+    }
+
+    #[test]
+    fn shell_quoting_survives_quotes() {
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+        assert_eq!(shell_quote("/usr/bin/ssmgo"), "/usr/bin/ssmgo");
+    }
+}
