@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ssmgo_global_optspecs
-    string join \n profile= region= endpoint-url= v/verbose h/help V/version
+    string join \n profile= region= endpoint-url= P/preset= color= v/verbose h/help V/version
 end
 
 function __fish_ssmgo_needs_command
@@ -24,10 +24,14 @@ function __fish_ssmgo_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c ssmgo -n "__fish_ssmgo_needs_command" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]' -r
-complete -c ssmgo -n "__fish_ssmgo_needs_command" -l region -d 'The AWS region to use' -r
-complete -c ssmgo -n "__fish_ssmgo_needs_command" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints' -r
-complete -c ssmgo -n "__fish_ssmgo_needs_command" -s v -l verbose -d 'Show the full AWS error behind a failure'
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -s P -l preset -d 'Use the named preset from the config file (its profile, region, tags, document, columns)' -r
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -s V -l version -d 'Print version'
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -f -a "list" -d 'List the instances you can connect to, with their SSM status'
@@ -35,37 +39,58 @@ complete -c ssmgo -n "__fish_ssmgo_needs_command" -f -a "ls" -d 'List the instan
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -f -a "check" -d 'Check, without connecting, whether you may start a session on TARGET, and why not'
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -f -a "policy" -d 'Check IAM policies offline: evaluate a request, lint, fix the Session Manager mistake'
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -f -a "connect" -d 'Start a shell session on an instance (the default command)'
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -f -a "forward" -d 'Forward a local port to a port on the instance, or (with --to) on a host it can reach'
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -f -a "ssh-proxy" -d 'Carry an SSH connection over Session Manager: for ssh\'s ProxyCommand (AWS-StartSSHSession)'
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -f -a "ssh-config" -d 'Print a ~/.ssh/config block that sends SSH to instances through `ssmgo ssh-proxy`'
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -f -a "completions" -d 'Print the completion script for SHELL (the same as the files in completions/)'
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -f -a "config" -d 'Show where the config file is, or the effective settings and where each came from'
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -s t -l tag -d 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -l page-size -d 'Instances per DescribeInstances page (5 to 1000); smaller pages help when calls time out' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -l region -d 'The AWS region to use' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -s P -l preset -d 'Use the named preset from the config file (its profile, region, tags, document, columns)' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -s a -l all -d 'Also list stopped and unmanaged instances, with the reason they can\'t be connected to'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -l json -d 'Write a JSON array (the default when stdout is not a terminal)'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -s v -l verbose -d 'Show the full AWS error behind a failure'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -s t -l tag -d 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -l page-size -d 'Instances per DescribeInstances page (5 to 1000); smaller pages help when calls time out' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -l region -d 'The AWS region to use' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -s P -l preset -d 'Use the named preset from the config file (its profile, region, tags, document, columns)' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -s a -l all -d 'Also list stopped and unmanaged instances, with the reason they can\'t be connected to'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -l json -d 'Write a JSON array (the default when stdout is not a terminal)'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -s v -l verbose -d 'Show the full AWS error behind a failure'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -s t -l tag -d 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -l document -d 'The Session Manager document to check (default: SSM-SessionManagerRunShell)' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -l region -d 'The AWS region to use' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -s P -l preset -d 'Use the named preset from the config file (its profile, region, tags, document, columns)' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -l json -d 'Write the result as JSON'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -s v -l verbose -d 'Show the full AWS error behind a failure'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -l region -d 'The AWS region to use' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -s v -l verbose -d 'Show the full AWS error behind a failure'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -s P -l preset -d 'Use the named preset from the config file (its profile, region, tags, document, columns)' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -s h -l help -d 'Print help'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -f -a "eval" -d 'Decide a request the way IAM would, and say which statements decided it and why others nearly did. Exit status: 0 allowed, 3 denied, 2 unreadable input'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -f -a "lint" -d 'Find mistakes with a stable code, a severity, a position and a one-line fix. Exit status: 0 no errors, 3 findings of error severity, 2 unreadable input'
@@ -77,22 +102,34 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subc
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -l resource -d 'The resource ARN, e.g. arn:aws:ssm:us-east-1:123456789012:document/SSM-SessionManagerRunShell' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -l principal -d 'The caller\'s ARN: sets aws:PrincipalArn, aws:PrincipalAccount and, for users, aws:username' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -l context -d 'A request context value, e.g. aws:ResourceTag/Env=dev (repeat a key for several values)' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -l region -d 'The AWS region to use' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -s P -l preset -d 'Use the named preset from the config file (its profile, region, tags, document, columns)' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -l json -d 'Write the result as JSON'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -s v -l verbose -d 'Show the full AWS error behind a failure'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -s h -l help -d 'Print help'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from lint" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from lint" -l region -d 'The AWS region to use' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from lint" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from lint" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from lint" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from lint" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from lint" -s P -l preset -d 'Use the named preset from the config file (its profile, region, tags, document, columns)' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from lint" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from lint" -l json -d 'Write the findings as JSON'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from lint" -s v -l verbose -d 'Show the full AWS error behind a failure'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from lint" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from lint" -s h -l help -d 'Print help'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from fix" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from fix" -l region -d 'The AWS region to use' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from fix" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from fix" -s v -l verbose -d 'Show the full AWS error behind a failure'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from fix" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from fix" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from fix" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from fix" -s P -l preset -d 'Use the named preset from the config file (its profile, region, tags, document, columns)' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from fix" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from fix" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from fix" -s h -l help -d 'Print help'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "eval" -d 'Decide a request the way IAM would, and say which statements decided it and why others nearly did. Exit status: 0 allowed, 3 denied, 2 unreadable input'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "lint" -d 'Find mistakes with a stable code, a severity, a position and a one-line fix. Exit status: 0 no errors, 3 findings of error severity, 2 unreadable input'
@@ -102,19 +139,109 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -s t -l tag -d 'Onl
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l document -d 'The Session Manager document to start (default: the account\'s shell document)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l parameters -d 'The document\'s parameters, as a JSON object of string lists' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l reason -d 'Why you are connecting (recorded by Session Manager, up to 256 characters)' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l region -d 'The AWS region to use' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -s P -l preset -d 'Use the named preset from the config file (its profile, region, tags, document, columns)' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l dry-run -d 'Resolve the target and print the request and plugin command; start nothing'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l no-check -d 'Skip the access pre-check (IAM policy simulation) before StartSession'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l strict -d 'Refuse to connect when the access pre-check can\'t run'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -s v -l verbose -d 'Show the full AWS error behind a failure'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l refresh -d 'Ignore the cached listing: the picker waits for a fresh one'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list check policy connect help" -f -a "list" -d 'List the instances you can connect to, with their SSM status'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list check policy connect help" -f -a "check" -d 'Check, without connecting, whether you may start a session on TARGET, and why not'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list check policy connect help" -f -a "policy" -d 'Check IAM policies offline: evaluate a request, lint, fix the Session Manager mistake'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list check policy connect help" -f -a "connect" -d 'Start a shell session on an instance (the default command)'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list check policy connect help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l to -d 'Forward to this host (name or IP, as the instance resolves it) instead of the instance' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -s t -l tag -d 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l reason -d 'Why you are connecting (recorded by Session Manager, up to 256 characters)' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -s P -l preset -d 'Use the named preset from the config file (its profile, region, tags, document, columns)' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l dry-run -d 'Resolve the target and print the request and plugin command; start nothing'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l no-check -d 'Skip the access pre-check (IAM policy simulation) before StartSession'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l strict -d 'Refuse to connect when the access pre-check can\'t run'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l refresh -d 'Ignore the cached listing: the picker waits for a fresh one'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -s t -l tag -d 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -s P -l preset -d 'Use the named preset from the config file (its profile, region, tags, document, columns)' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -l no-check -d 'Skip the access pre-check'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-config" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-config" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-config" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-config" -s P -l preset -d 'Use the named preset from the config file (its profile, region, tags, document, columns)' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-config" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-config" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-config" -s h -l help -d 'Print help'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand completions" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand completions" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand completions" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand completions" -s P -l preset -d 'Use the named preset from the config file (its profile, region, tags, document, columns)' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand completions" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand completions" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and not __fish_seen_subcommand_from path show help" -s P -l preset -d 'Use the named preset from the config file (its profile, region, tags, document, columns)' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and not __fish_seen_subcommand_from path show help" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and not __fish_seen_subcommand_from path show help" -s h -l help -d 'Print help'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and not __fish_seen_subcommand_from path show help" -f -a "path" -d 'Print the config file\'s path (whether or not it exists)'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and not __fish_seen_subcommand_from path show help" -f -a "show" -d 'Print each effective setting and where it came from (flag, environment, config, default)'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and not __fish_seen_subcommand_from path show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from path" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from path" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from path" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from path" -s P -l preset -d 'Use the named preset from the config file (its profile, region, tags, document, columns)' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from path" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from show" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from show" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from show" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from show" -s P -l preset -d 'Use the named preset from the config file (its profile, region, tags, document, columns)' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the config file\'s path (whether or not it exists)'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print each effective setting and where it came from (flag, environment, config, default)'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list check policy connect forward ssh-proxy ssh-config completions config help" -f -a "list" -d 'List the instances you can connect to, with their SSM status'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list check policy connect forward ssh-proxy ssh-config completions config help" -f -a "check" -d 'Check, without connecting, whether you may start a session on TARGET, and why not'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list check policy connect forward ssh-proxy ssh-config completions config help" -f -a "policy" -d 'Check IAM policies offline: evaluate a request, lint, fix the Session Manager mistake'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list check policy connect forward ssh-proxy ssh-config completions config help" -f -a "connect" -d 'Start a shell session on an instance (the default command)'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list check policy connect forward ssh-proxy ssh-config completions config help" -f -a "forward" -d 'Forward a local port to a port on the instance, or (with --to) on a host it can reach'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list check policy connect forward ssh-proxy ssh-config completions config help" -f -a "ssh-proxy" -d 'Carry an SSH connection over Session Manager: for ssh\'s ProxyCommand (AWS-StartSSHSession)'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list check policy connect forward ssh-proxy ssh-config completions config help" -f -a "ssh-config" -d 'Print a ~/.ssh/config block that sends SSH to instances through `ssmgo ssh-proxy`'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list check policy connect forward ssh-proxy ssh-config completions config help" -f -a "completions" -d 'Print the completion script for SHELL (the same as the files in completions/)'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list check policy connect forward ssh-proxy ssh-config completions config help" -f -a "config" -d 'Show where the config file is, or the effective settings and where each came from'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list check policy connect forward ssh-proxy ssh-config completions config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "eval" -d 'Decide a request the way IAM would, and say which statements decided it and why others nearly did. Exit status: 0 allowed, 3 denied, 2 unreadable input'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "lint" -d 'Find mistakes with a stable code, a severity, a position and a one-line fix. Exit status: 0 no errors, 3 findings of error severity, 2 unreadable input'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "fix" -d 'Print the policy with the StartSession document/tag-condition mistake fixed (on stdout), and a before/after table proving the fix (on stderr)'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the config file\'s path (whether or not it exists)'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print each effective setting and where it came from (flag, environment, config, default)'
