@@ -50,6 +50,17 @@ pub enum Miss {
     Expired(Duration),
 }
 
+impl std::fmt::Display for Miss {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Miss::Absent => write!(f, "there is none yet"),
+            Miss::Unreadable(e) => write!(f, "it is unreadable ({e})"),
+            Miss::Foreign => write!(f, "it was written for another query or by another version"),
+            Miss::Expired(age) => write!(f, "it is older than cache-ttl ({} s old)", age.as_secs()),
+        }
+    }
+}
+
 impl Key {
     fn file_name(&self) -> String {
         let text = serde_json::to_string(self).expect("keys serialize");

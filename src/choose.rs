@@ -125,8 +125,9 @@ pub async fn pick(
                     fleet: i,
                     mark: Mark::Cached,
                 })),
+                Err(cache::Miss::Absent) => {}
                 Err(miss) if f.aws.verbose() => {
-                    eprintln!("ssmgo: cached listing not used: {miss:?}")
+                    eprintln!("ssmgo: cached listing not used: {miss}")
                 }
                 Err(_) => {}
             }

@@ -93,7 +93,10 @@ fn subcommand_section(page: &mut Vec<u8>, parent: &str, sub: &clap::Command) {
         }
         page.extend_from_slice(format!("{}\n", roff(para.trim())).as_bytes());
     }
-    for arg in sub.get_arguments().filter(|a| !a.is_hide_set() && !a.is_global_set()) {
+    for arg in sub
+        .get_arguments()
+        .filter(|a| !a.is_hide_set() && !a.is_global_set())
+    {
         let mut head = Vec::new();
         if let Some(s) = arg.get_short() {
             head.push(format!("\\fB\\-{s}\\fR"));
@@ -102,7 +105,10 @@ fn subcommand_section(page: &mut Vec<u8>, parent: &str, sub: &clap::Command) {
             head.push(format!("\\fB\\-\\-{}\\fR", roff(l)));
         }
         let takes_value = arg.get_num_args().is_some_and(|n| n.takes_values())
-            && !matches!(arg.get_action(), clap::ArgAction::SetTrue | clap::ArgAction::Help);
+            && !matches!(
+                arg.get_action(),
+                clap::ArgAction::SetTrue | clap::ArgAction::Help
+            );
         let value = arg
             .get_value_names()
             .map(|v| v.join(" "))
@@ -118,7 +124,9 @@ fn subcommand_section(page: &mut Vec<u8>, parent: &str, sub: &clap::Command) {
             .or(arg.get_help())
             .map(|h| h.to_string())
             .unwrap_or_default();
-        page.extend_from_slice(format!(".TP\n{head}\n{}\n", roff(&help.replace("\n\n", " "))).as_bytes());
+        page.extend_from_slice(
+            format!(".TP\n{head}\n{}\n", roff(&help.replace("\n\n", " "))).as_bytes(),
+        );
     }
 }
 
@@ -252,7 +260,11 @@ fn the_man_pages_render_without_warnings() {
             .output()
             .expect("groff runs (scripts/test installs it when missing)");
         let warnings = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success() && warnings.trim().is_empty(), "{}: {warnings}", page.display());
+        assert!(
+            out.status.success() && warnings.trim().is_empty(),
+            "{}: {warnings}",
+            page.display()
+        );
     }
     let text = std::process::Command::new("groff")
         .args(["-k", "-man", "-Tutf8", "-P-cbu"])
@@ -260,10 +272,30 @@ fn the_man_pages_render_without_warnings() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&text.stdout).replace('‐', "-");
-    for section in ["NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "COMMANDS", "EXIT STATUS", "ENVIRONMENT", "FILES", "EXAMPLES"] {
-        assert!(text.contains(&format!("\n{section}\n")), "{section} missing");
+    for section in [
+        "NAME",
+        "SYNOPSIS",
+        "DESCRIPTION",
+        "OPTIONS",
+        "COMMANDS",
+        "EXIT STATUS",
+        "ENVIRONMENT",
+        "FILES",
+        "EXAMPLES",
+    ] {
+        assert!(
+            text.contains(&format!("\n{section}\n")),
+            "{section} missing"
+        );
     }
-    for word in ["ssmgo forward", "ssmgo ssh-proxy", "--refresh", "NO_COLOR", "config.toml", "130"] {
+    for word in [
+        "ssmgo forward",
+        "ssmgo ssh-proxy",
+        "--refresh",
+        "NO_COLOR",
+        "config.toml",
+        "130",
+    ] {
         assert!(text.contains(word), "{word} missing from the man page");
     }
 }

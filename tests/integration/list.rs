@@ -322,3 +322,53 @@ fn concurrent_ssm_lookups_join_every_row_with_its_own_status() {
         assert_eq!(row["managed"], want.is_some(), "{id}");
     }
 }
+
+#[test]
+fn several_regions_are_listed_at_once_and_every_row_says_where_it_is() {
+    let fleet = emu().fleet("regions");
+    let east = fleet.instance("east").launch();
+    let west = fleet.instance("west").in_region("eu-west-1").launch();
+    let out = ssmgo()
+        .args([
+            "list",
+            "--region",
+            "us-east-1,eu-west-1",
+            "-t",
+            &fleet.filter(),
+            "--json",
+        ])
+        .run()
+        .expect_success();
+    let rows = out.json();
+    let mut seen: Vec<(String, String, String)> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["instance_id"].as_str().unwrap().to_owned(),
+                r["region"].as_str().unwrap().to_owned(),
+                r["account"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    seen.sort();
+    let mut expected = vec![
+        (east, "us-east-1".to_owned(), "123456789012".to_owned()),
+        (west, "eu-west-1".to_owned(), "123456789012".to_owned()),
+    ];
+    expected.sort();
+    assert_eq!(seen, expected);
+
+    // One region: the rows carry no origin (the output is what it always was).
+    let out = ssmgo()
+        .args(["list", "-t", &fleet.filter()])
+        .run()
+        .expect_success();
+    assert!(out.json()[0].get("region").is_none());
+    // A command that works on one region refuses a list.
+    ssmgo()
+        .args(["check", "x", "--region", "us-east-1,eu-west-1"])
+        .run()
+        .expect_code(2);
+}

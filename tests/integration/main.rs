@@ -4,9 +4,13 @@
 mod support;
 
 mod config_errors;
+mod config_file;
 mod connect;
+mod forwarding;
 mod generated;
 mod list;
 mod picker;
 mod policy;
 mod precheck;
+mod recents;
+mod shell_integration;

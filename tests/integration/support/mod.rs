@@ -85,6 +85,18 @@ impl Emu {
         }
     }
 
+    /// Terminates an instance (it leaves the running listing).
+    pub fn terminate(&self, id: &str) {
+        self.rt.block_on(async {
+            self.ec2
+                .terminate_instances()
+                .instance_ids(id)
+                .send()
+                .await
+                .expect("TerminateInstances on the emulator");
+        });
+    }
+
     /// Every session ever started on `target`, active or terminated.
     pub fn sessions_on(&self, target: &str) -> Vec<RecordedSession> {
         self.rt.block_on(async {
@@ -270,6 +282,7 @@ pub struct Launch<'a> {
     tags: Vec<(String, String)>,
     stopped: bool,
     count: i32,
+    region: Option<String>,
 }
 
 impl Fleet {
@@ -291,6 +304,7 @@ impl Fleet {
             tags: Vec::new(),
             stopped: false,
             count: 1,
+            region: None,
         }
     }
 
@@ -322,6 +336,12 @@ impl Launch<'_> {
     /// Managed, but its agent is offline: SSM says ConnectionLost and refuses sessions.
     pub fn agent_offline(self) -> Self {
         self.tag("ssmgo:agent", "offline")
+    }
+
+    /// Launched in `region` instead of the tests' default one.
+    pub fn in_region(mut self, region: &str) -> Self {
+        self.region = Some(region.into());
+        self
     }
 
     /// Several identical instances in one reservation.
@@ -358,6 +378,12 @@ impl Launch<'_> {
                         .resource_type(ResourceType::Instance)
                         .set_tags(Some(tags))
                         .build(),
+                )
+                .customize()
+                .config_override(
+                    aws_sdk_ec2::Config::builder().region(aws_config::Region::new(
+                        self.region.clone().unwrap_or_else(|| REGION.to_owned()),
+                    )),
                 )
                 .send()
                 .await
@@ -441,6 +467,31 @@ pub fn ssmgo() -> Ssmgo {
 }
 
 impl Ssmgo {
+    /// Uses `home` for HOME and the XDG directories, so that several runs share config,
+    /// history and cache, as one person's successive commands do.
+    pub fn in_home(mut self, home: &Path) -> Self {
+        self.cmd
+            .env("HOME", home)
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            .env("XDG_STATE_HOME", home.join("state"));
+        self
+    }
+
+    /// Writes ssmgo's config file (in this run's own home unless [`Ssmgo::in_home`] came first).
+    pub fn config(self, text: &str) -> Self {
+        let dir = self
+            .cmd
+            .get_envs()
+            .find(|(k, _)| *k == "XDG_CONFIG_HOME")
+            .and_then(|(_, v)| v.map(PathBuf::from))
+            .unwrap()
+            .join("ssmgo");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("config.toml"), text).unwrap();
+        self
+    }
+
     pub fn args<I, S>(mut self, args: I) -> Self
     where
         I: IntoIterator<Item = S>,

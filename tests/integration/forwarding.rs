@@ -1,0 +1,116 @@
+//! Port forwarding and SSH through Session Manager, checked through the fake plugin's record.
+
+use crate::support::{emu, ssmgo};
+
+fn request(out: &crate::support::Outcome) -> serde_json::Value {
+    let argv = out.plugin()["argv"].as_array().unwrap().clone();
+    serde_json::from_str(argv[5].as_str().unwrap()).unwrap()
+}
+
+#[test]
+fn forward_starts_a_port_forwarding_session_on_the_named_instance() {
+    let fleet = emu().fleet("fwd");
+    let id = fleet.instance("app").launch();
+    let out = ssmgo()
+        .args(["forward", &fleet.name("app"), "8080:80"])
+        .run()
+        .expect_success();
+    let req = request(&out);
+    assert_eq!(req["Target"], id.as_str());
+    assert_eq!(req["DocumentName"], "AWS-StartPortForwardingSession");
+    assert_eq!(req["Parameters"]["portNumber"], serde_json::json!(["80"]));
+    assert_eq!(
+        req["Parameters"]["localPortNumber"],
+        serde_json::json!(["8080"])
+    );
+    out.stderr_has("forwarding localhost:8080 to the instance:80");
+}
+
+#[test]
+fn forward_to_a_remote_host_uses_the_remote_host_document() {
+    let fleet = emu().fleet("fwdhost");
+    let id = fleet.instance("bastion").launch();
+    let out = ssmgo()
+        .args(["forward", &id, "5432", "--to", "orders.cluster.internal"])
+        .run()
+        .expect_success();
+    let req = request(&out);
+    assert_eq!(
+        req["DocumentName"],
+        "AWS-StartPortForwardingSessionToRemoteHost"
+    );
+    assert_eq!(
+        req["Parameters"]["host"],
+        serde_json::json!(["orders.cluster.internal"])
+    );
+    assert_eq!(req["Parameters"]["portNumber"], serde_json::json!(["5432"]));
+    assert_eq!(
+        req["Parameters"]["localPortNumber"],
+        serde_json::json!(["5432"])
+    );
+
+    ssmgo()
+        .args(["forward", &id, "80:0"])
+        .run()
+        .expect_code(2)
+        .stderr_has("not a port");
+    ssmgo()
+        .args(["forward", &id, "80", "--to", "a;b"])
+        .run()
+        .expect_code(2);
+}
+
+#[test]
+fn forward_is_pre_checked_against_the_aws_owned_document() {
+    let fleet = emu().fleet("fwdcheck");
+    let id = fleet.instance("app").launch();
+    // Allowed on instances and the shell document only: port forwarding is not allowed.
+    let user = emu().user(
+        &fleet.name("user"),
+        &[(
+            "shell-only",
+            r#"{"Version":"2012-10-17","Statement":[
+              {"Effect":"Allow","Action":["ec2:DescribeInstances","ssm:DescribeInstanceInformation","ssm:ListTagsForResource","ssm:TerminateSession","sts:GetCallerIdentity","iam:*"],"Resource":"*"},
+              {"Effect":"Allow","Action":"ssm:StartSession","Resource":["arn:aws:ec2:*:*:instance/*","arn:aws:ssm:*:*:document/SSM-SessionManagerRunShell"]}]}"#,
+        )],
+    );
+    let out = ssmgo()
+        .signed_in_as(&user)
+        .args(["forward", &id, "8080:80"])
+        .run();
+    out.expect_code(3)
+        .stderr_has("document/AWS-StartPortForwardingSession");
+    assert!(emu().sessions_on(&id).is_empty(), "no session was started");
+}
+
+#[test]
+fn ssh_proxy_hands_an_ssh_session_to_the_plugin_and_writes_nothing_of_its_own_to_stdout() {
+    let fleet = emu().fleet("sshp");
+    let id = fleet.instance("box").launch();
+    let out = ssmgo()
+        .args(["ssh-proxy", &fleet.name("box"), "22"])
+        .run()
+        .expect_success();
+    let req = request(&out);
+    assert_eq!(req["Target"], id.as_str());
+    assert_eq!(req["DocumentName"], "AWS-StartSSHSession");
+    assert_eq!(req["Parameters"]["portNumber"], serde_json::json!(["22"]));
+    assert_eq!(out.stdout, "", "stdout is the SSH stream");
+    assert!(!out.stderr.contains("starting a session"), "{}", out.stderr);
+
+    // No picker under ProxyCommand: an unknown host is an error.
+    ssmgo()
+        .args(["ssh-proxy", &fleet.name("nothing"), "22"])
+        .run()
+        .expect_code(4);
+}
+
+#[test]
+fn ssh_config_prints_a_block_using_ssh_proxy() {
+    let out = ssmgo()
+        .args(["--profile", "default", "ssh-config", "web-*"])
+        .run()
+        .expect_success();
+    out.stdout_has("Host i-* mi-* web-*\n")
+        .stdout_has("--profile default --region us-east-1 ssh-proxy %h %p\n");
+}

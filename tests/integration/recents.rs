@@ -1,0 +1,181 @@
+//! History (recent targets first, `ssmgo -`) and the listing cache (instant picker, changed and
+//! vanished rows marked, stale and corrupt caches ignored).
+
+use std::time::Duration;
+
+use crate::support::pty::Pty;
+use crate::support::{emu, ssmgo};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+fn connected_target(out: &crate::support::Outcome) -> String {
+    let argv = out.plugin()["argv"].as_array().unwrap().clone();
+    let request: serde_json::Value = serde_json::from_str(argv[5].as_str().unwrap()).unwrap();
+    request["Target"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn dash_reconnects_to_the_last_instance_after_the_same_pre_check() {
+    let fleet = emu().fleet("dash");
+    let first = fleet.instance("first").launch();
+    let second = fleet.instance("second").launch();
+    let home = tempfile::tempdir().unwrap();
+    let me = emu().user(
+        &fleet.name("user"),
+        &[(
+            "all",
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+        )],
+    );
+    let ssmgo = || crate::support::ssmgo().signed_in_as(&me);
+
+    ssmgo()
+        .in_home(home.path())
+        .args(["-"])
+        .run()
+        .expect_code(4)
+        .stderr_has("no previous connection");
+    for id in [&first, &second] {
+        ssmgo()
+            .in_home(home.path())
+            .args(["connect", id])
+            .run()
+            .expect_success();
+    }
+    let out = ssmgo()
+        .in_home(home.path())
+        .args(["-"])
+        .run()
+        .expect_success();
+    assert_eq!(connected_target(&out), second);
+    out.stderr_has("reconnecting to")
+        .stderr_has(&fleet.name("second"));
+
+    // A dry run of `-` shows the pre-check ran.
+    let out = ssmgo()
+        .in_home(home.path())
+        .args(["connect", "-", "--dry-run"])
+        .run();
+    out.expect_success()
+        .stdout_has("Pre-check:     allowed")
+        .stdout_has(&second);
+}
+
+#[test]
+fn the_picker_lists_recent_targets_first_most_recent_on_top() {
+    let fleet = emu().fleet("recent");
+    let alpha = fleet.instance("alpha").launch();
+    fleet.instance("bravo").launch();
+    let charlie = fleet.instance("charlie").launch();
+    let home = tempfile::tempdir().unwrap();
+    for id in [&alpha, &charlie] {
+        ssmgo()
+            .in_home(home.path())
+            .args(["connect", id])
+            .run()
+            .expect_success();
+    }
+    // Without recents, alpha would be first (by name); charlie was connected to last.
+    let mut run =
+        ssmgo()
+            .in_home(home.path())
+            .args(["connect", "--refresh", "-t", &fleet.filter()]);
+    let mut pty = Pty::spawn(run.command());
+    pty.wait_for(&fleet.name("bravo"), WAIT);
+    pty.wait_for("recent", WAIT);
+    std::thread::sleep(Duration::from_millis(500));
+    pty.type_keys("\r");
+    let status = pty.wait(WAIT);
+    assert_eq!(status.code(), Some(0), "{}", pty.tail());
+    let out = run.outcome(status.code(), Vec::new(), Vec::new());
+    assert_eq!(connected_target(&out), charlie);
+}
+
+#[test]
+fn the_picker_opens_from_the_cache_and_marks_new_and_vanished_rows() {
+    let fleet = emu().fleet("cache");
+    let keep = fleet.instance("keep").launch();
+    let doomed = fleet.instance("doomed").launch();
+    let home = tempfile::tempdir().unwrap();
+    let listed = ssmgo()
+        .in_home(home.path())
+        .args(["list", "-t", &fleet.filter()])
+        .run();
+    assert_eq!(listed.expect_success().listed_ids().len(), 2);
+
+    emu().terminate(&doomed);
+    let newcomer = fleet.instance("newcomer").launch();
+    let mut run = ssmgo()
+        .in_home(home.path())
+        .args(["connect", "-t", &fleet.filter()]);
+    let mut pty = Pty::spawn(run.command());
+    pty.wait_for(&fleet.name("newcomer"), WAIT);
+    pty.wait_for("gone", WAIT);
+    pty.wait_for("new ", WAIT);
+    pty.type_keys("doomed");
+    std::thread::sleep(Duration::from_millis(500));
+    pty.type_keys("\r");
+    let status = pty.wait(WAIT);
+    assert_eq!(
+        status.code(),
+        Some(4),
+        "picking a vanished row is refused: {}",
+        pty.tail()
+    );
+    assert!(pty.text().contains("no longer listed"), "{}", pty.tail());
+    let _ = (keep, newcomer);
+}
+
+#[test]
+fn corrupt_and_expired_caches_are_ignored_and_replaced() {
+    let fleet = emu().fleet("badcache");
+    let only = fleet.instance("only").launch();
+    let home = tempfile::tempdir().unwrap();
+    ssmgo()
+        .in_home(home.path())
+        .args(["list", "-t", &fleet.filter()])
+        .run()
+        .expect_success();
+    let cache_dir = home.path().join("cache/ssmgo");
+    let files: Vec<_> = std::fs::read_dir(&cache_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    std::fs::write(&files[0], b"{\"ssmgo_cache\": 1, \"key\": {\"trunc").unwrap();
+
+    let picker = |config: &str| {
+        let mut run = ssmgo().in_home(home.path()).config(config).args([
+            "-v",
+            "connect",
+            "-t",
+            &fleet.filter(),
+        ]);
+        let mut pty = Pty::spawn(run.command());
+        pty.wait_for(&fleet.name("only"), WAIT);
+        std::thread::sleep(Duration::from_millis(500));
+        pty.type_keys("\r");
+        let status = pty.wait(WAIT);
+        assert_eq!(status.code(), Some(0), "{}", pty.tail());
+        assert_eq!(
+            connected_target(&run.outcome(status.code(), Vec::new(), Vec::new())),
+            only
+        );
+        pty.text()
+    };
+    let screen = picker("");
+    assert!(
+        screen.contains("cached listing not used: it is unreadable"),
+        "{screen}"
+    );
+    // The fresh listing replaced the corrupt file.
+    let text = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(text.contains(&only), "{text}");
+
+    std::thread::sleep(Duration::from_millis(2100));
+    let screen = picker("cache-ttl = \"1s\"\n");
+    assert!(
+        screen.contains("cached listing not used: it is older than"),
+        "{screen}"
+    );
+}
