@@ -172,7 +172,7 @@ pub enum Error {
     #[error("cancelled")]
     Cancelled,
 
-    #[error("{context}: {source}")]
+    #[error("{context} failed: {source}\n  {}", io_next_step(source))]
     Io {
         context: String,
         #[source]
@@ -229,6 +229,17 @@ impl Error {
     }
 }
 
+/// What to do about a local I/O failure, judged by its kind.
+fn io_next_step(e: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        PermissionDenied => "Check the permissions of the file or directory involved",
+        StorageFull | QuotaExceeded => "Free some disk space and try again",
+        OutOfMemory => "Close other programs to free memory and try again",
+        _ => "Check where the output goes (a full disk, a closed terminal), then try again",
+    }
+}
+
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -253,6 +264,21 @@ mod tests {
         assert_eq!(nothing.exit_code(), 4);
         assert_eq!(Error::Cancelled.exit_code(), 130);
         assert_eq!(Error::PluginMissing.exit_code(), 1);
+    }
+
+    #[test]
+    fn a_local_io_failure_says_what_to_do_next() {
+        let e = Error::io(
+            "writing to standard output",
+            std::io::Error::from(std::io::ErrorKind::StorageFull),
+        );
+        let text = e.to_string();
+        assert!(
+            text.starts_with("writing to standard output failed: "),
+            "{text}"
+        );
+        assert!(text.contains("\n  Free some disk space"), "{text}");
+        assert_eq!(e.exit_code(), 1);
     }
 
     #[test]
