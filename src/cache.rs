@@ -25,13 +25,22 @@ pub struct Key {
     pub tags: String,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct File {
     ssmgo_cache: u32,
     key: Key,
     /// Seconds since the Unix epoch.
     written_at: u64,
     instances: Vec<Instance>,
+}
+
+/// The same shape, borrowed: a listing of 100,000 rows is written without being copied.
+#[derive(Serialize)]
+struct FileRef<'a> {
+    ssmgo_cache: u32,
+    key: &'a Key,
+    written_at: u64,
+    instances: &'a [Instance],
 }
 
 /// A listing read back from the cache.
@@ -125,25 +134,37 @@ pub fn store(key: &Key, rows: &[Instance]) -> std::io::Result<()> {
 }
 
 fn store_in(dir: &Path, key: &Key, rows: &[Instance], now: SystemTime) -> std::io::Result<()> {
-    let file = File {
+    let file = FileRef {
         ssmgo_cache: FORMAT,
-        key: key.clone(),
+        key,
         written_at: now.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs(),
-        instances: rows.to_vec(),
+        instances: rows,
     };
-    let json = serde_json::to_vec(&file).map_err(std::io::Error::other)?;
-    write_atomically(dir, &key.file_name(), &json)
+    write_atomically(dir, &key.file_name(), |out| {
+        serde_json::to_writer(out, &file).map_err(std::io::Error::other)
+    })
 }
 
 /// Writes `name` in `dir` (created private) through a temporary file, so that a reader never
 /// sees half a file and two ssmgo processes never interleave.
-pub(crate) fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_atomically(
+    dir: &Path,
+    name: &str,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    use std::io::Write;
     create_private_dir(dir)?;
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, dir.join(name)).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
+    let written = std::fs::File::create(&tmp).and_then(|f| {
+        let mut out = std::io::BufWriter::new(f);
+        write(&mut out)?;
+        out.flush()
+    });
+    written
+        .and_then(|()| std::fs::rename(&tmp, dir.join(name)))
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&tmp);
+        })
 }
 
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {

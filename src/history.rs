@@ -68,8 +68,9 @@ fn record_in(dir: &Path, entry: Entry) -> std::io::Result<()> {
         ssmgo_history: FORMAT,
         entries,
     };
-    let json = serde_json::to_vec_pretty(&file).map_err(std::io::Error::other)?;
-    crate::cache::write_atomically(dir, FILE_NAME, &json)
+    crate::cache::write_atomically(dir, FILE_NAME, |out| {
+        serde_json::to_writer_pretty(out, &file).map_err(std::io::Error::other)
+    })
 }
 
 /// How recently each instance of `region` was connected to: 0 for the last one, 1 for the one

@@ -372,3 +372,37 @@ fn several_regions_are_listed_at_once_and_every_row_says_where_it_is() {
         .run()
         .expect_code(2);
 }
+
+#[test]
+fn several_profiles_are_listed_at_once_each_with_its_own_region() {
+    let fleet = emu().fleet("profiles");
+    let east = fleet.instance("east").launch();
+    let west = fleet.instance("west").in_region("eu-west-1").launch();
+    let out = ssmgo()
+        .aws_config("[profile a]\nregion = us-east-1\n\n[profile b]\nregion = eu-west-1\n")
+        .env_remove("AWS_REGION")
+        .args(["list", "--profile", "a,b", "-t", &fleet.filter(), "--json"])
+        .run()
+        .expect_success();
+    let mut seen: Vec<(String, String, String)> = out
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["profile"].as_str().unwrap().to_owned(),
+                r["region"].as_str().unwrap().to_owned(),
+                r["instance_id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            ("a".to_owned(), "us-east-1".to_owned(), east),
+            ("b".to_owned(), "eu-west-1".to_owned(), west),
+        ]
+    );
+}

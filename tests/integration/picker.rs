@@ -94,3 +94,31 @@ fn an_empty_listing_closes_the_picker_with_the_filters_named() {
     );
     assert!(pty.terminal_is_cooked());
 }
+
+#[test]
+fn with_two_regions_the_picked_row_connects_in_its_own_region() {
+    let fleet = emu().fleet("pick2r");
+    fleet.instance("east").launch();
+    let west = fleet.instance("west").in_region("eu-west-1").launch();
+
+    let mut run = ssmgo().args([
+        "--region",
+        "us-east-1,eu-west-1",
+        "connect",
+        "--refresh",
+        "-t",
+        &fleet.filter(),
+    ]);
+    let mut pty = Pty::spawn(run.command());
+    pty.wait_for(&fleet.name("east"), WAIT);
+    pty.wait_for("/eu-west-1", WAIT);
+    pty.type_keys("west");
+    std::thread::sleep(Duration::from_millis(300));
+    pty.type_keys("\r");
+    let status = pty.wait(WAIT);
+    assert_eq!(status.code(), Some(0), "{}", pty.tail());
+    let out = run.outcome(status.code(), Vec::new(), Vec::new());
+    let argv = out.plugin()["argv"].as_array().unwrap().clone();
+    assert_eq!(argv[2], "eu-west-1", "the plugin is told the row's region");
+    assert!(argv[5].as_str().unwrap().contains(&west));
+}
