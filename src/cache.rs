@@ -25,9 +25,9 @@ pub struct Key {
     pub tags: String,
 }
 
+/// As read back; `ssmgo_cache` (the format version) is checked before this is parsed.
 #[derive(Deserialize)]
 struct File {
-    ssmgo_cache: u32,
     key: Key,
     /// Seconds since the Unix epoch.
     written_at: u64,

@@ -20,13 +20,14 @@ const SERVICES: [&str; 8] = ["web", "api", "db", "cache", "worker", "batch", "ba
 const ENVS: [&str; 3] = ["dev", "staging", "prod"];
 const TEAMS: [&str; 4] = ["platform", "payments", "data", "identity"];
 
-/// A row as ssmgo's picker renders it: name, id, status, IP, tags.
+/// A row as ssmgo's picker renders it: mark (recent, cached, new, …), name, id, status, IP, tags.
 fn row(i: usize) -> String {
     let svc = SERVICES[i % SERVICES.len()];
     let env = ENVS[(i / 8) % ENVS.len()];
     let team = TEAMS[(i / 3) % TEAMS.len()];
     format!(
-        "{:<32} i-{:017x} {:<16} 10.{}.{}.{:<6} Env={env} Team={team}",
+        "{:<7} {:<32} i-{:017x} {:<16} 10.{}.{}.{:<6} Env={env} Team={team}",
+        if i % 50 == 0 { "recent" } else { "" },
         format!("{svc}-{env}-{i:05}"),
         (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 4,
         if i % 7 == 6 { "ConnectionLost" } else { "Online" },
