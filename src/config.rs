@@ -373,6 +373,17 @@ fn parse_color(s: &str) -> std::result::Result<ColorChoice, String> {
     }
 }
 
+/// The value found and its source, or `default` from the built-in defaults.
+fn or_default<T>(found: Option<(T, Source)>, default: T) -> Setting<T> {
+    match found {
+        Some((value, source)) => Setting { value, source },
+        None => Setting {
+            value: default,
+            source: Source::Default,
+        },
+    }
+}
+
 /// "a,b" or "a, b" → ["a", "b"]; empty items dropped.
 pub fn split_list(s: &str) -> Vec<String> {
     s.split(',')
@@ -456,93 +467,62 @@ impl Settings {
             &["AWS_ENDPOINT_URL"],
             &|_| None,
         );
-        let list = |found: Option<(String, Source)>| match found {
-            Some((v, source)) => Setting {
-                value: split_list(&v),
-                source,
-            },
-            None => Setting {
-                value: Vec::new(),
-                source: Source::Default,
-            },
-        };
-        let tags = match from_config(&preset, top, |v| {
-            v.tag.as_ref().map(|t| t.get_ref().clone())
-        }) {
-            Some((value, source)) => Setting { value, source },
-            None => Setting {
-                value: Vec::new(),
-                source: Source::Default,
-            },
-        };
-        let document = match from_config(&preset, top, |v| {
-            v.document.as_ref().map(|d| d.get_ref().clone())
-        }) {
-            Some((value, source)) => Setting {
-                value: Some(value),
-                source,
-            },
-            None => Setting {
-                value: None,
-                source: Source::Default,
-            },
-        };
-        let columns = match from_config(&preset, top, |v| {
-            v.columns.as_ref().map(|c| c.get_ref().clone())
-        }) {
-            Some((names, source)) => Setting {
-                value: names.iter().filter_map(|n| Column::parse(n)).collect(),
-                source,
-            },
-            None => Setting {
-                value: Column::BUILT_IN.to_vec(),
-                source: Source::Default,
-            },
-        };
-        let cache_ttl = match &config.file.cache_ttl {
-            Some(ttl) => Setting {
-                value: parse_duration(ttl.get_ref()).unwrap_or(DEFAULT_CACHE_TTL),
-                source: Source::Config,
-            },
-            None => Setting {
-                value: DEFAULT_CACHE_TTL,
-                source: Source::Default,
-            },
-        };
-        let color = if let Some(c) = flags.color {
-            Setting {
-                value: c,
-                source: Source::Flag("--color"),
-            }
-        } else if let Some((name, _)) = env("NO_COLOR") {
-            Setting {
-                value: ColorChoice::Never,
-                source: Source::Env(name),
-            }
-        } else if let Some(c) = &config.file.color {
-            Setting {
-                value: parse_color(c.get_ref()).unwrap_or(ColorChoice::Auto),
-                source: Source::Config,
-            }
-        } else {
-            Setting {
-                value: ColorChoice::Auto,
-                source: Source::Default,
-            }
+        let tags = or_default(
+            from_config(&preset, top, |v| {
+                v.tag.as_ref().map(|t| t.get_ref().clone())
+            }),
+            Vec::new(),
+        );
+        let document = or_default(
+            from_config(&preset, top, |v| {
+                v.document.as_ref().map(|d| Some(d.get_ref().clone()))
+            }),
+            None,
+        );
+        let columns = or_default(
+            from_config(&preset, top, |v| {
+                v.columns.as_ref().map(|c| {
+                    c.get_ref()
+                        .iter()
+                        .filter_map(|n| Column::parse(n))
+                        .collect()
+                })
+            }),
+            Column::BUILT_IN.to_vec(),
+        );
+        let cache_ttl = or_default(
+            config.file.cache_ttl.as_ref().map(|ttl| {
+                let value = parse_duration(ttl.get_ref()).unwrap_or(DEFAULT_CACHE_TTL);
+                (value, Source::Config)
+            }),
+            DEFAULT_CACHE_TTL,
+        );
+        let color = or_default(
+            flags
+                .color
+                .map(|c| (c, Source::Flag("--color")))
+                .or_else(|| {
+                    env("NO_COLOR").map(|(name, _)| (ColorChoice::Never, Source::Env(name)))
+                })
+                .or_else(|| {
+                    let c = config.file.color.as_ref()?;
+                    Some((
+                        parse_color(c.get_ref()).unwrap_or(ColorChoice::Auto),
+                        Source::Config,
+                    ))
+                }),
+            ColorChoice::Auto,
+        );
+        let list = |found: Option<(String, Source)>| {
+            or_default(
+                found.map(|(v, source)| (split_list(&v), source)),
+                Vec::new(),
+            )
         };
         Ok(Settings {
             profiles: list(profiles),
             regions: list(regions),
-            endpoint_url: match endpoint {
-                Some((v, source)) => Setting {
-                    value: Some(v),
-                    source,
-                },
-                None => Setting {
-                    value: None,
-                    source: Source::Default,
-                },
-            },
+            endpoint_url: or_default(endpoint.map(|(v, source)| (Some(v), source)), None),
             tags,
             document,
             columns,

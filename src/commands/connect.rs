@@ -23,16 +23,10 @@ pub async fn run(ctx: &Ctx, args: ConnectArgs) -> Result<()> {
         args.parameters.as_deref(),
         args.session.reason.clone(),
     )?;
+    let tags = ctx.settings.tags_or(&args.filter.tags);
     start(
         ctx,
-        Plan {
-            target: args.target,
-            tags: ctx.settings.tags_or(&args.filter.tags),
-            template,
-            session: args.session,
-            may_pick: true,
-            announce: true,
-        },
+        Plan::interactive(args.target, tags, template, args.session),
     )
     .await
 }
@@ -48,6 +42,25 @@ pub struct Plan {
     pub may_pick: bool,
     /// Whether to say "starting a session on …" on stderr.
     pub announce: bool,
+}
+
+impl Plan {
+    /// A session started from a terminal: the picker may open, progress is announced.
+    pub fn interactive(
+        target: Option<String>,
+        tags: Vec<String>,
+        template: Request,
+        session: SessionArgs,
+    ) -> Plan {
+        Plan {
+            target,
+            tags,
+            template,
+            session,
+            may_pick: true,
+            announce: true,
+        }
+    }
 }
 
 /// Resolves the target, pre-checks, starts the session and hands it to the plugin (or, with

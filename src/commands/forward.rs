@@ -38,16 +38,10 @@ pub async fn run(ctx: &Ctx, args: ForwardArgs) -> Result<()> {
         "ssmgo: forwarding localhost:{local} to {}:{remote} (Ctrl-C ends it)",
         args.to.as_deref().map_or("the instance", |h| h)
     );
+    let tags = ctx.settings.tags_or(&args.filter.tags);
     start(
         ctx,
-        Plan {
-            target: Some(args.target),
-            tags: ctx.settings.tags_or(&args.filter.tags),
-            template,
-            session: args.session,
-            may_pick: true,
-            announce: true,
-        },
+        Plan::interactive(Some(args.target), tags, template, args.session),
     )
     .await
 }

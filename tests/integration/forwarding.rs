@@ -2,11 +2,6 @@
 
 use crate::support::{emu, ssmgo};
 
-fn request(out: &crate::support::Outcome) -> serde_json::Value {
-    let argv = out.plugin()["argv"].as_array().unwrap().clone();
-    serde_json::from_str(argv[5].as_str().unwrap()).unwrap()
-}
-
 #[test]
 fn forward_starts_a_port_forwarding_session_on_the_named_instance() {
     let fleet = emu().fleet("fwd");
@@ -15,7 +10,7 @@ fn forward_starts_a_port_forwarding_session_on_the_named_instance() {
         .args(["forward", &fleet.name("app"), "8080:80"])
         .run()
         .expect_success();
-    let req = request(&out);
+    let req = out.started_request();
     assert_eq!(req["Target"], id.as_str());
     assert_eq!(req["DocumentName"], "AWS-StartPortForwardingSession");
     assert_eq!(req["Parameters"]["portNumber"], serde_json::json!(["80"]));
@@ -34,7 +29,7 @@ fn forward_to_a_remote_host_uses_the_remote_host_document() {
         .args(["forward", &id, "5432", "--to", "orders.cluster.internal"])
         .run()
         .expect_success();
-    let req = request(&out);
+    let req = out.started_request();
     assert_eq!(
         req["DocumentName"],
         "AWS-StartPortForwardingSessionToRemoteHost"
@@ -91,7 +86,7 @@ fn ssh_proxy_hands_an_ssh_session_to_the_plugin_and_writes_nothing_of_its_own_to
         .args(["ssh-proxy", &fleet.name("box"), "22"])
         .run()
         .expect_success();
-    let req = request(&out);
+    let req = out.started_request();
     assert_eq!(req["Target"], id.as_str());
     assert_eq!(req["DocumentName"], "AWS-StartSSHSession");
     assert_eq!(req["Parameters"]["portNumber"], serde_json::json!(["22"]));

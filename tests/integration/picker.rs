@@ -23,9 +23,7 @@ fn typing_a_query_and_enter_connects_to_the_matching_instance() {
     let status = pty.wait(WAIT);
     let out = run.outcome(status.code(), Vec::new(), Vec::new());
     assert_eq!(status.code(), Some(0), "{}", pty.tail());
-    let argv = out.plugin()["argv"].as_array().unwrap().clone();
-    let request: serde_json::Value = serde_json::from_str(argv[5].as_str().unwrap()).unwrap();
-    assert_eq!(request["Target"], wanted.as_str());
+    assert_eq!(out.connected_target(), wanted);
     assert!(pty.terminal_is_cooked(), "the terminal is restored");
 }
 
@@ -43,8 +41,7 @@ fn a_target_that_is_no_name_opens_the_picker_with_it_as_the_query() {
     let status = pty.wait(WAIT);
     assert_eq!(status.code(), Some(0), "{}", pty.tail());
     let out = run.outcome(status.code(), Vec::new(), Vec::new());
-    let argv = out.plugin()["argv"].as_array().unwrap().clone();
-    assert!(argv[5].as_str().unwrap().contains(&wanted));
+    assert_eq!(out.connected_target(), wanted);
 }
 
 #[test]
@@ -120,5 +117,5 @@ fn with_two_regions_the_picked_row_connects_in_its_own_region() {
     let out = run.outcome(status.code(), Vec::new(), Vec::new());
     let argv = out.plugin()["argv"].as_array().unwrap().clone();
     assert_eq!(argv[2], "eu-west-1", "the plugin is told the row's region");
-    assert!(argv[5].as_str().unwrap().contains(&west));
+    assert_eq!(out.connected_target(), west);
 }

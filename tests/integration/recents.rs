@@ -8,12 +8,6 @@ use crate::support::{emu, ssmgo};
 
 const WAIT: Duration = Duration::from_secs(30);
 
-fn connected_target(out: &crate::support::Outcome) -> String {
-    let argv = out.plugin()["argv"].as_array().unwrap().clone();
-    let request: serde_json::Value = serde_json::from_str(argv[5].as_str().unwrap()).unwrap();
-    request["Target"].as_str().unwrap().to_owned()
-}
-
 #[test]
 fn dash_reconnects_to_the_last_instance_after_the_same_pre_check() {
     let fleet = emu().fleet("dash");
@@ -47,7 +41,7 @@ fn dash_reconnects_to_the_last_instance_after_the_same_pre_check() {
         .args(["-"])
         .run()
         .expect_success();
-    assert_eq!(connected_target(&out), second);
+    assert_eq!(out.connected_target(), second);
     out.stderr_has("reconnecting to")
         .stderr_has(&fleet.name("second"));
 
@@ -88,7 +82,7 @@ fn the_picker_lists_recent_targets_first_most_recent_on_top() {
     let status = pty.wait(WAIT);
     assert_eq!(status.code(), Some(0), "{}", pty.tail());
     let out = run.outcome(status.code(), Vec::new(), Vec::new());
-    assert_eq!(connected_target(&out), charlie);
+    assert_eq!(out.connected_target(), charlie);
 }
 
 #[test]
@@ -158,7 +152,8 @@ fn corrupt_and_expired_caches_are_ignored_and_replaced() {
         let status = pty.wait(WAIT);
         assert_eq!(status.code(), Some(0), "{}", pty.tail());
         assert_eq!(
-            connected_target(&run.outcome(status.code(), Vec::new(), Vec::new())),
+            run.outcome(status.code(), Vec::new(), Vec::new())
+                .connected_target(),
             only
         );
         pty.text()

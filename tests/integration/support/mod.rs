@@ -645,6 +645,20 @@ impl Outcome {
             .as_ref()
             .unwrap_or_else(|| panic!("the plugin did not run\n--- stderr\n{}", self.stderr))
     }
+
+    /// The StartSession request the plugin was handed (its fifth argument), as JSON.
+    pub fn started_request(&self) -> Value {
+        let argv = self.plugin()["argv"].as_array().expect("argv").clone();
+        serde_json::from_str(argv[5].as_str().expect("a request argument")).expect("JSON")
+    }
+
+    /// The instance the plugin was asked to connect to.
+    pub fn connected_target(&self) -> String {
+        self.started_request()["Target"]
+            .as_str()
+            .expect("a Target")
+            .to_owned()
+    }
 }
 
 /// Sorted copy, for comparing id sets.
