@@ -68,6 +68,13 @@ async fn load_fleet(scope: &Scope, labelled: bool, verbose: bool) -> Result<Flee
     Ok(Fleet { aws, origin })
 }
 
+/// "eu-west-1" or "eu-west-1, us-east-1": where a listing looked, for messages.
+pub fn regions(fleets: &[Fleet]) -> String {
+    let mut regions: Vec<&str> = fleets.iter().map(|f| f.aws.region()).collect();
+    regions.dedup();
+    regions.join(", ")
+}
+
 /// Lists every fleet concurrently, rows labelled, sorted for display; caches each listing.
 pub async fn list_all(fleets: &[Fleet], query: &Query) -> Result<Vec<Instance>> {
     let lists = fleets.iter().map(|f| async move {
@@ -181,8 +188,7 @@ pub async fn pick(
                         .flat_map(|(i, rows)| rows.into_iter().map(move |instance| Row { instance, fleet: i, mark: Mark::Plain }))
                         .collect();
                     if fresh.is_empty() && !from_cache {
-                        let region = fleets.first().map_or("", |f| f.aws.region());
-                        feed.fail(crate::commands::list::no_match(query, region));
+                        feed.fail(crate::commands::list::no_match(query, &regions(fleets)));
                     } else if from_cache || ranks.iter().any(|r| !r.is_empty()) {
                         // Recent rows may have arrived in any page: show the whole listing in
                         // order now that it is complete.

@@ -42,6 +42,8 @@ pub struct Plan {
     pub may_pick: bool,
     /// Whether to say "starting a session on …" on stderr.
     pub announce: bool,
+    /// What is started, for that line: "a session", "port forwarding (…)".
+    pub purpose: String,
 }
 
 impl Plan {
@@ -59,6 +61,7 @@ impl Plan {
             session,
             may_pick: true,
             announce: true,
+            purpose: "a session".into(),
         }
     }
 }
@@ -151,7 +154,8 @@ pub async fn start(ctx: &Ctx, plan: Plan) -> Result<()> {
         Some(plugin) if !plan.session.dry_run => {
             if plan.announce {
                 eprintln!(
-                    "ssmgo: starting a session on {}",
+                    "ssmgo: starting {} on {}",
+                    plan.purpose,
                     for_terminal(&instance.label())
                 );
             }

@@ -34,16 +34,13 @@ pub async fn run(ctx: &Ctx, args: ForwardArgs) -> Result<()> {
         args.session.reason.clone(),
     )?;
     template.parameters = Some(parameters);
-    eprintln!(
-        "ssmgo: forwarding localhost:{local} to {}:{remote} (Ctrl-C ends it)",
-        args.to.as_deref().map_or("the instance", |h| h)
-    );
     let tags = ctx.settings.tags_or(&args.filter.tags);
-    start(
-        ctx,
-        Plan::interactive(Some(args.target), tags, template, args.session),
-    )
-    .await
+    let destination = args.to.as_deref().unwrap_or("the instance").to_owned();
+    let mut plan = Plan::interactive(Some(args.target), tags, template, args.session);
+    plan.purpose = format!(
+        "port forwarding from localhost:{local} to {destination}:{remote} (Ctrl-C ends it)"
+    );
+    start(ctx, plan).await
 }
 
 /// "8080:80" → (8080, 80); "5432" → (5432, 5432).

@@ -35,8 +35,7 @@ pub async fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
         output::write_table(&rows, &columns, notes)?;
     }
     if rows.is_empty() {
-        let region = fleets.first().map_or("", |f| f.aws.region());
-        return Err(no_match(&query, region));
+        return Err(no_match(&query, &choose::regions(&fleets)));
     }
     Ok(())
 }

@@ -18,7 +18,10 @@ fn forward_starts_a_port_forwarding_session_on_the_named_instance() {
         req["Parameters"]["localPortNumber"],
         serde_json::json!(["8080"])
     );
-    out.stderr_has("forwarding localhost:8080 to the instance:80");
+    out.stderr_has(
+        "starting port forwarding from localhost:8080 to the instance:80 (Ctrl-C ends it) on ",
+    )
+    .stderr_has(&fleet.name("app"));
 }
 
 #[test]
