@@ -60,7 +60,15 @@ pub fn write_table(rows: &[Instance], columns: &[Column], notes: bool) -> Result
     let origins = rows.iter().any(|r| r.origin.is_some());
     let mut header: Vec<Cell> = Vec::new();
     if origins {
-        header.push(("ACCOUNT/REGION".into(), Some(Paint::Bold)));
+        let profiles = rows
+            .iter()
+            .any(|r| r.origin.as_ref().is_some_and(|o| o.profile.is_some()));
+        let title = if profiles {
+            "PROFILE/ACCOUNT/REGION"
+        } else {
+            "ACCOUNT/REGION"
+        };
+        header.push((title.into(), Some(Paint::Bold)));
     }
     header.extend(
         columns
