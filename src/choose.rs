@@ -185,11 +185,17 @@ pub async fn pick(
                 Ok(lists) => {
                     let fresh: Vec<Row> = lists
                         .into_iter()
-                        .flat_map(|(i, rows)| rows.into_iter().map(move |instance| Row { instance, fleet: i, mark: Mark::Plain }))
+                        .flat_map(|(i, rows)| {
+                            rows.into_iter()
+                                .map(move |instance| Row { instance, fleet: i, mark: Mark::Plain })
+                        })
                         .collect();
+                    let recent_listed = fresh
+                        .iter()
+                        .any(|r| ranks[r.fleet].contains_key(&r.instance.instance_id));
                     if fresh.is_empty() && !from_cache {
                         feed.fail(crate::commands::list::no_match(query, &regions(fleets)));
-                    } else if from_cache || ranks.iter().any(|r| !r.is_empty()) {
+                    } else if from_cache || recent_listed {
                         // Recent rows may have arrived in any page: show the whole listing in
                         // order now that it is complete.
                         feed.replace(ordered(compare(&cached, fresh, from_cache), &ranks));

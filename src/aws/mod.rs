@@ -41,12 +41,11 @@ impl Aws {
     /// precedence, and fails early (before any request) on an unknown profile, a bad endpoint or
     /// a missing region.
     pub async fn load(scope: &Scope, verbose: bool) -> Result<Aws> {
-        let args = scope;
         let env_profile = std::env::var("AWS_PROFILE")
             .ok()
             .or_else(|| std::env::var("AWS_DEFAULT_PROFILE").ok())
             .filter(|p| !p.is_empty());
-        let profile_in_use = args.profile.clone().or(env_profile);
+        let profile_in_use = scope.profile.clone().or(env_profile);
         let profile_is_sso = check_profile(profile_in_use.as_deref()).await?;
 
         let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(
@@ -55,7 +54,7 @@ impl Aws {
                 .read_timeout(Duration::from_secs(60))
                 .build(),
         );
-        if let Some(p) = &args.profile {
+        if let Some(p) = &scope.profile {
             loader = loader.profile_name(p);
         }
         // Adaptive retry: backs off as a whole when AWS throttles, so the concurrent SSM calls of
@@ -70,11 +69,11 @@ impl Aws {
                 aws_config::retry::RetryConfig::adaptive().with_max_attempts(attempts),
             );
         }
-        if let Some(r) = args.region.as_deref().filter(|r| !r.is_empty()) {
+        if let Some(r) = scope.region.as_deref().filter(|r| !r.is_empty()) {
             validate_region(r)?;
             loader = loader.region(aws_config::Region::new(r.to_owned()));
         }
-        if let Some(url) = args.endpoint_url.as_deref().filter(|u| !u.is_empty()) {
+        if let Some(url) = scope.endpoint_url.as_deref().filter(|u| !u.is_empty()) {
             validate_endpoint(url)?;
             loader = loader.endpoint_url(url);
         }
@@ -97,7 +96,7 @@ impl Aws {
             iam: client!(aws_sdk_iam),
             sdk,
             region,
-            profile_arg: args.profile.clone(),
+            profile_arg: scope.profile.clone(),
             profile_in_use,
             profile_is_sso,
             verbose,

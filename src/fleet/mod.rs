@@ -53,7 +53,7 @@ pub struct Origin {
 }
 
 impl Origin {
-    /// "prod 123456789012 eu-west-1": enough to never mistake one fleet for another.
+    /// "prod/123456789012/eu-west-1": enough to never mistake one fleet for another.
     pub fn label(&self) -> String {
         let mut parts = Vec::new();
         if let Some(p) = &self.profile {

@@ -88,7 +88,7 @@ fn the_picker_lists_recent_targets_first_most_recent_on_top() {
 #[test]
 fn the_picker_opens_from_the_cache_and_marks_new_and_vanished_rows() {
     let fleet = emu().fleet("cache");
-    let keep = fleet.instance("keep").launch();
+    fleet.instance("keep").launch();
     let doomed = fleet.instance("doomed").launch();
     let home = tempfile::tempdir().unwrap();
     let listed = ssmgo()
@@ -98,7 +98,7 @@ fn the_picker_opens_from_the_cache_and_marks_new_and_vanished_rows() {
     assert_eq!(listed.expect_success().listed_ids().len(), 2);
 
     emu().terminate(&doomed);
-    let newcomer = fleet.instance("newcomer").launch();
+    fleet.instance("newcomer").launch();
     let mut run = ssmgo()
         .in_home(home.path())
         .args(["connect", "-t", &fleet.filter()]);
@@ -117,7 +117,6 @@ fn the_picker_opens_from_the_cache_and_marks_new_and_vanished_rows() {
         pty.tail()
     );
     assert!(pty.text().contains("no longer listed"), "{}", pty.tail());
-    let _ = (keep, newcomer);
 }
 
 #[test]
