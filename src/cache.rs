@@ -181,13 +181,27 @@ pub fn known_targets() -> Vec<(String, Option<String>)> {
     let Some(dir) = crate::paths::cache_dir() else {
         return Vec::new();
     };
+    // Only ids and names are read: completing must stay quick with large fleets cached.
+    #[derive(Deserialize)]
+    struct Light {
+        ssmgo_cache: u32,
+        instances: Vec<Target>,
+    }
+    #[derive(Deserialize)]
+    struct Target {
+        instance_id: String,
+        name: Option<String>,
+    }
     let mut targets = Vec::new();
     for path in cache_files(&dir) {
         let Ok(bytes) = std::fs::read(&path) else {
             continue;
         };
-        if let Ok(file) = parse(&bytes) {
-            targets.extend(file.instances.into_iter().map(|i| (i.instance_id, i.name)));
+        match serde_json::from_slice::<Light>(&bytes) {
+            Ok(file) if file.ssmgo_cache == FORMAT => {
+                targets.extend(file.instances.into_iter().map(|i| (i.instance_id, i.name)))
+            }
+            _ => {}
         }
     }
     targets.sort();
