@@ -13,15 +13,27 @@ use crate::error::{Error, Result};
 use crate::fleet::{self, Instance, Origin, Query};
 use crate::history;
 use crate::picker::{Mark, Row, RowPicker};
+use crate::precheck::api::CallerIdentity;
 
 /// One account/region to list, with what labels its rows and keys its cache.
 pub struct Fleet {
     pub aws: Aws,
     /// Set when several fleets are listed at once (rows are labelled then).
     pub origin: Option<Arc<Origin>>,
+    /// The caller, when labelling already asked STS (the pre-check needn't ask again).
+    pub identity: Option<CallerIdentity>,
 }
 
 impl Fleet {
+    /// One account/region, its rows unlabelled.
+    pub fn single(aws: Aws) -> Fleet {
+        Fleet {
+            aws,
+            origin: None,
+            identity: None,
+        }
+    }
+
     fn cache_key(&self, query: &Query) -> cache::Key {
         cache::Key {
             profile: self.aws.profile_in_use().map(str::to_owned),
@@ -52,20 +64,20 @@ pub async fn fleets(settings: &Settings, verbose: bool) -> Result<Vec<Fleet>> {
 
 async fn load_fleet(scope: &Scope, labelled: bool, verbose: bool) -> Result<Fleet> {
     let aws = Aws::load(scope, verbose).await?;
-    let origin = if labelled {
-        let account = crate::precheck::api::caller_identity(&aws)
-            .await
-            .ok()
-            .map(|id| id.account);
-        Some(Arc::new(Origin {
-            profile: scope.profile.clone(),
-            region: aws.region().to_owned(),
-            account,
-        }))
-    } else {
-        None
-    };
-    Ok(Fleet { aws, origin })
+    if !labelled {
+        return Ok(Fleet::single(aws));
+    }
+    let identity = crate::precheck::api::caller_identity(&aws).await.ok();
+    let origin = Some(Arc::new(Origin {
+        profile: scope.profile.clone(),
+        region: aws.region().to_owned(),
+        account: identity.as_ref().map(|id| id.account.clone()),
+    }));
+    Ok(Fleet {
+        aws,
+        origin,
+        identity,
+    })
 }
 
 /// "eu-west-1" or "eu-west-1, us-east-1": where a listing looked, for messages.

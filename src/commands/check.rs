@@ -17,7 +17,7 @@ pub async fn run(ctx: &Ctx, args: CheckArgs) -> Result<()> {
     // Validates the document name the same way connect does.
     Request::new(String::new(), document.clone(), None, None)?;
     let aws = Aws::load(&ctx.settings.single_scope("check")?, ctx.verbose).await?;
-    let fleets = [Fleet { aws, origin: None }];
+    let fleets = [Fleet::single(aws)];
     let aws = &fleets[0].aws;
     let query = Query {
         tags,
@@ -34,7 +34,7 @@ pub async fn run(ctx: &Ctx, args: CheckArgs) -> Result<()> {
     };
     let (instance, who) = tokio::join!(
         resolving.resolve(Some(&args.target)),
-        precheck::whoami(aws, document.as_deref())
+        precheck::whoami(aws, document.as_deref(), None)
     );
     let (_, instance) = instance?;
     if let Some(blocker) = instance.blocker() {

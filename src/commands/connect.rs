@@ -90,12 +90,12 @@ pub async fn start(ctx: &Ctx, plan: Plan) -> Result<()> {
                 );
             }
             let aws = Aws::load(&scope, ctx.verbose).await?;
-            (Some(last.instance_id), vec![Fleet { aws, origin: None }])
+            (Some(last.instance_id), vec![Fleet::single(aws)])
         }
         Some(t) => {
             let scope = ctx.settings.single_scope("connect TARGET")?;
             let aws = Aws::load(&scope, ctx.verbose).await?;
-            (Some(t.to_owned()), vec![Fleet { aws, origin: None }])
+            (Some(t.to_owned()), vec![Fleet::single(aws)])
         }
         None if !(plan.may_pick && interactive()) => return Err(Error::NotInteractive),
         None => (None, choose::fleets(&ctx.settings, ctx.verbose).await?),
@@ -124,7 +124,7 @@ pub async fn start(ctx: &Ctx, plan: Plan) -> Result<()> {
     // is resolved.
     let (picked, early_who) = tokio::join!(resolving.resolve(target.as_deref()), async {
         match (&plan.session.no_check, fleets.len()) {
-            (false, 1) => Some(precheck::whoami(&fleets[0].aws, document).await),
+            (false, 1) => Some(precheck::whoami(&fleets[0].aws, document, None).await),
             _ => None,
         }
     });
@@ -133,7 +133,10 @@ pub async fn start(ctx: &Ctx, plan: Plan) -> Result<()> {
     let who = match (plan.session.no_check, early_who) {
         (true, _) => None,
         (false, Some(who)) => Some(who),
-        (false, None) => Some(precheck::whoami(aws, document).await),
+        (false, None) => {
+            let known = fleets[index].identity.clone();
+            Some(precheck::whoami(aws, document, known).await)
+        }
     };
     if let Some(blocker) = instance.blocker() {
         return Err(Error::NotConnectable {

@@ -190,13 +190,22 @@ pub struct Who {
 /// Why the pre-check can't run for this caller: (the caller's ARN if known, the reason).
 pub type WhoFailure = (Option<String>, String);
 
-/// sts:GetCallerIdentity, and for an assumed role iam:GetRole, to find the PolicySourceArn; and,
-/// at the same time, the session document's tags. None of it depends on the target, so it all
-/// runs while the target is being resolved.
-pub async fn whoami(aws: &Aws, document: Option<&str>) -> Result<Who, WhoFailure> {
+/// sts:GetCallerIdentity (unless the caller's identity is `known` already), and for an assumed
+/// role iam:GetRole, to find the PolicySourceArn; and, at the same time, the session document's
+/// tags. None of it depends on the target, so it all runs while the target is being resolved.
+pub async fn whoami(
+    aws: &Aws,
+    document: Option<&str>,
+    known: Option<api::CallerIdentity>,
+) -> Result<Who, WhoFailure> {
     let document = document.unwrap_or(DEFAULT_DOCUMENT).to_owned();
     let (identity, document_tags) = tokio::join!(
-        api::caller_identity(aws),
+        async {
+            match known {
+                Some(identity) => Ok(identity),
+                None => api::caller_identity(aws).await,
+            }
+        },
         api::document_tags(aws, &document)
     );
     let identity = identity.map_err(|e| (None, first_line(&e)))?;
