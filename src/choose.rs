@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crate::aws::Aws;
 use crate::cache;
-use crate::config::{Scope, Settings};
+use crate::config::{Column, Scope, Settings};
 use crate::error::{Error, Result};
 use crate::fleet::{self, Instance, Origin, Query};
 use crate::history;
@@ -115,11 +115,23 @@ fn store_cache(fleet: &Fleet, query: &Query, rows: &[Instance]) {
     }
 }
 
-/// How the picker should treat the cache.
-pub struct CacheUse {
+/// How the picker shows rows and treats the cache.
+pub struct PickerOptions {
     /// False with --refresh: wait for the fresh listing.
-    pub read: bool,
+    pub read_cache: bool,
     pub ttl: Duration,
+    pub columns: Vec<Column>,
+}
+
+impl PickerOptions {
+    /// From the settings, for a listing filtered as `query` is.
+    pub fn new(settings: &Settings, query: &Query, refresh: bool) -> PickerOptions {
+        PickerOptions {
+            read_cache: !refresh,
+            ttl: settings.cache_ttl.value,
+            columns: settings.columns_with(&crate::picker::DEFAULT_COLUMNS, query.tags.keys()),
+        }
+    }
 }
 
 /// Opens the picker over `fleets` and returns the index of the picked row's fleet and the row.
@@ -127,7 +139,7 @@ pub async fn pick(
     fleets: &[Fleet],
     query: &Query,
     prefill: Option<&str>,
-    cache_use: CacheUse,
+    options: PickerOptions,
 ) -> Result<(usize, Row)> {
     let recents = history::load();
     let ranks: Vec<HashMap<String, usize>> = fleets
@@ -136,9 +148,9 @@ pub async fn pick(
         .collect();
 
     let mut cached: Vec<Row> = Vec::new();
-    if cache_use.read {
+    if options.read_cache {
         for (i, f) in fleets.iter().enumerate() {
-            match cache::load(&f.cache_key(query), cache_use.ttl) {
+            match cache::load(&f.cache_key(query), options.ttl) {
                 Ok(hit) => cached.extend(f.label(hit.rows).into_iter().map(|instance| Row {
                     instance,
                     fleet: i,
@@ -154,7 +166,7 @@ pub async fn pick(
     }
     let from_cache = !cached.is_empty();
 
-    let picker = RowPicker::new(prefill)?;
+    let picker = RowPicker::new(prefill, options.columns)?;
     let feed = picker.feed();
     if from_cache {
         feed.push(ordered(cached.clone(), &ranks));

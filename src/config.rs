@@ -546,6 +546,26 @@ impl Settings {
         }
     }
 
+    /// The configured columns (or `default` when none are), plus one for each filtered tag key
+    /// not shown already: a filter's values are worth seeing.
+    pub fn columns_with<'a>(
+        &self,
+        default: &[Column],
+        tag_keys: impl Iterator<Item = &'a str>,
+    ) -> Vec<Column> {
+        let mut columns = match self.columns.source {
+            Source::Default => default.to_vec(),
+            _ => self.columns.value.clone(),
+        };
+        for key in tag_keys.filter(|k| *k != "Name") {
+            let column = Column::Tag(key.to_owned());
+            if !columns.contains(&column) {
+                columns.push(column);
+            }
+        }
+        columns
+    }
+
     /// `--document` on the command line, else the config's.
     pub fn document_or(&self, flag: Option<String>) -> Option<String> {
         flag.or_else(|| self.document.value.clone())

@@ -1,7 +1,7 @@
 //! `ssmgo check TARGET`: the pre-check alone, without connecting.
 
 use crate::aws::Aws;
-use crate::choose::{CacheUse, Fleet};
+use crate::choose::{Fleet, PickerOptions};
 use crate::cli::CheckArgs;
 use crate::commands::connect::Resolve;
 use crate::commands::Ctx;
@@ -27,10 +27,7 @@ pub async fn run(ctx: &Ctx, args: CheckArgs) -> Result<()> {
         fleets: &fleets,
         query: &query,
         may_pick: true,
-        cache_use: CacheUse {
-            read: true,
-            ttl: ctx.settings.cache_ttl.value,
-        },
+        picker: PickerOptions::new(&ctx.settings, &query, false),
     };
     let (instance, who) = tokio::join!(
         resolving.resolve(Some(&args.target)),

@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 
 use crate::aws::Aws;
-use crate::choose::{self, CacheUse, Fleet};
+use crate::choose::{self, Fleet, PickerOptions};
 use crate::cli::{ConnectArgs, SessionArgs};
 use crate::commands::Ctx;
 use crate::config::Scope;
@@ -109,15 +109,12 @@ pub async fn start(ctx: &Ctx, plan: Plan) -> Result<()> {
         tags,
         ..Query::default()
     };
-    let cache_use = CacheUse {
-        read: !plan.session.refresh,
-        ttl: ctx.settings.cache_ttl.value,
-    };
+    let picker = PickerOptions::new(&ctx.settings, &query, plan.session.refresh);
     let resolving = Resolve {
         fleets: &fleets,
         query: &query,
         may_pick: plan.may_pick,
-        cache_use,
+        picker,
     };
     let document = plan.template.document.as_deref();
     // Who is asking doesn't depend on the target: with one account, look it up while the target
@@ -230,7 +227,7 @@ pub(crate) struct Resolve<'a> {
     pub fleets: &'a [Fleet],
     pub query: &'a Query,
     pub may_pick: bool,
-    pub cache_use: CacheUse,
+    pub picker: PickerOptions,
 }
 
 impl Resolve<'_> {
@@ -288,7 +285,7 @@ impl Resolve<'_> {
 
     /// The picker; a row picked from the cache is looked up afresh before it is used.
     async fn pick(self, prefill: Option<&str>) -> Result<(usize, Instance)> {
-        let (index, row) = choose::pick(self.fleets, self.query, prefill, self.cache_use).await?;
+        let (index, row) = choose::pick(self.fleets, self.query, prefill, self.picker).await?;
         let aws = &self.fleets[index].aws;
         match row.mark {
             Mark::Gone => Err(Error::NotConnectable {

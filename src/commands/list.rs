@@ -24,13 +24,9 @@ pub async fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
     if json {
         output::write_json(&rows)?;
     } else if !rows.is_empty() {
-        let mut columns = ctx.settings.columns.value.clone();
-        // Filtered tags are worth a column unless the configured columns already show them.
-        for key in query.tags.keys().filter(|k| *k != "Name") {
-            if !columns.contains(&Column::Tag(key.to_owned())) {
-                columns.push(Column::Tag(key.to_owned()));
-            }
-        }
+        let columns = ctx
+            .settings
+            .columns_with(&Column::BUILT_IN, query.tags.keys());
         let notes = rows.iter().any(|r| r.note().is_some());
         output::write_table(&rows, &columns, notes)?;
     }

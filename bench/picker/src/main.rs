@@ -6,7 +6,7 @@
 //!   pool rescored; we time until the match list is complete (`tick` until not running), i.e.
 //!   the worst case a frame could wait for.
 //!
-//! Usage: cargo run --release -- [N...]   (default: 10000 100000)
+//! Usage: cargo run --release -- [--tags] [N...]   (default: 10000 100000)
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -20,13 +20,14 @@ const SERVICES: [&str; 8] = ["web", "api", "db", "cache", "worker", "batch", "ba
 const ENVS: [&str; 3] = ["dev", "staging", "prod"];
 const TEAMS: [&str; 4] = ["platform", "payments", "data", "identity"];
 
-/// A row as ssmgo's picker renders it: mark (recent, cached, new, …), name, id, status, IP, tags.
-fn row(i: usize) -> String {
+/// A row as ssmgo's picker renders it by default: mark (recent, cached, new, …), name, id, SSM
+/// status, IP; with `--tags`, also two tags, as when the picker is filtered by them.
+fn row(i: usize, tags: bool) -> String {
     let svc = SERVICES[i % SERVICES.len()];
     let env = ENVS[(i / 8) % ENVS.len()];
     let team = TEAMS[(i / 3) % TEAMS.len()];
     format!(
-        "{:<7} {:<32} i-{:017x} {:<16} 10.{}.{}.{:<6} Env={env} Team={team}",
+        "{:<7} {:<32} i-{:017x} {:<16} 10.{}.{}.{:<6}{}",
         if i % 50 == 0 { "recent" } else { "" },
         format!("{svc}-{env}-{i:05}"),
         (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 4,
@@ -34,6 +35,7 @@ fn row(i: usize) -> String {
         (i >> 16) & 255,
         (i >> 8) & 255,
         i & 255,
+        if tags { format!(" Env={env} Team={team}") } else { String::new() },
     )
 }
 
@@ -102,15 +104,17 @@ fn nucleo_engine(items: &[String], threads: Option<usize>) -> Vec<Duration> {
 }
 
 fn main() {
+    let tags = std::env::args().any(|a| a == "--tags");
     let sizes: Vec<usize> = std::env::args()
         .skip(1)
+        .filter(|a| a != "--tags")
         .map(|a| a.parse().expect("sizes are numbers"))
         .collect();
     let sizes = if sizes.is_empty() { vec![10_000, 100_000] } else { sizes };
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!("per key press while typing {TYPED:?} ({cores} cores; 16 ms = one frame at 60 Hz)");
     for n in sizes {
-        let items: Vec<String> = (0..n).map(row).collect();
+        let items: Vec<String> = (0..n).map(|i| row(i, tags)).collect();
         println!("{n} items:");
         report("dialoguer FuzzySelect (skim, UI thread)", dialoguer_fuzzy_select(&items));
         report("nucleo, 1 thread", nucleo_engine(&items, Some(1)));

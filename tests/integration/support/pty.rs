@@ -167,6 +167,12 @@ impl Pty {
         );
     }
 
+    /// Ends the program (a shell that has shown what was wanted, say).
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     /// True when the terminal is back in cooked mode with echo (no raw mode left behind).
     pub fn terminal_is_cooked(&self) -> bool {
         // SAFETY: tcgetattr fills the struct we own.
