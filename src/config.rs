@@ -373,6 +373,15 @@ fn parse_color(s: &str) -> std::result::Result<ColorChoice, String> {
     }
 }
 
+/// "name,instance,tag:Env": columns as the config file writes them.
+fn names(columns: &[Column]) -> String {
+    columns
+        .iter()
+        .map(Column::config_name)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// The value found and its source, or `default` from the built-in defaults.
 fn or_default<T>(found: Option<(T, Source)>, default: T) -> Setting<T> {
     match found {
@@ -661,12 +670,14 @@ impl Settings {
             ),
             (
                 "columns",
-                self.columns
-                    .value
-                    .iter()
-                    .map(Column::config_name)
-                    .collect::<Vec<_>>()
-                    .join(","),
+                match self.columns.source {
+                    Source::Default => format!(
+                        "list: {}; picker: {}",
+                        names(&Column::BUILT_IN),
+                        names(&crate::picker::DEFAULT_COLUMNS)
+                    ),
+                    _ => names(&self.columns.value),
+                },
                 self.columns.source.to_string(),
             ),
             (
