@@ -339,26 +339,13 @@ fn several_regions_are_listed_at_once_and_every_row_says_where_it_is() {
         ])
         .run()
         .expect_success();
-    let rows = out.json();
-    let mut seen: Vec<(String, String, String)> = rows
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r["instance_id"].as_str().unwrap().to_owned(),
-                r["region"].as_str().unwrap().to_owned(),
-                r["account"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
-    seen.sort();
-    let mut expected = vec![
-        (east, "us-east-1".to_owned(), "123456789012".to_owned()),
-        (west, "eu-west-1".to_owned(), "123456789012".to_owned()),
-    ];
-    expected.sort();
-    assert_eq!(seen, expected);
+    assert_eq!(
+        fields_of_rows(&out, ["region", "account", "instance_id"]),
+        [
+            ["eu-west-1", "123456789012", &west],
+            ["us-east-1", "123456789012", &east],
+        ]
+    );
 
     // One region: the rows carry no origin (the output is what it always was).
     let out = ssmgo()
@@ -384,25 +371,30 @@ fn several_profiles_are_listed_at_once_each_with_its_own_region() {
         .args(["list", "--profile", "a,b", "-t", &fleet.filter(), "--json"])
         .run()
         .expect_success();
-    let mut seen: Vec<(String, String, String)> = out
+    assert_eq!(
+        fields_of_rows(&out, ["profile", "region", "instance_id"]),
+        [["a", "us-east-1", &east], ["b", "eu-west-1", &west]]
+    );
+}
+
+/// The named string fields of every row of `list --json`, rows sorted.
+fn fields_of_rows<const N: usize>(
+    out: &crate::support::Outcome,
+    fields: [&str; N],
+) -> Vec<[String; N]> {
+    let mut rows: Vec<[String; N]> = out
         .json()
         .as_array()
-        .unwrap()
+        .expect("a JSON array")
         .iter()
         .map(|r| {
-            (
-                r["profile"].as_str().unwrap().to_owned(),
-                r["region"].as_str().unwrap().to_owned(),
-                r["instance_id"].as_str().unwrap().to_owned(),
-            )
+            fields.map(|f| {
+                r[f].as_str()
+                    .unwrap_or_else(|| panic!("no {f} in {r}"))
+                    .to_owned()
+            })
         })
         .collect();
-    seen.sort();
-    assert_eq!(
-        seen,
-        [
-            ("a".to_owned(), "us-east-1".to_owned(), east),
-            ("b".to_owned(), "eu-west-1".to_owned(), west),
-        ]
-    );
+    rows.sort();
+    rows
 }
