@@ -193,6 +193,9 @@ pub struct Settings {
     pub cache_ttl: Setting<Duration>,
     pub color: Setting<ColorChoice>,
     pub preset: Option<String>,
+    /// A preset's profile or region that the environment overrides: worth saying, since the
+    /// point of a preset is to be sure which account you are in.
+    pub overridden: Vec<String>,
 }
 
 /// One AWS account/region to talk to.
@@ -446,6 +449,7 @@ impl Settings {
             }
             get(top).map(|v| (v, Source::Config))
         }
+        let overridden = std::cell::RefCell::new(Vec::new());
         let pick_str = |flag: Option<(&'static str, &String)>,
                         envs: &[&'static str],
                         get: &dyn Fn(&Values) -> Option<String>|
@@ -455,6 +459,13 @@ impl Settings {
             }
             for e in envs {
                 if let Some((name, v)) = env(e) {
+                    if let Some((preset_name, values)) = &preset {
+                        if let Some(mine) = get(values).filter(|mine| *mine != v) {
+                            overridden.borrow_mut().push(format!(
+                                "{name}={v} overrides preset {preset_name}'s {mine:?} (unset {name} to use the preset's)"
+                            ));
+                        }
+                    }
                     return Some((v, Source::Env(name)));
                 }
             }
@@ -538,6 +549,7 @@ impl Settings {
             cache_ttl,
             color,
             preset: flags.preset.clone(),
+            overridden: overridden.into_inner(),
         })
     }
 
@@ -771,6 +783,15 @@ document = "Ops-Shell"
             let s = resolve(flags.clone(), &env, FILE);
             assert_eq!(s.profiles.value, [profile], "{flags:?} {env:?}");
             assert_eq!(s.profiles.source, source, "{flags:?} {env:?}");
+            let warned = s
+                .overridden
+                .iter()
+                .any(|w| w.contains("AWS_PROFILE=envp overrides preset prod's \"prod\""));
+            assert_eq!(
+                warned,
+                flags.preset.is_some() && !env.is_empty(),
+                "{flags:?} {env:?}"
+            );
         }
         let none = resolve(Flags::default(), &[], "");
         assert!(none.profiles.value.is_empty());

@@ -38,6 +38,9 @@ pub fn run(cli: Cli) -> Result<()> {
     };
     let settings = Settings::load(&flags)?;
     output::style::init(settings.color.value);
+    for note in &settings.overridden {
+        eprintln!("ssmgo: note: {}", output::sanitize::for_terminal(note));
+    }
     let ctx = Ctx {
         settings,
         verbose: cli.verbose,

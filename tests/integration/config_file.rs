@@ -28,15 +28,18 @@ fn a_preset_brings_its_filters_and_the_environment_beats_the_config() {
     let db = fleet.instance("db").tag("Team", "db").launch();
     fleet.instance("web").tag("Team", "web").launch();
     let config = format!(
-        "region = \"eu-west-3\"\n\n[preset.dbs]\ntag = [\"{}\", \"Team=db\"]\n",
+        "region = \"eu-west-3\"\n\n[preset.dbs]\nregion = \"eu-west-2\"\ntag = [\"{}\", \"Team=db\"]\n",
         fleet.filter()
     );
-    // AWS_REGION (us-east-1, where the fleet is) is set by the harness and beats the config's.
+    // AWS_REGION (us-east-1, where the fleet is) is set by the harness and beats the config's,
+    // and ssmgo says so: a preset is meant to fix the account and region.
     let out = ssmgo()
         .config(&config)
         .args(["-P", "dbs", "list", "--json"])
-        .run();
-    assert_eq!(out.expect_success().listed_ids(), [db]);
+        .run()
+        .expect_success()
+        .stderr_has("note: AWS_REGION=us-east-1 overrides preset dbs's \"eu-west-2\"");
+    assert_eq!(out.listed_ids(), [db]);
 
     let out = ssmgo()
         .config(&config)
