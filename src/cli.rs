@@ -102,9 +102,10 @@ pub const EXIT_CODES: &str = "\
 Exit status:
   0    success
   1    AWS, network or runtime failure (no credentials, endpoint unreachable, throttled, plugin failed)
-  2    usage error or invalid input (bad --tag or --parameters, no region, unknown profile, no terminal)
+  2    usage error or invalid input (bad --tag or --parameters, no region, unknown profile or preset,
+       malformed config file, no terminal)
   3    access denied (by AWS, by the pre-check, or by `policy eval`/`policy lint`)
-  4    no matching target, or the target cannot be connected to
+  4    no matching target, the target cannot be connected to, or no previous one for `ssmgo -`
   130  cancelled (Esc or Ctrl-C in the picker)";
 
 /// Where to find AWS: the same names and variables as the AWS CLI. (The environment is read
