@@ -272,6 +272,13 @@ impl Config {
                     }
                 }
             }
+            if let Some(document) = &v.document {
+                if let Err(Error::BadInput { reason, .. }) =
+                    crate::session::validate_document_name(document.get_ref())
+                {
+                    return Err(at(document.span(), reason));
+                }
+            }
             if let Some(columns) = &v.columns {
                 for c in columns.get_ref() {
                     if Column::parse(c).is_none() {
@@ -884,6 +891,12 @@ document = "Ops-Shell"
             ("tag = [\"=x\"]\n", 1, "tag", "empty"),
             ("region = \"eu west\"\n", 1, "region", "lowercase"),
             ("cache-ttl = \"10 parsecs\"\n", 1, "cache-ttl", "unit"),
+            (
+                "[preset.x]\ndocument = \"bad name\"\n",
+                2,
+                "preset.x.document",
+                "document name",
+            ),
             (
                 "columns = [\"name\", \"colour\"]\n",
                 1,

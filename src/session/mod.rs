@@ -130,7 +130,7 @@ pub fn parse_parameters(json: &str) -> Result<BTreeMap<String, Vec<String>>> {
     Ok(out)
 }
 
-fn validate_document_name(name: &str) -> Result<()> {
+pub(crate) fn validate_document_name(name: &str) -> Result<()> {
     let ok_chars = name
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || "_-.:/".contains(c));
