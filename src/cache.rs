@@ -142,11 +142,48 @@ fn store_in(dir: &Path, key: &Key, rows: &[Instance], now: SystemTime) -> std::i
     };
     write_atomically(dir, &key.file_name(), |out| {
         serde_json::to_writer(out, &file).map_err(std::io::Error::other)
-    })
+    })?;
+    prune(dir, now);
+    Ok(())
 }
 
-/// Writes `name` in `dir` (created private) through a temporary file, so that a reader never
-/// sees half a file and two ssmgo processes never interleave.
+/// How long an unused cache file is kept, and how many are kept at most: one is written per
+/// profile, region and filter, so without pruning they pile up forever.
+const KEEP_FOR: Duration = Duration::from_secs(7 * 24 * 3600);
+const KEEP_AT_MOST: usize = 32;
+
+/// Removes cache files older than [`KEEP_FOR`], then the oldest beyond [`KEEP_AT_MOST`].
+/// Best effort: a file that can't be removed is left for the next run.
+fn prune(dir: &Path, now: SystemTime) {
+    let mut files: Vec<(SystemTime, PathBuf)> = cache_files(dir)
+        .into_iter()
+        .filter_map(|p| Some((std::fs::metadata(&p).ok()?.modified().ok()?, p)))
+        .collect();
+    files.sort_by(|a, b| b.0.cmp(&a.0));
+    for (i, (modified, path)) in files.iter().enumerate() {
+        let old = now.duration_since(*modified).unwrap_or_default() > KEEP_FOR;
+        if old || i >= KEEP_AT_MOST {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// The endpoint as a cache key: without any `user:password@`, which must never be written to
+/// disk (the key is stored in the file).
+pub fn endpoint_for_key(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://{}", &rest[at + 1..]),
+        None => url.to_owned(),
+    }
+}
+
+/// Writes `name` in `dir` (made private: 0700) through a temporary file (0600: it lists the
+/// user's fleet), so that a reader never sees half a file and two ssmgo processes never
+/// interleave.
 pub(crate) fn write_atomically(
     dir: &Path,
     name: &str,
@@ -155,7 +192,11 @@ pub(crate) fn write_atomically(
     use std::io::Write;
     create_private_dir(dir)?;
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let written = std::fs::File::create(&tmp).and_then(|f| {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let written = options.open(&tmp).and_then(|f| {
         let mut out = std::io::BufWriter::new(f);
         write(&mut out)?;
         out.flush()
@@ -167,12 +208,23 @@ pub(crate) fn write_atomically(
         })
 }
 
+/// Creates ssmgo's own directory 0700, and makes an existing one 0700 too (older versions, or
+/// a umask, left it 0755); the parents are the user's and are left alone.
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)
+    builder.create(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir)?.permissions().mode() & 0o777;
+        if mode != 0o700 {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        }
+    }
+    Ok(())
 }
 
 /// Instance ids and Names from every cache, for shell completion: any account or region, since
@@ -277,6 +329,64 @@ mod tests {
             Miss::Foreign,
             "written in the future"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_are_private_even_in_an_existing_open_directory() {
+        use std::os::unix::fs::PermissionsExt;
+        let parent = tempfile::tempdir().unwrap();
+        let dir = parent.path().join("ssmgo");
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        store_in(&dir, &key("eu-west-1"), &[row("i-1")], SystemTime::now()).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(mode(&dir.join(key("eu-west-1").file_name())), 0o600);
+    }
+
+    #[test]
+    fn endpoint_credentials_never_reach_the_key() {
+        assert_eq!(
+            endpoint_for_key("https://user:pa%40ss@proxy.example:8443/x?y@z"),
+            "https://proxy.example:8443/x?y@z"
+        );
+        assert_eq!(
+            endpoint_for_key("http://127.0.0.1:5000"),
+            "http://127.0.0.1:5000"
+        );
+        assert_eq!(endpoint_for_key("http://h/p@q"), "http://h/p@q");
+    }
+
+    #[test]
+    fn old_and_surplus_cache_files_are_pruned() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = SystemTime::now();
+        let write = |name: &str, age: Duration| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, "{}").unwrap();
+            let f = std::fs::File::options().write(true).open(&path).unwrap();
+            f.set_modified(now - age).unwrap();
+        };
+        write("instances-old.json", KEEP_FOR + HOUR);
+        write("unrelated.txt", KEEP_FOR + HOUR);
+        for i in 0..KEEP_AT_MOST + 3 {
+            write(
+                &format!("instances-{i:03}.json"),
+                Duration::from_secs(i as u64 * 60),
+            );
+        }
+        prune(dir.path(), now);
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort();
+        assert_eq!(left.len(), KEEP_AT_MOST + 1, "{left:?}");
+        assert!(left.contains(&"unrelated.txt".to_string()));
+        assert!(left.contains(&"instances-000.json".to_string()));
+        assert!(!left.contains(&"instances-old.json".to_string()));
+        assert!(!left.contains(&format!("instances-{:03}.json", KEEP_AT_MOST)));
     }
 
     #[test]

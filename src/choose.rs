@@ -38,7 +38,7 @@ impl Fleet {
         cache::Key {
             profile: self.aws.profile_in_use().map(str::to_owned),
             region: self.aws.region().to_owned(),
-            endpoint: self.aws.endpoint_url().map(str::to_owned),
+            endpoint: self.aws.endpoint_url().map(cache::endpoint_for_key),
             tags: query.tags.describe(),
         }
     }

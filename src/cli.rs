@@ -128,26 +128,37 @@ pub struct AwsArgs {
 }
 
 /// Instance ids and Names from the local cache, for dynamic shell completion.
+///
+/// Names are whatever anyone with ec2:CreateTags wrote, and bash pastes a candidate into the
+/// command line as it is: a Name is offered only when no shell can misread it; otherwise only
+/// the instance id is, with the Name (made visible) as its description.
 fn target_candidates() -> Vec<CompletionCandidate> {
+    use crate::output::sanitize::{for_terminal, is_shell_safe_word};
     let mut out = Vec::new();
     for (id, name) in crate::cache::known_targets() {
-        if let Some(name) = name {
-            let name = crate::output::sanitize::for_terminal(&name).into_owned();
-            out.push(CompletionCandidate::new(name.clone()).help(Some(id.clone().into())));
-            out.push(CompletionCandidate::new(id).help(Some(name.into())));
-        } else {
-            out.push(CompletionCandidate::new(id));
+        if !is_shell_safe_word(&id) {
+            continue;
         }
+        let Some(name) = name else {
+            out.push(CompletionCandidate::new(id));
+            continue;
+        };
+        let shown = crate::output::sanitize::truncated(&for_terminal(&name), 60).into_owned();
+        if is_shell_safe_word(&name) {
+            out.push(CompletionCandidate::new(name).help(Some(id.clone().into())));
+        }
+        out.push(CompletionCandidate::new(id).help(Some(shown.into())));
     }
     out
 }
 
-/// Preset names from the config file, for dynamic shell completion.
+/// Preset names from the config file, for dynamic shell completion (the same rule as Names).
 fn preset_candidates() -> Vec<CompletionCandidate> {
     crate::config::Config::load()
         .map(|c| {
             c.preset_names()
                 .into_iter()
+                .filter(|p| crate::output::sanitize::is_shell_safe_word(p))
                 .map(CompletionCandidate::new)
                 .collect()
         })

@@ -19,6 +19,9 @@ use crate::fleet::TagFilters;
 /// How long a cached listing may be shown before it is too old to be useful.
 pub const DEFAULT_CACHE_TTL: Duration = Duration::from_secs(3600);
 
+/// How long one AWS request may go unanswered before it is given up (and retried).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
+
 /// The config file, as written. Unknown keys are errors (a typo must not pass for a setting).
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -29,6 +32,7 @@ struct File {
     document: Option<Spanned<String>>,
     columns: Option<Spanned<Vec<String>>>,
     cache_ttl: Option<Spanned<String>>,
+    timeout: Option<Spanned<String>>,
     color: Option<Spanned<String>>,
     #[serde(default)]
     preset: std::collections::BTreeMap<String, Values>,
@@ -191,6 +195,8 @@ pub struct Settings {
     pub document: Setting<Option<String>>,
     pub columns: Setting<Vec<Column>>,
     pub cache_ttl: Setting<Duration>,
+    /// How long one AWS request may go unanswered (connecting, or between bytes of an answer).
+    pub timeout: Setting<Duration>,
     pub color: Setting<ColorChoice>,
     pub preset: Option<String>,
     /// A preset's profile or region that the environment overrides: worth saying, since the
@@ -205,7 +211,12 @@ pub struct Scope {
     pub profile: Option<String>,
     pub region: Option<String>,
     pub endpoint_url: Option<String>,
+    /// How long a request may go unanswered ([`Settings::timeout`]).
+    pub timeout: Duration,
 }
+
+/// A config file is a few lines; anything much larger is not one.
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
 impl Config {
     /// Reads the config file; a missing file is an empty config, anything unreadable an error.
@@ -213,7 +224,7 @@ impl Config {
         let Some(path) = crate::paths::config_file() else {
             return Ok(Config::default());
         };
-        match std::fs::read_to_string(&path) {
+        match crate::paths::read_text_file(&path, MAX_CONFIG_BYTES) {
             Ok(text) => Config::parse(&path, text),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config {
                 path: Some(path),
@@ -293,6 +304,9 @@ impl Config {
         if let Some(ttl) = &self.file.cache_ttl {
             parse_duration(ttl.get_ref()).map_err(|reason| at(ttl.span(), reason))?;
         }
+        if let Some(timeout) = &self.file.timeout {
+            parse_timeout(timeout.get_ref()).map_err(|reason| at(timeout.span(), reason))?;
+        }
         if let Some(color) = &self.file.color {
             parse_color(color.get_ref()).map_err(|reason| at(color.span(), reason))?;
         }
@@ -370,6 +384,18 @@ fn parse_duration(s: &str) -> std::result::Result<Duration, String> {
         }
     };
     Ok(Duration::from_secs(n.saturating_mul(unit)))
+}
+
+/// A request timeout: a duration of 1 s to 10 min (0 would fail every call).
+fn parse_timeout(s: &str) -> std::result::Result<Duration, String> {
+    let d = parse_duration(s)?;
+    if (1..=600).contains(&d.as_secs()) {
+        Ok(d)
+    } else {
+        Err(format!(
+            "{s:?} is out of range; give 1s to 10m, e.g. \"30s\""
+        ))
+    }
 }
 
 fn parse_color(s: &str) -> std::result::Result<ColorChoice, String> {
@@ -524,6 +550,23 @@ impl Settings {
             }),
             DEFAULT_CACHE_TTL,
         );
+        let timeout = match env("SSMGO_TIMEOUT") {
+            Some((name, v)) => Setting {
+                value: parse_timeout(&v).map_err(|reason| Error::BadInput {
+                    what: "SSMGO_TIMEOUT",
+                    value: v.clone(),
+                    reason,
+                })?,
+                source: Source::Env(name),
+            },
+            None => or_default(
+                config.file.timeout.as_ref().map(|t| {
+                    let value = parse_timeout(t.get_ref()).unwrap_or(DEFAULT_TIMEOUT);
+                    (value, Source::Config)
+                }),
+                DEFAULT_TIMEOUT,
+            ),
+        };
         let color = or_default(
             flags
                 .color
@@ -554,6 +597,7 @@ impl Settings {
             document,
             columns,
             cache_ttl,
+            timeout,
             color,
             preset: flags.preset.clone(),
             overridden: overridden.into_inner(),
@@ -621,6 +665,7 @@ impl Settings {
                     profile: p.clone(),
                     region: r.clone(),
                     endpoint_url: self.endpoint_url.value.clone(),
+                    timeout: self.timeout.value,
                 });
             }
         }
@@ -703,6 +748,11 @@ impl Settings {
                 "cache-ttl",
                 format!("{}s", self.cache_ttl.value.as_secs()),
                 self.cache_ttl.source.to_string(),
+            ),
+            (
+                "timeout",
+                format!("{}s", self.timeout.value.as_secs()),
+                self.timeout.source.to_string(),
             ),
             (
                 "color",

@@ -10,7 +10,11 @@ fn main() {
     if let Err(err) = ssmgo::run(cli) {
         if !matches!(err, ssmgo::error::Error::Cancelled) {
             let prefix = ssmgo::output::style::stderr("ssmgo:", ssmgo::output::style::Paint::Bad);
-            eprintln!("{prefix} {err}");
+            let text = err.to_string();
+            eprintln!(
+                "{prefix} {}",
+                ssmgo::output::sanitize::lines_for_terminal(&text)
+            );
         }
         std::process::exit(err.exit_code());
     }

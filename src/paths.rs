@@ -1,5 +1,9 @@
 //! Where ssmgo keeps its files: the XDG base directories (or the platform's equivalent), so that
-//! config, history and cache live where the user's other tools keep theirs.
+//! config, history and cache live where the user's other tools keep theirs. And how files the
+//! user names are read: only regular files, and only up to a size (`/dev/zero` or a FIFO given
+//! as a config or policy file must fail at once, not hang or eat memory).
+
+use std::io::Read;
 
 use std::path::PathBuf;
 
@@ -57,4 +61,64 @@ fn base(xdg: &str, unix_default: &str, macos_default: &str, windows_var: &str) -
 
 fn non_empty_env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// Reads `path` as UTF-8 text if it is a regular file of at most `max_bytes`.
+///
+/// The file is opened non-blocking, so that a FIFO can't stall the open, and checked to be a
+/// regular file before anything is read.
+pub fn read_text_file(path: &std::path::Path, max_bytes: u64) -> std::io::Result<String> {
+    use std::io::{Error, ErrorKind};
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            "it is not a regular file (a directory, device or pipe)",
+        ));
+    }
+    let mut bytes = Vec::new();
+    file.take(max_bytes + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(Error::new(
+            ErrorKind::FileTooLarge,
+            format!("it is larger than {} KiB", max_bytes / 1024),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| Error::new(ErrorKind::InvalidData, "it is not UTF-8 text"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_regular_files_of_bounded_size_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("p.json");
+        std::fs::write(&file, "{}").unwrap();
+        assert_eq!(read_text_file(&file, 10).unwrap(), "{}");
+        std::fs::write(&file, "x".repeat(11)).unwrap();
+        assert!(read_text_file(&file, 10)
+            .unwrap_err()
+            .to_string()
+            .contains("larger than"));
+        std::fs::write(&file, [0xff, 0xfe]).unwrap();
+        assert!(read_text_file(&file, 10).is_err());
+        assert!(read_text_file(dir.path(), 10).is_err(), "a directory");
+        #[cfg(unix)]
+        {
+            let zero = read_text_file(std::path::Path::new("/dev/zero"), 10).unwrap_err();
+            assert!(zero.to_string().contains("not a regular file"), "{zero}");
+            let fifo = dir.path().join("fifo");
+            let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+            // SAFETY: a valid NUL-terminated path.
+            assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+            let err = read_text_file(&fifo, 10).unwrap_err();
+            assert!(err.to_string().contains("not a regular file"), "{err}");
+        }
+    }
 }

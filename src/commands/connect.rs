@@ -78,6 +78,7 @@ pub async fn start(ctx: &Ctx, plan: Plan) -> Result<()> {
                 profile: last.profile.clone(),
                 region: Some(last.region.clone()),
                 endpoint_url: ctx.settings.endpoint_url.value.clone(),
+                timeout: ctx.settings.timeout.value,
             };
             if plan.announce {
                 eprintln!(

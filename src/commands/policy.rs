@@ -22,14 +22,19 @@ pub fn run(cmd: PolicyCommand) -> Result<()> {
     }
 }
 
+/// IAM's largest policy document is 10,240 characters (a role's inline policies); a pretty-printed
+/// one may be a few times that, a larger file is not a policy.
+const MAX_POLICY_BYTES: u64 = 128 * 1024;
+
 /// Reads and parses one policy file; unreadable or invalid JSON is an input error (exit 2).
 pub fn load(path: &Path) -> Result<Policy> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| Error::PolicyInput {
-        path: shown.clone(),
-        detail: e.to_string(),
-        next: "Check the path and that the file is readable UTF-8 text",
-    })?;
+    let text =
+        crate::paths::read_text_file(path, MAX_POLICY_BYTES).map_err(|e| Error::PolicyInput {
+            path: shown.clone(),
+            detail: e.to_string(),
+            next: "Give a policy document: a regular file of UTF-8 JSON text, at most 128 KiB",
+        })?;
     Policy::parse(&shown, &text).map_err(|e| Error::PolicyInput {
         path: shown.clone(),
         detail: format!("invalid JSON at {}:{}: {}", shown, e.pos, e.message),
@@ -53,16 +58,42 @@ fn parse_context(pairs: &[String]) -> Result<Context> {
     Ok(ctx)
 }
 
+/// A policy as `eval` takes it: one IAM would accept as a document. A duplicate key (IAM
+/// rejects it; most parsers silently keep the last one) or a document that is not a policy
+/// object (`null`, `[]`, `"x"`) is an input error, not a decision.
+fn load_for_eval(path: &Path) -> Result<Policy> {
+    let policy = load(path)?;
+    let refuse = |detail: String| Error::PolicyInput {
+        path: path.display().to_string(),
+        detail,
+        next: "IAM would reject this document; `ssmgo policy lint` lists every problem in it",
+    };
+    if let Some(d) = policy.duplicates.first() {
+        return Err(refuse(format!(
+            "the key {:?} appears twice, at {} and {}, and IAM rejects duplicate keys",
+            d.key, d.first, d.second
+        )));
+    }
+    if let Some(p) = policy
+        .problems
+        .iter()
+        .find(|p| p.kind == ssmgo_policy::ProblemKind::Malformed)
+    {
+        return Err(refuse(format!("{} (at {})", p.message, p.pos)));
+    }
+    Ok(policy)
+}
+
 fn eval(args: PolicyEvalArgs) -> Result<()> {
     let identity: Vec<Policy> = args
         .policies
         .iter()
-        .map(|p| load(p))
+        .map(|p| load_for_eval(p))
         .collect::<Result<_>>()?;
     let boundary: Option<Vec<Policy>> = args
         .boundary
         .as_deref()
-        .map(load)
+        .map(load_for_eval)
         .transpose()?
         .map(|b| vec![b]);
     let mut ctx = parse_context(&args.context)?;

@@ -82,7 +82,10 @@ pub fn write_table(rows: &[Instance], columns: &[Column], notes: bool) -> Result
     table.push(header);
     let text = |v: Option<&str>| {
         (
-            v.map_or_else(|| "-".to_owned(), |v| for_terminal(v).into_owned()),
+            v.map_or_else(
+                || "-".to_owned(),
+                |v| sanitize::truncated(&for_terminal(v), MAX_CELL).into_owned(),
+            ),
             None,
         )
     };
@@ -121,6 +124,10 @@ pub fn write_table(rows: &[Instance], columns: &[Column], notes: bool) -> Result
     }
     finish(write_stdout(|out| write_aligned(out, &table)))
 }
+
+/// The most characters a table cell shows of a name or tag value (EC2 allows 256; a longer
+/// cell is cut with a marker rather than pushing every other column off the screen).
+const MAX_CELL: usize = 64;
 
 /// A table cell: its (sanitized) text and how to paint it.
 type Cell = (String, Option<Paint>);

@@ -7,7 +7,8 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-/// True for characters that must never reach a terminal as themselves.
+/// True for characters that must never reach a terminal as themselves: they move the cursor,
+/// reorder text, or are invisible, so that `web\u{200b}-prod` would read as `web-prod`.
 fn is_dangerous(c: char) -> bool {
     c.is_control() // C0, DEL and C1 (includes ESC and the 8-bit CSI)
         || matches!(c,
@@ -15,7 +16,40 @@ fn is_dangerous(c: char) -> bool {
             | '\u{202A}'..='\u{202E}'               // embeddings and overrides
             | '\u{2066}'..='\u{2069}'               // isolates
             | '\u{2028}' | '\u{2029}'               // line and paragraph separators
-            | '\u{FEFF}')
+            | '\u{200B}'..='\u{200D}'               // zero-width space, non-joiner, joiner
+            | '\u{2060}'..='\u{2064}'               // word joiner, invisible operators
+            | '\u{206A}'..='\u{206F}'               // deprecated format characters
+            | '\u{00AD}' | '\u{034F}' | '\u{180E}'   // soft hyphen, grapheme joiner, Mongolian space
+            | '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}' // Hangul fillers (blank)
+            | '\u{FEFF}'                            // zero-width no-break space
+            | '\u{FFF9}'..='\u{FFFB}'               // interlinear annotation
+            | '\u{E0000}'..='\u{E007F}') // tag characters
+}
+
+/// [`for_terminal`] for a message of several lines: line breaks stay, everything else dangerous
+/// is made visible. Errors are printed through this, so a tag value or an AWS message inside one
+/// can never reach the terminal raw, whichever variant carries it.
+pub fn lines_for_terminal(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| c != '\n' && is_dangerous(c)) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.split('\n')
+            .map(for_terminal)
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+}
+
+/// `text` cut to `max` characters, the cut marked with `…[+N chars]`, so that a 64 KB tag value
+/// does not flood a table or a completion menu. Borrows when nothing is cut.
+pub fn truncated(text: &str, max: usize) -> Cow<'_, str> {
+    let count = text.chars().count();
+    if count <= max {
+        return Cow::Borrowed(text);
+    }
+    let kept: String = text.chars().take(max).collect();
+    Cow::Owned(format!("{kept}…[+{} chars]", count - max))
 }
 
 /// Returns `text` with every control, bidi or line-separator character replaced by a visible
@@ -37,22 +71,46 @@ pub fn for_terminal(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Rewrites the bidi and separator characters that JSON allows raw into `\uXXXX` escapes.
+/// True when `word` can be put on a shell's command line as it is, in every shell ssmgo completes
+/// for (bash, zsh, fish, elvish, PowerShell): bash inserts a completion verbatim, so a Name tag
+/// such as `pwn-$(touch x)` would run when the line is entered. Only letters, digits and
+/// `. _ - + @ , /` pass (no `:` or `=`, which bash splits words at), never a leading `-`
+/// (it would read as an option) and never more than [`MAX_COMPLETION_WORD`] characters.
+pub fn is_shell_safe_word(word: &str) -> bool {
+    !word.is_empty()
+        && word.len() <= MAX_COMPLETION_WORD
+        && !word.starts_with('-')
+        && word.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '+' | '@' | ',' | '/')
+        })
+}
+
+/// Longer words are not offered for completion: EC2 allows 256-character tag values.
+pub const MAX_COMPLETION_WORD: usize = 128;
+
+/// Rewrites the characters that JSON allows raw but a terminal obeys or hides (DEL, C1 controls
+/// such as the 8-bit CSI, bidi, separators, zero-width) into `\uXXXX` escapes.
 ///
 /// The decoded value is unchanged (scripts still see exactly what AWS returned); only its
-/// rendering on a terminal is made harmless. serde_json already escapes control characters
-/// inside strings, so any left are the document's own whitespace and stay.
+/// rendering on a terminal is made harmless. serde_json already escapes C0 controls inside
+/// strings, so any left are the document's own line breaks and stay.
 pub fn json_escape_invisible(json: &str) -> Cow<'_, str> {
-    let invisible = |c: char| is_dangerous(c) && !c.is_control();
+    let invisible = |c: char| is_dangerous(c) && !matches!(c, '\n' | '\r' | '\t');
     if !json.chars().any(invisible) {
         return Cow::Borrowed(json);
     }
     let mut out = String::with_capacity(json.len() + 16);
     for c in json.chars() {
-        if invisible(c) {
-            let _ = write!(out, "\\u{:04x}", c as u32);
-        } else {
+        if !invisible(c) {
             out.push(c);
+        } else if let Some(unit) = u16::try_from(c as u32).ok() {
+            let _ = write!(out, "\\u{unit:04x}");
+        } else {
+            // Outside the BMP, JSON spells a character as its UTF-16 surrogate pair.
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                let _ = write!(out, "\\u{unit:04x}");
+            }
         }
     }
     Cow::Owned(out)
@@ -61,6 +119,50 @@ pub fn json_escape_invisible(json: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_words_no_shell_can_misread_are_safe_to_complete() {
+        for ok in [
+            "web-prod-01",
+            "i-0123456789abcdef0",
+            "db.internal",
+            "a_b+c@d,e/f",
+        ] {
+            assert!(is_shell_safe_word(ok), "{ok}");
+        }
+        for hostile in [
+            "pwn-$(touch${IFS}/tmp/PWNED)",
+            "pwn-`id`",
+            "pwn;id",
+            "pwn|id",
+            "pwn&id",
+            "pwn'x",
+            "pwn\"x",
+            "pwn x",
+            "pwn\nx",
+            "pwn*",
+            "pwn?",
+            "pwn[a]",
+            "pwn{a,b}",
+            "~root",
+            "-rf",
+            "--endpoint-url=http://x",
+            "a:b",
+            "a=b",
+            "pwn\\x",
+            "pwn<x",
+            "pwn>x",
+            "pwn#x",
+            "pwn!x",
+            "pwn%x",
+            "web\u{200b}-prod",
+            "wéb",
+            "",
+        ] {
+            assert!(!is_shell_safe_word(hostile), "{hostile:?}");
+        }
+        assert!(!is_shell_safe_word(&"a".repeat(MAX_COMPLETION_WORD + 1)));
+    }
 
     #[test]
     fn plain_text_is_borrowed_unchanged() {
@@ -84,6 +186,44 @@ mod tests {
     fn bidi_overrides_become_visible() {
         assert_eq!(for_terminal("i-\u{202e}doog"), "i-\\u{202e}doog");
         assert_eq!(for_terminal("\u{2066}x\u{2069}"), "\\u{2066}x\\u{2069}");
+    }
+
+    #[test]
+    fn invisible_characters_become_visible() {
+        assert_eq!(
+            for_terminal("web\u{200b}-prod\u{200d}-01"),
+            "web\\u{200b}-prod\\u{200d}-01"
+        );
+        assert_eq!(for_terminal("a\u{e0041}"), "a\\u{e0041}");
+        assert_eq!(for_terminal("x\u{7f}"), "x\\x7f");
+    }
+
+    #[test]
+    fn messages_keep_their_lines_but_nothing_else() {
+        assert_eq!(lines_for_terminal("a\n  b"), "a\n  b");
+        assert_eq!(
+            lines_for_terminal("Env=\x1b[2J\n  next"),
+            "Env=\\x1b[2J\n  next"
+        );
+        assert_eq!(lines_for_terminal("already \\x1b"), "already \\x1b");
+    }
+
+    #[test]
+    fn long_text_is_cut_with_a_marker() {
+        assert_eq!(truncated("short", 10), "short");
+        assert_eq!(
+            truncated(&"é".repeat(12), 10),
+            format!("{}…[+2 chars]", "é".repeat(10))
+        );
+    }
+
+    #[test]
+    fn json_escapes_c1_del_and_zero_width_but_keeps_the_value() {
+        let raw = serde_json::to_string_pretty(&["a\u{9b}2J\u{7f}b\u{200b}c\u{e0041}"]).unwrap();
+        let safe = json_escape_invisible(&raw);
+        assert_eq!(safe, "[\n  \"a\\u009b2J\\u007fb\\u200bc\\udb40\\udc41\"\n]");
+        let back: Vec<String> = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back, ["a\u{9b}2J\u{7f}b\u{200b}c\u{e0041}"]);
     }
 
     #[test]

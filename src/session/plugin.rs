@@ -9,6 +9,7 @@
 use std::io;
 use std::path::PathBuf;
 use std::process::{Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
 
@@ -39,19 +40,30 @@ pub struct Invocation {
 impl Plugin {
     /// Finds the plugin on PATH and asks its version. Done before StartSession, so a missing
     /// plugin never leaves an orphaned session behind (the AWS CLI starts one first).
+    ///
+    /// A plugin that does not answer `--version` within [`VERSION_DEADLINE`] is killed and
+    /// reported, rather than blocking ssmgo forever.
     pub fn find() -> Result<Plugin> {
         let path = which::which(PLUGIN_NAME).map_err(|_| Error::PluginMissing)?;
-        let output = Command::new(&path)
-            .arg("--version")
-            .stdin(Stdio::null())
-            .stderr(Stdio::null())
-            .output()
-            .map_err(|e| Error::PluginUnusable {
-                path: path.display().to_string(),
-                detail: e.to_string(),
-            })?;
-        let version = String::from_utf8_lossy(&output.stdout).trim().to_owned();
-        let response_in_env = newer_than(&version, LAST_VERSION_WITHOUT_ENV);
+        let unusable = |detail: String| Error::PluginUnusable {
+            path: path.display().to_string(),
+            detail,
+        };
+        let stdout = ask_version(&path, VERSION_DEADLINE).map_err(unusable)?;
+        let version = String::from_utf8_lossy(&stdout).trim().to_owned();
+        let response_in_env = match parse_version(&version) {
+            Some(v) => v > parse_version(LAST_VERSION_WITHOUT_ENV).expect("a valid baseline"),
+            None => {
+                // Putting the token on argv shows it to every local user: when in doubt, keep it
+                // in the environment (what every release since 2023 expects) and say so.
+                eprintln!(
+                    "ssmgo: warning: could not read the version of {} from {:?}; passing the session token in the environment, as plugins newer than {LAST_VERSION_WITHOUT_ENV} expect (if the session fails to start, update the plugin)",
+                    path.display(),
+                    crate::output::sanitize::truncated(&version, 40)
+                );
+                true
+            }
+        };
         Ok(Plugin {
             path,
             version,
@@ -101,24 +113,70 @@ impl Plugin {
     }
 }
 
-/// The AWS CLI's rule: whitespace removed, 1–4 dot-separated numbers, compared numerically
-/// (missing parts are 0); anything unparsable is treated as old.
-pub fn newer_than(version: &str, baseline: &str) -> bool {
-    let clean: String = version.chars().filter(|c| !c.is_whitespace()).collect();
-    let parse = |v: &str| -> Option<Vec<u64>> {
-        let parts: Vec<u64> = v
-            .split('.')
-            .map(|p| p.parse().ok())
-            .collect::<Option<_>>()?;
-        (1..=4).contains(&parts.len()).then_some(parts)
-    };
-    let (Some(mut a), Some(mut b)) = (parse(&clean), parse(baseline)) else {
-        return false;
-    };
-    let len = a.len().max(b.len());
-    a.resize(len, 0);
-    b.resize(len, 0);
-    a > b
+/// How long `session-manager-plugin --version` may take (it answers at once when healthy).
+const VERSION_DEADLINE: Duration = Duration::from_secs(5);
+
+/// Runs `path --version` and returns its stdout; kills it after `deadline`.
+fn ask_version(path: &std::path::Path, deadline: Duration) -> std::result::Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut child = Command::new(path)
+        .arg("--version")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let started = Instant::now();
+    loop {
+        match child.try_wait() {
+            Ok(Some(_)) => break,
+            Ok(None) if started.elapsed() >= deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!(
+                    "`--version` gave no answer within {} s, so it was stopped",
+                    deadline.as_secs_f32()
+                ));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(stdout) = child.stdout.take() {
+        // The version is one short line; a child that floods stdout is not read further.
+        stdout
+            .take(4096)
+            .read_to_end(&mut out)
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(out)
+}
+
+/// A plugin version as its releases write it: `1.2.694.0`, also `v1.2.694.0` or
+/// `1.2.694.0-beta` (the suffix is ignored); 1 to 4 numbers, missing ones are 0. `None` when no
+/// version can be read.
+pub fn parse_version(text: &str) -> Option<[u64; 4]> {
+    let text = text.trim();
+    let text = text.strip_prefix(['v', 'V']).unwrap_or(text);
+    let end = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let numeric = &text[..end];
+    // A suffix must be separated (`-beta`, `+build`, ` (linux)`), not glued to a number.
+    if end < text.len() && !text[end..].starts_with(['-', '+', ' ', '_']) {
+        return None;
+    }
+    let mut parts = [0u64; 4];
+    let mut count = 0;
+    for part in numeric.split('.') {
+        if count == 4 {
+            return None;
+        }
+        parts[count] = part.parse().ok()?;
+        count += 1;
+    }
+    Some(parts)
 }
 
 impl Invocation {
@@ -226,22 +284,39 @@ mod tests {
         Plugin {
             path: "/usr/local/bin/session-manager-plugin".into(),
             version: version.into(),
-            response_in_env: newer_than(version, LAST_VERSION_WITHOUT_ENV),
+            response_in_env: parse_version(version) > parse_version(LAST_VERSION_WITHOUT_ENV),
         }
     }
 
     #[test]
-    fn versions_compare_numerically_like_the_aws_cli() {
-        assert!(newer_than("1.2.694.0", "1.2.497.0"));
-        assert!(newer_than("1.2.497.1", "1.2.497.0"));
-        assert!(newer_than("1.10", "1.2.497.0"));
-        assert!(newer_than(" 1.2.500.0\n", "1.2.497.0"));
-        assert!(!newer_than("1.2.497.0", "1.2.497.0"));
-        assert!(!newer_than("1.2.497", "1.2.497.0"));
-        assert!(!newer_than("1.1.61.0", "1.2.497.0"));
-        assert!(!newer_than("1.2.x", "1.2.497.0"));
-        assert!(!newer_than("1.2.3.4.5", "1.2.497.0"));
-        assert!(!newer_than("", "1.2.497.0"));
+    fn versions_are_read_as_the_plugin_releases_write_them() {
+        let v = |s| parse_version(s);
+        assert_eq!(v("1.2.694.0"), Some([1, 2, 694, 0]));
+        assert_eq!(v(" 1.2.500.0\n"), Some([1, 2, 500, 0]));
+        assert_eq!(v("v1.2.694.0"), Some([1, 2, 694, 0]));
+        assert_eq!(v("1.2.694.0-beta"), Some([1, 2, 694, 0]));
+        assert_eq!(v("1.10"), Some([1, 10, 0, 0]));
+        assert!(v("1.2.694.0") > v("1.2.497.0"));
+        assert!(v("1.2.497.1") > v("1.2.497.0"));
+        assert!(v("1.2.497") == v("1.2.497.0"));
+        assert!(v("1.1.61.0") < v("1.2.497.0"));
+        for bad in ["", "1.2.x", "1.2.3.4.5", "unknown", "1..2", "1.2.3beta"] {
+            assert_eq!(v(bad), None, "{bad:?}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_plugin_that_hangs_on_version_is_stopped() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(PLUGIN_NAME);
+        std::fs::write(&path, "#!/bin/sh\nexec sleep 30\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let started = Instant::now();
+        let err = ask_version(&path, Duration::from_millis(300)).unwrap_err();
+        assert!(err.contains("no answer within"), "{err}");
+        assert!(started.elapsed() < Duration::from_secs(10));
     }
 
     #[test]

@@ -327,3 +327,49 @@ fn without_a_target_or_a_terminal_ssmgo_asks_for_a_target() {
             .stderr_has("Pass a TARGET");
     }
 }
+
+#[test]
+fn plugin_versions_written_unusually_still_keep_the_token_off_the_command_line() {
+    let fleet = emu().fleet("oddversion");
+    let id = fleet.instance("web").launch();
+    for (version, warned) in [
+        ("v1.2.694.0", false),
+        ("1.2.694.0-beta", false),
+        ("", true),
+        ("garbage", true),
+    ] {
+        let out = ssmgo()
+            .plugin_version(version)
+            .args(["connect", &id])
+            .run()
+            .expect_success();
+        let record = out.plugin();
+        let argv = argv(record);
+        assert_eq!(argv[1], RESPONSE_ENV, "{version:?}");
+        let response = record["env"][RESPONSE_ENV].as_str().unwrap();
+        let token: Value = serde_json::from_str(response).unwrap();
+        let token = token["TokenValue"].as_str().unwrap();
+        assert!(argv.iter().all(|a| !a.contains(token)), "{version:?}");
+        assert_eq!(
+            out.stderr.contains("could not read the version"),
+            warned,
+            "{version:?}: {}",
+            out.stderr
+        );
+    }
+}
+
+#[test]
+fn a_plugin_that_never_answers_its_version_is_stopped_and_no_session_starts() {
+    let fleet = emu().fleet("hungplugin");
+    let id = fleet.instance("web").launch();
+    let started = std::time::Instant::now();
+    ssmgo()
+        .env("FAKE_SMP_VERSION_HANG", "1")
+        .args(["connect", &id])
+        .run()
+        .expect_code(1)
+        .stderr_has("gave no answer within 5 s");
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    assert!(emu().sessions_on(&id).is_empty());
+}

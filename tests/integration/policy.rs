@@ -315,3 +315,69 @@ fn fix_with_nothing_to_fix_says_so_and_keeps_the_policy() {
         .stderr_has("nothing to fix");
     assert_eq!(out.stdout, text);
 }
+
+fn eval(policy: &std::path::Path) -> crate::support::Outcome {
+    ssmgo()
+        .args(["policy", "eval", "--policy"])
+        .args([policy])
+        .args(["--action", "ssm:StartSession", "--resource", DOC])
+        .args(["--context", "aws:MultiFactorAuthAge=5"])
+        .run()
+}
+
+#[test]
+fn eval_refuses_a_document_iam_would_reject_instead_of_deciding_it() {
+    let duplicate = policy_file(
+        "dup.json",
+        r#"{"Version": "2012-10-17", "Statement": [],
+            "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#,
+    );
+    eval(&duplicate)
+        .expect_code(2)
+        .stderr_has(r#"the key "Statement" appears twice, at 1:31 and 2:13"#)
+        .stderr_has("ssmgo policy lint");
+    for not_a_policy in ["null", "[]", "\"x\"", "{}"] {
+        let path = policy_file("odd.json", not_a_policy);
+        let out = eval(&path).expect_code(2);
+        assert!(out.stdout.is_empty(), "{not_a_policy}: {}", out.stdout);
+    }
+}
+
+#[test]
+fn eval_reads_only_regular_files_of_a_policy_size() {
+    eval(std::path::Path::new("/dev/zero"))
+        .expect_code(2)
+        .stderr_has("not a regular file");
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    eval(&fifo).expect_code(2).stderr_has("not a regular file");
+    let huge = policy_file("huge.json", &" ".repeat(200 * 1024));
+    eval(&huge).expect_code(2).stderr_has("larger than 128 KiB");
+}
+
+#[test]
+fn a_number_iam_cannot_compare_is_explained_as_never_matching() {
+    let path = policy_file(
+        "num.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ssm:StartSession",
+            "Resource": "*", "Condition": {"NumericLessThan": {"aws:MultiFactorAuthAge": "1e999"}}}]}"#,
+    );
+    eval(&path)
+        .expect_code(3)
+        .stdout_has(r#"NumericLessThan aws:MultiFactorAuthAge: the policy's value "1e999" is not a number IAM can compare, so this condition never holds"#);
+}
+
+#[test]
+fn a_config_file_that_is_a_device_or_pipe_fails_at_once() {
+    ssmgo()
+        .env("SSMGO_CONFIG", "/dev/zero")
+        .args(["list"])
+        .run()
+        .expect_code(2)
+        .stderr_has("not a regular file");
+}

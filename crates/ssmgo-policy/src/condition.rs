@@ -288,6 +288,23 @@ impl Condition {
             .filter(|t| t.text(ctx).is_err())
             .flat_map(|t| t.var_names())
             .collect();
+        let (positive, _) = op.base.positive();
+        let incomparable: Vec<String> = if self.has_vars {
+            Vec::new()
+        } else {
+            self.values
+                .iter()
+                .filter(|v| !comparable(positive, v))
+                .cloned()
+                .collect()
+        };
+        if !incomparable.is_empty() && incomparable.len() == self.values.len() {
+            return Some(format!(
+                "{head}: the policy's value {} is not a {} IAM can compare, so this condition never holds",
+                quote_list(&incomparable),
+                if matches!(positive, Base::DateEquals | Base::DateLessThan | Base::DateLessThanEquals | Base::DateGreaterThan | Base::DateGreaterThanEquals) { "date" } else { "number" }
+            ));
+        }
         let expected = self.describe_expected(op, ctx);
         let actual = ctx.get_lower(&self.key_lower).filter(|v| !v.is_empty());
         let mut text = match (op.base, actual) {
@@ -387,6 +404,25 @@ fn value_matches(base: Base, actual: &str, expected: &Expected) -> bool {
         Base::IpAddress => ip_in(actual, e),
         // Negated forms and Null are handled by the caller.
         _ => false,
+    }
+}
+
+/// Whether a policy value can be compared at all by `base` (numbers must be finite: `1e999` is
+/// not; dates must parse). A value that can't never matches.
+fn comparable(base: Base, value: &str) -> bool {
+    use Base::*;
+    match base {
+        NumericEquals
+        | NumericLessThan
+        | NumericLessThanEquals
+        | NumericGreaterThan
+        | NumericGreaterThanEquals => value.trim().parse::<f64>().is_ok_and(f64::is_finite),
+        DateEquals
+        | DateLessThan
+        | DateLessThanEquals
+        | DateGreaterThan
+        | DateGreaterThanEquals => parse_date(value).is_some(),
+        _ => true,
     }
 }
 

@@ -18,4 +18,4 @@ mod vars;
 
 pub use context::Context;
 pub use eval::{Decision, Evaluator, Explanation, NearMiss, Request, StatementRef};
-pub use policy::{Effect, Policy, Statement, Version};
+pub use policy::{Effect, Policy, ProblemKind, Statement, Version};
