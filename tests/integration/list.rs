@@ -398,3 +398,50 @@ fn fields_of_rows<const N: usize>(
     rows.sort();
     rows
 }
+
+#[test]
+fn hostile_filters_and_tags_are_shown_harmlessly_everywhere() {
+    let fleet = emu().fleet("hostiletext");
+    let long = "L".repeat(256);
+    fleet
+        .instance("web\u{200b}-prod\u{200d}-01")
+        .tag("Env", &format!("x\u{9b}2J\u{7f}"))
+        .tag("Long", &long)
+        .launch();
+
+    // The no-match hint echoes the filters: ESC must not reach stderr raw.
+    let out = ssmgo()
+        .args(["list", "-t", &fleet.filter(), "-t", "Env=\u{1b}[2J"])
+        .run();
+    assert!(!out.stderr.contains('\u{1b}'), "{:?}", out.stderr);
+    assert!(out.stderr.contains("\\x1b[2J"), "{:?}", out.stderr);
+
+    // JSON on a terminal: C1, DEL and zero-width characters are escaped, the values unchanged.
+    let mut run = ssmgo().args(["list", "--json", "-t", &fleet.filter()]);
+    let mut pty = crate::support::pty::Pty::spawn(run.command());
+    assert!(pty.wait(std::time::Duration::from_secs(30)).success());
+    let screen = pty.screen();
+    for raw in ['\u{9b}', '\u{7f}', '\u{200b}', '\u{200d}'] {
+        assert!(!screen.contains(raw), "{raw:?} raw in {screen:?}");
+    }
+    assert!(screen.contains("x\\u009b2J\\u007f"), "{screen}");
+    let rows = ssmgo()
+        .args(["list", "-t", &fleet.filter()])
+        .run()
+        .expect_success()
+        .json();
+    assert_eq!(rows[0]["tags"]["Env"], "x\u{9b}2J\u{7f}");
+    assert_eq!(rows[0]["name"], fleet.name("web\u{200b}-prod\u{200d}-01"));
+
+    // The table: zero-width characters made visible, a long value cut with a marker.
+    let mut run = ssmgo().args(["list", "-t", &fleet.filter(), "-t", "Long"]);
+    let mut pty = crate::support::pty::Pty::spawn(run.command());
+    assert!(pty.wait(std::time::Duration::from_secs(30)).success());
+    let screen = pty.text();
+    assert!(
+        screen.contains("web\\u{200b}-prod\\u{200d}-01"),
+        "zero-width shown: {screen}"
+    );
+    assert!(screen.contains("…[+"), "long value cut: {screen}");
+    assert!(!screen.contains(&long), "{screen}");
+}

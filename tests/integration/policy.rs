@@ -334,7 +334,7 @@ fn eval_refuses_a_document_iam_would_reject_instead_of_deciding_it() {
     );
     eval(&duplicate)
         .expect_code(2)
-        .stderr_has(r#"the key "Statement" appears twice, at 1:31 and 2:13"#)
+        .stderr_has(r#"the key "Statement" appears twice, at 1:27 and 2:13"#)
         .stderr_has("ssmgo policy lint");
     for not_a_policy in ["null", "[]", "\"x\"", "{}"] {
         let path = policy_file("odd.json", not_a_policy);

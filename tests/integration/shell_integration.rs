@@ -21,30 +21,47 @@ fn bin_dir() -> tempfile::TempDir {
     dir
 }
 
-/// An interactive shell under a pty with `rc` as its startup file, after typing `keys`.
-fn shell_completes(shell: &str, rc: &str, keys: &str, expected: &str, home: &Path) {
+/// An interactive `shell` under a pty, in `home`, with `rc` as its startup file, once it has
+/// printed READY. Keep the returned directory alive while the shell runs.
+fn interactive_shell(shell: &str, rc: &str, home: &Path) -> (Pty, tempfile::TempDir) {
     let bin = bin_dir();
-    std::fs::write(home.join(".rc"), rc).unwrap();
     let mut cmd = Command::new(shell);
     match shell {
-        "bash" => cmd
-            .args(["--noprofile", "--rcfile"])
-            .arg(home.join(".rc"))
-            .arg("-i"),
-        _ => cmd.env("ZDOTDIR", home).args(["-i"]),
-    };
-    if shell == "zsh" {
-        std::fs::copy(home.join(".rc"), home.join(".zshrc")).unwrap();
+        "bash" => {
+            std::fs::write(home.join(".rc"), rc).unwrap();
+            cmd.args(["--noprofile", "--rcfile"])
+                .arg(home.join(".rc"))
+                .arg("-i");
+        }
+        "zsh" => {
+            std::fs::write(home.join(".zshrc"), rc).unwrap();
+            cmd.env("ZDOTDIR", home).args(["-i"]);
+        }
+        "fish" => {
+            let dir = home.join("config/fish");
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join("config.fish"), rc).unwrap();
+            cmd.args(["-i", "--private"]);
+        }
+        other => panic!("no such shell in these tests: {other}"),
     }
     cmd.env_clear()
+        .current_dir(home)
         .env("PATH", format!("{}:/usr/bin:/bin", bin.path().display()))
         .env("HOME", home)
         .env("XDG_CACHE_HOME", home.join("cache"))
         .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
         .env("TERM", "xterm")
         .env("PS1", "$ ");
-    let mut pty = Pty::spawn(&mut cmd);
+    let pty = Pty::spawn(&mut cmd);
     pty.wait_for("READY", WAIT);
+    (pty, bin)
+}
+
+/// An interactive shell under a pty with `rc` as its startup file, after typing `keys`.
+fn shell_completes(shell: &str, rc: &str, keys: &str, expected: &str, home: &Path) {
+    let (mut pty, _bin) = interactive_shell(shell, rc, home);
     pty.type_keys(keys);
     pty.type_keys("\t");
     std::thread::sleep(Duration::from_millis(300));
@@ -92,6 +109,94 @@ fn dynamic_completion_offers_instance_names_from_the_cache() {
         &fleet.name("zebra-unique"),
         home.path(),
     );
+}
+
+/// Name tags written by someone who may call ec2:CreateTags, each of which would run `touch` if
+/// a shell pasted it into the command line unquoted. `{n}` is the marker file's number.
+const HOSTILE: &[&str] = &[
+    "$(touch${IFS}pwned-{n})",
+    "`touch pwned-{n}`",
+    ";touch pwned-{n};",
+    "|touch pwned-{n}|",
+    "&touch pwned-{n}&",
+    "'$(touch pwned-{n})'",
+    "\"$(touch pwned-{n})\"",
+    "x touch pwned-{n}",
+    "\ntouch pwned-{n}\n",
+    "*[?]{a,b}$(touch pwned-{n})",
+];
+
+/// Per shell: the dynamic hook (as the README says to load it), a scope-safe Name that must
+/// complete (so the shell's completion is proven active), then each hostile Name's prefix
+/// completed and entered. Nothing may be created.
+fn hostile_names_never_run_in(shell: &str, hook: &str) {
+    let fleet = emu().fleet(&format!("hostile-{shell}"));
+    fleet.instance("safe-one").launch();
+    for (n, payload) in HOSTILE.iter().enumerate() {
+        let name = format!(
+            "{}-h{n}-{}",
+            fleet.scope,
+            payload.replace("{n}", &n.to_string())
+        );
+        fleet.unnamed().tag("Name", &name).launch();
+    }
+    let home = tempfile::tempdir().unwrap();
+    let listed = ssmgo()
+        .in_home(home.path())
+        .args(["list", "-t", &fleet.filter()])
+        .run()
+        .expect_success();
+    assert_eq!(listed.listed_ids().len(), HOSTILE.len() + 1);
+
+    let (mut pty, _bin) = interactive_shell(shell, &format!("{hook}\necho READY\n"), home.path());
+    pty.type_keys(&format!("ssmgo check {}", fleet.name("safe-o")));
+    pty.type_keys("\t");
+    pty.wait_for(&fleet.name("safe-one"), WAIT);
+    pty.type_keys("\x15");
+    for n in 0..HOSTILE.len() {
+        pty.type_keys(&format!("ssmgo check {}-h{n}-", fleet.scope));
+        pty.type_keys("\t");
+        std::thread::sleep(Duration::from_millis(400));
+        pty.type_keys("\t");
+        std::thread::sleep(Duration::from_millis(400));
+        pty.type_keys("\r");
+        // Computed, so that the typed line itself never shows the marker (fish has no $((…))).
+        if shell == "fish" {
+            pty.type_keys(&format!("echo done-(math 40+{n})\r"));
+        } else {
+            pty.type_keys(&format!("echo done-$((40+{n}))\r"));
+        }
+        pty.wait_for(&format!("done-{}", 40 + n), WAIT);
+    }
+    pty.kill();
+    let created: Vec<String> = std::fs::read_dir(home.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|f| f.starts_with("pwned"))
+        .collect();
+    assert!(
+        created.is_empty(),
+        "{shell} ran code from a Name tag: {created:?}\n{}",
+        pty.tail()
+    );
+}
+
+#[test]
+fn bash_completion_never_runs_code_from_name_tags() {
+    hostile_names_never_run_in("bash", "source <(COMPLETE=bash ssmgo)");
+}
+
+#[test]
+fn zsh_completion_never_runs_code_from_name_tags() {
+    hostile_names_never_run_in(
+        "zsh",
+        "autoload -U compinit && compinit -u\nsource <(COMPLETE=zsh ssmgo)",
+    );
+}
+
+#[test]
+fn fish_completion_never_runs_code_from_name_tags() {
+    hostile_names_never_run_in("fish", "COMPLETE=fish ssmgo | source");
 }
 
 #[test]

@@ -6,6 +6,7 @@
 
 #![allow(dead_code)] // each test module uses a different part of this
 
+pub mod fault;
 pub mod pty;
 
 use std::path::{Path, PathBuf};

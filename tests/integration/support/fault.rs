@@ -1,0 +1,240 @@
+//! A loopback proxy in front of the emulator that breaks chosen AWS calls the way networks and
+//! AWS do: an answer lost after the request was carried out (a reset connection), throttling,
+//! an HTML error page from something in between, a call that never answers.
+//!
+//! Calls are told apart by operation (`X-Amz-Target` for SSM's JSON protocol, `Action=` for the
+//! query protocols of EC2, IAM and STS) and counted, so that a test can also prove how many
+//! requests a run made.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// What the proxy does with one request.
+#[derive(Debug, Clone)]
+pub enum Fault {
+    /// Passes it to the emulator and its answer back.
+    Forward,
+    /// Passes it to the emulator (which carries it out), then drops the client's connection
+    /// instead of answering: the answer is lost.
+    ForwardThenDrop,
+    /// Answers this instead of asking the emulator.
+    Respond {
+        status: u16,
+        content_type: &'static str,
+        body: String,
+    },
+    /// Never answers (the connection stays open until the client gives up).
+    Hang,
+}
+
+impl Fault {
+    /// AWS's throttling answer, in the protocol of `operation`'s service.
+    pub fn throttled(json_protocol: bool) -> Fault {
+        if json_protocol {
+            Fault::Respond {
+                status: 400,
+                content_type: "application/x-amz-json-1.1",
+                body: r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#.into(),
+            }
+        } else {
+            Fault::Respond {
+                status: 503,
+                content_type: "text/xml",
+                body: "<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message></Error></Errors><RequestID>1</RequestID></Response>".into(),
+            }
+        }
+    }
+
+    /// An HTML error page, as a load balancer or proxy in the way sends.
+    pub fn html_500() -> Fault {
+        Fault::Respond {
+            status: 500,
+            content_type: "text/html",
+            body: "<html><body><h1>500 Internal Server Error</h1>\n<p>upstream exploded</p></body></html>".into(),
+        }
+    }
+}
+
+/// One request as the rule sees it.
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// e.g. "StartSession", "DescribeInstances".
+    pub operation: String,
+    /// 1 for the first call of this operation, 2 for the second, ...
+    pub nth: usize,
+    /// Every request so far, this one included.
+    pub total: usize,
+    /// Whether it speaks AWS's JSON protocol (SSM) rather than a query protocol (EC2, IAM, STS).
+    pub json_protocol: bool,
+}
+
+type Rule = dyn Fn(&Call) -> Fault + Send + Sync;
+
+/// The running proxy; it stops with the test process.
+pub struct FaultProxy {
+    pub url: String,
+    counts: Arc<Mutex<HashMap<String, usize>>>,
+}
+
+impl FaultProxy {
+    /// Starts a proxy to `upstream` (the emulator's URL) that asks `rule` about every request.
+    pub fn start(upstream: &str, rule: impl Fn(&Call) -> Fault + Send + Sync + 'static) -> Self {
+        let upstream = upstream
+            .strip_prefix("http://")
+            .expect("an http:// emulator")
+            .trim_end_matches('/')
+            .to_owned();
+        assert!(upstream.starts_with("127.0.0.1:"), "loopback only");
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let counts = Arc::new(Mutex::new(HashMap::new()));
+        let rule: Arc<Rule> = Arc::new(rule);
+        let shared = Arc::clone(&counts);
+        std::thread::spawn(move || {
+            for client in listener.incoming() {
+                let Ok(client) = client else { continue };
+                let (rule, counts, upstream) =
+                    (Arc::clone(&rule), Arc::clone(&shared), upstream.clone());
+                std::thread::spawn(move || serve(client, &upstream, &*rule, &counts));
+            }
+        });
+        FaultProxy { url, counts }
+    }
+
+    /// How many requests of `operation` arrived.
+    pub fn count(&self, operation: &str) -> usize {
+        self.counts
+            .lock()
+            .unwrap()
+            .get(operation)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// How many requests arrived in all.
+    pub fn total(&self) -> usize {
+        self.counts.lock().unwrap().values().sum()
+    }
+}
+
+/// A request read off the wire: its head (without `Connection`) and body.
+struct Request {
+    head: Vec<String>,
+    body: Vec<u8>,
+    operation: String,
+    json_protocol: bool,
+}
+
+fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
+    let mut head = Vec::new();
+    let mut length = 0usize;
+    let mut target = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end_matches(['\r', '\n']).to_owned();
+        if line.is_empty() {
+            break;
+        }
+        let lower = line.to_ascii_lowercase();
+        if let Some(v) = lower.strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap_or(0);
+        }
+        if lower.starts_with("x-amz-target:") {
+            target = line.split_once(':').map(|(_, v)| v.trim().to_owned());
+        }
+        if !lower.starts_with("connection:") {
+            head.push(line);
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    let json_protocol = target.is_some();
+    let operation = match target {
+        Some(t) => t.rsplit('.').next().unwrap_or_default().to_owned(),
+        None => String::from_utf8_lossy(&body)
+            .split('&')
+            .find_map(|p| p.strip_prefix("Action="))
+            .unwrap_or("?")
+            .to_owned(),
+    };
+    Some(Request {
+        head,
+        body,
+        operation,
+        json_protocol,
+    })
+}
+
+fn serve(client: TcpStream, upstream: &str, rule: &Rule, counts: &Mutex<HashMap<String, usize>>) {
+    let mut reader = BufReader::new(client.try_clone().unwrap());
+    let mut client = client;
+    while let Some(request) = read_request(&mut reader) {
+        let call = {
+            let mut counts = counts.lock().unwrap();
+            let nth = {
+                let n = counts.entry(request.operation.clone()).or_insert(0);
+                *n += 1;
+                *n
+            };
+            Call {
+                operation: request.operation.clone(),
+                nth,
+                total: counts.values().sum(),
+                json_protocol: request.json_protocol,
+            }
+        };
+        match rule(&call) {
+            Fault::Forward => {
+                let Some(answer) = forward(upstream, &request) else {
+                    return;
+                };
+                if client.write_all(&answer).is_err() {
+                    return;
+                }
+            }
+            Fault::ForwardThenDrop => {
+                let _ = forward(upstream, &request);
+                let _ = client.shutdown(Shutdown::Both);
+                return;
+            }
+            Fault::Respond {
+                status,
+                content_type,
+                body,
+            } => {
+                let answer = format!(
+                    "HTTP/1.1 {status} Fault\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nx-amzn-RequestId: fault\r\n\r\n{body}",
+                    body.len()
+                );
+                if client.write_all(answer.as_bytes()).is_err() {
+                    return;
+                }
+            }
+            Fault::Hang => {
+                // Long enough for any client timeout under test; the client closes first.
+                let mut sink = [0u8; 1];
+                let _ = client.set_read_timeout(Some(Duration::from_secs(300)));
+                let _ = client.read(&mut sink);
+                return;
+            }
+        }
+    }
+}
+
+/// Sends `request` to the emulator on a connection of its own and returns the whole answer.
+fn forward(upstream: &str, request: &Request) -> Option<Vec<u8>> {
+    let mut conn = TcpStream::connect(upstream).ok()?;
+    let mut head = request.head.join("\r\n");
+    head.push_str("\r\nConnection: close\r\n\r\n");
+    conn.write_all(head.as_bytes()).ok()?;
+    conn.write_all(&request.body).ok()?;
+    let mut answer = Vec::new();
+    conn.read_to_end(&mut answer).ok()?;
+    Some(answer)
+}
