@@ -77,6 +77,20 @@ pub enum Error {
         detail: String,
     },
 
+    #[error("no answer from {endpoint} to {operation} within {seconds} s, even after a second try\n  The endpoint or the network in between is stuck or very slow: check your connection and proxy, narrow a listing with --tag or --page-size, or give AWS more time with `timeout` in the config file or SSMGO_TIMEOUT (e.g. 60s)")]
+    TimedOut {
+        operation: &'static str,
+        endpoint: String,
+        seconds: u64,
+    },
+
+    #[error("no AWS credentials came from {origin} within {seconds} s{}\n  Run the profile's credential_process (or `aws sso login`) by hand to see where it hangs; SSMGO_TIMEOUT (a quarter of this wait) gives it longer", if *stopped > 0 { format!(", so the {stopped} process(es) it had started were stopped") } else { String::new() })]
+    CredentialsTimedOut {
+        origin: String,
+        seconds: u64,
+        stopped: usize,
+    },
+
     #[error("AWS kept throttling {operation} after retries ({detail})\n  Wait a minute and try again, or narrow the listing with --tag; AWS_MAX_ATTEMPTS raises the retry budget")]
     Throttled {
         operation: &'static str,
@@ -210,6 +224,8 @@ impl Error {
             | SsoLoginNeeded { .. }
             | BadCredentials { .. }
             | EndpointUnreachable { .. }
+            | TimedOut { .. }
+            | CredentialsTimedOut { .. }
             | Throttled { .. }
             | Aws { .. }
             | PluginMissing

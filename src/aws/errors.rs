@@ -1,7 +1,7 @@
 //! SDK error → our [`Error`]: one place that knows AWS's error codes and the SDK's error shapes.
 
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use std::error::Error as StdError;
-use std::fmt::Debug;
 
 use aws_credential_types::provider::error::CredentialsError;
 use aws_sdk_ec2::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
@@ -16,7 +16,7 @@ const ACCESS_DENIED: &[&str] = &[
     "UnauthorizedOperation",
     "UnauthorizedAccess",
 ];
-const THROTTLED: &[&str] = &[
+pub(super) const THROTTLED: &[&str] = &[
     "Throttling",
     "ThrottlingException",
     "ThrottledException",
@@ -46,29 +46,49 @@ where
 }
 
 impl Aws {
-    /// Explains a failed SDK call. `action` is the IAM action the call needs, named in the
-    /// access-denied advice.
-    pub(crate) fn explain<E, R>(
+    /// Explains a failed SDK call in one sentence and a next step. `action` is the IAM action the
+    /// call needs, named in the access-denied advice. The SDK's own text (which can hold a whole
+    /// HTTP response) is shown only with --verbose.
+    pub(crate) fn explain<E>(
         &self,
         operation: &'static str,
         action: &'static str,
-        err: SdkError<E, R>,
+        err: SdkError<E, HttpResponse>,
     ) -> Error
     where
         E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
-        R: Debug + Send + Sync + 'static,
     {
-        let full = DisplayErrorContext(&err).to_string();
         if self.verbose {
+            let full = DisplayErrorContext(&err).to_string();
             eprintln!("ssmgo: {operation}: {}", for_terminal(&full));
         }
         if let Some(cred) = find_in_chain::<CredentialsError>(&err) {
-            return self.credentials_error(cred);
+            return credentials_error(self.profile_in_use.as_deref(), self.profile_is_sso, cred);
         }
+        let service = if operation.starts_with("DescribeInstances") {
+            "ec2"
+        } else {
+            "ssm"
+        };
+        let endpoint = || for_terminal(&self.endpoint_for_messages(service)).into_owned();
+        let timed_out = || Error::TimedOut {
+            operation,
+            endpoint: endpoint(),
+            seconds: self.timeout.as_secs(),
+        };
         match &err {
             SdkError::ServiceError(se) => {
-                let code = se.err().code().unwrap_or("Unknown");
-                let message = for_terminal(se.err().message().unwrap_or("")).into_owned();
+                let message = short(se.err().message().unwrap_or(""));
+                let Some(code) = se.err().code() else {
+                    return Error::Aws {
+                        operation,
+                        detail: format!(
+                            "{} answered HTTP {} without an AWS error in the body (a proxy, firewall or load balancer in between?)",
+                            endpoint(),
+                            status_of(se.raw())
+                        ),
+                    };
+                };
                 if ACCESS_DENIED.contains(&code) {
                     Error::AccessDenied {
                         operation,
@@ -88,40 +108,64 @@ impl Aws {
                 } else {
                     Error::Aws {
                         operation,
-                        detail: format!("{code}: {message}"),
+                        detail: format!("{}: {message}", short(code)),
                     }
                 }
             }
-            SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => {
-                let service = if operation.starts_with("DescribeInstances") {
-                    "ec2"
-                } else {
-                    "ssm"
-                };
-                Error::EndpointUnreachable {
-                    operation,
-                    endpoint: for_terminal(&self.endpoint_for_messages(service)).into_owned(),
-                    region: self.region.clone(),
-                    detail: for_terminal(&innermost(&err)).into_owned(),
-                }
-            }
+            SdkError::TimeoutError(_) => timed_out(),
+            SdkError::DispatchFailure(f) if f.is_timeout() => timed_out(),
+            SdkError::DispatchFailure(_) => Error::EndpointUnreachable {
+                operation,
+                endpoint: endpoint(),
+                region: self.region.clone(),
+                detail: short(&innermost(&err)),
+            },
+            SdkError::ResponseError(r) => Error::Aws {
+                operation,
+                detail: format!(
+                    "its answer from {} (HTTP {}) could not be read: {}",
+                    endpoint(),
+                    status_of(r.raw()),
+                    short(&innermost(&err))
+                ),
+            },
             _ => Error::Aws {
                 operation,
-                detail: for_terminal(&full).into_owned(),
+                detail: short(&innermost(&err)),
             },
         }
     }
+}
 
-    fn credentials_error(&self, err: &CredentialsError) -> Error {
-        let detail = for_terminal(&DisplayErrorContext(err).to_string()).into_owned();
-        match (&self.profile_in_use, self.profile_is_sso) {
-            (Some(profile), true) => Error::SsoLoginNeeded {
-                profile: for_terminal(profile).into_owned(),
-                detail,
-            },
-            _ => Error::NoCredentials { detail },
-        }
+/// Explains a credentials failure: for an SSO profile, the login it needs.
+pub(super) fn credentials_error(
+    profile: Option<&str>,
+    profile_is_sso: bool,
+    err: &CredentialsError,
+) -> Error {
+    let detail = short(&innermost(err));
+    match (profile, profile_is_sso) {
+        (Some(profile), true) => Error::SsoLoginNeeded {
+            profile: for_terminal(profile).into_owned(),
+            detail,
+        },
+        _ => Error::NoCredentials { detail },
     }
+}
+
+fn status_of(raw: &HttpResponse) -> u16 {
+    raw.status().as_u16()
+}
+
+/// One line of at most 200 characters, made safe for a terminal: an error's detail, never a
+/// dump.
+fn short(text: &str) -> String {
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    crate::output::sanitize::truncated(&for_terminal(line), 200).into_owned()
 }
 
 fn find_in_chain<'a, T: StdError + 'static>(err: &'a (dyn StdError + 'static)) -> Option<&'a T> {

@@ -4,7 +4,9 @@
 //! Only this module and the small call wrappers beside the features (`fleet::ec2`, `fleet::ssm`,
 //! `session::api`) see SDK types; everything above them sees our own rows and decisions.
 
+mod credentials;
 mod errors;
+mod retry;
 pub mod trace;
 
 use std::borrow::Cow;
@@ -17,6 +19,7 @@ use aws_types::os_shim_internal::{Env, Fs};
 use crate::config::Scope;
 use crate::error::{Error, Result};
 
+use errors::credentials_error;
 pub(crate) use errors::is_service_error;
 
 /// A loaded AWS configuration and the clients built from it (they share one HTTP client and one
@@ -34,6 +37,8 @@ pub struct Aws {
     profile_in_use: Option<String>,
     profile_is_sso: bool,
     verbose: bool,
+    /// How long one request may go unanswered, for messages.
+    timeout: Duration,
 }
 
 impl Aws {
@@ -48,26 +53,21 @@ impl Aws {
         let profile_in_use = scope.profile.clone().or(env_profile);
         let profile_is_sso = check_profile(profile_in_use.as_deref()).await?;
 
+        // A request unanswered for `timeout` is given up and tried once more; the whole call
+        // (retries and back-off included) is given up after twice that and some back-off.
         let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(
             TimeoutConfig::builder()
-                .connect_timeout(Duration::from_secs(5))
-                .read_timeout(Duration::from_secs(60))
+                .connect_timeout(scope.timeout.min(Duration::from_secs(5)))
+                .read_timeout(scope.timeout)
+                .operation_attempt_timeout(scope.timeout)
+                .operation_timeout(scope.timeout * 2 + Duration::from_secs(10))
                 .build(),
         );
         if let Some(p) = &scope.profile {
             loader = loader.profile_name(p);
         }
-        // Adaptive retry: backs off as a whole when AWS throttles, so the concurrent SSM calls of
-        // a large listing never become a storm. AWS_RETRY_MODE still chooses otherwise.
-        if std::env::var_os("AWS_RETRY_MODE").is_none() {
-            let attempts = std::env::var("AWS_MAX_ATTEMPTS")
-                .ok()
-                .and_then(|a| a.parse::<u32>().ok())
-                .filter(|a| *a > 0)
-                .unwrap_or(3);
-            loader = loader.retry_config(
-                aws_config::retry::RetryConfig::adaptive().with_max_attempts(attempts),
-            );
+        if let Some(retry) = retry::config() {
+            loader = loader.retry_config(retry);
         }
         if let Some(r) = scope.region.as_deref().filter(|r| !r.is_empty()) {
             validate_region(r)?;
@@ -79,10 +79,28 @@ impl Aws {
         }
         let sdk = loader.load().await;
         let region = sdk.region().ok_or(Error::NoRegion)?.to_string();
-        // One builder line per service: the trace interceptor is the only thing added.
+        let source = match &profile_in_use {
+            Some(p) => format!("profile {}", crate::output::sanitize::for_terminal(p)),
+            None => "the default credential chain".to_owned(),
+        };
+        let sdk = credentials::resolve_first(sdk, scope.timeout * 4, &source, |e| {
+            if verbose {
+                eprintln!(
+                    "ssmgo: credentials: {}",
+                    crate::output::sanitize::for_terminal(
+                        &aws_sdk_ec2::error::DisplayErrorContext(e).to_string()
+                    )
+                );
+            }
+            credentials_error(profile_in_use.as_deref(), profile_is_sso, e)
+        })
+        .await?;
+        // One builder line per service: our interceptors and the shared retry budget.
         macro_rules! client {
             ($sdk_crate:ident) => {{
-                let mut config = $sdk_crate::config::Builder::from(&sdk);
+                let mut config = $sdk_crate::config::Builder::from(&sdk)
+                    .interceptor(retry::ThrottleNotice)
+                    .retry_partition(retry::partition());
                 if verbose {
                     config = config.interceptor(trace::Trace);
                 }
@@ -100,6 +118,7 @@ impl Aws {
             profile_in_use,
             profile_is_sso,
             verbose,
+            timeout: scope.timeout,
         })
     }
 
