@@ -183,6 +183,13 @@ pub enum Error {
         advice: String,
     },
 
+    #[error("the answer to StartSession on {target} was lost ({detail}); {outcome}\n  Try again; if it keeps happening, check the network path to the SSM endpoint (--verbose shows each call)")]
+    StartSessionLost {
+        target: String,
+        detail: String,
+        outcome: String,
+    },
+
     #[error("cancelled")]
     Cancelled,
 
@@ -232,6 +239,7 @@ impl Error {
             | PluginUnusable { .. }
             | CouldNotCheck { .. }
             | PluginFailed { .. }
+            | StartSessionLost { .. }
             | Picker { .. }
             | Io { .. } => exit::FAILURE,
         }

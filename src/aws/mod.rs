@@ -53,14 +53,14 @@ impl Aws {
         let profile_in_use = scope.profile.clone().or(env_profile);
         let profile_is_sso = check_profile(profile_in_use.as_deref()).await?;
 
-        // A request unanswered for `timeout` is given up and tried once more; the whole call
-        // (retries and back-off included) is given up after twice that and some back-off.
+        // A request unanswered for `timeout` is given up and tried once more: the whole call
+        // (retries and back-off included) is given up after twice that and a little back-off.
         let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(scope.timeout.min(Duration::from_secs(5)))
                 .read_timeout(scope.timeout)
                 .operation_attempt_timeout(scope.timeout)
-                .operation_timeout(scope.timeout * 2 + Duration::from_secs(10))
+                .operation_timeout(scope.timeout * 2 + Duration::from_secs(2))
                 .build(),
         );
         if let Some(p) = &scope.profile {

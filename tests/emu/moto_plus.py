@@ -479,7 +479,9 @@ def _start_session(self):
     sid = f"{who}-{secrets.token_hex(9)[:17]}"
     base = os.environ.get("SSMGO_EMU_STREAM_BASE", f"wss://ssmmessages.{self.region}.amazonaws.com/v1/data-channel/")
     SESSIONS[sid] = {"SessionId": sid, "Target": target, "Status": "Connected", "StartDate": _now(),
-                     "Owner": caller.arn if caller else "arn:aws:iam::123456789012:user/moto",
+                     # As AWS does, the owner is the caller's ARN as sts:GetCallerIdentity names it
+                     # (moto's own answer for keys it did not issue).
+                     "Owner": caller.arn if caller else f"arn:aws:sts::{self.current_account}:user/moto",
                      "DocumentName": doc or "SSM-SessionManagerRunShell"}
     return ActionResult({"SessionId": sid, "TokenValue": base64.b64encode(secrets.token_bytes(96)).decode(),
                          "StreamUrl": f"{base}{sid}?role=publish_subscribe&cell-number=AAEAAQ"})
@@ -492,10 +494,28 @@ def terminate_session(self):
     return ActionResult({"SessionId": sid})
 
 
+def _session_filter(key, value):
+    """One DescribeSessions filter, as AWS documents them (SessionFilter): InvokedAfter and
+    InvokedBefore take an ISO 8601 time, the others match exactly."""
+    if key in ("InvokedAfter", "InvokedBefore"):
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        if key == "InvokedAfter":
+            return lambda s: s["StartDate"] >= when
+        return lambda s: s["StartDate"] <= when
+    field = {"Target": "Target", "Owner": "Owner", "Status": "Status", "SessionId": "SessionId"}.get(key)
+    if field is None:
+        raise SsmError("InvalidFilterKey", f"The filter key {key} is not valid.")
+    return lambda s: s[field] == value
+
+
 def describe_sessions(self):
     state = self._get_param("State")
     want = ("Connected",) if state == "Active" else ("Terminated",)
-    return ActionResult({"Sessions": [s for s in SESSIONS.values() if s["Status"] in want]})
+    tests = [_session_filter(f["key"], f["value"]) for f in (self._get_param("Filters") or [])]
+    return ActionResult({"Sessions": [s for s in SESSIONS.values()
+                                      if s["Status"] in want and all(t(s) for t in tests)]})
 
 
 def get_connection_status(self):

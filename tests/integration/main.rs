@@ -6,6 +6,7 @@ mod support;
 mod config_errors;
 mod config_file;
 mod connect;
+mod faults;
 mod forwarding;
 mod generated;
 mod list;

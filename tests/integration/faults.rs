@@ -1,0 +1,273 @@
+//! ssmgo when the network and AWS misbehave: a StartSession answer lost after AWS carried it
+//! out, throttling, HTML error pages from something in between, calls that never answer, a
+//! credential_process that hangs. Each runs the real binary through a fault-injecting proxy in
+//! front of the emulator (support/fault.rs), all on loopback.
+
+use std::time::{Duration, Instant};
+
+use crate::support::fault::{Fault, FaultProxy};
+use crate::support::{emu, ssmgo};
+
+fn through(proxy: &FaultProxy) -> crate::support::Ssmgo {
+    ssmgo().env("AWS_ENDPOINT_URL", &proxy.url)
+}
+
+#[test]
+fn a_lost_start_session_answer_leaves_no_session_open_and_is_not_retried() {
+    let fleet = emu().fleet("lostanswer");
+    let id = fleet.instance("web").launch();
+    let proxy = FaultProxy::start(&emu().endpoint, |call| match call.operation.as_str() {
+        "StartSession" => Fault::ForwardThenDrop,
+        _ => Fault::Forward,
+    });
+    let out = through(&proxy)
+        .args(["connect", &id, "--no-check"])
+        .run()
+        .expect_code(1)
+        .stderr_has("the answer to StartSession on")
+        .stderr_has("was lost")
+        .stderr_has("the 1 session(s) it had started were terminated, so none is left open");
+    assert!(out.plugin.is_none(), "no plugin without a session");
+    assert_eq!(
+        proxy.count("StartSession"),
+        1,
+        "StartSession is never retried blindly"
+    );
+    let sessions = emu().sessions_on(&id);
+    assert_eq!(sessions.len(), 1, "{sessions:?}");
+    assert!(
+        sessions.iter().all(|s| s.status == "Terminated"),
+        "{sessions:?}"
+    );
+}
+
+#[test]
+fn a_throttled_start_session_is_tried_again_and_starts_exactly_one_session() {
+    let fleet = emu().fleet("throttledstart");
+    let id = fleet.instance("web").launch();
+    let proxy = FaultProxy::start(&emu().endpoint, |call| {
+        if call.operation == "StartSession" && call.nth <= 2 {
+            Fault::throttled(true)
+        } else {
+            Fault::Forward
+        }
+    });
+    through(&proxy)
+        .args(["connect", &id, "--no-check"])
+        .run()
+        .expect_success();
+    assert_eq!(proxy.count("StartSession"), 3);
+    let sessions = emu().sessions_on(&id);
+    assert_eq!(sessions.len(), 1, "{sessions:?}");
+}
+
+#[test]
+fn a_listing_survives_30_percent_throttling_quickly_without_a_storm() {
+    let fleet = emu().fleet("throttle30");
+    // One reservation each: moto pages DescribeInstances by reservation.
+    for n in 0..40 {
+        fleet.instance(&format!("web-{n}")).launch();
+    }
+    let list = |endpoint: &str| {
+        ssmgo().env("AWS_ENDPOINT_URL", endpoint).args([
+            "list",
+            "--page-size",
+            "5",
+            "-t",
+            &fleet.filter(),
+        ])
+    };
+    let clean = FaultProxy::start(&emu().endpoint, |_| Fault::Forward);
+    let expected = list(&clean.url).run().expect_success();
+    assert!(
+        clean.count("DescribeInstances") >= 8,
+        "paged: {}",
+        clean.total()
+    );
+    assert!(
+        !expected.stderr.contains("throttling"),
+        "{}",
+        expected.stderr
+    );
+
+    // Three requests in ten, in both protocols, are answered with AWS's throttling error.
+    let proxy = FaultProxy::start(&emu().endpoint, |call| {
+        if matches!(call.total % 10, 1 | 4 | 7) {
+            Fault::throttled(call.json_protocol)
+        } else {
+            Fault::Forward
+        }
+    });
+    let started = Instant::now();
+    let out = list(&proxy.url).run().expect_success();
+    let took = started.elapsed();
+    assert_eq!(
+        out.json(),
+        expected.json(),
+        "the same listing as without faults"
+    );
+    let out = out.stderr_has("ssmgo: AWS is throttling");
+    assert_eq!(
+        out.stderr.matches("AWS is throttling").count(),
+        1,
+        "said once: {}",
+        out.stderr
+    );
+    // Each throttled request is retried once more, not in a storm.
+    assert!(
+        proxy.total() <= clean.total() * 2,
+        "{} requests with faults, {} without",
+        proxy.total(),
+        clean.total()
+    );
+    eprintln!(
+        "30% throttling: {} requests (fault-free {}), {:.2} s",
+        proxy.total(),
+        clean.total(),
+        took.as_secs_f64()
+    );
+}
+
+#[test]
+fn an_html_error_page_is_one_sentence_without_the_sdk_dump() {
+    let fleet = emu().fleet("html500");
+    let id = fleet.instance("web").launch();
+    for (failing, args) in [
+        ("DescribeInstances", vec!["list".to_owned()]),
+        ("DescribeInstanceInformation", vec!["list".to_owned()]),
+        (
+            "StartSession",
+            vec!["connect".to_owned(), id.clone(), "--no-check".to_owned()],
+        ),
+    ] {
+        let proxy = FaultProxy::start(&emu().endpoint, move |call| {
+            if call.operation == failing {
+                Fault::html_500()
+            } else {
+                Fault::Forward
+            }
+        });
+        let out = through(&proxy)
+            .args(&args)
+            .args(["-t", &fleet.filter()])
+            .run()
+            .expect_code(1);
+        let err = &out.stderr;
+        assert!(
+            err.contains(&format!("AWS call {failing} failed"))
+                && err.contains("HTTP 500")
+                && err.contains("\n  "),
+            "{failing}: {err}"
+        );
+        for dump in [
+            "ResponseError",
+            "<html>",
+            "headers",
+            "SdkBody",
+            "Unknown: \n",
+        ] {
+            assert!(!err.contains(dump), "{failing}: {dump:?} in {err}");
+        }
+        assert!(err.lines().count() <= 3, "{failing}: {err}");
+        // --verbose shows what the endpoint answered.
+        let verbose = through(&proxy)
+            .args(["-v"])
+            .args(&args)
+            .args(["-t", &fleet.filter()])
+            .run()
+            .expect_code(1);
+        assert!(verbose.stderr.contains("500"), "{}", verbose.stderr);
+    }
+    assert!(emu().sessions_on(&id).is_empty());
+}
+
+#[test]
+fn a_call_that_never_answers_is_given_up_after_the_timeout_naming_the_endpoint() {
+    let fleet = emu().fleet("hang");
+    fleet.instance("web").launch();
+    let proxy = FaultProxy::start(&emu().endpoint, |call| {
+        if call.operation == "DescribeInstances" {
+            Fault::Hang
+        } else {
+            Fault::Forward
+        }
+    });
+    let started = Instant::now();
+    through(&proxy)
+        .env("SSMGO_TIMEOUT", "2s")
+        .args(["list", "-t", &fleet.filter()])
+        .run()
+        .expect_code(1)
+        .stderr_has(&format!(
+            "no answer from {} to DescribeInstances within 2 s",
+            proxy.url
+        ))
+        .stderr_has("SSMGO_TIMEOUT");
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(proxy.count("DescribeInstances") <= 3);
+    ssmgo()
+        .env("SSMGO_TIMEOUT", "0s")
+        .args(["list"])
+        .run()
+        .expect_code(2)
+        .stderr_has("SSMGO_TIMEOUT");
+}
+
+#[test]
+fn a_hung_credential_process_is_named_and_stopped() {
+    let home = tempfile::tempdir().unwrap();
+    let pid_file = home.path().join("cred.pid");
+    let script = home.path().join("creds.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\necho $$ > {}\nexec sleep 300\n",
+            pid_file.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let out = ssmgo()
+        .aws_config(&format!(
+            "[profile hang]\nregion = us-east-1\ncredential_process = {}\n",
+            script.display()
+        ))
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env("SSMGO_TIMEOUT", "1s")
+        .args(["--profile", "hang", "list"])
+        .run()
+        .expect_code(1)
+        .stderr_has("ssmgo: waiting for AWS credentials from profile hang")
+        .stderr_has("no AWS credentials came from profile hang within 4 s")
+        .stderr_has("were stopped");
+    assert!(!out.stderr.contains("could not reach"), "{}", out.stderr);
+    // Stopped means killed: gone, or a zombie that only waits for init to reap it.
+    let pid = std::fs::read_to_string(&pid_file).unwrap();
+    let stat = std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).unwrap_or_default();
+    let state = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest.trim_start().chars().next());
+    assert!(
+        matches!(state, None | Some(Some('Z' | 'X'))),
+        "the credential_process {} was left running: {stat}",
+        pid.trim()
+    );
+}
+
+#[test]
+fn missing_credentials_read_as_sentences_not_escaped_dumps() {
+    let out = ssmgo()
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .args(["list"])
+        .run()
+        .expect_code(1)
+        .stderr_has("no AWS credentials were found");
+    assert!(!out.stderr.contains("\\x0a"), "{}", out.stderr);
+    assert!(out.stderr.lines().count() <= 3, "{}", out.stderr);
+}
