@@ -159,7 +159,7 @@ fn prune(dir: &Path, now: SystemTime) {
         .into_iter()
         .filter_map(|p| Some((std::fs::metadata(&p).ok()?.modified().ok()?, p)))
         .collect();
-    files.sort_by(|a, b| b.0.cmp(&a.0));
+    files.sort_by_key(|f| std::cmp::Reverse(f.0));
     for (i, (modified, path)) in files.iter().enumerate() {
         let old = now.duration_since(*modified).unwrap_or_default() > KEEP_FOR;
         if old || i >= KEEP_AT_MOST {

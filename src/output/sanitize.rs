@@ -103,7 +103,7 @@ pub fn json_escape_invisible(json: &str) -> Cow<'_, str> {
     for c in json.chars() {
         if !invisible(c) {
             out.push(c);
-        } else if let Some(unit) = u16::try_from(c as u32).ok() {
+        } else if let Ok(unit) = u16::try_from(c as u32) {
             let _ = write!(out, "\\u{unit:04x}");
         } else {
             // Outside the BMP, JSON spells a character as its UTF-16 surrogate pair.

@@ -168,13 +168,8 @@ pub fn parse_version(text: &str) -> Option<[u64; 4]> {
         return None;
     }
     let mut parts = [0u64; 4];
-    let mut count = 0;
-    for part in numeric.split('.') {
-        if count == 4 {
-            return None;
-        }
-        parts[count] = part.parse().ok()?;
-        count += 1;
+    for (i, part) in numeric.split('.').enumerate() {
+        *parts.get_mut(i)? = part.parse().ok()?;
     }
     Some(parts)
 }
