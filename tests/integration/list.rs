@@ -405,7 +405,7 @@ fn hostile_filters_and_tags_are_shown_harmlessly_everywhere() {
     let long = "L".repeat(256);
     fleet
         .instance("web\u{200b}-prod\u{200d}-01")
-        .tag("Env", &format!("x\u{9b}2J\u{7f}"))
+        .tag("Env", "x\u{9b}2J\u{7f}")
         .tag("Long", &long)
         .launch();
 
