@@ -101,7 +101,8 @@ pub fn with_default_command(mut args: Vec<OsString>) -> Vec<OsString> {
 pub const EXIT_CODES: &str = "\
 Exit status:
   0    success
-  1    AWS, network or runtime failure (no credentials, endpoint unreachable, throttled, plugin failed)
+  1    AWS, network or runtime failure (no credentials, endpoint unreachable or silent, throttled,
+       plugin failed)
   2    usage error or invalid input (bad --tag or --parameters, no region, unknown profile or preset,
        malformed config file, no terminal)
   3    access denied (by AWS, by the pre-check, or by `policy eval`/`policy lint`)

@@ -152,7 +152,7 @@ const EXIT_STATUS: &str = r#".SH "EXIT STATUS"
 Success.
 .TP
 \fB1\fR
-AWS, network or runtime failure: no credentials, endpoint unreachable, throttled, the plugin failed.
+AWS, network or runtime failure: no credentials, endpoint unreachable or silent past the timeout, throttled, the plugin failed.
 .TP
 \fB2\fR
 Usage error or invalid input: a bad \fB\-\-tag\fR or \fB\-\-parameters\fR, no region, an unknown profile or preset, a malformed config file, no terminal for the picker.
@@ -183,7 +183,10 @@ Send requests (or only SSM's, and the plugin's) to this URL instead of AWS's end
 Credentials and shared files, read by the AWS SDK exactly as the AWS CLI reads them (SSO profiles included).
 .TP
 \fBAWS_RETRY_MODE\fR, \fBAWS_MAX_ATTEMPTS\fR
-Retry behaviour; ssmgo uses adaptive retry with 3 attempts unless these say otherwise.
+Retry behaviour. Unless \fBAWS_RETRY_MODE\fR is set, ssmgo uses standard retry (jittered back\-off from 100 ms to 5 s) with up to 10 attempts per call (\fBAWS_MAX_ATTEMPTS\fR changes that), and says on stderr when AWS throttles. StartSession is never retried after a lost answer: the sessions it may have started are terminated instead.
+.TP
+\fBSSMGO_TIMEOUT\fR
+How long one AWS request may go unanswered before it is tried once more and then given up (1s to 10m, default 15s; the config key \fBtimeout\fR). Credentials may take four times as long; a \fBcredential_process\fR still running then is stopped.
 .TP
 \fBNO_COLOR\fR
 When set and not empty, no colour (unless \fB\-\-color always\fR).
@@ -195,14 +198,14 @@ The config file to read instead of the default one.
 Where the config file, the history and the listing cache live (see FILES).
 .TP
 \fBCOMPLETE\fR
-\fBCOMPLETE=bash ssmgo\fR (or zsh, fish, elvish, powershell) prints the dynamic completion hook, which completes instance ids and Names from the cache.
+\fBCOMPLETE=bash ssmgo\fR (or zsh, fish, elvish, powershell) prints the dynamic completion hook, which completes instance ids and Names from the cache. A Name is offered only when no shell could misread it (letters, digits and \fB. _ \- + @ , /\fR, not starting with \fB\-\fR); otherwise only the instance id is, with the Name as its description.
 "#;
 
 const FILES: &str = r#".SH FILES
 .TP
 \fI$XDG_CONFIG_HOME/ssmgo/config.toml\fR (default \fI~/.config/ssmgo/config.toml\fR)
 The config file.
-Keys: \fBprofile\fR, \fBregion\fR (comma\-separated for several), \fBtag\fR (a list of KEY=VALUE filters), \fBdocument\fR, \fBcolumns\fR (of name, instance, state, ssm, ip, platform, az, tag:KEY), \fBcache\-ttl\fR (e.g. "15m"), \fBcolor\fR (auto, always, never), and \fB[preset.NAME]\fR tables with profile, region, tag, document and columns, used with \fB\-P NAME\fR.
+Keys: \fBprofile\fR, \fBregion\fR (comma\-separated for several), \fBtag\fR (a list of KEY=VALUE filters), \fBdocument\fR, \fBcolumns\fR (of name, instance, state, ssm, ip, platform, az, tag:KEY), \fBcache\-ttl\fR (e.g. "15m"), \fBtimeout\fR (per AWS request, e.g. "30s"; default 15s), \fBcolor\fR (auto, always, never), and \fB[preset.NAME]\fR tables with profile, region, tag, document and columns, used with \fB\-P NAME\fR.
 An unknown key or a bad value is an error naming the line and key.
 \fBssmgo config show\fR prints the effective values and their sources.
 .TP
@@ -211,7 +214,8 @@ The last 100 connections: the picker lists them first, \fBssmgo \-\fR reconnects
 .TP
 \fI$XDG_CACHE_HOME/ssmgo/instances\-*.json\fR (default \fI~/.cache/ssmgo/\fR)
 The last listing per profile, region and filter, shown by the picker at once while a fresh listing loads, and used for completion.
-Files older than \fBcache\-ttl\fR (default 1 hour), unreadable, or of another format are ignored.
+Files older than \fBcache\-ttl\fR (default 1 hour), unreadable, or of another format are ignored; files unused for 7 days, and all but the newest 32, are removed.
+History and cache files are written 0600 in 0700 directories: they list your fleet. An endpoint URL's user and password are never stored.
 "#;
 
 const EXAMPLES: &str = r#".SH EXAMPLES
