@@ -797,6 +797,26 @@ document = "Ops-Shell"
 "#;
 
     #[test]
+    fn the_request_timeout_comes_from_the_environment_then_the_config() {
+        let none = resolve(Flags::default(), &[], "");
+        assert_eq!(none.timeout.value, DEFAULT_TIMEOUT);
+        let config = resolve(Flags::default(), &[], "timeout = \"30s\"\n");
+        assert_eq!(config.timeout.value, Duration::from_secs(30));
+        assert_eq!(config.timeout.source, Source::Config);
+        let env = resolve(
+            Flags::default(),
+            &[("SSMGO_TIMEOUT", "2m")],
+            "timeout = \"30s\"\n",
+        );
+        assert_eq!(env.timeout.value, Duration::from_secs(120));
+        assert_eq!(env.timeout.source, Source::Env("SSMGO_TIMEOUT"));
+        assert!(env
+            .scopes()
+            .iter()
+            .all(|s| s.timeout == Duration::from_secs(120)));
+    }
+
+    #[test]
     fn precedence_is_flags_then_environment_then_preset_then_config_then_defaults() {
         // (flags, environment, expected profile and its source)
         let flag = || Flags {
@@ -941,6 +961,8 @@ document = "Ops-Shell"
             ("tag = [\"=x\"]\n", 1, "tag", "empty"),
             ("region = \"eu west\"\n", 1, "region", "lowercase"),
             ("cache-ttl = \"10 parsecs\"\n", 1, "cache-ttl", "unit"),
+            ("timeout = \"0s\"\n", 1, "timeout", "out of range"),
+            ("timeout = \"2h\"\n", 1, "timeout", "out of range"),
             (
                 "[preset.x]\ndocument = \"bad name\"\n",
                 2,
