@@ -1,10 +1,8 @@
 //! Configuration and input mistakes, and AWS failures: each gets a message saying what to do
 //! next, and its documented exit code.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
-
-use crate::support::ssmgo;
+use crate::support::fault::{Fault, FaultProxy};
+use crate::support::{emu, ssmgo};
 
 #[test]
 fn no_region_is_a_usage_error_saying_how_to_set_one() {
@@ -121,51 +119,14 @@ fn help_documents_the_exit_codes() {
         .stdout_has("130  cancelled");
 }
 
-/// A loopback AWS endpoint that throttles every request, the way EC2 and SSM do.
-fn throttling_endpoint() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(64) {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let (mut length, mut json) = (0usize, false);
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                let lower = line.to_ascii_lowercase();
-                if let Some(v) = lower.strip_prefix("content-length:") {
-                    length = v.trim().parse().unwrap_or(0);
-                }
-                json |= lower.starts_with("x-amz-target:");
-            }
-            let mut body = vec![0; length];
-            let _ = reader.read_exact(&mut body);
-            let (status, kind, payload) = if json {
-                (
-                    "400 Bad Request",
-                    "application/x-amz-json-1.1",
-                    r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#.to_owned(),
-                )
-            } else {
-                ("503 Service Unavailable", "text/xml", "<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message></Error></Errors><RequestID>1</RequestID></Response>".to_owned())
-            };
-            let _ = write!(
-                stream,
-                "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{payload}",
-                payload.len()
-            );
-        }
-    });
-    url
-}
-
 #[test]
 fn throttling_after_retries_says_to_wait_or_narrow_the_listing() {
     ssmgo()
-        .env("AWS_ENDPOINT_URL", throttling_endpoint())
+        .env(
+            "AWS_ENDPOINT_URL",
+            // Every request throttled, the way EC2 and SSM do it.
+            FaultProxy::start(&emu().endpoint, |call| Fault::throttled(call.json_protocol)).url,
+        )
         .env("AWS_MAX_ATTEMPTS", "2")
         .args(["list"])
         .run()
