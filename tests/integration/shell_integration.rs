@@ -43,6 +43,12 @@ fn interactive_shell(shell: &str, rc: &str, home: &Path) -> (Pty, tempfile::Temp
             std::fs::write(dir.join("config.fish"), rc).unwrap();
             cmd.args(["-i", "--private"]);
         }
+        "elvish" => {
+            let dir = home.join("config/elvish");
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join("rc.elv"), rc).unwrap();
+            cmd.args(["-norc=false"]);
+        }
         other => panic!("no such shell in these tests: {other}"),
     }
     cmd.env_clear()
@@ -163,6 +169,8 @@ fn hostile_names_never_run_in(shell: &str, hook: &str) {
         // Computed, so that the typed line itself never shows the marker (fish has no $((…))).
         if shell == "fish" {
             pty.type_keys(&format!("echo done-(math 40+{n})\r"));
+        } else if shell == "elvish" {
+            pty.type_keys(&format!("echo done-(+ 40 {n})\r"));
         } else {
             pty.type_keys(&format!("echo done-$((40+{n}))\r"));
         }
@@ -197,6 +205,14 @@ fn zsh_completion_never_runs_code_from_name_tags() {
 #[test]
 fn fish_completion_never_runs_code_from_name_tags() {
     hostile_names_never_run_in("fish", "COMPLETE=fish ssmgo | source");
+}
+
+#[test]
+fn elvish_completion_never_runs_code_from_name_tags() {
+    hostile_names_never_run_in(
+        "elvish",
+        "set edit:rprompt = { }\neval (env COMPLETE=elvish ssmgo | slurp)",
+    );
 }
 
 #[test]

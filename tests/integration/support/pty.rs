@@ -114,6 +114,71 @@ impl Pty {
         out
     }
 
+    /// The screen as a terminal would show it, for programs that draw by moving the cursor
+    /// (elvish writes a line one cell at a time): carriage return, line feed, backspace, cursor
+    /// moves and erasing are followed; other sequences are dropped.
+    pub fn rendered(&self) -> String {
+        let raw = self.screen();
+        let mut rows: Vec<Vec<char>> = vec![Vec::new()];
+        let (mut row, mut col) = (0usize, 0usize);
+        let mut chars = raw.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\r' => col = 0,
+                '\n' => row += 1,
+                '\x08' => col = col.saturating_sub(1),
+                '\x1b' => {
+                    if chars.next_if_eq(&'[').is_none() {
+                        chars.next();
+                        continue;
+                    }
+                    let mut params = String::new();
+                    let mut last = ' ';
+                    for c in chars.by_ref() {
+                        if ('@'..='~').contains(&c) {
+                            last = c;
+                            break;
+                        }
+                        params.push(c);
+                    }
+                    let n = params.parse::<usize>().unwrap_or(1).max(1);
+                    match last {
+                        'C' => col += n,
+                        'D' => col = col.saturating_sub(n),
+                        'A' => row = row.saturating_sub(n),
+                        'B' => row += n,
+                        'K' => {
+                            if let Some(line) = rows.get_mut(row) {
+                                line.truncate(col);
+                            }
+                        }
+                        'J' => rows.truncate(row + 1),
+                        _ => {}
+                    }
+                }
+                c if !c.is_control() => {
+                    while rows.len() <= row {
+                        rows.push(Vec::new());
+                    }
+                    let line = &mut rows[row];
+                    while line.len() <= col {
+                        line.push(' ');
+                    }
+                    line[col] = c;
+                    col += 1;
+                }
+                _ => {}
+            }
+            while rows.len() <= row {
+                rows.push(Vec::new());
+            }
+        }
+        rows.iter()
+            .map(|r| r.iter().collect::<String>())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
     /// The last part of the plain text, for failure messages.
     pub fn tail(&self) -> String {
         let text = self.text();
@@ -124,12 +189,12 @@ impl Pty {
         text[start..].to_owned()
     }
 
-    /// Waits until `text` has been written to the terminal.
+    /// Waits until `text` has been written to the terminal (as a stream, or as drawn).
     #[track_caller]
     pub fn wait_for(&self, text: &str, timeout: Duration) {
         let start = Instant::now();
         while start.elapsed() < timeout {
-            if self.text().contains(text) {
+            if self.text().contains(text) || self.rendered().contains(text) {
                 return;
             }
             std::thread::sleep(Duration::from_millis(20));
