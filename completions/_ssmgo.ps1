@@ -119,7 +119,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssmgo' -ScriptBlock {
             break
         }
         'ssmgo;policy;eval' {
-            [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'An identity-based policy document (repeat for several)')
+            [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'An identity-based policy document (repeat for several). Without one, nothing allows the request: the answer is implicitDeny, as IAM''s would be')
             [CompletionResult]::new('--boundary', '--boundary', [CompletionResultType]::ParameterName, 'A permissions boundary: the request must be allowed by it too')
             [CompletionResult]::new('--action', '--action', [CompletionResultType]::ParameterName, 'The action, e.g. ssm:StartSession')
             [CompletionResult]::new('--resource', '--resource', [CompletionResultType]::ParameterName, 'The resource ARN, e.g. arn:aws:ssm:us-east-1:123456789012:document/SSM-SessionManagerRunShell')

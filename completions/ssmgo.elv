@@ -111,7 +111,7 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ssmgo;policy;eval'= {
-            cand --policy 'An identity-based policy document (repeat for several)'
+            cand --policy 'An identity-based policy document (repeat for several). Without one, nothing allows the request: the answer is implicitDeny, as IAM''s would be'
             cand --boundary 'A permissions boundary: the request must be allowed by it too'
             cand --action 'The action, e.g. ssm:StartSession'
             cand --resource 'The resource ARN, e.g. arn:aws:ssm:us-east-1:123456789012:document/SSM-SessionManagerRunShell'

@@ -319,8 +319,9 @@ pub enum PolicyCommand {
 
 #[derive(Debug, Args)]
 pub struct PolicyEvalArgs {
-    /// An identity-based policy document (repeat for several).
-    #[arg(long = "policy", value_name = "FILE", required = true)]
+    /// An identity-based policy document (repeat for several). Without one, nothing allows the
+    /// request: the answer is implicitDeny, as IAM's would be.
+    #[arg(long = "policy", value_name = "FILE")]
     pub policies: Vec<std::path::PathBuf>,
 
     /// A permissions boundary: the request must be allowed by it too.

@@ -381,3 +381,30 @@ fn a_config_file_that_is_a_device_or_pipe_fails_at_once() {
         .expect_code(2)
         .stderr_has("not a regular file");
 }
+
+#[test]
+fn eval_without_a_policy_is_an_implicit_deny_not_a_usage_error() {
+    ssmgo()
+        .args([
+            "policy",
+            "eval",
+            "--action",
+            "ssm:StartSession",
+            "--resource",
+            DOC,
+        ])
+        .run()
+        .expect_code(3)
+        .stdout_has("implicitDeny");
+    let boundary = policy_file(
+        "boundary.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#,
+    );
+    ssmgo()
+        .args(["policy", "eval", "--boundary"])
+        .args([&boundary])
+        .args(["--action", "ssm:StartSession", "--resource", INSTANCE])
+        .run()
+        .expect_code(3)
+        .stdout_has("implicitDeny");
+}

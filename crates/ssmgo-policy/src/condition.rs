@@ -226,8 +226,11 @@ impl Condition {
         };
         let actual = ctx.get_lower(&self.key_lower).filter(|v| !v.is_empty());
         if op.base == Base::Null {
-            let want_absent = self.values.iter().any(|v| v.eq_ignore_ascii_case("true"));
-            return actual.is_none() == want_absent;
+            // Any listed value may hold: ["true", "false"] always does.
+            return self.values.iter().any(|v| {
+                (v.eq_ignore_ascii_case("true") && actual.is_none())
+                    || (v.eq_ignore_ascii_case("false") && actual.is_some())
+            });
         }
         let (positive, negated) = op.base.positive();
         let Some(actual) = actual else {

@@ -1,8 +1,10 @@
 //! IAM wildcards: `*` (any run of characters) and `?` (one character), compiled once.
 //!
-//! Resource patterns are matched per ARN segment: a wildcard in the partition, service, region or
-//! account never crosses a `:`, while in the resource part `*` crosses `/` and `:`. An empty
-//! account segment (AWS-owned documents) matches only an empty account; `*` matches it too.
+//! Resource patterns are matched per ARN segment, as the IAM User Guide (Resource element) says:
+//! a wildcard stays inside its segment, except a `*` that is the last character of a segment,
+//! which can expand beyond the colons (`arn:aws:ssm:*` covers every SSM ARN). In the resource
+//! part `*` crosses `/` and `:`. An empty account segment (AWS-owned documents) matches only an
+//! empty account; `*` matches it too.
 
 /// One piece of a compiled pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,12 +112,21 @@ fn match_toks(toks: &[Tok], text: &str) -> bool {
 /// A Resource / NotResource pattern, matched per ARN segment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum ArnGlob {
-    /// Colon-separated segments, each matched on its own: wildcards never cross the colons
-    /// between them. With six segments the last (the resource) takes the rest of the value, which
-    /// may itself contain colons; a shorter pattern only matches a value with as many segments.
-    Arn(Vec<Glob>),
+    /// Colon-separated segments, each matched on its own. A segment whose last character is `*`
+    /// may take colons too (then the next segments match what follows); the sixth (the
+    /// resource) takes the rest of the value, which may itself contain colons. A shorter pattern
+    /// whose last segment does not end in `*` only matches a value with as many segments.
+    Arn(Vec<Segment>),
     /// Anything else (`*`, or text that is no ARN): one pattern over the whole value.
     Whole(Glob),
+}
+
+/// One segment of an ARN pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Segment {
+    glob: Glob,
+    /// Ends with `*`: may expand beyond the colon.
+    open: bool,
 }
 
 impl ArnGlob {
@@ -126,7 +137,14 @@ impl ArnGlob {
     pub fn from_toks(toks: Vec<Tok>) -> ArnGlob {
         let segs = split_toks(&toks);
         if segs.len() >= 2 && starts_with_arn(&segs[0]) {
-            ArnGlob::Arn(segs.into_iter().map(Glob::from_toks).collect())
+            ArnGlob::Arn(
+                segs.into_iter()
+                    .map(|toks| Segment {
+                        open: matches!(toks.last(), Some(Tok::Star)),
+                        glob: Glob::from_toks(toks),
+                    })
+                    .collect(),
+            )
         } else {
             ArnGlob::Whole(Glob::from_toks(toks))
         }
@@ -135,18 +153,30 @@ impl ArnGlob {
     pub fn matches(&self, resource: &str) -> bool {
         match self {
             ArnGlob::Whole(g) => g.matches(resource),
-            ArnGlob::Arn(segs) => {
-                let mut parts = resource.splitn(segs.len(), ':');
-                for seg in segs.iter() {
-                    match parts.next() {
-                        Some(p) if seg.matches(p) => {}
-                        _ => return false,
-                    }
-                }
-                segs.len() == 6 || resource.split(':').count() == segs.len()
-            }
+            ArnGlob::Arn(segs) => match_segments(segs, resource, segs.len() == 6),
         }
     }
+}
+
+/// Matches `value` against `segs`; `last_takes_rest` when the pattern has all six segments.
+fn match_segments(segs: &[Segment], value: &str, last_takes_rest: bool) -> bool {
+    let Some((seg, rest)) = segs.split_first() else {
+        return value.is_empty();
+    };
+    if rest.is_empty() {
+        let whole = last_takes_rest || seg.open || !value.contains(':');
+        return whole && seg.glob.matches(value);
+    }
+    // Where this segment may end: at the next colon, or (open) at any later colon.
+    let mut ends = value.match_indices(':').map(|(i, _)| i);
+    let candidates: Vec<usize> = if seg.open {
+        ends.collect()
+    } else {
+        ends.next().into_iter().collect()
+    };
+    candidates.into_iter().any(|end| {
+        seg.glob.matches(&value[..end]) && match_segments(rest, &value[end + 1..], last_takes_rest)
+    })
 }
 
 fn starts_with_arn(toks: &[Tok]) -> bool {
@@ -206,6 +236,31 @@ mod tests {
     }
 
     #[test]
+    fn a_star_that_ends_a_segment_expands_beyond_the_colons() {
+        let m = |p: &str, t: &str| ArnGlob::new(p).matches(t);
+        let doc = "arn:aws:ssm:us-east-1:123456789012:document/SSM-SessionManagerRunShell";
+        assert!(
+            m("arn:aws:ssm:*", doc),
+            "User Guide: arn:aws:ssm:* covers it"
+        );
+        assert!(m("arn:aws:ec2:*", "arn:aws:ec2:us-east-1:1:instance/i-1"));
+        assert!(
+            !m("arn:aws:ec2:*", doc),
+            "the service segment still has to match"
+        );
+        assert!(m("arn:aws:ssm:us-*:document/*", doc));
+        assert!(
+            !m("arn:aws:ssm:us-?:document/*", doc),
+            "? never crosses a colon"
+        );
+        assert!(
+            !m("arn:aws:ssm:u*s:document/*", doc),
+            "only a star that ends its segment expands"
+        );
+        assert!(m("arn:*", doc));
+    }
+
+    #[test]
     fn arn_wildcards_do_not_cross_segments_before_the_resource() {
         let m = |p: &str, t: &str| ArnGlob::new(p).matches(t);
         assert!(m(
@@ -222,14 +277,17 @@ mod tests {
         );
         assert!(
             !m(
-                "arn:aws:ec2:us-*:instance/*",
+                "arn:aws:ec2:us-?ast-1:instance/*",
                 "arn:aws:ec2:us-east-1:1:instance/i-1"
             ),
-            "a star does not swallow segments"
+            "a pattern with fewer segments needs a star to cover the rest"
         );
         assert!(
-            !m("arn:*", "arn:aws:ec2:us-east-1:1:instance/i-1"),
-            "each of the six segments is checked"
+            !m(
+                "arn:aws:ec2:us-east-1",
+                "arn:aws:ec2:us-east-1:1:instance/i-1"
+            ),
+            "each segment is checked"
         );
         assert!(
             m(
