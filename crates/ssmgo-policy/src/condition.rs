@@ -75,7 +75,7 @@ const BASES: &[(&str, Base)] = &[
 
 impl Base {
     /// The operator family's positive form, and whether this one negates it.
-    fn positive(self) -> (Base, bool) {
+    pub(crate) fn positive(self) -> (Base, bool) {
         use Base::*;
         match self {
             StringNotEquals => (StringEquals, true),
@@ -527,7 +527,7 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 }
 
 /// True when `addr` lies in `cidr` (a bare address is a /32 or /128).
-fn ip_in(addr: &str, cidr: &str) -> bool {
+pub(crate) fn ip_in(addr: &str, cidr: &str) -> bool {
     let addr = addr.split('/').next().unwrap_or(addr);
     let Ok(addr) = addr.trim().parse::<IpAddr>() else {
         return false;

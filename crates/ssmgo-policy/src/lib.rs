@@ -8,6 +8,7 @@
 
 pub mod condition;
 pub mod context;
+pub mod depends;
 pub mod eval;
 pub mod fix;
 pub mod json;
