@@ -44,7 +44,9 @@ not as moto's XML 403.
 """
 import base64
 import fnmatch
+import ipaddress
 import json
+import math
 import os
 import re
 import secrets
@@ -61,6 +63,7 @@ from moto.iam import access_control as ac
 from moto.iam.models import iam_backends
 from moto.iam.responses import IamResponse
 from moto.ssm.responses import SimpleSystemManagerResponse
+from moto.sts.models import sts_backends
 from moto.utilities.utils import get_partition
 
 SESSIONS: dict = {}  # session id -> dict
@@ -83,23 +86,118 @@ def _lst(x):
 
 def _wild(pattern: str, value: str, ci: bool = False) -> bool:
     rx = "^" + re.escape(pattern).replace(r"\*", ".*").replace(r"\?", ".") + "$"
+    rx = rx.replace("\x00", r"\*").replace("\x01", r"\?")  # ${*} and ${?}: literal
     return re.match(rx, value, re.I | re.S if ci else re.S) is not None
+
+
+def _arn_like(pattern: str, value: str) -> bool:
+    """Resource matching as the IAM User Guide (Resource element) describes it: wildcards stay in
+    their colon-separated segment, except a * that ends a segment, which can expand beyond the
+    colons; the sixth segment (the resource) takes the rest of the ARN."""
+    if not pattern.startswith("arn:"):
+        return _wild(pattern, value)
+    segs = pattern.split(":", 5)
+
+    def match(i, rest):
+        seg = segs[i]
+        if i == len(segs) - 1:
+            if len(segs) == 6 or seg.endswith("*") or ":" not in rest:
+                return _wild(seg, rest)
+            return False
+        ends = [m.start() for m in re.finditer(":", rest)]
+        if not seg.endswith("*"):
+            ends = ends[:1]
+        return any(_wild(seg, rest[:e]) and match(i + 1, rest[e + 1:]) for e in ends)
+    return match(0, value)
+
+
+def _expand(pattern: str, ctx: dict, vars_on: bool):
+    """A pattern with its policy variables (${aws:username}, ${aws:PrincipalTag/K, 'default'})
+    replaced, * and ? still wildcards and ${*} ${?} ${$} the literal characters (kept as \\x00 and
+    \\x01 until _wild). None when a variable has no value and no default: it never matches."""
+    if not vars_on or "${" not in pattern:
+        return pattern
+    out, i = [], 0
+    for m in re.finditer(r"\$\{([^}]*)\}", pattern):
+        out.append(pattern[i:m.start()])
+        body = m.group(1).strip()
+        if body in ("*", "?", "$"):
+            out.append({"*": "\x00", "?": "\x01", "$": "$"}[body])
+        else:
+            name, _, default = body.partition(",")
+            vals = ctx.get(name.strip().lower())
+            if vals:
+                out.append(vals[0])
+            elif default.strip():
+                out.append(default.strip().strip("'"))
+            else:
+                return None
+        i = m.end()
+    out.append(pattern[i:])
+    return "".join(out)
+
+
+def _ip_in(addr: str, cidr: str) -> bool:
+    try:
+        return ipaddress.ip_address(addr.split("/")[0].strip()) in ipaddress.ip_network(cidr.strip(), strict=False)
+    except ValueError:
+        return False
+
+
+def _num(a, e, f):
+    try:
+        x, y = float(a), float(e)
+    except ValueError:
+        return False
+    return math.isfinite(x) and math.isfinite(y) and f(x, y)
+
+
+def _date(v: str):
+    v = v.strip()
+    if v.isdigit():
+        return int(v)
+    try:
+        d = datetime.fromisoformat(v.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if d.tzinfo is None:
+        d = d.replace(tzinfo=timezone.utc)
+    return d.timestamp()
+
+
+def _dt(a, e, f):
+    x, y = _date(a), _date(e)
+    return x is not None and y is not None and f(x, y)
 
 
 _POS = {
     "StringEquals": lambda a, e: a == e,
     "StringEqualsIgnoreCase": lambda a, e: a.lower() == e.lower(),
     "StringLike": lambda a, e: _wild(e, a),
-    "ArnEquals": lambda a, e: _wild(e, a),
-    "ArnLike": lambda a, e: _wild(e, a),
+    "ArnEquals": lambda a, e: _arn_like(e, a),
+    "ArnLike": lambda a, e: _arn_like(e, a),
     "Bool": lambda a, e: a.lower() == e.lower(),
+    "IpAddress": lambda a, e: _ip_in(a, e),
+    "NumericEquals": lambda a, e: _num(a, e, lambda x, y: x == y),
+    "NumericLessThan": lambda a, e: _num(a, e, lambda x, y: x < y),
+    "NumericLessThanEquals": lambda a, e: _num(a, e, lambda x, y: x <= y),
+    "NumericGreaterThan": lambda a, e: _num(a, e, lambda x, y: x > y),
+    "NumericGreaterThanEquals": lambda a, e: _num(a, e, lambda x, y: x >= y),
+    "DateEquals": lambda a, e: _dt(a, e, lambda x, y: x == y),
+    "DateLessThan": lambda a, e: _dt(a, e, lambda x, y: x < y),
+    "DateLessThanEquals": lambda a, e: _dt(a, e, lambda x, y: x <= y),
+    "DateGreaterThan": lambda a, e: _dt(a, e, lambda x, y: x > y),
+    "DateGreaterThanEquals": lambda a, e: _dt(a, e, lambda x, y: x >= y),
 }
 _NEG = {"StringNotEquals": "StringEquals", "StringNotEqualsIgnoreCase": "StringEqualsIgnoreCase",
-        "StringNotLike": "StringLike", "ArnNotEquals": "ArnEquals", "ArnNotLike": "ArnLike"}
+        "StringNotLike": "StringLike", "ArnNotEquals": "ArnEquals", "ArnNotLike": "ArnLike",
+        "NotIpAddress": "IpAddress", "NumericNotEquals": "NumericEquals", "DateNotEquals": "DateEquals"}
 
 
-def _conditions(cond: dict, ctx: dict, missing: set) -> bool:
-    """ctx: lower-cased key -> list[str]. Records referenced-but-absent keys in `missing`."""
+def _conditions(cond: dict, ctx: dict, missing: set, vars_on: bool) -> bool:
+    """ctx: lower-cased key -> list[str]. Records referenced-but-absent keys in `missing`; every
+    condition is looked at, so that all of them are recorded, as AWS's simulator lists them."""
+    ok = True
     for op, kv in (cond or {}).items():
         qual, _, base = op.rpartition(":")
         if_exists = base.endswith("IfExists")
@@ -108,41 +206,47 @@ def _conditions(cond: dict, ctx: dict, missing: set) -> bool:
             expected = [str(e).lower() if isinstance(e, bool) else str(e) for e in _lst(expected)]
             actual = ctx.get(key.lower())
             if base == "Null":
-                if (actual is None) != (expected[0].lower() == "true"):
-                    return False
+                # Any listed value may hold: ["true", "false"] always does.
+                if not any((e.lower() == "true") == (actual is None) for e in expected):
+                    ok = False
                 continue
             if actual is None:
                 missing.add(key)
-                if if_exists or qual == "ForAllValues" or base in _NEG:
-                    continue
-                return False
+                if not (if_exists or qual == "ForAllValues" or base in _NEG):
+                    ok = False
+                continue
             neg = base in _NEG
             fn = _POS.get(_NEG.get(base, base))
             if fn is None:  # unsupported operator: fail closed
-                return False
+                ok = False
+                continue
+            exp = [x for x in (_expand(e, ctx, vars_on) if base.startswith("String") or "Arn" in base
+                               else e for e in expected) if x is not None]
             if qual == "ForAllValues":
-                hit = all(any(fn(a, e) for e in expected) for a in actual)
+                hit = all(any(fn(a, e) for e in exp) for a in actual)
             else:
-                hit = any(fn(a, e) for a in actual for e in expected)
+                hit = any(fn(a, e) for a in actual for e in exp)
             if hit == neg:
-                return False
-    return True
+                ok = False
+    return ok
 
 
-def _statement_applies(st: dict, action: str, resource: str, ctx: dict, missing: set) -> bool:
+def _statement_applies(st: dict, action: str, resource: str, ctx: dict, missing: set, vars_on: bool) -> bool:
     if "Action" in st:
         if not any(_wild(p, action, ci=True) for p in _lst(st["Action"])):
             return False
     elif "NotAction" in st:
         if any(_wild(p, action, ci=True) for p in _lst(st["NotAction"])):
             return False
+    res = lambda ps: any(p is not None and _arn_like(p, resource)
+                         for p in (_expand(x, ctx, vars_on) for x in _lst(ps)))
     if "Resource" in st:
-        if not any(_wild(p, resource) for p in _lst(st["Resource"])):
+        if not res(st["Resource"]):
             return False
     elif "NotResource" in st:
-        if any(_wild(p, resource) for p in _lst(st["NotResource"])):
+        if res(st["NotResource"]):
             return False
-    return _conditions(st.get("Condition"), ctx, missing)
+    return _conditions(st.get("Condition"), ctx, missing, vars_on)
 
 
 def _statement_spans(text):
@@ -196,8 +300,9 @@ def evaluate(policies, action, resource, ctx):
         text = doc if isinstance(doc, str) else json.dumps(doc)
         d = json.loads(text)
         spans = _statement_spans(text)
+        vars_on = d.get("Version") == "2012-10-17"
         for n, st in enumerate(_lst(d.get("Statement", []))):
-            if _statement_applies(st, action, resource, ctx, missing):
+            if _statement_applies(st, action, resource, ctx, missing, vars_on):
                 m = {"SourcePolicyId": pid, "SourcePolicyType": ptype}
                 if n < len(spans):
                     m["StartPosition"] = _line_col(text, spans[n][0])
@@ -427,6 +532,67 @@ def _log(entry):
             f.write(json.dumps(entry) + "\n")
 
 
+def _request_context(self, iam):
+    """The request context AWS fills in for a call (IAM User Guide, global condition keys): who
+    calls (aws:PrincipalArn is the role's ARN for a role session), their IAM tags, where from,
+    when, and MFA, which is absent for long-term access keys and false for temporary credentials
+    obtained without it."""
+    now = _now()
+    ctx = {"aws:requestedregion": [self.region],
+           "aws:currenttime": [now.strftime("%Y-%m-%dT%H:%M:%SZ")],
+           "aws:epochtime": [str(int(now.timestamp()))],
+           # AWS's endpoints are HTTPS only: whatever this emulator is reached by, AWS says true.
+           "aws:securetransport": ["true"]}
+    addr = getattr(self.normalized_request, "remote_addr", None)
+    if addr:
+        ctx["aws:sourceip"] = [addr]
+    m = re.search(r"Credential=([^/]+)/", self.headers.get("Authorization", ""))
+    if not m:
+        return ctx
+    part = get_partition(self.region)
+    user_id, arn, account = sts_backends[self.current_account][part].get_caller_identity(m.group(1), self.region)
+    ctx["aws:userid"] = [user_id]
+    ctx["aws:principalaccount"] = [account]
+    tags = []
+    if ":assumed-role/" in arn:
+        role = iam.get_role(arn.split(":assumed-role/")[1].split("/")[0])
+        ctx["aws:principalarn"] = [role.arn]
+        ctx["aws:principaltype"] = ["AssumedRole"]
+        tags = role.tags.values() if isinstance(role.tags, dict) else role.tags
+        ctx["aws:multifactorauthpresent"] = ["false"]
+    elif ":user/" in arn:
+        name = arn.split("/")[-1]
+        ctx["aws:principalarn"] = [arn]
+        ctx["aws:principaltype"] = ["User"]
+        ctx["aws:username"] = [name]
+        tags = iam.list_user_tags(name)
+        if self.headers.get("X-Amz-Security-Token"):
+            ctx["aws:multifactorauthpresent"] = ["false"]
+    for t in tags:
+        ctx[f"aws:principaltag/{t['Key']}".lower()] = [t["Value"]]
+    return ctx
+
+
+# Service control policies of the emulator's account: every *.json in $SSMGO_EMU_SCP_DIR, on top of
+# AWS's default FullAWSAccess. (All tests share one account, so a test scopes its SCP with a
+# condition, e.g. on a principal tag of its own, as SCPs are written in real organizations.)
+_FULL_AWS_ACCESS = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+
+
+def _scp_decision(account, action, resource, ctx):
+    """The organization's verdict, or None when no SCP is modelled."""
+    folder = os.environ.get("SSMGO_EMU_SCP_DIR")
+    if not folder or not os.path.isdir(folder):
+        return None
+    docs = [_FULL_AWS_ACCESS]
+    for name in sorted(os.listdir(folder)):
+        if name.endswith(".json"):
+            with open(os.path.join(folder, name)) as f:
+                docs.append(json.load(f))
+    dec, _, _ = evaluate([(f"scp-{n}", "SCP", d) for n, d in enumerate(docs)], action, resource, ctx)
+    return dec
+
+
 def start_session(self):
     t0 = time.time()
     try:
@@ -449,7 +615,7 @@ def _start_session(self):
         pols = principal_policies(iam, caller.arn)
         boundary = principal_boundary(iam, caller.arn)
         tags = _tags(ec2, target) if inst else {}
-        ctx = {"aws:principalarn": [caller.arn], "aws:requestedregion": [self.region]}
+        ctx = _request_context(self, iam)
         ictx = dict(ctx)
         for k, v in tags.items():
             ictx[f"aws:resourcetag/{k}".lower()] = [v]
@@ -460,6 +626,12 @@ def _start_session(self):
         owner = "" if name.startswith("AWS-") else self.current_account
         checks.append((f"arn:{part}:ssm:{self.region}:{owner}:document/{name}", ctx))
         for arn, c in checks:
+            scp = _scp_decision(self.current_account, "ssm:StartSession", arn, c)
+            if scp is not None and scp != "allowed":
+                why = ("with an explicit deny in a service control policy" if scp == "explicitDeny"
+                       else "because no service control policy allows the ssm:StartSession action")
+                raise SsmError("AccessDeniedException", f"User: {caller.arn} is not authorized to perform: "
+                               f"ssm:StartSession on resource: {arn} {why}")
             decision, _, _, detail = _final_decision(pols, boundary, "ssm:StartSession", arn, c)
             if decision != "allowed":
                 if decision == "explicitDeny":
@@ -537,8 +709,18 @@ def _simulate(self, policies, boundary=None):
         per_resource = []
         for r in resources:
             dec, matched, missing, detail = _final_decision(policies, boundary, a, r, ctx)
+            scp = _scp_decision(self.current_account, a, r, ctx)
+            org = None
+            if scp is not None:
+                org = {"AllowedByOrganizations": scp == "allowed"}
+                if scp == "explicitDeny":
+                    dec, matched = "explicitDeny", []
+                elif scp != "allowed" and dec == "allowed":
+                    dec, matched = "implicitDeny", []
             entry = {"EvalResourceName": r, "EvalResourceDecision": dec, "MatchedStatements": matched,
                      "MissingContextValues": sorted(missing)}
+            if org is not None:
+                entry["OrganizationsDecisionDetail"] = org
             if detail is not None:
                 entry["PermissionsBoundaryDecisionDetail"] = detail
             per_resource.append(entry)
@@ -549,8 +731,9 @@ def _simulate(self, policies, boundary=None):
                   "EvalDecision": worst["EvalResourceDecision"], "MatchedStatements": worst["MatchedStatements"],
                   "MissingContextValues": sorted({k for e in per_resource for k in e["MissingContextValues"]}),
                   "ResourceSpecificResults": per_resource}
-        if "PermissionsBoundaryDecisionDetail" in worst:
-            result["PermissionsBoundaryDecisionDetail"] = worst["PermissionsBoundaryDecisionDetail"]
+        for detail_key in ("PermissionsBoundaryDecisionDetail", "OrganizationsDecisionDetail"):
+            if detail_key in worst:
+                result[detail_key] = worst[detail_key]
         results.append(result)
     return ActionResult({"EvaluationResults": results, "IsTruncated": False})
 
