@@ -17,6 +17,8 @@ pub mod exit {
     pub const DENIED: i32 = 3;
     /// No matching target, or the target cannot be connected to.
     pub const NO_TARGET: i32 = 4;
+    /// Access depends on request context only AWS sees (`check`, `connect --strict`).
+    pub const DEPENDS: i32 = 5;
     /// Cancelled by the user (Esc or Ctrl-C in the picker).
     pub const CANCELLED: i32 = 130;
 }
@@ -173,6 +175,9 @@ pub enum Error {
     #[error("ssm:StartSession would be denied on {target}, so no session was started\n  Fix the policy as shown above, then check again with `ssmgo check {target_id}`")]
     PrecheckDenied { target: String, target_id: String },
 
+    #[error("whether you may start a session on {target} depends on {keys}, which only AWS sees, so ssmgo did not start one (--strict)\n  Connect without --strict to let AWS decide, or from where the policy allows it")]
+    DependsOnContext { target: String, keys: String },
+
     #[error("the access pre-check could not run: {reason}\n  It needs sts:GetCallerIdentity and iam:SimulatePrincipalPolicy on your own identity (iam:GetRole too for a role); `connect --strict` refuses to go on without it")]
     CouldNotCheck { reason: String },
 
@@ -226,6 +231,7 @@ impl Error {
             | NotConnectable { .. }
             | TargetNotConnected { .. }
             | NoHistory => exit::NO_TARGET,
+            DependsOnContext { .. } => exit::DEPENDS,
             Cancelled => exit::CANCELLED,
             NoCredentials { .. }
             | SsoLoginNeeded { .. }

@@ -14,7 +14,7 @@ pub struct PolicySets<'a> {
 }
 
 impl PolicySets<'_> {
-    fn statement(&self, at: StatementRef) -> (&Policy, &ssmgo_policy::Statement) {
+    pub fn statement(&self, at: StatementRef) -> (&Policy, &ssmgo_policy::Statement) {
         let set = if at.boundary {
             self.boundary.unwrap_or_default()
         } else {

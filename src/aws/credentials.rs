@@ -19,15 +19,16 @@ use crate::error::{Error, Result};
 const SAY_WAITING_AFTER: Duration = Duration::from_secs(3);
 
 /// Resolves `sdk`'s credentials within `deadline`; `explain` turns a provider's failure into
-/// our error. Returns the configuration with the resolved credentials in front of its chain.
+/// our error. Returns the configuration with the resolved credentials in front of its chain, and
+/// whether they are temporary (they carry a session token), when known.
 pub(super) async fn resolve_first(
     sdk: SdkConfig,
     deadline: Duration,
     source: &str,
     explain: impl FnOnce(&CredentialsError) -> Error,
-) -> Result<SdkConfig> {
+) -> Result<(SdkConfig, Option<bool>)> {
     let Some(chain) = sdk.credentials_provider() else {
-        return Ok(sdk);
+        return Ok((sdk, None));
     };
     let notice = {
         let source = source.to_owned();
@@ -51,13 +52,17 @@ pub(super) async fn resolve_first(
             })
         }
         Ok(Err(e)) => Err(explain(&e)),
-        Ok(Ok(first)) => Ok(sdk
-            .into_builder()
-            .credentials_provider(SharedCredentialsProvider::new(FirstThenChain {
-                first: Mutex::new(Some(first)),
-                chain,
-            }))
-            .build()),
+        Ok(Ok(first)) => {
+            let temporary = first.session_token().is_some();
+            let sdk = sdk
+                .into_builder()
+                .credentials_provider(SharedCredentialsProvider::new(FirstThenChain {
+                    first: Mutex::new(Some(first)),
+                    chain,
+                }))
+                .build();
+            Ok((sdk, Some(temporary)))
+        }
     }
 }
 

@@ -39,6 +39,9 @@ pub struct Aws {
     verbose: bool,
     /// How long one request may go unanswered, for messages.
     timeout: Duration,
+    /// Whether the credentials are temporary (a session token): AWS then puts MFA in the request
+    /// context, which ssmgo can't see; for long-term keys it leaves MFA out.
+    temporary_credentials: Option<bool>,
 }
 
 impl Aws {
@@ -83,18 +86,19 @@ impl Aws {
             Some(p) => format!("profile {}", crate::output::sanitize::for_terminal(p)),
             None => "the default credential chain".to_owned(),
         };
-        let sdk = credentials::resolve_first(sdk, scope.timeout * 4, &source, |e| {
-            if verbose {
-                eprintln!(
-                    "ssmgo: credentials: {}",
-                    crate::output::sanitize::for_terminal(
-                        &aws_sdk_ec2::error::DisplayErrorContext(e).to_string()
-                    )
-                );
-            }
-            credentials_error(profile_in_use.as_deref(), profile_is_sso, e)
-        })
-        .await?;
+        let (sdk, temporary_credentials) =
+            credentials::resolve_first(sdk, scope.timeout * 4, &source, |e| {
+                if verbose {
+                    eprintln!(
+                        "ssmgo: credentials: {}",
+                        crate::output::sanitize::for_terminal(
+                            &aws_sdk_ec2::error::DisplayErrorContext(e).to_string()
+                        )
+                    );
+                }
+                credentials_error(profile_in_use.as_deref(), profile_is_sso, e)
+            })
+            .await?;
         // One builder line per service: our interceptors and the shared retry budget.
         macro_rules! client {
             ($sdk_crate:ident) => {{
@@ -119,6 +123,7 @@ impl Aws {
             profile_is_sso,
             verbose,
             timeout: scope.timeout,
+            temporary_credentials,
         })
     }
 
@@ -138,6 +143,11 @@ impl Aws {
 
     pub fn verbose(&self) -> bool {
         self.verbose
+    }
+
+    /// Whether the credentials carry a session token; None when it could not be told.
+    pub fn temporary_credentials(&self) -> Option<bool> {
+        self.temporary_credentials
     }
 
     /// The `--profile` value, or "" when none was given: the plugin's fourth argument.

@@ -50,6 +50,10 @@ pub async fn run(ctx: &Ctx, args: CheckArgs) -> Result<()> {
     match check.decision {
         Verdict::Allowed => Ok(()),
         Verdict::Denied => Err(Error::PolicyDenied { decision: "denied" }),
+        Verdict::Unknown if check.reason.is_none() => Err(Error::DependsOnContext {
+            target: crate::output::sanitize::for_terminal(&instance.label()).into_owned(),
+            keys: check.depends_on_keys().join(", "),
+        }),
         Verdict::Unknown => Err(Error::CouldNotCheck {
             reason: check.reason.unwrap_or_default(),
         }),

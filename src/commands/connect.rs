@@ -117,7 +117,8 @@ pub async fn start(ctx: &Ctx, plan: Plan) -> Result<()> {
         may_pick: plan.may_pick,
         picker,
     };
-    let document = plan.template.document.as_deref();
+    let document_name = plan.template.document.clone();
+    let document = document_name.as_deref();
     // Who is asking doesn't depend on the target: with one account, look it up while the target
     // is resolved.
     let (picked, early_who) = tokio::join!(resolving.resolve(target.as_deref()), async {
@@ -174,7 +175,11 @@ pub async fn start(ctx: &Ctx, plan: Plan) -> Result<()> {
                     }
                 }
             };
-            session::start_and_hand_off(aws, &request, &plugin, remember).await
+            let started = session::start_and_hand_off(aws, &request, &plugin, remember).await;
+            if let Err(Error::SessionDenied { .. }) = &started {
+                explain_denial(aws, who, document, &instance).await;
+            }
+            started
         }
         plugin => print_dry_run(aws, &instance, &request, plugin.as_ref(), &checked).await,
     }
@@ -201,6 +206,19 @@ async fn guard(
                 target_id: instance.instance_id.clone(),
             })
         }
+        Verdict::Unknown if check.reason.is_none() => {
+            // It depends on context only AWS sees (the source address, MFA, ...): AWS decides.
+            eprint!("{}", precheck::render(&check));
+            let keys = check.depends_on_keys().join(", ");
+            if strict {
+                return Err(Error::DependsOnContext {
+                    target: for_terminal(&instance.label()).into_owned(),
+                    keys,
+                });
+            }
+            eprintln!("ssmgo: going on: AWS decides (--strict refuses instead)");
+            Ok(format!("depends on {keys}; AWS decides"))
+        }
         Verdict::Unknown => {
             let reason =
                 for_terminal(check.reason.as_deref().unwrap_or("unknown reason")).into_owned();
@@ -209,6 +227,29 @@ async fn guard(
             }
             eprintln!("ssmgo: the access pre-check could not run ({reason}); going on without it");
             Ok(format!("could not run ({reason})"))
+        }
+    }
+}
+
+/// AWS refused StartSession although the pre-check did not (it was skipped, or the outcome
+/// depended on context only AWS sees): the same machinery says which statement and which
+/// context condition most likely decided it.
+async fn explain_denial(
+    aws: &Aws,
+    who: Option<Result<precheck::Who, precheck::WhoFailure>>,
+    document: Option<&str>,
+    instance: &Instance,
+) {
+    let who = match who {
+        Some(who) => who,
+        None => precheck::whoami(aws, document, None).await,
+    };
+    let check = precheck::check_as(aws, &who, instance).await;
+    let lines = precheck::denial_causes(&check);
+    if !lines.is_empty() {
+        eprintln!("ssmgo: why AWS most likely refused:");
+        for line in lines {
+            eprintln!("  {}", for_terminal(&line));
         }
     }
 }

@@ -57,6 +57,57 @@ pub struct Simulated {
     pub missing_context: Vec<String>,
     /// Some(false) when a permissions boundary does not allow it.
     pub allowed_by_boundary: Option<bool>,
+    /// Some(false) when the organization's service control policies do not allow it.
+    pub allowed_by_organizations: Option<bool>,
+}
+
+/// The simulator's type for a context key: dates, numbers, booleans and addresses are compared
+/// as such only when typed so.
+fn key_type(key: &str, many: bool) -> aws_sdk_iam::types::ContextKeyTypeEnum {
+    use aws_sdk_iam::types::ContextKeyTypeEnum as T;
+    let (one, list) = match key.to_ascii_lowercase().as_str() {
+        "aws:currenttime" | "aws:tokenissuetime" => (T::Date, T::DateList),
+        "aws:epochtime" | "aws:multifactorauthage" => (T::Numeric, T::NumericList),
+        "aws:securetransport" | "aws:multifactorauthpresent" | "aws:viaawsservice" => {
+            (T::Boolean, T::BooleanList)
+        }
+        "aws:sourceip" | "aws:vpcsourceip" => (T::Ip, T::IpList),
+        _ => (T::String, T::StringList),
+    };
+    if many {
+        list
+    } else {
+        one
+    }
+}
+
+/// The principal's own IAM tags (iam:ListUserTags or iam:ListRoleTags).
+pub async fn principal_tags(aws: &Aws, owner: &PolicyOwner) -> Result<Vec<(String, String)>> {
+    let tags: Vec<(String, String)> = match owner {
+        PolicyOwner::User(name) => aws
+            .iam
+            .list_user_tags()
+            .user_name(name)
+            .send()
+            .await
+            .map_err(|e| aws.explain("ListUserTags", "iam:ListUserTags", e))?
+            .tags()
+            .iter()
+            .map(|t| (t.key().to_owned(), t.value().to_owned()))
+            .collect(),
+        PolicyOwner::Role(name) => aws
+            .iam
+            .list_role_tags()
+            .role_name(name)
+            .send()
+            .await
+            .map_err(|e| aws.explain("ListRoleTags", "iam:ListRoleTags", e))?
+            .tags()
+            .iter()
+            .map(|t| (t.key().to_owned(), t.value().to_owned()))
+            .collect(),
+    };
+    Ok(tags)
 }
 
 /// Simulates one action on one resource with exactly `context` (the simulator looks nothing up).
@@ -73,11 +124,7 @@ pub async fn simulate(
             ContextEntry::builder()
                 .context_key_name(k)
                 .set_context_key_values(Some(v.clone()))
-                .context_key_type(if v.len() > 1 {
-                    aws_sdk_iam::types::ContextKeyTypeEnum::StringList
-                } else {
-                    aws_sdk_iam::types::ContextKeyTypeEnum::String
-                })
+                .context_key_type(key_type(k, v.len() > 1))
                 .build()
         })
         .collect();
@@ -98,6 +145,10 @@ pub async fn simulate(
             .iter()
             .find(|s| s.eval_resource_name() == resource)
     });
+    // The organization's verdict is reported per action, not per resource.
+    let organizations = result
+        .and_then(|r| r.organizations_decision_detail())
+        .map(|d| d.allowed_by_organizations());
     let (decision, statements, missing, boundary) = match (specific, result) {
         (Some(s), _) => (
             s.eval_resource_decision().as_str().to_owned(),
@@ -131,6 +182,7 @@ pub async fn simulate(
             .collect(),
         missing_context: missing.to_vec(),
         allowed_by_boundary: boundary,
+        allowed_by_organizations: organizations,
     })
 }
 

@@ -5,16 +5,21 @@
 //! principal's policies and explain, statement by statement, why, and how to fix the policy.
 
 pub(crate) mod api;
+pub mod context;
 mod report;
 
+use std::time::SystemTime;
+
 use serde::Serialize;
+use ssmgo_policy::depends::{depends_on, KeyDependence};
 use ssmgo_policy::{Context, Evaluator, Policy, Request};
 
 use crate::aws::Aws;
 use crate::fleet::Instance;
-use crate::policy_report::{proof_text, PolicySets};
+use crate::policy_report::PolicySets;
 pub use api::Matched;
-use api::{PolicyOwner, Simulated};
+use api::PolicyOwner;
+use context::{Entry, Facts};
 pub use report::render;
 
 /// The document a shell session uses when none is named (the AWS CLI's default too).
@@ -27,20 +32,58 @@ pub enum Kind {
     Instance,
 }
 
-/// The simulator's verdict on one resource, and our explanation of a denial.
+impl Kind {
+    fn words(self) -> &'static str {
+        match self {
+            Kind::Document => "the session document",
+            Kind::Instance => "the instance",
+        }
+    }
+}
+
+/// How a verdict depends on one key that only AWS sees.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Dependence {
+    pub key: String,
+    /// The values (in words) with which StartSession can be allowed.
+    pub allowing: Vec<String>,
+    /// The values with which it is denied.
+    pub denying: Vec<String>,
+}
+
+impl From<KeyDependence> for Dependence {
+    fn from(d: KeyDependence) -> Self {
+        Dependence {
+            key: d.key,
+            allowing: d.allowing,
+            denying: d.denying,
+        }
+    }
+}
+
+/// The verdict on one resource, and our explanation of it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ResourceCheck {
     pub arn: String,
     pub kind: Kind,
+    /// "allowed", "explicitDeny", "implicitDeny" (the simulator's), or "unknown" when the outcome
+    /// depends on context only AWS sees.
     pub decision: String,
     pub matched: Vec<Matched>,
     pub missing_context: Vec<String>,
+    /// What an "unknown" depends on.
+    pub depends_on: Vec<Dependence>,
     /// Lines of plain-language explanation (empty when allowed).
     pub explanation: Vec<String>,
     #[serde(skip)]
     allowed_by_boundary: Option<bool>,
     #[serde(skip)]
-    context: Vec<(String, Vec<String>)>,
+    allowed_by_organizations: Option<bool>,
+    /// The context this resource was checked with.
+    #[serde(skip)]
+    context: Vec<Entry>,
+    #[serde(skip)]
+    tags: Vec<(String, String)>,
 }
 
 impl ResourceCheck {
@@ -64,6 +107,9 @@ pub struct Check {
     pub principal: Option<String>,
     pub policy_source_arn: Option<String>,
     pub decision: Verdict,
+    /// The request context given to every check, with where each value came from (the
+    /// resources' own tags are added per resource).
+    pub context: Vec<Entry>,
     pub resources: Vec<ResourceCheck>,
     /// The corrected policy, when the denial is the document/tag-condition mistake.
     pub fix: Option<serde_json::Value>,
@@ -157,12 +203,25 @@ fn first_line(e: &crate::error::Error) -> String {
 }
 
 impl Check {
+    /// The keys an "unknown" verdict depends on.
+    pub fn depends_on_keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> = self
+            .resources
+            .iter()
+            .flat_map(|r| r.depends_on.iter().map(|d| d.key.clone()))
+            .collect();
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+
     fn unknown(target: String, principal: Option<String>, reason: String) -> Check {
         Check {
             target,
             principal,
             policy_source_arn: None,
             decision: Verdict::Unknown,
+            context: Vec::new(),
             resources: Vec::new(),
             fix: None,
             warnings: Vec::new(),
@@ -185,6 +244,8 @@ pub struct Who {
     owner: PolicyOwner,
     session_prefix: String,
     username: Option<String>,
+    /// What ssmgo knows of the request context (the time is set when checking).
+    facts: Facts,
 }
 
 /// Why the pre-check can't run for this caller: (the caller's ARN if known, the reason).
@@ -239,6 +300,22 @@ pub async fn whoami(
             ))
         }
     };
+    let principal_tags = api::principal_tags(aws, &owner).await.ok();
+    let facts = Facts {
+        region: aws.region().to_owned(),
+        now: SystemTime::now(),
+        principal_arn: source.clone(),
+        account: identity.account.clone(),
+        principal_type: if username.is_some() {
+            "User"
+        } else {
+            "AssumedRole"
+        },
+        user_id: identity.user_id.clone(),
+        username: username.clone(),
+        principal_tags,
+        temporary: aws.temporary_credentials(),
+    };
     Ok(Who {
         document,
         document_tags,
@@ -248,11 +325,13 @@ pub async fn whoami(
         owner,
         session_prefix,
         username,
+        facts,
     })
 }
 
 /// The pre-check for a caller already looked up with [`whoami`]. Never fails: what can't be
-/// checked is a [`Verdict::Unknown`] with its reason.
+/// checked is a [`Verdict::Unknown`] with its reason, and what depends on context only AWS sees
+/// is a [`Verdict::Unknown`] that says on what.
 pub async fn check_as(aws: &Aws, who: &Result<Who, WhoFailure>, instance: &Instance) -> Check {
     let target = instance.label();
     let who = match who {
@@ -263,182 +342,475 @@ pub async fn check_as(aws: &Aws, who: &Result<Who, WhoFailure>, instance: &Insta
     };
     let principal = Some(who.identity.arn.clone());
     let (identity, partition, source) = (&who.identity, &who.partition, &who.source);
-    let (owner, session_prefix, username) = (&who.owner, &who.session_prefix, &who.username);
-
+    let facts = Facts {
+        now: SystemTime::now(),
+        ..who.facts.clone()
+    };
     let region = aws.region();
     let account = &identity.account;
     let doc_arn = document_arn(partition, region, account, &who.document);
     let inst_arn = target_arn(partition, region, account, &instance.instance_id);
-    let mut base: Vec<(String, Vec<String>)> =
-        vec![("aws:userid".into(), vec![identity.user_id.clone()])];
-    if let Some(name) = username {
-        base.push(("aws:username".into(), vec![name.clone()]));
-    }
-    let mut inst_ctx = base.clone();
-    for (k, v) in instance.tags.iter() {
-        inst_ctx.push((format!("aws:ResourceTag/{k}"), vec![v.to_owned()]));
-        inst_ctx.push((format!("ssm:resourceTag/{k}"), vec![v.to_owned()]));
-    }
+    let base = facts.entries();
+    let instance_tags: Vec<(String, String)> = instance
+        .tags
+        .iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    let tag_source = if instance.instance_id.starts_with("mi-") {
+        "ssm:ListTagsForResource of the managed node"
+    } else {
+        "EC2 tags of the instance"
+    };
+    let inst_ctx: Vec<Entry> = base
+        .iter()
+        .cloned()
+        .chain(context::resource_tag_entries(&instance_tags, tag_source))
+        .collect();
+    let doc_ctx: Vec<Entry> = base
+        .iter()
+        .cloned()
+        .chain(
+            context::resource_tag_entries(&who.document_tags, "the document's tags")
+                .into_iter()
+                .filter(|e| e.key.starts_with("aws:")),
+        )
+        .collect();
+    // A session's own id is its tag aws:ssmmessages:session-id (AWS's documented way to let a
+    // role end its own sessions); a user's sessions are named after the user.
     let term_arn = format!(
-        "arn:{partition}:ssm:{region}:{account}:session/{session_prefix}-0123456789abcdef0"
+        "arn:{partition}:ssm:{region}:{account}:session/{}-0123456789abcdef0",
+        who.session_prefix
     );
+    let mut term_ctx = base.clone();
+    term_ctx.push(Entry {
+        key: "ssm:resourceTag/aws:ssmmessages:session-id".into(),
+        values: vec![identity.user_id.clone()],
+        source: "the session AWS would create".into(),
+    });
 
     // One simulation per resource, all at once: one round trip of added latency.
-    let mut doc_ctx = base.clone();
-    for (k, v) in &who.document_tags {
-        doc_ctx.push((format!("aws:ResourceTag/{k}"), vec![v.clone()]));
-    }
-    let doc_check = api::simulate(aws, source, "ssm:StartSession", &doc_arn, &doc_ctx);
-    let inst_check = api::simulate(aws, source, "ssm:StartSession", &inst_arn, &inst_ctx);
-    let term_check = api::simulate(aws, source, "ssm:TerminateSession", &term_arn, &base);
-    let (doc, inst, term) = tokio::join!(doc_check, inst_check, term_check);
+    let pairs = |entries: &[Entry]| -> Vec<(String, Vec<String>)> {
+        entries
+            .iter()
+            .map(|e| (e.key.clone(), e.values.clone()))
+            .collect()
+    };
+    let (doc_pairs, inst_pairs, term_pairs) = (pairs(&doc_ctx), pairs(&inst_ctx), pairs(&term_ctx));
+    let (doc, inst, term) = tokio::join!(
+        api::simulate(aws, source, "ssm:StartSession", &doc_arn, &doc_pairs),
+        api::simulate(aws, source, "ssm:StartSession", &inst_arn, &inst_pairs),
+        api::simulate(aws, source, "ssm:TerminateSession", &term_arn, &term_pairs)
+    );
 
     let mut check = Check {
         target: target.clone(),
         principal,
         policy_source_arn: Some(source.clone()),
         decision: Verdict::Allowed,
+        context: base,
         resources: Vec::new(),
         fix: None,
-        warnings: Vec::new(),
+        warnings: facts.caveats(),
         reason: None,
         fix_report: None,
     };
-    let (doc, inst) = match (doc, inst) {
-        (Ok(d), Ok(i)) => (d, i),
-        (Err(e), _) | (_, Err(e)) => {
-            let mut unknown = Check::unknown(target, check.principal, first_line(&e));
-            unknown.policy_source_arn = Some(source.clone());
-            return unknown;
+    let mut failed = Vec::new();
+    for (arn, kind, sim, context, tags) in [
+        (
+            doc_arn,
+            Kind::Document,
+            doc,
+            doc_ctx,
+            who.document_tags.clone(),
+        ),
+        (inst_arn, Kind::Instance, inst, inst_ctx, instance_tags),
+    ] {
+        match sim {
+            Ok(sim) => check.resources.push(ResourceCheck {
+                arn,
+                kind,
+                decision: sim.decision,
+                matched: sim.matched,
+                missing_context: sim.missing_context,
+                depends_on: Vec::new(),
+                explanation: Vec::new(),
+                allowed_by_boundary: sim.allowed_by_boundary,
+                allowed_by_organizations: sim.allowed_by_organizations,
+                context,
+                tags,
+            }),
+            Err(e) => failed.push(format!(
+                "the {} could not be checked: {}",
+                kind.words(),
+                first_line(&e)
+            )),
         }
-    };
-    let resource = |arn: String,
-                    kind: Kind,
-                    sim: Simulated,
-                    context: Vec<(String, Vec<String>)>| ResourceCheck {
-        arn,
-        kind,
-        decision: sim.decision,
-        matched: sim.matched,
-        missing_context: sim.missing_context,
-        explanation: Vec::new(),
-        allowed_by_boundary: sim.allowed_by_boundary,
-        context,
-    };
-    check
-        .resources
-        .push(resource(doc_arn, Kind::Document, doc, doc_ctx));
-    check
-        .resources
-        .push(resource(inst_arn, Kind::Instance, inst, inst_ctx));
+    }
+    if check.resources.is_empty() {
+        let mut unknown = Check::unknown(target, check.principal, failed.join("; "));
+        unknown.policy_source_arn = Some(source.clone());
+        return unknown;
+    }
     if let Ok(term) = term {
         if term.decision != "allowed" {
+            let how = if who.username.is_some() {
+                format!("allow ssm:TerminateSession on arn:{partition}:ssm:*:*:session/${{aws:username}}-*")
+            } else {
+                format!("allow ssm:TerminateSession on arn:{partition}:ssm:*:*:session/* with the condition StringLike ssm:resourceTag/aws:ssmmessages:session-id = ${{aws:userid}}")
+            };
             check.warnings.push(format!(
-                "you may not call ssm:TerminateSession on your own sessions ({}): a session whose plugin fails can't be closed by ssmgo and stays open until it times out; allow ssm:TerminateSession on arn:aws:ssm:*:*:session/${{aws:username}}-* (roles: ${{aws:userid}}-*)",
-                term_arn
+                "you may not call ssm:TerminateSession on your own sessions ({term_arn}): a session whose plugin fails can't be closed by ssmgo and stays open until it times out; {how}"
             ));
         }
     }
-    if check.resources.iter().all(ResourceCheck::allowed) {
-        return check;
+
+    let unknown_keys = |rc: &ResourceCheck, extra: &[String]| -> Vec<String> {
+        let mut keys: Vec<String> = rc
+            .missing_context
+            .iter()
+            .chain(extra)
+            .filter(|k| !facts.known_absent(k))
+            .filter(|k| !rc.context.iter().any(|e| e.key.eq_ignore_ascii_case(k)))
+            .cloned()
+            .collect();
+        keys.sort_by_key(|k| k.to_ascii_lowercase());
+        keys.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+        keys
+    };
+    let needs_policies = check
+        .resources
+        .iter()
+        .any(|rc| !rc.allowed() || !unknown_keys(rc, &[]).is_empty());
+    if needs_policies {
+        let policies = read_policies(aws, &who.owner).await;
+        analyse(&mut check, &policies, &facts, &unknown_keys);
     }
-    check.decision = Verdict::Denied;
-    explain(aws, owner, &mut check).await;
+    let denied = check
+        .resources
+        .iter()
+        .any(|r| r.decision != "allowed" && r.decision != "unknown");
+    let unknown = check.resources.iter().any(|r| r.decision == "unknown");
+    check.decision = if denied {
+        Verdict::Denied
+    } else if unknown || !failed.is_empty() {
+        Verdict::Unknown
+    } else {
+        Verdict::Allowed
+    };
+    if !failed.is_empty() {
+        if denied {
+            // A denial already known stands, whatever the other simulation did.
+            check.warnings.extend(failed);
+        } else {
+            check.reason = Some(failed.join("; "));
+        }
+    }
     check
 }
 
-/// Reads the principal's policies and explains each denied resource with ssmgo's own evaluator;
-/// finds a fix when the denial is the document/tag-condition mistake.
-async fn explain(aws: &Aws, owner: &PolicyOwner, check: &mut Check) {
+/// After AWS refused StartSession: for each resource that was not plainly allowed, what decided
+/// it (the denying side of what an "unknown" depended on, or the denial itself).
+pub fn denial_causes(check: &Check) -> Vec<String> {
+    check
+        .resources
+        .iter()
+        .filter(|r| !r.allowed())
+        .flat_map(|r| {
+            std::iter::once(format!("{} {}: {}", r.kind.words(), r.arn, r.decision))
+                .chain(r.explanation.iter().map(|l| format!("  {l}")))
+        })
+        .collect()
+}
+
+/// A principal's policies, read and parsed.
+struct Policies {
+    identity: Vec<Policy>,
+    boundary: Option<Vec<Policy>>,
+    /// What could not be read or parsed, in words.
+    problems: Vec<String>,
+}
+
+async fn read_policies(aws: &Aws, owner: &PolicyOwner) -> Policies {
     let read = api::principal_policies(aws, owner).await;
-    let mut unparsable = Vec::new();
+    let mut problems: Vec<String> = Vec::new();
+    if !read.unreadable.is_empty() {
+        problems.push(format!(
+            "could not read your policies ({}), so this is the simulator's answer alone",
+            read.unreadable.join(", ")
+        ));
+    }
     let mut parse = |p: &api::NamedPolicy| match Policy::parse(&p.label, &p.text) {
         Ok(policy) => Some(policy),
         Err(e) => {
-            unparsable.push(format!("{} ({})", p.label, e));
+            problems.push(format!("could not parse {} ({e})", p.label));
             None
         }
     };
     let identity: Vec<Policy> = read.identity.iter().filter_map(&mut parse).collect();
-    let boundary: Option<Vec<Policy>> =
-        read.boundary.as_ref().and_then(&mut parse).map(|b| vec![b]);
+    let boundary = read.boundary.as_ref().and_then(&mut parse).map(|b| vec![b]);
+    Policies {
+        identity,
+        boundary,
+        problems,
+    }
+}
+
+fn to_context(entries: &[Entry]) -> Context {
+    let mut ctx = Context::new();
+    for e in entries {
+        for v in &e.values {
+            ctx.insert(&e.key, v.clone());
+        }
+    }
+    ctx
+}
+
+/// With the principal's policies: finds what each verdict depends on that ssmgo can't see,
+/// explains every denial statement by statement, and finds the fix for the document/tag mistake.
+fn analyse(
+    check: &mut Check,
+    policies: &Policies,
+    facts: &Facts,
+    unknown_keys: &dyn Fn(&ResourceCheck, &[String]) -> Vec<String>,
+) {
     let sets = PolicySets {
-        identity: &identity,
-        boundary: boundary.as_deref(),
+        identity: &policies.identity,
+        boundary: policies.boundary.as_deref(),
     };
-    for rc in check.resources.iter_mut().filter(|r| !r.allowed()) {
-        let mut ctx = Context::new();
-        for (k, values) in &rc.context {
-            for v in values {
-                ctx.insert(k, v.clone());
+    let evaluator = Evaluator::new(&policies.identity, policies.boundary.as_deref());
+    let readable = policies.problems.is_empty() && !policies.identity.is_empty();
+    // Keys no client knows that the policies' conditions name, even where the simulator did not
+    // list them (an IfExists condition on an absent key is no "missing" value to it).
+    let named: Vec<String> = policies
+        .identity
+        .iter()
+        .chain(policies.boundary.iter().flatten())
+        .flat_map(|p| &p.statements)
+        .flat_map(|st| &st.conditions)
+        .map(|c| c.key.clone())
+        .filter(|k| {
+            context::UNKNOWABLE
+                .iter()
+                .any(|u| u.eq_ignore_ascii_case(k))
+        })
+        .collect();
+    for rc in check.resources.iter_mut() {
+        let keys = unknown_keys(rc, &named);
+        let ctx = to_context(&rc.context);
+        if !keys.is_empty() && rc.allowed_by_organizations != Some(false) {
+            if readable {
+                if let Some(deps) = depends_on(&evaluator, "ssm:StartSession", &rc.arn, &ctx, &keys)
+                {
+                    rc.decision = "unknown".into();
+                    rc.depends_on = deps.into_iter().map(Dependence::from).collect();
+                }
+            } else if !rc.allowed() {
+                rc.decision = "unknown".into();
+                rc.depends_on = keys
+                    .iter()
+                    .map(|k| Dependence {
+                        key: k.clone(),
+                        allowing: Vec::new(),
+                        denying: Vec::new(),
+                    })
+                    .collect();
             }
         }
-        let req = Request::new("ssm:StartSession", &rc.arn, &ctx);
-        let ours = Evaluator::new(&identity, boundary.as_deref()).explain(&req);
-        let what = match rc.kind {
-            Kind::Document => "the session document",
-            Kind::Instance => "the instance",
-        };
-        let mut lines = Vec::new();
-        if rc.decision == "explicitDeny" {
-            for m in &rc.matched {
-                let at = match (m.line, m.column) {
-                    (Some(l), Some(c)) => format!(" (line {l}, column {c})"),
-                    _ => String::new(),
-                };
-                lines.push(format!(
-                    "an explicit Deny in policy {:?}{at} denies ssm:StartSession on {what}",
-                    m.policy
-                ));
-            }
-            for at in &ours.matched {
-                lines.push(format!("the deny statement: {}", sets.describe(*at)));
-            }
-        } else {
-            if rc.allowed_by_boundary == Some(false) || ours.denied_by_boundary {
-                lines.push(format!("your identity-based policies allow ssm:StartSession on {what}, but your permissions boundary does not"));
-            } else {
-                lines.push(format!("no policy allows ssm:StartSession on {what}"));
-            }
-            for miss in &ours.near_misses {
-                lines.push(format!("{} would allow it, but:", sets.describe(miss.at)));
-                for f in &miss.failed {
-                    lines.push(format!("  - {f}"));
-                }
-            }
-            let tag_condition = ours.near_misses.iter().flat_map(|m| &m.failed).any(|f| {
+        rc.explanation = explain_resource(rc, &sets, &evaluator, &ctx, facts);
+        rc.explanation.extend(policies.problems.iter().cloned());
+    }
+    // The fix, only for the denial it repairs, proven on this very request.
+    let Some(doc) = check
+        .resources
+        .iter()
+        .find(|r| r.kind == Kind::Document && !r.allowed() && r.decision != "unknown")
+    else {
+        return;
+    };
+    let doc_ctx = to_context(&doc.context);
+    let req = Request::new("ssm:StartSession", &doc.arn, &doc_ctx);
+    let ours = evaluator.explain(&req);
+    let culprit = ours.near_misses.iter().find(|m| {
+        !m.at.boundary
+            && m.failed.iter().any(|f| {
                 (f.contains("aws:ResourceTag/") || f.contains("ssm:resourceTag/"))
                     && f.contains("no such key")
-            });
-            if rc.kind == Kind::Document && tag_condition {
-                lines.push("the session document carries none of the instance's tags, so a resource-tag condition in a statement that also names the document can never hold for it".into());
-            }
-            if ours.near_misses.is_empty() && !identity.is_empty() {
-                lines.push(
-                    "no Allow statement in your policies mentions ssm:StartSession for it".into(),
-                );
+            })
+    });
+    let Some(culprit) = culprit else { return };
+    let policy = &policies.identity[culprit.at.policy];
+    let Some(fixed) = ssmgo_policy::fix::fix(policy) else {
+        return;
+    };
+    let mut after = policies.identity.clone();
+    after[culprit.at.policy] = fixed.policy.clone();
+    let proof = prove(
+        check,
+        &policies.identity,
+        &after,
+        policies.boundary.as_deref(),
+    );
+    check.fix = serde_json::from_str(&fixed.text).ok();
+    check.fix_report = Some(FixReport {
+        policy: policy.name.clone(),
+        text: fixed.text.clone(),
+        proof,
+    });
+}
+
+/// Before and after the fix, for this request's own resources and context.
+fn prove(
+    check: &Check,
+    before: &[Policy],
+    after: &[Policy],
+    boundary: Option<&[Policy]>,
+) -> String {
+    let mut out = String::from("ssm:StartSession on this request, before and after the fix:\n");
+    let mut stays_denied = Vec::new();
+    for rc in &check.resources {
+        let ctx = to_context(&rc.context);
+        let req = Request::new("ssm:StartSession", &rc.arn, &ctx);
+        let was = Evaluator::new(before, boundary).decide(&req);
+        let will = Evaluator::new(after, boundary).explain(&req);
+        out.push_str(&format!(
+            "  {:<22}{:<14}-> {:<14} {}\n",
+            match rc.kind {
+                Kind::Document => "the session document",
+                Kind::Instance => "this instance",
+            },
+            was.as_str(),
+            will.decision.as_str(),
+            rc.arn
+        ));
+        if rc.kind == Kind::Instance && will.decision != ssmgo_policy::Decision::Allowed {
+            stays_denied.extend(will.near_misses.iter().flat_map(|m| m.failed.clone()));
+        }
+    }
+    if !stays_denied.is_empty()
+        || check
+            .resources
+            .iter()
+            .any(|r| r.kind == Kind::Instance && !r.allowed())
+    {
+        let why = if stays_denied.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", stays_denied.join("; "))
+        };
+        out.push_str(&format!(
+            "The fix repairs the session document, but this instance stays denied{why}. The fix is right for the instances the condition is meant for; this one isn't among them.\n"
+        ));
+    }
+    out
+}
+
+/// The lines that explain one resource's verdict.
+fn explain_resource(
+    rc: &ResourceCheck,
+    sets: &PolicySets,
+    evaluator: &Evaluator,
+    ctx: &Context,
+    facts: &Facts,
+) -> Vec<String> {
+    let what = rc.kind.words();
+    let mut lines = Vec::new();
+    let words_for = |at: ssmgo_policy::StatementRef, lines: &mut Vec<String>| {
+        let (_, st) = sets.statement(at);
+        for c in &st.conditions {
+            if let Some(w) = context::in_words(c, facts, &rc.tags) {
+                if !lines.contains(&format!("  {w}")) {
+                    lines.push(format!("  {w}"));
+                }
             }
         }
-        if !read.unreadable.is_empty() {
+    };
+    if rc.decision == "unknown" {
+        for d in &rc.depends_on {
+            if d.allowing.is_empty() {
+                lines.push(format!(
+                    "the outcome depends on {}, which ssmgo cannot see from here, and your policies could not be read to say how: AWS decides",
+                    d.key
+                ));
+            } else {
+                lines.push(format!(
+                    "allowed only when {} is {} ({}), which ssmgo cannot see from here: AWS decides",
+                    d.key,
+                    d.allowing.join(" or "),
+                    if d.denying.is_empty() { String::new() } else { format!("denied when {}", d.denying.join(" or ")) }
+                ).replace(" ()", ""));
+            }
+        }
+        // The statements that make it depend, with their conditions in words.
+        let req = Request::new("ssm:StartSession", &rc.arn, ctx);
+        let ours = evaluator.explain(&req);
+        for at in ours
+            .matched
+            .iter()
+            .chain(ours.near_misses.iter().map(|m| &m.at))
+        {
+            let (_, st) = sets.statement(*at);
+            if st.conditions.iter().any(|c| {
+                rc.depends_on
+                    .iter()
+                    .any(|d| d.key.eq_ignore_ascii_case(&c.key))
+            }) {
+                lines.push(format!("decided by {}", sets.describe(*at)));
+                words_for(*at, &mut lines);
+            }
+        }
+        return lines;
+    }
+    if rc.allowed() {
+        return lines;
+    }
+    if rc.allowed_by_organizations == Some(false) {
+        lines.push(format!("a service control policy (SCP) of your AWS Organization denies ssm:StartSession on {what}: your own policies can't change that, only an administrator of the organization can"));
+        return lines;
+    }
+    let req = Request::new("ssm:StartSession", &rc.arn, ctx);
+    let ours = evaluator.explain(&req);
+    if rc.decision == "explicitDeny" {
+        for m in &rc.matched {
+            let at = match (m.line, m.column) {
+                (Some(l), Some(c)) => format!(" (line {l}, column {c})"),
+                _ => String::new(),
+            };
             lines.push(format!(
-                "could not read your policies ({}), so this is the simulator's answer alone",
-                read.unreadable.join(", ")
+                "an explicit Deny in policy {:?}{at} denies ssm:StartSession on {what}",
+                m.policy
             ));
         }
-        lines.extend(unparsable.iter().map(|u| format!("could not parse {u}")));
-        rc.explanation = lines;
-    }
-    for policy in &identity {
-        if let Some(fixed) = ssmgo_policy::fix::fix(policy) {
-            check.fix = serde_json::from_str(&fixed.text).ok();
-            check.fix_report = Some(FixReport {
-                policy: policy.name.clone(),
-                text: fixed.text.clone(),
-                proof: proof_text(policy, &fixed),
-            });
-            break;
+        for at in &ours.matched {
+            lines.push(format!("the deny statement: {}", sets.describe(*at)));
+            words_for(*at, &mut lines);
+        }
+    } else {
+        if rc.allowed_by_boundary == Some(false) || ours.denied_by_boundary {
+            lines.push(format!("your identity-based policies allow ssm:StartSession on {what}, but your permissions boundary does not"));
+        } else {
+            lines.push(format!("no policy allows ssm:StartSession on {what}"));
+        }
+        for miss in &ours.near_misses {
+            lines.push(format!("{} would allow it, but:", sets.describe(miss.at)));
+            for f in &miss.failed {
+                lines.push(format!("  - {f}"));
+            }
+            words_for(miss.at, &mut lines);
+        }
+        let tag_condition = ours.near_misses.iter().flat_map(|m| &m.failed).any(|f| {
+            (f.contains("aws:ResourceTag/") || f.contains("ssm:resourceTag/"))
+                && f.contains("no such key")
+        });
+        if rc.kind == Kind::Document && tag_condition {
+            lines.push("the session document carries none of the instance's tags, so a resource-tag condition in a statement that also names the document can never hold for it".into());
+        }
+        if ours.near_misses.is_empty() && !sets.identity.is_empty() {
+            lines.push(
+                "no Allow statement in your policies mentions ssm:StartSession for it".into(),
+            );
         }
     }
+    lines
 }
 
 #[cfg(test)]

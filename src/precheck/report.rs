@@ -8,16 +8,22 @@ use crate::output::sanitize::for_terminal;
 pub fn render(check: &Check) -> String {
     let mut out = String::new();
     let principal = check.principal.as_deref().unwrap_or("your identity");
-    match check.decision {
-        Verdict::Allowed => out.push_str(&format!(
+    match (check.decision, &check.reason) {
+        (Verdict::Allowed, _) => out.push_str(&format!(
             "Access pre-check: {} may start a session on {} (document and instance both allowed).\n",
             principal, check.target
         )),
-        Verdict::Unknown => out.push_str(&format!(
-            "Access pre-check could not run: {}.\n",
-            check.reason.as_deref().unwrap_or("unknown reason")
-        )),
-        Verdict::Denied => {
+        (Verdict::Unknown, Some(reason)) => {
+            out.push_str(&format!("Access pre-check could not run: {reason}.\n"));
+        }
+        (Verdict::Unknown, None) => {
+            out.push_str(&format!(
+                "Access pre-check: whether {} may start a session on {} depends on what only AWS sees; AWS decides.\n",
+                principal, check.target
+            ));
+            resources(check, &mut out);
+        }
+        (Verdict::Denied, _) => {
             out.push_str(&format!(
                 "Access pre-check: ssm:StartSession on {} would be DENIED for {}.\n",
                 check.target, principal
@@ -27,17 +33,7 @@ pub fn render(check: &Check) -> String {
                     out.push_str(&format!("  (simulated as {source})\n"));
                 }
             }
-            for rc in &check.resources {
-                let what = match rc.kind {
-                    Kind::Document => "session document",
-                    Kind::Instance => "instance",
-                };
-                let mark = if rc.allowed() { "ok    " } else { "DENIED" };
-                out.push_str(&format!("  {mark} {what} {}: {}\n", rc.arn, rc.decision));
-                for line in &rc.explanation {
-                    out.push_str(&format!("           {line}\n"));
-                }
-            }
+            resources(check, &mut out);
             if let Some(fix) = &check.fix_report {
                 out.push_str(&format!(
                     "\nFix: give the session document its own statement without the resource-tag condition. Corrected {}:\n{}\n",
@@ -50,8 +46,27 @@ pub fn render(check: &Check) -> String {
     for w in &check.warnings {
         out.push_str(&format!("Warning: {w}\n"));
     }
-    // Everything above may quote policy text and tag values: make it harmless line by line.
+    // Everything above may quote policy text and tag values: made harmless where printed.
     out.lines()
         .map(|l| format!("{}\n", for_terminal(l)))
         .collect()
+}
+
+/// One line per resource with its verdict, then its explanation.
+fn resources(check: &Check, out: &mut String) {
+    for rc in &check.resources {
+        let what = match rc.kind {
+            Kind::Document => "session document",
+            Kind::Instance => "instance",
+        };
+        let mark = match rc.decision.as_str() {
+            "allowed" => "ok    ",
+            "unknown" => "AWS?  ",
+            _ => "DENIED",
+        };
+        out.push_str(&format!("  {mark} {what} {}: {}\n", rc.arn, rc.decision));
+        for line in &rc.explanation {
+            out.push_str(&format!("           {line}\n"));
+        }
+    }
 }

@@ -75,7 +75,7 @@ const BASES: &[(&str, Base)] = &[
 
 impl Base {
     /// The operator family's positive form, and whether this one negates it.
-    pub(crate) fn positive(self) -> (Base, bool) {
+    pub fn positive(self) -> (Base, bool) {
         use Base::*;
         match self {
             StringNotEquals => (StringEquals, true),
