@@ -440,7 +440,7 @@ pub async fn check_as(aws: &Aws, who: &Result<Who, WhoFailure>, instance: &Insta
                 tags,
             }),
             Err(e) => failed.push(format!(
-                "the {} could not be checked: {}",
+                "{} could not be checked: {}",
                 kind.words(),
                 first_line(&e)
             )),

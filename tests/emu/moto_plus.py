@@ -766,7 +766,10 @@ def _authorize_iam(self, action):
         return
     iam = iam_backends[self.current_account][get_partition(self.region)]
     pols = principal_policies(iam, caller.arn)
-    decision, _, _, _ = _final_decision(pols, principal_boundary(iam, caller.arn), action, "*", {})
+    # IAM is global: AWS puts us-east-1 in aws:RequestedRegion for its calls.
+    ctx = _request_context(self, iam)
+    ctx["aws:requestedregion"] = ["us-east-1"]
+    decision, _, _, _ = _final_decision(pols, principal_boundary(iam, caller.arn), action, "*", ctx)
     if decision != "allowed":
         raise IamError("AccessDenied", f"User: {caller.arn} is not authorized to perform: {action} on resource: "
                        f"{caller.arn} because no identity-based policy allows the {action} action")
@@ -775,7 +778,7 @@ def _authorize_iam(self, action):
 _IAM_READS = ["get_user", "get_role", "list_user_policies", "get_user_policy", "list_attached_user_policies",
               "list_groups_for_user", "list_group_policies", "get_group_policy", "list_attached_group_policies",
               "list_role_policies", "get_role_policy", "list_attached_role_policies", "get_policy",
-              "get_policy_version"]
+              "get_policy_version", "list_user_tags", "list_role_tags"]
 
 
 def _guarded(name):

@@ -9,6 +9,7 @@ mod connect;
 mod faults;
 mod forwarding;
 mod generated;
+mod guard;
 mod list;
 mod picker;
 mod policy;

@@ -3,15 +3,16 @@
 
 use crate::support::{emu, ssmgo, Fleet};
 
-const DOC: &str = "arn:aws:ssm:us-east-1:123456789012:document/SSM-SessionManagerRunShell";
+pub(crate) const DOC: &str =
+    "arn:aws:ssm:us-east-1:123456789012:document/SSM-SessionManagerRunShell";
 const INSTANCES: &str = "arn:aws:ec2:us-east-1:123456789012:instance/*";
 
 /// What every principal here needs besides StartSession: to list, to ask the simulator about
 /// itself, and to read its own policies.
-const READS: &str = r#"{"Effect": "Allow", "Action": ["ec2:DescribeInstances", "ssm:DescribeInstanceInformation", "ssm:ListTagsForResource",
+pub(crate) const READS: &str = r#"{"Effect": "Allow", "Action": ["ec2:DescribeInstances", "ssm:DescribeInstanceInformation", "ssm:ListTagsForResource",
   "sts:GetCallerIdentity", "iam:SimulatePrincipalPolicy", "iam:GetUser", "iam:GetRole", "iam:ListUserPolicies", "iam:GetUserPolicy",
   "iam:ListAttachedUserPolicies", "iam:ListGroupsForUser", "iam:ListRolePolicies", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies",
-  "iam:GetPolicy", "iam:GetPolicyVersion", "ssm:TerminateSession"], "Resource": "*"}"#;
+  "iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListUserTags", "iam:ListRoleTags", "ssm:TerminateSession"], "Resource": "*"}"#;
 
 /// The motivating mistake: document and instances in one statement under a tag condition.
 fn broken() -> String {

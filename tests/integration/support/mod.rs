@@ -191,6 +191,34 @@ impl Emu {
         })
     }
 
+    /// An IAM user with these inline policies, these IAM tags and an access key.
+    pub fn tagged_user(
+        &self,
+        name: &str,
+        policies: &[(&str, &str)],
+        tags: &[(&str, &str)],
+    ) -> Principal {
+        let principal = self.user(name, policies);
+        self.rt.block_on(async {
+            for (k, v) in tags {
+                self.iam
+                    .tag_user()
+                    .user_name(name)
+                    .tags(
+                        aws_sdk_iam::types::Tag::builder()
+                            .key(*k)
+                            .value(*v)
+                            .build()
+                            .unwrap(),
+                    )
+                    .send()
+                    .await
+                    .expect("TagUser");
+            }
+        });
+        principal
+    }
+
     /// A role under `path` with these inline policies, assumed through sts:AssumeRole.
     pub fn assumed_role(
         &self,

@@ -1,0 +1,397 @@
+//! The guard against the emulator's StartSession, scenario by scenario, each with its mirror
+//! image: what AWS (the emulator, authorizing with the context AWS fills in) does, next to what
+//! `ssmgo check --json` and `ssmgo connect` say. No false allow; no false deny on a key ssmgo
+//! can know; `unknown` naming the key where only AWS can tell.
+
+use serde_json::Value;
+
+use crate::precheck::{DOC, READS};
+use crate::support::{emu, ssmgo, Fleet, Outcome, Principal};
+
+/// Everything a scenario's caller may do besides what the scenario is about: list, simulate,
+/// read its policies and tags, end its sessions.
+fn with_reads(statements: &str) -> String {
+    format!(r#"{{"Version": "2012-10-17", "Statement": [{statements}, {READS}]}}"#)
+}
+
+const ALLOW_START: &str = r#"{"Effect": "Allow", "Action": "ssm:StartSession", "Resource": "*"}"#;
+
+/// What AWS did (StartSession without the pre-check), what `check --json` said, what a guarded
+/// `connect` did.
+struct Verdicts {
+    aws_allowed: bool,
+    check: Value,
+    check_code: Option<i32>,
+    connect: Outcome,
+}
+
+fn verdicts(who: &Principal, target: &str) -> Verdicts {
+    let aws = ssmgo()
+        .signed_in_as(who)
+        .args(["connect", target, "--no-check"])
+        .run();
+    assert!(
+        matches!(aws.code, Some(0 | 3)),
+        "StartSession either started or was denied: {}",
+        aws.stderr
+    );
+    let check = ssmgo()
+        .signed_in_as(who)
+        .args(["check", target, "--json"])
+        .run();
+    let connect = ssmgo().signed_in_as(who).args(["connect", target]).run();
+    Verdicts {
+        aws_allowed: aws.code == Some(0),
+        check: check.json(),
+        check_code: check.code,
+        connect,
+    }
+}
+
+fn resource<'a>(check: &'a Value, kind: &str) -> &'a Value {
+    check["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["kind"] == kind)
+        .unwrap_or_else(|| panic!("no {kind} in {check:#}"))
+}
+
+fn user(fleet: &Fleet, short: &str, policy: &str, tags: &[(&str, &str)]) -> Principal {
+    emu().tagged_user(&fleet.name(short), &[("access", policy)], tags)
+}
+
+#[track_caller]
+fn agree_allowed(v: &Verdicts) {
+    assert!(v.aws_allowed, "AWS allows");
+    assert_eq!(v.check["decision"], "allowed", "{:#}", v.check);
+    assert_eq!(v.check_code, Some(0));
+    assert_eq!(v.connect.code, Some(0), "{}", v.connect.stderr);
+}
+
+#[track_caller]
+fn agree_denied(v: &Verdicts) -> &Verdicts {
+    assert!(!v.aws_allowed, "AWS denies");
+    assert_eq!(v.check["decision"], "denied", "{:#}", v.check);
+    assert_eq!(v.check_code, Some(3));
+    assert_eq!(v.connect.code, Some(3), "{}", v.connect.stderr);
+    assert!(
+        v.connect.stderr.contains("would be DENIED"),
+        "refused before StartSession: {}",
+        v.connect.stderr
+    );
+    v
+}
+
+#[track_caller]
+fn unknown_on(v: &Verdicts, key: &str) {
+    assert_eq!(v.check["decision"], "unknown", "{:#}", v.check);
+    assert_eq!(v.check_code, Some(5));
+    let keys: Vec<&str> = v.check["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["depends_on"].as_array().unwrap())
+        .map(|d| d["key"].as_str().unwrap())
+        .collect();
+    assert!(keys.contains(&key), "{keys:?}");
+    assert!(
+        v.connect.stderr.contains("AWS decides"),
+        "{}",
+        v.connect.stderr
+    );
+    // connect lets AWS decide: it ends as StartSession did.
+    let expected = if v.aws_allowed { 0 } else { 3 };
+    assert_eq!(v.connect.code, Some(expected), "{}", v.connect.stderr);
+}
+
+fn explanation(v: &Verdicts, kind: &str) -> String {
+    resource(&v.check, kind)["explanation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn a_source_address_rule_is_unknown_naming_the_ranges_and_aws_decides() {
+    let fleet = emu().fleet("g-sourceip");
+    let id = fleet.instance("web").launch();
+    let deny_outside = |ranges: &str| {
+        with_reads(&format!(
+            r#"{ALLOW_START}, {{"Sid": "OfficeOnly", "Effect": "Deny", "Action": "ssm:StartSession", "Resource": "*",
+              "Condition": {{"NotIpAddress": {{"aws:SourceIp": [{ranges}]}}}}}}"#
+        ))
+    };
+    // The emulator sees the call coming from 127.0.0.1: inside the first rule, outside the second.
+    let inside = user(
+        &fleet,
+        "in",
+        &deny_outside(r#""127.0.0.0/8", "203.0.113.0/24""#),
+        &[],
+    );
+    let v = verdicts(&inside, &id);
+    assert!(v.aws_allowed);
+    unknown_on(&v, "aws:SourceIp");
+    let text = explanation(&v, "instance");
+    assert!(
+        text.contains("allowed only when aws:SourceIp is from 127.0.0.0/8 or from 203.0.113.0/24"),
+        "{text}"
+    );
+    assert!(text.contains("which ssmgo cannot see from here"), "{text}");
+
+    let outside = user(&fleet, "out", &deny_outside(r#""10.0.0.0/8""#), &[]);
+    let v = verdicts(&outside, &id);
+    assert!(!v.aws_allowed);
+    unknown_on(&v, "aws:SourceIp");
+    // AWS refused: the statement and the address condition are named.
+    let err = &v.connect.stderr;
+    assert!(err.contains("why AWS most likely refused"), "{err}");
+    assert!(
+        err.contains(r#"statement 1 "OfficeOnly""#) || err.contains("\"OfficeOnly\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("calls are refused unless they come from 10.0.0.0/8 (aws:SourceIp)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn attribute_based_access_compares_the_callers_tag_with_the_instances() {
+    let fleet = emu().fleet("g-abac");
+    let blue = fleet.instance("blue").tag("Project", "blue").launch();
+    let red = fleet.instance("red").tag("Project", "red").launch();
+    let policy = with_reads(&format!(
+        r#"{{"Effect": "Allow", "Action": "ssm:StartSession", "Resource": "{DOC}"}},
+           {{"Effect": "Allow", "Action": "ssm:StartSession", "Resource": "arn:aws:ec2:*:*:instance/*",
+             "Condition": {{"StringEquals": {{"ssm:resourceTag/Project": "${{aws:PrincipalTag/Project}}"}}}}}}"#
+    ));
+    let ann = user(&fleet, "ann", &policy, &[("Project", "blue")]);
+    agree_allowed(&verdicts(&ann, &blue));
+    let v = verdicts(&ann, &red);
+    agree_denied(&v);
+    let text = explanation(&v, "instance");
+    assert!(
+        text.contains(r#"your tag Project is "blue"; this resource's Project is "red""#),
+        "{text}"
+    );
+    assert_eq!(
+        v.check["fix"],
+        Value::Null,
+        "no fix for a denial it doesn't repair"
+    );
+}
+
+#[test]
+fn a_region_lock_is_decided_with_the_requested_region() {
+    let fleet = emu().fleet("g-region");
+    let id = fleet.instance("web").launch();
+    let lock = |regions: &str| {
+        with_reads(&format!(
+            r#"{ALLOW_START}, {{"Effect": "Deny", "Resource": "*",
+              "NotAction": ["iam:*", "sts:*", "ec2:Describe*", "ssm:Describe*", "ssm:ListTagsForResource"],
+              "Condition": {{"StringNotEquals": {{"aws:RequestedRegion": [{regions}]}}}}}}"#
+        ))
+    };
+    let here = user(&fleet, "here", &lock(r#""us-east-1", "eu-west-1""#), &[]);
+    agree_allowed(&verdicts(&here, &id));
+    let elsewhere = user(&fleet, "away", &lock(r#""eu-west-1""#), &[]);
+    // Global services (IAM, STS) and the reads are exempt, as AWS's example region lock does.
+    let v = verdicts(&elsewhere, &id);
+    agree_denied(&v);
+    let text = explanation(&v, "instance");
+    assert!(
+        text.contains("regions are restricted to eu-west-1 (aws:RequestedRegion); this request is for us-east-1"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_time_boxed_grant_is_decided_with_the_current_time() {
+    let fleet = emu().fleet("g-time");
+    let id = fleet.instance("web").launch();
+    let until = |date: &str| {
+        with_reads(&format!(
+            r#"{{"Effect": "Allow", "Action": "ssm:StartSession", "Resource": "*",
+              "Condition": {{"DateLessThan": {{"aws:CurrentTime": "{date}"}}}}}}"#
+        ))
+    };
+    agree_allowed(&verdicts(
+        &user(&fleet, "now", &until("2099-01-01T00:00:00Z"), &[]),
+        &id,
+    ));
+    let v = verdicts(
+        &user(&fleet, "past", &until("2025-03-31T00:00:00Z"), &[]),
+        &id,
+    );
+    agree_denied(&v);
+    assert!(
+        explanation(&v, "instance").contains("this grant ended on 2025-03-31T00:00:00Z"),
+        "{}",
+        explanation(&v, "instance")
+    );
+}
+
+/// AWS's documented policy that denies almost everything without MFA.
+fn mfa_policy() -> String {
+    with_reads(
+        r#"{"Effect": "Allow", "Action": "ssm:StartSession", "Resource": "*"},
+           {"Sid": "DenyAllExceptListedIfNoMFA", "Effect": "Deny",
+            "NotAction": ["iam:*", "sts:*", "ec2:DescribeInstances", "ssm:DescribeInstanceInformation", "ssm:ListTagsForResource", "ssm:TerminateSession"],
+            "Resource": "*", "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}}"#,
+    )
+}
+
+#[test]
+fn mfa_enforcement_denies_long_term_keys_and_says_so() {
+    let fleet = emu().fleet("g-mfa");
+    let id = fleet.instance("web").launch();
+    let v = verdicts(&user(&fleet, "keys", &mfa_policy(), &[]), &id);
+    agree_denied(&v);
+    let text = explanation(&v, "instance");
+    assert!(
+        text.contains("this condition is about MFA: these are long-term access keys"),
+        "{text}"
+    );
+    assert!(
+        text.contains("aws sts get-session-token --serial-number"),
+        "{text}"
+    );
+}
+
+#[test]
+fn mfa_of_temporary_credentials_is_unknown_and_aws_decides() {
+    let fleet = emu().fleet("g-mfa-temp");
+    let id = fleet.instance("web").launch();
+    let (_, session) = emu().assumed_role(&fleet.name("role"), "/", &[("access", &mfa_policy())]);
+    let v = verdicts(&session, &id);
+    // Assumed without MFA: AWS denies; ssmgo can't see MFA of temporary credentials.
+    assert!(!v.aws_allowed);
+    unknown_on(&v, "aws:MultiFactorAuthPresent");
+    assert!(
+        v.connect.stderr.contains("this condition is about MFA"),
+        "{}",
+        v.connect.stderr
+    );
+}
+
+#[test]
+fn resource_wildcards_that_end_a_segment_cover_the_rest_of_the_arn() {
+    let fleet = emu().fleet("g-wild");
+    let id = fleet.instance("web").launch();
+    let allow = with_reads(&format!(
+        r#"{{"Effect": "Allow", "Action": "ssm:StartSession", "Resource": ["arn:aws:ec2:*", "{DOC}"]}}"#
+    ));
+    agree_allowed(&verdicts(&user(&fleet, "allow", &allow, &[]), &id));
+    let deny = with_reads(&format!(
+        r#"{ALLOW_START}, {{"Effect": "Deny", "Action": "ssm:StartSession", "Resource": "arn:aws:ssm:*"}}"#
+    ));
+    let v = verdicts(&user(&fleet, "deny", &deny, &[]), &id);
+    agree_denied(&v);
+    assert_eq!(resource(&v.check, "document")["decision"], "explicitDeny");
+}
+
+#[test]
+fn a_service_control_policy_is_named_as_the_organizations() {
+    let fleet = emu().fleet("g-scp");
+    let id = fleet.instance("web").launch();
+    // Scoped to this test's callers by a principal tag, as SCPs are written for groups of users.
+    let scp = format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Deny", "Action": "ssm:StartSession", "Resource": "*",
+           "Condition": {{"StringEquals": {{"aws:PrincipalTag/scp-scope": "{}"}}}}}}]}}"#,
+        fleet.scope
+    );
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/emu/run/scp");
+    std::fs::write(dir.join(format!("{}.json", fleet.scope)), scp).unwrap();
+    let policy = with_reads(ALLOW_START);
+    let v = verdicts(
+        &user(&fleet, "in-org", &policy, &[("scp-scope", &fleet.scope)]),
+        &id,
+    );
+    agree_denied(&v);
+    let text = explanation(&v, "instance");
+    assert!(
+        text.contains("a service control policy (SCP) of your AWS Organization"),
+        "{text}"
+    );
+    assert!(!text.contains("no policy allows"), "{text}");
+    agree_allowed(&verdicts(&user(&fleet, "free", &policy, &[]), &id));
+}
+
+#[test]
+fn the_fix_is_proven_on_the_real_request_and_says_when_the_instance_stays_denied() {
+    let fleet = emu().fleet("g-fix");
+    let dev = fleet.instance("dev").tag("Env", "dev").launch();
+    let prod = fleet.instance("prod").tag("Env", "prod").launch();
+    let broken = with_reads(&format!(
+        r#"{{"Sid": "Connect", "Effect": "Allow", "Action": "ssm:StartSession",
+            "Resource": ["{DOC}", "arn:aws:ec2:us-east-1:123456789012:instance/*"],
+            "Condition": {{"StringEquals": {{"aws:ResourceTag/Env": "dev"}}}}}}"#
+    ));
+    let who = user(&fleet, "u", &broken, &[]);
+    let v = verdicts(&who, &dev);
+    agree_denied(&v);
+    let err = &v.connect.stderr;
+    assert!(
+        err.contains("ssm:StartSession on this request, before and after the fix"),
+        "{err}"
+    );
+    let row = |before: &str, after: &str, id: &str| {
+        format!(
+            "  {:<22}{before:<14}-> {after:<14} arn:aws:ec2:us-east-1:123456789012:instance/{id}",
+            "this instance"
+        )
+    };
+    assert!(err.contains(&row("allowed", "allowed", &dev)), "{err}");
+    assert!(!err.contains("stays denied"), "{err}");
+
+    let v = verdicts(&who, &prod);
+    agree_denied(&v);
+    let err = &v.connect.stderr;
+    assert!(
+        err.contains(&row("implicitDeny", "implicitDeny", &prod)),
+        "{err}"
+    );
+    assert!(
+        err.contains("The fix repairs the session document, but this instance stays denied"),
+        "{err}"
+    );
+    assert!(
+        err.contains(r#"expected "dev", request has "prod""#),
+        "{err}"
+    );
+}
+
+#[test]
+fn check_json_says_where_each_context_value_came_from() {
+    let fleet = emu().fleet("g-ctx");
+    let id = fleet.instance("web").launch();
+    let who = user(&fleet, "ctx", &with_reads(ALLOW_START), &[("Team", "ops")]);
+    let out = ssmgo()
+        .signed_in_as(&who)
+        .args(["check", &id, "--json"])
+        .run()
+        .expect_success();
+    let ctx = out.json()["context"].clone();
+    let source = |key: &str| -> String {
+        ctx.as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["key"] == key)
+            .unwrap_or_else(|| panic!("{key} missing in {ctx:#}"))["source"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(source("aws:RequestedRegion"), "the region in use");
+    assert_eq!(source("aws:CurrentTime"), "this machine's clock");
+    assert_eq!(source("aws:username"), "sts:GetCallerIdentity");
+    assert_eq!(source("aws:PrincipalTag/Team"), "iam:ListUserTags");
+    assert!(
+        !ctx.to_string().contains("MultiFactorAuthPresent"),
+        "no MFA key for long-term keys"
+    );
+}
