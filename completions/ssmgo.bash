@@ -1071,7 +1071,7 @@ _ssmgo() {
             return 0
             ;;
         ssmgo__subcmd__ssh__subcmd__config)
-            opts="-P -v -h --profile --region --endpoint-url --preset --color --verbose --help"
+            opts="-P -v -h --no-check --profile --region --endpoint-url --preset --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

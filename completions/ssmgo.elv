@@ -231,6 +231,7 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
             cand -P 'Use the named preset from the config file (its profile, region, tags, document, columns)'
             cand --preset 'Use the named preset from the config file (its profile, region, tags, document, columns)'
             cand --color 'When to colour the output [env: NO_COLOR disables it]'
+            cand --no-check 'Write `ssh-proxy --no-check`: let AWS decide without the access pre-check'
             cand -v 'Show the AWS calls made, and the full AWS error behind a failure'
             cand --verbose 'Show the AWS calls made, and the full AWS error behind a failure'
             cand -h 'Print help'

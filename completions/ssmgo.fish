@@ -186,6 +186,7 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-config" -s P -l preset -
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-config" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-config" -l no-check -d 'Write `ssh-proxy --no-check`: let AWS decide without the access pre-check'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-config" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-config" -s h -l help -d 'Print help'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand completions" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r

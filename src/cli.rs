@@ -107,6 +107,7 @@ Exit status:
        malformed config file, no terminal)
   3    access denied (by AWS, by the pre-check, or by `policy eval`/`policy lint`)
   4    no matching target, the target cannot be connected to, or no previous one for `ssmgo -`
+  5    access depends on context only AWS sees, e.g. the source address (`check`, `--strict`)
   130  cancelled (Esc or Ctrl-C in the picker)";
 
 /// Where to find AWS: the same names and variables as the AWS CLI. (The environment is read
@@ -300,6 +301,10 @@ pub struct SshConfigArgs {
     /// Host patterns (Name tag values, globs allowed) to route through ssmgo besides i-* and mi-*.
     #[arg(value_name = "PATTERN")]
     pub patterns: Vec<String>,
+
+    /// Write `ssh-proxy --no-check`: let AWS decide without the access pre-check.
+    #[arg(long)]
+    pub no_check: bool,
 }
 
 #[derive(Debug, Subcommand)]

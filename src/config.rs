@@ -33,6 +33,7 @@ struct File {
     columns: Option<Spanned<Vec<String>>>,
     cache_ttl: Option<Spanned<String>>,
     timeout: Option<Spanned<String>>,
+    check: Option<Spanned<String>>,
     color: Option<Spanned<String>>,
     #[serde(default)]
     preset: std::collections::BTreeMap<String, Values>,
@@ -197,6 +198,8 @@ pub struct Settings {
     pub cache_ttl: Setting<Duration>,
     /// How long one AWS request may go unanswered (connecting, or between bytes of an answer).
     pub timeout: Setting<Duration>,
+    /// Whether sessions are pre-checked (`--no-check` and `--strict` override it).
+    pub check: Setting<CheckMode>,
     pub color: Setting<ColorChoice>,
     pub preset: Option<String>,
     /// A preset's profile or region that the environment overrides: worth saying, since the
@@ -304,6 +307,9 @@ impl Config {
         if let Some(ttl) = &self.file.cache_ttl {
             parse_duration(ttl.get_ref()).map_err(|reason| at(ttl.span(), reason))?;
         }
+        if let Some(check) = &self.file.check {
+            CheckMode::parse(check.get_ref()).map_err(|reason| at(check.span(), reason))?;
+        }
         if let Some(timeout) = &self.file.timeout {
             parse_timeout(timeout.get_ref()).map_err(|reason| at(timeout.span(), reason))?;
         }
@@ -384,6 +390,34 @@ fn parse_duration(s: &str) -> std::result::Result<Duration, String> {
         }
     };
     Ok(Duration::from_secs(n.saturating_mul(unit)))
+}
+
+/// The access pre-check before a session: on (the default), off (AWS decides, as `--no-check`),
+/// or strict (refuse when it can't tell, as `--strict`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckMode {
+    On,
+    Off,
+    Strict,
+}
+
+impl CheckMode {
+    fn parse(s: &str) -> std::result::Result<CheckMode, String> {
+        match s {
+            "on" => Ok(CheckMode::On),
+            "off" => Ok(CheckMode::Off),
+            "strict" => Ok(CheckMode::Strict),
+            _ => Err(format!("{s:?} is not a check mode; use on, off or strict")),
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            CheckMode::On => "on",
+            CheckMode::Off => "off",
+            CheckMode::Strict => "strict",
+        }
+    }
 }
 
 /// A request timeout: a duration of 1 s to 10 min (0 would fail every call).
@@ -567,6 +601,15 @@ impl Settings {
                 DEFAULT_TIMEOUT,
             ),
         };
+        let check = or_default(
+            config.file.check.as_ref().map(|c| {
+                (
+                    CheckMode::parse(c.get_ref()).unwrap_or(CheckMode::On),
+                    Source::Config,
+                )
+            }),
+            CheckMode::On,
+        );
         let color = or_default(
             flags
                 .color
@@ -598,6 +641,7 @@ impl Settings {
             columns,
             cache_ttl,
             timeout,
+            check,
             color,
             preset: flags.preset.clone(),
             overridden: overridden.into_inner(),
@@ -748,6 +792,11 @@ impl Settings {
                 "cache-ttl",
                 format!("{}s", self.cache_ttl.value.as_secs()),
                 self.cache_ttl.source.to_string(),
+            ),
+            (
+                "check",
+                self.check.value.as_str().to_owned(),
+                self.check.source.to_string(),
             ),
             (
                 "timeout",
@@ -962,6 +1011,7 @@ document = "Ops-Shell"
             ("region = \"eu west\"\n", 1, "region", "lowercase"),
             ("cache-ttl = \"10 parsecs\"\n", 1, "cache-ttl", "unit"),
             ("timeout = \"0s\"\n", 1, "timeout", "out of range"),
+            ("check = \"maybe\"\n", 1, "check", "on, off or strict"),
             ("timeout = \"2h\"\n", 1, "timeout", "out of range"),
             (
                 "[preset.x]\ndocument = \"bad name\"\n",

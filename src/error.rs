@@ -172,7 +172,7 @@ pub enum Error {
     #[error("{count} finding(s) of error severity; fix them before using the policy")]
     LintErrors { count: usize },
 
-    #[error("ssm:StartSession would be denied on {target}, so no session was started\n  Fix the policy as shown above, then check again with `ssmgo check {target_id}`")]
+    #[error("ssm:StartSession would be denied on {target}, so no session was started\n  Fix the policy as shown above, then check again with `ssmgo check {target_id}`; to let AWS decide anyway, pass --no-check (or set `check = \"off\"` in the config file)")]
     PrecheckDenied { target: String, target_id: String },
 
     #[error("whether you may start a session on {target} depends on {keys}, which only AWS sees, so ssmgo did not start one (--strict)\n  Connect without --strict to let AWS decide, or from where the policy allows it")]

@@ -6,7 +6,7 @@ use crate::aws::Aws;
 use crate::choose::{self, Fleet, PickerOptions};
 use crate::cli::{ConnectArgs, SessionArgs};
 use crate::commands::Ctx;
-use crate::config::Scope;
+use crate::config::{CheckMode, Scope};
 use crate::error::{Error, Result};
 use crate::fleet::{self, Instance, Query, TagFilters};
 use crate::history;
@@ -68,7 +68,15 @@ impl Plan {
 
 /// Resolves the target, pre-checks, starts the session and hands it to the plugin (or, with
 /// --dry-run, prints what it would do).
-pub async fn start(ctx: &Ctx, plan: Plan) -> Result<()> {
+pub async fn start(ctx: &Ctx, mut plan: Plan) -> Result<()> {
+    // The config's `check` applies when neither --no-check nor --strict was given.
+    if !plan.session.no_check && !plan.session.strict {
+        match ctx.settings.check.value {
+            CheckMode::Off => plan.session.no_check = true,
+            CheckMode::Strict => plan.session.strict = true,
+            CheckMode::On => {}
+        }
+    }
     // Everything that can be checked locally is checked before the first AWS call.
     let tags = TagFilters::parse(&plan.tags)?;
     let (target, fleets) = match plan.target.as_deref() {

@@ -51,11 +51,11 @@ pub fn config(ctx: &Ctx, args: SshConfigArgs) -> Result<()> {
         .ok()
         .and_then(|p| p.to_str().map(str::to_owned))
         .unwrap_or_else(|| "ssmgo".into());
-    write_text(&config_block(&exe, ctx, &args.patterns)?)
+    write_text(&config_block(&exe, ctx, &args.patterns, args.no_check)?)
 }
 
 /// The block itself. ssh runs ProxyCommand through the user's shell, so every word is quoted.
-fn config_block(exe: &str, ctx: &Ctx, patterns: &[String]) -> Result<String> {
+fn config_block(exe: &str, ctx: &Ctx, patterns: &[String], no_check: bool) -> Result<String> {
     for p in patterns {
         if p.is_empty()
             || p.chars()
@@ -76,7 +76,11 @@ fn config_block(exe: &str, ctx: &Ctx, patterns: &[String]) -> Result<String> {
     if let Some(r) = &scope.region {
         words.push(format!("--region {}", shell_quote(r)));
     }
-    words.push("ssh-proxy %h %p".into());
+    words.push(if no_check {
+        "ssh-proxy --no-check %h %p".into()
+    } else {
+        "ssh-proxy %h %p".into()
+    });
     let mut hosts = vec!["i-*".to_owned(), "mi-*".to_owned()];
     hosts.extend(patterns.iter().cloned());
     Ok(format!(
@@ -120,7 +124,7 @@ mod tests {
             region: Some("eu-west-1".into()),
             ..Flags::default()
         });
-        let block = config_block("/opt/my tools/ssmgo", &ctx, &["web-*".into()]).unwrap();
+        let block = config_block("/opt/my tools/ssmgo", &ctx, &["web-*".into()], false).unwrap();
         assert!(block.contains("Host i-* mi-* web-*\n"), "{block}");
         assert!(
             block.contains(
@@ -128,7 +132,12 @@ mod tests {
             ),
             "{block}"
         );
-        assert!(config_block("ssmgo", &ctx, &["a b".into()]).is_err());
+        assert!(config_block("ssmgo", &ctx, &["a b".into()], false).is_err());
+        let unchecked = config_block("ssmgo", &ctx, &[], true).unwrap();
+        assert!(
+            unchecked.contains("ssh-proxy --no-check %h %p"),
+            "{unchecked}"
+        );
     }
 
     #[test]

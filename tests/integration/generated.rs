@@ -163,6 +163,9 @@ Access denied: by AWS, by the pre\-check, or by \fBpolicy eval\fR/\fBpolicy lint
 \fB4\fR
 No matching target, or the target cannot be connected to (stopped, not managed, no previous connection for \fBssmgo \-\fR).
 .TP
+\fB5\fR
+Access depends on request context only AWS sees (the source address, MFA of temporary credentials, ...): \fBcheck\fR, and \fBconnect \-\-strict\fR.
+.TP
 \fB130\fR
 Cancelled: Esc or Ctrl\-C in the picker.
 "#;
@@ -205,7 +208,7 @@ const FILES: &str = r#".SH FILES
 .TP
 \fI$XDG_CONFIG_HOME/ssmgo/config.toml\fR (default \fI~/.config/ssmgo/config.toml\fR)
 The config file.
-Keys: \fBprofile\fR, \fBregion\fR (comma\-separated for several), \fBtag\fR (a list of KEY=VALUE filters), \fBdocument\fR, \fBcolumns\fR (of name, instance, state, ssm, ip, platform, az, tag:KEY), \fBcache\-ttl\fR (e.g. "15m"), \fBtimeout\fR (per AWS request, e.g. "30s"; default 15s), \fBcolor\fR (auto, always, never), and \fB[preset.NAME]\fR tables with profile, region, tag, document and columns, used with \fB\-P NAME\fR.
+Keys: \fBprofile\fR, \fBregion\fR (comma\-separated for several), \fBtag\fR (a list of KEY=VALUE filters), \fBdocument\fR, \fBcolumns\fR (of name, instance, state, ssm, ip, platform, az, tag:KEY), \fBcache\-ttl\fR (e.g. "15m"), \fBtimeout\fR (per AWS request, e.g. "30s"; default 15s), \fBcheck\fR (on, off or strict: the access pre-check before sessions; \fB\-\-no\-check\fR and \fB\-\-strict\fR win), \fBcolor\fR (auto, always, never), and \fB[preset.NAME]\fR tables with profile, region, tag, document and columns, used with \fB\-P NAME\fR.
 An unknown key or a bad value is an error naming the line and key.
 \fBssmgo config show\fR prints the effective values and their sources.
 .TP

@@ -395,3 +395,38 @@ fn check_json_says_where_each_context_value_came_from() {
         "no MFA key for long-term keys"
     );
 }
+
+#[test]
+fn a_refusal_says_how_to_let_aws_decide_and_the_config_can_say_so_for_good() {
+    let fleet = emu().fleet("g-off");
+    let id = fleet.instance("web").tag("Env", "dev").launch();
+    let broken = with_reads(&format!(
+        r#"{{"Effect": "Allow", "Action": "ssm:StartSession", "Resource": ["{DOC}", "arn:aws:ec2:*:*:instance/*"],
+            "Condition": {{"StringEquals": {{"aws:ResourceTag/Env": "dev"}}}}}}"#
+    ));
+    let who = user(&fleet, "u", &broken, &[]);
+    ssmgo()
+        .signed_in_as(&who)
+        .args(["connect", &id])
+        .run()
+        .expect_code(3)
+        .stderr_has("pass --no-check (or set `check = \"off\"` in the config file)");
+    // With the check off, AWS decides (and refuses), and the refusal is still explained.
+    ssmgo()
+        .signed_in_as(&who)
+        .config("check = \"off\"\n")
+        .args(["connect", &id])
+        .run()
+        .expect_code(3)
+        .stderr_has("AWS denied ssm:StartSession")
+        .stderr_has("why AWS most likely refused")
+        .stderr_has("the session document carries none of the instance's tags");
+    // --strict on the command line wins over the config.
+    ssmgo()
+        .signed_in_as(&who)
+        .config("check = \"off\"\n")
+        .args(["connect", &id, "--strict"])
+        .run()
+        .expect_code(3)
+        .stderr_has("would be DENIED");
+}
