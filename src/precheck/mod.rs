@@ -639,7 +639,8 @@ fn analyse(
     });
     let Some(culprit) = culprit else { return };
     let policy = &policies.identity[culprit.at.policy];
-    let Some(fixed) = ssmgo_policy::fix::fix(policy) else {
+    let partition = doc.arn.split(':').nth(1).unwrap_or("aws");
+    let Some(fixed) = ssmgo_policy::fix::fix_in(policy, partition) else {
         return;
     };
     let mut after = policies.identity.clone();

@@ -37,14 +37,35 @@ pub struct ProofRow {
     pub after: Decision,
 }
 
-const INSTANCE_RESOURCES: [&str; 2] = [
-    "arn:aws:ec2:*:*:instance/*",
-    "arn:aws:ssm:*:*:managed-instance/*",
-];
-const ANY_DOCUMENT: &str = "arn:aws:ssm:*:*:document/*";
+/// The instances and documents a `*` stands for, in a partition.
+fn instance_resources(partition: &str) -> [String; 2] {
+    [
+        format!("arn:{partition}:ec2:*:*:instance/*"),
+        format!("arn:{partition}:ssm:*:*:managed-instance/*"),
+    ]
+}
 
-/// Returns the fixed policy, or None when there is nothing to fix.
+fn any_document(partition: &str) -> String {
+    format!("arn:{partition}:ssm:*:*:document/*")
+}
+
+/// Returns the fixed policy, or None when there is nothing to fix. ARNs that ssmgo writes are in
+/// the partition of the policy's own ARNs (`aws` when it has none).
 pub fn fix(policy: &Policy) -> Option<Fixed> {
+    let partition = policy
+        .statements
+        .iter()
+        .filter_map(|st| st.resources.as_ref())
+        .flat_map(|r| &r.patterns)
+        .find_map(|p| p.strip_prefix("arn:")?.split(':').next())
+        .filter(|p| !p.is_empty() && !p.contains(['*', '?']))
+        .unwrap_or("aws")
+        .to_owned();
+    fix_in(policy, &partition)
+}
+
+/// [`fix`] with the ARNs it writes in `partition` (aws, aws-cn, aws-us-gov).
+pub fn fix_in(policy: &Policy, partition: &str) -> Option<Fixed> {
     let issues: Vec<(usize, crate::lint::DocTagIssue)> = policy
         .statements
         .iter()
@@ -73,17 +94,34 @@ pub fn fix(policy: &Policy) -> Option<Fixed> {
         };
         let st = &policy.statements[index];
         let res = st.resources.as_ref().expect("an issue needs resources");
+        // A statement about StartSession alone is split; one with other actions stays whole, so
+        // that they keep every resource they had, and the document statement is added.
+        let start_session_only = st.actions.as_ref().is_some_and(|a| {
+            !a.negated
+                && a.patterns
+                    .iter()
+                    .all(|p| p.eq_ignore_ascii_case("ssm:StartSession"))
+        });
         let mut documents: Vec<String> = Vec::new();
         let mut others: Vec<String> = Vec::new();
         for (i, p) in res.patterns.iter().enumerate() {
             if p == "*" {
-                documents.push(ANY_DOCUMENT.into());
-                others.extend(INSTANCE_RESOURCES.map(String::from));
-                notes.push(format!(
-                    "statement {}: Resource \"*\" was split into instances ({}) and every session document ({ANY_DOCUMENT}); narrow the document list to the documents your users need",
-                    index + 1,
-                    INSTANCE_RESOURCES.join(", ")
-                ));
+                documents.push(any_document(partition));
+                others.extend(instance_resources(partition));
+                notes.push(if start_session_only {
+                    format!(
+                        "statement {}: Resource \"*\" was split into instances ({}) and every session document ({}); narrow the document list to the documents your users need",
+                        index + 1,
+                        instance_resources(partition).join(", "),
+                        any_document(partition)
+                    )
+                } else {
+                    format!(
+                        "statement {}: its other actions keep Resource \"*\"; the new statement allows ssm:StartSession on every session document ({}); narrow it to the documents your users need",
+                        index + 1,
+                        any_document(partition)
+                    )
+                });
             } else if issue.document_patterns.contains(&i) {
                 documents.push(p.clone());
             } else {
@@ -100,7 +138,9 @@ pub fn fix(policy: &Policy) -> Option<Fixed> {
                 )
             })
             .collect();
-        if !others.is_empty() {
+        if !start_session_only {
+            out.push(node.clone());
+        } else if !others.is_empty() {
             out.push(with_resources(&node, &others));
         }
         out.push(document_statement(&node, &documents, &tag_keys));
@@ -391,13 +431,63 @@ mod tests {
         let fixed = fix(&p).unwrap();
         assert_eq!(fixed.notes.len(), 1);
         let doc = &fixed.policy.statements[1];
-        assert_eq!(doc.resources.as_ref().unwrap().patterns, [ANY_DOCUMENT]);
+        assert_eq!(
+            doc.resources.as_ref().unwrap().patterns,
+            [any_document("aws")]
+        );
+        assert_eq!(
+            fixed.policy.statements[0].resources.as_ref().unwrap().patterns,
+            ["*"],
+            "ssm:* keeps every resource it had"
+        );
         assert_eq!(
             doc.conditions.len(),
             1,
             "non-tag conditions stay on the document statement"
         );
         assert_eq!(doc.conditions[0].key, "aws:SecureTransport");
+    }
+
+    #[test]
+    fn other_actions_keep_their_resources_and_arns_stay_in_the_partition() {
+        let p = Policy::parse(
+            "cn.json",
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ssm:StartSession","ssm:SendCommand"],
+              "Resource":["arn:aws-cn:ssm:cn-north-1:1:document/Ops","arn:aws-cn:ec2:*:*:instance/*"],
+              "Condition":{"StringEquals":{"aws:ResourceTag/Env":"dev"}}}]}"#,
+        )
+        .unwrap();
+        let fixed = fix(&p).unwrap();
+        let sts = &fixed.policy.statements;
+        assert_eq!(sts.len(), 2);
+        assert_eq!(
+            sts[0].resources.as_ref().unwrap().patterns,
+            p.statements[0].resources.as_ref().unwrap().patterns,
+            "SendCommand keeps the document and the instances"
+        );
+        assert_eq!(sts[0].conditions.len(), 1);
+        assert_eq!(
+            sts[1].resources.as_ref().unwrap().patterns,
+            ["arn:aws-cn:ssm:cn-north-1:1:document/Ops"]
+        );
+        let star = Policy::parse(
+            "gov.json",
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ssm:StartSession","Resource":"*",
+              "Condition":{"StringEquals":{"aws:ResourceTag/Env":"dev"}}}]}"#,
+        )
+        .unwrap();
+        let fixed = fix_in(&star, "aws-us-gov").unwrap();
+        assert_eq!(
+            fixed.policy.statements[1].resources.as_ref().unwrap().patterns,
+            ["arn:aws-us-gov:ssm:*:*:document/*"]
+        );
+        assert_eq!(
+            fixed.policy.statements[0].resources.as_ref().unwrap().patterns,
+            [
+                "arn:aws-us-gov:ec2:*:*:instance/*",
+                "arn:aws-us-gov:ssm:*:*:managed-instance/*"
+            ]
+        );
     }
 
     #[test]
