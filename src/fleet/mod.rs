@@ -187,11 +187,11 @@ pub async fn stream(
         Ok(())
     };
     let ((), (), hybrid) = tokio::try_join!(ec2_pages, consume, hybrid)?;
-    let hybrid: Vec<Instance> = hybrid
-        .iter()
-        .filter(|n| !n.is_ec2)
-        .map(hybrid_row)
-        .collect();
+    let hybrid: Vec<Instance> = stream::iter(hybrid.iter().filter(|n| !n.is_ec2))
+        .map(|node| hybrid_row(aws, node))
+        .buffer_unordered(SSM_CONCURRENCY)
+        .try_collect()
+        .await?;
     if !hybrid.is_empty() {
         on_rows(hybrid);
     }
@@ -225,7 +225,10 @@ pub async fn by_id(aws: &Aws, id: &str) -> Result<Option<Instance>> {
     let ids = [id.to_owned()];
     if id.starts_with("mi-") {
         let nodes = ssm::managed_nodes(aws, &ids).await?;
-        return Ok(nodes.iter().find(|n| n.id == id).map(hybrid_row));
+        return match nodes.iter().find(|n| n.id == id) {
+            Some(node) => Ok(Some(hybrid_row(aws, node).await?)),
+            None => Ok(None),
+        };
     }
     let filters = vec![("instance-id".to_owned(), vec![id.to_owned()])];
     let (instances, nodes) = tokio::try_join!(
@@ -278,7 +281,21 @@ fn join(mut page: Vec<Instance>, nodes: &HashMap<&str, &ManagedNode>) -> Vec<Ins
     page
 }
 
-fn hybrid_row(node: &ManagedNode) -> Instance {
+/// A hybrid node as a row, with its tags from SSM.
+async fn hybrid_row(aws: &Aws, node: &ManagedNode) -> Result<Instance> {
+    let tags = ssm::node_tags(aws, &node.id).await?;
+    let mut row = hybrid_row_without_tags(node);
+    if row.name.is_none() {
+        row.name = tags
+            .iter()
+            .find(|(k, _)| k == "Name")
+            .map(|(_, v)| v.clone());
+    }
+    row.tags = tags.into_iter().collect();
+    Ok(row)
+}
+
+fn hybrid_row_without_tags(node: &ManagedNode) -> Instance {
     Instance {
         instance_id: node.id.clone(),
         name: node.name.clone(),

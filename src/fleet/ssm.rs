@@ -26,6 +26,24 @@ pub(super) async fn hybrid_nodes(aws: &Aws) -> Result<Vec<ManagedNode>> {
     pages(aws, "ResourceType", vec!["ManagedInstance".into()]).await
 }
 
+/// A hybrid node's tags (ssm:ListTagsForResource, ManagedInstance): EC2 knows nothing of them,
+/// and the pre-check and the listing need them as an instance's.
+pub(super) async fn node_tags(aws: &Aws, id: &str) -> Result<Vec<(String, String)>> {
+    let out = aws
+        .ssm
+        .list_tags_for_resource()
+        .resource_type(aws_sdk_ssm::types::ResourceTypeForTagging::ManagedInstance)
+        .resource_id(id)
+        .send()
+        .await
+        .map_err(|e| aws.explain("ListTagsForResource", "ssm:ListTagsForResource", e))?;
+    Ok(out
+        .tag_list()
+        .iter()
+        .map(|t| (t.key().to_owned(), t.value().to_owned()))
+        .collect())
+}
+
 async fn pages(aws: &Aws, key: &str, values: Vec<String>) -> Result<Vec<ManagedNode>> {
     let filter = InstanceInformationStringFilter::builder()
         .key(key)

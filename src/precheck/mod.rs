@@ -16,6 +16,7 @@ use ssmgo_policy::{Context, Evaluator, Policy, Request};
 
 use crate::aws::Aws;
 use crate::fleet::Instance;
+use crate::output::sanitize::for_terminal;
 use crate::policy_report::PolicySets;
 pub use api::Matched;
 use api::PolicyOwner;
@@ -388,6 +389,16 @@ pub async fn check_as(aws: &Aws, who: &Result<Who, WhoFailure>, instance: &Insta
         source: "the session AWS would create".into(),
     });
 
+    if aws.verbose() {
+        for e in base.iter().chain(inst_ctx.iter().skip(base.len())) {
+            eprintln!(
+                "ssmgo: context: {} = {} ({})",
+                for_terminal(&e.key),
+                for_terminal(&e.values.join(", ")),
+                e.source
+            );
+        }
+    }
     // One simulation per resource, all at once: one round trip of added latency.
     let pairs = |entries: &[Entry]| -> Vec<(String, Vec<String>)> {
         entries

@@ -38,8 +38,8 @@ start)
   # Own session: a Ctrl-C meant for the test runner doesn't kill the emulator mid-suite.
   # Calls that tests need to see (StartSession, SimulatePrincipalPolicy) are logged to run/calls.jsonl.
   : >"$run/calls.jsonl"
-  rm -rf "$run/scp" && mkdir -p "$run/scp"
-  SSMGO_EMU_LOG="$run/calls.jsonl" SSMGO_EMU_SCP_DIR="$run/scp" setsid "$venv/bin/python" "$here/moto_plus.py" -H 127.0.0.1 -p "$port" >"$run/emu.log" 2>&1 </dev/null &
+  rm -rf "$run/scp" "$run/hybrid" && mkdir -p "$run/scp" "$run/hybrid"
+  SSMGO_EMU_LOG="$run/calls.jsonl" SSMGO_EMU_SCP_DIR="$run/scp" SSMGO_EMU_HYBRID_DIR="$run/hybrid" setsid "$venv/bin/python" "$here/moto_plus.py" -H 127.0.0.1 -p "$port" >"$run/emu.log" 2>&1 </dev/null &
   echo $! >"$run/emu.pid"; echo "$port" >"$run/emu.port"
   for _ in $(seq 150); do
     if "$venv/bin/python" - "$port" <<'PY' 2>/dev/null; then break; fi

@@ -445,7 +445,23 @@ def _managed(self):
     return ec2, out
 
 
+def _hybrid_nodes():
+    """Hybrid managed nodes (mi-…), registered by writing $SSMGO_EMU_HYBRID_DIR/<id>.json with
+    {"InstanceId", "ComputerName", "Tags": {...}}: moto has no activation flow to register them."""
+    folder = os.environ.get("SSMGO_EMU_HYBRID_DIR")
+    nodes = {}
+    if folder and os.path.isdir(folder):
+        for name in os.listdir(folder):
+            if name.endswith(".json"):
+                with open(os.path.join(folder, name)) as f:
+                    node = json.load(f)
+                nodes[node["InstanceId"]] = node
+    return nodes
+
+
 def _tags(ec2, iid):
+    if iid.startswith("mi-"):
+        return dict(_hybrid_nodes().get(iid, {}).get("Tags", {}))
     return dict(ec2.tags.get(iid, {}))
 
 
@@ -484,9 +500,20 @@ def describe_instance_information(self):
             if not all(tg.get(k) in v for k, v in tag_f):
                 continue
         sel.append(i)
+    infos = [_info(i) for i in sel]
+    for node in _hybrid_nodes().values():
+        if "InstanceIds" in flts and node["InstanceId"] not in flts["InstanceIds"]:
+            continue
+        if "ResourceType" in flts and "ManagedInstance" not in flts["ResourceType"]:
+            continue
+        infos.append({"InstanceId": node["InstanceId"], "PingStatus": "Online", "LastPingDateTime": _now(),
+                      "AgentVersion": "3.3.1142.0", "PlatformType": "Linux", "PlatformName": "Ubuntu",
+                      "ResourceType": "ManagedInstance", "IPAddress": "192.168.1.20",
+                      "ComputerName": node.get("ComputerName", "edge"), "Name": node.get("ComputerName", "edge")})
+    sel = infos
     start = int(self._get_param("NextToken") or 0)
     page = sel[start:start + mr]
-    body = {"InstanceInformationList": [_info(i) for i in page]}
+    body = {"InstanceInformationList": page}
     if start + mr < len(sel):
         body["NextToken"] = str(start + mr)
     return ActionResult(body)
@@ -608,19 +635,22 @@ def _start_session(self):
     doc = self._get_param("DocumentName")
     ec2, insts = _managed(self)
     inst = next((i for i in insts if i.id == target), None)
+    hybrid = _hybrid_nodes().get(target)
     caller = _caller(self)
     if caller is not None:
         part = get_partition(self.region)
         iam = iam_backends[self.current_account][part]
         pols = principal_policies(iam, caller.arn)
         boundary = principal_boundary(iam, caller.arn)
-        tags = _tags(ec2, target) if inst else {}
+        tags = _tags(ec2, target) if inst or hybrid else {}
         ctx = _request_context(self, iam)
         ictx = dict(ctx)
         for k, v in tags.items():
             ictx[f"aws:resourcetag/{k}".lower()] = [v]
             ictx[f"ssm:resourcetag/{k}".lower()] = [v]
-        checks = [(f"arn:{part}:ec2:{self.region}:{self.current_account}:instance/{target}", ictx)]
+        kind = "ssm" if target.startswith("mi-") else "ec2"
+        rtype = "managed-instance" if target.startswith("mi-") else "instance"
+        checks = [(f"arn:{part}:{kind}:{self.region}:{self.current_account}:{rtype}/{target}", ictx)]
         # Like AWS, the session document is authorized too, also when it is the default one.
         name = doc or "SSM-SessionManagerRunShell"
         owner = "" if name.startswith("AWS-") else self.current_account
@@ -645,7 +675,7 @@ def _start_session(self):
         if inst is not None and _tags(ec2, target).get("ssmgo:deny") == "scp":
             raise SsmError("AccessDeniedException", f"User: {caller.arn} is not authorized to perform: "
                            f"ssm:StartSession on resource: {checks[0][0]} with an explicit deny in a service control policy")
-    if inst is None or _ping(inst) != "Online":
+    if hybrid is None and (inst is None or _ping(inst) != "Online"):
         raise SsmError("TargetNotConnected", f"{target} is not connected.")
     who = (caller.arn.split("/")[-1] if caller else "moto")
     sid = f"{who}-{secrets.token_hex(9)[:17]}"
@@ -795,13 +825,25 @@ for _name in _IAM_READS:
     setattr(IamResponse, _name, _guarded(_name))
 
 
+_orig_list_tags = SimpleSystemManagerResponse.list_tags_for_resource
+
+
+def list_tags_for_resource(self):
+    if self._get_param("ResourceType") == "ManagedInstance":
+        node = _hybrid_nodes().get(self._get_param("ResourceId"))
+        if node is None:
+            raise SsmError("InvalidResourceId", "The resource ID is not valid.")
+        return ActionResult({"TagList": [{"Key": k, "Value": v} for k, v in node.get("Tags", {}).items()]})
+    return _orig_list_tags(self)
+
+
 def simulate_custom_policy(self):
     pols = [(f"PolicyInputList.{n + 1}", "User", d) for n, d in enumerate(self._get_param("PolicyInputList") or [])]
     return _simulate(self, pols)
 
 
 for fn in (describe_instance_information, get_inventory, start_session, terminate_session,
-           describe_sessions, get_connection_status):
+           describe_sessions, get_connection_status, list_tags_for_resource):
     setattr(SimpleSystemManagerResponse, fn.__name__, fn)
 IamResponse.simulate_principal_policy = simulate_principal_policy
 IamResponse.simulate_custom_policy = simulate_custom_policy

@@ -394,6 +394,13 @@ fn check_json_says_where_each_context_value_came_from() {
         !ctx.to_string().contains("MultiFactorAuthPresent"),
         "no MFA key for long-term keys"
     );
+    ssmgo()
+        .signed_in_as(&who)
+        .args(["-v", "check", &id])
+        .run()
+        .expect_success()
+        .stderr_has("ssmgo: context: aws:RequestedRegion = us-east-1 (the region in use)")
+        .stderr_has("ssmgo: context: aws:PrincipalTag/Team = ops (iam:ListUserTags)");
 }
 
 #[test]
@@ -429,4 +436,48 @@ fn a_refusal_says_how_to_let_aws_decide_and_the_config_can_say_so_for_good() {
         .run()
         .expect_code(3)
         .stderr_has("would be DENIED");
+}
+
+/// Registers a hybrid managed node (mi-…) with these tags in the emulator.
+fn hybrid_node(fleet: &Fleet, tags: &[(&str, &str)]) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let id = format!("mi-{:017x}", nanos & 0xffff_ffff_ffff_ffff_f);
+    let tags: serde_json::Map<String, Value> = tags
+        .iter()
+        .map(|(k, v)| (k.to_string(), Value::from(*v)))
+        .collect();
+    let node =
+        serde_json::json!({"InstanceId": id, "ComputerName": fleet.name("edge"), "Tags": tags});
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/emu/run/hybrid");
+    std::fs::write(dir.join(format!("{id}.json")), node.to_string()).unwrap();
+    id
+}
+
+#[test]
+fn hybrid_nodes_are_checked_with_their_own_tags() {
+    let fleet = emu().fleet("g-hybrid");
+    let dev = hybrid_node(&fleet, &[("Env", "dev")]);
+    let prod = hybrid_node(&fleet, &[("Env", "prod")]);
+    let policy = with_reads(&format!(
+        r#"{{"Effect": "Allow", "Action": "ssm:StartSession", "Resource": "{DOC}"}},
+           {{"Effect": "Allow", "Action": "ssm:StartSession", "Resource": "arn:aws:ssm:*:*:managed-instance/*",
+             "Condition": {{"StringEquals": {{"ssm:resourceTag/Env": "dev"}}}}}}"#
+    ));
+    let who = user(&fleet, "u", &policy, &[]);
+    let v = verdicts(&who, &dev);
+    agree_allowed(&v);
+    assert_eq!(
+        resource(&v.check, "instance")["arn"],
+        format!("arn:aws:ssm:us-east-1:123456789012:managed-instance/{dev}")
+    );
+    let v = verdicts(&who, &prod);
+    agree_denied(&v);
+    assert!(
+        explanation(&v, "instance").contains(r#"expected "dev", request has "prod""#),
+        "{}",
+        explanation(&v, "instance")
+    );
 }

@@ -436,7 +436,11 @@ mod tests {
             [any_document("aws")]
         );
         assert_eq!(
-            fixed.policy.statements[0].resources.as_ref().unwrap().patterns,
+            fixed.policy.statements[0]
+                .resources
+                .as_ref()
+                .unwrap()
+                .patterns,
             ["*"],
             "ssm:* keeps every resource it had"
         );
@@ -478,11 +482,19 @@ mod tests {
         .unwrap();
         let fixed = fix_in(&star, "aws-us-gov").unwrap();
         assert_eq!(
-            fixed.policy.statements[1].resources.as_ref().unwrap().patterns,
+            fixed.policy.statements[1]
+                .resources
+                .as_ref()
+                .unwrap()
+                .patterns,
             ["arn:aws-us-gov:ssm:*:*:document/*"]
         );
         assert_eq!(
-            fixed.policy.statements[0].resources.as_ref().unwrap().patterns,
+            fixed.policy.statements[0]
+                .resources
+                .as_ref()
+                .unwrap()
+                .patterns,
             [
                 "arn:aws-us-gov:ec2:*:*:instance/*",
                 "arn:aws-us-gov:ssm:*:*:managed-instance/*"
