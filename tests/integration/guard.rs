@@ -444,7 +444,7 @@ fn hybrid_node(fleet: &Fleet, tags: &[(&str, &str)]) -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_nanos();
-    let id = format!("mi-{:017x}", nanos & 0xffff_ffff_ffff_ffff_f);
+    let id = format!("mi-{:017x}", nanos & 0x000f_ffff_ffff_ffff_ffff);
     let tags: serde_json::Map<String, Value> = tags
         .iter()
         .map(|(k, v)| (k.to_string(), Value::from(*v)))
