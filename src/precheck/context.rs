@@ -115,16 +115,13 @@ impl Facts {
         }
     }
 
-    /// A note on what ssmgo's knowledge of the context rests on, when it might be wrong.
-    pub fn caveats(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        if self.principal_type == "AssumedRole" && self.principal_tags.is_some() {
-            out.push("principal tags are the role's own: tags passed when the role was assumed (session tags) override them, and ssmgo can't see those".into());
+    /// What principal tags rest on, for a role: its own tags, which session tags override.
+    fn role_tags_caveat(&self) -> &'static str {
+        if self.principal_type == "AssumedRole" {
+            " (the role's own tags: tags passed when it was assumed override them, and ssmgo can't see those)"
+        } else {
+            ""
         }
-        if self.principal_tags.is_none() {
-            out.push("your IAM tags could not be read, so aws:PrincipalTag conditions are taken as unknown".into());
-        }
-        out
     }
 }
 
@@ -220,7 +217,8 @@ pub fn in_words(
                 .map(|(_, v)| format!("is {v:?}"))
                 .unwrap_or_else(|| "is not set".into());
             Some(format!(
-                "your tag {principal_var} {mine}; this resource's {tag} {theirs}"
+                "your tag {principal_var} {mine}; this resource's {tag} {theirs}{}",
+                facts.role_tags_caveat()
             ))
         }
         _ => None,

@@ -481,3 +481,81 @@ fn hybrid_nodes_are_checked_with_their_own_tags() {
         explanation(&v, "instance")
     );
 }
+
+#[test]
+fn a_failed_simulation_never_hides_the_denial_the_other_found() {
+    let fleet = emu().fleet("g-halfsim");
+    let id = fleet.instance("web").tag("Env", "dev").launch();
+    let broken = with_reads(&format!(
+        r#"{{"Effect": "Allow", "Action": "ssm:StartSession", "Resource": ["{DOC}", "arn:aws:ec2:*:*:instance/*"],
+            "Condition": {{"StringEquals": {{"aws:ResourceTag/Env": "dev"}}}}}}"#
+    ));
+    let who = user(&fleet, "u", &broken, &[]);
+    // The instance's simulation fails; the document's (denied) comes back.
+    let proxy = crate::support::fault::FaultProxy::start(&emu().endpoint, |call| {
+        if call.operation == "SimulatePrincipalPolicy" && call.body.contains("instance%2F") {
+            crate::support::fault::Fault::html_500()
+        } else {
+            crate::support::fault::Fault::Forward
+        }
+    });
+    let out = ssmgo()
+        .signed_in_as(&who)
+        .env("AWS_ENDPOINT_URL", &proxy.url)
+        .args(["check", &id, "--json"])
+        .run()
+        .expect_code(3);
+    let v = out.json();
+    assert_eq!(v["decision"], "denied", "{v:#}");
+    assert_eq!(resource(&v, "document")["decision"], "implicitDeny");
+    assert!(
+        v["warnings"]
+            .to_string()
+            .contains("the instance could not be checked"),
+        "{v:#}"
+    );
+}
+
+#[test]
+fn terminate_session_is_checked_for_roles_the_way_aws_documents_it() {
+    let fleet = emu().fleet("g-term");
+    let id = fleet.instance("web").launch();
+    let own_sessions = r#"{"Effect": "Allow", "Action": "ssm:TerminateSession", "Resource": "arn:aws:ssm:*:*:session/*",
+        "Condition": {"StringLike": {"ssm:resourceTag/aws:ssmmessages:session-id": ["${aws:userid}"]}}}"#;
+    let reads_without_terminate = READS.replace(r#", "ssm:TerminateSession""#, "");
+    let policy = |extra: &str| {
+        format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{ALLOW_START}, {reads_without_terminate}{extra}]}}"#
+        )
+    };
+    let (_, allowed) = emu().assumed_role(
+        &fleet.name("ends"),
+        "/",
+        &[("access", &policy(&format!(", {own_sessions}")))],
+    );
+    let out = ssmgo()
+        .signed_in_as(&allowed)
+        .args(["check", &id, "--json"])
+        .run()
+        .expect_success();
+    assert_eq!(
+        out.json()["warnings"],
+        serde_json::json!([]),
+        "{}",
+        out.stdout
+    );
+    let (_, not_allowed) =
+        emu().assumed_role(&fleet.name("keeps"), "/", &[("access", &policy(""))]);
+    let out = ssmgo()
+        .signed_in_as(&not_allowed)
+        .args(["check", &id, "--json"])
+        .run()
+        .expect_success();
+    assert!(
+        out.json()["warnings"]
+            .to_string()
+            .contains("ssm:resourceTag/aws:ssmmessages:session-id = ${aws:userid}"),
+        "{}",
+        out.stdout
+    );
+}

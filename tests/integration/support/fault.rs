@@ -69,6 +69,8 @@ pub struct Call {
     pub total: usize,
     /// Whether it speaks AWS's JSON protocol (SSM) rather than a query protocol (EC2, IAM, STS).
     pub json_protocol: bool,
+    /// The request body (form-encoded or JSON), to tell calls of one operation apart.
+    pub body: String,
 }
 
 type Rule = dyn Fn(&Call) -> Fault + Send + Sync;
@@ -187,6 +189,7 @@ fn serve(client: TcpStream, upstream: &str, rule: &Rule, counts: &Mutex<HashMap<
                 nth,
                 total: counts.values().sum(),
                 json_protocol: request.json_protocol,
+                body: String::from_utf8_lossy(&request.body).into_owned(),
             }
         };
         match rule(&call) {
