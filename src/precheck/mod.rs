@@ -695,7 +695,14 @@ fn prove(
             rc.arn
         ));
         if rc.kind == Kind::Instance && will.decision != ssmgo_policy::Decision::Allowed {
-            stays_denied.extend(will.near_misses.iter().flat_map(|m| m.failed.clone()));
+            // Why the statements meant for instances still don't allow it (not the document's
+            // own statement, which never names an instance).
+            stays_denied.extend(
+                will.near_misses
+                    .iter()
+                    .filter(|m| !m.failed.iter().any(|f| f.starts_with("Resource")))
+                    .flat_map(|m| m.failed.clone()),
+            );
         }
     }
     if !stays_denied.is_empty()

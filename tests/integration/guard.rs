@@ -40,6 +40,19 @@ fn verdicts(who: &Principal, target: &str) -> Verdicts {
         .args(["check", target, "--json"])
         .run();
     let connect = ssmgo().signed_in_as(who).args(["connect", target]).run();
+    // Side by side, for whoever runs this with --nocapture.
+    eprintln!(
+        "--- {target}: StartSession {}; check {} (exit {:?}); connect exit {:?}\n{}",
+        if aws.code == Some(0) {
+            "allowed"
+        } else {
+            "denied"
+        },
+        check.json()["decision"],
+        check.code,
+        connect.code,
+        connect.stderr
+    );
     Verdicts {
         aws_allowed: aws.code == Some(0),
         check: check.json(),
