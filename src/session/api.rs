@@ -186,3 +186,30 @@ pub(super) async fn terminate_session(aws: &Aws, session_id: &str) -> Result<()>
         .map_err(|e| aws.explain("TerminateSession", "ssm:TerminateSession", e))?;
     Ok(())
 }
+
+/// The status of one of the caller's sessions while it is active ("Connecting", "Connected",
+/// ...), or None once it has ended.
+pub(super) async fn session_status(aws: &Aws, session_id: &str) -> Result<Option<String>> {
+    let filter = SessionFilter::builder()
+        .key(SessionFilterKey::SessionId)
+        .value(session_id)
+        .build()
+        .expect("key and value are set");
+    let out = aws
+        .ssm
+        .describe_sessions()
+        .state(SessionState::Active)
+        .filters(filter)
+        .send()
+        .await
+        .map_err(|e| aws.explain("DescribeSessions", "ssm:DescribeSessions", e))?;
+    Ok(out
+        .sessions()
+        .iter()
+        .find(|s| s.session_id() == Some(session_id))
+        .map(|s| {
+            s.status()
+                .map(|x| x.as_str().to_owned())
+                .unwrap_or_default()
+        }))
+}

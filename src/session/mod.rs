@@ -147,8 +147,14 @@ pub(crate) fn validate_document_name(name: &str) -> Result<()> {
     }
 }
 
+/// How long the data channel may take to open before ssmgo says what is happening.
+const CHANNEL_PATIENCE: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Starts the session and runs the plugin until the session ends. Whenever the plugin can't
-/// start, dies from a signal or fails, the session is terminated so none is left open.
+/// start, dies from a signal or fails, the session is terminated so none is left open. AWS's
+/// plugin also exits 0 when it could not start a session ("Cannot perform start session"), so
+/// its exit status is not trusted alone: a session still open when it exits is terminated, and
+/// one whose data channel never opened is a failure.
 pub async fn start_and_hand_off(
     aws: &Aws,
     request: &Request,
@@ -164,12 +170,36 @@ pub async fn start_and_hand_off(
         &request.to_json(),
         &aws.ssm_endpoint().await,
     );
-    let outcome = tokio::task::spawn_blocking(move || invocation.run())
-        .await
+    let run = tokio::task::spawn_blocking(move || invocation.run());
+    let outcome = tokio::select! {
+        outcome = run => outcome,
+        never = watch_channel(aws, &started) => match never {},
+    };
+    let outcome = outcome
         .map_err(|e| std::io::Error::other(e.to_string()))
         .and_then(|r| r);
     let failure = match outcome {
-        Ok(status) if status.success() => return Ok(()),
+        Ok(status) if status.success() => {
+            match api::session_status(aws, &started.session_id).await {
+                Ok(None) => return Ok(()),
+                Ok(Some(status)) if status != "Connecting" => {
+                    // The shell is gone but the session is not: close it, as leaving it open
+                    // until it times out serves no one.
+                    return api::terminate_session(aws, &started.session_id)
+                        .await
+                        .or(Ok(()));
+                }
+                Ok(Some(_)) => {
+                    "it exited without opening the session's data channel (see its message above)"
+                        .to_owned()
+                }
+                // Can't tell: don't leave it open on a guess either way.
+                Err(_) => {
+                    let _ = api::terminate_session(aws, &started.session_id).await;
+                    return Ok(());
+                }
+            }
+        }
         Ok(status) => describe_exit(status),
         Err(e) => format!("it could not be started: {e}"),
     };
@@ -181,6 +211,28 @@ pub async fn start_and_hand_off(
         session_id: started.session_id,
         detail,
     })
+}
+
+/// While the plugin runs: if the session's data channel has not opened after a few seconds,
+/// says so once (the plugin itself retries in silence). Never completes.
+async fn watch_channel(aws: &Aws, started: &Started) -> std::convert::Infallible {
+    tokio::time::sleep(CHANNEL_PATIENCE).await;
+    if let Ok(Some(status)) = api::session_status(aws, &started.session_id).await {
+        if status == "Connecting" {
+            let host = started
+                .stream_url
+                .split("://")
+                .nth(1)
+                .and_then(|rest| rest.split('/').next())
+                .unwrap_or(&started.stream_url);
+            eprintln!(
+                "\r\nssmgo: the session's data channel has not opened after {} s: session-manager-plugin keeps trying to reach {}. Ctrl-C stops it (the session is then terminated).\r",
+                CHANNEL_PATIENCE.as_secs(),
+                crate::output::sanitize::for_terminal(host)
+            );
+        }
+    }
+    std::future::pending().await
 }
 
 fn describe_exit(status: std::process::ExitStatus) -> String {

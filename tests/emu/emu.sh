@@ -11,16 +11,18 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${SSMGO_CACHE:-$HOME/.cache/ssmgo}
 moto_version=5.2.5
+# The data channel that AWS's real session-manager-plugin talks to (tests/emu/datachannel.py).
+websockets_version=13.1
 venv=$cache/emu-venv-$moto_version
 run=$here/run
 mkdir -p "$run"
 
 ensure_venv() {
-  if [[ ! -x $venv/bin/python ]] || ! "$venv/bin/python" -c "import moto, flask" 2>/dev/null; then
-    echo "emu: installing moto[server]==$moto_version into $venv (first run only)" >&2
+  if [[ ! -x $venv/bin/python ]] || ! "$venv/bin/python" -c "import moto, flask, websockets" 2>/dev/null; then
+    echo "emu: installing moto[server]==$moto_version and websockets==$websockets_version into $venv (first run only)" >&2
     rm -rf "$venv"
     python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$moto_version"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$moto_version" "websockets==$websockets_version"
   fi
 }
 
@@ -34,11 +36,14 @@ start)
   if pid=$(running_pid); then
     echo "http://127.0.0.1:$(cat "$run/emu.port")"; exit 0
   fi
-  port=$("$venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  free_port() { "$venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+  port=$(free_port)
+  ws_port=$(free_port)
   # Own session: a Ctrl-C meant for the test runner doesn't kill the emulator mid-suite.
   # Calls that tests need to see (StartSession, SimulatePrincipalPolicy) are logged to run/calls.jsonl.
   : >"$run/calls.jsonl"
   rm -rf "$run/scp" "$run/hybrid" && mkdir -p "$run/scp" "$run/hybrid"
+  SSMGO_EMU_WS_PORT="$ws_port" SSMGO_EMU_STREAM_BASE="ws://127.0.0.1:$ws_port/v1/data-channel/" \
   SSMGO_EMU_LOG="$run/calls.jsonl" SSMGO_EMU_SCP_DIR="$run/scp" SSMGO_EMU_HYBRID_DIR="$run/hybrid" setsid "$venv/bin/python" "$here/moto_plus.py" -H 127.0.0.1 -p "$port" >"$run/emu.log" 2>&1 </dev/null &
   echo $! >"$run/emu.pid"; echo "$port" >"$run/emu.port"
   for _ in $(seq 150); do

@@ -680,12 +680,21 @@ def _start_session(self):
     who = (caller.arn.split("/")[-1] if caller else "moto")
     sid = f"{who}-{secrets.token_hex(9)[:17]}"
     base = os.environ.get("SSMGO_EMU_STREAM_BASE", f"wss://ssmmessages.{self.region}.amazonaws.com/v1/data-channel/")
-    SESSIONS[sid] = {"SessionId": sid, "Target": target, "Status": "Connected", "StartDate": _now(),
+    # Connecting until the plugin opens the data channel (datachannel.py), as AWS reports it.
+    SESSIONS[sid] = {"SessionId": sid, "Target": target, "Status": "Connecting", "StartDate": _now(),
                      # As AWS does, the owner is the caller's ARN as sts:GetCallerIdentity names it
                      # (moto's own answer for keys it did not issue).
                      "Owner": caller.arn if caller else f"arn:aws:sts::{self.current_account}:user/moto",
                      "DocumentName": doc or "SSM-SessionManagerRunShell"}
-    return ActionResult({"SessionId": sid, "TokenValue": base64.b64encode(secrets.token_bytes(96)).decode(),
+    token = base64.b64encode(secrets.token_bytes(96)).decode()
+    SESSIONS[sid]["Token"] = token  # checked by the data channel (datachannel.py), never listed
+    # Test hooks, by instance tag: a data channel that can't be reached, or that rejects the token.
+    hook = _tags(ec2, target).get("ssmgo:datachannel") if inst else None
+    if hook == "unreachable":
+        base = "ws://127.0.0.1:9/v1/data-channel/"
+    elif hook == "badtoken":
+        token = base64.b64encode(secrets.token_bytes(96)).decode()
+    return ActionResult({"SessionId": sid, "TokenValue": token,
                          "StreamUrl": f"{base}{sid}?role=publish_subscribe&cell-number=AAEAAQ"})
 
 
@@ -714,9 +723,9 @@ def _session_filter(key, value):
 
 def describe_sessions(self):
     state = self._get_param("State")
-    want = ("Connected",) if state == "Active" else ("Terminated",)
+    want = ("Connected", "Connecting", "Disconnected") if state == "Active" else ("Terminated",)
     tests = [_session_filter(f["key"], f["value"]) for f in (self._get_param("Filters") or [])]
-    return ActionResult({"Sessions": [s for s in SESSIONS.values()
+    return ActionResult({"Sessions": [{k: v for k, v in s.items() if k != "Token"} for s in SESSIONS.values()
                                       if s["Status"] in want and all(t(s) for t in tests)]})
 
 
@@ -850,4 +859,12 @@ IamResponse.simulate_custom_policy = simulate_custom_policy
 
 if __name__ == "__main__":
     from moto.server import main
+    ws_port = os.environ.get("SSMGO_EMU_WS_PORT")
+    if ws_port:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import datachannel
+
+        def _closed(session):
+            session["Status"] = "Terminated"
+        datachannel.start("127.0.0.1", int(ws_port), SESSIONS, _closed)
     main(sys.argv[1:])

@@ -48,9 +48,24 @@ fn a_name_connects_through_a_current_plugin_with_the_token_only_in_the_environme
     assert_eq!(sessions.len(), 1);
     assert_eq!(sessions[0].id, response["SessionId"]);
     assert_eq!(
-        sessions[0].status, "Connected",
-        "a session that ended well is the plugin's to close"
+        sessions[0].status, "Terminated",
+        "a session still open when the plugin exits is closed by ssmgo"
     );
+}
+
+#[test]
+fn a_plugin_that_exits_0_without_opening_the_data_channel_is_a_failure_and_leaves_nothing_open() {
+    let fleet = emu().fleet("nochannel");
+    let id = fleet.instance("web").launch();
+    ssmgo()
+        .env("FAKE_SMP_NO_CHANNEL", "1")
+        .args(["connect", &id])
+        .run()
+        .expect_code(1)
+        .stderr_has("exited without opening the session's data channel");
+    let sessions = emu().sessions_on(&id);
+    assert_eq!(sessions.len(), 1);
+    assert_eq!(sessions[0].status, "Terminated");
 }
 
 #[test]

@@ -14,5 +14,6 @@ mod list;
 mod picker;
 mod policy;
 mod precheck;
+mod real_plugin;
 mod recents;
 mod shell_integration;

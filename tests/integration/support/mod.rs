@@ -439,6 +439,27 @@ impl Launch<'_> {
     }
 }
 
+/// AWS's real plugin, if the test run has one (`SSMGO_TEST_REAL_PLUGIN`). With CI=true a missing
+/// plugin fails the test that asked; elsewhere the test says why it did not run.
+pub fn real_plugin() -> Option<PathBuf> {
+    let path = std::env::var_os("SSMGO_TEST_REAL_PLUGIN").map(PathBuf::from);
+    match path {
+        Some(p) if p.is_file() => Some(p),
+        other => {
+            let why = match other {
+                Some(p) => format!("SSMGO_TEST_REAL_PLUGIN={} is not a file", p.display()),
+                None => "SSMGO_TEST_REAL_PLUGIN is not set (scripts/test sets it to ../shared/session-manager-plugin/session-manager-plugin when that exists)".into(),
+            };
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "CI needs AWS's real session-manager-plugin: {why}"
+            );
+            eprintln!("skipped: this test needs AWS's real session-manager-plugin: {why}");
+            None
+        }
+    }
+}
+
 /// The fake session-manager-plugin's directory (put on PATH).
 pub fn fake_plugin_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fake-plugin")
@@ -563,6 +584,21 @@ impl Ssmgo {
         std::fs::create_dir_all(&empty).unwrap();
         self.cmd.env("PATH", empty);
         self
+    }
+
+    /// AWS's real session-manager-plugin on PATH instead of the recorder: the one
+    /// `SSMGO_TEST_REAL_PLUGIN` names (scripts/test points it at ../shared). None when there is
+    /// none: outside CI the caller says why its test did not run; with CI=true that is a failure.
+    pub fn with_real_plugin(mut self) -> Option<Self> {
+        let plugin = real_plugin()?;
+        let dir = self.dir.path().join("real-plugin-bin");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::os::unix::fs::symlink(&plugin, dir.join("session-manager-plugin")).unwrap();
+        self.cmd.env(
+            "PATH",
+            format!("{}:/usr/local/bin:/usr/bin:/bin", dir.display()),
+        );
+        Some(self)
     }
 
     pub fn plugin_version(self, version: &str) -> Self {

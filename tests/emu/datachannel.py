@@ -1,0 +1,191 @@
+"""The agent's side of Session Manager's data channel, for AWS's real session-manager-plugin.
+
+StartSession's StreamUrl points here (ws://127.0.0.1:PORT/v1/data-channel/SESSION). The plugin
+opens a websocket, sends OpenDataChannel (JSON, with the session's TokenValue), then both sides
+speak binary agent messages, as the plugin's source defines them (src/message/clientmessage.go,
+messageparser.go, handshakemessage.go; src/datachannel/streaming.go):
+
+  HeaderLength u32 (116) | MessageType 32 bytes, space padded | SchemaVersion u32 |
+  CreatedDate u64 (ms) | SequenceNumber i64 | Flags u64 | MessageId 16 bytes (the UUID's low 8
+  bytes, then its high 8) | PayloadDigest 32 bytes (SHA-256) | PayloadType u32 |
+  PayloadLength u32 | Payload            (all big-endian)
+
+The agent sends a handshake request naming the session type, the plugin answers, the agent
+completes it; stream data goes both ways with per-direction sequence numbers, each message
+acknowledged; `channel_closed` ends the session. For shell sessions a real shell runs in a
+pseudo-terminal on this machine (the "instance"); its output, the keys typed and the terminal's
+size travel as the plugin expects.
+"""
+import fcntl
+import hashlib
+import json
+import os
+import pty
+import select
+import signal
+import struct
+import subprocess
+import termios
+import threading
+import time
+import uuid
+
+from websockets.sync.server import serve
+
+HEADER_LENGTH = 116
+# PayloadType values (clientmessage.go)
+OUTPUT, ERROR, SIZE, PARAMETER, HANDSHAKE_REQUEST, HANDSHAKE_RESPONSE, HANDSHAKE_COMPLETE = 1, 2, 3, 4, 5, 6, 7
+AGENT_VERSION = "3.3.1142.0"
+
+
+def encode(message_type: str, seq: int, payload_type: int, payload: bytes, flags: int = 0,
+           message_id: uuid.UUID | None = None) -> bytes:
+    mid = (message_id or uuid.uuid4()).bytes
+    header = struct.pack(">I", HEADER_LENGTH)
+    header += message_type.encode().ljust(32, b" ")
+    header += struct.pack(">IQqQ", 1, int(time.time() * 1000), seq, flags)
+    header += mid[8:16] + mid[0:8]
+    header += hashlib.sha256(payload).digest()
+    header += struct.pack(">I", payload_type)
+    return header + struct.pack(">I", len(payload)) + payload
+
+
+def decode(raw: bytes) -> dict:
+    header_length = struct.unpack_from(">I", raw, 0)[0]
+    message_type = raw[4:36].strip(b"\x00").strip().decode()
+    schema, created, seq, flags = struct.unpack_from(">IQqQ", raw, 36)
+    mid = raw[64:80]
+    digest = raw[80:112]
+    payload_type, payload_length = struct.unpack_from(">II", raw, 112)
+    payload = raw[header_length + 4:]
+    if payload_length and hashlib.sha256(payload).digest() != digest:
+        raise ValueError("payload digest does not match")
+    return {"type": message_type, "seq": seq, "flags": flags, "id": uuid.UUID(bytes=mid[8:16] + mid[0:8]),
+            "payload_type": payload_type, "payload": payload}
+
+
+class Channel:
+    """One plugin connection, agent side."""
+
+    def __init__(self, ws, session: dict, on_closed):
+        self.ws = ws
+        self.session = session
+        self.on_closed = on_closed
+        self.seq = 0
+        self.lock = threading.Lock()
+        self.expected = 0
+        self.pending: dict = {}
+        self.shell = None
+        self.master = None
+
+    def send_stream(self, payload_type: int, payload: bytes):
+        with self.lock:
+            self.ws.send(encode("output_stream_data", self.seq, payload_type, payload))
+            self.seq += 1
+
+    def acknowledge(self, msg: dict):
+        content = json.dumps({"AcknowledgedMessageType": msg["type"], "AcknowledgedMessageId": str(msg["id"]),
+                              "AcknowledgedMessageSequenceNumber": msg["seq"], "IsSequentialMessage": True})
+        with self.lock:
+            self.ws.send(encode("acknowledge", 0, 0, content.encode(), flags=3))
+
+    def close(self, output: str = ""):
+        payload = json.dumps({"MessageId": str(uuid.uuid4()), "CreatedDate": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                              "DestinationId": self.session["Target"], "SessionId": self.session["SessionId"],
+                              "MessageType": "channel_closed", "SchemaVersion": 1, "Output": output})
+        try:
+            with self.lock:
+                self.ws.send(encode("channel_closed", 0, 0, payload.encode()))
+        except Exception:
+            pass
+        self.on_closed(self.session)
+
+    # ------------------------------------------------------------------ the session
+    def run(self):
+        self.send_stream(HANDSHAKE_REQUEST, json.dumps({
+            "AgentVersion": AGENT_VERSION,
+            "RequestedClientActions": [{"ActionType": "SessionType",
+                                        "ActionParameters": {"SessionType": "Standard_Stream", "Properties": {}}}],
+        }).encode())
+        for raw in self.ws:
+            if isinstance(raw, str):
+                continue
+            msg = decode(raw)
+            if msg["type"] == "acknowledge":
+                continue
+            if msg["type"] != "input_stream_data":
+                continue
+            self.acknowledge(msg)
+            # In order, as the agent processes them (the plugin resends what is not acknowledged).
+            self.pending[msg["seq"]] = msg
+            while self.expected in self.pending:
+                self.handle(self.pending.pop(self.expected))
+                self.expected += 1
+
+    def handle(self, msg: dict):
+        kind, payload = msg["payload_type"], msg["payload"]
+        if kind == HANDSHAKE_RESPONSE:
+            self.send_stream(HANDSHAKE_COMPLETE, json.dumps({"HandshakeTimeToComplete": 1000000,
+                                                              "CustomerMessage": ""}).encode())
+            self.start_shell()
+        elif kind == OUTPUT and self.master is not None:
+            os.write(self.master, payload)
+        elif kind == SIZE and self.master is not None:
+            size = json.loads(payload)
+            fcntl.ioctl(self.master, termios.TIOCSWINSZ, struct.pack("HHHH", size["rows"], size["cols"], 0, 0))
+            if self.shell is not None:
+                os.killpg(self.shell.pid, signal.SIGWINCH)
+
+    def start_shell(self):
+        master, slave = pty.openpty()
+        env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "TERM": "xterm", "HOME": os.environ.get("HOME", "/"),
+               "PS1": "sh-remote$ "}
+        self.shell = subprocess.Popen(["/bin/bash", "--noprofile", "--norc", "-i"], stdin=slave, stdout=slave,
+                                      stderr=slave, env=env, start_new_session=True, close_fds=True,
+                                      preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0))
+        os.close(slave)
+        self.master = master
+        threading.Thread(target=self.pump, daemon=True).start()
+
+    def pump(self):
+        """The shell's output to the plugin; its exit ends the session."""
+        while True:
+            ready, _, _ = select.select([self.master], [], [], 0.5)
+            if ready:
+                try:
+                    data = os.read(self.master, 4096)
+                except OSError:
+                    data = b""
+                if not data:
+                    break
+                self.send_stream(OUTPUT, data)
+            elif self.shell.poll() is not None:
+                break
+        self.shell.wait()
+        self.close(f"Exiting session with sessionId: {self.session['SessionId']}.")
+        try:
+            self.ws.close()
+        except Exception:
+            pass
+
+
+def start(host: str, port: int, sessions: dict, on_closed):
+    """Serves data channels on host:port in a background thread."""
+
+    def handler(ws):
+        session_id = ws.request.path.split("?")[0].rstrip("/").rsplit("/", 1)[-1]
+        session = sessions.get(session_id)
+        try:
+            opened = json.loads(ws.recv(timeout=10))
+        except Exception:
+            return
+        if session is None or session.get("Status") not in ("Connecting", "Connected") \
+                or opened.get("TokenValue") != session.get("Token"):
+            ws.close(code=1008, reason="the token does not belong to this session")
+            return
+        session["Status"] = "Connected"
+        Channel(ws, session, on_closed).run()
+
+    server = serve(handler, host, port)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
