@@ -14,7 +14,11 @@ The agent sends a handshake request naming the session type, the plugin answers,
 completes it; stream data goes both ways with per-direction sequence numbers, each message
 acknowledged; `channel_closed` ends the session. For shell sessions a real shell runs in a
 pseudo-terminal on this machine (the "instance"); its output, the keys typed and the terminal's
-size travel as the plugin expects.
+size travel as the plugin expects. Port sessions connect to the requested host and port (on this
+machine): AWS-StartPortForwardingSession[ToRemoteHost] as "LocalPortForwarding", which the plugin
+multiplexes with smux (protocol v1) when the agent is newer than 3.0.196.0 and otherwise sends one
+connection at a time (a DisconnectToPort flag between them); AWS-StartSSHSession as a plain stream.
+The agent version is 3.3.1142.0, or the instance's `ssmgo:agent-version` tag.
 """
 import fcntl
 import hashlib
@@ -23,6 +27,7 @@ import os
 import pty
 import select
 import signal
+import socket
 import struct
 import subprocess
 import termios
@@ -33,6 +38,12 @@ import uuid
 from websockets.sync.server import serve
 
 HEADER_LENGTH = 116
+FLAG = 10
+DISCONNECT_TO_PORT = 1
+PORT_DOCUMENTS = ("AWS-StartPortForwardingSession", "AWS-StartPortForwardingSessionToRemoteHost")
+SSH_DOCUMENT = "AWS-StartSSHSession"
+# smux v1 (github.com/xtaci/smux, as vendored by the plugin): ver u8, cmd u8, length u16 LE, sid u32 LE
+SMUX_SYN, SMUX_FIN, SMUX_PSH, SMUX_NOP = 0, 1, 2, 3
 # PayloadType values (clientmessage.go)
 OUTPUT, ERROR, SIZE, PARAMETER, HANDSHAKE_REQUEST, HANDSHAKE_RESPONSE, HANDSHAKE_COMPLETE = 1, 2, 3, 4, 5, 6, 7
 AGENT_VERSION = "3.3.1142.0"
@@ -102,10 +113,24 @@ class Channel:
 
     # ------------------------------------------------------------------ the session
     def run(self):
+        document = self.session.get("DocumentName") or ""
+        params = {k: (v[0] if isinstance(v, list) and v else v) for k, v in (self.session.get("Parameters") or {}).items()}
+        if document in PORT_DOCUMENTS:
+            self.mode, session_type = "port", "Port"
+            properties = dict(params, type="LocalPortForwarding")
+        elif document == SSH_DOCUMENT:
+            self.mode, session_type, properties = "stream", "Port", dict(params)
+        else:
+            self.mode, session_type, properties = "shell", "Standard_Stream", {}
+        self.target = (params.get("host") or "127.0.0.1", int(params.get("portNumber") or 22))
+        self.agent_version = self.session.get("AgentVersion") or AGENT_VERSION
+        self.conn = None          # basic mode and plain streams: the one TCP connection
+        self.streams = {}         # smux: stream id -> socket
+        self.smux_buffer = b""
         self.send_stream(HANDSHAKE_REQUEST, json.dumps({
-            "AgentVersion": AGENT_VERSION,
+            "AgentVersion": self.agent_version,
             "RequestedClientActions": [{"ActionType": "SessionType",
-                                        "ActionParameters": {"SessionType": "Standard_Stream", "Properties": {}}}],
+                                        "ActionParameters": {"SessionType": session_type, "Properties": properties}}],
         }).encode())
         for raw in self.ws:
             if isinstance(raw, str):
@@ -127,14 +152,103 @@ class Channel:
         if kind == HANDSHAKE_RESPONSE:
             self.send_stream(HANDSHAKE_COMPLETE, json.dumps({"HandshakeTimeToComplete": 1000000,
                                                               "CustomerMessage": ""}).encode())
-            self.start_shell()
-        elif kind == OUTPUT and self.master is not None:
+            if self.mode == "shell":
+                self.start_shell()
+            elif self.mode == "stream":
+                try:
+                    self.open_conn()
+                except OSError as e:
+                    # As the agent does: the session ends with the reason.
+                    self.close(f"Unable to connect to {self.target[0]}:{self.target[1]}: {e}")
+                    self.ws.close()
+        elif kind == OUTPUT and self.mode == "shell" and self.master is not None:
             os.write(self.master, payload)
+        elif kind == OUTPUT and self.mode == "stream":
+            self.conn.sendall(payload)
+        elif kind == OUTPUT and self.mode == "port" and self.multiplexed():
+            self.smux_input(payload)
+        elif kind == OUTPUT and self.mode == "port":
+            if self.conn is None:
+                self.open_conn()
+            self.conn.sendall(payload)
+        elif kind == FLAG and struct.unpack(">I", payload[:4])[0] == DISCONNECT_TO_PORT:
+            if self.conn is not None:
+                self.conn.close()
+                self.conn = None
         elif kind == SIZE and self.master is not None:
             size = json.loads(payload)
             fcntl.ioctl(self.master, termios.TIOCSWINSZ, struct.pack("HHHH", size["rows"], size["cols"], 0, 0))
             if self.shell is not None:
                 os.killpg(self.shell.pid, signal.SIGWINCH)
+
+    # ------------------------------------------------------------------ ports
+    def multiplexed(self) -> bool:
+        as_tuple = lambda v: tuple(int(x) for x in v.split("."))
+        return as_tuple(self.agent_version) > (3, 0, 196, 0)
+
+    def open_conn(self):
+        """The one connection of a plain stream (SSH) or of basic port forwarding."""
+        conn = socket.create_connection(self.target, timeout=10)
+        conn.settimeout(None)
+        self.conn = conn
+        threading.Thread(target=self.pump_conn, args=(conn,), daemon=True).start()
+
+    def pump_conn(self, conn):
+        while True:
+            try:
+                data = conn.recv(32768)
+            except OSError:
+                data = b""
+            if not data:
+                break
+            self.send_stream(OUTPUT, data)
+        if self.mode == "stream":
+            # The server hung up (ssh's session ended): so does the session.
+            self.close()
+            try:
+                self.ws.close()
+            except Exception:
+                pass
+
+    def smux_send(self, cmd: int, sid: int, data: bytes = b""):
+        self.send_stream(OUTPUT, struct.pack("<BBHI", 1, cmd, len(data), sid) + data)
+
+    def smux_input(self, data: bytes):
+        self.smux_buffer += data
+        while len(self.smux_buffer) >= 8:
+            ver, cmd, length, sid = struct.unpack_from("<BBHI", self.smux_buffer)
+            if len(self.smux_buffer) < 8 + length:
+                return
+            body = self.smux_buffer[8:8 + length]
+            self.smux_buffer = self.smux_buffer[8 + length:]
+            if cmd == SMUX_SYN:
+                try:
+                    conn = socket.create_connection(self.target, timeout=10)
+                    conn.settimeout(None)
+                except OSError:
+                    self.smux_send(SMUX_FIN, sid)
+                    continue
+                self.streams[sid] = conn
+                threading.Thread(target=self.pump_stream, args=(sid, conn), daemon=True).start()
+            elif cmd == SMUX_PSH and sid in self.streams:
+                self.streams[sid].sendall(body)
+            elif cmd == SMUX_FIN and sid in self.streams:
+                try:
+                    self.streams.pop(sid).shutdown(socket.SHUT_WR)
+                except OSError:
+                    pass
+
+    def pump_stream(self, sid: int, conn):
+        while True:
+            try:
+                data = conn.recv(16384)
+            except OSError:
+                data = b""
+            if not data:
+                break
+            self.smux_send(SMUX_PSH, sid, data)
+        self.smux_send(SMUX_FIN, sid)
+        conn.close()
 
     def start_shell(self):
         master, slave = pty.openpty()

@@ -685,7 +685,9 @@ def _start_session(self):
                      # As AWS does, the owner is the caller's ARN as sts:GetCallerIdentity names it
                      # (moto's own answer for keys it did not issue).
                      "Owner": caller.arn if caller else f"arn:aws:sts::{self.current_account}:user/moto",
-                     "DocumentName": doc or "SSM-SessionManagerRunShell"}
+                     "DocumentName": doc or "SSM-SessionManagerRunShell",
+                     "Parameters": self._get_param("Parameters") or {},
+                     "AgentVersion": _tags(ec2, target).get("ssmgo:agent-version") if inst else None}
     token = base64.b64encode(secrets.token_bytes(96)).decode()
     SESSIONS[sid]["Token"] = token  # checked by the data channel (datachannel.py), never listed
     # Test hooks, by instance tag: a data channel that can't be reached, or that rejects the token.
@@ -725,7 +727,8 @@ def describe_sessions(self):
     state = self._get_param("State")
     want = ("Connected", "Connecting", "Disconnected") if state == "Active" else ("Terminated",)
     tests = [_session_filter(f["key"], f["value"]) for f in (self._get_param("Filters") or [])]
-    return ActionResult({"Sessions": [{k: v for k, v in s.items() if k != "Token"} for s in SESSIONS.values()
+    private = ("Token", "Parameters", "AgentVersion")
+    return ActionResult({"Sessions": [{k: v for k, v in s.items() if k not in private} for s in SESSIONS.values()
                                       if s["Status"] in want and all(t(s) for t in tests)]})
 
 

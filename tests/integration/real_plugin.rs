@@ -95,3 +95,281 @@ fn a_shell_that_dies_mid_session_closes_the_channel_and_the_session() {
     assert!(status.success(), "{}", pty.tail());
     assert_eq!(emu().sessions_on(&id)[0].status, "Terminated");
 }
+
+#[test]
+fn a_killed_plugin_leaves_no_session_open() {
+    let fleet = emu().fleet("real-plugin-killed");
+    let id = fleet.instance("web").launch();
+    let Some(mut run) = ssmgo().with_real_plugin() else {
+        return;
+    };
+    let mut pty = Pty::spawn(run.command().args(["connect", &id, "--no-check"]));
+    pty.wait_for("sh-remote$", WAIT);
+    // ssmgo's children: the plugin.
+    let children: Vec<i32> = std::fs::read_dir(format!("/proc/{}/task", pty.pid()))
+        .unwrap()
+        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("children")).ok())
+        .flat_map(|c| {
+            c.split_whitespace()
+                .filter_map(|p| p.parse().ok())
+                .collect::<Vec<i32>>()
+        })
+        .collect();
+    assert!(!children.is_empty(), "the plugin runs under ssmgo");
+    for pid in children {
+        // SAFETY: a process this test's ssmgo started.
+        unsafe {
+            libc::kill(pid, libc::SIGKILL);
+        }
+    }
+    let status = pty.wait(WAIT);
+    assert_eq!(status.code(), Some(1), "{}", pty.tail());
+    assert!(pty.text().contains("killed by signal 9"), "{}", pty.tail());
+    assert_eq!(emu().sessions_on(&id)[0].status, "Terminated");
+}
+
+/// A loopback HTTP server that answers every request with `body`, slowly enough that two
+/// requests overlap; returns its port.
+fn http_server(body: &'static str) -> u16 {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for conn in listener.incoming().take(32) {
+            let Ok(mut conn) = conn else { continue };
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 1024];
+                let _ = conn.read(&mut buf);
+                std::thread::sleep(Duration::from_millis(300));
+                let _ = write!(
+                    conn,
+                    "HTTP/1.0 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            });
+        }
+    });
+    port
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// One HTTP request to localhost:`port`, the whole answer.
+fn get(port: u16) -> String {
+    use std::io::{Read, Write};
+    let mut conn = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    conn.set_read_timeout(Some(Duration::from_secs(15)))
+        .unwrap();
+    conn.write_all(b"GET / HTTP/1.0\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    let _ = conn.read_to_string(&mut answer);
+    answer
+}
+
+/// Runs `ssmgo forward` with the real plugin in its own process group until the tunnel is up,
+/// hands the local port to `check`, then interrupts the group as Ctrl-C would.
+fn through_a_tunnel(id: &str, to: Option<&str>, remote: u16, check: impl FnOnce(u16)) -> bool {
+    let Some(run) = ssmgo().with_real_plugin() else {
+        return false;
+    };
+    let local = free_port();
+    let out = tempfile::NamedTempFile::new().unwrap();
+    let mut run = run.args(["forward", id, &format!("{local}:{remote}"), "--no-check"]);
+    if let Some(host) = to {
+        run = run.args(["--to", host]);
+    }
+    let mut cmd = run.into_command();
+    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+    let mut child = cmd
+        .stdout(out.reopen().unwrap())
+        .stderr(out.reopen().unwrap())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while !std::fs::read_to_string(out.path())
+        .unwrap_or_default()
+        .contains("Waiting for connections")
+        && !std::fs::read_to_string(out.path())
+            .unwrap_or_default()
+            .contains(&format!("Port {local} opened"))
+    {
+        assert!(
+            started.elapsed() < WAIT,
+            "the tunnel never opened: {}",
+            std::fs::read_to_string(out.path()).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    check(local);
+    // SAFETY: a process group this test created.
+    unsafe {
+        libc::killpg(child.id() as i32, libc::SIGINT);
+    }
+    let _ = child.wait();
+    true
+}
+
+#[test]
+fn forwarding_through_the_real_plugin_multiplexes_two_connections_at_once() {
+    let fleet = emu().fleet("real-mux");
+    let id = fleet.instance("web").launch();
+    let remote = http_server("hello-mux");
+    let ran = through_a_tunnel(&id, None, remote, |local| {
+        let a = std::thread::spawn(move || get(local));
+        let b = std::thread::spawn(move || get(local));
+        for answer in [a.join().unwrap(), b.join().unwrap()] {
+            assert!(answer.ends_with("hello-mux"), "{answer}");
+        }
+    });
+    if ran {
+        assert_eq!(emu().sessions_on(&id)[0].status, "Terminated");
+    }
+}
+
+#[test]
+fn forwarding_to_an_old_agent_uses_one_connection_at_a_time() {
+    let fleet = emu().fleet("real-basic");
+    let id = fleet
+        .instance("web")
+        .tag("ssmgo:agent-version", "2.3.1644.0")
+        .launch();
+    let remote = http_server("hello-basic");
+    let ran = through_a_tunnel(&id, None, remote, |local| {
+        for _ in 0..2 {
+            let answer = get(local);
+            assert!(answer.ends_with("hello-basic"), "{answer}");
+        }
+    });
+    if ran {
+        assert_eq!(emu().sessions_on(&id)[0].status, "Terminated");
+    }
+}
+
+#[test]
+fn forwarding_to_a_remote_host_reaches_it_from_the_instance() {
+    let fleet = emu().fleet("real-remote");
+    let id = fleet.instance("bastion").launch();
+    let remote = http_server("hello-remote");
+    through_a_tunnel(&id, Some("localhost"), remote, |local| {
+        let answer = get(local);
+        assert!(answer.ends_with("hello-remote"), "{answer}");
+    });
+}
+
+#[test]
+fn ssh_through_ssh_proxy_and_the_real_plugin_runs_a_command() {
+    let fleet = emu().fleet("real-ssh");
+    let id = fleet.instance("web").launch();
+    let Some(run) = ssmgo().with_real_plugin() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("id");
+    let host_key = dir.path().join("host");
+    for k in [&key, &host_key] {
+        let ok = std::process::Command::new("ssh-keygen")
+            .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+            .arg(k)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok);
+    }
+    std::fs::copy(
+        key.with_extension("pub"),
+        dir.path().join("authorized_keys"),
+    )
+    .unwrap();
+    let port = free_port();
+    // sshd insists on its privilege separation directory (the package's service would create it).
+    let _ = std::fs::create_dir_all("/run/sshd");
+    let mut sshd = std::process::Command::new("/usr/sbin/sshd")
+        .arg("-D")
+        .arg("-e")
+        .args([
+            "-f",
+            "/dev/null",
+            "-p",
+            &port.to_string(),
+            "-o",
+            "ListenAddress=127.0.0.1",
+        ])
+        .arg("-h")
+        .arg(&host_key)
+        .arg("-o")
+        .arg(format!(
+            "AuthorizedKeysFile={}",
+            dir.path().join("authorized_keys").display()
+        ))
+        .args([
+            "-o",
+            "StrictModes=no",
+            "-o",
+            "UsePAM=no",
+            "-o",
+            "PidFile=none",
+        ])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("sshd from openssh-server (scripts/test installs it)");
+    std::thread::sleep(Duration::from_millis(500));
+    let proxy = run.proxy_command(&["ssh-proxy", "--no-check", "%h", "%p"]);
+    let user = std::env::var("USER").unwrap_or_else(|_| "root".into());
+    let ssh = std::process::Command::new("ssh")
+        .args(["-F", "/dev/null", "-o", "BatchMode=yes"])
+        .args([
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+        ])
+        .arg("-i")
+        .arg(&key)
+        .arg("-o")
+        .arg(format!("ProxyCommand={proxy}"))
+        .args(["-p", &port.to_string(), &format!("{user}@{id}")])
+        .arg("echo hello-from-$((40+2)); exit 7")
+        .envs(run.envs())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = wait_at_most(ssh, WAIT);
+    let _ = sshd.kill();
+    let _ = sshd.wait();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("hello-from-42"),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(7),
+        "the remote command's status comes back through ssh"
+    );
+}
+
+/// The child's output, or a failure naming what it printed when it takes longer than `limit`.
+fn wait_at_most(mut child: std::process::Child, limit: Duration) -> std::process::Output {
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "still running after {limit:?}:\n{}\n{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    child.wait_with_output().unwrap()
+}

@@ -613,6 +613,29 @@ impl Ssmgo {
         self.env("FAKE_SMP_SIGNAL", signal.to_string())
     }
 
+    /// The command itself, to run in ways `run` doesn't (spawned, in a process group).
+    pub fn into_command(self) -> Command {
+        // The private directory must outlive the command: it holds HOME and the plugin's link.
+        std::mem::forget(self.dir);
+        self.cmd
+    }
+
+    /// The environment this run would have, for a program that starts ssmgo itself (ssh).
+    pub fn envs(&self) -> Vec<(std::ffi::OsString, std::ffi::OsString)> {
+        self.cmd
+            .get_envs()
+            .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned())))
+            .collect()
+    }
+
+    /// ssh's ProxyCommand running this ssmgo binary with `args`.
+    pub fn proxy_command(&self, args: &[&str]) -> String {
+        std::iter::once(env!("CARGO_BIN_EXE_ssmgo"))
+            .chain(args.iter().copied())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     /// The path the fake plugin records to.
     pub fn record_path(&self) -> PathBuf {
         self.dir.path().join("plugin-record.json")

@@ -76,6 +76,11 @@ impl Pty {
         }
     }
 
+    /// The process id of the program under the terminal.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Everything written to the terminal so far, lossily decoded.
     pub fn screen(&self) -> String {
         String::from_utf8_lossy(&self.screen.lock().unwrap()).into_owned()
