@@ -9,7 +9,7 @@
 mod ec2;
 mod ec2_xml;
 pub mod filter;
-mod ssm;
+pub(crate) mod ssm;
 mod tags;
 
 use std::collections::{HashMap, HashSet};

@@ -1,6 +1,8 @@
 //! SSM DescribeInstanceInformation: which nodes run the agent, and whether it is online.
 
-use aws_sdk_ssm::types::{InstanceInformation, InstanceInformationStringFilter, ResourceType};
+use aws_sdk_ssm::types::{
+    InstanceInformation, InstanceInformationStringFilter, ResourceType, ResourceTypeForTagging,
+};
 
 use super::ManagedNode;
 use crate::aws::Aws;
@@ -26,13 +28,22 @@ pub(super) async fn hybrid_nodes(aws: &Aws) -> Result<Vec<ManagedNode>> {
     pages(aws, "ResourceType", vec!["ManagedInstance".into()]).await
 }
 
-/// A hybrid node's tags (ssm:ListTagsForResource, ManagedInstance): EC2 knows nothing of them,
-/// and the pre-check and the listing need them as an instance's.
+/// A hybrid node's tags: EC2 knows nothing of them, and the pre-check and the listing need them
+/// as an instance's.
 pub(super) async fn node_tags(aws: &Aws, id: &str) -> Result<Vec<(String, String)>> {
+    resource_tags(aws, ResourceTypeForTagging::ManagedInstance, id).await
+}
+
+/// The tags SSM keeps on one of its resources (ssm:ListTagsForResource).
+pub(crate) async fn resource_tags(
+    aws: &Aws,
+    kind: ResourceTypeForTagging,
+    id: &str,
+) -> Result<Vec<(String, String)>> {
     let out = aws
         .ssm
         .list_tags_for_resource()
-        .resource_type(aws_sdk_ssm::types::ResourceTypeForTagging::ManagedInstance)
+        .resource_type(kind)
         .resource_id(id)
         .send()
         .await

@@ -186,24 +186,16 @@ pub async fn simulate(
     })
 }
 
-/// The session document's own tags (none when it has none or they can't be read).
+/// The session document's own tags (none when it has none or they can't be read: AWS-owned and
+/// missing documents have no taggable resource, and so no tags, as for AWS).
 pub async fn document_tags(aws: &Aws, name: &str) -> Vec<(String, String)> {
-    let out = aws
-        .ssm
-        .list_tags_for_resource()
-        .resource_type(aws_sdk_ssm::types::ResourceTypeForTagging::Document)
-        .resource_id(name)
-        .send()
-        .await;
-    match out {
-        Ok(out) => out
-            .tag_list()
-            .iter()
-            .map(|t| (t.key().to_owned(), t.value().to_owned()))
-            .collect(),
-        // AWS-owned and missing documents have no taggable resource: no tags, as for AWS.
-        Err(_) => Vec::new(),
-    }
+    crate::fleet::ssm::resource_tags(
+        aws,
+        aws_sdk_ssm::types::ResourceTypeForTagging::Document,
+        name,
+    )
+    .await
+    .unwrap_or_default()
 }
 
 /// Whose policies to read.

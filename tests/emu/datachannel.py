@@ -75,6 +75,19 @@ def decode(raw: bytes) -> dict:
             "payload_type": payload_type, "payload": payload}
 
 
+def relay(conn, send):
+    """Hands everything `conn` receives to `send`, until it closes. Reads stay under smux's
+    16-bit frame length."""
+    while True:
+        try:
+            data = conn.recv(16384)
+        except OSError:
+            data = b""
+        if not data:
+            return
+        send(data)
+
+
 class Channel:
     """One plugin connection, agent side."""
 
@@ -194,14 +207,7 @@ class Channel:
         threading.Thread(target=self.pump_conn, args=(conn,), daemon=True).start()
 
     def pump_conn(self, conn):
-        while True:
-            try:
-                data = conn.recv(32768)
-            except OSError:
-                data = b""
-            if not data:
-                break
-            self.send_stream(OUTPUT, data)
+        relay(conn, lambda data: self.send_stream(OUTPUT, data))
         if self.mode == "stream":
             # The server hung up (ssh's session ended): so does the session.
             self.close()
@@ -239,14 +245,7 @@ class Channel:
                     pass
 
     def pump_stream(self, sid: int, conn):
-        while True:
-            try:
-                data = conn.recv(16384)
-            except OSError:
-                data = b""
-            if not data:
-                break
-            self.smux_send(SMUX_PSH, sid, data)
+        relay(conn, lambda data: self.smux_send(SMUX_PSH, sid, data))
         self.smux_send(SMUX_FIN, sid)
         conn.close()
 
