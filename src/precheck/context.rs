@@ -99,6 +99,11 @@ impl Facts {
     /// Whether ssmgo knows that `key`, absent from the context it built, is absent from AWS's too.
     pub fn known_absent(&self, key: &str) -> bool {
         let lower = key.to_ascii_lowercase();
+        // StartSession's context holds global keys and SSM's own; another service's keys
+        // (ec2:ResourceTag/…) are never in it.
+        if !lower.starts_with("aws:") && !lower.starts_with("ssm:") {
+            return true;
+        }
         if lower.starts_with("aws:resourcetag/") || lower.starts_with("ssm:resourcetag/") {
             return true; // every tag of the resource was given
         }
@@ -280,6 +285,7 @@ mod tests {
         assert!(facts(None, true).known_absent("aws:PrincipalTag/Team"));
         assert!(facts(None, false).known_absent("aws:username"));
         assert!(!facts(None, true).known_absent("aws:SourceIp"));
+        assert!(facts(None, true).known_absent("ec2:ResourceTag/Env"));
     }
 
     #[test]
