@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ssmgo_global_optspecs
-    string join \n profile= region= endpoint-url= P/preset= color= v/verbose h/help V/version
+    string join \n profile= region= endpoint-url= P/preset= color= v/verbose t/tag= document= parameters= reason= dry-run no-check strict refresh h/help V/version
 end
 
 function __fish_ssmgo_needs_command
@@ -31,20 +31,28 @@ complete -c ssmgo -n "__fish_ssmgo_needs_command" -s P -l preset -d 'Use the nam
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -s t -l tag -d 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)' -r
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -l document -d 'The Session Manager document to start (default: the account\'s shell document)' -r
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -l parameters -d 'The document\'s parameters, as a JSON object of string lists' -r
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -l reason -d 'Why you are connecting (recorded by Session Manager, up to 256 characters)' -r
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -l dry-run -d 'Resolve the target and print the request and plugin command; start nothing'
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -l no-check -d 'Skip the access pre-check (IAM policy simulation) before StartSession'
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -l strict -d 'Refuse to connect when the access pre-check can\'t run'
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -l refresh -d 'Ignore the cached listing: the picker waits for a fresh one'
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -s V -l version -d 'Print version'
-complete -c ssmgo -n "__fish_ssmgo_needs_command" -f -a "list" -d 'List the instances you can connect to, with their SSM status'
-complete -c ssmgo -n "__fish_ssmgo_needs_command" -f -a "ls" -d 'List the instances you can connect to, with their SSM status'
-complete -c ssmgo -n "__fish_ssmgo_needs_command" -f -a "check" -d 'Check, without connecting, whether you may start a session on TARGET, and why not'
-complete -c ssmgo -n "__fish_ssmgo_needs_command" -f -a "policy" -d 'Check IAM policies offline: evaluate a request, lint, fix the Session Manager mistake'
-complete -c ssmgo -n "__fish_ssmgo_needs_command" -f -a "connect" -d 'Start a shell session on an instance (the default command)'
-complete -c ssmgo -n "__fish_ssmgo_needs_command" -f -a "forward" -d 'Forward a local port to a port on the instance, or (with --to) on a host it can reach'
-complete -c ssmgo -n "__fish_ssmgo_needs_command" -f -a "ssh-proxy" -d 'Carry an SSH connection over Session Manager: for ssh\'s ProxyCommand (AWS-StartSSHSession)'
-complete -c ssmgo -n "__fish_ssmgo_needs_command" -f -a "ssh-config" -d 'Print a ~/.ssh/config block that sends SSH to instances through `ssmgo ssh-proxy`'
-complete -c ssmgo -n "__fish_ssmgo_needs_command" -f -a "completions" -d 'Print the completion script for SHELL (the same as the files in completions/)'
-complete -c ssmgo -n "__fish_ssmgo_needs_command" -f -a "config" -d 'Show where the config file is, or the effective settings and where each came from'
-complete -c ssmgo -n "__fish_ssmgo_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -a "list" -d 'List the instances you can connect to, with their SSM status'
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -a "ls" -d 'List the instances you can connect to, with their SSM status'
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -a "check" -d 'Check, without connecting, whether you may start a session on TARGET, and why not'
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -a "policy" -d 'Check IAM policies offline: evaluate a request, lint, fix the Session Manager mistake'
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -a "connect" -d 'Start a shell session on an instance (the default command)'
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -a "forward" -d 'Forward a local port to a port on the instance, or (with --to) on a host it can reach'
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -a "ssh-proxy" -d 'Carry an SSH connection over Session Manager: for ssh\'s ProxyCommand (AWS-StartSSHSession)'
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -a "ssh-config" -d 'Print a ~/.ssh/config block that sends SSH to instances through `ssmgo ssh-proxy`'
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -a "completions" -d 'Print the completion script for SHELL (the same as the files in completions/)'
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -a "config" -d 'Show where the config file is, or the effective settings and where each came from'
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -s t -l tag -d 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -l page-size -d 'Instances per DescribeInstances page (5 to 1000); smaller pages help when calls time out' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r

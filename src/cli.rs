@@ -3,9 +3,7 @@
 //! Doc comments here are the `--help` text, and (through the generator test) the man page and the
 //! shell completions in `man/` and `completions/`. This module describes; it does nothing.
 
-use std::ffi::OsString;
-
-use clap::{Args, CommandFactory, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
 
 use crate::config::{ColorChoice, Flags};
@@ -40,6 +38,11 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Option<Command>,
+
+    /// Without a subcommand, ssmgo takes connect's arguments (clap's default-subcommand
+    /// pattern: one parse, and global options in any spelling before any word).
+    #[command(flatten)]
+    pub connect: ConnectArgs,
 }
 
 impl Cli {
@@ -54,47 +57,19 @@ impl Cli {
         }
     }
 
-    /// Parses the process's arguments; without a subcommand, they are `connect`'s.
-    pub fn parse_args() -> Cli {
-        Cli::parse_from(with_default_command(std::env::args_os().collect()))
-    }
-}
-
-/// Inserts `connect` when the first word after the global options is not a subcommand, so that
-/// `ssmgo web-1` and `ssmgo -t Env=prod` mean `ssmgo connect …`. `--help` and `--version` before
-/// any word stay ssmgo's own.
-pub fn with_default_command(mut args: Vec<OsString>) -> Vec<OsString> {
-    let command = Cli::command();
-    let is_subcommand = |word: &str| {
-        word == "help"
-            || command
-                .get_subcommands()
-                .any(|c| c.get_name() == word || c.get_all_aliases().any(|a| a == word))
-    };
-    let mut i = 1;
-    while let Some(arg) = args.get(i).and_then(|a| a.to_str()) {
-        match arg {
-            "-h" | "--help" | "-V" | "--version" => return args,
-            "--profile" | "--region" | "--endpoint-url" | "-P" | "--preset" | "--color" => i += 2,
-            "-v" | "--verbose" => i += 1,
-            a if [
-                "--profile=",
-                "--region=",
-                "--endpoint-url=",
-                "--preset=",
-                "--color=",
-            ]
-            .iter()
-            .any(|p| a.starts_with(p)) =>
-            {
-                i += 1
-            }
-            word if is_subcommand(word) => return args,
-            _ => break,
+    /// What to run: the subcommand, or connect with the top level's arguments. Connect's
+    /// options before another subcommand would be silently ignored: that is a usage error.
+    pub fn into_command(self) -> Result<Command, crate::error::Error> {
+        match self.command {
+            None => Ok(Command::Connect(self.connect)),
+            Some(_) if self.connect.is_given() => Err(crate::error::Error::BadInput {
+                what: "arguments",
+                value: self.connect.describe(),
+                reason: "connect's target and options go without a subcommand or after `connect`; a subcommand's own options go after it (e.g. `ssmgo list -t Env=prod`)".into(),
+            }),
+            Some(command) => Ok(command),
         }
     }
-    args.insert(1.min(args.len()), OsString::from("connect"));
-    args
 }
 
 /// Exit codes, shown under `--help`: scripts rely on them.
@@ -422,6 +397,39 @@ pub struct ConnectArgs {
     pub session: SessionArgs,
 }
 
+impl ConnectArgs {
+    /// Whether any of connect's own arguments was given.
+    fn is_given(&self) -> bool {
+        let s = &self.session;
+        self.target.is_some()
+            || !self.filter.tags.is_empty()
+            || self.document.is_some()
+            || self.parameters.is_some()
+            || s.reason.is_some()
+            || s.dry_run
+            || s.no_check
+            || s.strict
+            || s.refresh
+    }
+
+    /// The arguments given, in words, for the error that says where they go.
+    fn describe(&self) -> String {
+        let mut words: Vec<String> = self.target.iter().cloned().collect();
+        words.extend(self.filter.tags.iter().map(|t| format!("-t {t}")));
+        if self.session.dry_run {
+            words.push("--dry-run".into());
+        }
+        if self.session.no_check {
+            words.push("--no-check".into());
+        }
+        if words.is_empty() {
+            "connect's options".into()
+        } else {
+            words.join(" ")
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Instance id or exact Name tag value.
@@ -451,13 +459,12 @@ mod tests {
     }
 
     fn parse(args: &[&str]) -> Cli {
-        let args = args.iter().map(OsString::from).collect();
-        Cli::try_parse_from(with_default_command(args)).unwrap()
+        Cli::try_parse_from(args).unwrap()
     }
 
     fn connect_args(cli: Cli) -> ConnectArgs {
-        match cli.command {
-            Some(Command::Connect(c)) => c,
+        match cli.into_command().unwrap() {
+            Command::Connect(c) => c,
             other => panic!("expected connect, got {other:?}"),
         }
     }
@@ -483,6 +490,10 @@ mod tests {
             "Env=prod",
         ]));
         assert_eq!(c.filter.tags, ["Env=prod"]);
+        assert_eq!(
+            connect_args(parse(&["ssmgo", "-"])).target.as_deref(),
+            Some("-")
+        );
     }
 
     #[test]
@@ -496,8 +507,63 @@ mod tests {
         ));
         let c = connect_args(parse(&["ssmgo", "--region", "eu-west-1", "connect", "i-1"]));
         assert_eq!(c.target.as_deref(), Some("i-1"));
-        let help = with_default_command(vec!["ssmgo".into(), "--help".into()]);
-        assert_eq!(help, ["ssmgo", "--help"]);
+        assert!(
+            Cli::try_parse_from(["ssmgo", "--help"]).is_err(),
+            "help is clap's"
+        );
+    }
+
+    #[test]
+    fn every_spelling_of_every_global_option_goes_before_every_subcommand() {
+        let spellings: &[&[&str]] = &[
+            &["-Pprod"],
+            &["-P", "prod"],
+            &["-P=prod"],
+            &["--preset=prod"],
+            &["--preset", "prod"],
+            &["-vPprod"],
+            &["-vP", "prod"],
+            &["-v", "--profile=ops"],
+            &["--profile", "ops"],
+            &["--region=eu-west-1"],
+            &["--region", "eu-west-1"],
+            &["--endpoint-url=http://127.0.0.1:1"],
+            &["--color=never"],
+            &["--color", "never"],
+        ];
+        let subcommands = [
+            "list",
+            "ls",
+            "check",
+            "connect",
+            "forward",
+            "ssh-proxy",
+            "ssh-config",
+            "policy",
+            "completions",
+            "config",
+        ];
+        for flags in spellings {
+            for sub in subcommands {
+                let mut args = vec!["ssmgo"];
+                args.extend_from_slice(flags);
+                args.push(sub);
+                let parsed = Cli::try_parse_from(&args);
+                // The subcommand is recognised (its own required arguments may be missing).
+                match parsed {
+                    Ok(cli) => assert!(cli.command.is_some(), "{args:?} read as connect"),
+                    Err(e) => assert!(
+                        matches!(
+                            e.kind(),
+                            clap::error::ErrorKind::MissingRequiredArgument
+                                | clap::error::ErrorKind::MissingSubcommand
+                                | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+                        ),
+                        "{args:?}: {e}"
+                    ),
+                }
+            }
+        }
     }
 
     #[test]

@@ -29,11 +29,13 @@ use error::{Error, Result};
 /// Runs one invocation of ssmgo.
 pub fn run(cli: Cli) -> Result<()> {
     let flags = cli.flags();
+    let verbose = cli.verbose;
+    let command = cli.into_command()?;
     // Commands that need no settings work even when the config file is broken.
-    let command = match cli.command {
-        Some(Command::Policy(cmd)) => return commands::policy::run(cmd),
-        Some(Command::Completions(args)) => return commands::completions::run(args),
-        Some(Command::Config(cmd)) => return commands::config::run(cmd, &flags),
+    let command = match command {
+        Command::Policy(cmd) => return commands::policy::run(cmd),
+        Command::Completions(args) => return commands::completions::run(args),
+        Command::Config(cmd) => return commands::config::run(cmd, &flags),
         other => other,
     };
     let settings = Settings::load(&flags)?;
@@ -41,10 +43,7 @@ pub fn run(cli: Cli) -> Result<()> {
     for note in &settings.overridden {
         eprintln!("ssmgo: note: {}", output::sanitize::for_terminal(note));
     }
-    let ctx = Ctx {
-        settings,
-        verbose: cli.verbose,
-    };
+    let ctx = Ctx { settings, verbose };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -52,15 +51,14 @@ pub fn run(cli: Cli) -> Result<()> {
         .map_err(|e| Error::io("starting the async runtime", e))?;
     runtime.block_on(async {
         match command {
-            Some(Command::List(args)) => commands::list::run(&ctx, args).await,
-            Some(Command::Check(args)) => commands::check::run(&ctx, args).await,
-            Some(Command::Forward(args)) => commands::forward::run(&ctx, args).await,
-            Some(Command::SshProxy(args)) => commands::ssh::proxy(&ctx, args).await,
-            Some(Command::SshConfig(args)) => commands::ssh::config(&ctx, args),
-            Some(Command::Connect(args)) => commands::connect::run(&ctx, args).await,
-            None => commands::connect::run(&ctx, Default::default()).await,
-            Some(Command::Policy(_) | Command::Completions(_) | Command::Config(_)) => {
-                unreachable!("handled above")
+            Command::List(args) => commands::list::run(&ctx, args).await,
+            Command::Check(args) => commands::check::run(&ctx, args).await,
+            Command::Forward(args) => commands::forward::run(&ctx, args).await,
+            Command::SshProxy(args) => commands::ssh::proxy(&ctx, args).await,
+            Command::SshConfig(args) => commands::ssh::config(&ctx, args),
+            Command::Connect(args) => commands::connect::run(&ctx, args).await,
+            Command::Policy(_) | Command::Completions(_) | Command::Config(_) => {
+                unreachable!("answered before the settings were loaded")
             }
         }
     })

@@ -1,12 +1,12 @@
 //! The door: answer shell completion requests, parse the command line, run, and turn any error
 //! into its documented exit code.
 
-use clap::CommandFactory;
+use clap::{CommandFactory, Parser};
 
 fn main() {
     // `COMPLETE=bash ssmgo` prints the dynamic completion hook; the shell then calls back here.
     clap_complete::CompleteEnv::with_factory(ssmgo::cli::Cli::command).complete();
-    let cli = ssmgo::cli::Cli::parse_args();
+    let cli = ssmgo::cli::Cli::parse();
     if let Err(err) = ssmgo::run(cli) {
         if !matches!(err, ssmgo::error::Error::Cancelled) {
             let prefix = ssmgo::output::style::stderr("ssmgo:", ssmgo::output::style::Paint::Bad);

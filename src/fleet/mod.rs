@@ -190,8 +190,8 @@ pub async fn stream(
     let hybrid: Vec<Instance> = stream::iter(hybrid.iter().filter(|n| !n.is_ec2))
         .map(|node| hybrid_row(aws, node))
         .buffer_unordered(SSM_CONCURRENCY)
-        .try_collect()
-        .await?;
+        .collect()
+        .await;
     if !hybrid.is_empty() {
         on_rows(hybrid);
     }
@@ -226,7 +226,7 @@ pub async fn by_id(aws: &Aws, id: &str) -> Result<Option<Instance>> {
     if id.starts_with("mi-") {
         let nodes = ssm::managed_nodes(aws, &ids).await?;
         return match nodes.iter().find(|n| n.id == id) {
-            Some(node) => Ok(Some(hybrid_row(aws, node).await?)),
+            Some(node) => Ok(Some(hybrid_row(aws, node).await)),
             None => Ok(None),
         };
     }
@@ -282,8 +282,8 @@ fn join(mut page: Vec<Instance>, nodes: &HashMap<&str, &ManagedNode>) -> Vec<Ins
 }
 
 /// A hybrid node as a row, with its tags from SSM.
-async fn hybrid_row(aws: &Aws, node: &ManagedNode) -> Result<Instance> {
-    let tags = ssm::node_tags(aws, &node.id).await?;
+async fn hybrid_row(aws: &Aws, node: &ManagedNode) -> Instance {
+    let tags = ssm::node_tags(aws, &node.id).await;
     let mut row = hybrid_row_without_tags(node);
     if row.name.is_none() {
         row.name = tags
@@ -292,7 +292,7 @@ async fn hybrid_row(aws: &Aws, node: &ManagedNode) -> Result<Instance> {
             .map(|(_, v)| v.clone());
     }
     row.tags = tags.into_iter().collect();
-    Ok(row)
+    row
 }
 
 fn hybrid_row_without_tags(node: &ManagedNode) -> Instance {

@@ -30,29 +30,32 @@ pub(super) async fn hybrid_nodes(aws: &Aws) -> Result<Vec<ManagedNode>> {
 
 /// A hybrid node's tags: EC2 knows nothing of them, and the pre-check and the listing need them
 /// as an instance's.
-pub(super) async fn node_tags(aws: &Aws, id: &str) -> Result<Vec<(String, String)>> {
+pub(super) async fn node_tags(aws: &Aws, id: &str) -> Vec<(String, String)> {
     resource_tags(aws, ResourceTypeForTagging::ManagedInstance, id).await
 }
 
-/// The tags SSM keeps on one of its resources (ssm:ListTagsForResource).
+/// The tags SSM keeps on one of its resources (ssm:ListTagsForResource); none when they can't be
+/// read. Quietly: AWS-owned documents have no taggable resource, and a caller who may not read
+/// tags still gets the rest (-v's trace shows the failed call).
 pub(crate) async fn resource_tags(
     aws: &Aws,
     kind: ResourceTypeForTagging,
     id: &str,
-) -> Result<Vec<(String, String)>> {
+) -> Vec<(String, String)> {
     let out = aws
         .ssm
         .list_tags_for_resource()
         .resource_type(kind)
         .resource_id(id)
         .send()
-        .await
-        .map_err(|e| aws.explain("ListTagsForResource", "ssm:ListTagsForResource", e))?;
-    Ok(out
-        .tag_list()
-        .iter()
-        .map(|t| (t.key().to_owned(), t.value().to_owned()))
-        .collect())
+        .await;
+    out.map(|out| {
+        out.tag_list()
+            .iter()
+            .map(|t| (t.key().to_owned(), t.value().to_owned()))
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 async fn pages(aws: &Aws, key: &str, values: Vec<String>) -> Result<Vec<ManagedNode>> {

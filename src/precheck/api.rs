@@ -195,7 +195,6 @@ pub async fn document_tags(aws: &Aws, name: &str) -> Vec<(String, String)> {
         name,
     )
     .await
-    .unwrap_or_default()
 }
 
 /// Whose policies to read.
