@@ -270,7 +270,13 @@ impl Emu {
     /// The calls the emulator logged for `caller`.
     pub fn calls_by(&self, caller: &str) -> Vec<LoggedCall> {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/emu/run/calls.jsonl");
-        let text = std::fs::read_to_string(path).unwrap_or_default();
+        // Fails closed: a missing log must not read as "nothing happened".
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "the emulator's call log {} can't be read ({e}): start the emulator with tests/emu/emu.sh",
+                path.display()
+            )
+        });
         let strings = |v: &Value| -> Vec<String> {
             v.as_array()
                 .map(|a| {
