@@ -175,7 +175,7 @@ pub enum Error {
     #[error("ssm:StartSession would be denied on {target}, so no session was started\n  Fix the policy as shown above, then check again with `ssmgo check {target_id}`; to let AWS decide anyway, pass --no-check (or set `check = \"off\"` in the config file)")]
     PrecheckDenied { target: String, target_id: String },
 
-    #[error("whether you may start a session on {target} depends on {keys}, which only AWS sees\n  AWS decides when you connect (`ssmgo connect` goes ahead; with --strict or `check = \"strict\"` it refuses, as now and then nothing was started); connect from where the policy allows it")]
+    #[error("whether you may start a session on {target} depends on {keys}, which only AWS sees\n  `ssmgo connect` lets AWS decide (with --strict or `check = \"strict\"` it refuses and starts nothing); to be allowed, connect from where the policy allows it")]
     DependsOnContext { target: String, keys: String },
 
     #[error("the access pre-check could not run: {reason}\n  It needs sts:GetCallerIdentity and iam:SimulatePrincipalPolicy on your own identity (iam:GetRole too for a role); `connect --strict` refuses to go on without it")]
