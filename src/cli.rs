@@ -83,6 +83,8 @@ Exit status:
   3    access denied (by AWS, by the pre-check, or by `policy eval`/`policy lint`)
   4    no matching target, the target cannot be connected to, or no previous one for `ssmgo -`
   5    access depends on context only AWS sees, e.g. the source address (`check`, `--strict`)
+  129, 143  told to stop by SIGHUP or SIGTERM during a session (the plugin is stopped and the
+       session terminated)
   130  cancelled (Esc or Ctrl-C in the picker)";
 
 /// Where to find AWS: the same names and variables as the AWS CLI. (The environment is read

@@ -195,6 +195,9 @@ pub enum Error {
         outcome: String,
     },
 
+    #[error("ssmgo was told to stop ({}) while a session ran: session-manager-plugin was stopped too and the session {session_id} terminated", signal_name(*signal))]
+    Signalled { signal: i32, session_id: String },
+
     #[error("cancelled")]
     Cancelled,
 
@@ -232,6 +235,8 @@ impl Error {
             | TargetNotConnected { .. }
             | NoHistory => exit::NO_TARGET,
             DependsOnContext { .. } => exit::DEPENDS,
+            // As shells report a death by signal N.
+            Signalled { signal, .. } => 128 + signal,
             Cancelled => exit::CANCELLED,
             NoCredentials { .. }
             | SsoLoginNeeded { .. }
@@ -256,6 +261,15 @@ impl Error {
             context: context.into(),
             source,
         }
+    }
+}
+
+fn signal_name(signal: i32) -> String {
+    match signal {
+        1 => "SIGHUP".into(),
+        2 => "SIGINT".into(),
+        15 => "SIGTERM".into(),
+        n => format!("signal {n}"),
     }
 }
 

@@ -170,14 +170,19 @@ pub async fn start_and_hand_off(
         &request.to_json(),
         &aws.ssm_endpoint().await,
     );
-    let run = tokio::task::spawn_blocking(move || invocation.run());
-    let outcome = tokio::select! {
-        outcome = run => outcome,
-        never = watch_channel(aws, &started) => match never {},
+    let outcome = match invocation.spawn() {
+        Ok(running) => match supervise(aws, &started, running).await {
+            Supervised::Exited(outcome) => outcome,
+            Supervised::Stopped(signal) => {
+                let _ = api::terminate_session(aws, &started.session_id).await;
+                return Err(Error::Signalled {
+                    signal,
+                    session_id: started.session_id,
+                });
+            }
+        },
+        Err(e) => Err(e),
     };
-    let outcome = outcome
-        .map_err(|e| std::io::Error::other(e.to_string()))
-        .and_then(|r| r);
     let failure = match outcome {
         Ok(status) if status.success() => {
             match api::session_status(aws, &started.session_id).await {
@@ -211,6 +216,57 @@ pub async fn start_and_hand_off(
         session_id: started.session_id,
         detail,
     })
+}
+
+/// How the plugin's run ended.
+enum Supervised {
+    Exited(std::io::Result<std::process::ExitStatus>),
+    /// ssmgo was told to stop (SIGTERM, SIGHUP): the plugin was stopped with it.
+    Stopped(i32),
+}
+
+/// How long the plugin may take to stop after ssmgo passed it a SIGTERM or SIGHUP.
+const STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Waits for the plugin. A SIGTERM or SIGHUP to ssmgo (a supervisor, `timeout`, a closed
+/// terminal) is passed on to the plugin, which is killed if it hasn't stopped after
+/// [`STOP_GRACE`]: it must never outlive ssmgo and keep a session open.
+async fn supervise(aws: &Aws, started: &Started, running: plugin::Running) -> Supervised {
+    use tokio::signal::unix::{signal, SignalKind};
+    let pid = running.id() as libc::pid_t;
+    let mut wait = tokio::task::spawn_blocking(move || running.wait());
+    let (Ok(mut term), Ok(mut hup)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::hangup()),
+    ) else {
+        return Supervised::Exited(joined(wait.await));
+    };
+    let stop = tokio::select! {
+        outcome = &mut wait => return Supervised::Exited(joined(outcome)),
+        _ = term.recv() => libc::SIGTERM,
+        _ = hup.recv() => libc::SIGHUP,
+        never = watch_channel(aws, started) => match never {},
+    };
+    // SAFETY: kill(2) on our own child, which `wait` has not reaped yet.
+    unsafe {
+        libc::kill(pid, stop);
+    }
+    if tokio::time::timeout(STOP_GRACE, &mut wait).await.is_err() {
+        // SAFETY: as above.
+        unsafe {
+            libc::kill(pid, libc::SIGKILL);
+        }
+        let _ = wait.await;
+    }
+    Supervised::Stopped(stop)
+}
+
+fn joined(
+    outcome: std::result::Result<std::io::Result<std::process::ExitStatus>, tokio::task::JoinError>,
+) -> std::io::Result<std::process::ExitStatus> {
+    outcome
+        .map_err(|e| std::io::Error::other(e.to_string()))
+        .and_then(|r| r)
 }
 
 /// While the plugin runs: if the session's data channel has not opened after a few seconds,

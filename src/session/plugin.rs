@@ -175,16 +175,16 @@ pub fn parse_version(text: &str) -> Option<[u64; 4]> {
 }
 
 impl Invocation {
-    /// Runs the plugin in the foreground, with no shell. The keys that stop a local program
+    /// Starts the plugin in the foreground, with no shell. The keys that stop a local program
     /// (Ctrl-C, Ctrl-\, Ctrl-Z) belong to the remote shell while it runs: ssmgo ignores them
-    /// and restores them afterwards; the plugin gets the default dispositions back.
-    pub fn run(&self) -> io::Result<ExitStatus> {
+    /// until the plugin is waited for; the plugin gets the default dispositions back.
+    pub fn spawn(&self) -> io::Result<Running> {
         let mut cmd = Command::new(&self.program);
         cmd.args(&self.args);
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
-        let _guard = IgnoreTerminalSignals::new();
+        let guard = IgnoreTerminalSignals::new();
         #[cfg(unix)]
         {
             use std::os::unix::process::CommandExt;
@@ -198,7 +198,10 @@ impl Invocation {
                 });
             }
         }
-        cmd.status()
+        Ok(Running {
+            child: cmd.spawn()?,
+            _guard: guard,
+        })
     }
 
     /// The command line for display, with the session token redacted and each argument quoted
@@ -236,6 +239,23 @@ pub fn shell_quote(s: &str) -> String {
 
 #[cfg(unix)]
 const TERMINAL_SIGNALS: [libc::c_int; 3] = [libc::SIGINT, libc::SIGQUIT, libc::SIGTSTP];
+
+/// A running plugin; the terminal's keys stay ignored by ssmgo until it has been waited for.
+pub struct Running {
+    child: std::process::Child,
+    _guard: IgnoreTerminalSignals,
+}
+
+impl Running {
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits for the plugin to end.
+    pub fn wait(mut self) -> io::Result<ExitStatus> {
+        self.child.wait()
+    }
+}
 
 /// Ignores the terminal's job-control signals while alive; restores the previous handlers on drop.
 struct IgnoreTerminalSignals {

@@ -166,6 +166,9 @@ No matching target, or the target cannot be connected to (stopped, not managed, 
 \fB5\fR
 Access depends on request context only AWS sees (the source address, MFA of temporary credentials, ...): \fBcheck\fR, and \fBconnect \-\-strict\fR.
 .TP
+\fB129\fR, \fB143\fR
+Told to stop by SIGHUP or SIGTERM while a session ran (a closed terminal, a supervisor, \fBtimeout\fR): the plugin is stopped with it and the session terminated.
+.TP
 \fB130\fR
 Cancelled: Esc or Ctrl\-C in the picker.
 "#;

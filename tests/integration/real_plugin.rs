@@ -96,6 +96,54 @@ fn a_shell_that_dies_mid_session_closes_the_channel_and_the_session() {
     assert_eq!(emu().sessions_on(&id)[0].status, "Terminated");
 }
 
+/// The processes `pid` started.
+fn children_of(pid: u32) -> Vec<i32> {
+    std::fs::read_dir(format!("/proc/{pid}/task"))
+        .unwrap()
+        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("children")).ok())
+        .flat_map(|c| {
+            c.split_whitespace()
+                .filter_map(|p| p.parse().ok())
+                .collect::<Vec<i32>>()
+        })
+        .collect()
+}
+
+/// Gone, or a zombie waiting for init: either way no longer running.
+fn is_running(pid: i32) -> bool {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let state = stat
+        .rsplit_once(')')
+        .and_then(|(_, rest)| rest.trim_start().chars().next());
+    !stat.is_empty() && !matches!(state, Some('Z' | 'X'))
+}
+
+#[test]
+fn sigterm_or_sighup_to_ssmgo_stops_the_plugin_and_terminates_the_session() {
+    for (signal, code) in [(libc::SIGTERM, 143), (libc::SIGHUP, 129)] {
+        let fleet = emu().fleet(&format!("real-sig{signal}"));
+        let id = fleet.instance("web").launch();
+        let Some(mut run) = ssmgo().with_real_plugin() else {
+            return;
+        };
+        let mut pty = Pty::spawn(run.command().args(["connect", &id, "--no-check"]));
+        pty.wait_for("sh-remote$", WAIT);
+        let plugins = children_of(pty.pid());
+        assert!(!plugins.is_empty(), "the plugin runs under ssmgo");
+        // SAFETY: the ssmgo this test started.
+        unsafe {
+            libc::kill(pty.pid() as i32, signal);
+        }
+        let status = pty.wait(WAIT);
+        assert_eq!(status.code(), Some(code), "{}", pty.tail());
+        assert!(pty.text().contains("was told to stop"), "{}", pty.tail());
+        for pid in plugins {
+            assert!(!is_running(pid), "the plugin {pid} outlived ssmgo");
+        }
+        assert_eq!(emu().sessions_on(&id)[0].status, "Terminated");
+    }
+}
+
 #[test]
 fn a_killed_plugin_leaves_no_session_open() {
     let fleet = emu().fleet("real-plugin-killed");
@@ -106,15 +154,7 @@ fn a_killed_plugin_leaves_no_session_open() {
     let mut pty = Pty::spawn(run.command().args(["connect", &id, "--no-check"]));
     pty.wait_for("sh-remote$", WAIT);
     // ssmgo's children: the plugin.
-    let children: Vec<i32> = std::fs::read_dir(format!("/proc/{}/task", pty.pid()))
-        .unwrap()
-        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("children")).ok())
-        .flat_map(|c| {
-            c.split_whitespace()
-                .filter_map(|p| p.parse().ok())
-                .collect::<Vec<i32>>()
-        })
-        .collect();
+    let children = children_of(pty.pid());
     assert!(!children.is_empty(), "the plugin runs under ssmgo");
     for pid in children {
         // SAFETY: a process this test's ssmgo started.
