@@ -434,7 +434,7 @@ impl ConnectArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Instance id or exact Name tag value.
+    /// Instance id, exact Name tag value, or a query for the picker.
     #[arg(add = ArgValueCandidates::new(target_candidates))]
     pub target: String,
 

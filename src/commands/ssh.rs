@@ -92,17 +92,10 @@ fn config_block(exe: &str, ctx: &Ctx, patterns: &[String], no_check: bool) -> Re
     ))
 }
 
-/// Single-quotes a word for a POSIX shell unless it is plainly safe.
+/// A word for ProxyCommand: quoted for the shell ssh runs it with, and with `%` doubled, since
+/// ssh expands `%` tokens (%h, %p) before the shell sees the line.
 fn shell_quote(word: &str) -> String {
-    let safe = !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "/._-+=:,@".contains(c));
-    if safe {
-        word.to_owned()
-    } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
-    }
+    crate::session::plugin::shell_quote(word).replace('%', "%%")
 }
 
 #[cfg(test)]
@@ -133,6 +126,11 @@ mod tests {
             "{block}"
         );
         assert!(config_block("ssmgo", &ctx, &["a b".into()], false).is_err());
+        let odd = config_block("/opt/100%/ssmgo", &ctx, &[], false).unwrap();
+        assert!(
+            odd.contains("ProxyCommand /opt/100%%/ssmgo "),
+            "ssh expands %: {odd}"
+        );
         let unchecked = config_block("ssmgo", &ctx, &[], true).unwrap();
         assert!(
             unchecked.contains("ssh-proxy --no-check %h %p"),
