@@ -60,6 +60,10 @@ pub fn record(mut entry: Entry) -> std::io::Result<()> {
 }
 
 fn record_in(dir: &Path, entry: Entry) -> std::io::Result<()> {
+    // Two connects ending together must not each write the list they read before the other's
+    // entry: the read-modify-write holds an exclusive lock on a file beside the history.
+    std::fs::create_dir_all(dir)?;
+    let _lock = Lock::exclusive(&dir.join(".history.lock"))?;
     let mut entries = load_from(dir);
     entries.retain(|e| !(e.instance_id == entry.instance_id && e.region == entry.region));
     entries.insert(0, entry);
@@ -71,6 +75,41 @@ fn record_in(dir: &Path, entry: Entry) -> std::io::Result<()> {
     crate::cache::write_atomically(dir, FILE_NAME, |out| {
         serde_json::to_writer_pretty(out, &file).map_err(std::io::Error::other)
     })
+}
+
+/// An advisory lock (flock) held until dropped; the file itself stays, empty.
+struct Lock(std::fs::File);
+
+impl Lock {
+    fn exclusive(path: &Path) -> std::io::Result<Lock> {
+        let mut options = std::fs::OpenOptions::new();
+        options.create(true).truncate(false).write(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options.open(path)?;
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsRawFd;
+            // SAFETY: flock on a descriptor this function owns.
+            if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+        }
+        Ok(Lock(file))
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsRawFd;
+            // SAFETY: as above; closing the file would release it too.
+            unsafe {
+                libc::flock(self.0.as_raw_fd(), libc::LOCK_UN);
+            }
+        }
+    }
 }
 
 /// How recently each instance of `region` was connected to: 0 for the last one, 1 for the one
@@ -87,6 +126,33 @@ pub fn ranks(entries: &[Entry], region: &str) -> std::collections::HashMap<Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn connects_that_end_together_all_get_recorded() {
+        let dir = tempfile::tempdir().unwrap();
+        let threads: Vec<_> = (0..16)
+            .map(|n| {
+                let dir = dir.path().to_owned();
+                std::thread::spawn(move || {
+                    record_in(
+                        &dir,
+                        Entry {
+                            instance_id: format!("i-{n}"),
+                            name: None,
+                            profile: None,
+                            region: "us-east-1".into(),
+                            at: n,
+                        },
+                    )
+                    .unwrap()
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        assert_eq!(load_from(dir.path()).len(), 16);
+    }
 
     fn entry(id: &str, region: &str) -> Entry {
         Entry {
