@@ -240,9 +240,8 @@ impl<'a> Iterator for Tokens<'a> {
                     memchr::memchr(b'<', &xml[self.pos..]).map_or(xml.len(), |i| self.pos + i);
                 let text = &xml[self.pos..end];
                 self.pos = end;
-                if text.iter().all(u8::is_ascii_whitespace) {
-                    continue;
-                }
+                // Whitespace between elements is text too: a tag value may be "   " (the parser
+                // only reads text when a leaf element closes).
                 return Some(Ok(Tok::Text(text)));
             }
             let rest = &xml[self.pos..];
@@ -486,6 +485,7 @@ mod tests {
             <item><key>Name</key><value>web &amp; &lt;api&gt; &#x202E;x</value></item>
             <item><key>Env</key><value>prod</value></item>
             <item><key>Empty</key><value/></item>
+            <item><key>Blank</key><value>   </value></item>
           </tagSet>
           <platformDetails>Linux/UNIX</platformDetails>
         </item>
@@ -518,6 +518,7 @@ mod tests {
         assert_eq!(a.name.as_deref(), Some("web & <api> \u{202e}x"));
         assert_eq!(&a.tags["Env"], "prod");
         assert_eq!(&a.tags["Empty"], "");
+        assert_eq!(&a.tags["Blank"], "   ", "a whitespace-only value is kept");
         let b = &rows[1];
         assert_eq!(
             (
