@@ -132,13 +132,15 @@ const MAX_CELL: usize = 64;
 /// A table cell: its (sanitized) text and how to paint it.
 type Cell = (String, Option<Paint>);
 
-/// Pads every column but the last to its widest cell (counted in characters), then paints.
+/// Pads every column but the last to its widest cell (in terminal columns: CJK characters and
+/// emoji take two), then paints.
 fn write_aligned(out: &mut dyn Write, table: &[Vec<Cell>]) -> io::Result<()> {
+    use unicode_width::UnicodeWidthStr;
     let columns = table.first().map_or(0, Vec::len);
     let mut widths = vec![0usize; columns];
     for line in table {
         for (w, (cell, _)) in widths.iter_mut().zip(line) {
-            *w = (*w).max(cell.chars().count());
+            *w = (*w).max(cell.width());
         }
     }
     for line in table {
@@ -150,7 +152,7 @@ fn write_aligned(out: &mut dyn Write, table: &[Vec<Cell>]) -> io::Result<()> {
         for (i, (cell, paint)) in line[..last].iter().enumerate() {
             text.push_str(&style::stdout(cell, *paint));
             if i + 1 < last {
-                let pad = widths[i] - cell.chars().count() + 2;
+                let pad = widths[i] - cell.width() + 2;
                 text.extend(std::iter::repeat_n(' ', pad));
             }
         }
@@ -178,6 +180,22 @@ fn finish(res: io::Result<()>) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wide_characters_take_two_columns() {
+        let cell = |s: &str| (s.to_owned(), None);
+        let table = vec![
+            vec![cell("NAME"), cell("ID")],
+            vec![cell("東京-web"), cell("i-1")],
+            vec![cell("web"), cell("i-2")],
+        ];
+        let mut out = Vec::new();
+        write_aligned(&mut out, &table).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "NAME      ID\n東京-web  i-1\nweb       i-2\n"
+        );
+    }
 
     #[test]
     fn columns_align_on_character_width_and_lines_have_no_trailing_space() {
