@@ -195,7 +195,7 @@ pub enum Error {
         outcome: String,
     },
 
-    #[error("ssmgo was told to stop ({}) while a session ran: session-manager-plugin was stopped too and the session {session_id} terminated", signal_name(*signal))]
+    #[error("ssmgo was told to stop ({}) while a session ran: session-manager-plugin was stopped too and the session {session_id} terminated\n  Nothing was left open; connect again when you are ready", signal_name(*signal))]
     Signalled { signal: i32, session_id: String },
 
     #[error("cancelled")]

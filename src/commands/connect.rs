@@ -156,9 +156,12 @@ pub async fn start(ctx: &Ctx, mut plan: Plan) -> Result<()> {
         target: instance.instance_id.clone(),
         ..plan.template
     };
-    let checked = match &who {
-        None => "skipped (--no-check)".to_owned(),
-        Some(who) => guard(aws, who, &instance, plan.session.strict).await?,
+    let (checked, check) = match &who {
+        None => ("skipped (--no-check)".to_owned(), None),
+        Some(who) => {
+            let check = precheck::check_as(aws, who, &instance).await;
+            (guard(&check, &instance, plan.session.strict)?, Some(check))
+        }
     };
     match plugin {
         Some(plugin) if !plan.session.dry_run => {
@@ -185,7 +188,7 @@ pub async fn start(ctx: &Ctx, mut plan: Plan) -> Result<()> {
             };
             let started = session::start_and_hand_off(aws, &request, &plugin, remember).await;
             if let Err(Error::SessionDenied { .. }) = &started {
-                explain_denial(aws, who, document, &instance).await;
+                explain_denial(aws, check, document, &instance).await;
             }
             started
         }
@@ -195,20 +198,14 @@ pub async fn start(ctx: &Ctx, mut plan: Plan) -> Result<()> {
 
 /// The pre-check before StartSession: a denial stops here with its explanation; a check that
 /// can't run is one line (or a refusal with --strict). Returns the outcome in a few words.
-async fn guard(
-    aws: &Aws,
-    who: &Result<precheck::Who, precheck::WhoFailure>,
-    instance: &Instance,
-    strict: bool,
-) -> Result<String> {
-    let check = precheck::check_as(aws, who, instance).await;
+fn guard(check: &precheck::Check, instance: &Instance, strict: bool) -> Result<String> {
     for w in &check.warnings {
         eprintln!("ssmgo: warning: {}", for_terminal(w));
     }
     match check.decision {
         Verdict::Allowed => Ok("allowed (document and instance)".into()),
         Verdict::Denied => {
-            eprint!("{}", precheck::render(&check));
+            eprint!("{}", precheck::render(check));
             Err(Error::PrecheckDenied {
                 target: for_terminal(&instance.label()).into_owned(),
                 target_id: instance.instance_id.clone(),
@@ -216,7 +213,7 @@ async fn guard(
         }
         Verdict::Unknown if check.reason.is_none() => {
             // It depends on context only AWS sees (the source address, MFA, ...): AWS decides.
-            eprint!("{}", precheck::render(&check));
+            eprint!("{}", precheck::render(check));
             let keys = check.depends_on_keys().join(", ");
             if strict {
                 return Err(Error::DependsOnContext {
@@ -244,15 +241,18 @@ async fn guard(
 /// context condition most likely decided it.
 async fn explain_denial(
     aws: &Aws,
-    who: Option<Result<precheck::Who, precheck::WhoFailure>>,
+    check: Option<precheck::Check>,
     document: Option<&str>,
     instance: &Instance,
 ) {
-    let who = match who {
-        Some(who) => who,
-        None => precheck::whoami(aws, document, None).await,
+    // The pre-check's own findings when it ran; only a skipped one is done now.
+    let check = match check {
+        Some(check) => check,
+        None => {
+            let who = precheck::whoami(aws, document, None).await;
+            precheck::check_as(aws, &who, instance).await
+        }
     };
-    let check = precheck::check_as(aws, &who, instance).await;
     let lines = precheck::denial_causes(&check);
     if !lines.is_empty() {
         eprintln!("ssmgo: why AWS most likely refused:");

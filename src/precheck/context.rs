@@ -140,26 +140,12 @@ pub fn resource_tag_entries(tags: &[(String, String)], source: &str) -> Vec<Entr
     out
 }
 
-/// `secs` since the epoch as `YYYY-MM-DDTHH:MM:SSZ`.
+/// `secs` since the epoch as `YYYY-MM-DDTHH:MM:SSZ`, the form IAM's date conditions read.
 pub fn iso8601(secs: u64) -> String {
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    // Howard Hinnant's civil-from-days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    use aws_smithy_types::date_time::{DateTime, Format};
+    DateTime::from_secs(i64::try_from(secs).unwrap_or(i64::MAX))
+        .fmt(Format::DateTime)
+        .unwrap_or_else(|_| secs.to_string())
 }
 
 /// A context condition in words, with the next step, when ssmgo has something to say about its

@@ -15,9 +15,13 @@ completes it; stream data goes both ways with per-direction sequence numbers, ea
 acknowledged; `channel_closed` ends the session. For shell sessions a real shell runs in a
 pseudo-terminal on this machine (the "instance"); its output, the keys typed and the terminal's
 size travel as the plugin expects. Port sessions connect to the requested host and port (on this
-machine): AWS-StartPortForwardingSession[ToRemoteHost] as "LocalPortForwarding", which the plugin
-multiplexes with smux (protocol v1) when the agent is newer than 3.0.196.0 and otherwise sends one
-connection at a time (a DisconnectToPort flag between them); AWS-StartSSHSession as a plain stream.
+machine): AWS-StartPortForwardingSession[ToRemoteHost] as "LocalPortForwarding" (portsession.go:
+LocalPortForwardingType), which the plugin multiplexes with smux (protocol v1, vendored
+xtaci/smux frame.go) when the agent is newer than 3.0.196.0 (config.go:
+TCPMultiplexingSupportedAfterThisAgentVersion) and otherwise sends one connection at a time, a
+DisconnectToPort flag between them (basicportforwarding.go); AWS-StartSSHSession as a plain stream
+(standardstreamforwarding.go). The handshake's Properties carry the document's parameters, which
+the plugin reads as PortParameters (portNumber, localPortNumber, type).
 The agent version is 3.3.1142.0, or the instance's `ssmgo:agent-version` tag.
 """
 import fcntl

@@ -506,6 +506,10 @@ def describe_instance_information(self):
             continue
         if "ResourceType" in flts and "ManagedInstance" not in flts["ResourceType"]:
             continue
+        if "PingStatus" in flts and "Online" not in flts["PingStatus"]:
+            continue
+        if not all(node.get("Tags", {}).get(k[4:]) in v for k, v in flts.items() if k.startswith("tag:")):
+            continue
         infos.append({"InstanceId": node["InstanceId"], "PingStatus": "Online", "LastPingDateTime": _now(),
                       "AgentVersion": "3.3.1142.0", "PlatformType": "Linux", "PlatformName": "Ubuntu",
                       "ResourceType": "ManagedInstance", "IPAddress": "192.168.1.20",
@@ -560,10 +564,13 @@ def _log(entry):
 
 
 def _request_context(self, iam):
-    """The request context AWS fills in for a call (IAM User Guide, global condition keys): who
-    calls (aws:PrincipalArn is the role's ARN for a role session), their IAM tags, where from,
-    when, and MFA, which is absent for long-term access keys and false for temporary credentials
-    obtained without it."""
+    """The request context AWS fills in for a call, key by key as the IAM User Guide's "AWS global
+    condition context keys" page documents them: aws:SourceIp is the caller's address;
+    aws:PrincipalArn is the role's ARN (not the session's) for a role session; aws:PrincipalTag/*
+    are the principal's IAM tags; aws:username exists for IAM users only; aws:MultiFactorAuthPresent
+    "is not present when an IAM entity uses access keys to sign the request" and is present (false
+    without MFA) for temporary credentials; aws:SecureTransport is true for HTTPS, which is all
+    AWS's endpoints accept."""
     now = _now()
     ctx = {"aws:requestedregion": [self.region],
            "aws:currenttime": [now.strftime("%Y-%m-%dT%H:%M:%SZ")],
@@ -656,6 +663,10 @@ def _start_session(self):
         owner = "" if name.startswith("AWS-") else self.current_account
         checks.append((f"arn:{part}:ssm:{self.region}:{owner}:document/{name}", ctx))
         for arn, c in checks:
+            # Wording of AWS's denials (IAM User Guide, "Troubleshoot access denied error messages"):
+            # "... with an explicit deny in a service control policy" / "... because no service
+            # control policy allows the <action> action". An explicit deny anywhere decides
+            # (policy evaluation logic), so the organization's layer is checked first.
             scp = _scp_decision(self.current_account, "ssm:StartSession", arn, c)
             if scp is not None and scp != "allowed":
                 why = ("with an explicit deny in a service control policy" if scp == "explicitDeny"
@@ -680,7 +691,9 @@ def _start_session(self):
     who = (caller.arn.split("/")[-1] if caller else "moto")
     sid = f"{who}-{secrets.token_hex(9)[:17]}"
     base = os.environ.get("SSMGO_EMU_STREAM_BASE", f"wss://ssmmessages.{self.region}.amazonaws.com/v1/data-channel/")
-    # Connecting until the plugin opens the data channel (datachannel.py), as AWS reports it.
+    # SessionStatus is one of Connected, Connecting, Disconnected, Terminated, Terminating, Failed
+    # (SSM API reference). When AWS moves a session from Connecting to Connected is not documented;
+    # this emulator's assumption: once the plugin has opened the data channel (datachannel.py).
     SESSIONS[sid] = {"SessionId": sid, "Target": target, "Status": "Connecting", "StartDate": _now(),
                      # As AWS does, the owner is the caller's ARN as sts:GetCallerIdentity names it
                      # (moto's own answer for keys it did not issue).
@@ -808,7 +821,7 @@ def _authorize_iam(self, action):
         return
     iam = iam_backends[self.current_account][get_partition(self.region)]
     pols = principal_policies(iam, caller.arn)
-    # IAM is global: AWS puts us-east-1 in aws:RequestedRegion for its calls.
+    # IAM is global: its calls carry us-east-1 as aws:RequestedRegion (global condition keys page).
     ctx = _request_context(self, iam)
     ctx["aws:requestedregion"] = ["us-east-1"]
     decision, _, _, _ = _final_decision(pols, principal_boundary(iam, caller.arn), action, "*", ctx)
