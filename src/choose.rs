@@ -3,117 +3,16 @@
 //! at once with every row labelled.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::time::Duration;
 
-use crate::aws::Aws;
 use crate::cache;
-use crate::config::{Column, Scope, Settings};
 use crate::error::{Error, Result};
-use crate::fleet::{self, Instance, Origin, Query};
+use crate::fleet::scopes::{no_match, regions, store_cache};
+use crate::fleet::{self, Instance, Query, Scope};
 use crate::history;
+use crate::output::Column;
 use crate::picker::{Mark, Row, RowPicker};
-use crate::precheck::api::CallerIdentity;
-
-/// One account/region to list, with what labels its rows and keys its cache.
-pub struct Fleet {
-    pub aws: Aws,
-    /// Set when several fleets are listed at once (rows are labelled then).
-    pub origin: Option<Arc<Origin>>,
-    /// The caller, when labelling already asked STS (the pre-check needn't ask again).
-    pub identity: Option<CallerIdentity>,
-}
-
-impl Fleet {
-    /// One account/region, its rows unlabelled.
-    pub fn single(aws: Aws) -> Fleet {
-        Fleet {
-            aws,
-            origin: None,
-            identity: None,
-        }
-    }
-
-    fn cache_key(&self, query: &Query) -> cache::Key {
-        cache::Key {
-            profile: self.aws.profile_in_use().map(str::to_owned),
-            region: self.aws.region().to_owned(),
-            endpoint: self.aws.endpoint_url().map(cache::endpoint_for_key),
-            tags: query.tags.describe(),
-        }
-    }
-
-    fn label(&self, mut rows: Vec<Instance>) -> Vec<Instance> {
-        if let Some(origin) = &self.origin {
-            for r in &mut rows {
-                r.origin = Some(Arc::clone(origin));
-            }
-        }
-        rows
-    }
-}
-
-/// Loads one [`Fleet`] per profile × region of `settings`, concurrently; with more than one,
-/// each learns its account (sts:GetCallerIdentity) to label its rows.
-pub async fn fleets(settings: &Settings, verbose: bool) -> Result<Vec<Fleet>> {
-    let scopes = settings.scopes();
-    let many = scopes.len() > 1;
-    let loads = scopes.iter().map(|scope| load_fleet(scope, many, verbose));
-    futures::future::try_join_all(loads).await
-}
-
-async fn load_fleet(scope: &Scope, labelled: bool, verbose: bool) -> Result<Fleet> {
-    let aws = Aws::load(scope, verbose).await?;
-    if !labelled {
-        return Ok(Fleet::single(aws));
-    }
-    let identity = crate::precheck::api::caller_identity(&aws).await.ok();
-    let origin = Some(Arc::new(Origin {
-        profile: scope.profile.clone(),
-        region: aws.region().to_owned(),
-        account: identity.as_ref().map(|id| id.account.clone()),
-    }));
-    Ok(Fleet {
-        aws,
-        origin,
-        identity,
-    })
-}
-
-/// "eu-west-1" or "eu-west-1, us-east-1": where a listing looked, for messages.
-pub fn regions(fleets: &[Fleet]) -> String {
-    let mut regions: Vec<&str> = fleets.iter().map(|f| f.aws.region()).collect();
-    regions.dedup();
-    regions.join(", ")
-}
-
-/// Lists every fleet concurrently, rows labelled, sorted for display; caches each listing.
-pub async fn list_all(fleets: &[Fleet], query: &Query) -> Result<Vec<Instance>> {
-    let lists = fleets.iter().map(|f| async move {
-        let rows = fleet::list(&f.aws, query).await?;
-        if !query.all {
-            store_cache(f, query, &rows);
-        }
-        Ok::<_, Error>(f.label(rows))
-    });
-    let mut rows: Vec<Instance> = futures::future::try_join_all(lists)
-        .await?
-        .into_iter()
-        .flatten()
-        .collect();
-    if fleets.len() > 1 {
-        fleet::sort_for_display(&mut rows);
-    }
-    Ok(rows)
-}
-
-fn store_cache(fleet: &Fleet, query: &Query, rows: &[Instance]) {
-    if let Err(e) = cache::store(&fleet.cache_key(query), rows) {
-        if fleet.aws.verbose() {
-            eprintln!("ssmgo: could not write the listing cache: {e}");
-        }
-    }
-}
+use crate::settings::Settings;
 
 /// How the picker shows rows and treats the cache.
 pub struct PickerOptions {
@@ -134,26 +33,26 @@ impl PickerOptions {
     }
 }
 
-/// Opens the picker over `fleets` and returns the index of the picked row's fleet and the row.
+/// Opens the picker over `scopes` and returns the index of the picked row's scope and the row.
 pub async fn pick(
-    fleets: &[Fleet],
+    scopes: &[Scope],
     query: &Query,
     prefill: Option<&str>,
     options: PickerOptions,
 ) -> Result<(usize, Row)> {
     let recents = history::load();
-    let ranks: Vec<HashMap<String, usize>> = fleets
+    let ranks: Vec<HashMap<String, usize>> = scopes
         .iter()
         .map(|f| history::ranks(&recents, f.aws.region()))
         .collect();
 
     let mut cached: Vec<Row> = Vec::new();
     if options.read_cache {
-        for (i, f) in fleets.iter().enumerate() {
+        for (i, f) in scopes.iter().enumerate() {
             match cache::load(&f.cache_key(query), options.ttl) {
                 Ok(hit) => cached.extend(f.label(hit.rows).into_iter().map(|instance| Row {
                     instance,
-                    fleet: i,
+                    scope: i,
                     mark: Mark::Cached,
                 })),
                 Err(cache::Miss::Absent) => {}
@@ -174,7 +73,7 @@ pub async fn pick(
     crate::aws::trace::hold();
     let mut shown = tokio::task::spawn_blocking(move || picker.run());
 
-    let listings = fleets.iter().enumerate().map(|(i, f)| {
+    let listings = scopes.iter().enumerate().map(|(i, f)| {
         let feed = feed.clone();
         let ranks = &ranks;
         async move {
@@ -187,7 +86,7 @@ pub async fn pick(
                         .cloned()
                         .map(|instance| Row {
                             instance,
-                            fleet: i,
+                            scope: i,
                             mark: Mark::Plain,
                         })
                         .collect();
@@ -211,14 +110,14 @@ pub async fn pick(
                         .into_iter()
                         .flat_map(|(i, rows)| {
                             rows.into_iter()
-                                .map(move |instance| Row { instance, fleet: i, mark: Mark::Plain })
+                                .map(move |instance| Row { instance, scope: i, mark: Mark::Plain })
                         })
                         .collect();
                     let recent_listed = fresh
                         .iter()
-                        .any(|r| ranks[r.fleet].contains_key(&r.instance.instance_id));
+                        .any(|r| ranks[r.scope].contains_key(&r.instance.instance_id));
                     if fresh.is_empty() && !from_cache {
-                        feed.fail(crate::commands::list::no_match(query, &regions(fleets)));
+                        feed.fail(no_match(query, &regions(scopes)));
                     } else if from_cache || recent_listed {
                         // Recent rows may have arrived in any page: show the whole listing in
                         // order now that it is complete.
@@ -237,7 +136,7 @@ pub async fn pick(
     let row = picked.map_err(|e| Error::Picker {
         detail: e.to_string(),
     })??;
-    Ok((row.fleet, row))
+    Ok((row.scope, row))
 }
 
 /// The fresh listing, marked against the cached one: new rows, changed rows, and the cached
@@ -246,7 +145,7 @@ fn compare(cached: &[Row], fresh: Vec<Row>, from_cache: bool) -> Vec<Row> {
     if !from_cache {
         return fresh;
     }
-    let key = |r: &Row| (r.fleet, r.instance.instance_id.clone());
+    let key = |r: &Row| (r.scope, r.instance.instance_id.clone());
     let before: HashMap<(usize, String), &Instance> =
         cached.iter().map(|r| (key(r), &r.instance)).collect();
     let mut seen = std::collections::HashSet::new();
@@ -287,7 +186,7 @@ fn differs(a: &Instance, b: &Instance) -> bool {
 fn ordered(mut rows: Vec<Row>, ranks: &[HashMap<String, usize>]) -> Vec<Row> {
     let rank = |r: &Row| {
         ranks
-            .get(r.fleet)
+            .get(r.scope)
             .and_then(|m| m.get(&r.instance.instance_id))
             .copied()
     };

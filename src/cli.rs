@@ -6,7 +6,7 @@
 use clap::{Args, Parser, Subcommand};
 use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
 
-use crate::config::{ColorChoice, Flags};
+use crate::settings::{ColorChoice, Flags};
 
 /// Open a shell on an EC2 instance through SSM Session Manager, and be told why when you can't.
 ///
@@ -46,7 +46,7 @@ pub struct Cli {
 }
 
 impl Cli {
-    /// The settings the command line gives, for [`crate::config::Settings`] to merge.
+    /// The settings the command line gives, for [`crate::settings::Settings`] to merge.
     pub fn flags(&self) -> Flags {
         Flags {
             preset: self.preset.clone(),
@@ -88,7 +88,7 @@ Exit status:
   130  cancelled (Esc or Ctrl-C in the picker)";
 
 /// Where to find AWS: the same names and variables as the AWS CLI. (The environment is read
-/// by [`crate::config`], which also knows the config file.)
+/// by [`crate::settings`], which also knows the config file.)
 #[derive(Debug, Clone, Default, Args)]
 pub struct AwsArgs {
     /// Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and
@@ -133,7 +133,7 @@ fn target_candidates() -> Vec<CompletionCandidate> {
 
 /// Preset names from the config file, for dynamic shell completion (the same rule as Names).
 fn preset_candidates() -> Vec<CompletionCandidate> {
-    crate::config::Config::load()
+    crate::settings::Config::load()
         .map(|c| {
             c.preset_names()
                 .into_iter()

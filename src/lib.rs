@@ -10,21 +10,22 @@ pub mod cache;
 pub mod choose;
 pub mod cli;
 pub mod commands;
-pub mod config;
 pub mod error;
 pub mod fleet;
 pub mod history;
+pub mod launch;
 pub mod output;
 pub mod paths;
 pub mod picker;
 pub mod policy_report;
 pub mod precheck;
 pub mod session;
+pub mod settings;
 
 use cli::{Cli, Command};
 use commands::Ctx;
-use config::Settings;
 use error::{Error, Result};
+use settings::Settings;
 
 /// Runs one invocation of ssmgo.
 pub fn run(cli: Cli) -> Result<()> {

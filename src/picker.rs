@@ -12,10 +12,10 @@ use nucleo_picker::error::PickError;
 use nucleo_picker::event::{keybind_no_multi, Event, EventSource, RecvError, StdinReader};
 use nucleo_picker::{Injector, Picker, PickerOptions, Render};
 
-use crate::config::Column;
 use crate::error::{Error, Result};
 use crate::fleet::Instance;
 use crate::output::sanitize::for_terminal;
+use crate::output::Column;
 
 /// A row of the picker: an instance, which listing (account/region) it came from, and what is
 /// worth knowing about it at a glance.
@@ -23,7 +23,7 @@ use crate::output::sanitize::for_terminal;
 pub struct Row {
     pub instance: Instance,
     /// Index of the listing (account/region) the row belongs to.
-    pub fleet: usize,
+    pub scope: usize,
     pub mark: Mark,
 }
 
@@ -267,7 +267,7 @@ mod tests {
         );
         let line = renderer.render(&Row {
             instance: row.clone(),
-            fleet: 0,
+            scope: 0,
             mark: Mark::Recent,
         });
         assert!(line.starts_with("recent  web-\\x1b[31mprod"), "{line}");
@@ -278,7 +278,7 @@ mod tests {
         assert!(!line.contains("Name=x"), "the name is shown once");
         let plain = RowRenderer::new(DEFAULT_COLUMNS.to_vec()).render(&Row {
             instance: row,
-            fleet: 0,
+            scope: 0,
             mark: Mark::Plain,
         });
         assert!(!plain.contains("Env="), "tags only when asked for: {plain}");

@@ -6,8 +6,11 @@
 
 mod credentials;
 mod errors;
+mod identity;
 mod retry;
 pub mod trace;
+
+pub use identity::{caller_identity, CallerIdentity};
 
 use std::borrow::Cow;
 use std::time::Duration;
@@ -16,8 +19,8 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
 use aws_types::os_shim_internal::{Env, Fs};
 
-use crate::config::Scope;
 use crate::error::{Error, Result};
+use crate::settings::ScopeSettings;
 
 use errors::credentials_error;
 pub(crate) use errors::is_service_error;
@@ -48,7 +51,7 @@ impl Aws {
     /// Loads configuration from flags, environment and the shared config files, in the AWS CLI's
     /// precedence, and fails early (before any request) on an unknown profile, a bad endpoint or
     /// a missing region.
-    pub async fn load(scope: &Scope, verbose: bool) -> Result<Aws> {
+    pub async fn load(scope: &ScopeSettings, verbose: bool) -> Result<Aws> {
         let env_profile = std::env::var("AWS_PROFILE")
             .ok()
             .or_else(|| std::env::var("AWS_DEFAULT_PROFILE").ok())

@@ -1,12 +1,12 @@
 //! `ssmgo check TARGET`: the pre-check alone, without connecting.
 
 use crate::aws::Aws;
-use crate::choose::{Fleet, PickerOptions};
+use crate::choose::PickerOptions;
 use crate::cli::CheckArgs;
-use crate::commands::connect::Resolve;
 use crate::commands::Ctx;
 use crate::error::{Error, Result};
-use crate::fleet::{Query, TagFilters};
+use crate::fleet::{Query, Scope, TagFilters};
+use crate::launch::Resolve;
 use crate::output::{write_json_value, write_text};
 use crate::precheck::{self, Verdict};
 use crate::session::Request;
@@ -17,14 +17,14 @@ pub async fn run(ctx: &Ctx, args: CheckArgs) -> Result<()> {
     // Validates the document name the same way connect does.
     Request::new(String::new(), document.clone(), None, None)?;
     let aws = Aws::load(&ctx.settings.single_scope("check")?, ctx.verbose).await?;
-    let fleets = [Fleet::single(aws)];
-    let aws = &fleets[0].aws;
+    let scopes = [Scope::single(aws)];
+    let aws = &scopes[0].aws;
     let query = Query {
         tags,
         ..Query::default()
     };
     let resolving = Resolve {
-        fleets: &fleets,
+        scopes: &scopes,
         query: &query,
         may_pick: true,
         picker: PickerOptions::new(&ctx.settings, &query, false),
@@ -47,7 +47,7 @@ pub async fn run(ctx: &Ctx, args: CheckArgs) -> Result<()> {
     } else {
         write_text(&precheck::render(&check))?;
     }
-    match check.decision {
+    match check.verdict {
         Verdict::Allowed => Ok(()),
         Verdict::Denied => Err(Error::PolicyDenied { decision: "denied" }),
         Verdict::Unknown if check.reason.is_none() => Err(Error::DependsOnContext {

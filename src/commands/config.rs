@@ -1,10 +1,10 @@
 //! `ssmgo config path|show`: where the config file is, and what ssmgo makes of everything.
 
 use crate::cli::ConfigCommand;
-use crate::config::{Config, Flags, Settings};
 use crate::error::Result;
 use crate::output::sanitize::for_terminal;
 use crate::output::write_text;
+use crate::settings::{Config, Flags, Settings};
 
 pub fn run(command: ConfigCommand, flags: &Flags) -> Result<()> {
     match command {

@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 
 use crate::cli::ForwardArgs;
-use crate::commands::connect::{start, Plan};
 use crate::commands::Ctx;
 use crate::error::{Error, Result};
+use crate::launch::{self, Plan};
 use crate::session::Request;
 
 /// AWS-owned documents: their ARNs have an empty account field, which the pre-check knows.
@@ -40,7 +40,7 @@ pub async fn run(ctx: &Ctx, args: ForwardArgs) -> Result<()> {
     plan.purpose = format!(
         "port forwarding from localhost:{local} to {destination}:{remote} (Ctrl-C ends it)"
     );
-    start(ctx, plan).await
+    launch::start(&ctx.settings, ctx.verbose, plan).await
 }
 
 /// "8080:80" → (8080, 80); "5432" → (5432, 5432).

@@ -9,7 +9,7 @@ pub mod list;
 pub mod policy;
 pub mod ssh;
 
-use crate::config::Settings;
+use crate::settings::Settings;
 
 /// What every command that talks to AWS gets: the merged settings and --verbose.
 pub struct Ctx {

@@ -7,9 +7,9 @@
 use std::collections::BTreeMap;
 
 use crate::cli::{SessionArgs, SshConfigArgs, SshProxyArgs};
-use crate::commands::connect::{start, Plan};
 use crate::commands::Ctx;
 use crate::error::{Error, Result};
+use crate::launch::{self, Plan};
 use crate::output::write_text;
 use crate::session::Request;
 
@@ -28,8 +28,9 @@ pub async fn proxy(ctx: &Ctx, args: SshProxyArgs) -> Result<()> {
         "portNumber".to_owned(),
         vec![args.port.to_string()],
     )]));
-    start(
-        ctx,
+    launch::start(
+        &ctx.settings,
+        ctx.verbose,
         Plan {
             target: Some(args.host),
             tags: ctx.settings.tags_or(&args.filter.tags),
@@ -101,7 +102,7 @@ fn shell_quote(word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Config, Flags, Settings};
+    use crate::settings::{Config, Flags, Settings};
 
     fn ctx(flags: Flags) -> Ctx {
         Ctx {

@@ -9,6 +9,7 @@
 mod ec2;
 mod ec2_xml;
 pub mod filter;
+pub mod scopes;
 pub(crate) mod ssm;
 mod tags;
 
@@ -22,6 +23,7 @@ use tokio::sync::mpsc;
 use crate::aws::Aws;
 use crate::error::Result;
 pub use filter::{TagFilter, TagFilters};
+pub use scopes::Scope;
 pub use tags::{Interner, Tags};
 
 /// One instance as ssmgo shows it. The serialized field names are a stable interface

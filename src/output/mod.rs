@@ -3,16 +3,18 @@
 //! Untrusted text is sanitized here, at the last step before the terminal, so that no caller can
 //! forget to. A closed pipe (`ssmgo list | head`) ends the output quietly: it is not an error.
 
+mod columns;
 pub mod sanitize;
 pub mod style;
 
 use std::io::{self, BufWriter, Write};
 
-use crate::config::Column;
 use crate::error::{Error, Result};
 use crate::fleet::Instance;
 use sanitize::for_terminal;
 use style::Paint;
+
+pub use columns::{names as column_names, Column};
 
 /// Writes `rows` as a JSON array, one object per instance, to stdout.
 pub fn write_json(rows: &[Instance]) -> Result<()> {

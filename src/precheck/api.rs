@@ -1,31 +1,10 @@
 //! The STS, IAM and SSM calls the pre-check makes, returning our own types.
 
-use aws_sdk_iam::types::ContextEntry;
+use aws_sdk_iam::types::{ContextEntry, PolicyEvaluationDecisionType};
+use ssmgo_policy::Decision;
 
 use crate::aws::Aws;
 use crate::error::Result;
-
-/// Who the credentials belong to.
-#[derive(Debug, Clone)]
-pub struct CallerIdentity {
-    pub arn: String,
-    pub account: String,
-    pub user_id: String,
-}
-
-pub async fn caller_identity(aws: &Aws) -> Result<CallerIdentity> {
-    let out = aws
-        .sts
-        .get_caller_identity()
-        .send()
-        .await
-        .map_err(|e| aws.explain("GetCallerIdentity", "sts:GetCallerIdentity", e))?;
-    Ok(CallerIdentity {
-        arn: out.arn().unwrap_or_default().to_owned(),
-        account: out.account().unwrap_or_default().to_owned(),
-        user_id: out.user_id().unwrap_or_default().to_owned(),
-    })
-}
 
 /// The role's ARN with its path (the simulator rejects assumed-role session ARNs).
 pub async fn role_arn(aws: &Aws, role_name: &str) -> Result<String> {
@@ -51,14 +30,23 @@ pub struct Matched {
 /// The simulator's answer for one action on one resource.
 #[derive(Debug, Clone)]
 pub struct Simulated {
-    /// "allowed", "explicitDeny" or "implicitDeny".
-    pub decision: String,
+    pub decision: Decision,
     pub matched: Vec<Matched>,
     pub missing_context: Vec<String>,
     /// Some(false) when a permissions boundary does not allow it.
     pub allowed_by_boundary: Option<bool>,
     /// Some(false) when the organization's service control policies do not allow it.
     pub allowed_by_organizations: Option<bool>,
+}
+
+/// The simulator's decision in the policy engine's terms (a value this SDK does not know is no
+/// allow).
+fn decision_of(d: &PolicyEvaluationDecisionType) -> Decision {
+    match d {
+        PolicyEvaluationDecisionType::Allowed => Decision::Allowed,
+        PolicyEvaluationDecisionType::ExplicitDeny => Decision::ExplicitDeny,
+        _ => Decision::ImplicitDeny,
+    }
 }
 
 /// The simulator's type for a context key: dates, numbers, booleans and addresses are compared
@@ -151,20 +139,20 @@ pub async fn simulate(
         .map(|d| d.allowed_by_organizations());
     let (decision, statements, missing, boundary) = match (specific, result) {
         (Some(s), _) => (
-            s.eval_resource_decision().as_str().to_owned(),
+            decision_of(s.eval_resource_decision()),
             s.matched_statements(),
             s.missing_context_values(),
             s.permissions_boundary_decision_detail()
                 .map(|d| d.allowed_by_permissions_boundary()),
         ),
         (None, Some(r)) => (
-            r.eval_decision().as_str().to_owned(),
+            decision_of(r.eval_decision()),
             r.matched_statements(),
             r.missing_context_values(),
             r.permissions_boundary_decision_detail()
                 .map(|d| d.allowed_by_permissions_boundary()),
         ),
-        (None, None) => ("implicitDeny".to_owned(), &[][..], &[][..], None),
+        (None, None) => (Decision::ImplicitDeny, &[][..], &[][..], None),
     };
     Ok(Simulated {
         decision,

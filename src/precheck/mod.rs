@@ -12,7 +12,7 @@ use std::time::SystemTime;
 
 use serde::Serialize;
 use ssmgo_policy::depends::{depends_on, KeyDependence};
-use ssmgo_policy::{Context, Evaluator, Policy, Request};
+use ssmgo_policy::{Context, Decision, Evaluator, Policy, Request};
 
 use crate::aws::Aws;
 use crate::fleet::Instance;
@@ -67,9 +67,10 @@ impl From<KeyDependence> for Dependence {
 pub struct ResourceCheck {
     pub arn: String,
     pub kind: Kind,
-    /// "allowed", "explicitDeny", "implicitDeny" (the simulator's), or "unknown" when the outcome
-    /// depends on context only AWS sees.
-    pub decision: String,
+    /// The simulator's decision, or None ("unknown") when the outcome depends on context only
+    /// AWS sees.
+    #[serde(serialize_with = "decision_or_unknown")]
+    pub decision: Option<Decision>,
     pub matched: Vec<Matched>,
     pub missing_context: Vec<String>,
     /// What an "unknown" depends on.
@@ -89,10 +90,24 @@ pub struct ResourceCheck {
 
 impl ResourceCheck {
     pub fn allowed(&self) -> bool {
-        self.decision == "allowed"
+        self.decision == Some(Decision::Allowed)
+    }
+
+    /// "allowed", "explicitDeny", "implicitDeny" or "unknown".
+    pub fn decision_words(&self) -> &'static str {
+        self.decision.map_or("unknown", Decision::as_str)
     }
 }
 
+fn decision_or_unknown<S: serde::Serializer>(
+    d: &Option<Decision>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.serialize_str(d.map_or("unknown", Decision::as_str))
+}
+
+/// The pre-check's answer for the whole request, over every resource: allowed only when each
+/// resource's [`Decision`] is; unknown when one depends on what only AWS sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
@@ -107,7 +122,9 @@ pub struct Check {
     pub target: String,
     pub principal: Option<String>,
     pub policy_source_arn: Option<String>,
-    pub decision: Verdict,
+    /// Serialized as "decision", the key scripts read since `check --json` first shipped.
+    #[serde(rename = "decision")]
+    pub verdict: Verdict,
     /// The request context given to every check, with where each value came from (the
     /// resources' own tags are added per resource).
     pub context: Vec<Entry>,
@@ -115,7 +132,7 @@ pub struct Check {
     /// The corrected policy, when the denial is the document/tag-condition mistake.
     pub fix: Option<serde_json::Value>,
     pub warnings: Vec<String>,
-    /// Why the check could not run (decision "unknown").
+    /// Why the check could not run (verdict unknown).
     pub reason: Option<String>,
     #[serde(skip)]
     fix_report: Option<FixReport>,
@@ -221,7 +238,7 @@ impl Check {
             target,
             principal,
             policy_source_arn: None,
-            decision: Verdict::Unknown,
+            verdict: Verdict::Unknown,
             context: Vec::new(),
             resources: Vec::new(),
             fix: None,
@@ -239,7 +256,7 @@ pub struct Who {
     /// The session document's name and its own tags (the simulator's context for it).
     document: String,
     document_tags: Vec<(String, String)>,
-    identity: api::CallerIdentity,
+    identity: crate::aws::CallerIdentity,
     partition: String,
     source: String,
     owner: PolicyOwner,
@@ -258,14 +275,14 @@ pub type WhoFailure = (Option<String>, String);
 pub async fn whoami(
     aws: &Aws,
     document: Option<&str>,
-    known: Option<api::CallerIdentity>,
+    known: Option<crate::aws::CallerIdentity>,
 ) -> Result<Who, WhoFailure> {
     let document = document.unwrap_or(DEFAULT_DOCUMENT).to_owned();
     let (identity, document_tags) = tokio::join!(
         async {
             match known {
                 Some(identity) => Ok(identity),
-                None => api::caller_identity(aws).await,
+                None => crate::aws::caller_identity(aws).await,
             }
         },
         api::document_tags(aws, &document)
@@ -417,7 +434,7 @@ pub async fn check_as(aws: &Aws, who: &Result<Who, WhoFailure>, instance: &Insta
         target: target.clone(),
         principal,
         policy_source_arn: Some(source.clone()),
-        decision: Verdict::Allowed,
+        verdict: Verdict::Allowed,
         context: base,
         resources: Vec::new(),
         fix: None,
@@ -440,7 +457,7 @@ pub async fn check_as(aws: &Aws, who: &Result<Who, WhoFailure>, instance: &Insta
             Ok(sim) => check.resources.push(ResourceCheck {
                 arn,
                 kind,
-                decision: sim.decision,
+                decision: Some(sim.decision),
                 matched: sim.matched,
                 missing_context: sim.missing_context,
                 depends_on: Vec::new(),
@@ -463,7 +480,7 @@ pub async fn check_as(aws: &Aws, who: &Result<Who, WhoFailure>, instance: &Insta
         return unknown;
     }
     if let Ok(term) = term {
-        if term.decision != "allowed" {
+        if term.decision != Decision::Allowed {
             let how = if who.username.is_some() {
                 format!("allow ssm:TerminateSession on arn:{partition}:ssm:*:*:session/${{aws:username}}-*")
             } else {
@@ -496,12 +513,14 @@ pub async fn check_as(aws: &Aws, who: &Result<Who, WhoFailure>, instance: &Insta
         let policies = read_policies(aws, &who.owner).await;
         analyse(&mut check, &policies, &facts, &unknown_keys);
     }
-    let denied = check
-        .resources
-        .iter()
-        .any(|r| r.decision != "allowed" && r.decision != "unknown");
-    let unknown = check.resources.iter().any(|r| r.decision == "unknown");
-    check.decision = if denied {
+    let denied = check.resources.iter().any(|r| {
+        matches!(
+            r.decision,
+            Some(Decision::ExplicitDeny | Decision::ImplicitDeny)
+        )
+    });
+    let unknown = check.resources.iter().any(|r| r.decision.is_none());
+    check.verdict = if denied {
         Verdict::Denied
     } else if unknown || !failed.is_empty() {
         Verdict::Unknown
@@ -527,8 +546,13 @@ pub fn denial_causes(check: &Check) -> Vec<String> {
         .iter()
         .filter(|r| !r.allowed())
         .flat_map(|r| {
-            std::iter::once(format!("{} {}: {}", r.kind.words(), r.arn, r.decision))
-                .chain(r.explanation.iter().map(|l| format!("  {l}")))
+            std::iter::once(format!(
+                "{} {}: {}",
+                r.kind.words(),
+                r.arn,
+                r.decision_words()
+            ))
+            .chain(r.explanation.iter().map(|l| format!("  {l}")))
         })
         .collect()
 }
@@ -612,11 +636,11 @@ fn analyse(
             if readable {
                 if let Some(deps) = depends_on(&evaluator, "ssm:StartSession", &rc.arn, &ctx, &keys)
                 {
-                    rc.decision = "unknown".into();
+                    rc.decision = None;
                     rc.depends_on = deps.into_iter().map(Dependence::from).collect();
                 }
             } else if !rc.allowed() {
-                rc.decision = "unknown".into();
+                rc.decision = None;
                 rc.depends_on = keys
                     .iter()
                     .map(|k| Dependence {
@@ -634,7 +658,7 @@ fn analyse(
     let Some(doc) = check
         .resources
         .iter()
-        .find(|r| r.kind == Kind::Document && !r.allowed() && r.decision != "unknown")
+        .find(|r| r.kind == Kind::Document && !r.allowed() && r.decision.is_some())
     else {
         return;
     };
@@ -694,7 +718,7 @@ fn prove(
             will.decision.as_str(),
             rc.arn
         ));
-        if rc.kind == Kind::Instance && will.decision != ssmgo_policy::Decision::Allowed {
+        if rc.kind == Kind::Instance && will.decision != Decision::Allowed {
             // Why the statements meant for instances still don't allow it (not the document's
             // own statement, which never names an instance).
             stays_denied.extend(
@@ -743,7 +767,7 @@ fn explain_resource(
             }
         }
     };
-    if rc.decision == "unknown" {
+    if rc.decision.is_none() {
         for d in &rc.depends_on {
             if d.allowing.is_empty() {
                 lines.push(format!(
@@ -788,7 +812,7 @@ fn explain_resource(
     }
     let req = Request::new("ssm:StartSession", &rc.arn, ctx);
     let ours = evaluator.explain(&req);
-    if rc.decision == "explicitDeny" {
+    if rc.decision == Some(Decision::ExplicitDeny) {
         for m in &rc.matched {
             let at = match (m.line, m.column) {
                 (Some(l), Some(c)) => format!(" (line {l}, column {c})"),

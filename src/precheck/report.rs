@@ -2,13 +2,14 @@
 
 use super::{Check, Kind, Verdict};
 use crate::output::sanitize::for_terminal;
+use ssmgo_policy::Decision;
 
 /// The full report: every resource's verdict, the explanation of denials, the fix and its proof,
 /// and warnings.
 pub fn render(check: &Check) -> String {
     let mut out = String::new();
     let principal = check.principal.as_deref().unwrap_or("your identity");
-    match (check.decision, &check.reason) {
+    match (check.verdict, &check.reason) {
         (Verdict::Allowed, _) => out.push_str(&format!(
             "Access pre-check: {} may start a session on {} (document and instance both allowed).\n",
             principal, check.target
@@ -59,12 +60,13 @@ fn resources(check: &Check, out: &mut String) {
             Kind::Document => "session document",
             Kind::Instance => "instance",
         };
-        let mark = match rc.decision.as_str() {
-            "allowed" => "ok    ",
-            "unknown" => "AWS?  ",
-            _ => "DENIED",
+        let mark = match rc.decision {
+            Some(Decision::Allowed) => "ok    ",
+            None => "AWS?  ",
+            Some(_) => "DENIED",
         };
-        out.push_str(&format!("  {mark} {what} {}: {}\n", rc.arn, rc.decision));
+        let decision = rc.decision_words();
+        out.push_str(&format!("  {mark} {what} {}: {decision}\n", rc.arn));
         for line in &rc.explanation {
             out.push_str(&format!("           {line}\n"));
         }

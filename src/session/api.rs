@@ -109,7 +109,7 @@ async fn after_lost_answer(
 /// Terminates the caller's active sessions on `target` that started at or after `since`
 /// (less a little clock skew), and returns how many there were.
 async fn end_sessions_started_since(aws: &Aws, target: &str, since: SystemTime) -> Result<usize> {
-    let me = crate::precheck::api::caller_identity(aws).await?;
+    let me = crate::aws::caller_identity(aws).await?;
     let since = DateTime::from(since - Duration::from_secs(5))
         .fmt(DateTimeFormat::DateTime)
         .map_err(|e| Error::io("formatting a time", std::io::Error::other(e)))?;

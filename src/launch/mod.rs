@@ -1,0 +1,313 @@
+//! The session core, whatever the document (a shell, a port forward, an SSH stream): resolve the
+//! target, pre-check that StartSession will be allowed, start the session and hand it to AWS's
+//! plugin, and explain a denial. `connect`, `forward` and `ssh-proxy` are adapters over [`start`].
+
+mod target;
+
+use crate::aws::Aws;
+use crate::choose::PickerOptions;
+use crate::cli::SessionArgs;
+use crate::error::{Error, Result};
+use crate::fleet::{self, Instance, Query, Scope, TagFilters};
+use crate::history;
+use crate::output::sanitize::for_terminal;
+use crate::precheck::{self, Verdict};
+use crate::session::{self, Plugin, Request, Started};
+use crate::settings::{CheckMode, ScopeSettings, Settings};
+use target::interactive;
+pub use target::{looks_like_instance_id, Resolve};
+
+/// A session to start, whatever the document: a shell, a port forward, an SSH stream.
+pub struct Plan {
+    pub target: Option<String>,
+    pub tags: Vec<String>,
+    /// The request, its target still empty.
+    pub template: Request,
+    pub session: SessionArgs,
+    /// Whether the picker may open (not under ssh's ProxyCommand).
+    pub may_pick: bool,
+    /// Whether to say "starting a session on …" on stderr.
+    pub announce: bool,
+    /// What is started, for that line: "a session", "port forwarding (…)".
+    pub purpose: String,
+}
+
+impl Plan {
+    /// A session started from a terminal: the picker may open, progress is announced.
+    pub fn interactive(
+        target: Option<String>,
+        tags: Vec<String>,
+        template: Request,
+        session: SessionArgs,
+    ) -> Plan {
+        Plan {
+            target,
+            tags,
+            template,
+            session,
+            may_pick: true,
+            announce: true,
+            purpose: "a session".into(),
+        }
+    }
+}
+
+/// Resolves the target, pre-checks, starts the session and hands it to the plugin (or, with
+/// --dry-run, prints what it would do).
+pub async fn start(settings: &Settings, verbose: bool, mut plan: Plan) -> Result<()> {
+    // The config's `check` applies when neither --no-check nor --strict was given.
+    if !plan.session.no_check && !plan.session.strict {
+        match settings.check.value {
+            CheckMode::Off => plan.session.no_check = true,
+            CheckMode::Strict => plan.session.strict = true,
+            CheckMode::On => {}
+        }
+    }
+    // Everything that can be checked locally is checked before the first AWS call.
+    let tags = TagFilters::parse(&plan.tags)?;
+    let (target, scopes) = match plan.target.as_deref() {
+        Some("-") => {
+            let last = history::load().into_iter().next().ok_or(Error::NoHistory)?;
+            let scope = ScopeSettings {
+                profile: last.profile.clone(),
+                region: Some(last.region.clone()),
+                endpoint_url: settings.endpoint_url.value.clone(),
+                timeout: settings.timeout.value,
+            };
+            if plan.announce {
+                eprintln!(
+                    "ssmgo: reconnecting to {} in {}",
+                    for_terminal(&last.name.map_or_else(
+                        || last.instance_id.clone(),
+                        |n| format!("{n} ({})", last.instance_id)
+                    )),
+                    last.region
+                );
+            }
+            let aws = Aws::load(&scope, verbose).await?;
+            (Some(last.instance_id), vec![Scope::single(aws)])
+        }
+        Some(t) => {
+            let scope = settings.single_scope("connect TARGET")?;
+            let aws = Aws::load(&scope, verbose).await?;
+            (Some(t.to_owned()), vec![Scope::single(aws)])
+        }
+        None if !(plan.may_pick && interactive()) => return Err(Error::NotInteractive),
+        None => (None, fleet::scopes::load_all(settings, verbose).await?),
+    };
+    let plugin = if plan.session.dry_run {
+        Plugin::find().ok()
+    } else {
+        Some(Plugin::find()?)
+    };
+    let query = Query {
+        tags,
+        ..Query::default()
+    };
+    let picker = PickerOptions::new(settings, &query, plan.session.refresh);
+    let resolving = Resolve {
+        scopes: &scopes,
+        query: &query,
+        may_pick: plan.may_pick,
+        picker,
+    };
+    let document_name = plan.template.document.clone();
+    let document = document_name.as_deref();
+    // Who is asking doesn't depend on the target: with one account, look it up while the target
+    // is resolved.
+    let (picked, early_who) = tokio::join!(resolving.resolve(target.as_deref()), async {
+        match (&plan.session.no_check, scopes.len()) {
+            (false, 1) => Some(precheck::whoami(&scopes[0].aws, document, None).await),
+            _ => None,
+        }
+    });
+    let (index, instance) = picked?;
+    let aws = &scopes[index].aws;
+    let who = match (plan.session.no_check, early_who) {
+        (true, _) => None,
+        (false, Some(who)) => Some(who),
+        (false, None) => {
+            let known = scopes[index].identity.clone();
+            Some(precheck::whoami(aws, document, known).await)
+        }
+    };
+    if let Some(blocker) = instance.blocker() {
+        return Err(Error::NotConnectable {
+            target: for_terminal(&instance.label()).into_owned(),
+            reason: blocker.reason,
+            next: blocker.next,
+        });
+    }
+    let request = Request {
+        target: instance.instance_id.clone(),
+        ..plan.template
+    };
+    let (checked, check) = match &who {
+        None => ("skipped (--no-check)".to_owned(), None),
+        Some(who) => {
+            let check = precheck::check_as(aws, who, &instance).await;
+            (guard(&check, &instance, plan.session.strict)?, Some(check))
+        }
+    };
+    match plugin {
+        Some(plugin) if !plan.session.dry_run => {
+            if plan.announce {
+                eprintln!(
+                    "ssmgo: starting {} on {}",
+                    plan.purpose,
+                    for_terminal(&instance.label())
+                );
+            }
+            let remember = || {
+                let entry = history::Entry {
+                    instance_id: instance.instance_id.clone(),
+                    name: instance.name.clone(),
+                    profile: aws.profile_in_use().map(str::to_owned),
+                    region: aws.region().to_owned(),
+                    at: 0,
+                };
+                if let Err(e) = history::record(entry) {
+                    if aws.verbose() {
+                        eprintln!("ssmgo: could not record the connection in the history: {e}");
+                    }
+                }
+            };
+            let started = session::start_and_hand_off(aws, &request, &plugin, remember).await;
+            if let Err(Error::SessionDenied { .. }) = &started {
+                explain_denial(aws, check, document, &instance).await;
+            }
+            started
+        }
+        plugin => print_dry_run(aws, &instance, &request, plugin.as_ref(), &checked).await,
+    }
+}
+
+/// The pre-check before StartSession: a denial stops here with its explanation; a check that
+/// can't run is one line (or a refusal with --strict). Returns the outcome in a few words.
+fn guard(check: &precheck::Check, instance: &Instance, strict: bool) -> Result<String> {
+    for w in &check.warnings {
+        eprintln!("ssmgo: warning: {}", for_terminal(w));
+    }
+    match check.verdict {
+        Verdict::Allowed => Ok("allowed (document and instance)".into()),
+        Verdict::Denied => {
+            eprint!("{}", precheck::render(check));
+            Err(Error::PrecheckDenied {
+                target: for_terminal(&instance.label()).into_owned(),
+                target_id: instance.instance_id.clone(),
+            })
+        }
+        Verdict::Unknown if check.reason.is_none() => {
+            // It depends on context only AWS sees (the source address, MFA, ...): AWS decides.
+            eprint!("{}", precheck::render(check));
+            let keys = check.depends_on_keys().join(", ");
+            if strict {
+                return Err(Error::DependsOnContext {
+                    target: for_terminal(&instance.label()).into_owned(),
+                    keys,
+                });
+            }
+            eprintln!("ssmgo: going on: AWS decides (--strict refuses instead)");
+            Ok(format!("depends on {keys}; AWS decides"))
+        }
+        Verdict::Unknown => {
+            let reason =
+                for_terminal(check.reason.as_deref().unwrap_or("unknown reason")).into_owned();
+            if strict {
+                return Err(Error::CouldNotCheck { reason });
+            }
+            eprintln!("ssmgo: the access pre-check could not run ({reason}); going on without it");
+            Ok(format!("could not run ({reason})"))
+        }
+    }
+}
+
+/// AWS refused StartSession although the pre-check did not (it was skipped, or the outcome
+/// depended on context only AWS sees): the same machinery says which statement and which
+/// context condition most likely decided it.
+async fn explain_denial(
+    aws: &Aws,
+    check: Option<precheck::Check>,
+    document: Option<&str>,
+    instance: &Instance,
+) {
+    // The pre-check's own findings when it ran; only a skipped one is done now.
+    let check = match check {
+        Some(check) => check,
+        None => {
+            let who = precheck::whoami(aws, document, None).await;
+            precheck::check_as(aws, &who, instance).await
+        }
+    };
+    let lines = precheck::denial_causes(&check);
+    if !lines.is_empty() {
+        eprintln!("ssmgo: why AWS most likely refused:");
+        for line in lines {
+            eprintln!("  {}", for_terminal(&line));
+        }
+    }
+}
+
+async fn print_dry_run(
+    aws: &Aws,
+    instance: &Instance,
+    request: &Request,
+    plugin: Option<&Plugin>,
+    checked: &str,
+) -> Result<()> {
+    let placeholder = Started {
+        session_id: "<SessionId from StartSession>".into(),
+        token_value: "<redacted>".into(),
+        stream_url: "<StreamUrl from StartSession>".into(),
+    };
+    let (plugin_line, shown_plugin) = match plugin {
+        Some(p) => (
+            format!("{} (version {})", p.path.display(), p.version),
+            p.clone(),
+        ),
+        None => (
+            "not found on PATH: a real connect would stop here, before StartSession".to_owned(),
+            Plugin::not_installed(),
+        ),
+    };
+    let invocation = shown_plugin.invocation(
+        &placeholder.response_json(),
+        aws.region(),
+        aws.profile_for_plugin(),
+        &request.to_json(),
+        &aws.ssm_endpoint().await,
+    );
+    let ping = instance.ping_status.as_deref().unwrap_or("not managed");
+    let text = format!(
+        "Target:        {} {}, SSM {}\nPre-check:     {}\nStartSession:  {}\nPlugin:        {}\nCommand:       {}\nDry run: no session was started.\n",
+        instance.label(),
+        instance.state,
+        ping,
+        checked,
+        request.to_json(),
+        plugin_line,
+        invocation.display_redacted(&placeholder.token_value),
+    );
+    print!("{}", for_terminal_multiline(&text));
+    Ok(())
+}
+
+/// Sanitizes each line, keeping the line breaks that are ours.
+fn for_terminal_multiline(text: &str) -> String {
+    text.split_inclusive('\n')
+        .map(|line| match line.strip_suffix('\n') {
+            Some(l) => format!("{}\n", for_terminal(l)),
+            None => for_terminal(line).into_owned(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn multiline_output_keeps_our_newlines_but_not_theirs() {
+        assert_eq!(for_terminal_multiline("a\x1b\nb\n"), "a\\x1b\nb\n");
+    }
+}

@@ -1,0 +1,133 @@
+//! TARGET → one instance: an instance id, an exact Name, or the picker pre-filled with the word.
+
+use std::io::IsTerminal;
+
+use crate::choose::{self, PickerOptions};
+use crate::error::{Error, Result};
+use crate::fleet::{self, Instance, Query, Scope};
+use crate::output::sanitize::for_terminal;
+use crate::picker::Mark;
+
+pub(crate) fn interactive() -> bool {
+    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
+/// True for what can only be an instance id: i-… (EC2) or mi-… (hybrid), 8 or 17 hex digits.
+pub fn looks_like_instance_id(s: &str) -> bool {
+    let hex = s.strip_prefix("i-").or_else(|| s.strip_prefix("mi-"));
+    matches!(hex, Some(h) if (h.len() == 8 || h.len() == 17) && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// How to turn a TARGET into one instance.
+pub struct Resolve<'a> {
+    pub scopes: &'a [Scope],
+    pub query: &'a Query,
+    pub may_pick: bool,
+    pub picker: PickerOptions,
+}
+
+impl Resolve<'_> {
+    /// TARGET → (scope index, instance): an id, an exact Name, or else the picker pre-filled
+    /// with it. Without TARGET, the picker.
+    pub async fn resolve(self, target: Option<&str>) -> Result<(usize, Instance)> {
+        let Some(target) = target else {
+            return self.pick(None).await;
+        };
+        let aws = &self.scopes[0].aws;
+        let query = self.query;
+        if looks_like_instance_id(target) {
+            return fleet::by_id(aws, target)
+                .await?
+                .map(|i| (0, i))
+                .ok_or_else(|| Error::TargetNotFound {
+                    target: for_terminal(target).into_owned(),
+                    filters: format!(" in {}", aws.region()),
+                });
+        }
+        let mut named = fleet::by_name(aws, target, &query.tags).await?;
+        let running: Vec<&Instance> = named.iter().filter(|i| i.state == "running").collect();
+        match (running.len(), named.len()) {
+            (1, _) => Ok((0, running[0].clone())),
+            (0, 1) => Ok((0, named.remove(0))),
+            (0, 0) if self.may_pick && interactive() => self.pick(Some(target)).await,
+            (0, 0) => Err(Error::TargetNotFound {
+                target: for_terminal(target).into_owned(),
+                filters: if query.tags.is_empty() {
+                    format!(" in {}", aws.region())
+                } else {
+                    format!(
+                        " among {} in {}",
+                        for_terminal(&query.tags.describe()),
+                        aws.region()
+                    )
+                },
+            }),
+            (0, n) => Err(Error::NotConnectable {
+                target: format!("Name {:?}", for_terminal(target)),
+                reason: format!("none of the {n} instances with that Name is running"),
+                next: "Start one of them, or pick another with `ssmgo`".into(),
+            }),
+            _ => {
+                let mut running: Vec<Instance> = running.into_iter().cloned().collect();
+                fleet::sort_for_display(&mut running);
+                Err(Error::AmbiguousName {
+                    name: for_terminal(target).into_owned(),
+                    first_id: running[0].instance_id.clone(),
+                    candidates: running.iter().map(candidate_line).collect(),
+                })
+            }
+        }
+    }
+
+    /// The picker; a row picked from the cache is looked up afresh before it is used.
+    async fn pick(self, prefill: Option<&str>) -> Result<(usize, Instance)> {
+        let (index, row) = choose::pick(self.scopes, self.query, prefill, self.picker).await?;
+        let aws = &self.scopes[index].aws;
+        match row.mark {
+            Mark::Gone => Err(Error::NotConnectable {
+                target: for_terminal(&row.instance.label()).into_owned(),
+                reason: "it is no longer listed (it was in the cached listing only)".into(),
+                next: "Pick another instance; `ssmgo list --all` shows what is there now".into(),
+            }),
+            Mark::Cached => {
+                let fresh = fleet::by_id(aws, &row.instance.instance_id).await?;
+                let mut fresh = fresh.ok_or_else(|| Error::NotConnectable {
+                    target: for_terminal(&row.instance.label()).into_owned(),
+                    reason: "it no longer exists".into(),
+                    next: "Pick another instance with `ssmgo --refresh`".into(),
+                })?;
+                fresh.origin = row.instance.origin;
+                Ok((index, fresh))
+            }
+            _ => Ok((index, row.instance)),
+        }
+    }
+}
+
+fn candidate_line(i: &Instance) -> String {
+    let line = format!(
+        "{}  {}  SSM {}  {}  {}",
+        i.instance_id,
+        i.state,
+        i.ping_status.as_deref().unwrap_or("not managed"),
+        i.private_ip.as_deref().unwrap_or("-"),
+        i.availability_zone.as_deref().unwrap_or("-"),
+    );
+    for_terminal(&line).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instance_ids_are_recognised_by_shape() {
+        assert!(looks_like_instance_id("i-0123456789abcdef0"));
+        assert!(looks_like_instance_id("i-01234567"));
+        assert!(looks_like_instance_id("mi-0123456789abcdef0"));
+        assert!(!looks_like_instance_id("i-0123"));
+        assert!(!looks_like_instance_id("i-0123456789abcdefg"));
+        assert!(!looks_like_instance_id("web-01234567"));
+        assert!(!looks_like_instance_id("i-"));
+    }
+}

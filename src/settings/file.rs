@@ -1,0 +1,174 @@
+//! The config file as written: a TOML schema whose values are typed, so the TOML parser itself
+//! refuses a bad value and says where. Unknown keys are errors: a typo must not pass for a
+//! setting.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::values::{CheckMode, ColorChoice, DocumentName, Regions, Span, TagSpec, Timeout};
+use crate::error::{Error, Result};
+use crate::output::sanitize::for_terminal;
+use crate::output::Column;
+
+/// The file's top level.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct File {
+    profile: Option<String>,
+    region: Option<Regions>,
+    tag: Option<Tags>,
+    document: Option<DocumentName>,
+    columns: Option<Vec<Column>>,
+    cache_ttl: Option<Span>,
+    timeout: Option<Timeout>,
+    check: Option<CheckMode>,
+    color: Option<ColorChoice>,
+    #[serde(default)]
+    preset: BTreeMap<String, Values>,
+}
+
+/// What the top level and a preset can both set.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Values {
+    pub profile: Option<String>,
+    pub region: Option<Regions>,
+    pub tag: Option<Tags>,
+    pub document: Option<DocumentName>,
+    pub columns: Option<Vec<Column>>,
+}
+
+/// A list of tag filters that make one query (no key filtered twice).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "Vec<TagSpec>")]
+pub struct Tags(pub Vec<String>);
+
+impl TryFrom<Vec<TagSpec>> for Tags {
+    type Error = String;
+
+    fn try_from(specs: Vec<TagSpec>) -> std::result::Result<Tags, String> {
+        let specs: Vec<String> = specs.into_iter().map(|TagSpec(s)| s).collect();
+        match crate::fleet::TagFilters::parse(&specs) {
+            Ok(_) => Ok(Tags(specs)),
+            Err(Error::BadTagSpec { reason, .. }) => Err(reason),
+            Err(other) => Err(other.to_string()),
+        }
+    }
+}
+
+/// The config file, read and checked.
+#[derive(Debug, Default)]
+pub struct Config {
+    pub path: Option<PathBuf>,
+    /// False when there is no file (every value comes from elsewhere then).
+    pub exists: bool,
+    file: File,
+}
+
+/// A config file is a few lines; anything much larger is not one.
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+impl Config {
+    /// Reads the config file; a missing file is an empty config, anything unreadable an error.
+    pub fn load() -> Result<Config> {
+        let Some(path) = crate::paths::config_file() else {
+            return Ok(Config::default());
+        };
+        match crate::paths::read_text_file(&path, MAX_CONFIG_BYTES) {
+            Ok(text) => Config::parse(&path, &text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config {
+                path: Some(path),
+                ..Config::default()
+            }),
+            Err(e) => Err(Error::Config {
+                path: path.display().to_string(),
+                position: String::new(),
+                reason: e.to_string(),
+            }),
+        }
+    }
+
+    /// Parses `text`, read from `path`.
+    pub fn parse(path: &Path, text: &str) -> Result<Config> {
+        let file: File = toml::from_str(text).map_err(|e| {
+            let mut position = String::new();
+            if let Some(span) = e.span() {
+                let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+                position = format!(", line {line}");
+            }
+            if let Some(key) = key_of(&e, text) {
+                position.push_str(&format!(", key `{key}`"));
+            }
+            Error::Config {
+                path: path.display().to_string(),
+                position: for_terminal(&position).into_owned(),
+                reason: for_terminal(e.message().trim()).into_owned(),
+            }
+        })?;
+        Ok(Config {
+            path: Some(path.to_owned()),
+            exists: true,
+            file,
+        })
+    }
+
+    /// The top level's values.
+    pub fn top(&self) -> Values {
+        let f = &self.file;
+        Values {
+            profile: f.profile.clone(),
+            region: f.region.clone(),
+            tag: f.tag.clone(),
+            document: f.document.clone(),
+            columns: f.columns.clone(),
+        }
+    }
+
+    pub fn preset(&self, name: &str) -> Option<&Values> {
+        self.file.preset.get(name)
+    }
+
+    /// The names of the presets, for messages and completion.
+    pub fn preset_names(&self) -> Vec<&str> {
+        self.file.preset.keys().map(String::as_str).collect()
+    }
+
+    pub fn cache_ttl(&self) -> Option<Span> {
+        self.file.cache_ttl
+    }
+
+    pub fn timeout(&self) -> Option<Timeout> {
+        self.file.timeout
+    }
+
+    pub fn check(&self) -> Option<CheckMode> {
+        self.file.check
+    }
+
+    pub fn color(&self) -> Option<ColorChoice> {
+        self.file.color
+    }
+}
+
+/// The dotted key an error is about, as the TOML parser tracked it; an unknown key's own name
+/// is the text its span covers.
+fn key_of(e: &toml::de::Error, text: &str) -> Option<String> {
+    // Without the input, the parser's message ends with "in `preset.prod.tag`".
+    let mut bare = e.clone();
+    bare.set_input(None);
+    let rendered = bare.to_string();
+    let mut keys: Vec<String> = rendered
+        .lines()
+        .filter_map(|l| l.strip_prefix("in `")?.strip_suffix('`'))
+        .map(str::to_owned)
+        .collect();
+    if e.message().starts_with("unknown field") {
+        let span = e.span()?;
+        let name = text.get(span)?.trim().trim_matches(['"', '\'']);
+        keys.push(name.to_owned());
+    }
+    let key = keys.join(".");
+    (!key.is_empty()).then_some(key)
+}

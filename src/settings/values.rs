@@ -1,0 +1,255 @@
+//! The values a setting can take, each a type that parses itself — from the command line, the
+//! environment and the config file alike — so a bad value is refused where it is read, with the
+//! reason (the TOML parser adds file, line and key).
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+/// A span of time written "30s", "15m", "2h", "1d", or plain seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Span(pub Duration);
+
+impl FromStr for Span {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Span, String> {
+        let s = s.trim();
+        let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+        let (number, unit) = s.split_at(split);
+        let n: u64 = number.parse().map_err(|_| {
+            format!("{s:?} is not a duration; write e.g. \"30s\", \"15m\", \"2h\" or \"1d\"")
+        })?;
+        let unit = match unit.trim() {
+            "" | "s" => 1,
+            "m" => 60,
+            "h" => 3600,
+            "d" => 86400,
+            other => {
+                return Err(format!(
+                    "unknown unit {other:?} in {s:?}; use s, m, h or d (e.g. \"15m\")"
+                ))
+            }
+        };
+        Ok(Span(Duration::from_secs(n.saturating_mul(unit))))
+    }
+}
+
+/// How long one AWS request may go unanswered: 1 s to 10 min (0 would fail every call).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Timeout(pub Duration);
+
+impl FromStr for Timeout {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Timeout, String> {
+        let Span(d) = s.parse()?;
+        if (1..=600).contains(&d.as_secs()) {
+            Ok(Timeout(d))
+        } else {
+            Err(format!(
+                "{s:?} is out of range; give 1s to 10m, e.g. \"30s\""
+            ))
+        }
+    }
+}
+
+/// The access pre-check before a session: on (the default), off (AWS decides, as `--no-check`),
+/// or strict (refuse when it can't tell, as `--strict`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub enum CheckMode {
+    On,
+    Off,
+    Strict,
+}
+
+impl FromStr for CheckMode {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<CheckMode, String> {
+        match s {
+            "on" => Ok(CheckMode::On),
+            "off" => Ok(CheckMode::Off),
+            "strict" => Ok(CheckMode::Strict),
+            _ => Err(format!("{s:?} is not a check mode; use on, off or strict")),
+        }
+    }
+}
+
+impl fmt::Display for CheckMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CheckMode::On => "on",
+            CheckMode::Off => "off",
+            CheckMode::Strict => "strict",
+        })
+    }
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Deserialize)]
+#[serde(try_from = "String")]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl FromStr for ColorChoice {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<ColorChoice, String> {
+        match s {
+            "auto" => Ok(ColorChoice::Auto),
+            "always" => Ok(ColorChoice::Always),
+            "never" => Ok(ColorChoice::Never),
+            _ => Err(format!(
+                "{s:?} is not a colour choice; use auto, always or never"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for ColorChoice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ColorChoice::Auto => "auto",
+            ColorChoice::Always => "always",
+            ColorChoice::Never => "never",
+        })
+    }
+}
+
+/// One region or a comma-separated list of them ("eu-west-1, us-east-1").
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Regions(pub Vec<String>);
+
+impl FromStr for Regions {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Regions, String> {
+        let regions = split_list(s);
+        for r in &regions {
+            crate::aws::validate_region(r).map_err(|e| reason_of(&e))?;
+        }
+        Ok(Regions(regions))
+    }
+}
+
+/// A tag filter as `-t` takes it: KEY, KEY=VALUE or KEY=V1,V2.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct TagSpec(pub String);
+
+impl FromStr for TagSpec {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<TagSpec, String> {
+        crate::fleet::TagFilter::parse(s).map_err(|e| reason_of(&e))?;
+        Ok(TagSpec(s.to_owned()))
+    }
+}
+
+/// An SSM document's name or ARN, as `--document` takes it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct DocumentName(pub String);
+
+impl FromStr for DocumentName {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<DocumentName, String> {
+        crate::session::validate_document_name(s).map_err(|e| reason_of(&e))?;
+        Ok(DocumentName(s.to_owned()))
+    }
+}
+
+/// serde's `try_from = "String"` goes through these.
+macro_rules! try_from_string {
+    ($($t:ty),*) => {$(
+        impl TryFrom<String> for $t {
+            type Error = String;
+            fn try_from(s: String) -> Result<$t, String> {
+                s.parse()
+            }
+        }
+    )*};
+}
+try_from_string!(
+    Span,
+    Timeout,
+    CheckMode,
+    ColorChoice,
+    Regions,
+    TagSpec,
+    DocumentName
+);
+
+/// The reason part of an input error (the setting's name and value are said where it is read).
+fn reason_of(e: &crate::error::Error) -> String {
+    match e {
+        crate::error::Error::BadInput { reason, .. } => reason.clone(),
+        crate::error::Error::BadTagSpec { reason, .. } => reason.clone(),
+        other => other
+            .to_string()
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
+    }
+}
+
+/// "a,b" or "a, b" → ["a", "b"]; empty items dropped.
+pub fn split_list(s: &str) -> Vec<String> {
+    s.split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_take_a_unit() {
+        let secs = |s: &str| s.parse::<Span>().map(|Span(d)| d.as_secs());
+        assert_eq!(secs("90"), Ok(90));
+        assert_eq!(secs("15m"), Ok(900));
+        assert_eq!(secs("2h"), Ok(7200));
+        assert!(secs("m").is_err());
+        assert!(secs("5y").is_err());
+    }
+
+    #[test]
+    fn a_request_timeout_is_one_second_to_ten_minutes() {
+        assert!("0s".parse::<Timeout>().is_err());
+        assert!("1s".parse::<Timeout>().is_ok());
+        assert!("10m".parse::<Timeout>().is_ok());
+        assert!("601".parse::<Timeout>().is_err());
+    }
+
+    #[test]
+    fn each_value_names_what_it_takes_when_refused() {
+        assert!("maybe"
+            .parse::<CheckMode>()
+            .unwrap_err()
+            .contains("on, off or strict"));
+        assert!("eu west"
+            .parse::<Regions>()
+            .unwrap_err()
+            .contains("lowercase"));
+        assert!("=x".parse::<TagSpec>().unwrap_err().contains("empty"));
+        assert_eq!(
+            "a, b".parse::<Regions>(),
+            Ok(Regions(vec!["a".into(), "b".into()]))
+        );
+    }
+}
