@@ -27,6 +27,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssmgo' -ScriptBlock {
             [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Use the named preset from the config file (its profile, region, tags, document, columns)')
             [CompletionResult]::new('--preset', '--preset', [CompletionResultType]::ParameterName, 'Use the named preset from the config file (its profile, region, tags, document, columns)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output [env: NO_COLOR disables it]')
+            [CompletionResult]::new('--generate', '--generate', [CompletionResultType]::ParameterName, 'Write the man pages and completion scripts into DIR/man and DIR/completions (for packagers; the committed files are these), then exit')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)')
             [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)')
             [CompletionResult]::new('--document', '--document', [CompletionResultType]::ParameterName, 'The Session Manager document to start (default: the account''s shell document)')

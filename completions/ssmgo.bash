@@ -143,7 +143,7 @@ _ssmgo() {
 
     case "${cmd}" in
         ssmgo)
-            opts="-P -v -t -h -V --profile --region --endpoint-url --preset --color --verbose --tag --document --parameters --reason --dry-run --no-check --strict --refresh --help --version list ls check policy connect forward ssh-proxy ssh-config completions config help"
+            opts="-P -v -t -h -V --profile --region --endpoint-url --preset --color --verbose --generate --tag --document --parameters --reason --dry-run --no-check --strict --refresh --help --version list ls check policy connect forward ssh-proxy ssh-config completions config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -171,6 +171,10 @@ _ssmgo() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --generate)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --tag)

@@ -24,6 +24,7 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
             cand -P 'Use the named preset from the config file (its profile, region, tags, document, columns)'
             cand --preset 'Use the named preset from the config file (its profile, region, tags, document, columns)'
             cand --color 'When to colour the output [env: NO_COLOR disables it]'
+            cand --generate 'Write the man pages and completion scripts into DIR/man and DIR/completions (for packagers; the committed files are these), then exit'
             cand -t 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)'
             cand --tag 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)'
             cand --document 'The Session Manager document to start (default: the account''s shell document)'

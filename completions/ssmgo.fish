@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ssmgo_global_optspecs
-    string join \n profile= region= endpoint-url= P/preset= color= v/verbose t/tag= document= parameters= reason= dry-run no-check strict refresh h/help V/version
+    string join \n profile= region= endpoint-url= P/preset= color= v/verbose generate= t/tag= document= parameters= reason= dry-run no-check strict refresh h/help V/version
 end
 
 function __fish_ssmgo_needs_command
@@ -31,6 +31,7 @@ complete -c ssmgo -n "__fish_ssmgo_needs_command" -s P -l preset -d 'Use the nam
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -l generate -d 'Write the man pages and completion scripts into DIR/man and DIR/completions (for packagers; the committed files are these), then exit' -r -F
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -s t -l tag -d 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)' -r
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -l document -d 'The Session Manager document to start (default: the account\'s shell document)' -r
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -l parameters -d 'The document\'s parameters, as a JSON object of string lists' -r

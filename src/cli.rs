@@ -18,7 +18,7 @@ use crate::settings::{ColorChoice, Flags};
     name = "ssmgo",
     version,
     max_term_width = 100,
-    after_help = EXIT_CODES
+    after_help = crate::error::exit::help_text()
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -35,6 +35,11 @@ pub struct Cli {
     /// Show the AWS calls made, and the full AWS error behind a failure.
     #[arg(short, long, global = true)]
     pub verbose: bool,
+
+    /// Write the man pages and completion scripts into DIR/man and DIR/completions (for
+    /// packagers; the committed files are these), then exit.
+    #[arg(long, value_name = "DIR", hide = true, exclusive = true)]
+    pub generate: Option<std::path::PathBuf>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -60,6 +65,9 @@ impl Cli {
     /// What to run: the subcommand, or connect with the top level's arguments. Connect's
     /// options before another subcommand would be silently ignored: that is a usage error.
     pub fn into_command(self) -> Result<Command, crate::error::Error> {
+        if let Some(dir) = self.generate {
+            return Ok(Command::Generate(dir));
+        }
         match self.command {
             None => Ok(Command::Connect(self.connect)),
             Some(_) if self.connect.is_given() => Err(crate::error::Error::BadInput {
@@ -71,21 +79,6 @@ impl Cli {
         }
     }
 }
-
-/// Exit codes, shown under `--help`: scripts rely on them.
-pub const EXIT_CODES: &str = "\
-Exit status:
-  0    success
-  1    AWS, network or runtime failure (no credentials, endpoint unreachable or silent, throttled,
-       plugin failed)
-  2    usage error or invalid input (bad --tag or --parameters, no region, unknown profile or preset,
-       malformed config file, no terminal)
-  3    access denied (by AWS, by the pre-check, or by `policy eval`/`policy lint`)
-  4    no matching target, the target cannot be connected to, or no previous one for `ssmgo -`
-  5    access depends on context only AWS sees, e.g. the source address (`check`, `--strict`)
-  129, 143  told to stop by SIGHUP or SIGTERM during a session (the plugin is stopped and the
-       session terminated)
-  130  cancelled (Esc or Ctrl-C in the picker)";
 
 /// Where to find AWS: the same names and variables as the AWS CLI. (The environment is read
 /// by [`crate::settings`], which also knows the config file.)
@@ -157,7 +150,7 @@ pub enum Command {
     ///
     /// Simulates ssm:StartSession once on the session document and once on the instance (with
     /// its tags), and explains a denial statement by statement. Exit status: 0 allowed,
-    /// 3 denied, 1 could not check.
+    /// 3 denied, 5 depends on context only AWS sees, 1 could not check.
     Check(CheckArgs),
 
     /// Check IAM policies offline: evaluate a request, lint, fix the Session Manager mistake.
@@ -195,6 +188,10 @@ pub enum Command {
     /// Show where the config file is, or the effective settings and where each came from.
     #[command(subcommand)]
     Config(ConfigCommand),
+
+    /// `--generate DIR` (hidden, so not a word of the command line's own).
+    #[command(skip)]
+    Generate(std::path::PathBuf),
 }
 
 #[derive(Debug, Subcommand)]

@@ -19,8 +19,115 @@ pub mod exit {
     pub const NO_TARGET: i32 = 4;
     /// Access depends on request context only AWS sees (`check`, `connect --strict`).
     pub const DEPENDS: i32 = 5;
+    /// Told to stop by SIGHUP during a session (128 + the signal, as shells report it).
+    pub const HUNG_UP: i32 = 128 + libc::SIGHUP;
+    /// Told to stop by SIGTERM during a session.
+    pub const TERMINATED: i32 = 128 + libc::SIGTERM;
     /// Cancelled by the user (Esc or Ctrl-C in the picker).
     pub const CANCELLED: i32 = 130;
+
+    /// One documented exit status: its codes and what they mean (`code` spans as written in
+    /// the README; `--help` shows them as they are, the man page in bold).
+    pub struct Status {
+        pub codes: &'static [i32],
+        pub meaning: &'static str,
+    }
+
+    /// Every exit status ssmgo documents, written once: `--help`, the man page and the README's
+    /// table are made from (or checked against) this list. Scripts rely on it.
+    pub const STATUSES: &[Status] = &[
+        Status { codes: &[OK], meaning: "success" },
+        Status {
+            codes: &[FAILURE],
+            meaning: "AWS, network or runtime failure (no credentials, SSO login needed, endpoint unreachable or silent past the timeout, throttled, plugin missing or failed, StartSession's answer lost)",
+        },
+        Status {
+            codes: &[USAGE],
+            meaning: "usage error or invalid input (bad `--tag`/`--parameters`/`--endpoint-url`, no region, unknown profile or preset, malformed config file, no terminal for the picker, unreadable policy file)",
+        },
+        Status {
+            codes: &[DENIED],
+            meaning: "access denied by AWS or by the pre-check; `policy eval` denied; `policy lint` found errors",
+        },
+        Status {
+            codes: &[NO_TARGET],
+            meaning: "no matching target, or the target cannot be connected to (stopped, not managed, agent offline, ambiguous Name, gone since the cached listing, no previous connection for `ssmgo -`)",
+        },
+        Status {
+            codes: &[DEPENDS],
+            meaning: "access depends on request context only AWS sees (the source address, MFA of temporary credentials...): `check`, and `connect --strict`",
+        },
+        Status {
+            codes: &[HUNG_UP, TERMINATED],
+            meaning: "told to stop by SIGHUP or SIGTERM while a session ran (a closed terminal, a supervisor, `timeout`): the signal is passed to the plugin, which is killed if it hasn't stopped after 3 s, and the session is terminated",
+        },
+        Status {
+            codes: &[CANCELLED],
+            meaning: "cancelled in the picker (Esc, Ctrl-C)",
+        },
+    ];
+
+    /// The words of `text`, a `code span` with spaces kept as one.
+    fn words(text: &str) -> Vec<String> {
+        let mut words: Vec<String> = Vec::new();
+        let mut in_code = false;
+        for word in text.split(' ') {
+            match words.last_mut() {
+                Some(last) if in_code => {
+                    last.push(' ');
+                    last.push_str(word);
+                }
+                _ => words.push(word.to_owned()),
+            }
+            if word.matches('`').count() % 2 == 1 {
+                in_code = !in_code;
+            }
+        }
+        words
+    }
+
+    /// The Markdown table the README shows (a test keeps it equal to this).
+    pub fn markdown_table() -> String {
+        let mut out = String::from("| code | meaning |\n|---|---|\n");
+        for status in STATUSES {
+            out.push_str(&format!(
+                "| {} | {} |\n",
+                codes_text(status),
+                status.meaning
+            ));
+        }
+        out
+    }
+
+    /// "129, 143".
+    pub fn codes_text(status: &Status) -> String {
+        let codes: Vec<String> = status.codes.iter().map(i32::to_string).collect();
+        codes.join(", ")
+    }
+
+    /// The list under `--help`, wrapped to 100 columns with the meaning indented.
+    pub fn help_text() -> String {
+        let mut out = String::from("Exit status:");
+        for status in STATUSES {
+            let codes = codes_text(status);
+            let mut line = format!("  {codes:<9}");
+            let mut width = line.len();
+            for word in words(status.meaning) {
+                if width + word.len() + 1 > 100 {
+                    line.push_str("\n           ");
+                    width = 11;
+                } else if width > 11 {
+                    line.push(' ');
+                    width += 1;
+                }
+                width += word.chars().count();
+                line.push_str(&word);
+            }
+            out.push('\n');
+            out.push_str(&line);
+        }
+        out
+    }
 }
 
 /// Everything that can go wrong, phrased for the person at the terminal.
@@ -235,7 +342,7 @@ impl Error {
             | TargetNotConnected { .. }
             | NoHistory => exit::NO_TARGET,
             DependsOnContext { .. } => exit::DEPENDS,
-            // As shells report a death by signal N.
+            // As shells report a death by signal N (HUNG_UP and TERMINATED).
             Signalled { signal, .. } => 128 + signal,
             Cancelled => exit::CANCELLED,
             NoCredentials { .. }

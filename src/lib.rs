@@ -1,9 +1,11 @@
 //! ssmgo: open a shell on an EC2 instance through SSM Session Manager, and be told why when you
 //! can't.
 //!
-//! The flow is one way: arguments ([`cli`]) → a listing or a target ([`fleet`], [`picker`]) →
-//! a session handed to AWS's plugin ([`session`]) → output ([`output`]). Errors from every step
-//! are one [`error::Error`], which carries its exit code.
+//! The flow is one way: arguments ([`cli`]) and settings ([`settings`]) → one thin adapter per
+//! subcommand ([`commands`]) → the modules that do the work: listing ([`fleet`], [`choose`],
+//! [`picker`]), the session core ([`launch`]: target, pre-check by [`precheck`], StartSession
+//! and the plugin by [`session`]) → [`output`]. Only [`aws`] and the modules that call AWS see
+//! SDK types. Errors from every step are one [`error::Error`], which carries its exit code.
 
 pub mod aws;
 pub mod cache;
@@ -12,6 +14,7 @@ pub mod cli;
 pub mod commands;
 pub mod error;
 pub mod fleet;
+pub mod generate;
 pub mod history;
 pub mod launch;
 pub mod output;
@@ -25,21 +28,46 @@ pub mod settings;
 use cli::{Cli, Command};
 use commands::Ctx;
 use error::{Error, Result};
-use settings::Settings;
+use settings::{Flags, Settings};
 
-/// Runs one invocation of ssmgo.
+/// Runs one invocation of ssmgo: one dispatch over the parsed command.
 pub fn run(cli: Cli) -> Result<()> {
     let flags = cli.flags();
     let verbose = cli.verbose;
-    let command = cli.into_command()?;
-    // Commands that need no settings work even when the config file is broken.
-    let command = match command {
-        Command::Policy(cmd) => return commands::policy::run(cmd),
-        Command::Completions(args) => return commands::completions::run(args),
-        Command::Config(cmd) => return commands::config::run(cmd, &flags),
-        other => other,
-    };
-    let settings = Settings::load(&flags)?;
+    match cli.into_command()? {
+        // Commands that need no settings work even when the config file is broken.
+        Command::Policy(cmd) => commands::policy::run(cmd),
+        Command::Completions(args) => commands::completions::run(args),
+        Command::Config(cmd) => commands::config::run(cmd, &flags),
+        Command::Generate(dir) => generate::write_all(&dir),
+        Command::List(args) => with_aws(&flags, verbose, async |ctx| {
+            commands::list::run(ctx, args).await
+        }),
+        Command::Check(args) => with_aws(&flags, verbose, async |ctx| {
+            commands::check::run(ctx, args).await
+        }),
+        Command::Forward(args) => with_aws(&flags, verbose, async |ctx| {
+            commands::forward::run(ctx, args).await
+        }),
+        Command::SshProxy(args) => with_aws(&flags, verbose, async |ctx| {
+            commands::ssh::proxy(ctx, args).await
+        }),
+        Command::SshConfig(args) => with_aws(&flags, verbose, async |ctx| {
+            commands::ssh::config(ctx, args)
+        }),
+        Command::Connect(args) => with_aws(&flags, verbose, async |ctx| {
+            commands::connect::run(ctx, args).await
+        }),
+    }
+}
+
+/// Loads the settings and runs `command` on the async runtime that AWS calls need.
+fn with_aws(
+    flags: &Flags,
+    verbose: bool,
+    command: impl AsyncFnOnce(&Ctx) -> Result<()>,
+) -> Result<()> {
+    let settings = Settings::load(flags)?;
     output::style::init(settings.color.value);
     for note in &settings.overridden {
         eprintln!("ssmgo: note: {}", output::sanitize::for_terminal(note));
@@ -50,17 +78,5 @@ pub fn run(cli: Cli) -> Result<()> {
         .enable_all()
         .build()
         .map_err(|e| Error::io("starting the async runtime", e))?;
-    runtime.block_on(async {
-        match command {
-            Command::List(args) => commands::list::run(&ctx, args).await,
-            Command::Check(args) => commands::check::run(&ctx, args).await,
-            Command::Forward(args) => commands::forward::run(&ctx, args).await,
-            Command::SshProxy(args) => commands::ssh::proxy(&ctx, args).await,
-            Command::SshConfig(args) => commands::ssh::config(&ctx, args),
-            Command::Connect(args) => commands::connect::run(&ctx, args).await,
-            Command::Policy(_) | Command::Completions(_) | Command::Config(_) => {
-                unreachable!("answered before the settings were loaded")
-            }
-        }
-    })
+    runtime.block_on(command(&ctx))
 }

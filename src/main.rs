@@ -1,21 +1,27 @@
 //! The door: answer shell completion requests, parse the command line, run, and turn any error
 //! into its documented exit code.
 
+use std::process::ExitCode;
+
 use clap::{CommandFactory, Parser};
 
-fn main() {
+fn main() -> ExitCode {
     // `COMPLETE=bash ssmgo` prints the dynamic completion hook; the shell then calls back here.
     clap_complete::CompleteEnv::with_factory(ssmgo::cli::Cli::command).complete();
     let cli = ssmgo::cli::Cli::parse();
-    if let Err(err) = ssmgo::run(cli) {
-        if !matches!(err, ssmgo::error::Error::Cancelled) {
-            let prefix = ssmgo::output::style::stderr("ssmgo:", ssmgo::output::style::Paint::Bad);
-            let text = err.to_string();
-            eprintln!(
-                "{prefix} {}",
-                ssmgo::output::sanitize::lines_for_terminal(&text)
-            );
+    match ssmgo::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            if !matches!(err, ssmgo::error::Error::Cancelled) {
+                let prefix =
+                    ssmgo::output::style::stderr("ssmgo:", ssmgo::output::style::Paint::Bad);
+                let text = err.to_string();
+                eprintln!(
+                    "{prefix} {}",
+                    ssmgo::output::sanitize::lines_for_terminal(&text)
+                );
+            }
+            ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(1))
         }
-        std::process::exit(err.exit_code());
     }
 }

@@ -4,10 +4,11 @@ use crate::support::{emu, sorted, ssmgo};
 
 #[test]
 fn the_config_files_tag_filter_applies_until_a_flag_replaces_it() {
-    let fleet = emu().fleet("cfgtag");
-    let web = fleet.instance("web").tag("Team", "web").launch();
-    let db = fleet.instance("db").tag("Team", "db").launch();
-    let config = format!("tag = [\"{}\"]\n", fleet.filter());
+    crate::needs_emulator!();
+    let group = emu().group("cfgtag");
+    let web = group.instance("web").tag("Team", "web").launch();
+    let db = group.instance("db").tag("Team", "db").launch();
+    let config = format!("tag = [\"{}\"]\n", group.filter());
 
     let out = ssmgo().config(&config).args(["list", "--json"]).run();
     assert_eq!(
@@ -17,21 +18,22 @@ fn the_config_files_tag_filter_applies_until_a_flag_replaces_it() {
 
     let out = ssmgo()
         .config(&config)
-        .args(["list", "--json", "-t", &fleet.filter(), "-t", "Team=web"])
+        .args(["list", "--json", "-t", &group.filter(), "-t", "Team=web"])
         .run();
     assert_eq!(out.expect_success().listed_ids(), [web]);
 }
 
 #[test]
 fn a_preset_brings_its_filters_and_the_environment_beats_the_config() {
-    let fleet = emu().fleet("preset");
-    let db = fleet.instance("db").tag("Team", "db").launch();
-    fleet.instance("web").tag("Team", "web").launch();
+    crate::needs_emulator!();
+    let group = emu().group("preset");
+    let db = group.instance("db").tag("Team", "db").launch();
+    group.instance("web").tag("Team", "web").launch();
     let config = format!(
         "region = \"eu-west-3\"\n\n[preset.dbs]\nregion = \"eu-west-2\"\ntag = [\"{}\", \"Team=db\"]\n",
-        fleet.filter()
+        group.filter()
     );
-    // AWS_REGION (us-east-1, where the fleet is) is set by the harness and beats the config's,
+    // AWS_REGION (us-east-1, where the group is) is set by the harness and beats the config's,
     // and ssmgo says so: a preset is meant to fix the account and region.
     let out = ssmgo()
         .config(&config)

@@ -17,11 +17,12 @@ fn argv(record: &Value) -> Vec<String> {
 
 #[test]
 fn a_name_connects_through_a_current_plugin_with_the_token_only_in_the_environment() {
-    let fleet = emu().fleet("handoff");
-    let id = fleet.instance("web").launch();
+    crate::needs_emulator!();
+    let group = emu().group("handoff");
+    let id = group.instance("web").launch();
 
     let out = ssmgo()
-        .args(["connect", &fleet.name("web")])
+        .args(["connect", &group.name("web")])
         .run()
         .expect_success();
     let record = out.plugin();
@@ -55,8 +56,9 @@ fn a_name_connects_through_a_current_plugin_with_the_token_only_in_the_environme
 
 #[test]
 fn a_plugin_that_exits_0_without_opening_the_data_channel_is_a_failure_and_leaves_nothing_open() {
-    let fleet = emu().fleet("nochannel");
-    let id = fleet.instance("web").launch();
+    crate::needs_emulator!();
+    let group = emu().group("nochannel");
+    let id = group.instance("web").launch();
     ssmgo()
         .env("FAKE_SMP_NO_CHANNEL", "1")
         .args(["connect", &id])
@@ -70,8 +72,9 @@ fn a_plugin_that_exits_0_without_opening_the_data_channel_is_a_failure_and_leave
 
 #[test]
 fn an_old_plugin_gets_the_response_as_its_first_argument() {
-    let fleet = emu().fleet("oldplugin");
-    let id = fleet.instance("web").launch();
+    crate::needs_emulator!();
+    let group = emu().group("oldplugin");
+    let id = group.instance("web").launch();
 
     let out = ssmgo()
         .plugin_version("1.2.497.0")
@@ -90,8 +93,9 @@ fn an_old_plugin_gets_the_response_as_its_first_argument() {
 
 #[test]
 fn the_plugin_gets_the_named_profile_and_default_signal_handling() {
-    let fleet = emu().fleet("profile");
-    let id = fleet.instance("web").launch();
+    crate::needs_emulator!();
+    let group = emu().group("profile");
+    let id = group.instance("web").launch();
 
     let out = ssmgo()
         .aws_config("[profile ops]\nregion = us-east-1\naws_access_key_id = testing\naws_secret_access_key = testing\n")
@@ -118,8 +122,9 @@ fn the_plugin_gets_the_named_profile_and_default_signal_handling() {
 
 #[test]
 fn document_parameters_and_reason_reach_start_session_and_the_plugin() {
-    let fleet = emu().fleet("document");
-    let id = fleet.instance("web").launch();
+    crate::needs_emulator!();
+    let group = emu().group("document");
+    let id = group.instance("web").launch();
 
     let out = ssmgo()
         .args([
@@ -148,8 +153,9 @@ fn document_parameters_and_reason_reach_start_session_and_the_plugin() {
 
 #[test]
 fn ctrl_c_while_the_plugin_runs_belongs_to_the_remote_shell() {
-    let fleet = emu().fleet("sigint");
-    let id = fleet.instance("web").launch();
+    crate::needs_emulator!();
+    let group = emu().group("sigint");
+    let id = group.instance("web").launch();
 
     let out = ssmgo()
         .env("FAKE_SMP_SIGINT_PARENT", "1")
@@ -160,8 +166,9 @@ fn ctrl_c_while_the_plugin_runs_belongs_to_the_remote_shell() {
 
 #[test]
 fn a_missing_plugin_stops_before_any_session_is_started() {
-    let fleet = emu().fleet("noplugin");
-    let id = fleet.instance("web").launch();
+    crate::needs_emulator!();
+    let group = emu().group("noplugin");
+    let id = group.instance("web").launch();
 
     ssmgo()
         .without_plugin()
@@ -175,8 +182,9 @@ fn a_missing_plugin_stops_before_any_session_is_started() {
 
 #[test]
 fn a_plugin_killed_by_a_signal_has_its_session_terminated() {
-    let fleet = emu().fleet("crash");
-    let id = fleet.instance("web").launch();
+    crate::needs_emulator!();
+    let group = emu().group("crash");
+    let id = group.instance("web").launch();
 
     ssmgo()
         .plugin_killed_by(libc::SIGKILL)
@@ -192,8 +200,9 @@ fn a_plugin_killed_by_a_signal_has_its_session_terminated() {
 
 #[test]
 fn a_plugin_that_fails_has_its_session_terminated() {
-    let fleet = emu().fleet("pluginfail");
-    let id = fleet.instance("web").launch();
+    crate::needs_emulator!();
+    let group = emu().group("pluginfail");
+    let id = group.instance("web").launch();
 
     ssmgo()
         .plugin_exits_with(3)
@@ -206,13 +215,14 @@ fn a_plugin_that_fails_has_its_session_terminated() {
 
 #[test]
 fn a_dry_run_shows_the_request_and_command_and_starts_nothing() {
-    let fleet = emu().fleet("dryrun");
-    let id = fleet.instance("web").launch();
+    crate::needs_emulator!();
+    let group = emu().group("dryrun");
+    let id = group.instance("web").launch();
 
     let out = ssmgo()
         .args([
             "connect",
-            &fleet.name("web"),
+            &group.name("web"),
             "--dry-run",
             "--reason",
             "look",
@@ -234,12 +244,13 @@ fn a_dry_run_shows_the_request_and_command_and_starts_nothing() {
 
 #[test]
 fn an_ambiguous_name_lists_the_candidates_and_connects_to_none() {
-    let fleet = emu().fleet("ambiguous");
-    let a = fleet.instance("web").launch();
-    let b = fleet.instance("web").launch();
+    crate::needs_emulator!();
+    let group = emu().group("ambiguous");
+    let a = group.instance("web").launch();
+    let b = group.instance("web").launch();
 
     ssmgo()
-        .args(["connect", &fleet.name("web")])
+        .args(["connect", &group.name("web")])
         .run()
         .expect_code(4)
         .stderr_has("matches 2 running instances")
@@ -252,12 +263,13 @@ fn an_ambiguous_name_lists_the_candidates_and_connects_to_none() {
 
 #[test]
 fn a_name_shared_with_a_stopped_instance_picks_the_running_one() {
-    let fleet = emu().fleet("onerunning");
-    fleet.instance("web").stopped().launch();
-    let running = fleet.instance("web").launch();
+    crate::needs_emulator!();
+    let group = emu().group("onerunning");
+    group.instance("web").stopped().launch();
+    let running = group.instance("web").launch();
 
     let out = ssmgo()
-        .args(["connect", &fleet.name("web")])
+        .args(["connect", &group.name("web")])
         .run()
         .expect_success();
     let request: Value = serde_json::from_str(&argv(out.plugin())[5]).unwrap();
@@ -266,9 +278,10 @@ fn a_name_shared_with_a_stopped_instance_picks_the_running_one() {
 
 #[test]
 fn an_unknown_name_without_a_terminal_is_not_found() {
-    let fleet = emu().fleet("unknown");
+    crate::needs_emulator!();
+    let group = emu().group("unknown");
     ssmgo()
-        .args(["connect", &fleet.name("nothing-here")])
+        .args(["connect", &group.name("nothing-here")])
         .run()
         .expect_code(4)
         .stderr_has("no instance has the id or Name")
@@ -277,6 +290,7 @@ fn an_unknown_name_without_a_terminal_is_not_found() {
 
 #[test]
 fn an_unknown_instance_id_is_not_found() {
+    crate::needs_emulator!();
     ssmgo()
         .args(["connect", "i-0000000000000dead"])
         .run()
@@ -291,8 +305,9 @@ fn an_unknown_instance_id_is_not_found() {
 
 #[test]
 fn a_stopped_instance_is_refused_with_the_way_to_start_it() {
-    let fleet = emu().fleet("stopped");
-    let id = fleet.instance("web").stopped().launch();
+    crate::needs_emulator!();
+    let group = emu().group("stopped");
+    let id = group.instance("web").stopped().launch();
 
     ssmgo()
         .args(["connect", &id])
@@ -305,8 +320,9 @@ fn a_stopped_instance_is_refused_with_the_way_to_start_it() {
 
 #[test]
 fn an_unmanaged_instance_is_refused_with_what_ssm_needs() {
-    let fleet = emu().fleet("unmanaged");
-    let id = fleet.instance("web").unmanaged().launch();
+    crate::needs_emulator!();
+    let group = emu().group("unmanaged");
+    let id = group.instance("web").unmanaged().launch();
 
     ssmgo()
         .args(["connect", &id])
@@ -318,8 +334,9 @@ fn an_unmanaged_instance_is_refused_with_what_ssm_needs() {
 
 #[test]
 fn an_offline_agent_is_explained_when_ssm_refuses_the_session() {
-    let fleet = emu().fleet("offline");
-    let id = fleet.instance("web").agent_offline().launch();
+    crate::needs_emulator!();
+    let group = emu().group("offline");
+    let id = group.instance("web").agent_offline().launch();
 
     let out = ssmgo()
         .args(["connect", &id])
@@ -345,8 +362,9 @@ fn without_a_target_or_a_terminal_ssmgo_asks_for_a_target() {
 
 #[test]
 fn plugin_versions_written_unusually_still_keep_the_token_off_the_command_line() {
-    let fleet = emu().fleet("oddversion");
-    let id = fleet.instance("web").launch();
+    crate::needs_emulator!();
+    let group = emu().group("oddversion");
+    let id = group.instance("web").launch();
     for (version, warned) in [
         ("v1.2.694.0", false),
         ("1.2.694.0-beta", false),
@@ -376,8 +394,9 @@ fn plugin_versions_written_unusually_still_keep_the_token_off_the_command_line()
 
 #[test]
 fn a_plugin_that_never_answers_its_version_is_stopped_and_no_session_starts() {
-    let fleet = emu().fleet("hungplugin");
-    let id = fleet.instance("web").launch();
+    crate::needs_emulator!();
+    let group = emu().group("hungplugin");
+    let id = group.instance("web").launch();
     let started = std::time::Instant::now();
     ssmgo()
         .env("FAKE_SMP_VERSION_HANG", "1")

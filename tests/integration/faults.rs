@@ -14,8 +14,9 @@ fn through(proxy: &FaultProxy) -> crate::support::Ssmgo {
 
 #[test]
 fn a_lost_start_session_answer_leaves_no_session_open_and_is_not_retried() {
-    let fleet = emu().fleet("lostanswer");
-    let id = fleet.instance("web").launch();
+    crate::needs_emulator!();
+    let group = emu().group("lostanswer");
+    let id = group.instance("web").launch();
     let proxy = FaultProxy::start(&emu().endpoint, |call| match call.operation.as_str() {
         "StartSession" => Fault::ForwardThenDrop,
         _ => Fault::Forward,
@@ -43,8 +44,9 @@ fn a_lost_start_session_answer_leaves_no_session_open_and_is_not_retried() {
 
 #[test]
 fn a_throttled_start_session_is_tried_again_and_starts_exactly_one_session() {
-    let fleet = emu().fleet("throttledstart");
-    let id = fleet.instance("web").launch();
+    crate::needs_emulator!();
+    let group = emu().group("throttledstart");
+    let id = group.instance("web").launch();
     let proxy = FaultProxy::start(&emu().endpoint, |call| {
         if call.operation == "StartSession" && call.nth <= 2 {
             Fault::throttled(true)
@@ -63,10 +65,11 @@ fn a_throttled_start_session_is_tried_again_and_starts_exactly_one_session() {
 
 #[test]
 fn a_listing_survives_30_percent_throttling_quickly_without_a_storm() {
-    let fleet = emu().fleet("throttle30");
+    crate::needs_emulator!();
+    let group = emu().group("throttle30");
     // One reservation each: moto pages DescribeInstances by reservation.
     for n in 0..40 {
-        fleet.instance(&format!("web-{n}")).launch();
+        group.instance(&format!("web-{n}")).launch();
     }
     let list = |endpoint: &str| {
         ssmgo().env("AWS_ENDPOINT_URL", endpoint).args([
@@ -74,7 +77,7 @@ fn a_listing_survives_30_percent_throttling_quickly_without_a_storm() {
             "--page-size",
             "5",
             "-t",
-            &fleet.filter(),
+            &group.filter(),
         ])
     };
     let clean = FaultProxy::start(&emu().endpoint, |_| Fault::Forward);
@@ -130,8 +133,9 @@ fn a_listing_survives_30_percent_throttling_quickly_without_a_storm() {
 
 #[test]
 fn an_html_error_page_is_one_sentence_without_the_sdk_dump() {
-    let fleet = emu().fleet("html500");
-    let id = fleet.instance("web").launch();
+    crate::needs_emulator!();
+    let group = emu().group("html500");
+    let id = group.instance("web").launch();
     for (failing, args) in [
         ("DescribeInstances", vec!["list".to_owned()]),
         ("DescribeInstanceInformation", vec!["list".to_owned()]),
@@ -149,7 +153,7 @@ fn an_html_error_page_is_one_sentence_without_the_sdk_dump() {
         });
         let out = through(&proxy)
             .args(&args)
-            .args(["-t", &fleet.filter()])
+            .args(["-t", &group.filter()])
             .run()
             .expect_code(1);
         let err = &out.stderr;
@@ -173,7 +177,7 @@ fn an_html_error_page_is_one_sentence_without_the_sdk_dump() {
         let verbose = through(&proxy)
             .args(["-v"])
             .args(&args)
-            .args(["-t", &fleet.filter()])
+            .args(["-t", &group.filter()])
             .run()
             .expect_code(1);
         assert!(verbose.stderr.contains("500"), "{}", verbose.stderr);
@@ -183,8 +187,9 @@ fn an_html_error_page_is_one_sentence_without_the_sdk_dump() {
 
 #[test]
 fn a_call_that_never_answers_is_given_up_after_the_timeout_naming_the_endpoint() {
-    let fleet = emu().fleet("hang");
-    fleet.instance("web").launch();
+    crate::needs_emulator!();
+    let group = emu().group("hang");
+    group.instance("web").launch();
     let proxy = FaultProxy::start(&emu().endpoint, |call| {
         if call.operation == "DescribeInstances" {
             Fault::Hang
@@ -195,7 +200,7 @@ fn a_call_that_never_answers_is_given_up_after_the_timeout_naming_the_endpoint()
     let started = Instant::now();
     through(&proxy)
         .env("SSMGO_TIMEOUT", "2s")
-        .args(["list", "-t", &fleet.filter()])
+        .args(["list", "-t", &group.filter()])
         .run()
         .expect_code(1)
         .stderr_has(&format!(

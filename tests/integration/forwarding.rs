@@ -4,10 +4,11 @@ use crate::support::{emu, ssmgo};
 
 #[test]
 fn forward_starts_a_port_forwarding_session_on_the_named_instance() {
-    let fleet = emu().fleet("fwd");
-    let id = fleet.instance("app").launch();
+    crate::needs_emulator!();
+    let group = emu().group("fwd");
+    let id = group.instance("app").launch();
     let out = ssmgo()
-        .args(["forward", &fleet.name("app"), "8080:80"])
+        .args(["forward", &group.name("app"), "8080:80"])
         .run()
         .expect_success();
     let req = out.started_request();
@@ -21,13 +22,14 @@ fn forward_starts_a_port_forwarding_session_on_the_named_instance() {
     out.stderr_has(
         "starting port forwarding from localhost:8080 to the instance:80 (Ctrl-C ends it) on ",
     )
-    .stderr_has(&fleet.name("app"));
+    .stderr_has(&group.name("app"));
 }
 
 #[test]
 fn forward_to_a_remote_host_uses_the_remote_host_document() {
-    let fleet = emu().fleet("fwdhost");
-    let id = fleet.instance("bastion").launch();
+    crate::needs_emulator!();
+    let group = emu().group("fwdhost");
+    let id = group.instance("bastion").launch();
     let out = ssmgo()
         .args(["forward", &id, "5432", "--to", "orders.cluster.internal"])
         .run()
@@ -60,11 +62,12 @@ fn forward_to_a_remote_host_uses_the_remote_host_document() {
 
 #[test]
 fn forward_is_pre_checked_against_the_aws_owned_document() {
-    let fleet = emu().fleet("fwdcheck");
-    let id = fleet.instance("app").launch();
+    crate::needs_emulator!();
+    let group = emu().group("fwdcheck");
+    let id = group.instance("app").launch();
     // Allowed on instances and the shell document only: port forwarding is not allowed.
     let user = emu().user(
-        &fleet.name("user"),
+        &group.name("user"),
         &[(
             "shell-only",
             r#"{"Version":"2012-10-17","Statement":[
@@ -83,10 +86,11 @@ fn forward_is_pre_checked_against_the_aws_owned_document() {
 
 #[test]
 fn ssh_proxy_hands_an_ssh_session_to_the_plugin_and_writes_nothing_of_its_own_to_stdout() {
-    let fleet = emu().fleet("sshp");
-    let id = fleet.instance("box").launch();
+    crate::needs_emulator!();
+    let group = emu().group("sshp");
+    let id = group.instance("box").launch();
     let out = ssmgo()
-        .args(["ssh-proxy", &fleet.name("box"), "22"])
+        .args(["ssh-proxy", &group.name("box"), "22"])
         .run()
         .expect_success();
     let req = out.started_request();
@@ -98,7 +102,7 @@ fn ssh_proxy_hands_an_ssh_session_to_the_plugin_and_writes_nothing_of_its_own_to
 
     // No picker under ProxyCommand: an unknown host is an error.
     ssmgo()
-        .args(["ssh-proxy", &fleet.name("nothing"), "22"])
+        .args(["ssh-proxy", &group.name("nothing"), "22"])
         .run()
         .expect_code(4);
 }

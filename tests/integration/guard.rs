@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use crate::precheck::{DOC, READS};
-use crate::support::{emu, ssmgo, Fleet, Outcome, Principal};
+use crate::support::{emu, ssmgo, Group, Outcome, Principal};
 
 /// Everything a scenario's caller may do besides what the scenario is about: list, simulate,
 /// read its policies and tags, end its sessions.
@@ -70,8 +70,8 @@ fn resource<'a>(check: &'a Value, kind: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no {kind} in {check:#}"))
 }
 
-fn user(fleet: &Fleet, short: &str, policy: &str, tags: &[(&str, &str)]) -> Principal {
-    emu().tagged_user(&fleet.name(short), &[("access", policy)], tags)
+fn user(group: &Group, short: &str, policy: &str, tags: &[(&str, &str)]) -> Principal {
+    emu().tagged_user(&group.name(short), &[("access", policy)], tags)
 }
 
 #[track_caller]
@@ -130,8 +130,9 @@ fn explanation(v: &Verdicts, kind: &str) -> String {
 
 #[test]
 fn a_source_address_rule_is_unknown_naming_the_ranges_and_aws_decides() {
-    let fleet = emu().fleet("g-sourceip");
-    let id = fleet.instance("web").launch();
+    crate::needs_emulator!();
+    let group = emu().group("g-sourceip");
+    let id = group.instance("web").launch();
     let deny_outside = |ranges: &str| {
         with_reads(&format!(
             r#"{ALLOW_START}, {{"Sid": "OfficeOnly", "Effect": "Deny", "Action": "ssm:StartSession", "Resource": "*",
@@ -140,7 +141,7 @@ fn a_source_address_rule_is_unknown_naming_the_ranges_and_aws_decides() {
     };
     // The emulator sees the call coming from 127.0.0.1: inside the first rule, outside the second.
     let inside = user(
-        &fleet,
+        &group,
         "in",
         &deny_outside(r#""127.0.0.0/8", "203.0.113.0/24""#),
         &[],
@@ -155,7 +156,7 @@ fn a_source_address_rule_is_unknown_naming_the_ranges_and_aws_decides() {
     );
     assert!(text.contains("which ssmgo cannot see from here"), "{text}");
 
-    let outside = user(&fleet, "out", &deny_outside(r#""10.0.0.0/8""#), &[]);
+    let outside = user(&group, "out", &deny_outside(r#""10.0.0.0/8""#), &[]);
     let v = verdicts(&outside, &id);
     assert!(!v.aws_allowed);
     unknown_on(&v, "aws:SourceIp");
@@ -174,15 +175,16 @@ fn a_source_address_rule_is_unknown_naming_the_ranges_and_aws_decides() {
 
 #[test]
 fn attribute_based_access_compares_the_callers_tag_with_the_instances() {
-    let fleet = emu().fleet("g-abac");
-    let blue = fleet.instance("blue").tag("Project", "blue").launch();
-    let red = fleet.instance("red").tag("Project", "red").launch();
+    crate::needs_emulator!();
+    let group = emu().group("g-abac");
+    let blue = group.instance("blue").tag("Project", "blue").launch();
+    let red = group.instance("red").tag("Project", "red").launch();
     let policy = with_reads(&format!(
         r#"{{"Effect": "Allow", "Action": "ssm:StartSession", "Resource": "{DOC}"}},
            {{"Effect": "Allow", "Action": "ssm:StartSession", "Resource": "arn:aws:ec2:*:*:instance/*",
              "Condition": {{"StringEquals": {{"ssm:resourceTag/Project": "${{aws:PrincipalTag/Project}}"}}}}}}"#
     ));
-    let ann = user(&fleet, "ann", &policy, &[("Project", "blue")]);
+    let ann = user(&group, "ann", &policy, &[("Project", "blue")]);
     agree_allowed(&verdicts(&ann, &blue));
     let v = verdicts(&ann, &red);
     agree_denied(&v);
@@ -200,8 +202,9 @@ fn attribute_based_access_compares_the_callers_tag_with_the_instances() {
 
 #[test]
 fn a_region_lock_is_decided_with_the_requested_region() {
-    let fleet = emu().fleet("g-region");
-    let id = fleet.instance("web").launch();
+    crate::needs_emulator!();
+    let group = emu().group("g-region");
+    let id = group.instance("web").launch();
     let lock = |regions: &str| {
         with_reads(&format!(
             r#"{ALLOW_START}, {{"Effect": "Deny", "Resource": "*",
@@ -209,9 +212,9 @@ fn a_region_lock_is_decided_with_the_requested_region() {
               "Condition": {{"StringNotEquals": {{"aws:RequestedRegion": [{regions}]}}}}}}"#
         ))
     };
-    let here = user(&fleet, "here", &lock(r#""us-east-1", "eu-west-1""#), &[]);
+    let here = user(&group, "here", &lock(r#""us-east-1", "eu-west-1""#), &[]);
     agree_allowed(&verdicts(&here, &id));
-    let elsewhere = user(&fleet, "away", &lock(r#""eu-west-1""#), &[]);
+    let elsewhere = user(&group, "away", &lock(r#""eu-west-1""#), &[]);
     // Global services (IAM, STS) and the reads are exempt, as AWS's example region lock does.
     let v = verdicts(&elsewhere, &id);
     agree_denied(&v);
@@ -224,8 +227,9 @@ fn a_region_lock_is_decided_with_the_requested_region() {
 
 #[test]
 fn a_time_boxed_grant_is_decided_with_the_current_time() {
-    let fleet = emu().fleet("g-time");
-    let id = fleet.instance("web").launch();
+    crate::needs_emulator!();
+    let group = emu().group("g-time");
+    let id = group.instance("web").launch();
     let until = |date: &str| {
         with_reads(&format!(
             r#"{{"Effect": "Allow", "Action": "ssm:StartSession", "Resource": "*",
@@ -233,11 +237,11 @@ fn a_time_boxed_grant_is_decided_with_the_current_time() {
         ))
     };
     agree_allowed(&verdicts(
-        &user(&fleet, "now", &until("2099-01-01T00:00:00Z"), &[]),
+        &user(&group, "now", &until("2099-01-01T00:00:00Z"), &[]),
         &id,
     ));
     let v = verdicts(
-        &user(&fleet, "past", &until("2025-03-31T00:00:00Z"), &[]),
+        &user(&group, "past", &until("2025-03-31T00:00:00Z"), &[]),
         &id,
     );
     agree_denied(&v);
@@ -260,9 +264,10 @@ fn mfa_policy() -> String {
 
 #[test]
 fn mfa_enforcement_denies_long_term_keys_and_says_so() {
-    let fleet = emu().fleet("g-mfa");
-    let id = fleet.instance("web").launch();
-    let v = verdicts(&user(&fleet, "keys", &mfa_policy(), &[]), &id);
+    crate::needs_emulator!();
+    let group = emu().group("g-mfa");
+    let id = group.instance("web").launch();
+    let v = verdicts(&user(&group, "keys", &mfa_policy(), &[]), &id);
     agree_denied(&v);
     let text = explanation(&v, "instance");
     assert!(
@@ -277,9 +282,10 @@ fn mfa_enforcement_denies_long_term_keys_and_says_so() {
 
 #[test]
 fn mfa_of_temporary_credentials_is_unknown_and_aws_decides() {
-    let fleet = emu().fleet("g-mfa-temp");
-    let id = fleet.instance("web").launch();
-    let (_, session) = emu().assumed_role(&fleet.name("role"), "/", &[("access", &mfa_policy())]);
+    crate::needs_emulator!();
+    let group = emu().group("g-mfa-temp");
+    let id = group.instance("web").launch();
+    let (_, session) = emu().assumed_role(&group.name("role"), "/", &[("access", &mfa_policy())]);
     let v = verdicts(&session, &id);
     // Assumed without MFA: AWS denies; ssmgo can't see MFA of temporary credentials.
     assert!(!v.aws_allowed);
@@ -293,35 +299,37 @@ fn mfa_of_temporary_credentials_is_unknown_and_aws_decides() {
 
 #[test]
 fn resource_wildcards_that_end_a_segment_cover_the_rest_of_the_arn() {
-    let fleet = emu().fleet("g-wild");
-    let id = fleet.instance("web").launch();
+    crate::needs_emulator!();
+    let group = emu().group("g-wild");
+    let id = group.instance("web").launch();
     let allow = with_reads(&format!(
         r#"{{"Effect": "Allow", "Action": "ssm:StartSession", "Resource": ["arn:aws:ec2:*", "{DOC}"]}}"#
     ));
-    agree_allowed(&verdicts(&user(&fleet, "allow", &allow, &[]), &id));
+    agree_allowed(&verdicts(&user(&group, "allow", &allow, &[]), &id));
     let deny = with_reads(&format!(
         r#"{ALLOW_START}, {{"Effect": "Deny", "Action": "ssm:StartSession", "Resource": "arn:aws:ssm:*"}}"#
     ));
-    let v = verdicts(&user(&fleet, "deny", &deny, &[]), &id);
+    let v = verdicts(&user(&group, "deny", &deny, &[]), &id);
     agree_denied(&v);
     assert_eq!(resource(&v.check, "document")["decision"], "explicitDeny");
 }
 
 #[test]
 fn a_service_control_policy_is_named_as_the_organizations() {
-    let fleet = emu().fleet("g-scp");
-    let id = fleet.instance("web").launch();
+    crate::needs_emulator!();
+    let group = emu().group("g-scp");
+    let id = group.instance("web").launch();
     // Scoped to this test's callers by a principal tag, as SCPs are written for groups of users.
     let scp = format!(
         r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Deny", "Action": "ssm:StartSession", "Resource": "*",
            "Condition": {{"StringEquals": {{"aws:PrincipalTag/scp-scope": "{}"}}}}}}]}}"#,
-        fleet.scope
+        group.scope
     );
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/emu/run/scp");
-    std::fs::write(dir.join(format!("{}.json", fleet.scope)), scp).unwrap();
+    std::fs::write(dir.join(format!("{}.json", group.scope)), scp).unwrap();
     let policy = with_reads(ALLOW_START);
     let v = verdicts(
-        &user(&fleet, "in-org", &policy, &[("scp-scope", &fleet.scope)]),
+        &user(&group, "in-org", &policy, &[("scp-scope", &group.scope)]),
         &id,
     );
     agree_denied(&v);
@@ -331,20 +339,21 @@ fn a_service_control_policy_is_named_as_the_organizations() {
         "{text}"
     );
     assert!(!text.contains("no policy allows"), "{text}");
-    agree_allowed(&verdicts(&user(&fleet, "free", &policy, &[]), &id));
+    agree_allowed(&verdicts(&user(&group, "free", &policy, &[]), &id));
 }
 
 #[test]
 fn the_fix_is_proven_on_the_real_request_and_says_when_the_instance_stays_denied() {
-    let fleet = emu().fleet("g-fix");
-    let dev = fleet.instance("dev").tag("Env", "dev").launch();
-    let prod = fleet.instance("prod").tag("Env", "prod").launch();
+    crate::needs_emulator!();
+    let group = emu().group("g-fix");
+    let dev = group.instance("dev").tag("Env", "dev").launch();
+    let prod = group.instance("prod").tag("Env", "prod").launch();
     let broken = with_reads(&format!(
         r#"{{"Sid": "Connect", "Effect": "Allow", "Action": "ssm:StartSession",
             "Resource": ["{DOC}", "arn:aws:ec2:us-east-1:123456789012:instance/*"],
             "Condition": {{"StringEquals": {{"aws:ResourceTag/Env": "dev"}}}}}}"#
     ));
-    let who = user(&fleet, "u", &broken, &[]);
+    let who = user(&group, "u", &broken, &[]);
     let v = verdicts(&who, &dev);
     agree_denied(&v);
     let err = &v.connect.stderr;
@@ -380,9 +389,10 @@ fn the_fix_is_proven_on_the_real_request_and_says_when_the_instance_stays_denied
 
 #[test]
 fn check_json_says_where_each_context_value_came_from() {
-    let fleet = emu().fleet("g-ctx");
-    let id = fleet.instance("web").launch();
-    let who = user(&fleet, "ctx", &with_reads(ALLOW_START), &[("Team", "ops")]);
+    crate::needs_emulator!();
+    let group = emu().group("g-ctx");
+    let id = group.instance("web").launch();
+    let who = user(&group, "ctx", &with_reads(ALLOW_START), &[("Team", "ops")]);
     let out = ssmgo()
         .signed_in_as(&who)
         .args(["check", &id, "--json"])
@@ -418,13 +428,14 @@ fn check_json_says_where_each_context_value_came_from() {
 
 #[test]
 fn a_refusal_says_how_to_let_aws_decide_and_the_config_can_say_so_for_good() {
-    let fleet = emu().fleet("g-off");
-    let id = fleet.instance("web").tag("Env", "dev").launch();
+    crate::needs_emulator!();
+    let group = emu().group("g-off");
+    let id = group.instance("web").tag("Env", "dev").launch();
     let broken = with_reads(&format!(
         r#"{{"Effect": "Allow", "Action": "ssm:StartSession", "Resource": ["{DOC}", "arn:aws:ec2:*:*:instance/*"],
             "Condition": {{"StringEquals": {{"aws:ResourceTag/Env": "dev"}}}}}}"#
     ));
-    let who = user(&fleet, "u", &broken, &[]);
+    let who = user(&group, "u", &broken, &[]);
     ssmgo()
         .signed_in_as(&who)
         .args(["connect", &id])
@@ -452,7 +463,7 @@ fn a_refusal_says_how_to_let_aws_decide_and_the_config_can_say_so_for_good() {
 }
 
 /// Registers a hybrid managed node (mi-…) with these tags in the emulator.
-fn hybrid_node(fleet: &Fleet, tags: &[(&str, &str)]) -> String {
+fn hybrid_node(group: &Group, tags: &[(&str, &str)]) -> String {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -463,7 +474,7 @@ fn hybrid_node(fleet: &Fleet, tags: &[(&str, &str)]) -> String {
         .map(|(k, v)| (k.to_string(), Value::from(*v)))
         .collect();
     let node =
-        serde_json::json!({"InstanceId": id, "ComputerName": fleet.name("edge"), "Tags": tags});
+        serde_json::json!({"InstanceId": id, "ComputerName": group.name("edge"), "Tags": tags});
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/emu/run/hybrid");
     std::fs::write(dir.join(format!("{id}.json")), node.to_string()).unwrap();
     id
@@ -471,15 +482,16 @@ fn hybrid_node(fleet: &Fleet, tags: &[(&str, &str)]) -> String {
 
 #[test]
 fn hybrid_nodes_are_checked_with_their_own_tags() {
-    let fleet = emu().fleet("g-hybrid");
-    let dev = hybrid_node(&fleet, &[("Env", "dev")]);
-    let prod = hybrid_node(&fleet, &[("Env", "prod")]);
+    crate::needs_emulator!();
+    let group = emu().group("g-hybrid");
+    let dev = hybrid_node(&group, &[("Env", "dev")]);
+    let prod = hybrid_node(&group, &[("Env", "prod")]);
     let policy = with_reads(&format!(
         r#"{{"Effect": "Allow", "Action": "ssm:StartSession", "Resource": "{DOC}"}},
            {{"Effect": "Allow", "Action": "ssm:StartSession", "Resource": "arn:aws:ssm:*:*:managed-instance/*",
              "Condition": {{"StringEquals": {{"ssm:resourceTag/Env": "dev"}}}}}}"#
     ));
-    let who = user(&fleet, "u", &policy, &[]);
+    let who = user(&group, "u", &policy, &[]);
     let v = verdicts(&who, &dev);
     agree_allowed(&v);
     assert_eq!(
@@ -497,13 +509,14 @@ fn hybrid_nodes_are_checked_with_their_own_tags() {
 
 #[test]
 fn a_failed_simulation_never_hides_the_denial_the_other_found() {
-    let fleet = emu().fleet("g-halfsim");
-    let id = fleet.instance("web").tag("Env", "dev").launch();
+    crate::needs_emulator!();
+    let group = emu().group("g-halfsim");
+    let id = group.instance("web").tag("Env", "dev").launch();
     let broken = with_reads(&format!(
         r#"{{"Effect": "Allow", "Action": "ssm:StartSession", "Resource": ["{DOC}", "arn:aws:ec2:*:*:instance/*"],
             "Condition": {{"StringEquals": {{"aws:ResourceTag/Env": "dev"}}}}}}"#
     ));
-    let who = user(&fleet, "u", &broken, &[]);
+    let who = user(&group, "u", &broken, &[]);
     // The instance's simulation fails; the document's (denied) comes back.
     let proxy = crate::support::fault::FaultProxy::start(&emu().endpoint, |call| {
         if call.operation == "SimulatePrincipalPolicy" && call.body.contains("instance%2F") {
@@ -531,8 +544,9 @@ fn a_failed_simulation_never_hides_the_denial_the_other_found() {
 
 #[test]
 fn terminate_session_is_checked_for_roles_the_way_aws_documents_it() {
-    let fleet = emu().fleet("g-term");
-    let id = fleet.instance("web").launch();
+    crate::needs_emulator!();
+    let group = emu().group("g-term");
+    let id = group.instance("web").launch();
     let own_sessions = r#"{"Effect": "Allow", "Action": "ssm:TerminateSession", "Resource": "arn:aws:ssm:*:*:session/*",
         "Condition": {"StringLike": {"ssm:resourceTag/aws:ssmmessages:session-id": ["${aws:userid}"]}}}"#;
     let reads_without_terminate = READS.replace(r#", "ssm:TerminateSession""#, "");
@@ -542,7 +556,7 @@ fn terminate_session_is_checked_for_roles_the_way_aws_documents_it() {
         )
     };
     let (_, allowed) = emu().assumed_role(
-        &fleet.name("ends"),
+        &group.name("ends"),
         "/",
         &[("access", &policy(&format!(", {own_sessions}")))],
     );
@@ -558,7 +572,7 @@ fn terminate_session_is_checked_for_roles_the_way_aws_documents_it() {
         out.stdout
     );
     let (_, not_allowed) =
-        emu().assumed_role(&fleet.name("keeps"), "/", &[("access", &policy(""))]);
+        emu().assumed_role(&group.name("keeps"), "/", &[("access", &policy(""))]);
     let out = ssmgo()
         .signed_in_as(&not_allowed)
         .args(["check", &id, "--json"])

@@ -4,13 +4,14 @@ use crate::support::{emu, sorted, ssmgo};
 
 #[test]
 fn key_equals_value_lists_exactly_the_instances_with_that_tag_value() {
-    let fleet = emu().fleet("kv");
-    let dev = fleet.instance("a").tag("Env", "dev").launch();
-    fleet.instance("b").tag("Env", "prod").launch();
-    fleet.instance("c").launch();
+    crate::needs_emulator!();
+    let group = emu().group("kv");
+    let dev = group.instance("a").tag("Env", "dev").launch();
+    group.instance("b").tag("Env", "prod").launch();
+    group.instance("c").launch();
 
     let out = ssmgo()
-        .args(["list", "-t", &fleet.filter(), "-t", "Env=dev"])
+        .args(["list", "-t", &group.filter(), "-t", "Env=dev"])
         .run()
         .expect_success();
     assert_eq!(out.listed_ids(), [dev]);
@@ -18,13 +19,14 @@ fn key_equals_value_lists_exactly_the_instances_with_that_tag_value() {
 
 #[test]
 fn a_key_alone_lists_instances_that_carry_the_tag_whatever_its_value() {
-    let fleet = emu().fleet("key");
-    let a = fleet.instance("a").tag("Owner", "ann").launch();
-    let b = fleet.instance("b").tag("Owner", "").launch();
-    fleet.instance("c").launch();
+    crate::needs_emulator!();
+    let group = emu().group("key");
+    let a = group.instance("a").tag("Owner", "ann").launch();
+    let b = group.instance("b").tag("Owner", "").launch();
+    group.instance("c").launch();
 
     let out = ssmgo()
-        .args(["list", "-t", &fleet.filter(), "-t", "Owner"])
+        .args(["list", "-t", &group.filter(), "-t", "Owner"])
         .run()
         .expect_success();
     assert_eq!(out.listed_ids(), sorted(vec![a, b]));
@@ -32,18 +34,19 @@ fn a_key_alone_lists_instances_that_carry_the_tag_whatever_its_value() {
 
 #[test]
 fn globs_and_comma_separated_alternatives_match_on_the_aws_side() {
-    let fleet = emu().fleet("glob");
-    let web1 = fleet.instance("web-1").tag("Env", "dev").launch();
-    let web2 = fleet.instance("web-2").tag("Env", "staging").launch();
-    fleet.instance("web-3").tag("Env", "prod").launch();
-    fleet.instance("db-1").tag("Env", "dev").launch();
+    crate::needs_emulator!();
+    let group = emu().group("glob");
+    let web1 = group.instance("web-1").tag("Env", "dev").launch();
+    let web2 = group.instance("web-2").tag("Env", "staging").launch();
+    group.instance("web-3").tag("Env", "prod").launch();
+    group.instance("db-1").tag("Env", "dev").launch();
 
-    let name_glob = format!("Name={}-web-?", fleet.scope);
+    let name_glob = format!("Name={}-web-?", group.scope);
     let out = ssmgo()
         .args([
             "list",
             "-t",
-            &fleet.filter(),
+            &group.filter(),
             "-t",
             &name_glob,
             "-t",
@@ -56,20 +59,21 @@ fn globs_and_comma_separated_alternatives_match_on_the_aws_side() {
 
 #[test]
 fn several_tags_are_all_required() {
-    let fleet = emu().fleet("and");
-    let both = fleet
+    crate::needs_emulator!();
+    let group = emu().group("and");
+    let both = group
         .instance("a")
         .tag("Env", "dev")
         .tag("Team", "data")
         .launch();
-    fleet.instance("b").tag("Env", "dev").launch();
-    fleet.instance("c").tag("Team", "data").launch();
+    group.instance("b").tag("Env", "dev").launch();
+    group.instance("c").tag("Team", "data").launch();
 
     let out = ssmgo()
         .args([
             "list",
             "-t",
-            &fleet.filter(),
+            &group.filter(),
             "-t",
             "Env",
             "-t",
@@ -82,17 +86,18 @@ fn several_tags_are_all_required() {
 
 #[test]
 fn every_page_of_a_large_fleet_is_listed_and_joined_with_ssm() {
-    let fleet = emu().fleet("pages");
+    crate::needs_emulator!();
+    let group = emu().group("pages");
     // 30 reservations of 4: with --page-size 25, EC2 answers in 5 pages (it pages by
     // reservation); SSM's 50-per-page limit makes 3 pages of its own.
     let mut expected = Vec::new();
     for _ in 0..30 {
-        expected.extend(fleet.unnamed().times(4).launch_all());
+        expected.extend(group.unnamed().times(4).launch_all());
     }
     assert_eq!(expected.len(), 120);
 
     let out = ssmgo()
-        .args(["list", "--json", "--page-size", "25", "-t", &fleet.filter()])
+        .args(["list", "--json", "--page-size", "25", "-t", &group.filter()])
         .run()
         .expect_success();
     assert_eq!(out.listed_ids(), sorted(expected.clone()));
@@ -104,7 +109,7 @@ fn every_page_of_a_large_fleet_is_listed_and_joined_with_ssm() {
         .all(|r| r["ping_status"] == "Online" && r["managed"] == true));
 
     let default_pages = ssmgo()
-        .args(["list", "-t", &fleet.filter()])
+        .args(["list", "-t", &group.filter()])
         .run()
         .expect_success();
     assert_eq!(default_pages.listed_ids(), sorted(expected));
@@ -112,12 +117,13 @@ fn every_page_of_a_large_fleet_is_listed_and_joined_with_ssm() {
 
 #[test]
 fn json_rows_have_the_stable_fields_with_nulls_where_nothing_is_known() {
-    let fleet = emu().fleet("json");
-    let named = fleet.instance("a").tag("Env", "dev").launch();
-    let unmanaged = fleet.unnamed().unmanaged().launch();
+    crate::needs_emulator!();
+    let group = emu().group("json");
+    let named = group.instance("a").tag("Env", "dev").launch();
+    let unmanaged = group.unnamed().unmanaged().launch();
 
     let out = ssmgo()
-        .args(["list", "--json", "-t", &fleet.filter()])
+        .args(["list", "--json", "-t", &group.filter()])
         .run()
         .expect_success();
     let rows = out.json();
@@ -144,7 +150,7 @@ fn json_rows_have_the_stable_fields_with_nulls_where_nothing_is_known() {
     ] {
         assert!(a.get(field).is_some(), "missing {field} in {a}");
     }
-    assert_eq!(a["name"], fleet.name("a"));
+    assert_eq!(a["name"], group.name("a"));
     assert_eq!(a["state"], "running");
     assert_eq!(a["ping_status"], "Online");
     assert_eq!(a["managed"], true);
@@ -163,18 +169,19 @@ fn json_rows_have_the_stable_fields_with_nulls_where_nothing_is_known() {
 
 #[test]
 fn stopped_instances_are_hidden_unless_all_is_asked_and_then_say_why() {
-    let fleet = emu().fleet("all");
-    let running = fleet.instance("up").launch();
-    let stopped = fleet.instance("down").stopped().launch();
+    crate::needs_emulator!();
+    let group = emu().group("all");
+    let running = group.instance("up").launch();
+    let stopped = group.instance("down").stopped().launch();
 
     let default = ssmgo()
-        .args(["list", "-t", &fleet.filter()])
+        .args(["list", "-t", &group.filter()])
         .run()
         .expect_success();
     assert_eq!(default.listed_ids(), std::slice::from_ref(&running));
 
     let all = ssmgo()
-        .args(["list", "--all", "-t", &fleet.filter()])
+        .args(["list", "--all", "-t", &group.filter()])
         .run()
         .expect_success();
     assert_eq!(all.listed_ids(), sorted(vec![running, stopped.clone()]));
@@ -191,13 +198,14 @@ fn stopped_instances_are_hidden_unless_all_is_asked_and_then_say_why() {
 
 #[test]
 fn ready_instances_come_first() {
-    let fleet = emu().fleet("order");
-    let offline = fleet.instance("a-offline").agent_offline().launch();
-    let unmanaged = fleet.instance("b-unmanaged").unmanaged().launch();
-    let online = fleet.instance("z-online").launch();
+    crate::needs_emulator!();
+    let group = emu().group("order");
+    let offline = group.instance("a-offline").agent_offline().launch();
+    let unmanaged = group.instance("b-unmanaged").unmanaged().launch();
+    let online = group.instance("z-online").launch();
 
     let out = ssmgo()
-        .args(["list", "-t", &fleet.filter()])
+        .args(["list", "-t", &group.filter()])
         .run()
         .expect_success();
     let order: Vec<String> = out
@@ -212,9 +220,10 @@ fn ready_instances_come_first() {
 
 #[test]
 fn nothing_matching_is_exit_4_naming_the_filters() {
-    let fleet = emu().fleet("none");
+    crate::needs_emulator!();
+    let group = emu().group("none");
     ssmgo()
-        .args(["list", "-t", &fleet.filter(), "-t", "Env=nope"])
+        .args(["list", "-t", &group.filter(), "-t", "Env=nope"])
         .run()
         .expect_code(4)
         .stdout_has("[]")
@@ -225,16 +234,17 @@ fn nothing_matching_is_exit_4_naming_the_filters() {
 
 #[test]
 fn a_terminal_gets_an_aligned_table_with_tag_columns_and_safe_text() {
-    let fleet = emu().fleet("table");
+    crate::needs_emulator!();
+    let group = emu().group("table");
     // EC2 speaks XML, which can't carry ESC itself; the 8-bit CSI (U+009B) it can, and some
     // terminals obey it just the same.
-    fleet
+    group
         .instance("evil\u{9b}2J")
         .tag("Env", "prod\u{202e}dev")
         .launch();
-    fleet.instance("down").tag("Env", "dev").stopped().launch();
+    group.instance("down").tag("Env", "dev").stopped().launch();
 
-    let mut run = ssmgo().args(["list", "--all", "-t", &fleet.filter(), "-t", "Env"]);
+    let mut run = ssmgo().args(["list", "--all", "-t", &group.filter(), "-t", "Env"]);
     let mut pty = crate::support::pty::Pty::spawn(run.command());
     let status = pty.wait(std::time::Duration::from_secs(30));
     assert!(status.success(), "{}", pty.tail());
@@ -265,13 +275,14 @@ fn a_terminal_gets_an_aligned_table_with_tag_columns_and_safe_text() {
 
 #[test]
 fn a_closed_pipe_is_not_an_error() {
-    let fleet = emu().fleet("pipe");
+    crate::needs_emulator!();
+    let group = emu().group("pipe");
     // More JSON than a pipe buffer holds (64 KiB), so ssmgo is still writing when the reader leaves.
     for _ in 0..5 {
-        fleet.unnamed().times(50).launch_all();
+        group.unnamed().times(50).launch_all();
     }
     // Run it through a pipe that closes early and look at ssmgo's own status and stderr.
-    let mut run = ssmgo().args(["list", "--json", "-t", &fleet.filter()]);
+    let mut run = ssmgo().args(["list", "--json", "-t", &group.filter()]);
     let cmd = run.command();
     cmd.stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
@@ -296,11 +307,12 @@ fn a_closed_pipe_is_not_an_error() {
 
 #[test]
 fn concurrent_ssm_lookups_join_every_row_with_its_own_status() {
-    let fleet = emu().fleet("join");
+    crate::needs_emulator!();
+    let group = emu().group("join");
     // More than two SSM calls' worth (50 ids a call), mixing every SSM state.
     let mut expected = std::collections::BTreeMap::new();
     for n in 0..130 {
-        let launch = fleet.unnamed();
+        let launch = group.unnamed();
         let (launch, status) = match n % 5 {
             0 => (launch.unmanaged(), None),
             1 => (launch.agent_offline(), Some("ConnectionLost")),
@@ -309,7 +321,7 @@ fn concurrent_ssm_lookups_join_every_row_with_its_own_status() {
         expected.insert(launch.launch(), status);
     }
     let out = ssmgo()
-        .args(["list", "--json", "-t", &fleet.filter()])
+        .args(["list", "--json", "-t", &group.filter()])
         .run()
         .expect_success();
     let rows = out.json();
@@ -325,16 +337,17 @@ fn concurrent_ssm_lookups_join_every_row_with_its_own_status() {
 
 #[test]
 fn several_regions_are_listed_at_once_and_every_row_says_where_it_is() {
-    let fleet = emu().fleet("regions");
-    let east = fleet.instance("east").launch();
-    let west = fleet.instance("west").in_region("eu-west-1").launch();
+    crate::needs_emulator!();
+    let group = emu().group("regions");
+    let east = group.instance("east").launch();
+    let west = group.instance("west").in_region("eu-west-1").launch();
     let out = ssmgo()
         .args([
             "list",
             "--region",
             "us-east-1,eu-west-1",
             "-t",
-            &fleet.filter(),
+            &group.filter(),
             "--json",
         ])
         .run()
@@ -349,7 +362,7 @@ fn several_regions_are_listed_at_once_and_every_row_says_where_it_is() {
 
     // One region: the rows carry no origin (the output is what it always was).
     let out = ssmgo()
-        .args(["list", "-t", &fleet.filter()])
+        .args(["list", "-t", &group.filter()])
         .run()
         .expect_success();
     assert!(out.json()[0].get("region").is_none());
@@ -362,13 +375,14 @@ fn several_regions_are_listed_at_once_and_every_row_says_where_it_is() {
 
 #[test]
 fn several_profiles_are_listed_at_once_each_with_its_own_region() {
-    let fleet = emu().fleet("profiles");
-    let east = fleet.instance("east").launch();
-    let west = fleet.instance("west").in_region("eu-west-1").launch();
+    crate::needs_emulator!();
+    let group = emu().group("profiles");
+    let east = group.instance("east").launch();
+    let west = group.instance("west").in_region("eu-west-1").launch();
     let out = ssmgo()
         .aws_config("[profile a]\nregion = us-east-1\n\n[profile b]\nregion = eu-west-1\n")
         .env_remove("AWS_REGION")
-        .args(["list", "--profile", "a,b", "-t", &fleet.filter(), "--json"])
+        .args(["list", "--profile", "a,b", "-t", &group.filter(), "--json"])
         .run()
         .expect_success();
     assert_eq!(
@@ -401,9 +415,10 @@ fn fields_of_rows<const N: usize>(
 
 #[test]
 fn hostile_filters_and_tags_are_shown_harmlessly_everywhere() {
-    let fleet = emu().fleet("hostiletext");
+    crate::needs_emulator!();
+    let group = emu().group("hostiletext");
     let long = "L".repeat(256);
-    fleet
+    group
         .instance("web\u{200b}-prod\u{200d}-01")
         .tag("Env", "x\u{9b}2J\u{7f}")
         .tag("Long", &long)
@@ -411,13 +426,13 @@ fn hostile_filters_and_tags_are_shown_harmlessly_everywhere() {
 
     // The no-match hint echoes the filters: ESC must not reach stderr raw.
     let out = ssmgo()
-        .args(["list", "-t", &fleet.filter(), "-t", "Env=\u{1b}[2J"])
+        .args(["list", "-t", &group.filter(), "-t", "Env=\u{1b}[2J"])
         .run();
     assert!(!out.stderr.contains('\u{1b}'), "{:?}", out.stderr);
     assert!(out.stderr.contains("\\x1b[2J"), "{:?}", out.stderr);
 
     // JSON on a terminal: C1, DEL and zero-width characters are escaped, the values unchanged.
-    let mut run = ssmgo().args(["list", "--json", "-t", &fleet.filter()]);
+    let mut run = ssmgo().args(["list", "--json", "-t", &group.filter()]);
     let mut pty = crate::support::pty::Pty::spawn(run.command());
     assert!(pty.wait(std::time::Duration::from_secs(30)).success());
     let screen = pty.screen();
@@ -426,15 +441,15 @@ fn hostile_filters_and_tags_are_shown_harmlessly_everywhere() {
     }
     assert!(screen.contains("x\\u009b2J\\u007f"), "{screen}");
     let rows = ssmgo()
-        .args(["list", "-t", &fleet.filter()])
+        .args(["list", "-t", &group.filter()])
         .run()
         .expect_success()
         .json();
     assert_eq!(rows[0]["tags"]["Env"], "x\u{9b}2J\u{7f}");
-    assert_eq!(rows[0]["name"], fleet.name("web\u{200b}-prod\u{200d}-01"));
+    assert_eq!(rows[0]["name"], group.name("web\u{200b}-prod\u{200d}-01"));
 
     // The table: zero-width characters made visible, a long value cut with a marker.
-    let mut run = ssmgo().args(["list", "-t", &fleet.filter(), "-t", "Long"]);
+    let mut run = ssmgo().args(["list", "-t", &group.filter(), "-t", "Long"]);
     let mut pty = crate::support::pty::Pty::spawn(run.command());
     assert!(pty.wait(std::time::Duration::from_secs(30)).success());
     let screen = pty.text();

@@ -9,14 +9,15 @@ const WAIT: Duration = Duration::from_secs(30);
 
 #[test]
 fn typing_a_query_and_enter_connects_to_the_matching_instance() {
-    let fleet = emu().fleet("pick");
-    fleet.instance("alpha").launch();
-    let wanted = fleet.instance("bravo").launch();
-    fleet.instance("charlie").launch();
+    crate::needs_emulator!();
+    let group = emu().group("pick");
+    group.instance("alpha").launch();
+    let wanted = group.instance("bravo").launch();
+    group.instance("charlie").launch();
 
-    let mut run = ssmgo().args(["connect", "-t", &fleet.filter()]);
+    let mut run = ssmgo().args(["connect", "-t", &group.filter()]);
     let mut pty = Pty::spawn(run.command());
-    pty.wait_for(&fleet.name("charlie"), WAIT);
+    pty.wait_for(&group.name("charlie"), WAIT);
     pty.type_keys("bravo");
     std::thread::sleep(Duration::from_millis(300));
     pty.type_keys("\r");
@@ -29,13 +30,14 @@ fn typing_a_query_and_enter_connects_to_the_matching_instance() {
 
 #[test]
 fn a_target_that_is_no_name_opens_the_picker_with_it_as_the_query() {
-    let fleet = emu().fleet("prefill");
-    let wanted = fleet.instance("delta-one").launch();
-    fleet.instance("echo-two").launch();
+    crate::needs_emulator!();
+    let group = emu().group("prefill");
+    let wanted = group.instance("delta-one").launch();
+    group.instance("echo-two").launch();
 
-    let mut run = ssmgo().args(["connect", "delta", "-t", &fleet.filter()]);
+    let mut run = ssmgo().args(["connect", "delta", "-t", &group.filter()]);
     let mut pty = Pty::spawn(run.command());
-    pty.wait_for(&fleet.name("delta-one"), WAIT);
+    pty.wait_for(&group.name("delta-one"), WAIT);
     std::thread::sleep(Duration::from_millis(300));
     pty.type_keys("\r");
     let status = pty.wait(WAIT);
@@ -46,12 +48,13 @@ fn a_target_that_is_no_name_opens_the_picker_with_it_as_the_query() {
 
 #[test]
 fn escape_cancels_with_status_130_and_restores_the_terminal() {
-    let fleet = emu().fleet("escape");
-    let id = fleet.instance("alpha").launch();
+    crate::needs_emulator!();
+    let group = emu().group("escape");
+    let id = group.instance("alpha").launch();
 
-    let mut run = ssmgo().args(["-t", &fleet.filter()]);
+    let mut run = ssmgo().args(["-t", &group.filter()]);
     let mut pty = Pty::spawn(run.command());
-    pty.wait_for(&fleet.name("alpha"), WAIT);
+    pty.wait_for(&group.name("alpha"), WAIT);
     pty.type_keys("\x1b");
     let status = pty.wait(WAIT);
     assert_eq!(status.code(), Some(130), "{}", pty.tail());
@@ -65,12 +68,13 @@ fn escape_cancels_with_status_130_and_restores_the_terminal() {
 
 #[test]
 fn ctrl_c_cancels_with_status_130() {
-    let fleet = emu().fleet("ctrlc");
-    fleet.instance("alpha").launch();
+    crate::needs_emulator!();
+    let group = emu().group("ctrlc");
+    group.instance("alpha").launch();
 
-    let mut run = ssmgo().args(["connect", "-t", &fleet.filter()]);
+    let mut run = ssmgo().args(["connect", "-t", &group.filter()]);
     let mut pty = Pty::spawn(run.command());
-    pty.wait_for(&fleet.name("alpha"), WAIT);
+    pty.wait_for(&group.name("alpha"), WAIT);
     pty.type_keys("\x03");
     let status = pty.wait(WAIT);
     assert_eq!(status.code(), Some(130), "{}", pty.tail());
@@ -79,8 +83,9 @@ fn ctrl_c_cancels_with_status_130() {
 
 #[test]
 fn an_empty_listing_closes_the_picker_with_the_filters_named() {
-    let fleet = emu().fleet("emptypick");
-    let mut run = ssmgo().args(["connect", "-t", &fleet.filter()]);
+    crate::needs_emulator!();
+    let group = emu().group("emptypick");
+    let mut run = ssmgo().args(["connect", "-t", &group.filter()]);
     let mut pty = Pty::spawn(run.command());
     let status = pty.wait(WAIT);
     assert_eq!(status.code(), Some(4), "{}", pty.tail());
@@ -94,9 +99,10 @@ fn an_empty_listing_closes_the_picker_with_the_filters_named() {
 
 #[test]
 fn with_two_regions_the_picked_row_connects_in_its_own_region() {
-    let fleet = emu().fleet("pick2r");
-    fleet.instance("east").launch();
-    let west = fleet.instance("west").in_region("eu-west-1").launch();
+    crate::needs_emulator!();
+    let group = emu().group("pick2r");
+    group.instance("east").launch();
+    let west = group.instance("west").in_region("eu-west-1").launch();
 
     let mut run = ssmgo().args([
         "--region",
@@ -104,10 +110,10 @@ fn with_two_regions_the_picked_row_connects_in_its_own_region() {
         "connect",
         "--refresh",
         "-t",
-        &fleet.filter(),
+        &group.filter(),
     ]);
     let mut pty = Pty::spawn(run.command());
-    pty.wait_for(&fleet.name("east"), WAIT);
+    pty.wait_for(&group.name("east"), WAIT);
     pty.wait_for("/eu-west-1", WAIT);
     pty.type_keys("west");
     std::thread::sleep(Duration::from_millis(300));

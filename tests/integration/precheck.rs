@@ -1,7 +1,7 @@
 //! The guarded connect: the StartSession pre-check against the emulator's IAM simulator, with
 //! principals each test creates for itself.
 
-use crate::support::{emu, ssmgo, Fleet};
+use crate::support::{emu, ssmgo, Group};
 
 pub(crate) const DOC: &str =
     "arn:aws:ssm:us-east-1:123456789012:document/SSM-SessionManagerRunShell";
@@ -43,8 +43,8 @@ fn fixed() -> String {
     )
 }
 
-fn user(fleet: &Fleet, short: &str, policy: &str) -> crate::support::Principal {
-    emu().user(&fleet.name(short), &[("ssm-access", policy)])
+fn user(group: &Group, short: &str, policy: &str) -> crate::support::Principal {
+    emu().user(&group.name(short), &[("ssm-access", policy)])
 }
 
 fn start_session_calls(caller: &str) -> usize {
@@ -57,9 +57,10 @@ fn start_session_calls(caller: &str) -> usize {
 
 #[test]
 fn the_broken_policy_is_caught_before_start_session_and_explained_with_the_fix() {
-    let fleet = emu().fleet("pc-broken");
-    let id = fleet.instance("web").tag("Env", "dev").launch();
-    let alice = user(&fleet, "alice", &broken());
+    crate::needs_emulator!();
+    let group = emu().group("pc-broken");
+    let id = group.instance("web").tag("Env", "dev").launch();
+    let alice = user(&group, "alice", &broken());
 
     let out = ssmgo()
         .signed_in_as(&alice)
@@ -92,9 +93,10 @@ fn the_broken_policy_is_caught_before_start_session_and_explained_with_the_fix()
 
 #[test]
 fn check_json_names_the_denied_document_and_carries_the_fixed_policy() {
-    let fleet = emu().fleet("pc-json");
-    let id = fleet.instance("web").tag("Env", "dev").launch();
-    let alice = user(&fleet, "alice", &broken());
+    crate::needs_emulator!();
+    let group = emu().group("pc-json");
+    let id = group.instance("web").tag("Env", "dev").launch();
+    let alice = user(&group, "alice", &broken());
 
     let out = ssmgo()
         .signed_in_as(&alice)
@@ -122,9 +124,10 @@ fn check_json_names_the_denied_document_and_carries_the_fixed_policy() {
 
 #[test]
 fn the_split_policy_connects() {
-    let fleet = emu().fleet("pc-fixed");
-    let id = fleet.instance("web").tag("Env", "dev").launch();
-    let bob = user(&fleet, "bob", &fixed());
+    crate::needs_emulator!();
+    let group = emu().group("pc-fixed");
+    let id = group.instance("web").tag("Env", "dev").launch();
+    let bob = user(&group, "bob", &fixed());
 
     let out = ssmgo()
         .signed_in_as(&bob)
@@ -148,8 +151,9 @@ fn the_split_policy_connects() {
 
 #[test]
 fn an_explicit_deny_names_the_deny_statement() {
-    let fleet = emu().fleet("pc-deny");
-    let id = fleet.instance("db").tag("Env", "prod").launch();
+    crate::needs_emulator!();
+    let group = emu().group("pc-deny");
+    let id = group.instance("db").tag("Env", "prod").launch();
     let policy = format!(
         r#"{{"Version": "2012-10-17", "Statement": [
   {{"Effect": "Allow", "Action": "ssm:StartSession", "Resource": "*"}},
@@ -157,7 +161,7 @@ fn an_explicit_deny_names_the_deny_statement() {
     "Condition": {{"StringEquals": {{"ssm:resourceTag/Env": "prod"}}}}}},
   {READS}]}}"#
     );
-    let carol = user(&fleet, "carol", &policy);
+    let carol = user(&group, "carol", &policy);
 
     ssmgo()
         .signed_in_as(&carol)
@@ -173,11 +177,12 @@ fn an_explicit_deny_names_the_deny_statement() {
 
 #[test]
 fn without_simulator_permission_ssmgo_warns_and_connects_unless_strict() {
-    let fleet = emu().fleet("pc-nosim");
-    let id = fleet.instance("web").launch();
+    crate::needs_emulator!();
+    let group = emu().group("pc-nosim");
+    let id = group.instance("web").launch();
     let policy = r#"{"Version": "2012-10-17", "Statement": [
   {"Effect": "Allow", "Action": ["ssm:StartSession", "ssm:TerminateSession", "sts:GetCallerIdentity", "ec2:DescribeInstances", "ssm:DescribeInstanceInformation"], "Resource": "*"}]}"#;
-    let dave = user(&fleet, "dave", policy);
+    let dave = user(&group, "dave", policy);
 
     let out = ssmgo()
         .signed_in_as(&dave)
@@ -210,10 +215,11 @@ fn without_simulator_permission_ssmgo_warns_and_connects_unless_strict() {
 
 #[test]
 fn a_user_with_no_ssm_rights_is_told_no_policy_allows_it() {
-    let fleet = emu().fleet("pc-none");
-    let id = fleet.instance("web").launch();
+    crate::needs_emulator!();
+    let group = emu().group("pc-none");
+    let id = group.instance("web").launch();
     let erin = user(
-        &fleet,
+        &group,
         "erin",
         &format!(r#"{{"Version": "2012-10-17", "Statement": [{READS}]}}"#),
     );
@@ -229,14 +235,15 @@ fn a_user_with_no_ssm_rights_is_told_no_policy_allows_it() {
 
 #[test]
 fn without_iam_read_permission_the_simulators_answer_still_stands() {
-    let fleet = emu().fleet("pc-noread");
-    let id = fleet.instance("web").tag("Env", "dev").launch();
+    crate::needs_emulator!();
+    let group = emu().group("pc-noread");
+    let id = group.instance("web").tag("Env", "dev").launch();
     let policy = format!(
         r#"{{"Version": "2012-10-17", "Statement": [
   {{"Effect": "Allow", "Action": "ssm:StartSession", "Resource": ["{DOC}", "{INSTANCES}"], "Condition": {{"StringEquals": {{"aws:ResourceTag/Env": "dev"}}}}}},
   {{"Effect": "Allow", "Action": ["sts:GetCallerIdentity", "iam:SimulatePrincipalPolicy", "ec2:DescribeInstances"], "Resource": "*"}}]}}"#
     );
-    let frank = user(&fleet, "frank", &policy);
+    let frank = user(&group, "frank", &policy);
 
     ssmgo()
         .signed_in_as(&frank)
@@ -251,9 +258,10 @@ fn without_iam_read_permission_the_simulators_answer_still_stands() {
 
 #[test]
 fn an_assumed_role_under_a_path_is_simulated_as_the_role() {
-    let fleet = emu().fleet("pc-role");
-    let id = fleet.instance("web").tag("Env", "dev").launch();
-    let role_name = fleet.name("ops");
+    crate::needs_emulator!();
+    let group = emu().group("pc-role");
+    let id = group.instance("web").tag("Env", "dev").launch();
+    let role_name = group.name("ops");
     let (role_arn, session) = emu().assumed_role(
         &role_name,
         "/aws-reserved/sso.amazonaws.com/",
@@ -278,13 +286,14 @@ fn an_assumed_role_under_a_path_is_simulated_as_the_role() {
 
 #[test]
 fn a_denial_only_start_session_reveals_is_explained_from_the_message() {
-    let fleet = emu().fleet("pc-scp");
-    let id = fleet
+    crate::needs_emulator!();
+    let group = emu().group("pc-scp");
+    let id = group
         .instance("web")
         .tag("Env", "dev")
         .tag("ssmgo:deny", "scp")
         .launch();
-    let gina = user(&fleet, "gina", &fixed());
+    let gina = user(&group, "gina", &fixed());
 
     let out = ssmgo()
         .signed_in_as(&gina)
@@ -315,9 +324,10 @@ fn a_denial_only_start_session_reveals_is_explained_from_the_message() {
 
 #[test]
 fn skipping_the_check_lets_aws_refuse_and_the_refusal_is_explained() {
-    let fleet = emu().fleet("pc-nocheck");
-    let id = fleet.instance("web").tag("Env", "dev").launch();
-    let hank = user(&fleet, "hank", &broken());
+    crate::needs_emulator!();
+    let group = emu().group("pc-nocheck");
+    let id = group.instance("web").tag("Env", "dev").launch();
+    let hank = user(&group, "hank", &broken());
 
     ssmgo()
         .signed_in_as(&hank)
@@ -333,10 +343,11 @@ fn skipping_the_check_lets_aws_refuse_and_the_refusal_is_explained() {
 
 #[test]
 fn the_two_simulations_run_concurrently() {
-    let fleet = emu().fleet("pc-concurrent");
-    let id = fleet.instance("web").tag("Env", "dev").launch();
+    crate::needs_emulator!();
+    let group = emu().group("pc-concurrent");
+    let id = group.instance("web").tag("Env", "dev").launch();
     // The emulator takes 300 ms per simulation for principals named *slowsim*.
-    let ivan = user(&fleet, "slowsim", &fixed());
+    let ivan = user(&group, "slowsim", &fixed());
 
     ssmgo()
         .signed_in_as(&ivan)

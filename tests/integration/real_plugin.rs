@@ -12,8 +12,9 @@ const WAIT: Duration = Duration::from_secs(30);
 
 #[test]
 fn a_shell_through_the_real_plugin_runs_commands_knows_its_size_and_survives_ctrl_c() {
-    let fleet = emu().fleet("real-shell");
-    let id = fleet.instance("web").launch();
+    crate::needs_emulator!();
+    let group = emu().group("real-shell");
+    let id = group.instance("web").launch();
     let Some(mut run) = ssmgo().with_real_plugin() else {
         return;
     };
@@ -41,8 +42,9 @@ fn a_shell_through_the_real_plugin_runs_commands_knows_its_size_and_survives_ctr
 
 #[test]
 fn an_unreachable_data_channel_is_said_and_ctrl_c_ends_it_with_the_session_terminated() {
-    let fleet = emu().fleet("real-unreachable");
-    let id = fleet
+    crate::needs_emulator!();
+    let group = emu().group("real-unreachable");
+    let id = group
         .instance("web")
         .tag("ssmgo:datachannel", "unreachable")
         .launch();
@@ -62,8 +64,9 @@ fn an_unreachable_data_channel_is_said_and_ctrl_c_ends_it_with_the_session_termi
 
 #[test]
 fn a_rejected_token_leaves_no_session_open() {
-    let fleet = emu().fleet("real-badtoken");
-    let id = fleet
+    crate::needs_emulator!();
+    let group = emu().group("real-badtoken");
+    let id = group
         .instance("web")
         .tag("ssmgo:datachannel", "badtoken")
         .launch();
@@ -83,8 +86,9 @@ fn a_rejected_token_leaves_no_session_open() {
 
 #[test]
 fn a_shell_that_dies_mid_session_closes_the_channel_and_the_session() {
-    let fleet = emu().fleet("real-killed");
-    let id = fleet.instance("web").launch();
+    crate::needs_emulator!();
+    let group = emu().group("real-killed");
+    let id = group.instance("web").launch();
     let Some(mut run) = ssmgo().with_real_plugin() else {
         return;
     };
@@ -120,9 +124,10 @@ fn is_running(pid: i32) -> bool {
 
 #[test]
 fn sigterm_or_sighup_to_ssmgo_stops_the_plugin_and_terminates_the_session() {
+    crate::needs_emulator!();
     for (signal, code) in [(libc::SIGTERM, 143), (libc::SIGHUP, 129)] {
-        let fleet = emu().fleet(&format!("real-sig{signal}"));
-        let id = fleet.instance("web").launch();
+        let group = emu().group(&format!("real-sig{signal}"));
+        let id = group.instance("web").launch();
         let Some(mut run) = ssmgo().with_real_plugin() else {
             return;
         };
@@ -146,8 +151,9 @@ fn sigterm_or_sighup_to_ssmgo_stops_the_plugin_and_terminates_the_session() {
 
 #[test]
 fn a_killed_plugin_leaves_no_session_open() {
-    let fleet = emu().fleet("real-plugin-killed");
-    let id = fleet.instance("web").launch();
+    crate::needs_emulator!();
+    let group = emu().group("real-plugin-killed");
+    let id = group.instance("web").launch();
     let Some(mut run) = ssmgo().with_real_plugin() else {
         return;
     };
@@ -257,8 +263,9 @@ fn through_a_tunnel(id: &str, to: Option<&str>, remote: u16, check: impl FnOnce(
 
 #[test]
 fn forwarding_through_the_real_plugin_multiplexes_two_connections_at_once() {
-    let fleet = emu().fleet("real-mux");
-    let id = fleet.instance("web").launch();
+    crate::needs_emulator!();
+    let group = emu().group("real-mux");
+    let id = group.instance("web").launch();
     let remote = http_server("hello-mux");
     let ran = through_a_tunnel(&id, None, remote, |local| {
         let a = std::thread::spawn(move || get(local));
@@ -274,8 +281,9 @@ fn forwarding_through_the_real_plugin_multiplexes_two_connections_at_once() {
 
 #[test]
 fn forwarding_to_an_old_agent_uses_one_connection_at_a_time() {
-    let fleet = emu().fleet("real-basic");
-    let id = fleet
+    crate::needs_emulator!();
+    let group = emu().group("real-basic");
+    let id = group
         .instance("web")
         .tag("ssmgo:agent-version", "2.3.1644.0")
         .launch();
@@ -293,8 +301,9 @@ fn forwarding_to_an_old_agent_uses_one_connection_at_a_time() {
 
 #[test]
 fn forwarding_to_a_remote_host_reaches_it_from_the_instance() {
-    let fleet = emu().fleet("real-remote");
-    let id = fleet.instance("bastion").launch();
+    crate::needs_emulator!();
+    let group = emu().group("real-remote");
+    let id = group.instance("bastion").launch();
     let remote = http_server("hello-remote");
     through_a_tunnel(&id, Some("localhost"), remote, |local| {
         let answer = get(local);
@@ -304,8 +313,9 @@ fn forwarding_to_a_remote_host_reaches_it_from_the_instance() {
 
 #[test]
 fn ssh_through_ssh_proxy_and_the_real_plugin_runs_a_command() {
-    let fleet = emu().fleet("real-ssh");
-    let id = fleet.instance("web").launch();
+    crate::needs_emulator!();
+    let group = emu().group("real-ssh");
+    let id = group.instance("web").launch();
     let Some(run) = ssmgo().with_real_plugin() else {
         return;
     };

@@ -10,12 +10,13 @@ const WAIT: Duration = Duration::from_secs(30);
 
 #[test]
 fn dash_reconnects_to_the_last_instance_after_the_same_pre_check() {
-    let fleet = emu().fleet("dash");
-    let first = fleet.instance("first").launch();
-    let second = fleet.instance("second").launch();
+    crate::needs_emulator!();
+    let group = emu().group("dash");
+    let first = group.instance("first").launch();
+    let second = group.instance("second").launch();
     let home = tempfile::tempdir().unwrap();
     let me = emu().user(
-        &fleet.name("user"),
+        &group.name("user"),
         &[(
             "all",
             r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
@@ -43,7 +44,7 @@ fn dash_reconnects_to_the_last_instance_after_the_same_pre_check() {
         .expect_success();
     assert_eq!(out.connected_target(), second);
     out.stderr_has("reconnecting to")
-        .stderr_has(&fleet.name("second"));
+        .stderr_has(&group.name("second"));
 
     // A dry run of `-` shows the pre-check ran.
     let out = ssmgo()
@@ -57,10 +58,11 @@ fn dash_reconnects_to_the_last_instance_after_the_same_pre_check() {
 
 #[test]
 fn the_picker_lists_recent_targets_first_most_recent_on_top() {
-    let fleet = emu().fleet("recent");
-    let alpha = fleet.instance("alpha").launch();
-    fleet.instance("bravo").launch();
-    let charlie = fleet.instance("charlie").launch();
+    crate::needs_emulator!();
+    let group = emu().group("recent");
+    let alpha = group.instance("alpha").launch();
+    group.instance("bravo").launch();
+    let charlie = group.instance("charlie").launch();
     let home = tempfile::tempdir().unwrap();
     for id in [&alpha, &charlie] {
         ssmgo()
@@ -73,9 +75,9 @@ fn the_picker_lists_recent_targets_first_most_recent_on_top() {
     let mut run =
         ssmgo()
             .in_home(home.path())
-            .args(["connect", "--refresh", "-t", &fleet.filter()]);
+            .args(["connect", "--refresh", "-t", &group.filter()]);
     let mut pty = Pty::spawn(run.command());
-    pty.wait_for(&fleet.name("bravo"), WAIT);
+    pty.wait_for(&group.name("bravo"), WAIT);
     pty.wait_for("recent", WAIT);
     std::thread::sleep(Duration::from_millis(500));
     pty.type_keys("\r");
@@ -87,23 +89,24 @@ fn the_picker_lists_recent_targets_first_most_recent_on_top() {
 
 #[test]
 fn the_picker_opens_from_the_cache_and_marks_new_and_vanished_rows() {
-    let fleet = emu().fleet("cache");
-    fleet.instance("keep").launch();
-    let doomed = fleet.instance("doomed").launch();
+    crate::needs_emulator!();
+    let group = emu().group("cache");
+    group.instance("keep").launch();
+    let doomed = group.instance("doomed").launch();
     let home = tempfile::tempdir().unwrap();
     let listed = ssmgo()
         .in_home(home.path())
-        .args(["list", "-t", &fleet.filter()])
+        .args(["list", "-t", &group.filter()])
         .run();
     assert_eq!(listed.expect_success().listed_ids().len(), 2);
 
     emu().terminate(&doomed);
-    fleet.instance("newcomer").launch();
+    group.instance("newcomer").launch();
     let mut run = ssmgo()
         .in_home(home.path())
-        .args(["connect", "-t", &fleet.filter()]);
+        .args(["connect", "-t", &group.filter()]);
     let mut pty = Pty::spawn(run.command());
-    pty.wait_for(&fleet.name("newcomer"), WAIT);
+    pty.wait_for(&group.name("newcomer"), WAIT);
     pty.wait_for("gone", WAIT);
     pty.wait_for("new ", WAIT);
     pty.type_keys("doomed");
@@ -121,12 +124,13 @@ fn the_picker_opens_from_the_cache_and_marks_new_and_vanished_rows() {
 
 #[test]
 fn corrupt_and_expired_caches_are_ignored_and_replaced() {
-    let fleet = emu().fleet("badcache");
-    let only = fleet.instance("only").launch();
+    crate::needs_emulator!();
+    let group = emu().group("badcache");
+    let only = group.instance("only").launch();
     let home = tempfile::tempdir().unwrap();
     ssmgo()
         .in_home(home.path())
-        .args(["list", "-t", &fleet.filter()])
+        .args(["list", "-t", &group.filter()])
         .run()
         .expect_success();
     let cache_dir = home.path().join("cache/ssmgo");
@@ -142,10 +146,10 @@ fn corrupt_and_expired_caches_are_ignored_and_replaced() {
             "-v",
             "connect",
             "-t",
-            &fleet.filter(),
+            &group.filter(),
         ]);
         let mut pty = Pty::spawn(run.command());
-        pty.wait_for(&fleet.name("only"), WAIT);
+        pty.wait_for(&group.name("only"), WAIT);
         std::thread::sleep(Duration::from_millis(500));
         pty.type_keys("\r");
         let status = pty.wait(WAIT);

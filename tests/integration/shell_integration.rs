@@ -98,21 +98,22 @@ fn the_committed_zsh_completion_completes_a_subcommand() {
 
 #[test]
 fn dynamic_completion_offers_instance_names_from_the_cache() {
-    let fleet = emu().fleet("complete");
-    fleet.instance("zebra-unique").launch();
+    crate::needs_emulator!();
+    let group = emu().group("complete");
+    group.instance("zebra-unique").launch();
     let home = tempfile::tempdir().unwrap();
     ssmgo()
         .in_home(home.path())
-        .args(["list", "-t", &fleet.filter()])
+        .args(["list", "-t", &group.filter()])
         .run()
         .expect_success();
     let rc = "source <(COMPLETE=bash ssmgo)\necho READY\n";
-    let prefix = fleet.name("zebra");
+    let prefix = group.name("zebra");
     shell_completes(
         "bash",
         rc,
         &format!("ssmgo connect {}", &prefix[..prefix.len() - 2]),
-        &fleet.name("zebra-unique"),
+        &group.name("zebra-unique"),
         home.path(),
     );
 }
@@ -136,31 +137,31 @@ const HOSTILE: &[&str] = &[
 /// complete (so the shell's completion is proven active), then each hostile Name's prefix
 /// completed and entered. Nothing may be created.
 fn hostile_names_never_run_in(shell: &str, hook: &str) {
-    let fleet = emu().fleet(&format!("hostile-{shell}"));
-    fleet.instance("safe-one").launch();
+    let group = emu().group(&format!("hostile-{shell}"));
+    group.instance("safe-one").launch();
     for (n, payload) in HOSTILE.iter().enumerate() {
         let name = format!(
             "{}-h{n}-{}",
-            fleet.scope,
+            group.scope,
             payload.replace("{n}", &n.to_string())
         );
-        fleet.unnamed().tag("Name", &name).launch();
+        group.unnamed().tag("Name", &name).launch();
     }
     let home = tempfile::tempdir().unwrap();
     let listed = ssmgo()
         .in_home(home.path())
-        .args(["list", "-t", &fleet.filter()])
+        .args(["list", "-t", &group.filter()])
         .run()
         .expect_success();
     assert_eq!(listed.listed_ids().len(), HOSTILE.len() + 1);
 
     let (mut pty, _bin) = interactive_shell(shell, &format!("{hook}\necho READY\n"), home.path());
-    pty.type_keys(&format!("ssmgo check {}", fleet.name("safe-o")));
+    pty.type_keys(&format!("ssmgo check {}", group.name("safe-o")));
     pty.type_keys("\t");
-    pty.wait_for(&fleet.name("safe-one"), WAIT);
+    pty.wait_for(&group.name("safe-one"), WAIT);
     pty.type_keys("\x15");
     for n in 0..HOSTILE.len() {
-        pty.type_keys(&format!("ssmgo check {}-h{n}-", fleet.scope));
+        pty.type_keys(&format!("ssmgo check {}-h{n}-", group.scope));
         pty.type_keys("\t");
         std::thread::sleep(Duration::from_millis(400));
         pty.type_keys("\t");
@@ -191,11 +192,13 @@ fn hostile_names_never_run_in(shell: &str, hook: &str) {
 
 #[test]
 fn bash_completion_never_runs_code_from_name_tags() {
+    crate::needs_emulator!();
     hostile_names_never_run_in("bash", "source <(COMPLETE=bash ssmgo)");
 }
 
 #[test]
 fn zsh_completion_never_runs_code_from_name_tags() {
+    crate::needs_emulator!();
     hostile_names_never_run_in(
         "zsh",
         "autoload -U compinit && compinit -u\nsource <(COMPLETE=zsh ssmgo)",
@@ -204,11 +207,13 @@ fn zsh_completion_never_runs_code_from_name_tags() {
 
 #[test]
 fn fish_completion_never_runs_code_from_name_tags() {
+    crate::needs_emulator!();
     hostile_names_never_run_in("fish", "COMPLETE=fish ssmgo | source");
 }
 
 #[test]
 fn elvish_completion_never_runs_code_from_name_tags() {
+    crate::needs_emulator!();
     hostile_names_never_run_in(
         "elvish",
         "set edit:rprompt = { }\neval (env COMPLETE=elvish ssmgo | slurp)",
@@ -217,6 +222,7 @@ fn elvish_completion_never_runs_code_from_name_tags() {
 
 #[test]
 fn completions_subcommand_prints_the_committed_scripts() {
+    crate::needs_emulator!();
     for (shell, file) in [
         ("bash", "ssmgo.bash"),
         ("zsh", "_ssmgo"),
@@ -230,9 +236,10 @@ fn completions_subcommand_prints_the_committed_scripts() {
 
 #[test]
 fn colour_follows_the_flag_and_no_color() {
-    let fleet = emu().fleet("color");
-    fleet.instance("web").launch();
-    let list = || ssmgo().args(["list", "-t", &fleet.filter()]);
+    crate::needs_emulator!();
+    let group = emu().group("color");
+    group.instance("web").launch();
+    let list = || ssmgo().args(["list", "-t", &group.filter()]);
     // stdout is a pipe here, so `list` writes JSON; the table is what --json's absence on a
     // terminal gives. Force the table through the pty instead.
     let mut run = list().args(["--color", "always"]);
@@ -261,10 +268,11 @@ fn colour_follows_the_flag_and_no_color() {
 
 #[test]
 fn verbose_shows_each_aws_call_without_secrets() {
-    let fleet = emu().fleet("verbose");
-    fleet.instance("web").launch();
+    crate::needs_emulator!();
+    let group = emu().group("verbose");
+    group.instance("web").launch();
     let out = ssmgo()
-        .args(["-v", "list", "-t", &fleet.filter()])
+        .args(["-v", "list", "-t", &group.filter()])
         .env("AWS_SESSION_TOKEN", "SECRET-TOKEN-VALUE")
         .run()
         .expect_success();

@@ -65,6 +65,37 @@ pub fn emu() -> &'static Emu {
     })
 }
 
+/// Where ssmgo's AWS requests go: the emulator when the run has one, else a loopback port
+/// nothing listens on, so that an offline test that reached AWS would fail at once.
+fn endpoint() -> String {
+    std::env::var("SSMGO_TEST_ENDPOINT").unwrap_or_else(|_| "http://127.0.0.1:9".into())
+}
+
+/// Whether this test must be skipped: it needs the AWS emulator and the run has none (plain
+/// `cargo test`). It says so; with CI=true a missing emulator is a failure instead.
+pub fn without_emulator() -> bool {
+    if std::env::var_os("SSMGO_TEST_ENDPOINT").is_some() {
+        return false;
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "CI needs the AWS emulator: run the suite with ./scripts/test"
+    );
+    eprintln!("skipped: this test needs the AWS emulator; run ./scripts/test to start it");
+    true
+}
+
+/// First line of a test that needs the AWS emulator: without one (plain `cargo test`) the test
+/// returns, saying why, instead of failing.
+#[macro_export]
+macro_rules! needs_emulator {
+    () => {
+        if $crate::support::without_emulator() {
+            return;
+        }
+    };
+}
+
 /// A session as the emulator's SSM recorded it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordedSession {
@@ -75,12 +106,12 @@ pub struct RecordedSession {
 
 impl Emu {
     /// A fresh, uniquely tagged group of instances for one test.
-    pub fn fleet(&'static self, test: &str) -> Fleet {
+    pub fn group(&'static self, test: &str) -> Group {
         let nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .unwrap()
             .subsec_nanos();
-        Fleet {
+        Group {
             emu: self,
             scope: format!("{test}-{}-{nanos:x}", std::process::id()),
         }
@@ -305,14 +336,15 @@ impl Emu {
 
 /// One test's instances: all carry the tag `ssmgo-test=<scope>`, and their names start with the
 /// scope, so no other test's instances can match.
-pub struct Fleet {
+pub struct Group {
     emu: &'static Emu,
     pub scope: String,
 }
 
 /// An instance to launch, described fluently.
+#[must_use = "instances are launched only by .launch() or .launch_all()"]
 pub struct Launch<'a> {
-    fleet: &'a Fleet,
+    group: &'a Group,
     name: Option<String>,
     tags: Vec<(String, String)>,
     stopped: bool,
@@ -320,7 +352,7 @@ pub struct Launch<'a> {
     region: Option<String>,
 }
 
-impl Fleet {
+impl Group {
     /// `-t ssmgo-test=<scope>`: the filter that selects exactly this test's instances.
     pub fn filter(&self) -> String {
         format!("ssmgo-test={}", self.scope)
@@ -334,7 +366,7 @@ impl Fleet {
     /// An instance named `<scope>-<short>`.
     pub fn instance(&self, short: &str) -> Launch<'_> {
         Launch {
-            fleet: self,
+            group: self,
             name: Some(self.name(short)),
             tags: Vec::new(),
             stopped: false,
@@ -387,10 +419,10 @@ impl Launch<'_> {
 
     /// Launches and returns the instance ids.
     pub fn launch_all(self) -> Vec<String> {
-        let emu = self.fleet.emu;
+        let emu = self.group.emu;
         let mut tags = vec![Tag::builder()
             .key("ssmgo-test")
-            .value(&self.fleet.scope)
+            .value(&self.group.scope)
             .build()];
         if let Some(name) = &self.name {
             tags.push(Tag::builder().key("Name").value(name).build());
@@ -473,6 +505,7 @@ pub fn fake_plugin_dir() -> PathBuf {
 
 /// Runs the real ssmgo binary against the emulator, with a clean environment: dummy credentials,
 /// no config files of the user's, a private HOME, the fake plugin on PATH.
+#[must_use = "ssmgo runs only on .run() (or .into_command())"]
 pub struct Ssmgo {
     cmd: Command,
     dir: tempfile::TempDir,
@@ -503,7 +536,7 @@ pub fn ssmgo() -> Ssmgo {
         .env("XDG_CONFIG_HOME", dir.path().join("config"))
         .env("XDG_CACHE_HOME", dir.path().join("cache"))
         .env("XDG_STATE_HOME", dir.path().join("state"))
-        .env("AWS_ENDPOINT_URL", &emu().endpoint)
+        .env("AWS_ENDPOINT_URL", endpoint())
         .env("AWS_REGION", REGION)
         .env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")
@@ -652,6 +685,7 @@ impl Ssmgo {
         &mut self.cmd
     }
 
+    #[must_use = "a run proves nothing until its outcome is checked"]
     pub fn run(mut self) -> Outcome {
         let Output {
             status,
