@@ -1,6 +1,7 @@
 //! Never a panic, whatever the input: arbitrary bytes, arbitrary JSON, and valid policies with
 //! random damage, all pushed through parse, lint, fix and evaluation (deterministic seeds, so a
-//! failure reproduces).
+//! failure reproduces). Each test counts how many inputs reached each stage and asserts a floor:
+//! a generator whose inputs all stop at the parser would otherwise pass while testing nothing.
 
 use ssmgo_policy::{fix::fix, lint::lint, Context, Evaluator, Policy, Request};
 
@@ -13,14 +14,47 @@ const SEED_POLICY: &str = r#"{"Version": "2012-10-17", "Statement": [
                 "DateLessThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"}, "IpAddress": {"aws:SourceIp": ["10.0.0.0/8", "::1/128"]}, "Null": {"x": "true"}}},
  {"Effect": "Deny", "NotAction": "ec2:*", "NotResource": "arn:aws:s3:::b/${*}", "Condition": {"NumericLessThan": {"n": 3}, "Bool": {"b": true}}}]}"#;
 
+// Floors (parsed, fixed, allowed) for each generator, a little under what the fixed seeds reach.
+// Random bytes are rarely JSON: they test the parser's refusals.
+const FLOOR_BYTES: (usize, usize, usize) = (15, 0, 0);
+const FLOOR_DAMAGED: (usize, usize, usize) = (1_900, 1_250, 50);
+const FLOOR_JSON: (usize, usize, usize) = (19_000, 0, 1_300);
+
 const ALPHABET: &[u8] = br#"{}[]:,"\ *?$aA0-/.eE+tfnul"#;
 
-fn exercise(text: &str) {
+/// How many inputs reached each stage.
+#[derive(Debug, Default)]
+struct Reached {
+    inputs: usize,
+    /// Parsed as a policy, then linted and evaluated.
+    parsed: usize,
+    /// Had the StartSession mistake, so the fixer rewrote and proved them.
+    fixed: usize,
+    /// Allowed at least one of the requests: the evaluator matched a statement through.
+    allowed: usize,
+}
+
+impl Reached {
+    /// Fails when fewer inputs than the floors got to a stage.
+    #[track_caller]
+    fn at_least(&self, (parsed, fixed, allowed): (usize, usize, usize)) {
+        eprintln!("{self:?}");
+        assert!(
+            self.parsed >= parsed && self.fixed >= fixed && self.allowed >= allowed,
+            "{self:?}: fewer than {parsed} parsed, {fixed} fixed or {allowed} allowed"
+        );
+    }
+}
+
+fn exercise(text: &str, reached: &mut Reached) {
+    reached.inputs += 1;
     let Ok(policy) = Policy::parse("fuzz", text) else {
         return;
     };
+    reached.parsed += 1;
     let _ = lint(&policy);
     if let Some(fixed) = fix(&policy) {
+        reached.fixed += 1;
         let _ = fixed.proof(&policy);
     }
     let mut ctx = Context::new();
@@ -30,6 +64,7 @@ fn exercise(text: &str) {
     ctx.insert("aws:TagKeys", "b");
     ctx.add_principal("arn:aws:iam::123456789012:user/alice");
     let policies = [policy];
+    let mut allowed = false;
     for (action, resource) in [
         (
             "ssm:StartSession",
@@ -41,17 +76,21 @@ fn exercise(text: &str) {
     ] {
         let req = Request::new(action, resource, &ctx);
         let e = Evaluator::new(&policies, Some(&policies));
+        let decision = e.decide(&req);
         assert_eq!(
-            e.decide(&req),
+            decision,
             e.explain(&req).decision,
             "fast and explained paths agree on {text:?}"
         );
+        allowed |= decision == ssmgo_policy::Decision::Allowed;
     }
+    reached.allowed += usize::from(allowed);
 }
 
 #[test]
 fn arbitrary_bytes_never_panic() {
     let mut rng = Rng(0x0123_4567_89ab_cdef);
+    let mut reached = Reached::default();
     for _ in 0..20_000 {
         let len = rng.below(64);
         let bytes: Vec<u8> = (0..len)
@@ -63,15 +102,17 @@ fn arbitrary_bytes_never_panic() {
                 }
             })
             .collect();
-        exercise(&String::from_utf8_lossy(&bytes));
+        exercise(&String::from_utf8_lossy(&bytes), &mut reached);
     }
+    reached.at_least(FLOOR_BYTES);
 }
 
 #[test]
 fn damaged_policies_never_panic() {
     let mut rng = Rng(0xfeed_face_cafe_beef);
     let seed: Vec<char> = SEED_POLICY.chars().collect();
-    exercise(SEED_POLICY);
+    let mut reached = Reached::default();
+    exercise(SEED_POLICY, &mut reached);
     for _ in 0..5_000 {
         let mut text = seed.clone();
         for _ in 0..1 + rng.below(4) {
@@ -84,8 +125,9 @@ fn damaged_policies_never_panic() {
                 _ => text[at] = ALPHABET[rng.below(ALPHABET.len())] as char,
             }
         }
-        exercise(&text.iter().collect::<String>());
+        exercise(&text.iter().collect::<String>(), &mut reached);
     }
+    reached.at_least(FLOOR_DAMAGED);
 }
 
 fn random_json(rng: &mut Rng, depth: usize) -> String {
@@ -152,10 +194,47 @@ fn random_json(rng: &mut Rng, depth: usize) -> String {
     }
 }
 
+/// A policy's shape (Version, Statement, and statements of policy keys) with random values, so
+/// that random documents also reach the evaluator's matching, not only its refusals.
+fn random_policy(rng: &mut Rng) -> String {
+    let statements: Vec<String> = (0..1 + rng.below(3))
+        .map(|_| {
+            let keys: Vec<&str> = ["Effect", "Action", "Resource", "Condition"]
+                .into_iter()
+                .filter(|_| rng.below(8) != 0)
+                .collect();
+            let members: Vec<String> = keys
+                .into_iter()
+                .map(|key| {
+                    let value = match (key, rng.below(3)) {
+                        ("Effect", 0 | 1) => ["\"Allow\"", "\"Deny\""][rng.below(2)].to_owned(),
+                        ("Action", 0 | 1) => ["\"*\"", "\"ssm:*\"", "[\"x\", \"s3:*\"]"][rng.below(3)].to_owned(),
+                        ("Resource", 0 | 1) => ["\"*\"", "\"arn:aws:s3:::b/*\""][rng.below(2)].to_owned(),
+                        _ => random_json(rng, 2),
+                    };
+                    format!("{key:?}: {value}")
+                })
+                .collect();
+            format!("{{{}}}", members.join(", "))
+        })
+        .collect();
+    format!(
+        "{{\"Version\": \"2012-10-17\", \"Statement\": [{}]}}",
+        statements.join(", ")
+    )
+}
+
 #[test]
 fn arbitrary_json_never_panics() {
     let mut rng = Rng(0xdead_beef_0bad_f00d);
-    for _ in 0..20_000 {
-        exercise(&random_json(&mut rng, 0));
+    let mut reached = Reached::default();
+    for i in 0..20_000 {
+        let text = if i % 2 == 0 {
+            random_json(&mut rng, 0)
+        } else {
+            random_policy(&mut rng)
+        };
+        exercise(&text, &mut reached);
     }
+    reached.at_least(FLOOR_JSON);
 }
