@@ -16,4 +16,5 @@ mod policy;
 mod precheck;
 mod real_plugin;
 mod recents;
+mod reports;
 mod shell_integration;

@@ -15,7 +15,7 @@ pub(crate) const READS: &str = r#"{"Effect": "Allow", "Action": ["ec2:DescribeIn
   "iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListUserTags", "iam:ListRoleTags", "ssm:TerminateSession"], "Resource": "*"}"#;
 
 /// The motivating mistake: document and instances in one statement under a tag condition.
-fn broken() -> String {
+pub(crate) fn broken() -> String {
     format!(
         r#"{{
   "Version": "2012-10-17",
@@ -43,7 +43,7 @@ fn fixed() -> String {
     )
 }
 
-fn user(group: &Group, short: &str, policy: &str) -> crate::support::Principal {
+pub(crate) fn user(group: &Group, short: &str, policy: &str) -> crate::support::Principal {
     emu().user(&group.name(short), &[("ssm-access", policy)])
 }
 

@@ -208,8 +208,12 @@ fn random_policy(rng: &mut Rng) -> String {
                 .map(|key| {
                     let value = match (key, rng.below(3)) {
                         ("Effect", 0 | 1) => ["\"Allow\"", "\"Deny\""][rng.below(2)].to_owned(),
-                        ("Action", 0 | 1) => ["\"*\"", "\"ssm:*\"", "[\"x\", \"s3:*\"]"][rng.below(3)].to_owned(),
-                        ("Resource", 0 | 1) => ["\"*\"", "\"arn:aws:s3:::b/*\""][rng.below(2)].to_owned(),
+                        ("Action", 0 | 1) => {
+                            ["\"*\"", "\"ssm:*\"", "[\"x\", \"s3:*\"]"][rng.below(3)].to_owned()
+                        }
+                        ("Resource", 0 | 1) => {
+                            ["\"*\"", "\"arn:aws:s3:::b/*\""][rng.below(2)].to_owned()
+                        }
                         _ => random_json(rng, 2),
                     };
                     format!("{key:?}: {value}")

@@ -746,6 +746,21 @@ impl Outcome {
         self
     }
 
+    /// stderr is exactly `expected` once each `(value, placeholder)` of `redact` is replaced
+    /// (instance ids, a test's scope: what changes from run to run).
+    #[track_caller]
+    pub fn expect_stderr(self, redact: &[(&str, &str)], expected: &str) -> Self {
+        let mut stderr = self.stderr.clone();
+        for (value, placeholder) in redact {
+            stderr = stderr.replace(value, placeholder);
+        }
+        assert!(
+            stderr == expected,
+            "stderr differs.\n--- expected\n{expected}\n--- actual (redacted)\n{stderr}"
+        );
+        self
+    }
+
     /// stdout as JSON.
     #[track_caller]
     pub fn json(&self) -> Value {
