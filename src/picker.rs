@@ -3,10 +3,11 @@
 //!
 //! It knows rows, not AWS: whoever lists instances pushes them through a [`Feed`].
 
+use std::hash::{Hash, Hasher};
 use std::io::{self, IsTerminal};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use nucleo_picker::error::PickError;
 use nucleo_picker::event::{keybind_no_multi, Event, EventSource, RecvError, StdinReader};
@@ -28,7 +29,7 @@ pub struct Row {
 }
 
 /// How a row relates to your history and to the cached listing shown before the fresh one.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Mark {
     Plain,
     /// Connected to recently.
@@ -121,7 +122,9 @@ pub struct RowPicker {
     abort_tx: Sender<Error>,
     restarts: Receiver<()>,
     restart_tx: Sender<()>,
+    refilled: Receiver<()>,
     replacement: Arc<Mutex<Option<Vec<Row>>>>,
+    shown: Arc<Mutex<Vec<u64>>>,
 }
 
 /// The listing's end of the picker: rows go in, or the reason there will be none.
@@ -131,15 +134,40 @@ pub struct Feed {
     abort: Sender<Error>,
     restart: Sender<()>,
     replacement: Arc<Mutex<Option<Vec<Row>>>>,
+    /// A fingerprint of each row shown, in order.
+    shown: Arc<Mutex<Vec<u64>>>,
+}
+
+/// What a person sees of a row: which listing, which instance, its mark, and what
+/// [`RowRenderer`] shows that can change.
+fn fingerprint(row: &Row) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let i = &row.instance;
+    (row.scope, &row.mark, &i.instance_id, &i.name, &i.state).hash(&mut h);
+    (&i.ping_status, i.managed, &i.private_ip, &i.platform).hash(&mut h);
+    (&i.availability_zone, &i.tags).hash(&mut h);
+    h.finish()
 }
 
 impl Feed {
     pub fn push(&self, rows: Vec<Row>) {
+        let mut shown = self.shown.lock().unwrap_or_else(|e| e.into_inner());
+        shown.extend(rows.iter().map(fingerprint));
         self.injector.push_batch(rows);
     }
 
     /// Replaces every row shown (the fresh listing after the cached one), keeping the query.
+    /// Rows equal to those shown, in the same order, are left alone: a replacement empties the
+    /// picker for a moment.
     pub fn replace(&self, rows: Vec<Row>) {
+        let prints: Vec<u64> = rows.iter().map(fingerprint).collect();
+        {
+            let mut shown = self.shown.lock().unwrap_or_else(|e| e.into_inner());
+            if *shown == prints {
+                return;
+            }
+            *shown = prints;
+        }
         *self.replacement.lock().unwrap_or_else(|e| e.into_inner()) = Some(rows);
         let _ = self.restart.send(());
     }
@@ -157,7 +185,19 @@ struct Events {
     keys: StdinReader<Error>,
     aborts: Receiver<Error>,
     restarts: Receiver<()>,
+    /// Told when the rows of a replacement are in.
+    refilled: Receiver<()>,
+    /// Keys wait in the terminal until then: a restart empties the picker, and Enter pressed on
+    /// an empty picker would be lost.
+    hold_keys_until: Option<Instant>,
+    refilling_since: Option<Instant>,
 }
+
+/// After a replacement's rows are in, how long keys wait for them to be matched and drawn.
+const SETTLE: Duration = Duration::from_millis(50);
+
+/// A replacement that never arrives holds keys no longer than this.
+const REFILL_LIMIT: Duration = Duration::from_secs(1);
 
 impl EventSource for Events {
     type AbortErr = Error;
@@ -167,7 +207,20 @@ impl EventSource for Events {
             return Ok(Event::Abort(err));
         }
         if self.restarts.try_recv().is_ok() {
+            self.refilling_since = Some(Instant::now());
             return Ok(Event::Restart);
+        }
+        if let Some(since) = self.refilling_since {
+            if self.refilled.try_recv().is_ok() || since.elapsed() > REFILL_LIMIT {
+                self.refilling_since = None;
+                self.hold_keys_until = Some(Instant::now() + SETTLE);
+            }
+        }
+        let holding = self.refilling_since.is_some()
+            || self.hold_keys_until.is_some_and(|t| Instant::now() < t);
+        if holding {
+            std::thread::sleep(duration.min(Duration::from_millis(10)));
+            return Err(RecvError::Timeout);
         }
         self.keys
             .recv_timeout(duration.min(Duration::from_millis(50)))
@@ -192,10 +245,12 @@ impl RowPicker {
         // After a restart the picker hands out a new injector; the replacement rows go there.
         let injectors = picker.injector_observer(false);
         let pending = Arc::clone(&replacement);
+        let (refilled_tx, refilled) = mpsc::channel();
         std::thread::spawn(move || {
             while let Ok(injector) = injectors.recv() {
                 let rows = pending.lock().unwrap_or_else(|e| e.into_inner()).take();
                 injector.push_batch(rows.unwrap_or_default());
+                let _ = refilled_tx.send(());
             }
         });
         Ok(RowPicker {
@@ -204,7 +259,9 @@ impl RowPicker {
             abort_tx,
             restarts,
             restart_tx,
+            refilled,
             replacement,
+            shown: Arc::default(),
         })
     }
 
@@ -214,6 +271,7 @@ impl RowPicker {
             abort: self.abort_tx.clone(),
             restart: self.restart_tx.clone(),
             replacement: Arc::clone(&self.replacement),
+            shown: Arc::clone(&self.shown),
         }
     }
 
@@ -224,6 +282,9 @@ impl RowPicker {
             keys: StdinReader::new(keybind_no_multi),
             aborts: self.aborts,
             restarts: self.restarts,
+            refilled: self.refilled,
+            hold_keys_until: None,
+            refilling_since: None,
         };
         let mut stderr = io::stderr().lock();
         match self.picker.pick_with_io(events, &mut stderr) {

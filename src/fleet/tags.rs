@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 /// Tag key → value, sorted by key, keys unique. Serializes as a JSON object.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Tags(Vec<(Arc<str>, Arc<str>)>);
 
 /// One copy of each distinct string seen by a listing.

@@ -19,7 +19,8 @@ fn typing_a_query_and_enter_connects_to_the_matching_instance() {
     let mut pty = Pty::spawn(run.command());
     pty.wait_for(&group.name("charlie"), WAIT);
     pty.type_keys("bravo");
-    std::thread::sleep(Duration::from_millis(300));
+    // The picker has applied the query when it counts one match of three.
+    pty.wait_for(" 1/3", WAIT);
     pty.type_keys("\r");
     let status = pty.wait(WAIT);
     let out = run.outcome(status.code(), Vec::new(), Vec::new());
@@ -38,7 +39,7 @@ fn a_target_that_is_no_name_opens_the_picker_with_it_as_the_query() {
     let mut run = ssmgo().args(["connect", "delta", "-t", &group.filter()]);
     let mut pty = Pty::spawn(run.command());
     pty.wait_for(&group.name("delta-one"), WAIT);
-    std::thread::sleep(Duration::from_millis(300));
+    pty.wait_for(" 1/2", WAIT);
     pty.type_keys("\r");
     let status = pty.wait(WAIT);
     assert_eq!(status.code(), Some(0), "{}", pty.tail());
@@ -116,7 +117,7 @@ fn with_two_regions_the_picked_row_connects_in_its_own_region() {
     pty.wait_for(&group.name("east"), WAIT);
     pty.wait_for("/eu-west-1", WAIT);
     pty.type_keys("west");
-    std::thread::sleep(Duration::from_millis(300));
+    pty.wait_for(" 1/2", WAIT);
     pty.type_keys("\r");
     let status = pty.wait(WAIT);
     assert_eq!(status.code(), Some(0), "{}", pty.tail());

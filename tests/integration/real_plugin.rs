@@ -26,8 +26,9 @@ fn a_shell_through_the_real_plugin_runs_commands_knows_its_size_and_survives_ctr
     pty.type_keys("stty size\r");
     pty.wait_for("30 120", WAIT);
     // Ctrl-C belongs to the remote shell: it interrupts the remote sleep, not ssmgo.
-    pty.type_keys("sleep 30\r");
-    std::thread::sleep(Duration::from_millis(500));
+    // The marker is computed, so only the remote shell running the line prints it.
+    pty.type_keys("echo sleeping-$((2+2)); sleep 30\r");
+    pty.wait_for("sleeping-4", WAIT);
     pty.type_keys("\x03");
     pty.type_keys("echo after-$((1+1))\r");
     pty.wait_for("after-2", Duration::from_secs(10));
@@ -368,7 +369,11 @@ fn ssh_through_ssh_proxy_and_the_real_plugin_runs_a_command() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("sshd from openssh-server (scripts/test installs it)");
-    std::thread::sleep(Duration::from_millis(500));
+    let listening = std::time::Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(listening.elapsed() < WAIT, "sshd never listened on {port}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let proxy = run.proxy_command(&["ssh-proxy", "--no-check", "%h", "%p"]);
     let user = std::env::var("USER").unwrap_or_else(|_| "root".into());
     let ssh = std::process::Command::new("ssh")

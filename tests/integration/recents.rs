@@ -79,7 +79,8 @@ fn the_picker_lists_recent_targets_first_most_recent_on_top() {
     let mut pty = Pty::spawn(run.command());
     pty.wait_for(&group.name("bravo"), WAIT);
     pty.wait_for("recent", WAIT);
-    std::thread::sleep(Duration::from_millis(500));
+    // The whole listing is in, in its final order.
+    pty.wait_for(" 3/3", WAIT);
     pty.type_keys("\r");
     let status = pty.wait(WAIT);
     assert_eq!(status.code(), Some(0), "{}", pty.tail());
@@ -110,7 +111,8 @@ fn the_picker_opens_from_the_cache_and_marks_new_and_vanished_rows() {
     pty.wait_for("gone", WAIT);
     pty.wait_for("new ", WAIT);
     pty.type_keys("doomed");
-    std::thread::sleep(Duration::from_millis(500));
+    // The picker draws the prompt itself (the terminal is raw): it has taken the whole query.
+    pty.wait_for("> doomed", WAIT);
     pty.type_keys("\r");
     let status = pty.wait(WAIT);
     assert_eq!(
@@ -150,7 +152,7 @@ fn corrupt_and_expired_caches_are_ignored_and_replaced() {
         ]);
         let mut pty = Pty::spawn(run.command());
         pty.wait_for(&group.name("only"), WAIT);
-        std::thread::sleep(Duration::from_millis(500));
+        pty.wait_for(" 1/1", WAIT);
         pty.type_keys("\r");
         let status = pty.wait(WAIT);
         assert_eq!(status.code(), Some(0), "{}", pty.tail());
@@ -170,6 +172,7 @@ fn corrupt_and_expired_caches_are_ignored_and_replaced() {
     let text = std::fs::read_to_string(&files[0]).unwrap();
     assert!(text.contains(&only), "{text}");
 
+    // Time itself is the condition: the cached listing must outlive its 1 s ttl.
     std::thread::sleep(Duration::from_millis(2100));
     let screen = picker("cache-ttl = \"1s\"\n");
     assert!(

@@ -70,6 +70,7 @@ fn shell_completes(shell: &str, rc: &str, keys: &str, expected: &str, home: &Pat
     let (mut pty, _bin) = interactive_shell(shell, rc, home);
     pty.type_keys(keys);
     pty.type_keys("\t");
+    // Nothing shows that the first Tab is done (it may only ring the bell): a pause it is.
     std::thread::sleep(Duration::from_millis(300));
     pty.type_keys("\t");
     pty.wait_for(expected, WAIT);
@@ -162,6 +163,7 @@ fn hostile_names_never_run_in(shell: &str, hook: &str) {
     pty.type_keys("\x15");
     for n in 0..HOSTILE.len() {
         pty.type_keys(&format!("ssmgo check {}-h{n}-", group.scope));
+        // As above, no event marks a Tab done: a hostile Name must have had time to act.
         pty.type_keys("\t");
         std::thread::sleep(Duration::from_millis(400));
         pty.type_keys("\t");
