@@ -57,7 +57,7 @@ pub async fn pick(
                 })),
                 Err(cache::Miss::Absent) => {}
                 Err(miss) if f.aws.verbose() => {
-                    eprintln!("ssmgo: cached listing not used: {miss}")
+                    crate::say!("ssmgo: cached listing not used: {miss}")
                 }
                 Err(_) => {}
             }

@@ -105,7 +105,7 @@ pub struct AwsArgs {
 /// command line as it is: a Name is offered only when no shell can misread it; otherwise only
 /// the instance id is, with the Name (made visible) as its description.
 fn target_candidates() -> Vec<CompletionCandidate> {
-    use crate::output::sanitize::{for_terminal, is_shell_safe_word};
+    use crate::output::sanitize::{is_shell_safe_word, truncated, Untrusted};
     let mut out = Vec::new();
     for (id, name) in crate::cache::known_targets() {
         if !is_shell_safe_word(&id) {
@@ -115,7 +115,7 @@ fn target_candidates() -> Vec<CompletionCandidate> {
             out.push(CompletionCandidate::new(id));
             continue;
         };
-        let shown = crate::output::sanitize::truncated(&for_terminal(&name), 60).into_owned();
+        let shown = truncated(&Untrusted(&name).to_string(), 60).into_owned();
         if is_shell_safe_word(&name) {
             out.push(CompletionCandidate::new(name).help(Some(id.clone().into())));
         }

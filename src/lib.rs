@@ -70,7 +70,7 @@ fn with_aws(
     let settings = Settings::load(flags)?;
     output::style::init(settings.color.value);
     for note in &settings.overridden {
-        eprintln!("ssmgo: note: {}", output::sanitize::for_terminal(note));
+        crate::say!("ssmgo: note: {}", note);
     }
     let ctx = Ctx { settings, verbose };
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -12,15 +12,7 @@ fn main() -> ExitCode {
     match ssmgo::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            if !matches!(err, ssmgo::error::Error::Cancelled) {
-                let prefix =
-                    ssmgo::output::style::stderr("ssmgo:", ssmgo::output::style::Paint::Bad);
-                let text = err.to_string();
-                eprintln!(
-                    "{prefix} {}",
-                    ssmgo::output::sanitize::lines_for_terminal(&text)
-                );
-            }
+            ssmgo::output::report_error(&err);
             ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(1))
         }
     }

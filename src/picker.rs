@@ -15,7 +15,7 @@ use nucleo_picker::{Injector, Picker, PickerOptions, Render};
 
 use crate::error::{Error, Result};
 use crate::fleet::Instance;
-use crate::output::sanitize::for_terminal;
+use crate::output::sanitize::Untrusted;
 use crate::output::Column;
 
 /// A row of the picker: an instance, which listing (account/region) it came from, and what is
@@ -80,35 +80,33 @@ impl Render<Row> for RowRenderer {
         let row = &picked.instance;
         let mut line = format!("{:<7} ", picked.mark.text());
         if let Some(origin) = &row.origin {
-            let _ = write!(line, "{} ", origin.label());
+            let _ = write!(line, "{} ", Untrusted(&origin.label()));
         }
+        let or_dash = |v: Option<&'_ str>| Untrusted(v.unwrap_or("-")).to_string();
         for column in &self.columns {
             let _ = match column {
-                Column::Name => write!(line, "{:<32} ", row.name.as_deref().unwrap_or("-")),
-                Column::Instance => write!(line, "{:<19} ", row.instance_id),
-                Column::State => write!(line, "{:<8} ", row.state),
+                Column::Name => write!(line, "{:<32} ", or_dash(row.name.as_deref())),
+                Column::Instance => write!(line, "{:<19} ", Untrusted(&row.instance_id)),
+                Column::State => write!(line, "{:<8} ", Untrusted(&row.state)),
                 Column::Ssm => {
                     let status = match (row.note(), row.ping_status.as_deref()) {
                         (Some(note), _) => note,
                         (None, Some(ping)) => ping.to_owned(),
                         (None, None) => row.state.clone(),
                     };
-                    write!(line, "{status:<16} ")
+                    write!(line, "{:<16} ", Untrusted(&status))
                 }
-                Column::Ip => write!(line, "{:<15} ", row.private_ip.as_deref().unwrap_or("-")),
-                Column::Platform => write!(line, "{:<18} ", row.platform.as_deref().unwrap_or("-")),
-                Column::Az => write!(
-                    line,
-                    "{:<12} ",
-                    row.availability_zone.as_deref().unwrap_or("-")
-                ),
+                Column::Ip => write!(line, "{:<15} ", or_dash(row.private_ip.as_deref())),
+                Column::Platform => write!(line, "{:<18} ", or_dash(row.platform.as_deref())),
+                Column::Az => write!(line, "{:<12} ", or_dash(row.availability_zone.as_deref())),
                 Column::Tag(key) => match row.tags.get(key) {
-                    Some(v) => write!(line, "{key}={v} "),
+                    Some(v) => write!(line, "{}={} ", Untrusted(key), Untrusted(v)),
                     None => Ok(()),
                 },
             };
         }
-        for_terminal(line.trim_end()).into_owned()
+        line.truncate(line.trim_end().len());
+        line
     }
 }
 

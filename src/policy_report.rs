@@ -5,8 +5,6 @@
 use serde_json::{json, Value};
 use ssmgo_policy::{Decision, Explanation, Policy, StatementRef};
 
-use crate::output::sanitize::for_terminal;
-
 /// The policies an explanation refers to.
 pub struct PolicySets<'a> {
     pub identity: &'a [Policy],
@@ -37,14 +35,13 @@ impl PolicySets<'_> {
             .as_deref()
             .map(|s| format!(" {s:?}"))
             .unwrap_or_default();
-        for_terminal(&format!(
+        format!(
             "{kind}{} statement {}{sid} (line {}, column {})",
             policy.name,
             st.index + 1,
             st.pos.line,
             st.pos.column
-        ))
-        .into_owned()
+        )
     }
 
     fn json_ref(&self, at: StatementRef) -> Value {
@@ -66,12 +63,7 @@ pub fn explanation_text(
     action: &str,
     resource: &str,
 ) -> String {
-    let mut out = format!(
-        "{}  {} on {}\n",
-        e.decision.as_str(),
-        for_terminal(action),
-        for_terminal(resource)
-    );
+    let mut out = format!("{}  {} on {}\n", e.decision.as_str(), action, resource);
     match e.decision {
         Decision::Allowed => {
             out.push_str("Allowed by:\n");
@@ -98,7 +90,7 @@ pub fn explanation_text(
                 for miss in &e.near_misses {
                     out.push_str(&format!("  {}:\n", sets.describe(miss.at)));
                     for f in &miss.failed {
-                        out.push_str(&format!("    - {}\n", for_terminal(f)));
+                        out.push_str(&format!("    - {}\n", f));
                     }
                 }
             }
@@ -128,7 +120,7 @@ pub fn proof_text(original: &Policy, fixed: &ssmgo_policy::fix::Fixed) -> String
     let mut out = format!(
         "Fixed statement(s) {} of {}: the session document now has its own statement without the resource-tag condition.\nssm:StartSession, before and after the fix:\n",
         fixed.split.iter().map(|i| (i + 1).to_string()).collect::<Vec<_>>().join(", "),
-        for_terminal(&original.name)
+        original.name
     );
     let width = rows.iter().map(|r| r.label.len()).max().unwrap_or(0);
     for r in &rows {
@@ -137,11 +129,11 @@ pub fn proof_text(original: &Policy, fixed: &ssmgo_policy::fix::Fixed) -> String
             r.label,
             r.before.as_str(),
             r.after.as_str(),
-            for_terminal(&r.resource)
+            r.resource
         ));
     }
     for note in &fixed.notes {
-        out.push_str(&format!("Note: {}\n", for_terminal(note)));
+        out.push_str(&format!("Note: {}\n", note));
     }
     out
 }

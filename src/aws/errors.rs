@@ -8,7 +8,6 @@ use aws_sdk_ec2::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 
 use super::Aws;
 use crate::error::Error;
-use crate::output::sanitize::for_terminal;
 
 const ACCESS_DENIED: &[&str] = &[
     "AccessDenied",
@@ -60,7 +59,7 @@ impl Aws {
     {
         if self.verbose {
             let full = DisplayErrorContext(&err).to_string();
-            eprintln!("ssmgo: {operation}: {}", for_terminal(&full));
+            crate::say!("ssmgo: {operation}: {}", full);
         }
         if let Some(cred) = find_in_chain::<CredentialsError>(&err) {
             return credentials_error(self.profile_in_use.as_deref(), self.profile_is_sso, cred);
@@ -70,7 +69,7 @@ impl Aws {
         } else {
             "ssm"
         };
-        let endpoint = || for_terminal(&self.endpoint_for_messages(service)).into_owned();
+        let endpoint = || self.endpoint_for_messages(service);
         let timed_out = || Error::TimedOut {
             operation,
             endpoint: endpoint(),
@@ -146,7 +145,7 @@ pub(super) fn credentials_error(
     let detail = short(&innermost(err));
     match (profile, profile_is_sso) {
         (Some(profile), true) => Error::SsoLoginNeeded {
-            profile: for_terminal(profile).into_owned(),
+            profile: profile.to_string(),
             detail,
         },
         _ => Error::NoCredentials { detail },
@@ -165,7 +164,7 @@ fn short(text: &str) -> String {
         .map(str::trim)
         .find(|l| !l.is_empty())
         .unwrap_or("");
-    crate::output::sanitize::truncated(&for_terminal(line), 200).into_owned()
+    crate::output::sanitize::truncated(line, 200).into_owned()
 }
 
 fn find_in_chain<'a, T: StdError + 'static>(err: &'a (dyn StdError + 'static)) -> Option<&'a T> {

@@ -86,17 +86,15 @@ impl Aws {
         let sdk = loader.load().await;
         let region = sdk.region().ok_or(Error::NoRegion)?.to_string();
         let source = match &profile_in_use {
-            Some(p) => format!("profile {}", crate::output::sanitize::for_terminal(p)),
+            Some(p) => format!("profile {}", p),
             None => "the default credential chain".to_owned(),
         };
         let (sdk, temporary_credentials) =
             credentials::resolve_first(sdk, scope.timeout * 4, &source, |e| {
                 if verbose {
-                    eprintln!(
+                    crate::say!(
                         "ssmgo: credentials: {}",
-                        crate::output::sanitize::for_terminal(
-                            &aws_sdk_ec2::error::DisplayErrorContext(e).to_string()
-                        )
+                        aws_sdk_ec2::error::DisplayErrorContext(e).to_string()
                     );
                 }
                 credentials_error(profile_in_use.as_deref(), profile_is_sso, e)
@@ -218,7 +216,7 @@ async fn check_profile(name: Option<&str>) -> Result<bool> {
             };
             Err(Error::UnknownProfile {
                 profile: name.to_owned(),
-                known: crate::output::sanitize::for_terminal(&known).into_owned(),
+                known: known.to_string(),
             })
         }
     }

@@ -39,7 +39,7 @@ pub fn hold() {
 pub fn release() {
     let lines = HELD.lock().unwrap_or_else(|e| e.into_inner()).take();
     for line in lines.unwrap_or_default() {
-        eprintln!("{line}");
+        crate::say!("{line}");
     }
 }
 
@@ -47,7 +47,7 @@ pub(super) fn emit(line: String) {
     let mut held = HELD.lock().unwrap_or_else(|e| e.into_inner());
     match held.as_mut() {
         Some(lines) => lines.push(line),
-        None => eprintln!("{line}"),
+        None => crate::say!("{line}"),
     }
 }
 

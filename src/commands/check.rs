@@ -35,9 +35,9 @@ pub async fn run(ctx: &Ctx, args: CheckArgs) -> Result<()> {
     );
     let (_, instance) = instance?;
     if let Some(blocker) = instance.blocker() {
-        eprintln!(
+        crate::say!(
             "ssmgo: note: {} cannot be connected to now: {}",
-            crate::output::sanitize::for_terminal(&instance.label()),
+            instance.label(),
             blocker.reason
         );
     }
@@ -51,7 +51,7 @@ pub async fn run(ctx: &Ctx, args: CheckArgs) -> Result<()> {
         Verdict::Allowed => Ok(()),
         Verdict::Denied => Err(Error::PolicyDenied { decision: "denied" }),
         Verdict::Unknown if check.reason.is_none() => Err(Error::DependsOnContext {
-            target: crate::output::sanitize::for_terminal(&instance.label()).into_owned(),
+            target: instance.label().to_string(),
             keys: check.depends_on_keys().join(", "),
         }),
         Verdict::Unknown => Err(Error::CouldNotCheck {

@@ -2,7 +2,6 @@
 
 use crate::cli::ConfigCommand;
 use crate::error::Result;
-use crate::output::sanitize::for_terminal;
 use crate::output::write_text;
 use crate::settings::{Config, Flags, Settings};
 
@@ -13,7 +12,7 @@ pub fn run(command: ConfigCommand, flags: &Flags) -> Result<()> {
                 || "(none: neither SSMGO_CONFIG, XDG_CONFIG_HOME nor HOME is set)".into(),
                 |p| p.display().to_string(),
             );
-            write_text(&format!("{}\n", for_terminal(&path)))
+            write_text(&format!("{path}\n"))
         }
         ConfigCommand::Show => {
             let config = Config::load()?;
@@ -43,13 +42,7 @@ pub fn run(command: ConfigCommand, flags: &Flags) -> Result<()> {
             if !presets.is_empty() {
                 text.push_str(&format!("# presets: {}\n", presets.join(", ")));
             }
-            write_text(&for_terminal_lines(&text))
+            write_text(&text)
         }
     }
-}
-
-fn for_terminal_lines(text: &str) -> String {
-    text.lines()
-        .map(|l| format!("{}\n", for_terminal(l)))
-        .collect()
 }

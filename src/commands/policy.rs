@@ -10,7 +10,6 @@ use ssmgo_policy::{Context, Decision, Evaluator, Policy, Request};
 
 use crate::cli::{PolicyCommand, PolicyEvalArgs, PolicyFixArgs, PolicyLintArgs};
 use crate::error::{Error, Result};
-use crate::output::sanitize::for_terminal;
 use crate::output::{write_json_value, write_text};
 use crate::policy_report::{explanation_json, explanation_text, proof_text, PolicySets};
 
@@ -155,12 +154,12 @@ fn lint_files(args: PolicyLintArgs) -> Result<()> {
                 f.pos.column,
                 f.severity.as_str(),
                 f.code,
-                for_terminal(&f.message),
-                for_terminal(&f.fix)
+                f.message,
+                f.fix
             ));
         }
         if all.is_empty() {
-            eprintln!("ssmgo: no findings in {} file(s)", args.files.len());
+            crate::say!("ssmgo: no findings in {} file(s)", args.files.len());
         }
         write_text(&out)?;
     }
@@ -177,15 +176,15 @@ fn lint_files(args: PolicyLintArgs) -> Result<()> {
 fn fix_file(args: PolicyFixArgs) -> Result<()> {
     let policy = load(&args.file)?;
     let Some(fixed) = fix(&policy) else {
-        eprintln!(
+        crate::say!(
             "ssmgo: nothing to fix in {}: no statement allows ssm:StartSession on a session document under resource-tag conditions",
-            for_terminal(&policy.name)
+            policy.name
         );
         let original = std::fs::read_to_string(&args.file)
             .map_err(|e| Error::io("reading the policy again", e))?;
         return write_text(&original);
     };
     write_text(&format!("{}\n", fixed.text))?;
-    eprintln!("{}", proof_text(&policy, &fixed));
+    crate::say!("{}", proof_text(&policy, &fixed));
     Ok(())
 }

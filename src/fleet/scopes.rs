@@ -105,7 +105,7 @@ pub async fn list_all(scopes: &[Scope], query: &Query) -> Result<Vec<Instance>> 
 pub(crate) fn store_cache(scope: &Scope, query: &Query, rows: &[Instance]) {
     if let Err(e) = cache::store(&scope.cache_key(query), rows) {
         if scope.aws.verbose() {
-            eprintln!("ssmgo: could not write the listing cache: {e}");
+            crate::say!("ssmgo: could not write the listing cache: {e}");
         }
     }
 }
@@ -123,7 +123,7 @@ pub fn no_match(query: &Query, region: &str) -> Error {
         format!("{}{scope} in {region}", query.tags.describe())
     };
     Error::NoMatch {
-        filters: crate::output::sanitize::for_terminal(&filters).into_owned(),
+        filters: filters.to_string(),
         list_args: query.tags.as_args(),
     }
 }

@@ -10,7 +10,6 @@ use crate::cli::SessionArgs;
 use crate::error::{Error, Result};
 use crate::fleet::{self, Instance, Query, Scope, TagFilters};
 use crate::history;
-use crate::output::sanitize::for_terminal;
 use crate::precheck::{self, Verdict};
 use crate::session::{self, Plugin, Request, Started};
 use crate::settings::{CheckMode, ScopeSettings, Settings};
@@ -75,12 +74,12 @@ pub async fn start(settings: &Settings, verbose: bool, mut plan: Plan) -> Result
                 timeout: settings.timeout.value,
             };
             if plan.announce {
-                eprintln!(
+                crate::say!(
                     "ssmgo: reconnecting to {} in {}",
-                    for_terminal(&last.name.map_or_else(
+                    last.name.map_or_else(
                         || last.instance_id.clone(),
                         |n| format!("{n} ({})", last.instance_id)
-                    )),
+                    ),
                     last.region
                 );
             }
@@ -133,7 +132,7 @@ pub async fn start(settings: &Settings, verbose: bool, mut plan: Plan) -> Result
     };
     if let Some(blocker) = instance.blocker() {
         return Err(Error::NotConnectable {
-            target: for_terminal(&instance.label()).into_owned(),
+            target: instance.label(),
             reason: blocker.reason,
             next: blocker.next,
         });
@@ -152,11 +151,7 @@ pub async fn start(settings: &Settings, verbose: bool, mut plan: Plan) -> Result
     match plugin {
         Some(plugin) if !plan.session.dry_run => {
             if plan.announce {
-                eprintln!(
-                    "ssmgo: starting {} on {}",
-                    plan.purpose,
-                    for_terminal(&instance.label())
-                );
+                crate::say!("ssmgo: starting {} on {}", plan.purpose, instance.label());
             }
             let remember = || {
                 let entry = history::Entry {
@@ -168,7 +163,7 @@ pub async fn start(settings: &Settings, verbose: bool, mut plan: Plan) -> Result
                 };
                 if let Err(e) = history::record(entry) {
                     if aws.verbose() {
-                        eprintln!("ssmgo: could not record the connection in the history: {e}");
+                        crate::say!("ssmgo: could not record the connection in the history: {e}");
                     }
                 }
             };
@@ -186,37 +181,42 @@ pub async fn start(settings: &Settings, verbose: bool, mut plan: Plan) -> Result
 /// can't run is one line (or a refusal with --strict). Returns the outcome in a few words.
 fn guard(check: &precheck::Check, instance: &Instance, strict: bool) -> Result<String> {
     for w in &check.warnings {
-        eprintln!("ssmgo: warning: {}", for_terminal(w));
+        crate::say!("ssmgo: warning: {w}");
     }
     match check.verdict {
         Verdict::Allowed => Ok("allowed (document and instance)".into()),
         Verdict::Denied => {
-            eprint!("{}", precheck::render(check));
+            crate::output::to_stderr(&precheck::render(check));
             Err(Error::PrecheckDenied {
-                target: for_terminal(&instance.label()).into_owned(),
+                target: instance.label(),
                 target_id: instance.instance_id.clone(),
             })
         }
         Verdict::Unknown if check.reason.is_none() => {
             // It depends on context only AWS sees (the source address, MFA, ...): AWS decides.
-            eprint!("{}", precheck::render(check));
+            crate::output::to_stderr(&precheck::render(check));
             let keys = check.depends_on_keys().join(", ");
             if strict {
                 return Err(Error::DependsOnContext {
-                    target: for_terminal(&instance.label()).into_owned(),
+                    target: instance.label(),
                     keys,
                 });
             }
-            eprintln!("ssmgo: going on: AWS decides (--strict refuses instead)");
+            crate::say!("ssmgo: going on: AWS decides (--strict refuses instead)");
             Ok(format!("depends on {keys}; AWS decides"))
         }
         Verdict::Unknown => {
-            let reason =
-                for_terminal(check.reason.as_deref().unwrap_or("unknown reason")).into_owned();
+            let reason = check
+                .reason
+                .as_deref()
+                .unwrap_or("unknown reason")
+                .to_string();
             if strict {
                 return Err(Error::CouldNotCheck { reason });
             }
-            eprintln!("ssmgo: the access pre-check could not run ({reason}); going on without it");
+            crate::say!(
+                "ssmgo: the access pre-check could not run ({reason}); going on without it"
+            );
             Ok(format!("could not run ({reason})"))
         }
     }
@@ -241,9 +241,9 @@ async fn explain_denial(
     };
     let lines = precheck::denial_causes(&check);
     if !lines.is_empty() {
-        eprintln!("ssmgo: why AWS most likely refused:");
+        crate::say!("ssmgo: why AWS most likely refused:");
         for line in lines {
-            eprintln!("  {}", for_terminal(&line));
+            crate::say!("  {line}");
         }
     }
 }
@@ -288,26 +288,5 @@ async fn print_dry_run(
         plugin_line,
         invocation.display_redacted(&placeholder.token_value),
     );
-    print!("{}", for_terminal_multiline(&text));
-    Ok(())
-}
-
-/// Sanitizes each line, keeping the line breaks that are ours.
-fn for_terminal_multiline(text: &str) -> String {
-    text.split_inclusive('\n')
-        .map(|line| match line.strip_suffix('\n') {
-            Some(l) => format!("{}\n", for_terminal(l)),
-            None => for_terminal(line).into_owned(),
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn multiline_output_keeps_our_newlines_but_not_theirs() {
-        assert_eq!(for_terminal_multiline("a\x1b\nb\n"), "a\\x1b\nb\n");
-    }
+    crate::output::write_text(&text)
 }

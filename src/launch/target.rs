@@ -5,7 +5,6 @@ use std::io::IsTerminal;
 use crate::choose::{self, PickerOptions};
 use crate::error::{Error, Result};
 use crate::fleet::{self, Instance, Query, Scope};
-use crate::output::sanitize::for_terminal;
 use crate::picker::Mark;
 
 pub(crate) fn interactive() -> bool {
@@ -40,7 +39,7 @@ impl Resolve<'_> {
                 .await?
                 .map(|i| (0, i))
                 .ok_or_else(|| Error::TargetNotFound {
-                    target: for_terminal(target).into_owned(),
+                    target: target.to_string(),
                     filters: format!(" in {}", aws.region()),
                 });
         }
@@ -51,19 +50,15 @@ impl Resolve<'_> {
             (0, 1) => Ok((0, named.remove(0))),
             (0, 0) if self.may_pick && interactive() => self.pick(Some(target)).await,
             (0, 0) => Err(Error::TargetNotFound {
-                target: for_terminal(target).into_owned(),
+                target: target.to_string(),
                 filters: if query.tags.is_empty() {
                     format!(" in {}", aws.region())
                 } else {
-                    format!(
-                        " among {} in {}",
-                        for_terminal(&query.tags.describe()),
-                        aws.region()
-                    )
+                    format!(" among {} in {}", query.tags.describe(), aws.region())
                 },
             }),
             (0, n) => Err(Error::NotConnectable {
-                target: format!("Name {:?}", for_terminal(target)),
+                target: format!("Name {:?}", target),
                 reason: format!("none of the {n} instances with that Name is running"),
                 next: "Start one of them, or pick another with `ssmgo`".into(),
             }),
@@ -71,7 +66,7 @@ impl Resolve<'_> {
                 let mut running: Vec<Instance> = running.into_iter().cloned().collect();
                 fleet::sort_for_display(&mut running);
                 Err(Error::AmbiguousName {
-                    name: for_terminal(target).into_owned(),
+                    name: target.to_string(),
                     first_id: running[0].instance_id.clone(),
                     candidates: running.iter().map(candidate_line).collect(),
                 })
@@ -85,14 +80,14 @@ impl Resolve<'_> {
         let aws = &self.scopes[index].aws;
         match row.mark {
             Mark::Gone => Err(Error::NotConnectable {
-                target: for_terminal(&row.instance.label()).into_owned(),
+                target: row.instance.label(),
                 reason: "it is no longer listed (it was in the cached listing only)".into(),
                 next: "Pick another instance; `ssmgo list --all` shows what is there now".into(),
             }),
             Mark::Cached => {
                 let fresh = fleet::by_id(aws, &row.instance.instance_id).await?;
                 let mut fresh = fresh.ok_or_else(|| Error::NotConnectable {
-                    target: for_terminal(&row.instance.label()).into_owned(),
+                    target: row.instance.label(),
                     reason: "it no longer exists".into(),
                     next: "Pick another instance with `ssmgo --refresh`".into(),
                 })?;
@@ -113,7 +108,7 @@ fn candidate_line(i: &Instance) -> String {
         i.private_ip.as_deref().unwrap_or("-"),
         i.availability_zone.as_deref().unwrap_or("-"),
     );
-    for_terminal(&line).into_owned()
+    line.to_string()
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use std::io::{self, BufWriter, Write};
 
 use crate::error::{Error, Result};
 use crate::fleet::Instance;
-use sanitize::for_terminal;
+use sanitize::Untrusted;
 use style::Paint;
 
 pub use columns::{names as column_names, Column};
@@ -50,9 +50,39 @@ pub fn write_json_value(value: &serde_json::Value) -> Result<()> {
     finish(write_stdout(|out| writeln!(out, "{json}")))
 }
 
-/// Writes text that the caller has already sanitized to stdout.
+/// Writes text to stdout, sanitized here (line breaks and tabs kept).
 pub fn write_text(text: &str) -> Result<()> {
+    let text = sanitize::lines_for_terminal(text);
     finish(write_stdout(|out| out.write_all(text.as_bytes())))
+}
+
+/// Writes text to stderr as it is, sanitized here (line breaks and tabs kept). Our own words
+/// never hold a control character, so any that a message holds came from outside. A closed
+/// stderr is not worth failing for.
+pub fn to_stderr(text: &str) {
+    let _ = io::stderr()
+        .lock()
+        .write_all(sanitize::lines_for_terminal(text).as_bytes());
+}
+
+/// `say!("...", args)`: one line (or several) on stderr, through [`to_stderr`], as `eprintln!`
+/// would write it.
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::output::to_stderr(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// The error ending a run, on stderr: "ssmgo:" (in red on a colour terminal), then the message.
+/// Cancelling says nothing: the person who cancelled knows.
+pub fn report_error(err: &Error) {
+    if matches!(err, Error::Cancelled) {
+        return;
+    }
+    let prefix = style::stderr("ssmgo:", Paint::Bad);
+    let text = sanitize::lines_for_terminal(&err.to_string()).into_owned();
+    let _ = writeln!(io::stderr().lock(), "{prefix} {text}");
 }
 
 /// Writes `rows` as an aligned table to stdout: the given columns, where each row comes from
@@ -75,7 +105,7 @@ pub fn write_table(rows: &[Instance], columns: &[Column], notes: bool) -> Result
     header.extend(
         columns
             .iter()
-            .map(|c| (for_terminal(&c.header()).into_owned(), Some(Paint::Bold))),
+            .map(|c| (Untrusted(&c.header()).to_string(), Some(Paint::Bold))),
     );
     if notes {
         header.push(("NOTE".into(), Some(Paint::Bold)));
@@ -86,7 +116,7 @@ pub fn write_table(rows: &[Instance], columns: &[Column], notes: bool) -> Result
         (
             v.map_or_else(
                 || "-".to_owned(),
-                |v| sanitize::truncated(&for_terminal(v), MAX_CELL).into_owned(),
+                |v| sanitize::truncated(&Untrusted(v).to_string(), MAX_CELL).into_owned(),
             ),
             None,
         )
@@ -106,12 +136,12 @@ pub fn write_table(rows: &[Instance], columns: &[Column], notes: bool) -> Result
                     } else {
                         Paint::Bad
                     };
-                    (for_terminal(&r.state).into_owned(), Some(paint))
+                    (Untrusted(&r.state).to_string(), Some(paint))
                 }
                 Column::Ssm => match r.ping_status.as_deref() {
                     None => ("not managed".into(), Some(Paint::Bad)),
                     Some("Online") => ("Online".into(), Some(Paint::Good)),
-                    Some(p) => (for_terminal(p).into_owned(), Some(Paint::Warn)),
+                    Some(p) => (Untrusted(p).to_string(), Some(Paint::Warn)),
                 },
                 Column::Ip => text(r.private_ip.as_deref()),
                 Column::Platform => text(r.platform.as_deref()),

@@ -26,19 +26,38 @@ fn is_dangerous(c: char) -> bool {
             | '\u{E0000}'..='\u{E007F}') // tag characters
 }
 
-/// [`for_terminal`] for a message of several lines: line breaks stay, everything else dangerous
-/// is made visible. Errors are printed through this, so a tag value or an AWS message inside one
-/// can never reach the terminal raw, whichever variant carries it.
+/// [`for_terminal`] for text of several lines: line breaks and tabs stay, everything else
+/// dangerous is made visible. Every message, error and text on stdout is written through this
+/// (see [`crate::output`]), so a tag value or an AWS message inside one can never reach the
+/// terminal raw, whoever built the text.
 pub fn lines_for_terminal(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(|c| c != '\n' && is_dangerous(c)) {
+    let kept = |c: char| c == '\n' || c == '\t';
+    if !text.chars().any(|c| !kept(c) && is_dangerous(c)) {
         return Cow::Borrowed(text);
     }
     Cow::Owned(
         text.split('\n')
-            .map(for_terminal)
+            .map(|line| {
+                line.split('\t')
+                    .map(for_terminal)
+                    .collect::<Vec<_>>()
+                    .join("\t")
+            })
             .collect::<Vec<_>>()
             .join("\n"),
     )
+}
+
+/// Text from outside ssmgo (a tag, a Name, an AWS message) placed inside a layout that is
+/// measured before it is written — a table cell, a picker row, a completion's description —
+/// so it can't wait for the writer's sanitizing: it displays with every dangerous character
+/// made visible, and honours width and alignment (`{:<32}`).
+pub struct Untrusted<'a>(pub &'a str);
+
+impl std::fmt::Display for Untrusted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(&for_terminal(self.0))
+    }
 }
 
 /// `text` cut to `max` characters, the cut marked with `…[+N chars]`, so that a 64 KB tag value
@@ -54,7 +73,7 @@ pub fn truncated(text: &str, max: usize) -> Cow<'_, str> {
 
 /// Returns `text` with every control, bidi or line-separator character replaced by a visible
 /// escape (`\x1b`, `\u{202e}`); borrows when there is nothing to replace (the common case).
-pub fn for_terminal(text: &str) -> Cow<'_, str> {
+pub(crate) fn for_terminal(text: &str) -> Cow<'_, str> {
     if !text.chars().any(is_dangerous) {
         return Cow::Borrowed(text);
     }
@@ -119,6 +138,21 @@ pub fn json_escape_invisible(json: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn untrusted_text_shows_escapes_and_keeps_its_column_width() {
+        assert_eq!(format!("[{:<8}]", Untrusted("a\x1bb")), "[a\\x1bb  ]");
+        assert_eq!(format!("[{:<4}]", Untrusted("ok")), "[ok  ]");
+    }
+
+    #[test]
+    fn text_keeps_its_line_breaks_and_tabs_but_nothing_else_that_moves_the_cursor() {
+        assert_eq!(lines_for_terminal("a\tb\nc"), "a\tb\nc");
+        assert_eq!(
+            lines_for_terminal("a\r\n\u{202e}b\x1b]52;c;x\x07"),
+            "a\\x0d\n\\u{202e}b\\x1b]52;c;x\\x07"
+        );
+    }
 
     #[test]
     fn only_words_no_shell_can_misread_are_safe_to_complete() {

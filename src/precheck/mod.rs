@@ -16,7 +16,6 @@ use ssmgo_policy::{Context, Decision, Evaluator, Policy, Request};
 
 use crate::aws::Aws;
 use crate::fleet::Instance;
-use crate::output::sanitize::for_terminal;
 use crate::policy_report::PolicySets;
 pub use api::Matched;
 use api::PolicyOwner;
@@ -408,10 +407,10 @@ pub async fn check_as(aws: &Aws, who: &Result<Who, WhoFailure>, instance: &Insta
 
     if aws.verbose() {
         for e in base.iter().chain(inst_ctx.iter().skip(base.len())) {
-            eprintln!(
+            crate::say!(
                 "ssmgo: context: {} = {} ({})",
-                for_terminal(&e.key),
-                for_terminal(&e.values.join(", ")),
+                e.key,
+                e.values.join(", "),
                 e.source
             );
         }

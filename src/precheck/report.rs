@@ -1,7 +1,6 @@
 //! The pre-check in words, for a person at a terminal.
 
 use super::{Check, Kind, Verdict};
-use crate::output::sanitize::for_terminal;
 use ssmgo_policy::Decision;
 
 /// The full report: every resource's verdict, the explanation of denials, the fix and its proof,
@@ -47,10 +46,8 @@ pub fn render(check: &Check) -> String {
     for w in &check.warnings {
         out.push_str(&format!("Warning: {w}\n"));
     }
-    // Everything above may quote policy text and tag values: made harmless where printed.
-    out.lines()
-        .map(|l| format!("{}\n", for_terminal(l)))
-        .collect()
+    // Policy text and tag values quoted above are made harmless where the report is printed.
+    out
 }
 
 /// One line per resource with its verdict, then its explanation.

@@ -11,7 +11,6 @@ use aws_smithy_types::date_time::{DateTime, Format as DateTimeFormat};
 use super::{Request, Started};
 use crate::aws::{is_service_error, Aws};
 use crate::error::{Error, Result};
-use crate::output::sanitize::for_terminal;
 
 /// How often StartSession is tried when AWS throttles it (a throttled call was not carried out,
 /// so trying again is safe); other failures are never retried blindly.
@@ -83,7 +82,7 @@ async fn after_lost_answer(
 ) -> Error {
     let dispatch = matches!(err, SdkError::DispatchFailure(_));
     let original = aws.explain("StartSession", "ssm:StartSession", err);
-    let target = for_terminal(&request.target).into_owned();
+    let target = request.target.clone();
     let outcome = match end_sessions_started_since(aws, &request.target, asked_at).await {
         Ok(0) => "it started no session".to_owned(),
         Ok(n) => format!("the {n} session(s) it had started were terminated, so none is left open"),
@@ -149,7 +148,7 @@ fn explain_start_error(aws: &Aws, request: &Request, e: StartError) -> Error {
         return Error::TargetNotConnected {
             target: request.target.clone(),
             region: aws.region().to_owned(),
-            message: for_terminal(message).into_owned(),
+            message: message.to_string(),
         };
     }
     if is_service_error(&e, "AccessDeniedException") {
@@ -159,16 +158,16 @@ fn explain_start_error(aws: &Aws, request: &Request, e: StartError) -> Error {
             .unwrap_or("");
         let denial = super::denied::parse(message);
         if aws.verbose() {
-            eprintln!(
+            crate::say!(
                 "ssmgo: StartSession: {}",
-                for_terminal(&aws_sdk_ssm::error::DisplayErrorContext(&e).to_string())
+                aws_sdk_ssm::error::DisplayErrorContext(&e).to_string()
             );
         }
         return Error::SessionDenied {
             resource: denial
                 .resource
                 .as_deref()
-                .map(|r| format!(" on {}", for_terminal(r)))
+                .map(|r| format!(" on {}", r))
                 .unwrap_or_default(),
             layer: denial.layer_text().to_owned(),
             advice: denial.advice(&request.target),

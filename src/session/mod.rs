@@ -281,10 +281,10 @@ async fn watch_channel(aws: &Aws, started: &Started) -> std::convert::Infallible
                 .nth(1)
                 .and_then(|rest| rest.split('/').next())
                 .unwrap_or(&started.stream_url);
-            eprintln!(
+            crate::say!(
                 "\r\nssmgo: the session's data channel has not opened after {} s: session-manager-plugin keeps trying to reach {}. Ctrl-C stops it (the session is then terminated).\r",
                 CHANNEL_PATIENCE.as_secs(),
-                crate::output::sanitize::for_terminal(host)
+                host
             );
         }
     }

@@ -56,7 +56,7 @@ impl Plugin {
             None => {
                 // Putting the token on argv shows it to every local user: when in doubt, keep it
                 // in the environment (what every release since 2023 expects) and say so.
-                eprintln!(
+                crate::say!(
                     "ssmgo: warning: could not read the version of {} from {:?}; passing the session token in the environment, as plugins newer than {LAST_VERSION_WITHOUT_ENV} expect (if the session fails to start, update the plugin)",
                     path.display(),
                     crate::output::sanitize::truncated(&version, 40)

@@ -9,7 +9,6 @@ use serde::Deserialize;
 
 use super::values::{CheckMode, ColorChoice, DocumentName, Regions, Span, TagSpec, Timeout};
 use crate::error::{Error, Result};
-use crate::output::sanitize::for_terminal;
 use crate::output::Column;
 
 /// The file's top level.
@@ -103,8 +102,8 @@ impl Config {
             }
             Error::Config {
                 path: path.display().to_string(),
-                position: for_terminal(&position).into_owned(),
-                reason: for_terminal(e.message().trim()).into_owned(),
+                position,
+                reason: e.message().trim().to_string(),
             }
         })?;
         Ok(Config {

@@ -165,7 +165,7 @@ impl Settings {
             Some(name) => Some((
                 name.as_str(),
                 config.preset(name).ok_or_else(|| Error::UnknownPreset {
-                    preset: crate::output::sanitize::for_terminal(name).into_owned(),
+                    preset: name.to_string(),
                     file: config
                         .path
                         .as_ref()

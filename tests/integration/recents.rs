@@ -80,7 +80,7 @@ fn the_picker_lists_recent_targets_first_most_recent_on_top() {
     pty.wait_for(&group.name("bravo"), WAIT);
     pty.wait_for("recent", WAIT);
     // The whole listing is in, in its final order.
-    pty.wait_for(" 3/3", WAIT);
+    pty.wait_for("3/3", WAIT);
     pty.type_keys("\r");
     let status = pty.wait(WAIT);
     assert_eq!(status.code(), Some(0), "{}", pty.tail());
@@ -152,7 +152,7 @@ fn corrupt_and_expired_caches_are_ignored_and_replaced() {
         ]);
         let mut pty = Pty::spawn(run.command());
         pty.wait_for(&group.name("only"), WAIT);
-        pty.wait_for(" 1/1", WAIT);
+        pty.wait_for("1/1", WAIT);
         pty.type_keys("\r");
         let status = pty.wait(WAIT);
         assert_eq!(status.code(), Some(0), "{}", pty.tail());
