@@ -131,3 +131,26 @@ fn the_readme_shows_the_documented_exit_statuses() {
         "README.md's exit-status table differs from src/error.rs; it should read:\n{table}"
     );
 }
+
+#[test]
+fn the_readmes_map_of_the_modules_matches_the_source_tree() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let map_start = readme.find("\nsrc/main.rs ").expect("the map starts with src/main.rs");
+    let map = &readme[map_start..readme[map_start..].find("```").unwrap() + map_start];
+    let named: BTreeSet<String> = map
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|w| w.starts_with("src/"))
+        .map(|w| w.trim_end_matches('/').to_owned())
+        .collect();
+    let mut on_disk = BTreeSet::new();
+    for entry in std::fs::read_dir(root.join("src")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        on_disk.insert(format!("src/{name}"));
+    }
+    assert_eq!(
+        named, on_disk,
+        "README.md's map (How it is built) and src/ list different modules"
+    );
+}
