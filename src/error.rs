@@ -363,6 +363,12 @@ impl Error {
         }
     }
 
+    /// The message's first line: what happened, without the next step.
+    pub fn headline(&self) -> String {
+        let text = self.to_string();
+        text.lines().next().unwrap_or_default().to_owned()
+    }
+
     pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {
         Error::Io {
             context: context.into(),

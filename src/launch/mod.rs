@@ -270,13 +270,7 @@ async fn print_dry_run(
             Plugin::not_installed(),
         ),
     };
-    let invocation = shown_plugin.invocation(
-        &placeholder.response_json(),
-        aws.region(),
-        aws.profile_for_plugin(),
-        &request.to_json(),
-        &aws.ssm_endpoint().await,
-    );
+    let invocation = session::invocation(aws, &shown_plugin, &placeholder, request).await;
     let ping = instance.ping_status.as_deref().unwrap_or("not managed");
     let text = format!(
         "Target:        {} {}, SSM {}\nPre-check:     {}\nStartSession:  {}\nPlugin:        {}\nCommand:       {}\nDry run: no session was started.\n",

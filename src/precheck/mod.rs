@@ -210,12 +210,7 @@ fn first_line(e: &crate::error::Error) -> String {
         crate::error::Error::Throttled { operation, .. } => {
             format!("AWS kept throttling {operation}")
         }
-        other => other
-            .to_string()
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .to_owned(),
+        other => other.headline(),
     }
 }
 

@@ -147,6 +147,22 @@ pub(crate) fn validate_document_name(name: &str) -> Result<()> {
     }
 }
 
+/// How `plugin` is run for `started`, exactly as the AWS CLI runs it.
+pub async fn invocation(
+    aws: &Aws,
+    plugin: &Plugin,
+    started: &Started,
+    request: &Request,
+) -> plugin::Invocation {
+    plugin.invocation(
+        &started.response_json(),
+        aws.region(),
+        aws.profile_for_plugin(),
+        &request.to_json(),
+        &aws.ssm_endpoint().await,
+    )
+}
+
 /// How long the data channel may take to open before ssmgo says what is happening.
 const CHANNEL_PATIENCE: std::time::Duration = std::time::Duration::from_secs(5);
 
@@ -163,13 +179,7 @@ pub async fn start_and_hand_off(
 ) -> Result<()> {
     let started = api::start_session(aws, request).await?;
     on_started();
-    let invocation = plugin.invocation(
-        &started.response_json(),
-        aws.region(),
-        aws.profile_for_plugin(),
-        &request.to_json(),
-        &aws.ssm_endpoint().await,
-    );
+    let invocation = invocation(aws, plugin, &started, request).await;
     let outcome = match invocation.spawn() {
         Ok(running) => match supervise(aws, &started, running).await {
             Supervised::Exited(outcome) => outcome,

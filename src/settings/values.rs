@@ -196,12 +196,7 @@ fn reason_of(e: &crate::error::Error) -> String {
     match e {
         crate::error::Error::BadInput { reason, .. } => reason.clone(),
         crate::error::Error::BadTagSpec { reason, .. } => reason.clone(),
-        other => other
-            .to_string()
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .to_owned(),
+        other => other.headline(),
     }
 }
 

@@ -165,22 +165,6 @@ fn ctrl_c_while_the_plugin_runs_belongs_to_the_remote_shell() {
 }
 
 #[test]
-fn a_missing_plugin_stops_before_any_session_is_started() {
-    crate::needs_emulator!();
-    let group = emu().group("noplugin");
-    let id = group.instance("web").launch();
-
-    ssmgo()
-        .without_plugin()
-        .args(["connect", &id])
-        .run()
-        .expect_code(1)
-        .stderr_has("session-manager-plugin was not found")
-        .stderr_has("Install it");
-    assert_eq!(emu().sessions_on(&id), []);
-}
-
-#[test]
 fn a_plugin_killed_by_a_signal_has_its_session_terminated() {
     crate::needs_emulator!();
     let group = emu().group("crash");
@@ -301,21 +285,6 @@ fn an_unknown_instance_id_is_not_found() {
         .run()
         .expect_code(4)
         .stderr_has("mi-0000000000000dead");
-}
-
-#[test]
-fn a_stopped_instance_is_refused_with_the_way_to_start_it() {
-    crate::needs_emulator!();
-    let group = emu().group("stopped");
-    let id = group.instance("web").stopped().launch();
-
-    ssmgo()
-        .args(["connect", &id])
-        .run()
-        .expect_code(4)
-        .stderr_has("it is stopped")
-        .stderr_has(&format!("aws ec2 start-instances --instance-ids {id}"));
-    assert_eq!(emu().sessions_on(&id), []);
 }
 
 #[test]

@@ -136,7 +136,9 @@ fn the_readme_shows_the_documented_exit_statuses() {
 fn the_readmes_map_of_the_modules_matches_the_source_tree() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
-    let map_start = readme.find("\nsrc/main.rs ").expect("the map starts with src/main.rs");
+    let map_start = readme
+        .find("\nsrc/main.rs ")
+        .expect("the map starts with src/main.rs");
     let map = &readme[map_start..readme[map_start..].find("```").unwrap() + map_start];
     let named: BTreeSet<String> = map
         .lines()

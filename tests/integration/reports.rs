@@ -110,7 +110,7 @@ fn an_unknown_target_names_the_region() {
 }
 
 #[test]
-fn a_stopped_target_says_to_start_it() {
+fn a_stopped_target_says_to_start_it_and_no_session_is_started() {
     crate::needs_emulator!();
     let group = emu().group("rep-stopped");
     let id = group.instance("db").stopped().launch();
@@ -124,6 +124,7 @@ fn a_stopped_target_says_to_start_it() {
   Start it (aws ec2 start-instances --instance-ids i-ID) and wait until `ssmgo list` shows it Online
 "#,
         );
+    assert_eq!(emu().sessions_on(&id), []);
 }
 
 #[test]
@@ -156,7 +157,7 @@ fn an_unknown_preset_lists_the_known_ones() {
 }
 
 #[test]
-fn a_missing_plugin_says_how_to_install_it() {
+fn a_missing_plugin_says_how_to_install_it_and_no_session_is_started() {
     crate::needs_emulator!();
     let group = emu().group("rep-noplugin");
     let id = group.instance("web").launch();
@@ -168,4 +169,5 @@ fn a_missing_plugin_says_how_to_install_it() {
         .expect_stderr(&[(&id, "i-ID")], r#"ssmgo: session-manager-plugin was not found on PATH, so no session was started
   Install it: https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-working-with-install-plugin.html (macOS: `brew install --cask session-manager-plugin`; Debian/Ubuntu: the .deb from that page)
 "#);
+    assert_eq!(emu().sessions_on(&id), []);
 }
