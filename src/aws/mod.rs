@@ -17,7 +17,6 @@ use std::time::Duration;
 
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
-use aws_types::os_shim_internal::{Env, Fs};
 
 use crate::error::{Error, Result};
 use crate::settings::ScopeSettings;
@@ -194,6 +193,10 @@ impl Aws {
 /// Fails with [`Error::UnknownProfile`] when a named profile is in neither shared file, and tells
 /// whether the profile uses SSO (so a credentials failure can say `aws sso login`).
 async fn check_profile(name: Option<&str>) -> Result<bool> {
+    // `aws_config::profile::load` is the SDK's only public reader of the shared files, and its
+    // signature takes these two (a public module despite its name; the SDK's docs use it so).
+    // They stay in this function: nothing else of ssmgo touches them.
+    use aws_types::os_shim_internal::{Env, Fs};
     let Some(name) = name else { return Ok(false) };
     let files = aws_runtime::env_config::file::EnvConfigFiles::default();
     let set = match aws_config::profile::load(&Fs::real(), &Env::real(), &files, None).await {
