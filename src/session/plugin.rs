@@ -44,7 +44,14 @@ impl Plugin {
     /// A plugin that does not answer `--version` within [`VERSION_DEADLINE`] is killed and
     /// reported, rather than blocking ssmgo forever.
     pub fn find() -> Result<Plugin> {
-        let path = which::which(PLUGIN_NAME).map_err(|_| Error::PluginMissing)?;
+        let path = which::which(PLUGIN_NAME).map_err(|_| match not_executable_on_path() {
+            // `which` passes over a file that can't be run: say that one is there.
+            Some(path) => Error::PluginUnusable {
+                path: path.display().to_string(),
+                detail: "it is not executable: chmod +x it".into(),
+            },
+            None => Error::PluginMissing,
+        })?;
         let unusable = |detail: String| Error::PluginUnusable {
             path: path.display().to_string(),
             detail,
@@ -116,6 +123,17 @@ impl Plugin {
 /// How long `session-manager-plugin --version` may take (it answers at once when healthy).
 const VERSION_DEADLINE: Duration = Duration::from_secs(5);
 
+/// The first file named session-manager-plugin on PATH, when it is there but not executable.
+fn not_executable_on_path() -> Option<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(PLUGIN_NAME))
+        .find(|file| {
+            file.metadata()
+                .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 == 0)
+        })
+}
 /// Runs `path --version` and returns its stdout; kills it after `deadline`.
 fn ask_version(path: &std::path::Path, deadline: Duration) -> std::result::Result<Vec<u8>, String> {
     use std::io::Read;
@@ -125,7 +143,13 @@ fn ask_version(path: &std::path::Path, deadline: Duration) -> std::result::Resul
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| match e.raw_os_error() {
+            Some(libc::ENOEXEC) => {
+                "it is not a program this machine can run: built for another architecture?"
+                    .to_owned()
+            }
+            _ => e.to_string(),
+        })?;
     let started = Instant::now();
     loop {
         match child.try_wait() {

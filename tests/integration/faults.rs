@@ -63,23 +63,86 @@ fn a_throttled_start_session_is_tried_again_and_starts_exactly_one_session() {
     assert_eq!(sessions.len(), 1, "{sessions:?}");
 }
 
-#[test]
-fn a_listing_survives_30_percent_throttling_quickly_without_a_storm() {
-    crate::needs_emulator!();
-    let group = emu().group("throttle30");
+/// A test's own 40 instances, listed 5 to a page (8 pages of DescribeInstances and more of
+/// SSM), through `endpoint`.
+fn paged_listing(group: &crate::support::Group, endpoint: &str) -> crate::support::Ssmgo {
+    ssmgo().env("AWS_ENDPOINT_URL", endpoint).args([
+        "list",
+        "--page-size",
+        "5",
+        "-t",
+        &group.filter(),
+    ])
+}
+
+fn launch_40(group: &crate::support::Group) {
     // One reservation each: moto pages DescribeInstances by reservation.
     for n in 0..40 {
         group.instance(&format!("web-{n}")).launch();
     }
-    let list = |endpoint: &str| {
-        ssmgo().env("AWS_ENDPOINT_URL", endpoint).args([
-            "list",
-            "--page-size",
-            "5",
-            "-t",
-            &group.filter(),
-        ])
-    };
+}
+
+#[test]
+fn a_connection_reset_on_page_3_is_retried_and_the_listing_is_whole() {
+    crate::needs_emulator!();
+    let group = emu().group("reset3");
+    launch_40(&group);
+    let clean = FaultProxy::start(&emu().endpoint, |_| Fault::Forward);
+    let expected = paged_listing(&group, &clean.url).run().expect_success();
+    let proxy = FaultProxy::start(&emu().endpoint, |call| {
+        if call.operation == "DescribeInstances" && call.nth == 3 {
+            Fault::Reset
+        } else {
+            Fault::Forward
+        }
+    });
+    let out = paged_listing(&group, &proxy.url).run().expect_success();
+    assert_eq!(
+        out.json(),
+        expected.json(),
+        "the same listing as without the reset"
+    );
+    assert_eq!(
+        proxy.count("DescribeInstances"),
+        clean.count("DescribeInstances") + 1,
+        "page 3 asked once more, nothing else"
+    );
+}
+
+#[test]
+fn a_burst_of_internal_errors_is_retried_and_the_listing_is_whole() {
+    crate::needs_emulator!();
+    let group = emu().group("burst500");
+    launch_40(&group);
+    let clean = FaultProxy::start(&emu().endpoint, |_| Fault::Forward);
+    let expected = paged_listing(&group, &clean.url).run().expect_success();
+    // Requests 3 to 6 of every operation fail with AWS's 500, in its own protocol.
+    let proxy = FaultProxy::start(&emu().endpoint, |call| {
+        if (3..=6).contains(&call.nth) {
+            Fault::internal_error(call.json_protocol)
+        } else {
+            Fault::Forward
+        }
+    });
+    let out = paged_listing(&group, &proxy.url).run().expect_success();
+    assert_eq!(
+        out.json(),
+        expected.json(),
+        "the same listing as without the burst"
+    );
+    let extra = proxy.total() - clean.total();
+    assert!(
+        extra <= 4 * 4,
+        "each failed request retried, no storm: {extra} extra requests"
+    );
+}
+
+#[test]
+fn a_listing_survives_30_percent_throttling_quickly_without_a_storm() {
+    crate::needs_emulator!();
+    let group = emu().group("throttle30");
+    launch_40(&group);
+    let list = |endpoint: &str| paged_listing(&group, endpoint);
     let clean = FaultProxy::start(&emu().endpoint, |_| Fault::Forward);
     let expected = list(&clean.url).run().expect_success();
     assert!(

@@ -408,3 +408,62 @@ fn eval_without_a_policy_is_an_implicit_deny_not_a_usage_error() {
         .expect_code(3)
         .stdout_has("implicitDeny");
 }
+
+#[test]
+fn hostile_policy_files_are_refused_in_a_sentence_or_read_never_a_crash() {
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let duplicates = r#"{"Version": "2012-10-17", "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Effect": "Deny",
+        "Action": "ssm:StartSession", "Resource": "*", "Condition": {"StringEquals": {"k": "a", "k": "b"}}}]}"#;
+    let utf16: Vec<u8> = r#"{"Version": "2012-10-17", "Statement": []}"#
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let mut bom = b"\xef\xbb\xbf".to_vec();
+    bom.extend_from_slice(BROKEN.as_bytes());
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("empty", Vec::new()),
+        ("deep", deep.into_bytes()),
+        ("bom", bom),
+        ("utf16", [b"\xff\xfe".to_vec(), utf16].concat()),
+        ("invalid-utf8", b"{\"Version\": \"\xff\xfe\"}".to_vec()),
+        ("duplicates", duplicates.as_bytes().to_vec()),
+        ("huge-number", br#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"NumericLessThan": {"n": 1e999}}}]}"#.to_vec()),
+        ("ten-megabytes", vec![b' '; 10 * 1024 * 1024]),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes) in cases {
+        let path = dir.path().join(format!("{name}.json"));
+        std::fs::write(&path, bytes).unwrap();
+        let file = path.to_str().unwrap();
+        for args in [
+            vec!["policy", "lint", file],
+            vec!["policy", "fix", file],
+            vec![
+                "policy",
+                "eval",
+                "--policy",
+                file,
+                "--action",
+                "ssm:StartSession",
+                "--resource",
+                "*",
+            ],
+        ] {
+            let out = ssmgo().args(&args).run();
+            let code = out.code.expect("ended by itself, not by a signal");
+            assert!(
+                [0, 2, 3].contains(&code) && !out.stderr.contains("panicked"),
+                "{name} {args:?}: exit {code}\n{}",
+                out.stderr
+            );
+            if code == 2 {
+                let first = out.stderr.lines().next().unwrap_or_default();
+                assert!(
+                    first.starts_with("ssmgo: ") && first.contains(&format!("{name}.json")),
+                    "{name} {args:?}: a sentence naming the file: {}",
+                    out.stderr
+                );
+            }
+        }
+    }
+}

@@ -28,6 +28,8 @@ pub enum Fault {
     },
     /// Never answers (the connection stays open until the client gives up).
     Hang,
+    /// Resets the connection (TCP RST) without passing the request on: nothing was carried out.
+    Reset,
 }
 
 impl Fault {
@@ -44,6 +46,24 @@ impl Fault {
                 status: 503,
                 content_type: "text/xml",
                 body: "<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message></Error></Errors><RequestID>1</RequestID></Response>".into(),
+            }
+        }
+    }
+
+    /// AWS's internal error, in the protocol of the call's service.
+    pub fn internal_error(json_protocol: bool) -> Fault {
+        if json_protocol {
+            Fault::Respond {
+                status: 500,
+                content_type: "application/x-amz-json-1.1",
+                body: r#"{"__type":"InternalServerError","message":"An internal error occurred"}"#
+                    .into(),
+            }
+        } else {
+            Fault::Respond {
+                status: 500,
+                content_type: "text/xml",
+                body: "<Response><Errors><Error><Code>InternalError</Code><Message>An internal error has occurred.</Message></Error></Errors><RequestID>1</RequestID></Response>".into(),
             }
         }
     }
@@ -218,6 +238,25 @@ fn serve(client: TcpStream, upstream: &str, rule: &Rule, counts: &Mutex<HashMap<
                 if client.write_all(answer.as_bytes()).is_err() {
                     return;
                 }
+            }
+            Fault::Reset => {
+                // SO_LINGER with a zero timeout makes close() send RST instead of FIN.
+                let linger = libc::linger {
+                    l_onoff: 1,
+                    l_linger: 0,
+                };
+                // SAFETY: setsockopt on a socket this thread owns, with a correctly sized value.
+                unsafe {
+                    use std::os::fd::AsRawFd;
+                    libc::setsockopt(
+                        client.as_raw_fd(),
+                        libc::SOL_SOCKET,
+                        libc::SO_LINGER,
+                        (&linger as *const libc::linger).cast(),
+                        std::mem::size_of::<libc::linger>() as libc::socklen_t,
+                    );
+                }
+                return;
             }
             Fault::Hang => {
                 // Long enough for any client timeout under test; the client closes first.
