@@ -21,6 +21,8 @@ pub mod exit {
     pub const DEPENDS: i32 = 5;
     /// Told to stop by SIGHUP during a session (128 + the signal, as shells report it).
     pub const HUNG_UP: i32 = 128 + libc::SIGHUP;
+    /// Told to stop by SIGQUIT while the picker was open.
+    pub const QUIT: i32 = 128 + libc::SIGQUIT;
     /// Told to stop by SIGTERM during a session.
     pub const TERMINATED: i32 = 128 + libc::SIGTERM;
     /// Cancelled by the user (Esc or Ctrl-C in the picker).
@@ -58,12 +60,12 @@ pub mod exit {
             meaning: "access depends on request context only AWS sees (the source address, MFA of temporary credentials...): `check`, and `connect --strict`",
         },
         Status {
-            codes: &[HUNG_UP, TERMINATED],
-            meaning: "told to stop by SIGHUP or SIGTERM while a session ran (a closed terminal, a supervisor, `timeout`): the signal is passed to the plugin, which is killed if it hasn't stopped after 3 s, and the session is terminated",
+            codes: &[HUNG_UP, QUIT, TERMINATED],
+            meaning: "told to stop by SIGHUP, SIGQUIT or SIGTERM (a closed terminal, a supervisor, `timeout`): an open picker is closed and the terminal restored; during a session (SIGHUP, SIGTERM) the signal is passed to the plugin, which is killed if it hasn't stopped after 3 s, and the session is terminated",
         },
         Status {
             codes: &[CANCELLED],
-            meaning: "cancelled in the picker (Esc, Ctrl-C)",
+            meaning: "cancelled in the picker (Esc, Ctrl-C, or SIGINT)",
         },
     ];
 
@@ -305,6 +307,9 @@ pub enum Error {
     #[error("ssmgo was told to stop ({}) while a session ran: session-manager-plugin was stopped too and the session {session_id} terminated\n  Nothing was left open; connect again when you are ready", signal_name(*signal))]
     Signalled { signal: i32, session_id: String },
 
+    #[error("ssmgo was told to stop ({}) while the picker was open: it was closed and nothing was started\n  Run ssmgo again when you are ready", signal_name(*signal))]
+    Stopped { signal: i32 },
+
     #[error("cancelled")]
     Cancelled,
 
@@ -343,7 +348,7 @@ impl Error {
             | NoHistory => exit::NO_TARGET,
             DependsOnContext { .. } => exit::DEPENDS,
             // As shells report a death by signal N (HUNG_UP and TERMINATED).
-            Signalled { signal, .. } => 128 + signal,
+            Signalled { signal, .. } | Stopped { signal } => 128 + signal,
             Cancelled => exit::CANCELLED,
             NoCredentials { .. }
             | SsoLoginNeeded { .. }
@@ -381,6 +386,7 @@ fn signal_name(signal: i32) -> String {
     match signal {
         1 => "SIGHUP".into(),
         2 => "SIGINT".into(),
+        3 => "SIGQUIT".into(),
         15 => "SIGTERM".into(),
         n => format!("signal {n}"),
     }

@@ -5,6 +5,7 @@
 
 use std::hash::{Hash, Hasher};
 use std::io::{self, IsTerminal};
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -191,6 +192,57 @@ struct Events {
     refilling_since: Option<Instant>,
 }
 
+/// The last stop signal received while the picker is open (0: none).
+static STOP_SIGNAL: AtomicI32 = AtomicI32::new(0);
+
+/// The signals that must close the picker through its own exit, which restores the terminal:
+/// killed by their default action, ssmgo would leave the terminal raw and on the alternate
+/// screen. (Ctrl-C and Ctrl-\ are keys here: the terminal is raw.)
+const STOP_SIGNALS: [libc::c_int; 4] = [libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT, libc::SIGINT];
+
+extern "C" fn note_stop(signal: libc::c_int) {
+    // Only an atomic store: async-signal-safe.
+    STOP_SIGNAL.store(signal, Ordering::Relaxed);
+}
+
+/// While alive, [`STOP_SIGNALS`] are noted for the picker to close on; the dispositions before
+/// are put back exactly on drop.
+struct CatchStopSignals {
+    previous: Vec<(libc::c_int, libc::sigaction)>,
+}
+
+impl CatchStopSignals {
+    fn new() -> CatchStopSignals {
+        STOP_SIGNAL.store(0, Ordering::Relaxed);
+        let previous = STOP_SIGNALS
+            .iter()
+            .filter_map(|&signal| {
+                // SAFETY: sigaction with zeroed, then filled, structs we own; the handler only
+                // stores to an atomic.
+                unsafe {
+                    let mut action: libc::sigaction = std::mem::zeroed();
+                    action.sa_sigaction = note_stop as *const () as libc::sighandler_t;
+                    libc::sigemptyset(&mut action.sa_mask);
+                    let mut old: libc::sigaction = std::mem::zeroed();
+                    (libc::sigaction(signal, &action, &mut old) == 0).then_some((signal, old))
+                }
+            })
+            .collect();
+        CatchStopSignals { previous }
+    }
+}
+
+impl Drop for CatchStopSignals {
+    fn drop(&mut self) {
+        for (signal, old) in &self.previous {
+            // SAFETY: restores the exact action saved above.
+            unsafe {
+                libc::sigaction(*signal, old, std::ptr::null_mut());
+            }
+        }
+    }
+}
+
 /// After a replacement's rows are in, how long keys wait for them to be matched and drawn.
 const SETTLE: Duration = Duration::from_millis(50);
 
@@ -203,6 +255,10 @@ impl EventSource for Events {
     fn recv_timeout(&mut self, duration: Duration) -> Result<Event<Error>, RecvError> {
         if let Ok(err) = self.aborts.try_recv() {
             return Ok(Event::Abort(err));
+        }
+        let signal = STOP_SIGNAL.swap(0, Ordering::Relaxed);
+        if signal != 0 {
+            return Ok(Event::Abort(Error::Stopped { signal }));
         }
         if self.restarts.try_recv().is_ok() {
             self.refilling_since = Some(Instant::now());
@@ -285,6 +341,7 @@ impl RowPicker {
             refilling_since: None,
         };
         let mut stderr = io::stderr().lock();
+        let _stop = CatchStopSignals::new();
         match self.picker.pick_with_io(events, &mut stderr) {
             Ok(Some(row)) => Ok(row.clone()),
             Ok(None) | Err(PickError::UserInterrupted) => Err(Error::Cancelled),

@@ -68,6 +68,39 @@ fn escape_cancels_with_status_130_and_restores_the_terminal() {
 }
 
 #[test]
+fn a_stop_signal_closes_the_picker_restores_the_terminal_and_starts_nothing() {
+    crate::needs_emulator!();
+    let group = emu().group("sigpick");
+    let id = group.instance("alpha").launch();
+    for (signal, name) in [
+        (libc::SIGTERM, "SIGTERM"),
+        (libc::SIGHUP, "SIGHUP"),
+        (libc::SIGQUIT, "SIGQUIT"),
+        (libc::SIGINT, "SIGINT"),
+    ] {
+        let mut run = ssmgo().args(["connect", "-t", &group.filter()]);
+        let mut pty = Pty::spawn(run.command());
+        pty.wait_for(&group.name("alpha"), WAIT);
+        // SAFETY: kill(2) on the child this test started (ssmgo alone, as a supervisor does).
+        unsafe {
+            libc::kill(pty.pid() as i32, signal);
+        }
+        let status = pty.wait(WAIT);
+        assert_eq!(status.code(), Some(128 + signal), "{name}: {}", pty.tail());
+        assert!(pty.terminal_is_cooked(), "{name}: raw mode was left on");
+        assert!(
+            pty.screen().contains("\x1b[?1049l"),
+            "{name}: the alternate screen is left"
+        );
+        pty.wait_for(
+            &format!("told to stop ({name}) while the picker was open"),
+            WAIT,
+        );
+    }
+    assert_eq!(emu().sessions_on(&id), []);
+}
+
+#[test]
 fn ctrl_c_cancels_with_status_130() {
     crate::needs_emulator!();
     let group = emu().group("ctrlc");
