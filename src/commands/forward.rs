@@ -37,6 +37,7 @@ pub async fn run(ctx: &Ctx, args: ForwardArgs) -> Result<()> {
     let tags = ctx.settings.tags_or(&args.filter.tags);
     let destination = args.to.as_deref().unwrap_or("the instance").to_owned();
     let mut plan = Plan::interactive(Some(args.target), tags, template, args.session);
+    plan.interrupt_ends_it = true;
     plan.purpose = format!(
         "port forwarding from localhost:{local} to {destination}:{remote} (Ctrl-C ends it)"
     );

@@ -42,6 +42,7 @@ pub async fn proxy(ctx: &Ctx, args: SshProxyArgs) -> Result<()> {
             may_pick: false,
             announce: false,
             purpose: "an SSH session".into(),
+            interrupt_ends_it: true,
         },
     )
     .await

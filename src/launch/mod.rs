@@ -29,6 +29,8 @@ pub struct Plan {
     pub announce: bool,
     /// What is started, for that line: "a session", "port forwarding (…)".
     pub purpose: String,
+    /// Whether a SIGINT ends it (port forwarding, SSH) rather than belonging to a remote shell.
+    pub interrupt_ends_it: bool,
 }
 
 impl Plan {
@@ -47,6 +49,7 @@ impl Plan {
             may_pick: true,
             announce: true,
             purpose: "a session".into(),
+            interrupt_ends_it: false,
         }
     }
 }
@@ -167,7 +170,14 @@ pub async fn start(settings: &Settings, verbose: bool, mut plan: Plan) -> Result
                     }
                 }
             };
-            let started = session::start_and_hand_off(aws, &request, &plugin, remember).await;
+            let started = session::start_and_hand_off(
+                aws,
+                &request,
+                &plugin,
+                plan.interrupt_ends_it,
+                remember,
+            )
+            .await;
             if let Err(Error::SessionDenied { .. }) = &started {
                 explain_denial(aws, check, document, &instance).await;
             }

@@ -171,17 +171,27 @@ const CHANNEL_PATIENCE: std::time::Duration = std::time::Duration::from_secs(5);
 /// plugin also exits 0 when it could not start a session ("Cannot perform start session"), so
 /// its exit status is not trusted alone: a session still open when it exits is terminated, and
 /// one whose data channel never opened is a failure.
+///
+/// `interrupt_ends_it` is for sessions a person ends with Ctrl-C (port forwarding, SSH): a
+/// SIGINT sent to ssmgo alone, by a script say, is passed to the plugin, which ends as on
+/// Ctrl-C. In a shell, Ctrl-C belongs to the remote shell and ssmgo ignores SIGINT.
 pub async fn start_and_hand_off(
     aws: &Aws,
     request: &Request,
     plugin: &Plugin,
+    interrupt_ends_it: bool,
     on_started: impl FnOnce(),
 ) -> Result<()> {
     let started = api::start_session(aws, request).await?;
     on_started();
     let invocation = invocation(aws, plugin, &started, request).await;
-    let outcome = match invocation.spawn() {
-        Ok(running) => match supervise(aws, &started, running).await {
+    // Listening before the plugin starts leaves no moment when SIGINT would kill ssmgo alone.
+    let interrupts = match interrupt_ends_it {
+        true => tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok(),
+        false => None,
+    };
+    let outcome = match invocation.spawn(interrupts.is_some()) {
+        Ok(running) => match supervise(aws, &started, running, interrupts).await {
             Supervised::Exited(outcome) => outcome,
             Supervised::Stopped(signal) => {
                 let _ = api::terminate_session(aws, &started.session_id).await;
@@ -235,13 +245,18 @@ enum Supervised {
     Stopped(i32),
 }
 
-/// How long the plugin may take to stop after ssmgo passed it a SIGTERM or SIGHUP.
+/// How long the plugin may take to stop after ssmgo passed it a SIGTERM, SIGHUP or SIGINT.
 const STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// Waits for the plugin. A SIGTERM or SIGHUP to ssmgo (a supervisor, `timeout`, a closed
-/// terminal) is passed on to the plugin, which is killed if it hasn't stopped after
-/// [`STOP_GRACE`]: it must never outlive ssmgo and keep a session open.
-async fn supervise(aws: &Aws, started: &Started, running: plugin::Running) -> Supervised {
+/// terminal), or a SIGINT from `interrupts`, is passed on to the plugin, which is killed if it
+/// hasn't stopped after [`STOP_GRACE`]: it must never outlive ssmgo and keep a session open.
+async fn supervise(
+    aws: &Aws,
+    started: &Started,
+    running: plugin::Running,
+    mut interrupts: Option<tokio::signal::unix::Signal>,
+) -> Supervised {
     use tokio::signal::unix::{signal, SignalKind};
     let pid = running.id() as libc::pid_t;
     let mut wait = tokio::task::spawn_blocking(move || running.wait());
@@ -251,24 +266,39 @@ async fn supervise(aws: &Aws, started: &Started, running: plugin::Running) -> Su
     ) else {
         return Supervised::Exited(joined(wait.await));
     };
+    let interrupted = async {
+        match interrupts.as_mut() {
+            Some(signals) => signals.recv().await,
+            None => std::future::pending().await,
+        }
+    };
     let stop = tokio::select! {
         outcome = &mut wait => return Supervised::Exited(joined(outcome)),
         _ = term.recv() => libc::SIGTERM,
         _ = hup.recv() => libc::SIGHUP,
+        _ = interrupted => libc::SIGINT,
         never = watch_channel(aws, started) => match never {},
     };
     // SAFETY: kill(2) on our own child, which `wait` has not reaped yet.
     unsafe {
         libc::kill(pid, stop);
     }
-    if tokio::time::timeout(STOP_GRACE, &mut wait).await.is_err() {
-        // SAFETY: as above.
-        unsafe {
-            libc::kill(pid, libc::SIGKILL);
+    let exited = match tokio::time::timeout(STOP_GRACE, &mut wait).await {
+        Ok(outcome) => Some(joined(outcome)),
+        Err(_) => {
+            // SAFETY: as above.
+            unsafe {
+                libc::kill(pid, libc::SIGKILL);
+            }
+            let _ = wait.await;
+            None
         }
-        let _ = wait.await;
+    };
+    match (stop, exited) {
+        // Ended as on Ctrl-C: what follows is what follows the plugin's own exit.
+        (libc::SIGINT, Some(outcome)) => Supervised::Exited(outcome),
+        _ => Supervised::Stopped(stop),
     }
-    Supervised::Stopped(stop)
 }
 
 fn joined(

@@ -202,13 +202,17 @@ impl Invocation {
     /// Starts the plugin in the foreground, with no shell. The keys that stop a local program
     /// (Ctrl-C, Ctrl-\, Ctrl-Z) belong to the remote shell while it runs: ssmgo ignores them
     /// until the plugin is waited for; the plugin gets the default dispositions back.
-    pub fn spawn(&self) -> io::Result<Running> {
+    /// Starts the plugin. ssmgo ignores the terminal's keys (Ctrl-C, Ctrl-\\, Ctrl-Z) while it
+    /// runs, as the AWS CLI does: they are the plugin's, or the remote shell's. With
+    /// `interrupt_is_ssmgos`, SIGINT is left to ssmgo, which passes it on (see
+    /// [`super::start_and_hand_off`]).
+    pub fn spawn(&self, interrupt_is_ssmgos: bool) -> io::Result<Running> {
         let mut cmd = Command::new(&self.program);
         cmd.args(&self.args);
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
-        let guard = IgnoreTerminalSignals::new();
+        let guard = IgnoreTerminalSignals::new(interrupt_is_ssmgos);
         #[cfg(unix)]
         {
             use std::os::unix::process::CommandExt;
@@ -281,20 +285,30 @@ impl Running {
     }
 }
 
-/// Ignores the terminal's job-control signals while alive; restores the previous handlers on drop.
+/// Ignores the terminal's job-control signals while alive (all but SIGINT when
+/// `but_interrupt`); puts the previous actions back exactly on drop.
 struct IgnoreTerminalSignals {
     #[cfg(unix)]
-    previous: Vec<(libc::c_int, libc::sighandler_t)>,
+    previous: Vec<(libc::c_int, libc::sigaction)>,
 }
 
 impl IgnoreTerminalSignals {
-    fn new() -> Self {
+    fn new(but_interrupt: bool) -> Self {
         #[cfg(unix)]
         {
             let previous = TERMINAL_SIGNALS
                 .iter()
-                // SAFETY: installing SIG_IGN has no handler code to run.
-                .map(|&sig| (sig, unsafe { libc::signal(sig, libc::SIG_IGN) }))
+                .filter(|&&sig| !(but_interrupt && sig == libc::SIGINT))
+                .filter_map(|&sig| {
+                    // SAFETY: sigaction with structs we own; SIG_IGN runs no handler code.
+                    unsafe {
+                        let mut ignore: libc::sigaction = std::mem::zeroed();
+                        ignore.sa_sigaction = libc::SIG_IGN;
+                        libc::sigemptyset(&mut ignore.sa_mask);
+                        let mut old: libc::sigaction = std::mem::zeroed();
+                        (libc::sigaction(sig, &ignore, &mut old) == 0).then_some((sig, old))
+                    }
+                })
                 .collect();
             IgnoreTerminalSignals { previous }
         }
@@ -306,10 +320,10 @@ impl IgnoreTerminalSignals {
 impl Drop for IgnoreTerminalSignals {
     fn drop(&mut self) {
         #[cfg(unix)]
-        for &(sig, handler) in &self.previous {
-            // SAFETY: restores the disposition that was in place before.
+        for (sig, old) in &self.previous {
+            // SAFETY: restores the exact action saved above.
             unsafe {
-                libc::signal(sig, handler);
+                libc::sigaction(*sig, old, std::ptr::null_mut());
             }
         }
     }

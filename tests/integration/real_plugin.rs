@@ -151,6 +151,44 @@ fn sigterm_or_sighup_to_ssmgo_stops_the_plugin_and_terminates_the_session() {
 }
 
 #[test]
+fn sigint_to_forward_alone_ends_the_tunnel_as_ctrl_c_does() {
+    crate::needs_emulator!();
+    let group = emu().group("real-fwd-int");
+    let id = group.instance("web").launch();
+    let Some(run) = ssmgo().with_real_plugin() else {
+        return;
+    };
+    let local = free_port();
+    let out = tempfile::NamedTempFile::new().unwrap();
+    let mut cmd = run
+        .args(["forward", &id, &format!("{local}:80"), "--no-check"])
+        .into_command();
+    let mut child = cmd
+        .stdout(out.reopen().unwrap())
+        .stderr(out.reopen().unwrap())
+        .spawn()
+        .unwrap();
+    let log = || std::fs::read_to_string(out.path()).unwrap_or_default();
+    let started = std::time::Instant::now();
+    while !log().contains("Waiting for connections") {
+        assert!(started.elapsed() < WAIT, "the tunnel never opened: {}", log());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let plugins = children_of(child.id());
+    assert!(!plugins.is_empty(), "the plugin runs under ssmgo");
+    // SAFETY: the ssmgo this test started; the signal goes to it alone, as a script's would.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGINT);
+    }
+    let status = wait_at_most(child, WAIT).status;
+    assert_eq!(status.code(), Some(0), "ended as on Ctrl-C: {}", log());
+    for pid in plugins {
+        assert!(!is_running(pid), "the plugin {pid} outlived ssmgo");
+    }
+    assert_eq!(emu().sessions_on(&id)[0].status, "Terminated");
+}
+
+#[test]
 fn a_killed_plugin_leaves_no_session_open() {
     crate::needs_emulator!();
     let group = emu().group("real-plugin-killed");
