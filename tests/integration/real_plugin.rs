@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use crate::support::fault::{Fault, FaultProxy};
 use crate::support::pty::Pty;
 use crate::support::{emu, ssmgo};
 
@@ -171,7 +172,11 @@ fn sigint_to_forward_alone_ends_the_tunnel_as_ctrl_c_does() {
     let log = || std::fs::read_to_string(out.path()).unwrap_or_default();
     let started = std::time::Instant::now();
     while !log().contains("Waiting for connections") {
-        assert!(started.elapsed() < WAIT, "the tunnel never opened: {}", log());
+        assert!(
+            started.elapsed() < WAIT,
+            "the tunnel never opened: {}",
+            log()
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     let plugins = children_of(child.id());
@@ -186,6 +191,81 @@ fn sigint_to_forward_alone_ends_the_tunnel_as_ctrl_c_does() {
         assert!(!is_running(pid), "the plugin {pid} outlived ssmgo");
     }
     assert_eq!(emu().sessions_on(&id)[0].status, "Terminated");
+}
+
+/// Every file below `dir`, read whole (lossily).
+fn files_text(dir: &std::path::Path) -> Vec<(std::path::PathBuf, String)> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(files_text(&path));
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            out.push((path, String::from_utf8_lossy(&bytes).into_owned()));
+        }
+    }
+    out
+}
+
+#[test]
+fn the_session_token_is_on_no_command_line_and_in_no_output_or_file() {
+    crate::needs_emulator!();
+    let group = emu().group("real-token");
+    let id = group.instance("web").launch();
+    let proxy = FaultProxy::start(&emu().endpoint, |_| Fault::Forward);
+    let home = tempfile::tempdir().unwrap();
+    let Some(run) = ssmgo().in_home(home.path()).with_real_plugin() else {
+        return;
+    };
+    let mut run = run.env("AWS_ENDPOINT_URL", &proxy.url);
+    let mut pty = Pty::spawn(run.command().args(["-v", "connect", &id]));
+    pty.wait_for("sh-remote$", WAIT);
+    let answer: serde_json::Value =
+        serde_json::from_str(&proxy.answers("StartSession")[0]).unwrap();
+    let token = answer["TokenValue"].as_str().unwrap().to_owned();
+    assert!(token.len() > 40, "{token}");
+    // Every process's command line, while the plugin (1.2.707.0: newer than 1.2.497.0) runs.
+    let mut scanned = 0;
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        if let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) {
+            scanned += 1;
+            assert!(
+                !String::from_utf8_lossy(&cmdline).contains(&token),
+                "the token is on the command line of {}",
+                entry.path().display()
+            );
+        }
+    }
+    assert!(scanned > 3, "{scanned} command lines read");
+    // Where it is instead: in the plugin's environment, as AWS's plugin expects it (and proof that
+    // the scan above looked for the right text).
+    let in_env = children_of(pty.pid()).into_iter().any(|pid| {
+        std::fs::read(format!("/proc/{pid}/environ"))
+            .is_ok_and(|env| String::from_utf8_lossy(&env).contains(&token))
+    });
+    assert!(in_env, "the plugin was handed the token in its environment");
+    pty.type_keys("exit\r");
+    assert!(pty.wait(WAIT).success(), "{}", pty.tail());
+    assert!(
+        pty.text().contains("StartSession"),
+        "-v traced the calls: {}",
+        pty.tail()
+    );
+    assert!(
+        !pty.text().contains(&token),
+        "the token is in ssmgo's output"
+    );
+    let files = files_text(home.path());
+    assert!(
+        files.iter().any(|(p, _)| p.ends_with("history.json")),
+        "{files:?}"
+    );
+    for (path, text) in files {
+        assert!(!text.contains(&token), "the token is in {}", path.display());
+    }
 }
 
 #[test]

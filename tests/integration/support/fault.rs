@@ -99,7 +99,11 @@ type Rule = dyn Fn(&Call) -> Fault + Send + Sync;
 pub struct FaultProxy {
     pub url: String,
     counts: Arc<Mutex<HashMap<String, usize>>>,
+    answers: Arc<Mutex<Answers>>,
 }
+
+/// The emulator's answers passed back, by operation: what a secret looked like on the wire.
+type Answers = HashMap<String, Vec<String>>;
 
 impl FaultProxy {
     /// Starts a proxy to `upstream` (the emulator's URL) that asks `rule` about every request.
@@ -113,17 +117,36 @@ impl FaultProxy {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let counts = Arc::new(Mutex::new(HashMap::new()));
+        let answers = Arc::new(Mutex::new(HashMap::new()));
         let rule: Arc<Rule> = Arc::new(rule);
-        let shared = Arc::clone(&counts);
+        let (shared, kept) = (Arc::clone(&counts), Arc::clone(&answers));
         std::thread::spawn(move || {
             for client in listener.incoming() {
                 let Ok(client) = client else { continue };
-                let (rule, counts, upstream) =
-                    (Arc::clone(&rule), Arc::clone(&shared), upstream.clone());
-                std::thread::spawn(move || serve(client, &upstream, &*rule, &counts));
+                let (rule, counts, answers, upstream) = (
+                    Arc::clone(&rule),
+                    Arc::clone(&shared),
+                    Arc::clone(&kept),
+                    upstream.clone(),
+                );
+                std::thread::spawn(move || serve(client, &upstream, &*rule, &counts, &answers));
             }
         });
-        FaultProxy { url, counts }
+        FaultProxy {
+            url,
+            counts,
+            answers,
+        }
+    }
+
+    /// The bodies of the emulator's answers to `operation` that were passed back.
+    pub fn answers(&self, operation: &str) -> Vec<String> {
+        self.answers
+            .lock()
+            .unwrap()
+            .get(operation)
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// How many requests of `operation` arrived.
@@ -193,7 +216,13 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
     })
 }
 
-fn serve(client: TcpStream, upstream: &str, rule: &Rule, counts: &Mutex<HashMap<String, usize>>) {
+fn serve(
+    client: TcpStream,
+    upstream: &str,
+    rule: &Rule,
+    counts: &Mutex<HashMap<String, usize>>,
+    answers: &Mutex<Answers>,
+) {
     let mut reader = BufReader::new(client.try_clone().unwrap());
     let mut client = client;
     while let Some(request) = read_request(&mut reader) {
@@ -217,6 +246,14 @@ fn serve(client: TcpStream, upstream: &str, rule: &Rule, counts: &Mutex<HashMap<
                 let Some(answer) = forward(upstream, &request) else {
                     return;
                 };
+                let text = String::from_utf8_lossy(&answer);
+                let body = text.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+                answers
+                    .lock()
+                    .unwrap()
+                    .entry(call.operation.clone())
+                    .or_default()
+                    .push(body.to_owned());
                 if client.write_all(&answer).is_err() {
                     return;
                 }
