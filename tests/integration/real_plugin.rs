@@ -164,7 +164,7 @@ fn sigint_to_forward_alone_ends_the_tunnel_as_ctrl_c_does() {
     let mut cmd = run
         .args(["forward", &id, &format!("{local}:80"), "--no-check"])
         .into_command();
-    let mut child = cmd
+    let child = cmd
         .stdout(out.reopen().unwrap())
         .stderr(out.reopen().unwrap())
         .spawn()
