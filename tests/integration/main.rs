@@ -10,6 +10,7 @@ mod faults;
 mod forwarding;
 mod generated;
 mod guard;
+mod hostile;
 mod list;
 mod picker;
 mod policy;

@@ -242,3 +242,50 @@ fn arbitrary_json_never_panics() {
     }
     reached.at_least(FLOOR_JSON);
 }
+
+/// The long run behind the figure in the project's notes: every generator above, in turn, for
+/// `SSMGO_FUZZ_INPUTS` inputs (default 10 million) with fresh seeds. Not part of the suite (it
+/// takes minutes in a release build):
+/// `SSMGO_FUZZ_INPUTS=10000000 cargo test --release -p ssmgo-policy --test robustness -- --ignored --nocapture`
+#[test]
+#[ignore = "minutes long; run by hand in release"]
+fn a_long_run_of_every_generator_never_panics() {
+    let inputs: usize = std::env::var("SSMGO_FUZZ_INPUTS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10_000_000);
+    let seed = std::env::var("SSMGO_FUZZ_SEED")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0x5eed_1234_abcd_0001);
+    let mut rng = Rng(seed);
+    let policy: Vec<char> = SEED_POLICY.chars().collect();
+    let mut reached = Reached::default();
+    let started = std::time::Instant::now();
+    for i in 0..inputs {
+        let text = match i % 4 {
+            0 => {
+                let bytes: Vec<u8> = (0..rng.below(64))
+                    .map(|_| ALPHABET[rng.below(ALPHABET.len())])
+                    .collect();
+                String::from_utf8_lossy(&bytes).into_owned()
+            }
+            1 => random_json(&mut rng, 0),
+            2 => random_policy(&mut rng),
+            _ => {
+                let mut text = policy.clone();
+                for _ in 0..1 + rng.below(4) {
+                    let at = rng.below(text.len());
+                    text[at] = ALPHABET[rng.below(ALPHABET.len())] as char;
+                }
+                text.into_iter().collect()
+            }
+        };
+        exercise(&text, &mut reached);
+    }
+    eprintln!(
+        "{inputs} inputs (seed {seed:#x}) in {:.1} s, 0 panics: {reached:?}",
+        started.elapsed().as_secs_f64()
+    );
+    reached.at_least((inputs / 2, inputs / 25, inputs / 50));
+}

@@ -1,0 +1,149 @@
+//! Hostile data and crowded files: tag values that try to drive the terminal, and several ssmgo
+//! runs writing the same history and cache at once.
+
+use crate::support::{emu, ssmgo};
+
+/// What must never reach a terminal raw: C1 controls (the 8-bit CSI and OSC, which some
+/// terminals obey like ESC [ and ESC ]), bidi overrides, zero-width characters, line separators.
+const DANGEROUS: [char; 6] = [
+    '\u{9b}', '\u{9d}', '\u{202e}', '\u{200b}', '\u{2028}', '\u{7}',
+];
+
+#[track_caller]
+fn assert_neutral(what: &str, text: &str) {
+    let raw: Vec<char> = text.chars().filter(|c| DANGEROUS.contains(c)).collect();
+    assert!(raw.is_empty(), "{what} lets {raw:?} through:\n{text}");
+}
+
+#[test]
+fn hostile_tags_are_neutralised_wherever_shown_and_kept_as_data_in_json() {
+    crate::needs_emulator!();
+    let group = emu().group("hostile");
+    // EC2's XML can't carry ESC or BEL; these it can: an OSC 52 clipboard write (8-bit OSC ...
+    // ST), a screen clear by 8-bit CSI, a bidi override, a zero-width space, a line separator,
+    // 8 KB of text.
+    let clipboard = "\u{9d}52;c;cm0gLXJmIH4=\u{9c}";
+    let name = format!("{}-web\u{9b}2J\u{200b}", group.scope);
+    let owner = format!("ops\u{202e}dev\u{2028}x{clipboard}{}", "A".repeat(8 * 1024));
+    let id = group
+        .instance("plain")
+        .tag("Name", &name)
+        .tag("Owner", &owner)
+        .launch();
+
+    let table = ssmgo()
+        .args(["list", "-t", &group.filter(), "-t", "Owner"])
+        .env("COLUMNS", "200")
+        .run()
+        .expect_success();
+    // Not a terminal: JSON, with every character kept (escaped as JSON escapes them).
+    let rows = table.json();
+    assert_eq!(rows[0]["name"], name.as_str());
+    assert_eq!(rows[0]["tags"]["Owner"], owner.as_str());
+    assert_neutral("list --json", &table.stdout);
+
+    let mut run = ssmgo().args(["list", "-t", &group.filter(), "-t", "Owner"]);
+    let mut pty = crate::support::pty::Pty::spawn(run.command());
+    assert!(pty.wait(std::time::Duration::from_secs(30)).success());
+    assert_neutral("the table", &pty.text());
+    assert!(
+        pty.text().contains("\\u{202e}"),
+        "shown visibly: {}",
+        pty.tail()
+    );
+
+    // The pre-check's explanation quotes the instance's tags; -v traces the calls.
+    let check = ssmgo().args(["-v", "check", &id]).run();
+    assert_neutral("check -v", &format!("{}{}", check.stdout, check.stderr));
+    // Errors quote what the user typed and what AWS holds.
+    let missing = ssmgo().args(["connect", &name]).run();
+    assert_neutral("a connect error", &missing.stderr);
+    let dry = ssmgo()
+        .args(["connect", &id, "--dry-run"])
+        .run()
+        .expect_success();
+    assert_neutral(
+        "connect --dry-run",
+        &format!("{}{}", dry.stdout, dry.stderr),
+    );
+}
+
+#[test]
+fn runs_that_end_together_lose_no_history_and_tear_no_cache() {
+    crate::needs_emulator!();
+    let group = emu().group("together");
+    let ids: Vec<String> = (0..6)
+        .map(|n| group.instance(&format!("web-{n}")).launch())
+        .collect();
+    let home = tempfile::tempdir().unwrap();
+    let connects: Vec<_> = ids
+        .iter()
+        .map(|id| {
+            ssmgo()
+                .in_home(home.path())
+                .args(["connect", id, "--no-check"])
+                .into_command()
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let lists: Vec<_> = (0..6)
+        .map(|_| {
+            ssmgo()
+                .in_home(home.path())
+                .args(["list", "-t", &group.filter()])
+                .into_command()
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut child in connects.into_iter().chain(lists) {
+        assert!(child.wait().unwrap().success());
+    }
+    let history = std::fs::read_to_string(home.path().join("state/ssmgo/history.json")).unwrap();
+    let history: serde_json::Value = serde_json::from_str(&history).unwrap();
+    let recorded: Vec<&str> = history["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["instance_id"].as_str())
+        .collect();
+    for id in &ids {
+        assert!(
+            recorded.contains(&id.as_str()),
+            "{id} lost from {recorded:?}"
+        );
+    }
+    let caches: Vec<_> = std::fs::read_dir(home.path().join("cache/ssmgo"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(!caches.is_empty());
+    for cache in caches {
+        let text = std::fs::read_to_string(&cache).unwrap();
+        assert!(
+            serde_json::from_str::<serde_json::Value>(&text).is_ok(),
+            "{} is torn",
+            cache.display()
+        );
+    }
+}
+
+#[test]
+fn a_cache_that_cannot_be_written_does_not_fail_the_listing() {
+    crate::needs_emulator!();
+    let group = emu().group("nocache");
+    group.instance("web").launch();
+    let home = tempfile::tempdir().unwrap();
+    // A file where the cache directory should be: no directory can be made there, even by root.
+    std::fs::write(home.path().join("not-a-dir"), "").unwrap();
+    let out = ssmgo()
+        .in_home(home.path())
+        .env("XDG_CACHE_HOME", home.path().join("not-a-dir"))
+        .args(["-v", "list", "-t", &group.filter()])
+        .run()
+        .expect_success()
+        .stderr_has("could not write the listing cache");
+    assert_eq!(out.listed_ids().len(), 1);
+}
