@@ -185,13 +185,24 @@ pub async fn start_and_hand_off(
     let started = api::start_session(aws, request).await?;
     on_started();
     let invocation = invocation(aws, plugin, &started, request).await;
-    // Listening before the plugin starts leaves no moment when SIGINT would kill ssmgo alone.
+    // Listening before the plugin starts leaves no moment when one of these would kill ssmgo
+    // alone. SIGQUIT comes from `kill` (a shell's terminal is raw) or Ctrl-\ in a forward: either
+    // way, a request to stop.
+    use tokio::signal::unix::{signal, SignalKind};
     let interrupts = match interrupt_ends_it {
-        true => tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok(),
+        true => signal(SignalKind::interrupt()).ok(),
         false => None,
     };
-    let outcome = match invocation.spawn(interrupts.is_some()) {
-        Ok(running) => match supervise(aws, &started, running, interrupts).await {
+    let quits = signal(SignalKind::quit()).ok();
+    let mut handled = Vec::new();
+    if interrupts.is_some() {
+        handled.push(libc::SIGINT);
+    }
+    if quits.is_some() {
+        handled.push(libc::SIGQUIT);
+    }
+    let outcome = match invocation.spawn(&handled) {
+        Ok(running) => match supervise(aws, &started, running, interrupts, quits).await {
             Supervised::Exited(outcome) => outcome,
             Supervised::Stopped(signal) => {
                 let _ = api::terminate_session(aws, &started.session_id).await;
@@ -241,21 +252,25 @@ pub async fn start_and_hand_off(
 /// How the plugin's run ended.
 enum Supervised {
     Exited(std::io::Result<std::process::ExitStatus>),
-    /// ssmgo was told to stop (SIGTERM, SIGHUP): the plugin was stopped with it.
+    /// ssmgo was told to stop (SIGTERM, SIGHUP, SIGQUIT): the plugin was stopped with it.
     Stopped(i32),
 }
 
-/// How long the plugin may take to stop after ssmgo passed it a SIGTERM, SIGHUP or SIGINT.
+/// How long after the plugin died of a signal ssmgo's own copy of it may take to arrive.
+const GROUP_SIGNAL_WINDOW: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// How long the plugin may take to stop after ssmgo passed it a signal.
 const STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(3);
 
-/// Waits for the plugin. A SIGTERM or SIGHUP to ssmgo (a supervisor, `timeout`, a closed
-/// terminal), or a SIGINT from `interrupts`, is passed on to the plugin, which is killed if it
+/// Waits for the plugin. A SIGTERM, SIGHUP or SIGQUIT to ssmgo (a supervisor, `timeout`, a
+/// closed terminal), or a SIGINT from `interrupts`, is passed on to the plugin, which is killed if it
 /// hasn't stopped after [`STOP_GRACE`]: it must never outlive ssmgo and keep a session open.
 async fn supervise(
     aws: &Aws,
     started: &Started,
     running: plugin::Running,
     mut interrupts: Option<tokio::signal::unix::Signal>,
+    mut quits: Option<tokio::signal::unix::Signal>,
 ) -> Supervised {
     use tokio::signal::unix::{signal, SignalKind};
     let pid = running.id() as libc::pid_t;
@@ -266,17 +281,33 @@ async fn supervise(
     ) else {
         return Supervised::Exited(joined(wait.await));
     };
-    let interrupted = async {
-        match interrupts.as_mut() {
-            Some(signals) => signals.recv().await,
-            None => std::future::pending().await,
-        }
-    };
     let stop = tokio::select! {
-        outcome = &mut wait => return Supervised::Exited(joined(outcome)),
+        biased;
         _ = term.recv() => libc::SIGTERM,
         _ = hup.recv() => libc::SIGHUP,
-        _ = interrupted => libc::SIGINT,
+        _ = next(interrupts.as_mut()) => libc::SIGINT,
+        _ = next(quits.as_mut()) => libc::SIGQUIT,
+        outcome = &mut wait => {
+            let outcome = joined(outcome);
+            // A signal to the whole process group reaches the plugin and ssmgo at once: when it
+            // killed the plugin, it told ssmgo to stop too, and is answered so.
+            let killed_by = outcome.as_ref().ok().and_then(|s| {
+                use std::os::unix::process::ExitStatusExt;
+                s.signal()
+            });
+            let ours = match killed_by {
+                Some(libc::SIGTERM) => Some(&mut term),
+                Some(libc::SIGHUP) => Some(&mut hup),
+                Some(libc::SIGQUIT) => quits.as_mut(),
+                _ => None,
+            };
+            if let (Some(signals), Some(signal)) = (ours, killed_by) {
+                if tokio::time::timeout(GROUP_SIGNAL_WINDOW, signals.recv()).await.is_ok() {
+                    return Supervised::Stopped(signal);
+                }
+            }
+            return Supervised::Exited(outcome);
+        }
         never = watch_channel(aws, started) => match never {},
     };
     // SAFETY: kill(2) on our own child, which `wait` has not reaped yet.
@@ -298,6 +329,18 @@ async fn supervise(
         // Ended as on Ctrl-C: what follows is what follows the plugin's own exit.
         (libc::SIGINT, Some(outcome)) => Supervised::Exited(outcome),
         _ => Supervised::Stopped(stop),
+    }
+}
+
+/// The next of `signals`, or never without any.
+async fn next(signals: Option<&mut tokio::signal::unix::Signal>) {
+    let received = match signals {
+        Some(signals) => signals.recv().await.is_some(),
+        None => false,
+    };
+    // A stream that ends (the runtime shutting down) is no signal.
+    if !received {
+        std::future::pending::<()>().await;
     }
 }
 

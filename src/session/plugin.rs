@@ -202,17 +202,17 @@ impl Invocation {
     /// Starts the plugin in the foreground, with no shell. The keys that stop a local program
     /// (Ctrl-C, Ctrl-\, Ctrl-Z) belong to the remote shell while it runs: ssmgo ignores them
     /// until the plugin is waited for; the plugin gets the default dispositions back.
-    /// Starts the plugin. ssmgo ignores the terminal's keys (Ctrl-C, Ctrl-\\, Ctrl-Z) while it
-    /// runs, as the AWS CLI does: they are the plugin's, or the remote shell's. With
-    /// `interrupt_is_ssmgos`, SIGINT is left to ssmgo, which passes it on (see
+    /// Starts the plugin. ssmgo ignores the terminal's signals (Ctrl-C, Ctrl-\\, Ctrl-Z) while
+    /// it runs, as the AWS CLI does: they are the plugin's, or the remote shell's; but those in
+    /// `handled`, which ssmgo listens for itself and passes on (see
     /// [`super::start_and_hand_off`]).
-    pub fn spawn(&self, interrupt_is_ssmgos: bool) -> io::Result<Running> {
+    pub fn spawn(&self, handled: &[libc::c_int]) -> io::Result<Running> {
         let mut cmd = Command::new(&self.program);
         cmd.args(&self.args);
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
-        let guard = IgnoreTerminalSignals::new(interrupt_is_ssmgos);
+        let guard = IgnoreTerminalSignals::new(handled);
         #[cfg(unix)]
         {
             use std::os::unix::process::CommandExt;
@@ -226,9 +226,11 @@ impl Invocation {
                 });
             }
         }
+        let terminal = TerminalModes::save();
         Ok(Running {
             child: cmd.spawn()?,
             _guard: guard,
+            terminal,
         })
     }
 
@@ -272,6 +274,30 @@ const TERMINAL_SIGNALS: [libc::c_int; 3] = [libc::SIGINT, libc::SIGQUIT, libc::S
 pub struct Running {
     child: std::process::Child,
     _guard: IgnoreTerminalSignals,
+    terminal: TerminalModes,
+}
+
+/// The terminal's modes before the plugin ran: it makes the terminal raw for a shell and puts it
+/// back when it ends normally, but not when a signal ends it.
+struct TerminalModes(Option<libc::termios>);
+
+impl TerminalModes {
+    fn save() -> TerminalModes {
+        // SAFETY: tcgetattr fills a struct we own; it fails harmlessly when stdin is no terminal.
+        unsafe {
+            let mut modes: libc::termios = std::mem::zeroed();
+            TerminalModes((libc::tcgetattr(libc::STDIN_FILENO, &mut modes) == 0).then_some(modes))
+        }
+    }
+
+    fn restore(&self) {
+        if let Some(modes) = &self.0 {
+            // SAFETY: sets the modes read from this same terminal.
+            unsafe {
+                libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, modes);
+            }
+        }
+    }
 }
 
 impl Running {
@@ -279,26 +305,28 @@ impl Running {
         self.child.id()
     }
 
-    /// Waits for the plugin to end.
+    /// Waits for the plugin to end, then puts the terminal back as it was.
     pub fn wait(mut self) -> io::Result<ExitStatus> {
-        self.child.wait()
+        let status = self.child.wait();
+        self.terminal.restore();
+        status
     }
 }
 
-/// Ignores the terminal's job-control signals while alive (all but SIGINT when
-/// `but_interrupt`); puts the previous actions back exactly on drop.
+/// Ignores the terminal's job-control signals while alive (all but those `handled`); puts the
+/// previous actions back exactly on drop.
 struct IgnoreTerminalSignals {
     #[cfg(unix)]
     previous: Vec<(libc::c_int, libc::sigaction)>,
 }
 
 impl IgnoreTerminalSignals {
-    fn new(but_interrupt: bool) -> Self {
+    fn new(handled: &[libc::c_int]) -> Self {
         #[cfg(unix)]
         {
             let previous = TERMINAL_SIGNALS
                 .iter()
-                .filter(|&&sig| !(but_interrupt && sig == libc::SIGINT))
+                .filter(|sig| !handled.contains(sig))
                 .filter_map(|&sig| {
                     // SAFETY: sigaction with structs we own; SIG_IGN runs no handler code.
                     unsafe {

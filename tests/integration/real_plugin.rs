@@ -125,10 +125,18 @@ fn is_running(pid: i32) -> bool {
 }
 
 #[test]
-fn sigterm_or_sighup_to_ssmgo_stops_the_plugin_and_terminates_the_session() {
+fn a_stop_signal_to_ssmgo_or_its_group_stops_the_plugin_and_terminates_the_session() {
     crate::needs_emulator!();
-    for (signal, code) in [(libc::SIGTERM, 143), (libc::SIGHUP, 129)] {
-        let group = emu().group(&format!("real-sig{signal}"));
+    for (signal, to_group) in [
+        (libc::SIGTERM, false),
+        (libc::SIGHUP, false),
+        (libc::SIGQUIT, false),
+        (libc::SIGTERM, true),
+        (libc::SIGHUP, true),
+        (libc::SIGQUIT, true),
+    ] {
+        let code = 128 + signal;
+        let group = emu().group(&format!("real-sig{signal}-{to_group}"));
         let id = group.instance("web").launch();
         let Some(mut run) = ssmgo().with_real_plugin() else {
             return;
@@ -137,17 +145,27 @@ fn sigterm_or_sighup_to_ssmgo_stops_the_plugin_and_terminates_the_session() {
         pty.wait_for("sh-remote$", WAIT);
         let plugins = children_of(pty.pid());
         assert!(!plugins.is_empty(), "the plugin runs under ssmgo");
-        // SAFETY: the ssmgo this test started.
+        // SAFETY: the ssmgo this test started, alone or with its process group (the plugin).
         unsafe {
-            libc::kill(pty.pid() as i32, signal);
+            if to_group {
+                libc::killpg(pty.pid() as i32, signal);
+            } else {
+                libc::kill(pty.pid() as i32, signal);
+            }
         }
         let status = pty.wait(WAIT);
-        assert_eq!(status.code(), Some(code), "{}", pty.tail());
-        assert!(pty.text().contains("was told to stop"), "{}", pty.tail());
+        let what = format!("signal {signal}, to the group: {to_group}");
+        assert_eq!(status.code(), Some(code), "{what}: {}", pty.tail());
+        assert!(
+            pty.text().contains("was told to stop"),
+            "{what}: {}",
+            pty.tail()
+        );
+        assert!(pty.terminal_is_cooked(), "{what}: the terminal is restored");
         for pid in plugins {
-            assert!(!is_running(pid), "the plugin {pid} outlived ssmgo");
+            assert!(!is_running(pid), "{what}: the plugin {pid} outlived ssmgo");
         }
-        assert_eq!(emu().sessions_on(&id)[0].status, "Terminated");
+        assert_eq!(emu().sessions_on(&id)[0].status, "Terminated", "{what}");
     }
 }
 
