@@ -99,6 +99,27 @@ pub struct AwsArgs {
     pub endpoint_url: Option<String>,
 }
 
+/// An action as a request names it: SERVICE:ACTION, without spaces (IAM's own rule).
+fn action_name(s: &str) -> Result<String, String> {
+    match s.split_once(':') {
+        Some((service, action))
+            if !service.is_empty() && !action.is_empty() && !s.contains(char::is_whitespace) =>
+        {
+            Ok(s.to_owned())
+        }
+        _ => Err("give SERVICE:ACTION, e.g. ssm:StartSession".into()),
+    }
+}
+
+/// A resource as a request names it: an ARN, or `*`; never empty.
+fn resource_name(s: &str) -> Result<String, String> {
+    if s.is_empty() || s.contains(char::is_whitespace) {
+        Err("give an ARN (or *), e.g. arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0".into())
+    } else {
+        Ok(s.to_owned())
+    }
+}
+
 /// Instance ids and Names from the local cache, for dynamic shell completion.
 ///
 /// Names are whatever anyone with ec2:CreateTags wrote, and bash pastes a candidate into the
@@ -308,11 +329,11 @@ pub struct PolicyEvalArgs {
     pub boundary: Option<std::path::PathBuf>,
 
     /// The action, e.g. ssm:StartSession.
-    #[arg(long, value_name = "ACTION")]
+    #[arg(long, value_name = "ACTION", value_parser = action_name)]
     pub action: String,
 
     /// The resource ARN, e.g. arn:aws:ssm:us-east-1:123456789012:document/SSM-SessionManagerRunShell.
-    #[arg(long, value_name = "ARN")]
+    #[arg(long, value_name = "ARN", value_parser = resource_name)]
     pub resource: String,
 
     /// The caller's ARN: sets aws:PrincipalArn, aws:PrincipalAccount and, for users, aws:username.

@@ -134,3 +134,82 @@ fn throttling_after_retries_says_to_wait_or_narrow_the_listing() {
         .stderr_has("throttling")
         .stderr_has("--tag");
 }
+
+#[test]
+fn every_value_taking_flag_refuses_a_malformed_value_in_a_sentence() {
+    let long_reason = "r".repeat(300);
+    let cases: &[&[&str]] = &[
+        &["--region", "eu west 1", "list"],
+        &["--region", "EU-WEST-1", "list"],
+        &["--endpoint-url", "ftp://127.0.0.1", "list"],
+        &["--endpoint-url", "http://", "list"],
+        &["--color", "purple", "list"],
+        &["--preset", "nope", "list"],
+        &["list", "-t", "=x"],
+        &["list", "-t", ""],
+        &["list", "-t", "Env=a", "-t", "Env=b"],
+        &["list", "--page-size", "0"],
+        &["list", "--page-size", "many"],
+        &["connect", "web", "--document", "a b"],
+        &["connect", "web", "--document", "x"],
+        &["connect", "web", "--parameters", "not json"],
+        &["connect", "web", "--parameters", "[1]"],
+        &["connect", "web", "--parameters", r#"{"a": [1]}"#],
+        &["connect", "web", "--reason", &long_reason],
+        &["forward", "web", "0"],
+        &["forward", "web", "80:"],
+        &["forward", "web", "70000"],
+        &["forward", "web", "8080:80", "--to", "db;rm"],
+        &["ssh-proxy", "web", "0"],
+        &["ssh-proxy", "web", "ssh"],
+        &["ssh-config", "a b"],
+        &["completions", "tcsh"],
+        &["policy", "eval", "--action", "", "--resource", "*"],
+        &[
+            "policy",
+            "eval",
+            "--action",
+            "StartSession",
+            "--resource",
+            "*",
+        ],
+        &[
+            "policy",
+            "eval",
+            "--action",
+            "ssm:StartSession",
+            "--resource",
+            "",
+        ],
+        &[
+            "policy",
+            "eval",
+            "--action",
+            "a",
+            "--resource",
+            "*",
+            "--context",
+            "novalue",
+        ],
+        &["no-such-subcommand-or-flag", "--nope"],
+    ];
+    for args in cases {
+        let out = ssmgo().args(*args).run();
+        let first = out.stderr.lines().next().unwrap_or_default();
+        assert!(
+            out.code == Some(2)
+                && (first.starts_with("ssmgo: ") || first.starts_with("error: "))
+                && !out.stderr.contains("panicked"),
+            "{args:?}: exit {:?}\n{}",
+            out.code,
+            out.stderr
+        );
+    }
+    // The environment's values are read as strictly.
+    ssmgo()
+        .env("SSMGO_TIMEOUT", "0s")
+        .args(["list"])
+        .run()
+        .expect_code(2)
+        .stderr_has("SSMGO_TIMEOUT");
+}
