@@ -339,3 +339,81 @@ fn missing_credentials_read_as_sentences_not_escaped_dumps() {
     assert!(!out.stderr.contains("\\x0a"), "{}", out.stderr);
     assert!(out.stderr.lines().count() <= 3, "{}", out.stderr);
 }
+
+#[test]
+fn credentials_that_expire_before_start_session_say_so_and_start_nothing() {
+    crate::needs_emulator!();
+    let group = emu().group("expired");
+    let id = group.instance("web").launch();
+    // The listing and the pre-check pass; then AWS finds the session token expired.
+    let proxy = FaultProxy::start(&emu().endpoint, |call| {
+        match call.operation.as_str() {
+        "StartSession" => Fault::Respond {
+            status: 400,
+            content_type: "application/x-amz-json-1.1",
+            body: r#"{"__type":"ExpiredTokenException","message":"The security token included in the request is expired"}"#.into(),
+        },
+        _ => Fault::Forward,
+    }
+    });
+    let out = through(&proxy)
+        .args(["connect", &id, "--no-check"])
+        .run()
+        .expect_code(1)
+        .expect_stderr(
+            &[(&group.scope, "SCOPE"), (&id, "i-ID")],
+            "ssmgo: starting a session on SCOPE-web (i-ID)\nssmgo: AWS rejected the credentials during StartSession (ExpiredTokenException: The security token included in the request is expired)\n  The keys are invalid or the session token has expired: refresh them (e.g. `aws sso login`, or a new `aws sts` session) and try again\n",
+        );
+    assert!(out.plugin.is_none(), "no plugin without a session");
+    assert_eq!(
+        proxy.count("StartSession"),
+        1,
+        "not retried with the same keys"
+    );
+    assert_eq!(emu().sessions_on(&id), []);
+}
+
+#[test]
+fn keys_aws_does_not_know_are_refused_in_a_sentence() {
+    crate::needs_emulator!();
+    let group = emu().group("badkeys");
+    group.instance("web").launch();
+    // As EC2 and SSM answer a request signed with an access key IAM never issued.
+    let proxy = FaultProxy::start(&emu().endpoint, |call| {
+        if call.json_protocol {
+            Fault::Respond {
+                status: 400,
+                content_type: "application/x-amz-json-1.1",
+                body: r#"{"__type":"UnrecognizedClientException","message":"The security token included in the request is invalid."}"#.into(),
+            }
+        } else {
+            Fault::Respond {
+                status: 401,
+                content_type: "text/xml",
+                body: "<Response><Errors><Error><Code>AuthFailure</Code><Message>AWS was not able to validate the provided access credentials</Message></Error></Errors><RequestID>1</RequestID></Response>".into(),
+            }
+        }
+    });
+    let out = through(&proxy)
+        .args(["list", "-t", &group.filter()])
+        .run()
+        .expect_code(1);
+    let first = out.stderr.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("ssmgo: AWS rejected the credentials during ")
+            && first.contains("not able to validate")
+            || first.contains("token included in the request is invalid"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("The keys are invalid"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        proxy.total() <= 4,
+        "no retry storm on bad keys: {}",
+        proxy.total()
+    );
+}
