@@ -147,3 +147,39 @@ fn a_cache_that_cannot_be_written_does_not_fail_the_listing() {
         .stderr_has("could not write the listing cache");
     assert_eq!(out.listed_ids().len(), 1);
 }
+
+#[test]
+fn a_corrupt_truncated_or_foreign_history_is_set_aside_not_fatal() {
+    crate::needs_emulator!();
+    let group = emu().group("badhist");
+    let id = group.instance("web").launch();
+    for (what, text) in [
+        ("corrupt", "\u{0}\u{1}garbage{{{"),
+        (
+            "truncated",
+            r#"{"ssmgo_history": 1, "entries": [{"instance_id": "i-"#,
+        ),
+        ("foreign", r#"{"ssmgo_history": 99, "entries": "not ours"}"#),
+    ] {
+        let home = tempfile::tempdir().unwrap();
+        let state = home.path().join("state/ssmgo");
+        std::fs::create_dir_all(&state).unwrap();
+        std::fs::write(state.join("history.json"), text).unwrap();
+        ssmgo()
+            .in_home(home.path())
+            .args(["-"])
+            .run()
+            .expect_code(4)
+            .stderr_has("no previous connection");
+        ssmgo()
+            .in_home(home.path())
+            .args(["connect", &id, "--no-check"])
+            .run()
+            .expect_success();
+        let after = std::fs::read_to_string(state.join("history.json")).unwrap();
+        assert!(
+            after.contains(&id),
+            "{what}: the history starts again: {after}"
+        );
+    }
+}

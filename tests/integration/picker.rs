@@ -101,6 +101,34 @@ fn a_stop_signal_closes_the_picker_restores_the_terminal_and_starts_nothing() {
 }
 
 #[test]
+fn the_picker_survives_a_resize_and_a_stop_and_continue() {
+    crate::needs_emulator!();
+    let group = emu().group("winch");
+    group.instance("alpha").launch();
+    let wanted = group.instance("bravo").launch();
+
+    let mut run = ssmgo().args(["connect", "-t", &group.filter()]);
+    let mut pty = Pty::spawn(run.command());
+    pty.wait_for(&group.name("alpha"), WAIT);
+    pty.resize(60, 12);
+    // Ctrl-Z is a key in raw mode; a SIGTSTP from outside stops ssmgo, SIGCONT resumes it (fg).
+    // SAFETY: signals to the child this test started.
+    unsafe {
+        libc::kill(pty.pid() as i32, libc::SIGTSTP);
+        libc::kill(pty.pid() as i32, libc::SIGCONT);
+    }
+    pty.resize(100, 20);
+    pty.type_keys("bravo");
+    pty.wait_for("> bravo", WAIT);
+    pty.type_keys("\r");
+    let status = pty.wait(WAIT);
+    assert_eq!(status.code(), Some(0), "{}", pty.tail());
+    let out = run.outcome(status.code(), Vec::new(), Vec::new());
+    assert_eq!(out.connected_target(), wanted);
+    assert!(pty.terminal_is_cooked());
+}
+
+#[test]
 fn ctrl_c_cancels_with_status_130() {
     crate::needs_emulator!();
     let group = emu().group("ctrlc");

@@ -76,6 +76,20 @@ impl Pty {
         }
     }
 
+    /// Resizes the terminal, as a window being resized does: the kernel tells the program with
+    /// SIGWINCH.
+    pub fn resize(&self, cols: u16, rows: u16) {
+        let size = libc::winsize {
+            ws_row: rows,
+            ws_col: cols,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        // SAFETY: TIOCSWINSZ with a valid winsize on the master we own.
+        let rc = unsafe { libc::ioctl(self.master.as_raw_fd(), libc::TIOCSWINSZ, &size) };
+        assert_eq!(rc, 0, "TIOCSWINSZ failed");
+    }
+
     /// The process id of the program under the terminal.
     pub fn pid(&self) -> u32 {
         self.child.id()
