@@ -589,6 +589,13 @@ mod tests {
     }
 
     #[test]
+    fn a_tag_value_that_is_not_utf8_is_an_error_not_a_panic() {
+        let page = b"<R><reservationSet><item><instancesSet><item><instanceId>i-1</instanceId><tagSet><item><key>Name</key><value>web-\xff\xfe</value></item></tagSet></item></instancesSet></item></reservationSet></R>";
+        let err = parse_page(page, &mut Interner::default()).unwrap_err();
+        assert!(err.contains("not UTF-8"), "{err}");
+    }
+
+    #[test]
     fn the_tokenizer_skips_declarations_comments_and_attributes_and_reads_cdata() {
         let xml = br#"<?xml version="1.0"?><!-- c --><a x="1>2" y='z'><b/><ns:c>t<![CDATA[<raw>]]></ns:c></a>"#;
         let toks: Vec<Tok> = Tokens::new(xml).collect::<Result<_, _>>().unwrap();
