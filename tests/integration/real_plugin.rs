@@ -287,6 +287,54 @@ fn the_session_token_is_on_no_command_line_and_in_no_output_or_file() {
 }
 
 #[test]
+fn sigterm_to_ssh_proxy_stops_the_plugin_and_terminates_the_session() {
+    crate::needs_emulator!();
+    let group = emu().group("real-proxy-term");
+    let id = group.instance("web").launch();
+    let Some(run) = ssmgo().with_real_plugin() else {
+        return;
+    };
+    // What the instance's port 22 would be: a listener that takes the stream and holds it.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let held: Vec<_> = listener.incoming().take(1).collect();
+        std::thread::sleep(Duration::from_secs(60));
+        drop(held);
+    });
+    let child = run
+        .args(["ssh-proxy", &id, &port.to_string(), "--no-check"])
+        .into_command()
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while emu().sessions_on(&id).first().map(|s| s.status.as_str()) != Some("Connected") {
+        assert!(started.elapsed() < WAIT, "{:?}", emu().sessions_on(&id));
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let plugins = children_of(child.id());
+    assert!(!plugins.is_empty(), "the plugin runs under ssmgo");
+    // SAFETY: the ssmgo this test started.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGTERM);
+    }
+    let out = wait_at_most(child, WAIT);
+    assert_eq!(
+        out.status.code(),
+        Some(143),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for pid in plugins {
+        assert!(!is_running(pid), "the plugin {pid} outlived ssmgo");
+    }
+    assert_eq!(emu().sessions_on(&id)[0].status, "Terminated");
+}
+
+#[test]
 fn a_killed_plugin_leaves_no_session_open() {
     crate::needs_emulator!();
     let group = emu().group("real-plugin-killed");
