@@ -21,7 +21,7 @@ pub mod exit {
     pub const DEPENDS: i32 = 5;
     /// Told to stop by SIGHUP during a session (128 + the signal, as shells report it).
     pub const HUNG_UP: i32 = 128 + libc::SIGHUP;
-    /// Told to stop by SIGQUIT.
+    /// Told to stop by SIGQUIT while the picker was open (during a session it is the plugin's).
     pub const QUIT: i32 = 128 + libc::SIGQUIT;
     /// Told to stop by SIGTERM during a session.
     pub const TERMINATED: i32 = 128 + libc::SIGTERM;
@@ -61,7 +61,7 @@ pub mod exit {
         },
         Status {
             codes: &[HUNG_UP, QUIT, TERMINATED],
-            meaning: "told to stop by SIGHUP, SIGQUIT or SIGTERM (a closed terminal, a supervisor, `timeout`): an open picker is closed and the terminal restored; during a session the signal is passed to the plugin, which is killed if it hasn't stopped after 3 s, and the session is terminated",
+            meaning: "told to stop by SIGHUP, SIGQUIT or SIGTERM (a closed terminal, a supervisor, `timeout`): an open picker is closed and the terminal restored; during a session SIGHUP and SIGTERM are passed to the plugin, which is killed if it hasn't stopped after 3 s, and the session is terminated (SIGQUIT, like Ctrl-C in a shell, is the plugin's, as with the AWS CLI)",
         },
         Status {
             codes: &[CANCELLED],

@@ -185,24 +185,18 @@ pub async fn start_and_hand_off(
     let started = api::start_session(aws, request).await?;
     on_started();
     let invocation = invocation(aws, plugin, &started, request).await;
-    // Listening before the plugin starts leaves no moment when one of these would kill ssmgo
-    // alone. SIGQUIT comes from `kill` (a shell's terminal is raw) or Ctrl-\ in a forward: either
-    // way, a request to stop.
-    use tokio::signal::unix::{signal, SignalKind};
+    // Listening before the plugin starts leaves no moment when SIGINT would kill ssmgo alone.
+    // (SIGQUIT and SIGTSTP stay the plugin's and the remote shell's, as with the AWS CLI.)
     let interrupts = match interrupt_ends_it {
-        true => signal(SignalKind::interrupt()).ok(),
+        true => tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok(),
         false => None,
     };
-    let quits = signal(SignalKind::quit()).ok();
-    let mut handled = Vec::new();
-    if interrupts.is_some() {
-        handled.push(libc::SIGINT);
-    }
-    if quits.is_some() {
-        handled.push(libc::SIGQUIT);
-    }
-    let outcome = match invocation.spawn(&handled) {
-        Ok(running) => match supervise(aws, &started, running, interrupts, quits).await {
+    let handled: &[libc::c_int] = match interrupts {
+        Some(_) => &[libc::SIGINT],
+        None => &[],
+    };
+    let outcome = match invocation.spawn(handled) {
+        Ok(running) => match supervise(aws, &started, running, interrupts).await {
             Supervised::Exited(outcome) => outcome,
             Supervised::Stopped(signal) => {
                 let _ = api::terminate_session(aws, &started.session_id).await;
@@ -252,7 +246,8 @@ pub async fn start_and_hand_off(
 /// How the plugin's run ended.
 enum Supervised {
     Exited(std::io::Result<std::process::ExitStatus>),
-    /// ssmgo was told to stop (SIGTERM, SIGHUP, SIGQUIT): the plugin was stopped with it.
+    /// ssmgo was told to stop (SIGTERM, SIGHUP, or SIGINT when it ends the session): the plugin
+    /// was stopped with it.
     Stopped(i32),
 }
 
@@ -262,15 +257,14 @@ const GROUP_SIGNAL_WINDOW: std::time::Duration = std::time::Duration::from_milli
 /// How long the plugin may take to stop after ssmgo passed it a signal.
 const STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(3);
 
-/// Waits for the plugin. A SIGTERM, SIGHUP or SIGQUIT to ssmgo (a supervisor, `timeout`, a
-/// closed terminal), or a SIGINT from `interrupts`, is passed on to the plugin, which is killed if it
+/// Waits for the plugin. A SIGTERM or SIGHUP to ssmgo (a supervisor, `timeout`, a closed
+/// terminal), or a SIGINT from `interrupts`, is passed on to the plugin, which is killed if it
 /// hasn't stopped after [`STOP_GRACE`]: it must never outlive ssmgo and keep a session open.
 async fn supervise(
     aws: &Aws,
     started: &Started,
     running: plugin::Running,
     mut interrupts: Option<tokio::signal::unix::Signal>,
-    mut quits: Option<tokio::signal::unix::Signal>,
 ) -> Supervised {
     use tokio::signal::unix::{signal, SignalKind};
     let pid = running.id() as libc::pid_t;
@@ -286,7 +280,6 @@ async fn supervise(
         _ = term.recv() => libc::SIGTERM,
         _ = hup.recv() => libc::SIGHUP,
         _ = next(interrupts.as_mut()) => libc::SIGINT,
-        _ = next(quits.as_mut()) => libc::SIGQUIT,
         outcome = &mut wait => {
             let outcome = joined(outcome);
             // A signal to the whole process group reaches the plugin and ssmgo at once: when it
@@ -298,7 +291,6 @@ async fn supervise(
             let ours = match killed_by {
                 Some(libc::SIGTERM) => Some(&mut term),
                 Some(libc::SIGHUP) => Some(&mut hup),
-                Some(libc::SIGQUIT) => quits.as_mut(),
                 _ => None,
             };
             if let (Some(signals), Some(signal)) = (ours, killed_by) {

@@ -183,3 +183,98 @@ fn a_corrupt_truncated_or_foreign_history_is_set_aside_not_fatal() {
         );
     }
 }
+
+/// `run` with files limited to `bytes` (RLIMIT_FSIZE): a write past it fails with EFBIG, as a
+/// full disk fails one with ENOSPC, without needing a full disk.
+fn with_file_size_limit(run: crate::support::Ssmgo, bytes: u64) -> std::process::Output {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = run.into_command();
+    // SAFETY: setrlimit and signal are async-signal-safe.
+    unsafe {
+        cmd.pre_exec(move || {
+            // The default action of SIGXFSZ ends the process; a full disk sends no signal.
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let limit = libc::rlimit {
+                rlim_cur: bytes,
+                rlim_max: bytes,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    cmd.output().unwrap()
+}
+
+#[test]
+fn a_full_disk_fails_no_listing_or_session_and_tears_no_file() {
+    crate::needs_emulator!();
+    let group = emu().group("fulldisk");
+    let id = group.instance("web-1").launch();
+    let home = tempfile::tempdir().unwrap();
+    ssmgo()
+        .in_home(home.path())
+        .args(["list", "-t", &group.filter()])
+        .run()
+        .expect_success();
+    ssmgo()
+        .in_home(home.path())
+        .args(["connect", &id, "--no-check"])
+        .run()
+        .expect_success();
+    let files = |dir: &str| -> Vec<(std::path::PathBuf, String)> {
+        let mut files: Vec<_> = std::fs::read_dir(home.path().join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .map(|p| {
+                let text = std::fs::read_to_string(&p).unwrap();
+                (p, text)
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let (cache_before, history_before) = (files("cache/ssmgo"), files("state/ssmgo"));
+    group.instance("web-2").launch();
+
+    let listed = with_file_size_limit(
+        ssmgo()
+            .in_home(home.path())
+            .args(["-v", "list", "-t", &group.filter()]),
+        64,
+    );
+    let stderr = String::from_utf8_lossy(&listed.stderr);
+    assert!(listed.status.success(), "{stderr}");
+    let rows: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 2, "the listing is whole");
+    assert!(
+        stderr.contains("could not write the listing cache"),
+        "{stderr}"
+    );
+    let connected = with_file_size_limit(
+        ssmgo()
+            .in_home(home.path())
+            // The recorder would hit the limit too; what it records is not the point here.
+            .env("FAKE_SMP_RECORD", "/dev/null")
+            .args(["connect", &id, "--no-check"]),
+        64,
+    );
+    assert!(
+        connected.status.success(),
+        "{}",
+        String::from_utf8_lossy(&connected.stderr)
+    );
+    // The files from before are whole and unchanged; no temporary file is left behind.
+    assert_eq!(files("cache/ssmgo"), cache_before);
+    assert_eq!(files("state/ssmgo"), history_before);
+    for dir in ["cache/ssmgo", "state/ssmgo"] {
+        let leftovers: Vec<_> = std::fs::read_dir(home.path().join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty(), "{dir}: {leftovers:?}");
+    }
+}
