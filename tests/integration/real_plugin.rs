@@ -168,28 +168,6 @@ fn a_stop_signal_to_ssmgo_or_its_group_stops_the_plugin_and_terminates_the_sessi
 }
 
 #[test]
-fn sigquit_during_a_shell_is_the_plugins_and_the_session_goes_on() {
-    crate::needs_emulator!();
-    let group = emu().group("real-quit");
-    let id = group.instance("web").launch();
-    let Some(mut run) = ssmgo().with_real_plugin() else {
-        return;
-    };
-    let mut pty = Pty::spawn(run.command().args(["connect", &id, "--no-check"]));
-    pty.wait_for("sh-remote$", WAIT);
-    // As with the AWS CLI: ssmgo ignores it, and the plugin makes it the remote shell's Ctrl-\.
-    // SAFETY: the process group of the ssmgo this test started.
-    unsafe {
-        libc::killpg(pty.pid() as i32, libc::SIGQUIT);
-    }
-    pty.type_keys("echo alive-$((20+22))\r");
-    pty.wait_for("alive-42", WAIT);
-    pty.type_keys("exit\r");
-    assert!(pty.wait(WAIT).success(), "{}", pty.tail());
-    assert_eq!(emu().sessions_on(&id)[0].status, "Terminated");
-}
-
-#[test]
 fn sigint_to_forward_alone_ends_the_tunnel_as_ctrl_c_does() {
     crate::needs_emulator!();
     let group = emu().group("real-fwd-int");
