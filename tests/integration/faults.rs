@@ -82,26 +82,36 @@ fn launch_40(group: &crate::support::Group) {
     }
 }
 
-#[test]
-fn a_connection_reset_on_page_3_is_retried_and_the_listing_is_whole() {
-    crate::needs_emulator!();
-    let group = emu().group("reset3");
+/// Lists a group's 40 instances without faults, then through a proxy that applies `rule`:
+/// the listing must be the same. Returns the proxies, for counting requests.
+fn whole_despite(
+    test: &str,
+    rule: impl Fn(&crate::support::fault::Call) -> Fault + Send + Sync + 'static,
+) -> (FaultProxy, FaultProxy) {
+    let group = emu().group(test);
     launch_40(&group);
     let clean = FaultProxy::start(&emu().endpoint, |_| Fault::Forward);
     let expected = paged_listing(&group, &clean.url).run().expect_success();
-    let proxy = FaultProxy::start(&emu().endpoint, |call| {
+    let proxy = FaultProxy::start(&emu().endpoint, rule);
+    let out = paged_listing(&group, &proxy.url).run().expect_success();
+    assert_eq!(
+        out.json(),
+        expected.json(),
+        "the same listing as without faults"
+    );
+    (clean, proxy)
+}
+
+#[test]
+fn a_connection_reset_on_page_3_is_retried_and_the_listing_is_whole() {
+    crate::needs_emulator!();
+    let (clean, proxy) = whole_despite("reset3", |call| {
         if call.operation == "DescribeInstances" && call.nth == 3 {
             Fault::Reset
         } else {
             Fault::Forward
         }
     });
-    let out = paged_listing(&group, &proxy.url).run().expect_success();
-    assert_eq!(
-        out.json(),
-        expected.json(),
-        "the same listing as without the reset"
-    );
     assert_eq!(
         proxy.count("DescribeInstances"),
         clean.count("DescribeInstances") + 1,
@@ -112,24 +122,14 @@ fn a_connection_reset_on_page_3_is_retried_and_the_listing_is_whole() {
 #[test]
 fn a_burst_of_internal_errors_is_retried_and_the_listing_is_whole() {
     crate::needs_emulator!();
-    let group = emu().group("burst500");
-    launch_40(&group);
-    let clean = FaultProxy::start(&emu().endpoint, |_| Fault::Forward);
-    let expected = paged_listing(&group, &clean.url).run().expect_success();
     // Requests 3 to 6 of every operation fail with AWS's 500, in its own protocol.
-    let proxy = FaultProxy::start(&emu().endpoint, |call| {
+    let (clean, proxy) = whole_despite("burst500", |call| {
         if (3..=6).contains(&call.nth) {
             Fault::internal_error(call.json_protocol)
         } else {
             Fault::Forward
         }
     });
-    let out = paged_listing(&group, &proxy.url).run().expect_success();
-    assert_eq!(
-        out.json(),
-        expected.json(),
-        "the same listing as without the burst"
-    );
     let extra = proxy.total() - clean.total();
     assert!(
         extra <= 4 * 4,

@@ -172,14 +172,13 @@ fn a_missing_plugin_says_how_to_install_it_and_no_session_is_started() {
     assert_eq!(emu().sessions_on(&id), []);
 }
 
-#[test]
-fn a_plugin_that_is_not_executable_is_named_and_no_session_is_started() {
-    crate::needs_emulator!();
-    let group = emu().group("rep-noexec");
+/// `connect` with only the session-manager-plugin that `install` puts in an empty directory on
+/// PATH: it must be named, with `reason`, and no session started.
+fn a_broken_plugin_is_named(test: &str, install: impl FnOnce(&std::path::Path), reason: &str) {
+    let group = emu().group(test);
     let id = group.instance("web").launch();
     let bin = tempfile::tempdir().unwrap();
-    let plugin = bin.path().join("session-manager-plugin");
-    std::fs::write(&plugin, "#!/bin/sh\necho 1.2.707.0\n").unwrap();
+    install(&bin.path().join("session-manager-plugin"));
     let bin_text = bin.path().display().to_string();
     ssmgo()
         .env("PATH", bin.path())
@@ -188,40 +187,41 @@ fn a_plugin_that_is_not_executable_is_named_and_no_session_is_started() {
         .expect_code(1)
         .expect_stderr(
             &[(&bin_text, "BIN")],
-            "ssmgo: session-manager-plugin at BIN/session-manager-plugin could not be run (it is not executable: chmod +x it), so no session was started\n  Reinstall the plugin, or fix its permissions\n",
+            &format!("ssmgo: session-manager-plugin at BIN/session-manager-plugin could not be run ({reason}), so no session was started\n  Reinstall the plugin, or fix its permissions\n"),
         );
     assert_eq!(emu().sessions_on(&id), []);
 }
 
 #[test]
+fn a_plugin_that_is_not_executable_is_named_and_no_session_is_started() {
+    crate::needs_emulator!();
+    a_broken_plugin_is_named(
+        "rep-noexec",
+        |plugin| std::fs::write(plugin, "#!/bin/sh\necho 1.2.707.0\n").unwrap(),
+        "it is not executable: chmod +x it",
+    );
+}
+
+#[test]
 fn a_plugin_for_another_architecture_is_named_and_no_session_is_started() {
     crate::needs_emulator!();
-    let group = emu().group("rep-arch");
-    let id = group.instance("web").launch();
-    let bin = tempfile::tempdir().unwrap();
-    let plugin = bin.path().join("session-manager-plugin");
-    // An ELF header for another machine (e_machine 0xB7, AArch64, or 0x3E, x86-64: whichever
-    // this is not), then nothing: the kernel refuses to run it.
-    let machine: u8 = if cfg!(target_arch = "aarch64") {
-        0x3e
-    } else {
-        0xb7
-    };
-    let mut elf = vec![0x7f, b'E', b'L', b'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0];
-    elf.extend_from_slice(&[2, 0, machine, 0, 1, 0, 0, 0]);
-    elf.resize(64, 0);
-    std::fs::write(&plugin, elf).unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&plugin, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let bin_text = bin.path().display().to_string();
-    ssmgo()
-        .env("PATH", bin.path())
-        .args(["connect", &id])
-        .run()
-        .expect_code(1)
-        .expect_stderr(
-            &[(&bin_text, "BIN")],
-            "ssmgo: session-manager-plugin at BIN/session-manager-plugin could not be run (it is not a program this machine can run: built for another architecture?), so no session was started\n  Reinstall the plugin, or fix its permissions\n",
-        );
-    assert_eq!(emu().sessions_on(&id), []);
+    a_broken_plugin_is_named(
+        "rep-arch",
+        |plugin| {
+            // An ELF header for another machine (e_machine 0xB7, AArch64, or 0x3E, x86-64:
+            // whichever this is not), then nothing: the kernel refuses to run it.
+            let machine: u8 = if cfg!(target_arch = "aarch64") {
+                0x3e
+            } else {
+                0xb7
+            };
+            let mut elf = vec![0x7f, b'E', b'L', b'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+            elf.extend_from_slice(&[2, 0, machine, 0, 1, 0, 0, 0]);
+            elf.resize(64, 0);
+            std::fs::write(plugin, elf).unwrap();
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(plugin, std::fs::Permissions::from_mode(0o755)).unwrap();
+        },
+        "it is not a program this machine can run: built for another architecture?",
+    );
 }
