@@ -143,7 +143,7 @@ _ssmgo() {
 
     case "${cmd}" in
         ssmgo)
-            opts="-P -v -t -h -V --profile --region --endpoint-url --preset --color --verbose --generate --tag --document --parameters --reason --dry-run --no-check --strict --refresh --help --version list ls check policy connect forward ssh-proxy ssh-config completions config help"
+            opts="-P -v -t -h -V --profile --region --endpoint-url --preset --color --verbose --generate --tag --document --parameters --reason --dry-run --no-check --strict --refresh --start --wait --help --version list ls check policy connect forward ssh-proxy ssh-config completions config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -194,6 +194,10 @@ _ssmgo() {
                     return 0
                     ;;
                 --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -463,7 +467,7 @@ _ssmgo() {
             return 0
             ;;
         ssmgo__subcmd__connect)
-            opts="-t -P -v -h --tag --document --parameters --reason --dry-run --no-check --strict --refresh --profile --region --endpoint-url --preset --color --verbose --help"
+            opts="-t -P -v -h --tag --document --parameters --reason --dry-run --no-check --strict --refresh --start --wait --profile --region --endpoint-url --preset --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -486,6 +490,10 @@ _ssmgo() {
                     return 0
                     ;;
                 --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -521,7 +529,7 @@ _ssmgo() {
             return 0
             ;;
         ssmgo__subcmd__forward)
-            opts="-t -P -v -h --to --tag --reason --dry-run --no-check --strict --refresh --profile --region --endpoint-url --preset --color --verbose --help"
+            opts="-t -P -v -h --to --tag --reason --dry-run --no-check --strict --refresh --start --wait --profile --region --endpoint-url --preset --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -540,6 +548,10 @@ _ssmgo() {
                     return 0
                     ;;
                 --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

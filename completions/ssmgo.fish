@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ssmgo_global_optspecs
-    string join \n profile= region= endpoint-url= P/preset= color= v/verbose generate= t/tag= document= parameters= reason= dry-run no-check strict refresh h/help V/version
+    string join \n profile= region= endpoint-url= P/preset= color= v/verbose generate= t/tag= document= parameters= reason= dry-run no-check strict refresh start wait= h/help V/version
 end
 
 function __fish_ssmgo_needs_command
@@ -36,11 +36,13 @@ complete -c ssmgo -n "__fish_ssmgo_needs_command" -s t -l tag -d 'Only instances
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -l document -d 'The Session Manager document to start (default: the account\'s shell document)' -r
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -l parameters -d 'The document\'s parameters, as a JSON object of string lists' -r
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -l reason -d 'Why you are connecting (recorded by Session Manager, up to 256 characters)' -r
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -l wait -d 'Wait for an instance that is starting, or whose SSM agent is not Online yet, up to DURATION (default 5m; e.g. 90s, 10m)' -r
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -l dry-run -d 'Resolve the target and print the request and plugin command; start nothing'
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -l no-check -d 'Skip the access pre-check (IAM policy simulation) before StartSession'
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -l strict -d 'Refuse to connect when the access pre-check can\'t run'
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -l refresh -d 'Ignore the cached listing: the picker waits for a fresh one'
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -l start -d 'Start the instance if it is stopped, without asking (on a terminal, ssmgo asks), then wait until it is running and its SSM agent Online'
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -s V -l version -d 'Print version'
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -a "list" -d 'List the instances you can connect to, with their SSM status'
@@ -148,6 +150,7 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -s t -l tag -d 'Onl
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l document -d 'The Session Manager document to start (default: the account\'s shell document)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l parameters -d 'The document\'s parameters, as a JSON object of string lists' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l reason -d 'Why you are connecting (recorded by Session Manager, up to 256 characters)' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l wait -d 'Wait for an instance that is starting, or whose SSM agent is not Online yet, up to DURATION (default 5m; e.g. 90s, 10m)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r
@@ -159,11 +162,13 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l dry-run -d 'Reso
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l no-check -d 'Skip the access pre-check (IAM policy simulation) before StartSession'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l strict -d 'Refuse to connect when the access pre-check can\'t run'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l refresh -d 'Ignore the cached listing: the picker waits for a fresh one'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l start -d 'Start the instance if it is stopped, without asking (on a terminal, ssmgo asks), then wait until it is running and its SSM agent Online'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l to -d 'Forward to this host (name or IP, as the instance resolves it) instead of the instance' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -s t -l tag -d 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l reason -d 'Why you are connecting (recorded by Session Manager, up to 256 characters)' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l wait -d 'Wait for an instance that is starting, or whose SSM agent is not Online yet, up to DURATION (default 5m; e.g. 90s, 10m)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r
@@ -175,6 +180,7 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l dry-run -d 'Reso
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l no-check -d 'Skip the access pre-check (IAM policy simulation) before StartSession'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l strict -d 'Refuse to connect when the access pre-check can\'t run'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l refresh -d 'Ignore the cached listing: the picker waits for a fresh one'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l start -d 'Start the instance if it is stopped, without asking (on a terminal, ssmgo asks), then wait until it is running and its SSM agent Online'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -s t -l tag -d 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)' -r

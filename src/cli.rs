@@ -251,6 +251,21 @@ pub struct SessionArgs {
     /// Ignore the cached listing: the picker waits for a fresh one.
     #[arg(long)]
     pub refresh: bool,
+
+    /// Start the instance if it is stopped, without asking (on a terminal, ssmgo asks), then wait
+    /// until it is running and its SSM agent Online.
+    #[arg(long)]
+    pub start: bool,
+
+    /// Wait for an instance that is starting, or whose SSM agent is not Online yet, up to
+    /// DURATION (default 5m; e.g. 90s, 10m).
+    #[arg(long, value_name = "DURATION", num_args = 0..=1, default_missing_value = "5m", value_parser = wait_limit)]
+    pub wait: Option<std::time::Duration>,
+}
+
+/// `--wait`'s limit: a duration as the config file writes one.
+fn wait_limit(s: &str) -> Result<std::time::Duration, String> {
+    s.parse::<crate::settings::Span>().map(|span| span.0)
 }
 
 #[derive(Debug, Args)]

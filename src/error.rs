@@ -234,6 +234,9 @@ pub enum Error {
         first_id: String,
     },
 
+    #[error("you may not start {target}: {detail}\n  Ask whoever manages your IAM policies to allow ec2:StartInstances on it, or someone who may to start it")]
+    StartDenied { target: String, detail: String },
+
     #[error("{target} cannot be connected to: {reason}\n  {next}")]
     NotConnectable {
         target: String,
@@ -339,6 +342,7 @@ impl Error {
             | PolicyDenied { .. }
             | LintErrors { .. }
             | PrecheckDenied { .. }
+            | StartDenied { .. }
             | SessionDenied { .. } => exit::DENIED,
             NoMatch { .. }
             | TargetNotFound { .. }

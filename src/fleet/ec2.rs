@@ -8,6 +8,17 @@ use super::{Instance, Interner, Query, Tags};
 use crate::aws::Aws;
 use crate::error::{Error, Result};
 
+/// Starts a stopped instance (ec2:StartInstances).
+pub async fn start(aws: &Aws, id: &str) -> Result<()> {
+    aws.ec2
+        .start_instances()
+        .instance_ids(id)
+        .send()
+        .await
+        .map_err(|e| aws.explain("StartInstances", "ec2:StartInstances", e))?;
+    Ok(())
+}
+
 /// States in which an instance may still be connected to or started again.
 pub(super) const LIVE_STATES: [&str; 4] = ["pending", "running", "stopping", "stopped"];
 

@@ -84,8 +84,8 @@ impl Instance {
             return Some(Blocker {
                 reason: format!("it is {}", self.state),
                 next: format!(
-                    "Start it (aws ec2 start-instances --instance-ids {}) and wait until `ssmgo list` shows it Online",
-                    self.instance_id
+                    "Start it and connect in one go with `ssmgo connect {} --start` (or: aws ec2 start-instances --instance-ids {})",
+                    self.instance_id, self.instance_id
                 ),
             });
         }
@@ -241,6 +241,11 @@ pub async fn by_id(aws: &Aws, id: &str) -> Result<Option<Instance>> {
     Ok(join(instances, &by_id)
         .into_iter()
         .find(|i| i.instance_id == id))
+}
+
+/// Starts a stopped instance.
+pub async fn start(aws: &Aws, id: &str) -> Result<()> {
+    ec2::start(aws, id).await
 }
 
 /// Every non-terminated instance whose Name tag is exactly `name`, within `tags`.

@@ -2,6 +2,7 @@
 //! target, pre-check that StartSession will be allowed, start the session and hand it to AWS's
 //! plugin, and explain a denial. `connect`, `forward` and `ssh-proxy` are adapters over [`start`].
 
+mod ready;
 mod target;
 
 use crate::aws::Aws;
@@ -132,6 +133,10 @@ pub async fn start(settings: &Settings, verbose: bool, mut plan: Plan) -> Result
             let known = scopes[index].identity.clone();
             Some(precheck::whoami(aws, document, known).await)
         }
+    };
+    let instance = match plan.session.dry_run {
+        true => instance,
+        false => ready::ready(aws, instance, &plan.session, plan.may_pick, who.as_ref()).await?,
     };
     if let Some(blocker) = instance.blocker() {
         return Err(Error::NotConnectable {

@@ -532,6 +532,48 @@ pub async fn check_as(aws: &Aws, who: &Result<Who, WhoFailure>, instance: &Insta
     check
 }
 
+/// Whether the caller may start `instance` (ec2:StartInstances on its ARN, with its tags as
+/// the request's resource tags): the simulator's refusal in words, or None when it allows it or
+/// can't tell (then AWS decides).
+pub async fn may_start(
+    aws: &Aws,
+    who: &Result<Who, WhoFailure>,
+    instance: &Instance,
+) -> Option<String> {
+    let who = who.as_ref().ok()?;
+    let arn = target_arn(
+        &who.partition,
+        aws.region(),
+        &who.identity.account,
+        &instance.instance_id,
+    );
+    let facts = Facts {
+        now: SystemTime::now(),
+        ..who.facts.clone()
+    };
+    let mut context: Vec<(String, Vec<String>)> = facts
+        .entries()
+        .into_iter()
+        .map(|e| (e.key, e.values))
+        .collect();
+    for (key, value) in instance.tags.iter() {
+        for prefix in ["aws:ResourceTag/", "ec2:ResourceTag/"] {
+            context.push((format!("{prefix}{key}"), vec![value.to_owned()]));
+        }
+    }
+    let simulated = api::simulate(aws, &who.source, "ec2:StartInstances", &arn, &context)
+        .await
+        .ok()?;
+    match simulated.decision {
+        Decision::Allowed => None,
+        denied => Some(format!(
+            "ec2:StartInstances on {arn} is {} for {}",
+            denied.as_str(),
+            who.identity.arn
+        )),
+    }
+}
+
 /// After AWS refused StartSession: for each resource that was not plainly allowed, what decided
 /// it (the denying side of what an "unknown" depended on, or the denial itself).
 pub fn denial_causes(check: &Check) -> Vec<String> {

@@ -8,6 +8,8 @@ Test hooks (tags on an EC2 instance):
   ssmgo:unmanaged        the instance is not an SSM managed node
   ssmgo:agent=offline    the node is managed but its agent is offline (ConnectionLost; StartSession
                          fails with TargetNotConnected although the instance is running)
+  ssmgo:boot-seconds=N   after StartInstances the agent stays ConnectionLost for N seconds, as it does
+                         while the instance boots
   ssmgo:deny=scp         StartSession fails as if an organization SCP denied it (a layer the IAM
                          simulator can't see)
 Other hooks:
@@ -466,8 +468,22 @@ def _tags(ec2, iid):
 
 
 def _ping(i):
-    offline = i.ec2_backend.tags.get(i.id, {}).get("ssmgo:agent") == "offline"
-    return "Online" if i.state == "running" and not offline else "ConnectionLost"
+    tags = i.ec2_backend.tags.get(i.id, {})
+    offline = tags.get("ssmgo:agent") == "offline"
+    # After a start the agent needs the boot to finish before its first ping (ssmgo:boot-seconds).
+    booting = time.time() < getattr(i, "_ssmgo_started_at", 0) + float(tags.get("ssmgo:boot-seconds", 0))
+    return "Online" if i.state == "running" and not offline and not booting else "ConnectionLost"
+
+
+def _record_start(start):
+    def started(self):
+        self._ssmgo_started_at = time.time()
+        return start(self)
+    return started
+
+
+from moto.ec2.models.instances import Instance as _Ec2Instance  # noqa: E402
+_Ec2Instance.start = _record_start(_Ec2Instance.start)
 
 
 def _info(i):

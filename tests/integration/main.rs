@@ -19,3 +19,4 @@ mod real_plugin;
 mod recents;
 mod reports;
 mod shell_integration;
+mod starting;

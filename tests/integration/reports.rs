@@ -121,7 +121,7 @@ fn a_stopped_target_says_to_start_it_and_no_session_is_started() {
         .expect_stderr(
             &[(&id, "i-ID"), (&group.scope, "SCOPE")],
             r#"ssmgo: SCOPE-db (i-ID) cannot be connected to: it is stopped
-  Start it (aws ec2 start-instances --instance-ids i-ID) and wait until `ssmgo list` shows it Online
+  Start it and connect in one go with `ssmgo connect i-ID --start` (or: aws ec2 start-instances --instance-ids i-ID)
 "#,
         );
     assert_eq!(emu().sessions_on(&id), []);

@@ -1,0 +1,113 @@
+//! Stopped instances: started (asked on a terminal, or with --start), waited for until their
+//! agent is Online, then connected to — in one command.
+
+use std::time::{Duration, Instant};
+
+use crate::precheck::{user, READS};
+use crate::support::pty::Pty;
+use crate::support::{emu, ssmgo};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+#[test]
+fn start_starts_a_stopped_instance_waits_for_its_agent_and_connects() {
+    crate::needs_emulator!();
+    let group = emu().group("start");
+    let id = group
+        .instance("web")
+        .tag("ssmgo:boot-seconds", "3")
+        .stopped()
+        .launch();
+    let began = Instant::now();
+    let out = ssmgo()
+        .args(["connect", &id, "--start", "--no-check"])
+        .run()
+        .expect_success()
+        .stderr_has(&format!("ssmgo: starting {}", group.name("web")))
+        .stderr_has("to be running and Online: running, SSM agent ConnectionLost");
+    assert!(
+        began.elapsed() >= Duration::from_secs(3),
+        "waited for the boot"
+    );
+    assert_eq!(out.connected_target(), id);
+}
+
+#[test]
+fn on_a_terminal_ssmgo_asks_before_starting_a_stopped_instance() {
+    crate::needs_emulator!();
+    let group = emu().group("askstart");
+    let id = group.instance("web").stopped().launch();
+    let mut run = ssmgo().args(["connect", &id, "--no-check"]);
+    let mut pty = Pty::spawn(run.command());
+    pty.wait_for("is stopped. Start it and connect when it is ready?", WAIT);
+    pty.type_keys("y");
+    let status = pty.wait(WAIT);
+    assert_eq!(status.code(), Some(0), "{}", pty.tail());
+    let out = run.outcome(status.code(), Vec::new(), Vec::new());
+    assert_eq!(out.connected_target(), id);
+}
+
+#[test]
+fn an_answer_of_no_starts_nothing() {
+    crate::needs_emulator!();
+    let group = emu().group("nostart");
+    let id = group.instance("web").stopped().launch();
+    let mut run = ssmgo().args(["connect", &id, "--no-check"]);
+    let mut pty = Pty::spawn(run.command());
+    pty.wait_for("Start it and connect when it is ready?", WAIT);
+    pty.type_keys("n");
+    let status = pty.wait(WAIT);
+    assert_eq!(status.code(), Some(4), "{}", pty.tail());
+    assert!(pty.text().contains("--start"), "{}", pty.tail());
+    let listed = ssmgo()
+        .args(["list", "--all", "-t", &group.filter()])
+        .run()
+        .expect_success();
+    assert_eq!(listed.json()[0]["state"], "stopped");
+    assert_eq!(emu().sessions_on(&id), []);
+}
+
+#[test]
+fn waiting_has_a_limit_and_says_what_it_last_saw() {
+    crate::needs_emulator!();
+    let group = emu().group("startlimit");
+    let id = group
+        .instance("web")
+        .tag("ssmgo:boot-seconds", "60")
+        .stopped()
+        .launch();
+    ssmgo()
+        .args(["connect", &id, "--start", "--wait=3s", "--no-check"])
+        .run()
+        .expect_code(4)
+        .stderr_has("it was not running and Online after 3 s (last seen: running, SSM agent ConnectionLost)")
+        .stderr_has("--wait=10m");
+    assert_eq!(emu().sessions_on(&id), []);
+}
+
+#[test]
+fn the_pre_check_covers_starting_the_instance() {
+    crate::needs_emulator!();
+    let group = emu().group("startdenied");
+    let id = group.instance("web").stopped().launch();
+    // May connect, may not start.
+    let policy = format!(
+        r#"{{"Version": "2012-10-17", "Statement": [
+  {{"Effect": "Allow", "Action": "ssm:StartSession", "Resource": "*"}},
+  {READS}]}}"#
+    );
+    let dana = user(&group, "dana", &policy);
+    ssmgo()
+        .signed_in_as(&dana)
+        .args(["connect", &id, "--start"])
+        .run()
+        .expect_code(3)
+        .stderr_has("you may not start")
+        .stderr_has("ec2:StartInstances on arn:aws:ec2:us-east-1:123456789012:instance/")
+        .stderr_has("implicitDeny");
+    let listed = ssmgo()
+        .args(["list", "--all", "-t", &group.filter()])
+        .run()
+        .expect_success();
+    assert_eq!(listed.json()[0]["state"], "stopped", "nothing was started");
+}
