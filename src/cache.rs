@@ -299,6 +299,7 @@ mod tests {
             private_ip: None,
             platform: None,
             availability_zone: None,
+            launch_time: None,
             tags: Tags::from([("Env".to_string(), "prod".to_string())]),
             origin: None,
         }

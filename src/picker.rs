@@ -369,6 +369,7 @@ mod tests {
             private_ip: Some("10.1.2.3".into()),
             platform: None,
             availability_zone: None,
+            launch_time: None,
             tags: Tags::from([
                 ("Env".into(), "prod\u{202e}".into()),
                 ("Name".into(), "x".into()),

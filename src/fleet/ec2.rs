@@ -132,6 +132,9 @@ fn to_row(i: &Ec2Instance) -> Instance {
             .placement()
             .and_then(|p| p.availability_zone())
             .map(str::to_owned),
+        launch_time: i
+            .launch_time()
+            .and_then(|t| t.fmt(aws_smithy_types::date_time::Format::DateTime).ok()),
         tags,
         origin: None,
     }

@@ -353,6 +353,7 @@ pub(super) fn parse_page(xml: &[u8], strings: &mut Interner) -> Result<Vec<Insta
                         private_ip: None,
                         platform: None,
                         availability_zone: None,
+                        launch_time: None,
                         tags: Tags::default(),
                         origin: None,
                     });
@@ -390,6 +391,7 @@ pub(super) fn parse_page(xml: &[u8], strings: &mut Interner) -> Result<Vec<Insta
                     inst.private_ip = Some(decode(text)?).filter(|v| !v.is_empty())
                 }
                 [b"placement", b"availabilityZone"] => inst.availability_zone = Some(decode(text)?),
+                [b"launchTime"] => inst.launch_time = Some(decode(text)?),
                 [b"platformDetails"] => inst.platform = Some(decode(text)?),
                 [b"platform"] if inst.platform.is_none() => inst.platform = Some(decode(text)?),
                 [b"tagSet", b"item", b"key"] => tag_key = Some(decode(text)?),
@@ -478,6 +480,7 @@ mod tests {
           <instanceState><code>16</code><name>running</name></instanceState>
           <privateIpAddress>10.0.0.5</privateIpAddress>
           <placement><availabilityZone>us-east-1b</availabilityZone><tenancy>default</tenancy></placement>
+          <launchTime>2026-11-02T08:15:00.000Z</launchTime>
           <networkInterfaceSet><item><privateIpAddress>10.9.9.9</privateIpAddress>
             <privateIpAddressesSet><item><privateIpAddress>10.9.9.9</privateIpAddress></item></privateIpAddressesSet>
           </item></networkInterfaceSet>
@@ -514,6 +517,7 @@ mod tests {
             "not the network interface's address"
         );
         assert_eq!(a.availability_zone.as_deref(), Some("us-east-1b"));
+        assert_eq!(a.launch_time.as_deref(), Some("2026-11-02T08:15:00.000Z"));
         assert_eq!(a.platform.as_deref(), Some("Linux/UNIX"));
         assert_eq!(a.name.as_deref(), Some("web & <api> \u{202e}x"));
         assert_eq!(&a.tags["Env"], "prod");

@@ -38,6 +38,9 @@ pub struct Instance {
     pub private_ip: Option<String>,
     pub platform: Option<String>,
     pub availability_zone: Option<String>,
+    /// When EC2 last started it, as EC2 writes it (ISO 8601, UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub launch_time: Option<String>,
     pub tags: Tags,
     /// Which account and region the row came from, when several were listed at once.
     #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
@@ -313,6 +316,7 @@ fn hybrid_row_without_tags(node: &ManagedNode) -> Instance {
         private_ip: node.ip.clone(),
         platform: node.platform.clone(),
         availability_zone: None,
+        launch_time: None,
         tags: Tags::default(),
         origin: None,
     }
@@ -353,6 +357,7 @@ mod tests {
             private_ip: None,
             platform: None,
             availability_zone: None,
+            launch_time: None,
             tags: Tags::default(),
             origin: None,
         }

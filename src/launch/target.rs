@@ -5,6 +5,7 @@ use std::io::IsTerminal;
 use crate::choose::{self, PickerOptions};
 use crate::error::{Error, Result};
 use crate::fleet::{self, Instance, Query, Scope};
+use crate::output::sanitize::Untrusted;
 use crate::picker::Mark;
 
 pub(crate) fn interactive() -> bool {
@@ -65,6 +66,9 @@ impl Resolve<'_> {
             _ => {
                 let mut running: Vec<Instance> = running.into_iter().cloned().collect();
                 fleet::sort_for_display(&mut running);
+                if self.may_pick && interactive() {
+                    return choose_among(target, running).map(|i| (0, i));
+                }
                 Err(Error::AmbiguousName {
                     name: target.to_string(),
                     first_id: running[0].instance_id.clone(),
@@ -100,15 +104,43 @@ impl Resolve<'_> {
 }
 
 fn candidate_line(i: &Instance) -> String {
-    let line = format!(
-        "{}  {}  SSM {}  {}  {}",
+    format!(
+        "{}  {}  SSM {}  {}  {}  launched {}",
         i.instance_id,
         i.state,
         i.ping_status.as_deref().unwrap_or("not managed"),
         i.private_ip.as_deref().unwrap_or("-"),
         i.availability_zone.as_deref().unwrap_or("-"),
-    );
-    line.to_string()
+        i.launch_time.as_deref().unwrap_or("-"),
+    )
+}
+
+/// Several running instances share the Name: on a terminal, the person picks one of them by id,
+/// zone and launch time (Esc cancels).
+fn choose_among(name: &str, running: Vec<Instance>) -> Result<Instance> {
+    let items: Vec<String> = running
+        .iter()
+        .map(|i| Untrusted(&candidate_line(i)).to_string())
+        .collect();
+    let picked = dialoguer::Select::new()
+        .with_prompt(format!(
+            "{} running instances are named {:?}; which one?",
+            running.len(),
+            Untrusted(name).to_string()
+        ))
+        .items(&items)
+        .default(0)
+        .interact_opt()
+        .map_err(|e| Error::Picker {
+            detail: e.to_string(),
+        })?;
+    match picked {
+        Some(index) => Ok(running
+            .into_iter()
+            .nth(index)
+            .expect("an index of the list shown")),
+        None => Err(Error::Cancelled),
+    }
 }
 
 #[cfg(test)]

@@ -255,6 +255,7 @@ mod tests {
             private_ip: None,
             platform: None,
             availability_zone: None,
+            launch_time: None,
             tags: [("Env".to_string(), "a\nb".to_string())].into(),
             origin: None,
         };

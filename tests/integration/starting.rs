@@ -111,3 +111,29 @@ fn the_pre_check_covers_starting_the_instance() {
         .expect_success();
     assert_eq!(listed.json()[0]["state"], "stopped", "nothing was started");
 }
+
+#[test]
+fn on_a_terminal_a_name_shared_by_running_instances_offers_the_choice() {
+    crate::needs_emulator!();
+    let group = emu().group("twins");
+    let a = group.instance("twin").launch();
+    let b = group.instance("twin").launch();
+    let mut run = ssmgo().args(["connect", &group.name("twin"), "--no-check"]);
+    let mut pty = Pty::spawn(run.command());
+    pty.wait_for("2 running instances are named", WAIT);
+    pty.wait_for("launched", WAIT);
+    let screen = pty.rendered();
+    let (first, second) = match (screen.find(&a), screen.find(&b)) {
+        (Some(pa), Some(pb)) if pa < pb => (a.clone(), b.clone()),
+        (Some(_), Some(_)) => (b.clone(), a.clone()),
+        _ => panic!("both ids are offered: {screen}"),
+    };
+    assert!(!first.is_empty());
+    // Down once (j, as the arrow key), then Enter: the second one offered.
+    pty.type_keys("j");
+    pty.type_keys("\r");
+    let status = pty.wait(WAIT);
+    assert_eq!(status.code(), Some(0), "{}", pty.tail());
+    let out = run.outcome(status.code(), Vec::new(), Vec::new());
+    assert_eq!(out.connected_target(), second);
+}
