@@ -8,6 +8,7 @@ mod credentials;
 mod errors;
 mod identity;
 mod retry;
+mod sso;
 pub mod trace;
 
 pub use identity::{caller_identity, CallerIdentity};
@@ -50,7 +51,21 @@ impl Aws {
     /// Loads configuration from flags, environment and the shared config files, in the AWS CLI's
     /// precedence, and fails early (before any request) on an unknown profile, a bad endpoint or
     /// a missing region.
+    /// An expired SSO session is offered a login on a terminal, then tried once more.
     pub async fn load(scope: &ScopeSettings, verbose: bool) -> Result<Aws> {
+        match Aws::load_once(scope, verbose).await {
+            Err(Error::SsoLoginNeeded { profile, detail }) => {
+                if sso::offer_login(&profile).await? {
+                    Aws::load_once(scope, verbose).await
+                } else {
+                    Err(Error::SsoLoginNeeded { profile, detail })
+                }
+            }
+            other => other,
+        }
+    }
+
+    async fn load_once(scope: &ScopeSettings, verbose: bool) -> Result<Aws> {
         let env_profile = std::env::var("AWS_PROFILE")
             .ok()
             .or_else(|| std::env::var("AWS_DEFAULT_PROFILE").ok())

@@ -137,3 +137,47 @@ fn on_a_terminal_a_name_shared_by_running_instances_offers_the_choice() {
     let out = run.outcome(status.code(), Vec::new(), Vec::new());
     assert_eq!(out.connected_target(), second);
 }
+
+#[test]
+fn on_a_terminal_an_expired_sso_session_is_offered_aws_sso_login_once() {
+    let bin = tempfile::tempdir().unwrap();
+    let record = bin.path().join("aws-ran");
+    std::fs::write(
+        bin.path().join("aws"),
+        format!("#!/bin/sh\necho \"$@\" >> '{}'\n", record.display()),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(
+        bin.path().join("aws"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    let mut run = ssmgo()
+        .aws_config(
+            "[profile corp]\nsso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\n\
+             sso_account_id = 123456789012\nsso_role_name = Ops\nregion = us-east-1\n",
+        )
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env("PATH", format!("{}:/usr/bin:/bin", bin.path().display()))
+        .args(["--profile", "corp", "list"]);
+    let mut pty = Pty::spawn(run.command());
+    pty.wait_for("Run `aws sso login --profile corp` now?", WAIT);
+    pty.type_keys("y");
+    let status = pty.wait(WAIT);
+    // This fake login mends nothing: the second try fails as the first, and is not offered again.
+    assert_eq!(status.code(), Some(1), "{}", pty.tail());
+    assert_eq!(
+        std::fs::read_to_string(&record).unwrap(),
+        "sso login --profile corp\n",
+        "run once, with its arguments as words (no shell)"
+    );
+    assert_eq!(
+        pty.text().matches("now? [Y/n]").count(),
+        1,
+        "asked once: {}",
+        pty.tail()
+    );
+    assert!(pty.text().contains("aws sso login --profile corp"));
+}

@@ -1,0 +1,60 @@
+//! An expired SSO session, mended in place: on a terminal, with the AWS CLI installed, ssmgo
+//! offers to run `aws sso login --profile P` (no shell involved) and then tries once more.
+//! Without a terminal the error says which command to run, as before.
+
+use std::collections::HashSet;
+use std::io::IsTerminal;
+use std::sync::Mutex;
+
+use crate::error::{Error, Result};
+
+/// Profiles whose login was offered in this run: offered once, even when several regions of the
+/// profile load at the same time.
+static OFFERED: Mutex<Option<HashSet<String>>> = Mutex::new(None);
+
+/// Offers the login for `profile` and runs it; true when it ran and succeeded (worth trying the
+/// credentials again).
+pub(super) async fn offer_login(profile: &str) -> Result<bool> {
+    {
+        let mut offered = OFFERED.lock().unwrap_or_else(|e| e.into_inner());
+        if !offered
+            .get_or_insert_with(HashSet::new)
+            .insert(profile.to_owned())
+        {
+            return Ok(false);
+        }
+    }
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return Ok(false);
+    }
+    let Ok(aws_cli) = which::which("aws") else {
+        return Ok(false);
+    };
+    let profile = profile.to_owned();
+    let ran = tokio::task::spawn_blocking(move || -> Result<bool> {
+        let prompt = format!(
+            "The SSO session of profile {} has expired. Run `aws sso login --profile {}` now?",
+            crate::output::sanitize::Untrusted(&profile),
+            crate::output::sanitize::Untrusted(&profile)
+        );
+        let yes = dialoguer::Confirm::new()
+            .with_prompt(prompt)
+            .default(true)
+            .interact_opt()
+            .map_err(|e| Error::Picker {
+                detail: e.to_string(),
+            })?
+            .unwrap_or(false);
+        if !yes {
+            return Ok(false);
+        }
+        let status = std::process::Command::new(&aws_cli)
+            .args(["sso", "login", "--profile", &profile])
+            .status()
+            .map_err(|e| Error::io(format!("running {}", aws_cli.display()), e))?;
+        Ok(status.success())
+    })
+    .await
+    .map_err(|e| Error::io("asking about the SSO login", std::io::Error::other(e)))?;
+    ran
+}
