@@ -1,7 +1,7 @@
 //! Reading AWS's AccessDenied message for StartSession, which names the layer that refused:
 //! identity-based policy, permissions boundary, session policy, service control policy, resource
-//! control policy. The simulator can't see SCPs, RCPs or session policies, so such a denial only
-//! shows up here, and deserves words of its own.
+//! control policy. The simulator reports SCPs (OrganizationsDecisionDetail) but can't see RCPs or
+//! session policies, so such a denial only shows up here, and deserves words of its own.
 
 /// What AWS's message says.
 #[derive(Debug, Clone, PartialEq, Eq)]
