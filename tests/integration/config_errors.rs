@@ -205,11 +205,5 @@ fn every_value_taking_flag_refuses_a_malformed_value_in_a_sentence() {
             out.stderr
         );
     }
-    // The environment's values are read as strictly.
-    ssmgo()
-        .env("SSMGO_TIMEOUT", "0s")
-        .args(["list"])
-        .run()
-        .expect_code(2)
-        .stderr_has("SSMGO_TIMEOUT");
+    // (The environment's SSMGO_TIMEOUT is refused as strictly: see faults.rs.)
 }
