@@ -269,6 +269,9 @@ pub enum Error {
     #[error("the picker failed: {detail}\n  Pass a TARGET instead of using the picker")]
     Picker { detail: String },
 
+    #[error("could not ask on the terminal ({detail})\n  Say it with a flag instead: --start for a stopped instance, an instance id for a shared Name, or `aws sso login` first")]
+    Prompt { detail: String },
+
     #[error("cannot use the policy {path}: {detail}\n  {next}")]
     PolicyInput {
         path: String,
@@ -368,6 +371,7 @@ impl Error {
             | PluginFailed { .. }
             | StartSessionLost { .. }
             | Picker { .. }
+            | Prompt { .. }
             | Io { .. } => exit::FAILURE,
         }
     }

@@ -12,6 +12,9 @@ use crate::error::{Error, Result};
 /// profile load at the same time.
 static OFFERED: Mutex<Option<HashSet<String>>> = Mutex::new(None);
 
+/// One question on the terminal at a time, when several profiles load at once.
+static ASKING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// Offers the login for `profile` and runs it; true when it ran and succeeded (worth trying the
 /// credentials again).
 pub(super) async fn offer_login(profile: &str) -> Result<bool> {
@@ -31,6 +34,7 @@ pub(super) async fn offer_login(profile: &str) -> Result<bool> {
         return Ok(false);
     };
     let profile = profile.to_owned();
+    let _asking = ASKING.lock().await;
     let ran = tokio::task::spawn_blocking(move || -> Result<bool> {
         let prompt = format!(
             "The SSO session of profile {} has expired. Run `aws sso login --profile {}` now?",
@@ -41,7 +45,7 @@ pub(super) async fn offer_login(profile: &str) -> Result<bool> {
             .with_prompt(prompt)
             .default(true)
             .interact_opt()
-            .map_err(|e| Error::Picker {
+            .map_err(|e| Error::Prompt {
                 detail: e.to_string(),
             })?
             .unwrap_or(false);

@@ -72,7 +72,7 @@ fn confirm_start(instance: &Instance) -> Result<bool> {
         .default(true)
         .interact_opt()
         .map(|answer| answer.unwrap_or(false))
-        .map_err(|e| Error::Picker {
+        .map_err(|e| Error::Prompt {
             detail: e.to_string(),
         })
 }

@@ -131,7 +131,7 @@ fn choose_among(name: &str, running: Vec<Instance>) -> Result<Instance> {
         .items(&items)
         .default(0)
         .interact_opt()
-        .map_err(|e| Error::Picker {
+        .map_err(|e| Error::Prompt {
             detail: e.to_string(),
         })?;
     match picked {
