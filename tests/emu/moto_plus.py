@@ -10,8 +10,6 @@ Test hooks (tags on an EC2 instance):
                          fails with TargetNotConnected although the instance is running)
   ssmgo:boot-seconds=N   after StartInstances the agent stays ConnectionLost for N seconds, as it does
                          while the instance boots
-  ssmgo:deny=scp         StartSession fails as if an organization SCP denied it (a layer the IAM
-                         simulator can't see)
 Other hooks:
   a PolicySourceArn whose name contains "slowsim" makes SimulatePrincipalPolicy take 300 ms, so that
   tests can see whether two simulations overlap;
@@ -364,6 +362,19 @@ def principal_boundary(backend, arn: str):
     return (mp.name, "IAM Policy", _managed_doc(mp))
 
 
+def _session_policy(caller_key: str):
+    """The session policy passed to sts:AssumeRole for the session whose access key is
+    `caller_key`, or None. AWS intersects it with the role's policies for every call the session
+    makes ("Session policies", IAM User Guide, Policy evaluation logic); SimulatePrincipalPolicy
+    can't see it, since its PolicySourceArn names a user, group or role, never a session."""
+    for backend in sts_backends.values():
+        for part in backend.values():
+            role = part.get_assumed_role_from_access_key(caller_key)
+            if role is not None:
+                return json.loads(role.policy) if role.policy else None
+    return None
+
+
 def _final_decision(pols, boundary, action, resource, ctx):
     dec, matched, missing = evaluate(pols, action, resource, ctx)
     detail = None
@@ -690,6 +701,16 @@ def _start_session(self):
                 raise SsmError("AccessDeniedException", f"User: {caller.arn} is not authorized to perform: "
                                f"ssm:StartSession on resource: {arn} {why}")
             decision, _, _, detail = _final_decision(pols, boundary, "ssm:StartSession", arn, c)
+            key = re.search(r"Credential=([^/]+)/", self.headers.get("Authorization", "")).group(1)
+            session = _session_policy(key) if decision == "allowed" else None
+            if session is not None:
+                sdec, _, _ = evaluate([("session", "Session", session)], "ssm:StartSession", arn, c)
+                if sdec != "allowed":
+                    # Wording of the IAM User Guide's "Troubleshoot access denied error messages".
+                    why = ("with an explicit deny in a session policy" if sdec == "explicitDeny"
+                           else "because no session policy allows the ssm:StartSession action")
+                    raise SsmError("AccessDeniedException", f"User: {caller.arn} is not authorized to perform: "
+                                   f"ssm:StartSession on resource: {arn} {why}")
             if decision != "allowed":
                 if decision == "explicitDeny":
                     why = "with an explicit deny in an identity-based policy"
@@ -699,9 +720,6 @@ def _start_session(self):
                     why = "because no identity-based policy allows the ssm:StartSession action"
                 raise SsmError("AccessDeniedException", f"User: {caller.arn} is not authorized to perform: "
                                f"ssm:StartSession on resource: {arn} {why}")
-        if inst is not None and _tags(ec2, target).get("ssmgo:deny") == "scp":
-            raise SsmError("AccessDeniedException", f"User: {caller.arn} is not authorized to perform: "
-                           f"ssm:StartSession on resource: {checks[0][0]} with an explicit deny in a service control policy")
     if hybrid is None and (inst is None or _ping(inst) != "Online"):
         raise SsmError("TargetNotConnected", f"{target} is not connected.")
     who = (caller.arn.split("/")[-1] if caller else "moto")

@@ -287,13 +287,16 @@ fn an_assumed_role_under_a_path_is_simulated_as_the_role() {
 #[test]
 fn a_denial_only_start_session_reveals_is_explained_from_the_message() {
     crate::needs_emulator!();
-    let group = emu().group("pc-scp");
-    let id = group
-        .instance("web")
-        .tag("Env", "dev")
-        .tag("ssmgo:deny", "scp")
-        .launch();
-    let gina = user(&group, "gina", &fixed());
+    // The role allows StartSession (the pre-check, which simulates the role, says so), but the
+    // session was created with a session policy that doesn't: only AWS sees that.
+    let group = emu().group("pc-sessionpolicy");
+    let id = group.instance("web").tag("Env", "dev").launch();
+    let (_, gina) = emu().assumed_role_with_session_policy(
+        &group.name("gina"),
+        "/",
+        &[("ssm-access", &fixed())],
+        Some(r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "NotAction": "ssm:StartSession", "Resource": "*"}]}"#),
+    );
 
     let out = ssmgo()
         .signed_in_as(&gina)
@@ -301,8 +304,8 @@ fn a_denial_only_start_session_reveals_is_explained_from_the_message() {
         .run()
         .expect_code(3)
         .stderr_has("AWS denied ssm:StartSession on arn:aws:ec2:us-east-1:123456789012:instance/")
-        .stderr_has("service control policy (SCP)")
-        .stderr_has("AWS Organizations administrator");
+        .stderr_has("the session policy of your assumed-role session does not allow it")
+        .stderr_has("AssumeRole --policy");
     assert!(
         !out.stderr.contains("AccessDeniedException"),
         "no raw SDK error without --verbose: {}",

@@ -257,6 +257,17 @@ impl Emu {
         path: &str,
         policies: &[(&str, &str)],
     ) -> (String, Principal) {
+        self.assumed_role_with_session_policy(name, path, policies, None)
+    }
+
+    /// The same, the session limited by a session policy passed to AssumeRole.
+    pub fn assumed_role_with_session_policy(
+        &self,
+        name: &str,
+        path: &str,
+        policies: &[(&str, &str)],
+        session_policy: Option<&str>,
+    ) -> (String, Principal) {
         self.rt.block_on(async {
             let trust = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}]}"#;
             let role = self
@@ -284,6 +295,7 @@ impl Emu {
                 .assume_role()
                 .role_arn(&role_arn)
                 .role_session_name("tester")
+                .set_policy(session_policy.map(str::to_owned))
                 .send()
                 .await
                 .expect("AssumeRole");
