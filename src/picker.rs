@@ -4,7 +4,7 @@
 //! It knows rows, not AWS: whoever lists instances pushes them through a [`Feed`].
 
 use std::hash::{Hash, Hasher};
-use std::io::{self, IsTerminal};
+use std::io;
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
@@ -285,7 +285,7 @@ impl RowPicker {
     /// A picker showing `columns`, pre-filled with `query`; fails unless stdin and stderr are
     /// terminals.
     pub fn new(query: Option<&str>, columns: Vec<Column>) -> Result<RowPicker> {
-        if !(io::stdin().is_terminal() && io::stderr().is_terminal()) {
+        if !crate::output::can_ask() {
             return Err(Error::NotInteractive);
         }
         let mut options = PickerOptions::default();

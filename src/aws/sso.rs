@@ -3,7 +3,6 @@
 //! Without a terminal the error says which command to run, as before.
 
 use std::collections::HashSet;
-use std::io::IsTerminal;
 use std::sync::Mutex;
 
 use crate::error::{Error, Result};
@@ -27,7 +26,7 @@ pub(super) async fn offer_login(profile: &str) -> Result<bool> {
             return Ok(false);
         }
     }
-    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+    if !crate::output::can_ask() {
         return Ok(false);
     }
     let Ok(aws_cli) = which::which("aws") else {

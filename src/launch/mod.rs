@@ -14,7 +14,6 @@ use crate::history;
 use crate::precheck::{self, Verdict};
 use crate::session::{self, Plugin, Request, Started};
 use crate::settings::{CheckMode, ScopeSettings, Settings};
-use target::interactive;
 pub use target::{looks_like_instance_id, Resolve};
 
 /// A session to start, whatever the document: a shell, a port forward, an SSH stream.
@@ -95,7 +94,7 @@ pub async fn start(settings: &Settings, verbose: bool, mut plan: Plan) -> Result
             let aws = Aws::load(&scope, verbose).await?;
             (Some(t.to_owned()), vec![Scope::single(aws)])
         }
-        None if !(plan.may_pick && interactive()) => return Err(Error::NotInteractive),
+        None if !(plan.may_pick && crate::output::can_ask()) => return Err(Error::NotInteractive),
         None => (None, fleet::scopes::load_all(settings, verbose).await?),
     };
     let plugin = if plan.session.dry_run {

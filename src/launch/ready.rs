@@ -61,7 +61,7 @@ pub(super) async fn ready(
 
 /// Asks on the terminal whether to start a stopped instance.
 fn confirm_start(instance: &Instance) -> Result<bool> {
-    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+    if !crate::output::can_ask() {
         return Ok(false);
     }
     dialoguer::Confirm::new()

@@ -1,16 +1,11 @@
 //! TARGET → one instance: an instance id, an exact Name, or the picker pre-filled with the word.
 
-use std::io::IsTerminal;
-
 use crate::choose::{self, PickerOptions};
 use crate::error::{Error, Result};
 use crate::fleet::{self, Instance, Query, Scope};
+use crate::output::can_ask;
 use crate::output::sanitize::Untrusted;
 use crate::picker::Mark;
-
-pub(crate) fn interactive() -> bool {
-    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
-}
 
 /// True for what can only be an instance id: i-… (EC2) or mi-… (hybrid), 8 or 17 hex digits.
 pub fn looks_like_instance_id(s: &str) -> bool {
@@ -49,7 +44,7 @@ impl Resolve<'_> {
         match (running.len(), named.len()) {
             (1, _) => Ok((0, running[0].clone())),
             (0, 1) => Ok((0, named.remove(0))),
-            (0, 0) if self.may_pick && interactive() => self.pick(Some(target)).await,
+            (0, 0) if self.may_pick && can_ask() => self.pick(Some(target)).await,
             (0, 0) => Err(Error::TargetNotFound {
                 target: target.to_string(),
                 filters: if query.tags.is_empty() {
@@ -66,7 +61,7 @@ impl Resolve<'_> {
             _ => {
                 let mut running: Vec<Instance> = running.into_iter().cloned().collect();
                 fleet::sort_for_display(&mut running);
-                if self.may_pick && interactive() {
+                if self.may_pick && can_ask() {
                     return choose_among(target, running).map(|i| (0, i));
                 }
                 Err(Error::AmbiguousName {

@@ -50,6 +50,13 @@ pub fn write_json_value(value: &serde_json::Value) -> Result<()> {
     finish(write_stdout(|out| writeln!(out, "{json}")))
 }
 
+/// True when a person can be asked: stdin and stderr are a terminal (the picker, a yes/no
+/// question, a choice). Scripts and ssh's ProxyCommand are never asked.
+pub fn can_ask() -> bool {
+    use std::io::IsTerminal;
+    io::stdin().is_terminal() && io::stderr().is_terminal()
+}
+
 /// Writes text to stdout, sanitized here (line breaks and tabs kept).
 pub fn write_text(text: &str) -> Result<()> {
     let text = sanitize::lines_for_terminal(text);

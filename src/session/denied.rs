@@ -103,7 +103,7 @@ impl Denial {
                 "The policy passed when your role session was created (AssumeRole --policy, or your SSO permission set's session policy) limits it: start a session without it, or ask for it to include ssm:StartSession".into()
             }
             Layer::ServiceControlPolicy | Layer::ResourceControlPolicy => {
-                "Organization policies are outside your account's IAM and invisible to the pre-check: ask your AWS Organizations administrator which policy applies to this account".into()
+                "Organization policies are outside your account's IAM: ask your AWS Organizations administrator which policy applies to this account".into()
             }
             Layer::ResourcePolicy | Layer::Unknown => "Run with --verbose for AWS's full message, and show it to whoever manages your access".into(),
         }
