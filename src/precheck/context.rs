@@ -130,12 +130,17 @@ impl Facts {
     }
 }
 
-/// The resource's own tags as condition keys (both spellings StartSession fills).
-pub fn resource_tag_entries(tags: &[(String, String)], source: &str) -> Vec<Entry> {
+/// The resource's own tags as condition keys: the global spelling and the service's own
+/// (`service_prefix`: "ssm:resourceTag/" for StartSession, "ec2:ResourceTag/" for EC2 calls).
+pub fn resource_tag_entries(
+    tags: &[(String, String)],
+    service_prefix: &str,
+    source: &str,
+) -> Vec<Entry> {
     let mut out = Vec::new();
     for (k, v) in tags {
         out.push(Entry::new(format!("aws:ResourceTag/{k}"), v, source));
-        out.push(Entry::new(format!("ssm:resourceTag/{k}"), v, source));
+        out.push(Entry::new(format!("{service_prefix}{k}"), v, source));
     }
     out
 }

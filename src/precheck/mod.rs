@@ -22,6 +22,9 @@ use api::PolicyOwner;
 use context::{Entry, Facts};
 pub use report::render;
 
+/// The service's own spelling of a resource-tag condition key for StartSession.
+const SSM_TAG_PREFIX: &str = "ssm:resourceTag/";
+
 /// The document a shell session uses when none is named (the AWS CLI's default too).
 pub const DEFAULT_DOCUMENT: &str = "SSM-SessionManagerRunShell";
 
@@ -376,15 +379,23 @@ pub async fn check_as(aws: &Aws, who: &Result<Who, WhoFailure>, instance: &Insta
     let inst_ctx: Vec<Entry> = base
         .iter()
         .cloned()
-        .chain(context::resource_tag_entries(&instance_tags, tag_source))
+        .chain(context::resource_tag_entries(
+            &instance_tags,
+            SSM_TAG_PREFIX,
+            tag_source,
+        ))
         .collect();
     let doc_ctx: Vec<Entry> = base
         .iter()
         .cloned()
         .chain(
-            context::resource_tag_entries(&who.document_tags, "the document's tags")
-                .into_iter()
-                .filter(|e| e.key.starts_with("aws:")),
+            context::resource_tag_entries(
+                &who.document_tags,
+                SSM_TAG_PREFIX,
+                "the document's tags",
+            )
+            .into_iter()
+            .filter(|e| e.key.starts_with("aws:")),
         )
         .collect();
     // A session's own id is its tag aws:ssmmessages:session-id (AWS's documented way to let a
@@ -551,16 +562,21 @@ pub async fn may_start(
         now: SystemTime::now(),
         ..who.facts.clone()
     };
-    let mut context: Vec<(String, Vec<String>)> = facts
+    let tags: Vec<(String, String)> = instance
+        .tags
+        .iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    let context: Vec<(String, Vec<String>)> = facts
         .entries()
         .into_iter()
+        .chain(context::resource_tag_entries(
+            &tags,
+            "ec2:ResourceTag/",
+            "EC2 tags of the instance",
+        ))
         .map(|e| (e.key, e.values))
         .collect();
-    for (key, value) in instance.tags.iter() {
-        for prefix in ["aws:ResourceTag/", "ec2:ResourceTag/"] {
-            context.push((format!("{prefix}{key}"), vec![value.to_owned()]));
-        }
-    }
     let simulated = api::simulate(aws, &who.source, "ec2:StartInstances", &arn, &context)
         .await
         .ok()?;
