@@ -66,6 +66,9 @@ from moto.ssm.responses import SimpleSystemManagerResponse
 from moto.sts.models import sts_backends
 from moto.utilities.utils import get_partition
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import agent  # noqa: E402  (the agent's side: its role, its network path, Session Manager's settings)
+
 SESSIONS: dict = {}  # session id -> dict
 SELF_AUTHORIZED = {"ssm:StartSession"}
 JSON_SERVICES = {"ssm", "sts_json", "kms", "logs", "dynamodb", "secretsmanager"}
@@ -454,6 +457,8 @@ def _managed(self):
         for i in res.instances:
             if i.state == "terminated" or "ssmgo:unmanaged" in ec2.tags.get(i.id, {}):
                 continue
+            if not agent.registered(i):
+                continue
             out.append(i)
     return ec2, out
 
@@ -479,11 +484,14 @@ def _tags(ec2, iid):
 
 
 def _ping(i):
+    """PingStatus as SSM reports it: Online while the agent's ssm:UpdateInstanceInformation calls
+    reach SSM (agent.py decides whether they can), ConnectionLost once they stop."""
     tags = i.ec2_backend.tags.get(i.id, {})
     offline = tags.get("ssmgo:agent") == "offline"
     # After a start the agent needs the boot to finish before its first ping (ssmgo:boot-seconds).
     booting = time.time() < getattr(i, "_ssmgo_started_at", 0) + float(tags.get("ssmgo:boot-seconds", 0))
-    return "Online" if i.state == "running" and not offline and not booting else "ConnectionLost"
+    return ("Online" if i.state == "running" and not offline and not booting and agent.pings(i)
+            else "ConnectionLost")
 
 
 def _record_start(start):
@@ -498,7 +506,10 @@ _Ec2Instance.start = _record_start(_Ec2Instance.start)
 
 
 def _info(i):
-    return {"InstanceId": i.id, "PingStatus": _ping(i), "LastPingDateTime": _now(), "AgentVersion": "3.3.1142.0",
+    ping = _ping(i)
+    return {"InstanceId": i.id, "PingStatus": ping,
+            "LastPingDateTime": _now() if ping == "Online" else agent.last_ping(i),
+            "AgentVersion": agent.version(i),
             "IsLatestVersion": True, "PlatformType": "Linux", "PlatformName": "Amazon Linux",
             "PlatformVersion": "2023", "ResourceType": "EC2Instance", "IPAddress": i.private_ip,
             "ComputerName": f"ip-{i.private_ip.replace('.', '-')}.ec2.internal", "AssociationStatus": "Success"}
@@ -720,7 +731,10 @@ def _start_session(self):
                     why = "because no identity-based policy allows the ssm:StartSession action"
                 raise SsmError("AccessDeniedException", f"User: {caller.arn} is not authorized to perform: "
                                f"ssm:StartSession on resource: {arn} {why}")
-    if hybrid is None and (inst is None or _ping(inst) != "Online"):
+    # Sessions also need the agent's control channel to ssmmessages (its role's
+    # ssmmessages:CreateControlChannel / OpenControlChannel and a path to the endpoint): without it
+    # AWS answers TargetNotConnected although the node is Online.
+    if hybrid is None and (inst is None or _ping(inst) != "Online" or not agent.control_channel(inst)):
         raise SsmError("TargetNotConnected", f"{target} is not connected.")
     who = (caller.arn.split("/")[-1] if caller else "moto")
     sid = f"{who}-{secrets.token_hex(9)[:17]}"
@@ -901,8 +915,56 @@ def simulate_custom_policy(self):
     return _simulate(self, pols)
 
 
+# ---------------------------------------------------------------- the agent's side (agent.py)
+def _role_allows(iam, role_arn, action, resource, ctx):
+    pols = principal_policies(iam, role_arn)
+    dec, _, _, _ = _final_decision(pols, principal_boundary(iam, role_arn), action, resource, ctx)
+    scp = _scp_decision(iam.account_id, action, resource, ctx)
+    return dec == "allowed" and scp in (None, "allowed")
+
+
+agent.install(iam_backend=lambda account: iam_backends[account]["aws"], allows=_role_allows)
+agent.patch_moto()
+
+
+def _setting_arn(self, setting_id):
+    return f"arn:aws:ssm:{self.region}:{self.current_account}:servicesetting{setting_id}"
+
+
+def _setting_id(self):
+    sid = self._get_param("SettingId") or ""
+    # The id may be given as the setting's ARN too.
+    return "/" + sid.split(":servicesetting/", 1)[1] if ":servicesetting/" in sid else sid
+
+
+def get_service_setting(self):
+    """Only the setting the agent model reads; an unset one reads as AWS's default, "$None"."""
+    sid = _setting_id(self)
+    if sid != agent.DHMC_SETTING:
+        raise SsmError("ServiceSettingNotFound", f"The service setting {sid} was not found.")
+    value = agent.SETTINGS.get((self.current_account, self.region, sid))
+    return ActionResult({"ServiceSetting": {"SettingId": sid, "SettingValue": value or "$None",
+                                            "ARN": _setting_arn(self, sid),
+                                            "Status": "Customized" if value else "Default"}})
+
+
+def update_service_setting(self):
+    sid = _setting_id(self)
+    if sid != agent.DHMC_SETTING:
+        raise SsmError("ServiceSettingNotFound", f"The service setting {sid} was not found.")
+    agent.SETTINGS[(self.current_account, self.region, sid)] = self._get_param("SettingValue")
+    return ActionResult({})
+
+
+def reset_service_setting(self):
+    sid = _setting_id(self)
+    agent.SETTINGS.pop((self.current_account, self.region, sid), None)
+    return get_service_setting(self)
+
+
 for fn in (describe_instance_information, get_inventory, start_session, terminate_session,
-           describe_sessions, get_connection_status, list_tags_for_resource):
+           describe_sessions, get_connection_status, list_tags_for_resource,
+           get_service_setting, update_service_setting, reset_service_setting):
     setattr(SimpleSystemManagerResponse, fn.__name__, fn)
 IamResponse.simulate_principal_policy = simulate_principal_policy
 IamResponse.simulate_custom_policy = simulate_custom_policy
@@ -911,7 +973,6 @@ if __name__ == "__main__":
     from moto.server import main
     ws_port = os.environ.get("SSMGO_EMU_WS_PORT")
     if ws_port:
-        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
         import datachannel
 
         def _closed(session):

@@ -6,6 +6,7 @@
 
 #![allow(dead_code)] // each test module uses a different part of this
 
+pub mod agent;
 pub mod fault;
 pub mod pty;
 
@@ -362,6 +363,12 @@ pub struct Launch<'a> {
     stopped: bool,
     count: i32,
     region: Option<String>,
+    /// The instance profile: the healthy one unless a test asks for another or none.
+    profile: Option<String>,
+    default_profile: bool,
+    subnet: Option<String>,
+    groups: Vec<String>,
+    imdsv2: bool,
 }
 
 impl Group {
@@ -384,6 +391,11 @@ impl Group {
             stopped: false,
             count: 1,
             region: None,
+            profile: None,
+            default_profile: true,
+            subnet: None,
+            groups: Vec::new(),
+            imdsv2: false,
         }
     }
 
@@ -417,6 +429,26 @@ impl Launch<'_> {
         self.tag("ssmgo:agent", "offline")
     }
 
+    /// With this instance profile instead of the healthy one (None: no profile at all).
+    pub fn profile(mut self, name: Option<&str>) -> Self {
+        self.profile = name.map(str::to_owned);
+        self.default_profile = false;
+        self
+    }
+
+    /// In this subnet (of a network from `Emu::private_network`), with these security groups.
+    pub fn in_network(mut self, net: &agent::Network, groups: &[&str]) -> Self {
+        self.subnet = Some(net.subnet.clone());
+        self.groups = groups.iter().map(|g| (*g).to_owned()).collect();
+        self
+    }
+
+    /// Requiring IMDSv2 (HttpTokens=required).
+    pub fn imdsv2(mut self) -> Self {
+        self.imdsv2 = true;
+        self
+    }
+
     /// Launched in `region` instead of the tests' default one.
     pub fn in_region(mut self, region: &str) -> Self {
         self.region = Some(region.into());
@@ -444,10 +476,26 @@ impl Launch<'_> {
                 .iter()
                 .map(|(k, v)| Tag::builder().key(k).value(v).build()),
         );
+        let profile = match self.default_profile {
+            true => Some(emu.healthy_profile().to_owned()),
+            false => self.profile.clone(),
+        };
         emu.rt.block_on(async {
             let out = emu
                 .ec2
                 .run_instances()
+                .set_iam_instance_profile(profile.map(|name| {
+                    aws_sdk_ec2::types::IamInstanceProfileSpecification::builder()
+                        .name(name)
+                        .build()
+                }))
+                .set_subnet_id(self.subnet.clone())
+                .set_security_group_ids((!self.groups.is_empty()).then(|| self.groups.clone()))
+                .set_metadata_options(self.imdsv2.then(|| {
+                    aws_sdk_ec2::types::InstanceMetadataOptionsRequest::builder()
+                        .http_tokens(aws_sdk_ec2::types::HttpTokensState::Required)
+                        .build()
+                }))
                 .image_id("ami-12c6146b")
                 .instance_type(aws_sdk_ec2::types::InstanceType::T3Micro)
                 .min_count(self.count)
