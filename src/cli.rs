@@ -174,6 +174,15 @@ pub enum Command {
     /// 3 denied, 5 depends on context only AWS sees, 1 could not check.
     Check(CheckArgs),
 
+    /// Find why TARGET can't take a session, from the instance's side, and how to fix it.
+    ///
+    /// Checks in order: its state; SSM's record of its agent (ping status, last ping); the
+    /// agent's version against the document; its credentials (instance profile or Default Host
+    /// Management Configuration) and what that role may call (simulated); its network path to
+    /// ssm, ssmmessages and ec2messages (route table, VPC endpoints, security groups); KMS in the
+    /// Session Manager preferences. Exit status: 0 no problem found, 6 problems found.
+    Doctor(DoctorArgs),
+
     /// Check IAM policies offline: evaluate a request, lint, fix the Session Manager mistake.
     #[command(subcommand)]
     Policy(PolicyCommand),
@@ -479,6 +488,24 @@ pub struct CheckArgs {
     pub document: Option<String>,
 
     /// Write the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Instance id, exact Name tag value, or a query for the picker.
+    #[arg(add = ArgValueCandidates::new(target_candidates))]
+    pub target: String,
+
+    #[command(flatten)]
+    pub filter: FilterArgs,
+
+    /// The Session Manager document the session would use (default: SSM-SessionManagerRunShell).
+    #[arg(long, value_name = "NAME")]
+    pub document: Option<String>,
+
+    /// Write the findings as JSON.
     #[arg(long)]
     pub json: bool,
 }

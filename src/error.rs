@@ -19,6 +19,8 @@ pub mod exit {
     pub const NO_TARGET: i32 = 4;
     /// Access depends on request context only AWS sees (`check`, `connect --strict`).
     pub const DEPENDS: i32 = 5;
+    /// `doctor` found a problem on the instance's side.
+    pub const PROBLEMS: i32 = 6;
     /// Told to stop by SIGHUP during a session (128 + the signal, as shells report it).
     pub const HUNG_UP: i32 = 128 + libc::SIGHUP;
     /// Told to stop by SIGQUIT while the picker was open (during a session it is the plugin's).
@@ -58,6 +60,10 @@ pub mod exit {
         Status {
             codes: &[DEPENDS],
             meaning: "access depends on request context only AWS sees (the source address, MFA of temporary credentials...): `check`, and `connect --strict`",
+        },
+        Status {
+            codes: &[PROBLEMS],
+            meaning: "`doctor` found a problem on the instance's side (state, agent, instance role, network path, session preferences); 0 when it found none, even if some checks could not run",
         },
         Status {
             codes: &[HUNG_UP, QUIT, TERMINATED],
@@ -244,11 +250,12 @@ pub enum Error {
         next: String,
     },
 
-    #[error("SSM says {target} is not connected ({message})\n  The SSM agent may be stopped, the instance may lack an instance profile with AmazonSSMManagedInstanceCore, it may have no route to the SSM endpoints, or it lives in another region than {region}")]
+    #[error("SSM says {target} is not connected ({message})\n  {next}")]
     TargetNotConnected {
         target: String,
-        region: String,
         message: String,
+        /// What to do: the doctor's finding when it found one, else the usual causes.
+        next: String,
     },
 
     #[error("there is no previous connection to go back to\n  `ssmgo -` reconnects to the last instance you connected to; connect to one first (`ssmgo` opens the picker)")]
@@ -292,6 +299,9 @@ pub enum Error {
 
     #[error("whether you may start a session on {target} depends on {keys}, which only AWS sees\n  `ssmgo connect` lets AWS decide (with --strict or `check = \"strict\"` it refuses and starts nothing); to be allowed, connect from where the policy allows it")]
     DependsOnContext { target: String, keys: String },
+
+    #[error("ssmgo doctor found {count} on {target}\n  The lines marked problem above say what is wrong and what to do")]
+    DoctorFound { target: String, count: String },
 
     #[error("the access pre-check could not run: {reason}\n  It needs sts:GetCallerIdentity and iam:SimulatePrincipalPolicy on your own identity (iam:GetRole too for a role); `connect --strict` refuses to go on without it")]
     CouldNotCheck { reason: String },
@@ -354,6 +364,7 @@ impl Error {
             | TargetNotConnected { .. }
             | NoHistory => exit::NO_TARGET,
             DependsOnContext { .. } => exit::DEPENDS,
+            DoctorFound { .. } => exit::PROBLEMS,
             // As shells report a death by signal N (HUNG_UP and TERMINATED).
             Signalled { signal, .. } | Stopped { signal } => 128 + signal,
             Cancelled => exit::CANCELLED,

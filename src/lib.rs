@@ -4,7 +4,7 @@
 //! The flow is one way: arguments ([`cli`]) and settings ([`settings`]) → one thin adapter per
 //! subcommand ([`commands`]) → the modules that do the work: listing ([`fleet`], [`choose`],
 //! [`picker`]), the session core ([`launch`]: target, pre-check by [`precheck`], StartSession
-//! and the plugin by [`session`]) → [`output`]. Only [`aws`] and the modules that call AWS see
+//! and the plugin by [`session`]; why an instance can't take a session by [`doctor`]) → [`output`]. Only [`aws`] and the modules that call AWS see
 //! SDK types. Errors from every step are one [`error::Error`], which carries its exit code.
 
 pub mod aws;
@@ -12,6 +12,7 @@ pub mod cache;
 pub mod choose;
 pub mod cli;
 pub mod commands;
+pub mod doctor;
 pub mod error;
 pub mod fleet;
 pub mod generate;
@@ -45,6 +46,9 @@ pub fn run(cli: Cli) -> Result<()> {
         }),
         Command::Check(args) => with_aws(&flags, verbose, async |ctx| {
             commands::check::run(ctx, args).await
+        }),
+        Command::Doctor(args) => with_aws(&flags, verbose, async |ctx| {
+            commands::doctor::run(ctx, args).await
         }),
         Command::Forward(args) => with_aws(&flags, verbose, async |ctx| {
             commands::forward::run(ctx, args).await

@@ -4,6 +4,7 @@ pub mod check;
 pub mod completions;
 pub mod config;
 pub mod connect;
+pub mod doctor;
 pub mod forward;
 pub mod list;
 pub mod policy;

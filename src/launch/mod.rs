@@ -8,6 +8,7 @@ mod target;
 use crate::aws::Aws;
 use crate::choose::PickerOptions;
 use crate::cli::SessionArgs;
+use crate::doctor;
 use crate::error::{Error, Result};
 use crate::fleet::{self, Instance, Query, Scope, TagFilters};
 use crate::history;
@@ -138,10 +139,18 @@ pub async fn start(settings: &Settings, verbose: bool, mut plan: Plan) -> Result
         false => ready::ready(aws, instance, &plan.session, plan.may_pick, who.as_ref()).await?,
     };
     if let Some(blocker) = instance.blocker() {
+        // A running instance SSM doesn't know: the doctor finds why (its state says it all
+        // otherwise).
+        let next = match instance.state == "running" && !plan.session.dry_run {
+            true => diagnose(aws, &instance, document, who.as_ref())
+                .await
+                .unwrap_or(blocker.next),
+            false => blocker.next,
+        };
         return Err(Error::NotConnectable {
             target: instance.label(),
             reason: blocker.reason,
-            next: blocker.next,
+            next,
         });
     }
     let request = Request {
@@ -182,10 +191,24 @@ pub async fn start(settings: &Settings, verbose: bool, mut plan: Plan) -> Result
                 remember,
             )
             .await;
-            if let Err(Error::SessionDenied { .. }) = &started {
-                explain_denial(aws, check, document, &instance).await;
+            match started {
+                Err(Error::SessionDenied { .. }) => {
+                    explain_denial(aws, check, document, &instance).await;
+                    started
+                }
+                Err(Error::TargetNotConnected {
+                    target,
+                    message,
+                    next,
+                }) => Err(Error::TargetNotConnected {
+                    next: diagnose(aws, &instance, document, who.as_ref())
+                        .await
+                        .unwrap_or(next),
+                    target,
+                    message,
+                }),
+                other => other,
             }
-            started
         }
         plugin => print_dry_run(aws, &instance, &request, plugin.as_ref(), &checked).await,
     }
@@ -234,6 +257,26 @@ fn guard(check: &precheck::Check, instance: &Instance, strict: bool) -> Result<S
             Ok(format!("could not run ({reason})"))
         }
     }
+}
+
+/// The doctor in short, when SSM can't reach the instance: prints what is wrong or unknown, and
+/// returns the next step when it found a problem.
+async fn diagnose(
+    aws: &Aws,
+    instance: &Instance,
+    document: Option<&str>,
+    who: Option<&Result<precheck::Who, precheck::WhoFailure>>,
+) -> Option<String> {
+    let document = document.unwrap_or(precheck::DEFAULT_DOCUMENT);
+    let who = who.and_then(|w| w.as_ref().ok());
+    let report = doctor::examine(aws, instance, document, who).await;
+    crate::output::to_stderr(&doctor::render_short(&report));
+    (report.problems > 0).then(|| {
+        format!(
+            "Fix what `ssmgo doctor` found above; `ssmgo doctor {}` checks again",
+            instance.instance_id
+        )
+    })
 }
 
 /// AWS refused StartSession although the pre-check did not (it was skipped, or the outcome

@@ -1,6 +1,6 @@
 //! The STS, IAM and SSM calls the pre-check makes, returning our own types.
 
-use aws_sdk_iam::types::{ContextEntry, PolicyEvaluationDecisionType};
+use aws_sdk_iam::types::{ContextEntry, EvaluationResult, PolicyEvaluationDecisionType};
 use ssmgo_policy::Decision;
 
 use crate::aws::Aws;
@@ -106,6 +106,19 @@ pub async fn simulate(
     resource: &str,
     context: &[(String, Vec<String>)],
 ) -> Result<Simulated> {
+    let mut answers = simulate_actions(aws, source_arn, &[action], resource, context).await?;
+    Ok(answers.remove(0))
+}
+
+/// Simulates several actions on one resource in one call: one answer per action, in order (an
+/// action the simulator left out is no allow).
+pub async fn simulate_actions(
+    aws: &Aws,
+    source_arn: &str,
+    actions: &[&str],
+    resource: &str,
+    context: &[(String, Vec<String>)],
+) -> Result<Vec<Simulated>> {
     let entries: Vec<ContextEntry> = context
         .iter()
         .map(|(k, v)| {
@@ -120,13 +133,26 @@ pub async fn simulate(
         .iam
         .simulate_principal_policy()
         .policy_source_arn(source_arn)
-        .action_names(action)
+        .set_action_names(Some(actions.iter().map(|a| (*a).to_owned()).collect()))
         .resource_arns(resource)
         .set_context_entries(Some(entries))
         .send()
         .await
         .map_err(|e| aws.explain("SimulatePrincipalPolicy", "iam:SimulatePrincipalPolicy", e))?;
-    let result = out.evaluation_results().first();
+    Ok(actions
+        .iter()
+        .map(|action| {
+            let result = out
+                .evaluation_results()
+                .iter()
+                .find(|r| r.eval_action_name().eq_ignore_ascii_case(action));
+            simulated(result, resource)
+        })
+        .collect())
+}
+
+/// One action's answer in our terms.
+fn simulated(result: Option<&EvaluationResult>, resource: &str) -> Simulated {
     // Prefer the per-resource result: it is the one for exactly this ARN.
     let specific = result.and_then(|r| {
         r.resource_specific_results()
@@ -154,7 +180,7 @@ pub async fn simulate(
         ),
         (None, None) => (Decision::ImplicitDeny, &[][..], &[][..], None),
     };
-    Ok(Simulated {
+    Simulated {
         decision,
         matched: statements
             .iter()
@@ -171,7 +197,7 @@ pub async fn simulate(
         missing_context: missing.to_vec(),
         allowed_by_boundary: boundary,
         allowed_by_organizations: organizations,
-    })
+    }
 }
 
 /// The session document's own tags (none when it has none or they can't be read: AWS-owned and

@@ -263,6 +263,26 @@ pub struct Who {
     facts: Facts,
 }
 
+impl Who {
+    /// The caller's ARN, as sts:GetCallerIdentity says it.
+    pub fn arn(&self) -> &str {
+        &self.identity.arn
+    }
+
+    /// The ARN the simulator evaluates for the caller (a role for an assumed-role session).
+    pub fn policy_source(&self) -> &str {
+        &self.source
+    }
+
+    pub fn account(&self) -> &str {
+        &self.identity.account
+    }
+
+    pub fn partition(&self) -> &str {
+        &self.partition
+    }
+}
+
 /// Why the pre-check can't run for this caller: (the caller's ARN if known, the reason).
 pub type WhoFailure = (Option<String>, String);
 
@@ -515,7 +535,7 @@ pub async fn check_as(aws: &Aws, who: &Result<Who, WhoFailure>, instance: &Insta
         .iter()
         .any(|rc| !rc.allowed() || !unknown_keys(rc, &[]).is_empty());
     if needs_policies {
-        let policies = read_policies(aws, &who.owner).await;
+        let policies = read_policies(aws, &who.owner, "your").await;
         analyse(&mut check, &policies, &facts, &unknown_keys);
     }
     let denied = check.resources.iter().any(|r| {
@@ -610,19 +630,20 @@ pub fn denial_causes(check: &Check) -> Vec<String> {
 }
 
 /// A principal's policies, read and parsed.
-struct Policies {
+pub(crate) struct Policies {
     identity: Vec<Policy>,
     boundary: Option<Vec<Policy>>,
     /// What could not be read or parsed, in words.
     problems: Vec<String>,
 }
 
-async fn read_policies(aws: &Aws, owner: &PolicyOwner) -> Policies {
+/// `whose` names the owner in what can't be read: "your", or "the role's".
+pub(crate) async fn read_policies(aws: &Aws, owner: &PolicyOwner, whose: &str) -> Policies {
     let read = api::principal_policies(aws, owner).await;
     let mut problems: Vec<String> = Vec::new();
     if !read.unreadable.is_empty() {
         problems.push(format!(
-            "could not read your policies ({}), so this is the simulator's answer alone",
+            "could not read {whose} policies ({}), so this is the simulator's answer alone",
             read.unreadable.join(", ")
         ));
     }
@@ -640,6 +661,52 @@ async fn read_policies(aws: &Aws, owner: &PolicyOwner) -> Policies {
         boundary,
         problems,
     }
+}
+
+/// Why `policies` don't allow `action` on `resource` with this context, in lines: the deny
+/// statements, or the Allow statements that nearly applied and what they lacked — the pre-check's
+/// words, for any principal (the doctor's instance role).
+pub(crate) fn why_not_allowed(
+    policies: &Policies,
+    action: &str,
+    resource: &str,
+    context: &[(String, Vec<String>)],
+) -> Vec<String> {
+    let sets = PolicySets {
+        identity: &policies.identity,
+        boundary: policies.boundary.as_deref(),
+    };
+    let evaluator = Evaluator::new(&policies.identity, policies.boundary.as_deref());
+    let mut ctx = Context::new();
+    for (key, values) in context {
+        for v in values {
+            ctx.insert(key, v.clone());
+        }
+    }
+    let ours = evaluator.explain(&Request::new(action, resource, &ctx));
+    let mut lines = Vec::new();
+    if ours.decision == Decision::ExplicitDeny {
+        for at in &ours.matched {
+            lines.push(format!("denied by {}", sets.describe(*at)));
+        }
+    } else if ours.denied_by_boundary {
+        lines.push(format!(
+            "its policies allow {action}, its permissions boundary does not"
+        ));
+    } else {
+        for miss in &ours.near_misses {
+            lines.push(format!(
+                "{} would allow it, but: {}",
+                sets.describe(miss.at),
+                miss.failed.join("; ")
+            ));
+        }
+        if ours.near_misses.is_empty() && !policies.identity.is_empty() {
+            lines.push(format!("no statement of its policies allows {action}"));
+        }
+    }
+    lines.extend(policies.problems.iter().cloned());
+    lines
 }
 
 fn to_context(entries: &[Entry]) -> Context {

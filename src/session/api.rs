@@ -147,8 +147,12 @@ fn explain_start_error(aws: &Aws, request: &Request, e: StartError) -> Error {
             .unwrap_or("");
         return Error::TargetNotConnected {
             target: request.target.clone(),
-            region: aws.region().to_owned(),
             message: message.to_string(),
+            next: format!(
+                "The SSM agent may be stopped, the instance may lack an instance profile with AmazonSSMManagedInstanceCore, it may have no route to the SSM endpoints, or it lives in another region than {}; `ssmgo doctor {}` finds which",
+                aws.region(),
+                request.target
+            ),
         };
     }
     if is_service_error(&e, "AccessDeniedException") {

@@ -298,7 +298,10 @@ fn an_unmanaged_instance_is_refused_with_what_ssm_needs() {
         .run()
         .expect_code(4)
         .stderr_has("not managed by SSM")
-        .stderr_has("AmazonSSMManagedInstanceCore");
+        // The doctor runs and finds the one thing wrong: no agent ever reached SSM although
+        // everything it needs is there.
+        .stderr_has("ssmgo: doctor: problem (registration): not registered with SSM")
+        .stderr_has("the SSM agent is not installed or not running on it");
 }
 
 #[test]
@@ -312,9 +315,9 @@ fn an_offline_agent_is_explained_when_ssm_refuses_the_session() {
         .run()
         .expect_code(4)
         .stderr_has(&format!("SSM says {id} is not connected"))
-        .stderr_has("SSM agent may be stopped")
-        .stderr_has("instance profile")
-        .stderr_has("another region than us-east-1");
+        .stderr_has("ssmgo: doctor: problem (registration): managed, but ConnectionLost since its last ping")
+        .stderr_has("restart the agent on the instance")
+        .stderr_has(&format!("`ssmgo doctor {id}` checks again"));
     assert!(out.plugin.is_none());
 }
 

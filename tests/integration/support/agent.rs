@@ -103,12 +103,20 @@ impl Emu {
     }
 
     fn ec2_in(&self, region: &str) -> aws_sdk_ec2::Client {
-        let config = self.ec2.config().to_builder().region(aws_config::Region::new(region.to_owned()));
+        let config = self
+            .ec2
+            .config()
+            .to_builder()
+            .region(aws_config::Region::new(region.to_owned()));
         aws_sdk_ec2::Client::from_conf(config.build())
     }
 
     fn ssm_in(&self, region: &str) -> aws_sdk_ssm::Client {
-        let config = self.ssm.config().to_builder().region(aws_config::Region::new(region.to_owned()));
+        let config = self
+            .ssm
+            .config()
+            .to_builder()
+            .region(aws_config::Region::new(region.to_owned()));
         aws_sdk_ssm::Client::from_conf(config.build())
     }
 
@@ -117,7 +125,12 @@ impl Emu {
         let ec2 = self.ec2_in(region);
         let cidr = format!("10.{second_octet}.0.0/16");
         self.rt.block_on(async {
-            let vpc = ec2.create_vpc().cidr_block(&cidr).send().await.expect("CreateVpc");
+            let vpc = ec2
+                .create_vpc()
+                .cidr_block(&cidr)
+                .send()
+                .await
+                .expect("CreateVpc");
             let vpc = vpc.vpc().unwrap().vpc_id().unwrap().to_owned();
             let subnet = ec2
                 .create_subnet()
@@ -146,7 +159,12 @@ impl Emu {
                 .send()
                 .await
                 .expect("CreateNatGateway");
-            let nat = nat.nat_gateway().unwrap().nat_gateway_id().unwrap().to_owned();
+            let nat = nat
+                .nat_gateway()
+                .unwrap()
+                .nat_gateway_id()
+                .unwrap()
+                .to_owned();
             let tables = ec2
                 .describe_route_tables()
                 .filters(
@@ -158,7 +176,10 @@ impl Emu {
                 .send()
                 .await
                 .expect("DescribeRouteTables");
-            let table = tables.route_tables()[0].route_table_id().unwrap().to_owned();
+            let table = tables.route_tables()[0]
+                .route_table_id()
+                .unwrap()
+                .to_owned();
             ec2.create_route()
                 .route_table_id(table)
                 .destination_cidr_block("0.0.0.0/0")
@@ -263,14 +284,19 @@ impl Emu {
             r#"{{"schemaVersion": "1.0", "description": "Session Manager preferences", "sessionType": "Standard_Stream", "inputs": {{"s3BucketName": "", "cloudWatchLogGroupName": "", "kmsKeyId": "{kms_key_id}", "runAsEnabled": false, "idleSessionTimeout": "20"}}}}"#
         );
         self.rt.block_on(async {
-            ssm.create_document()
+            let created = ssm
+                .create_document()
                 .name("SSM-SessionManagerRunShell")
                 .document_type(aws_sdk_ssm::types::DocumentType::Session)
                 .document_format(aws_sdk_ssm::types::DocumentFormat::Json)
                 .content(content)
                 .send()
-                .await
-                .expect("CreateDocument SSM-SessionManagerRunShell");
+                .await;
+            // An emulator kept from an earlier run has them already (the same key).
+            if let Err(e) = created {
+                let code = aws_sdk_ssm::error::ProvideErrorMetadata::code(&e);
+                assert_eq!(code, Some("DocumentAlreadyExists"), "CreateDocument: {e:?}");
+            }
         });
     }
 
