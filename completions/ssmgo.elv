@@ -45,6 +45,7 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
             cand list 'List the instances you can connect to, with their SSM status'
             cand ls 'List the instances you can connect to, with their SSM status'
             cand check 'Check, without connecting, whether you may start a session on TARGET, and why not'
+            cand doctor 'Find why TARGET can''t take a session, from the instance''s side, and how to fix it'
             cand policy 'Check IAM policies offline: evaluate a request, lint, fix the Session Manager mistake'
             cand connect 'Start a shell session on an instance (the default command)'
             cand forward 'Forward a local port to a port on the instance, or (with --to) on a host it can reach'
@@ -101,6 +102,22 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
             cand --preset 'Use the named preset from the config file (its profile, region, tags, document, columns)'
             cand --color 'When to colour the output [env: NO_COLOR disables it]'
             cand --json 'Write the result as JSON'
+            cand -v 'Show the AWS calls made, and the full AWS error behind a failure'
+            cand --verbose 'Show the AWS calls made, and the full AWS error behind a failure'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'ssmgo;doctor'= {
+            cand -t 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)'
+            cand --tag 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)'
+            cand --document 'The Session Manager document the session would use (default: SSM-SessionManagerRunShell)'
+            cand --profile 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once'
+            cand --region 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once'
+            cand --endpoint-url 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]'
+            cand -P 'Use the named preset from the config file (its profile, region, tags, document, columns)'
+            cand --preset 'Use the named preset from the config file (its profile, region, tags, document, columns)'
+            cand --color 'When to colour the output [env: NO_COLOR disables it]'
+            cand --json 'Write the findings as JSON'
             cand -v 'Show the AWS calls made, and the full AWS error behind a failure'
             cand --verbose 'Show the AWS calls made, and the full AWS error behind a failure'
             cand -h 'Print help (see more with ''--help'')'
@@ -318,6 +335,7 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
         &'ssmgo;help'= {
             cand list 'List the instances you can connect to, with their SSM status'
             cand check 'Check, without connecting, whether you may start a session on TARGET, and why not'
+            cand doctor 'Find why TARGET can''t take a session, from the instance''s side, and how to fix it'
             cand policy 'Check IAM policies offline: evaluate a request, lint, fix the Session Manager mistake'
             cand connect 'Start a shell session on an instance (the default command)'
             cand forward 'Forward a local port to a port on the instance, or (with --to) on a host it can reach'
@@ -330,6 +348,8 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
         &'ssmgo;help;list'= {
         }
         &'ssmgo;help;check'= {
+        }
+        &'ssmgo;help;doctor'= {
         }
         &'ssmgo;help;policy'= {
             cand eval 'Decide a request the way IAM would, and say which statements decided it and why others nearly did. Exit status: 0 allowed, 3 denied, 2 unreadable input'
