@@ -64,11 +64,8 @@ impl Aws {
         if let Some(cred) = find_in_chain::<CredentialsError>(&err) {
             return credentials_error(self.profile_in_use.as_deref(), self.profile_is_sso, cred);
         }
-        let service = if operation.starts_with("DescribeInstances") {
-            "ec2"
-        } else {
-            "ssm"
-        };
+        // The service is the IAM action's prefix (ec2:…, ssm:…, iam:…, sts:…).
+        let service = action.split(':').next().unwrap_or("ssm");
         let endpoint = || self.endpoint_for_messages(service);
         let timed_out = || Error::TimedOut {
             operation,

@@ -198,9 +198,11 @@ impl Aws {
 
     /// Where requests go, for messages.
     pub(crate) fn endpoint_for_messages(&self, service: &str) -> String {
-        match self.sdk.endpoint_url() {
-            Some(url) => url.to_owned(),
-            None => format!("https://{service}.{}.amazonaws.com", self.region),
+        match (self.sdk.endpoint_url(), service) {
+            (Some(url), _) => url.to_owned(),
+            // IAM is global: one endpoint, not one per region.
+            (None, "iam") => "https://iam.amazonaws.com".to_owned(),
+            (None, _) => format!("https://{service}.{}.amazonaws.com", self.region),
         }
     }
 }
