@@ -94,7 +94,7 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
         &'ssmgo;check'= {
             cand -t 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)'
             cand --tag 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)'
-            cand --document 'The Session Manager document to check (default: SSM-SessionManagerRunShell)'
+            cand --document 'The Session Manager document the session would use (default: SSM-SessionManagerRunShell)'
             cand --profile 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once'
             cand --region 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once'
             cand --endpoint-url 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]'
@@ -117,7 +117,7 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
             cand -P 'Use the named preset from the config file (its profile, region, tags, document, columns)'
             cand --preset 'Use the named preset from the config file (its profile, region, tags, document, columns)'
             cand --color 'When to colour the output [env: NO_COLOR disables it]'
-            cand --json 'Write the findings as JSON'
+            cand --json 'Write the result as JSON'
             cand -v 'Show the AWS calls made, and the full AWS error behind a failure'
             cand --verbose 'Show the AWS calls made, and the full AWS error behind a failure'
             cand -h 'Print help (see more with ''--help'')'

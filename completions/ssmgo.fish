@@ -84,7 +84,7 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -l json -d 'Write a JSON
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -s t -l tag -d 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -l document -d 'The Session Manager document to check (default: SSM-SessionManagerRunShell)' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -l document -d 'The Session Manager document the session would use (default: SSM-SessionManagerRunShell)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r
@@ -104,7 +104,7 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand doctor" -s P -l preset -d 'U
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand doctor" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand doctor" -l json -d 'Write the findings as JSON'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand doctor" -l json -d 'Write the result as JSON'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand doctor" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r

@@ -172,7 +172,7 @@ pub enum Command {
     /// Simulates ssm:StartSession once on the session document and once on the instance (with
     /// its tags), and explains a denial statement by statement. Exit status: 0 allowed,
     /// 3 denied, 5 depends on context only AWS sees, 1 could not check.
-    Check(CheckArgs),
+    Check(TargetArgs),
 
     /// Find why TARGET can't take a session, from the instance's side, and how to fix it.
     ///
@@ -181,7 +181,7 @@ pub enum Command {
     /// Management Configuration) and what that role may call (simulated); its network path to
     /// ssm, ssmmessages and ec2messages (route table, VPC endpoints, security groups); KMS in the
     /// Session Manager preferences. Exit status: 0 no problem found, 6 problems found.
-    Doctor(DoctorArgs),
+    Doctor(TargetArgs),
 
     /// Check IAM policies offline: evaluate a request, lint, fix the Session Manager mistake.
     #[command(subcommand)]
@@ -474,26 +474,9 @@ impl ConnectArgs {
     }
 }
 
+/// One instance to examine without connecting (`check`, `doctor`).
 #[derive(Debug, Args)]
-pub struct CheckArgs {
-    /// Instance id, exact Name tag value, or a query for the picker.
-    #[arg(add = ArgValueCandidates::new(target_candidates))]
-    pub target: String,
-
-    #[command(flatten)]
-    pub filter: FilterArgs,
-
-    /// The Session Manager document to check (default: SSM-SessionManagerRunShell).
-    #[arg(long, value_name = "NAME")]
-    pub document: Option<String>,
-
-    /// Write the result as JSON.
-    #[arg(long)]
-    pub json: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct DoctorArgs {
+pub struct TargetArgs {
     /// Instance id, exact Name tag value, or a query for the picker.
     #[arg(add = ArgValueCandidates::new(target_candidates))]
     pub target: String,
@@ -505,7 +488,7 @@ pub struct DoctorArgs {
     #[arg(long, value_name = "NAME")]
     pub document: Option<String>,
 
-    /// Write the findings as JSON.
+    /// Write the result as JSON.
     #[arg(long)]
     pub json: bool,
 }

@@ -1,39 +1,23 @@
 //! `ssmgo check TARGET`: the pre-check alone, without connecting.
 
-use crate::aws::Aws;
-use crate::choose::PickerOptions;
-use crate::cli::CheckArgs;
+use crate::cli::TargetArgs;
 use crate::commands::Ctx;
 use crate::error::{Error, Result};
-use crate::fleet::{Query, Scope, TagFilters};
-use crate::launch::Resolve;
+use crate::launch::examine_target;
 use crate::output::{write_json_value, write_text};
 use crate::precheck::{self, Verdict};
-use crate::session::Request;
 
-pub async fn run(ctx: &Ctx, args: CheckArgs) -> Result<()> {
-    let tags = TagFilters::parse(&ctx.settings.tags_or(&args.filter.tags))?;
-    let document = ctx.settings.document_or(args.document);
-    // Validates the document name the same way connect does.
-    Request::new(String::new(), document.clone(), None, None)?;
-    let aws = Aws::load(&ctx.settings.single_scope("check")?, ctx.verbose).await?;
-    let scopes = [Scope::single(aws)];
-    let aws = &scopes[0].aws;
-    let query = Query {
-        tags,
-        ..Query::default()
-    };
-    let resolving = Resolve {
-        scopes: &scopes,
-        query: &query,
-        may_pick: true,
-        picker: PickerOptions::new(&ctx.settings, &query, false),
-    };
-    let (instance, who) = tokio::join!(
-        resolving.resolve(Some(&args.target)),
-        precheck::whoami(aws, document.as_deref(), None)
-    );
-    let (_, instance) = instance?;
+pub async fn run(ctx: &Ctx, args: TargetArgs) -> Result<()> {
+    let examined = examine_target(
+        &ctx.settings,
+        ctx.verbose,
+        "check",
+        &args.target,
+        &args.filter.tags,
+        args.document,
+    )
+    .await?;
+    let instance = &examined.instance;
     if let Some(blocker) = instance.blocker() {
         crate::say!(
             "ssmgo: note: {} cannot be connected to now: {}",
@@ -41,7 +25,7 @@ pub async fn run(ctx: &Ctx, args: CheckArgs) -> Result<()> {
             blocker.reason
         );
     }
-    let check = precheck::check_as(aws, &who, &instance).await;
+    let check = precheck::check_as(&examined.scope.aws, &examined.who, instance).await;
     if args.json {
         write_json_value(&serde_json::to_value(&check).expect("a check serializes"))?;
     } else {

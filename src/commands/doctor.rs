@@ -1,42 +1,26 @@
 //! `ssmgo doctor TARGET`: why the instance can't take a session, from its side.
 
-use crate::aws::Aws;
-use crate::choose::PickerOptions;
-use crate::cli::DoctorArgs;
+use crate::cli::TargetArgs;
 use crate::commands::Ctx;
 use crate::doctor;
 use crate::error::{Error, Result};
-use crate::fleet::{Query, Scope, TagFilters};
-use crate::launch::Resolve;
+use crate::launch::examine_target;
 use crate::output::{write_json_value, write_text};
-use crate::precheck::{self, DEFAULT_DOCUMENT};
-use crate::session::Request;
+use crate::precheck::DEFAULT_DOCUMENT;
 
-pub async fn run(ctx: &Ctx, args: DoctorArgs) -> Result<()> {
-    let tags = TagFilters::parse(&ctx.settings.tags_or(&args.filter.tags))?;
-    let document = ctx.settings.document_or(args.document);
-    // Validates the document name the same way connect does.
-    Request::new(String::new(), document.clone(), None, None)?;
-    let aws = Aws::load(&ctx.settings.single_scope("doctor")?, ctx.verbose).await?;
-    let scopes = [Scope::single(aws)];
-    let aws = &scopes[0].aws;
-    let query = Query {
-        tags,
-        ..Query::default()
-    };
-    let resolving = Resolve {
-        scopes: &scopes,
-        query: &query,
-        may_pick: true,
-        picker: PickerOptions::new(&ctx.settings, &query, false),
-    };
-    let (instance, who) = tokio::join!(
-        resolving.resolve(Some(&args.target)),
-        precheck::whoami(aws, document.as_deref(), None)
-    );
-    let (_, instance) = instance?;
-    let document = document.as_deref().unwrap_or(DEFAULT_DOCUMENT);
-    let report = doctor::examine(aws, &instance, document, who.as_ref().ok()).await;
+pub async fn run(ctx: &Ctx, args: TargetArgs) -> Result<()> {
+    let examined = examine_target(
+        &ctx.settings,
+        ctx.verbose,
+        "doctor",
+        &args.target,
+        &args.filter.tags,
+        args.document,
+    )
+    .await?;
+    let document = examined.document.as_deref().unwrap_or(DEFAULT_DOCUMENT);
+    let who = examined.who.as_ref().ok();
+    let report = doctor::examine(&examined.scope.aws, &examined.instance, document, who).await;
     if args.json {
         write_json_value(&serde_json::to_value(&report).expect("a report serializes"))?;
     } else {

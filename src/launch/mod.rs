@@ -15,7 +15,7 @@ use crate::history;
 use crate::precheck::{self, Verdict};
 use crate::session::{self, Plugin, Request, Started};
 use crate::settings::{CheckMode, ScopeSettings, Settings};
-pub use target::{looks_like_instance_id, Resolve};
+pub use target::{examine_target, looks_like_instance_id, Examined, Resolve};
 
 /// A session to start, whatever the document: a shell, a port forward, an SSH stream.
 pub struct Plan {

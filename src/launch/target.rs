@@ -1,16 +1,67 @@
 //! TARGET → one instance: an instance id, an exact Name, or the picker pre-filled with the word.
 
+use crate::aws::Aws;
 use crate::choose::{self, PickerOptions};
 use crate::error::{Error, Result};
-use crate::fleet::{self, Instance, Query, Scope};
+use crate::fleet::{self, Instance, Query, Scope, TagFilters};
 use crate::output::can_ask;
 use crate::output::sanitize::Untrusted;
 use crate::picker::Mark;
+use crate::precheck::{self, Who, WhoFailure};
+use crate::session::Request;
+use crate::settings::Settings;
 
 /// True for what can only be an instance id: i-… (EC2) or mi-… (hybrid), 8 or 17 hex digits.
 pub fn looks_like_instance_id(s: &str) -> bool {
     let hex = s.strip_prefix("i-").or_else(|| s.strip_prefix("mi-"));
     matches!(hex, Some(h) if (h.len() == 8 || h.len() == 17) && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// One instance looked at without connecting to it (`check`, `doctor`): where it is, who is
+/// asking, and the session document in question.
+pub struct Examined {
+    pub scope: Scope,
+    pub instance: Instance,
+    pub who: std::result::Result<Who, WhoFailure>,
+    pub document: Option<String>,
+}
+
+/// TARGET in the one configured account and region (the picker opens for a query), while the
+/// caller is looked up. `command` names the command in the error about several scopes.
+pub async fn examine_target(
+    settings: &Settings,
+    verbose: bool,
+    command: &str,
+    target: &str,
+    tags: &[String],
+    document: Option<String>,
+) -> Result<Examined> {
+    let tags = TagFilters::parse(&settings.tags_or(tags))?;
+    let document = settings.document_or(document);
+    // Validates the document name the same way connect does.
+    Request::new(String::new(), document.clone(), None, None)?;
+    let scope = Scope::single(Aws::load(&settings.single_scope(command)?, verbose).await?);
+    let query = Query {
+        tags,
+        ..Query::default()
+    };
+    let resolving = Resolve {
+        scopes: std::slice::from_ref(&scope),
+        query: &query,
+        may_pick: true,
+        picker: PickerOptions::new(settings, &query, false),
+    };
+    let (instance, who) = tokio::join!(
+        resolving.resolve(Some(target)),
+        precheck::whoami(&scope.aws, document.as_deref(), None)
+    );
+    let (_, instance) = instance?;
+    Ok(Examined {
+        scope,
+        instance,
+        who,
+        document,
+    })
 }
 
 /// How to turn a TARGET into one instance.
