@@ -317,7 +317,36 @@ fn state_finding(instance: &Instance) -> Finding {
     }
 }
 
+/// How long after a start an agent that isn't Online yet is given before that is a problem:
+/// agents register within a minute or two of boot; slow Windows boots take longer.
+const BOOT_GRACE_SECS: i64 = 600;
+
+/// Seconds since EC2 last started the instance (its LaunchTime), when known.
+fn since_start(instance: &Instance) -> Option<i64> {
+    use aws_smithy_types::date_time::{DateTime, Format};
+    let at = DateTime::from_str(instance.launch_time.as_deref()?, Format::DateTime).ok()?;
+    Some(now_secs() - at.secs())
+}
+
 fn registration_finding(instance: &Instance, record: Option<&api::AgentRecord>) -> Finding {
+    let online = record.is_some_and(|r| r.ping_status == "Online");
+    if let Some(secs) = since_start(instance).filter(|s| *s < BOOT_GRACE_SECS) {
+        if instance.state == "running" && !online {
+            let status = record.map_or("not registered yet", |r| r.ping_status.as_str());
+            return Finding::new(
+                "registration",
+                Status::Unknown,
+                format!(
+                    "{status}: it started {} ago, and its agent may still be booting",
+                    age(secs)
+                ),
+            )
+            .next(format!(
+                "Wait for it: ssmgo connect {} --wait=10m (the checks below find what would keep it from ever coming Online)",
+                instance.instance_id
+            ));
+        }
+    }
     let Some(record) = record else {
         return Finding::new(
             "registration",

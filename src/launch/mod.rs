@@ -136,7 +136,30 @@ pub async fn start(settings: &Settings, verbose: bool, mut plan: Plan) -> Result
     };
     let instance = match plan.session.dry_run {
         true => instance,
-        false => ready::ready(aws, instance, &plan.session, plan.may_pick, who.as_ref()).await?,
+        false => {
+            let id = instance.instance_id.clone();
+            match ready::ready(aws, instance, &plan.session, plan.may_pick, who.as_ref()).await {
+                // Waited for an agent that never came Online: the doctor says why, on the
+                // instance as it is now.
+                Err(Error::NotConnectable {
+                    target,
+                    reason,
+                    next,
+                }) => {
+                    let now = fleet::by_id(aws, &id).await.ok().flatten();
+                    let found = match now.filter(|i| i.state == "running") {
+                        Some(i) => diagnose(aws, &i, document, who.as_ref()).await,
+                        None => None,
+                    };
+                    return Err(Error::NotConnectable {
+                        target,
+                        reason,
+                        next: found.unwrap_or(next),
+                    });
+                }
+                other => other?,
+            }
+        }
     };
     if let Some(blocker) = instance.blocker() {
         // A running instance SSM doesn't know: the doctor finds why (its state says it all

@@ -17,6 +17,7 @@ An agent that never reached SSM is no managed node at all; one that did and lost
 as ConnectionLost with its last ping. Test hooks (instance tags):
   ssmgo:agent-version=V   the agent's version (default 3.3.1142.0)
   ssmgo:last-ping=ISO     the agent registered before and last pinged then (so it stays listed)
+  ssmgo:launched=ISO      EC2's LaunchTime (the instance has been running since then)
 Network ACLs and DNS resolution beyond private DNS are not modelled.
 """
 import ipaddress
@@ -252,6 +253,10 @@ def patch_moto():
         for i in reservation.instances:
             # Whether EC2 gives it a public address whenever it runs (one is released on stop).
             i._ssmgo_public = bool(i.public_ip)
+            launched = self.tags.get(i.id, {}).get("ssmgo:launched")
+            if launched:
+                # Test hook: the instance has been running since then (no API sets LaunchTime).
+                i.launch_time = datetime.fromisoformat(launched.replace("Z", "+00:00")).replace(tzinfo=None)
         for i in reservation.instances[1:] if (name or arn) else []:
             # The first is associated by moto's response handler after this returns.
             self.associate_iam_instance_profile(i.id, iam_instance_profile_name=name,

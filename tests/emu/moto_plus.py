@@ -10,6 +10,11 @@ Test hooks (tags on an EC2 instance):
                          fails with TargetNotConnected although the instance is running)
   ssmgo:boot-seconds=N   after StartInstances the agent stays ConnectionLost for N seconds, as it does
                          while the instance boots
+Whether an agent registers, pings and keeps Session Manager's control channel up is decided by
+agent.py from moto's own state, as AWS documents it: the instance profile's role (or Default Host
+Management Configuration's, a service setting ssm Get/Update/ResetServiceSetting model here), what
+that role may call, and the network path (route tables, internet and NAT gateways, interface VPC
+endpoints with private DNS, security groups). See agent.py for its own hooks.
 Other hooks:
   a PolicySourceArn whose name contains "slowsim" makes SimulatePrincipalPolicy take 300 ms, so that
   tests can see whether two simulations overlap;
@@ -19,13 +24,14 @@ IAM calls made with keys that moto issued are authorized against that principal'
 simulator, GetUser/GetRole and the policy read calls), as AWS would; dummy keys act as an admin.
 
 Added (monkeypatched onto moto's response classes, state shared with moto's EC2/IAM backends):
-  ssm  DescribeInstanceInformation  every non-terminated EC2 instance, unless tagged ssmgo:unmanaged;
-                                    running -> PingStatus Online, otherwise ConnectionLost.
+  ssm  DescribeInstanceInformation  every non-terminated EC2 instance whose agent registered (agent.py),
+                                    unless tagged ssmgo:unmanaged; Online while it runs and its agent
+                                    reaches SSM, otherwise ConnectionLost with its last ping.
                                     Filters InstanceIds / PingStatus / ResourceType / tag:K, MaxResults 5..50
                                     + NextToken.
   ssm  GetInventory                 AWS:InstanceInformation entities for the same set (for aws-ssm-tools).
   ssm  StartSession                 real IAM evaluation of the caller's policies (see below);
-                                    TargetNotConnected unless Online; returns SessionId/TokenValue/StreamUrl
+                                    TargetNotConnected unless Online with its control channel up; returns SessionId/TokenValue/StreamUrl
                                     (StreamUrl base overridable with SSMGO_EMU_STREAM_BASE).
   ssm  TerminateSession / DescribeSessions(Active) / GetConnectionStatus
   iam  SimulatePrincipalPolicy / SimulateCustomPolicy
@@ -497,6 +503,9 @@ def _ping(i):
 def _record_start(start):
     def started(self):
         self._ssmgo_started_at = time.time()
+        # EC2's LaunchTime is the time of the last start, not of the launch (moto keeps the first).
+        from moto.core.utils import utcnow
+        self.launch_time = utcnow()
         return start(self)
     return started
 

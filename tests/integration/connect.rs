@@ -291,7 +291,11 @@ fn an_unknown_instance_id_is_not_found() {
 fn an_unmanaged_instance_is_refused_with_what_ssm_needs() {
     crate::needs_emulator!();
     let group = emu().group("unmanaged");
-    let id = group.instance("web").unmanaged().launch();
+    let id = group
+        .instance("web")
+        .unmanaged()
+        .running_for_an_hour()
+        .launch();
 
     ssmgo()
         .args(["connect", &id])
@@ -308,7 +312,11 @@ fn an_unmanaged_instance_is_refused_with_what_ssm_needs() {
 fn an_offline_agent_is_explained_when_ssm_refuses_the_session() {
     crate::needs_emulator!();
     let group = emu().group("offline");
-    let id = group.instance("web").agent_offline().launch();
+    let id = group
+        .instance("web")
+        .agent_offline()
+        .running_for_an_hour()
+        .launch();
 
     let out = ssmgo()
         .args(["connect", &id])

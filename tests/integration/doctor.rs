@@ -70,6 +70,7 @@ fn an_agent_gone_quiet_shows_its_last_ping() {
     let id = group
         .instance("web")
         .agent_offline()
+        .running_for_an_hour()
         .tag("ssmgo:last-ping", "2026-11-28T10:00:00Z")
         .launch();
 
@@ -81,10 +82,30 @@ fn an_agent_gone_quiet_shows_its_last_ping() {
 }
 
 #[test]
+fn an_agent_just_started_is_given_time_not_blamed() {
+    crate::needs_emulator!();
+    let group = emu().group("doc-booting");
+    let id = group.instance("web").agent_offline().launch();
+
+    doctor(&id)
+        .expect_success()
+        .stdout_has(&format!(
+            "{}ConnectionLost: it started 0 s ago, and its agent may still be booting",
+            line("unknown", "registration")
+        ))
+        .stdout_has(&format!("next: Wait for it: ssmgo connect {id} --wait=10m"))
+        .stdout_has("No problem found (1 check could not run).");
+}
+
+#[test]
 fn no_instance_profile_means_no_credentials_and_no_registration() {
     crate::needs_emulator!();
     let group = emu().group("doc-noprofile");
-    let id = group.instance("web").profile(None).launch();
+    let id = group
+        .instance("web")
+        .profile(None)
+        .running_for_an_hour()
+        .launch();
 
     doctor(&id)
         .expect_code(6)
@@ -179,7 +200,11 @@ fn a_private_subnet_with_no_way_out_is_found() {
         Some("0.0.0.0/0"),
         false,
     );
-    let id = group.instance("web").in_network(&net, &[&open]).launch();
+    let id = group
+        .instance("web")
+        .in_network(&net, &[&open])
+        .running_for_an_hour()
+        .launch();
 
     doctor(&id)
         .expect_code(6)
@@ -364,6 +389,26 @@ fn kms_encrypted_sessions_need_both_sides_allowed_on_the_key() {
         .stdout_has(&format!(
             "the instance role {profile}-role may call kms:Decrypt on the key"
         ));
+
+    // The same instance, for someone who may not use the key: the other side of the problem.
+    let no_key = emu().user(
+        &format!("{}-nokey", group.scope),
+        &[(
+            "doctor",
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["iam:SimulatePrincipalPolicy", "iam:GetRole", "iam:ListRolePolicies", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies"], "Resource": "*"}]}"#,
+        )],
+    );
+    ssmgo()
+        .signed_in_as(&no_key)
+        .args(["doctor", &id, "--region", region])
+        .run()
+        .expect_code(6)
+        .stdout_has(&format!(
+            "{}SSM-SessionManagerRunShell requires KMS encryption with {key_arn}, but you ({}) may not call kms:GenerateDataKey",
+            line("problem", "preferences"),
+            no_key.arn
+        ))
+        .stdout_has("next: Allow kms:GenerateDataKey on");
 }
 
 #[test]
@@ -395,7 +440,11 @@ fn what_the_caller_may_not_read_is_unknown_and_never_a_problem() {
 fn json_names_every_check_for_scripts() {
     crate::needs_emulator!();
     let group = emu().group("doc-json");
-    let id = group.instance("web").profile(None).launch();
+    let id = group
+        .instance("web")
+        .profile(None)
+        .running_for_an_hour()
+        .launch();
     let out = ssmgo().args(["doctor", &id, "--json"]).run().expect_code(6);
     let report = out.json();
     assert_eq!(report["instance_id"], id.as_str());

@@ -81,6 +81,9 @@ fn waiting_has_a_limit_and_says_what_it_last_saw() {
         .run()
         .expect_code(4)
         .stderr_has("it was not running and Online after 3 s (last seen: running, SSM agent ConnectionLost)")
+        // The doctor looked and found nothing wrong but the boot itself.
+        .stderr_has("ssmgo: doctor: unknown (registration): ConnectionLost: it started")
+        .stderr_has("its agent may still be booting")
         .stderr_has("--wait=10m");
     assert_eq!(emu().sessions_on(&id), []);
 }

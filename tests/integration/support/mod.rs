@@ -449,6 +449,20 @@ impl Launch<'_> {
         self
     }
 
+    /// Running for an hour already (EC2's LaunchTime), so that an agent not Online is no longer
+    /// one that may still be booting.
+    pub fn running_for_an_hour(self) -> Self {
+        let hour_ago = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+            - 3600;
+        let at = aws_smithy_types::DateTime::from_secs(hour_ago as i64)
+            .fmt(aws_smithy_types::date_time::Format::DateTime)
+            .unwrap();
+        self.tag("ssmgo:launched", &at)
+    }
+
     /// Launched in `region` instead of the tests' default one.
     pub fn in_region(mut self, region: &str) -> Self {
         self.region = Some(region.into());
