@@ -138,6 +138,29 @@ fn no_instance_profile_means_no_credentials_and_no_registration() {
 }
 
 #[test]
+fn a_profile_without_a_role_gives_the_agent_nothing() {
+    crate::needs_emulator!();
+    let group = emu().group("doc-roleless");
+    let profile = emu().instance_profile(&format!("{}-empty", group.scope), None);
+    let id = group
+        .instance("web")
+        .profile(Some(&profile))
+        .running_for_an_hour()
+        .launch();
+
+    doctor(&id)
+        .expect_code(6)
+        .stdout_has(&format!(
+            "{}its instance profile {profile} has no role, so the agent has no credentials",
+            line("problem", "credentials")
+        ))
+        .stdout_has(&format!(
+            "aws iam add-role-to-instance-profile --instance-profile-name {profile} --role-name ROLE"
+        ))
+        .stdout_has(&format!("{}not registered with SSM", line("problem", "registration")));
+}
+
+#[test]
 fn a_role_without_the_session_channels_is_explained_statement_by_statement() {
     crate::needs_emulator!();
     let group = emu().group("doc-role");
