@@ -48,6 +48,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssmgo' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the instances you can connect to, with their SSM status')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List the instances you can connect to, with their SSM status')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check, without connecting, whether you may start a session on TARGET, and why not')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run a shell command on one instance or many (Run Command), with its output and exit status')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Find why TARGET can''t take a session, from the instance''s side, and how to fix it')
             [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'Check IAM policies offline: evaluate a request, lint, fix the Session Manager mistake')
             [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Start a shell session on an instance (the default command)')
@@ -108,6 +109,27 @@ Register-ArgumentCompleter -Native -CommandName 'ssmgo' -ScriptBlock {
             [CompletionResult]::new('--preset', '--preset', [CompletionResultType]::ParameterName, 'Use the named preset from the config file (its profile, region, tags, document, columns)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output [env: NO_COLOR disables it]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Write the result as JSON')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show the AWS calls made, and the full AWS error behind a failure')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show the AWS calls made, and the full AWS error behind a failure')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ssmgo;run' {
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)')
+            [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)')
+            [CompletionResult]::new('--max-concurrency', '--max-concurrency', [CompletionResultType]::ParameterName, 'How many instances run it at once: a count or a percentage of the targets (AWS''s MaxConcurrency)')
+            [CompletionResult]::new('--max-errors', '--max-errors', [CompletionResultType]::ParameterName, 'How many may fail before it is sent to no more instances: a count or a percentage (AWS''s MaxErrors; 0 stops after the first failure)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Stop the command on an instance after DURATION (default 1h; e.g. 30s, 10m)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]')
+            [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Use the named preset from the config file (its profile, region, tags, document, columns)')
+            [CompletionResult]::new('--preset', '--preset', [CompletionResultType]::ParameterName, 'Use the named preset from the config file (its profile, region, tags, document, columns)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output [env: NO_COLOR disables it]')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Print each instance''s output as one block under its name, instead of marking every line')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Write the results as JSON (instance, status, exit code, duration, output)')
+            [CompletionResult]::new('--no-check', '--no-check', [CompletionResultType]::ParameterName, 'Skip the access pre-check (ssm:SendCommand simulated per target)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show the AWS calls made, and the full AWS error behind a failure')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show the AWS calls made, and the full AWS error behind a failure')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -364,6 +386,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssmgo' -ScriptBlock {
         'ssmgo;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the instances you can connect to, with their SSM status')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check, without connecting, whether you may start a session on TARGET, and why not')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run a shell command on one instance or many (Run Command), with its output and exit status')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Find why TARGET can''t take a session, from the instance''s side, and how to fix it')
             [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'Check IAM policies offline: evaluate a request, lint, fix the Session Manager mistake')
             [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Start a shell session on an instance (the default command)')
@@ -379,6 +402,9 @@ Register-ArgumentCompleter -Native -CommandName 'ssmgo' -ScriptBlock {
             break
         }
         'ssmgo;help;check' {
+            break
+        }
+        'ssmgo;help;run' {
             break
         }
         'ssmgo;help;doctor' {

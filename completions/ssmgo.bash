@@ -46,6 +46,9 @@ _ssmgo() {
             ssmgo,policy)
                 cmd="ssmgo__subcmd__policy"
                 ;;
+            ssmgo,run)
+                cmd="ssmgo__subcmd__run"
+                ;;
             ssmgo,ssh-config)
                 cmd="ssmgo__subcmd__ssh__subcmd__config"
                 ;;
@@ -96,6 +99,9 @@ _ssmgo() {
                 ;;
             ssmgo__subcmd__help,policy)
                 cmd="ssmgo__subcmd__help__subcmd__policy"
+                ;;
+            ssmgo__subcmd__help,run)
+                cmd="ssmgo__subcmd__help__subcmd__run"
                 ;;
             ssmgo__subcmd__help,ssh-config)
                 cmd="ssmgo__subcmd__help__subcmd__ssh__subcmd__config"
@@ -149,7 +155,7 @@ _ssmgo() {
 
     case "${cmd}" in
         ssmgo)
-            opts="-P -v -t -h -V --profile --region --endpoint-url --preset --color --verbose --generate --tag --document --parameters --reason --dry-run --no-check --strict --refresh --start --wait --help --version list ls check doctor policy connect forward ssh-proxy ssh-config completions config help"
+            opts="-P -v -t -h -V --profile --region --endpoint-url --preset --color --verbose --generate --tag --document --parameters --reason --dry-run --no-check --strict --refresh --start --wait --help --version list ls check run doctor policy connect forward ssh-proxy ssh-config completions config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -643,7 +649,7 @@ _ssmgo() {
             return 0
             ;;
         ssmgo__subcmd__help)
-            opts="list check doctor policy connect forward ssh-proxy ssh-config completions config help"
+            opts="list check run doctor policy connect forward ssh-proxy ssh-config completions config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -841,6 +847,20 @@ _ssmgo() {
         ssmgo__subcmd__help__subcmd__policy__subcmd__lint)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ssmgo__subcmd__help__subcmd__run)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1145,6 +1165,64 @@ _ssmgo() {
                 return 0
             fi
             case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --preset)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -P)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ssmgo__subcmd__run)
+            opts="-t -P -v -h --tag --max-concurrency --max-errors --timeout --group --json --no-check --profile --region --endpoint-url --preset --color --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --tag)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-errors)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -45,6 +45,7 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
             cand list 'List the instances you can connect to, with their SSM status'
             cand ls 'List the instances you can connect to, with their SSM status'
             cand check 'Check, without connecting, whether you may start a session on TARGET, and why not'
+            cand run 'Run a shell command on one instance or many (Run Command), with its output and exit status'
             cand doctor 'Find why TARGET can''t take a session, from the instance''s side, and how to fix it'
             cand policy 'Check IAM policies offline: evaluate a request, lint, fix the Session Manager mistake'
             cand connect 'Start a shell session on an instance (the default command)'
@@ -102,6 +103,26 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
             cand --preset 'Use the named preset from the config file (its profile, region, tags, document, columns)'
             cand --color 'When to colour the output [env: NO_COLOR disables it]'
             cand --json 'Write the result as JSON'
+            cand -v 'Show the AWS calls made, and the full AWS error behind a failure'
+            cand --verbose 'Show the AWS calls made, and the full AWS error behind a failure'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'ssmgo;run'= {
+            cand -t 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)'
+            cand --tag 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)'
+            cand --max-concurrency 'How many instances run it at once: a count or a percentage of the targets (AWS''s MaxConcurrency)'
+            cand --max-errors 'How many may fail before it is sent to no more instances: a count or a percentage (AWS''s MaxErrors; 0 stops after the first failure)'
+            cand --timeout 'Stop the command on an instance after DURATION (default 1h; e.g. 30s, 10m)'
+            cand --profile 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once'
+            cand --region 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once'
+            cand --endpoint-url 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]'
+            cand -P 'Use the named preset from the config file (its profile, region, tags, document, columns)'
+            cand --preset 'Use the named preset from the config file (its profile, region, tags, document, columns)'
+            cand --color 'When to colour the output [env: NO_COLOR disables it]'
+            cand --group 'Print each instance''s output as one block under its name, instead of marking every line'
+            cand --json 'Write the results as JSON (instance, status, exit code, duration, output)'
+            cand --no-check 'Skip the access pre-check (ssm:SendCommand simulated per target)'
             cand -v 'Show the AWS calls made, and the full AWS error behind a failure'
             cand --verbose 'Show the AWS calls made, and the full AWS error behind a failure'
             cand -h 'Print help (see more with ''--help'')'
@@ -335,6 +356,7 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
         &'ssmgo;help'= {
             cand list 'List the instances you can connect to, with their SSM status'
             cand check 'Check, without connecting, whether you may start a session on TARGET, and why not'
+            cand run 'Run a shell command on one instance or many (Run Command), with its output and exit status'
             cand doctor 'Find why TARGET can''t take a session, from the instance''s side, and how to fix it'
             cand policy 'Check IAM policies offline: evaluate a request, lint, fix the Session Manager mistake'
             cand connect 'Start a shell session on an instance (the default command)'
@@ -348,6 +370,8 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
         &'ssmgo;help;list'= {
         }
         &'ssmgo;help;check'= {
+        }
+        &'ssmgo;help;run'= {
         }
         &'ssmgo;help;doctor'= {
         }

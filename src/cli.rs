@@ -174,6 +174,17 @@ pub enum Command {
     /// 3 denied, 5 depends on context only AWS sees, 1 could not check.
     Check(TargetArgs),
 
+    /// Run a shell command on one instance or many (Run Command), with its output and exit status.
+    ///
+    /// TARGETs are instance ids or exact Name tag values; `-t` adds every running instance with
+    /// those tags. COMMAND's words are joined with spaces, as ssh does (quote a pipeline as one
+    /// word). With one target its output comes back as it is and ssmgo exits with the command's
+    /// status; with several, each line is marked with the instance's name (or grouped with
+    /// --group), then a summary table, and the exit status is 0 only when it succeeded everywhere
+    /// (7 otherwise). The pre-check simulates ssm:SendCommand on the document and every instance
+    /// first: a denied target stops it before anything runs. Ctrl-C cancels it where it still runs.
+    Run(RunArgs),
+
     /// Find why TARGET can't take a session, from the instance's side, and how to fix it.
     ///
     /// Checks in order: its state; SSM's record of its agent (ping status, last ping); the
@@ -471,6 +482,58 @@ impl ConnectArgs {
         } else {
             words.join(" ")
         }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Instance ids or exact Name tag values (none with -t: every running instance it selects).
+    #[arg(value_name = "TARGET", add = ArgValueCandidates::new(target_candidates))]
+    pub targets: Vec<String>,
+
+    #[command(flatten)]
+    pub filter: FilterArgs,
+
+    /// The command to run, after `--`.
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
+
+    /// How many instances run it at once: a count or a percentage of the targets (AWS's
+    /// MaxConcurrency).
+    #[arg(long, value_name = "N|N%", default_value = "50", value_parser = run_limit)]
+    pub max_concurrency: String,
+
+    /// How many may fail before it is sent to no more instances: a count or a percentage (AWS's
+    /// MaxErrors; 0 stops after the first failure).
+    #[arg(long, value_name = "N|N%", value_parser = run_limit)]
+    pub max_errors: Option<String>,
+
+    /// Stop the command on an instance after DURATION (default 1h; e.g. 30s, 10m).
+    #[arg(long, value_name = "DURATION", value_parser = wait_limit)]
+    pub timeout: Option<std::time::Duration>,
+
+    /// Print each instance's output as one block under its name, instead of marking every line.
+    #[arg(long)]
+    pub group: bool,
+
+    /// Write the results as JSON (instance, status, exit code, duration, output).
+    #[arg(long)]
+    pub json: bool,
+
+    /// Skip the access pre-check (ssm:SendCommand simulated per target).
+    #[arg(long)]
+    pub no_check: bool,
+}
+
+/// AWS's MaxConcurrency / MaxErrors: a count, or a percentage of the targets.
+fn run_limit(s: &str) -> Result<String, String> {
+    let (number, percent) = match s.strip_suffix('%') {
+        Some(n) => (n, true),
+        None => (s, false),
+    };
+    match number.parse::<u32>() {
+        Ok(n) if !percent || n <= 100 => Ok(s.to_owned()),
+        _ => Err("give a count (e.g. 10) or a percentage of the targets (e.g. 25%)".into()),
     }
 }
 

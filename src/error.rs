@@ -21,6 +21,8 @@ pub mod exit {
     pub const DEPENDS: i32 = 5;
     /// `doctor` found a problem on the instance's side.
     pub const PROBLEMS: i32 = 6;
+    /// `run` on several targets: it did not succeed on every one.
+    pub const NOT_ALL: i32 = 7;
     /// Told to stop by SIGHUP during a session (128 + the signal, as shells report it).
     pub const HUNG_UP: i32 = 128 + libc::SIGHUP;
     /// Told to stop by SIGQUIT while the picker was open (during a session it is the plugin's).
@@ -64,6 +66,10 @@ pub mod exit {
         Status {
             codes: &[PROBLEMS],
             meaning: "`doctor` found a problem on the instance's side (state, agent, instance role, network path, session preferences); 0 when it found none, even if some checks could not run",
+        },
+        Status {
+            codes: &[NOT_ALL],
+            meaning: "`run` on several targets: the command failed, timed out, was cancelled or was not run on at least one (with one target, `run` exits with the remote command's own status)",
         },
         Status {
             codes: &[HUNG_UP, QUIT, TERMINATED],
@@ -300,6 +306,19 @@ pub enum Error {
     #[error("whether you may start a session on {target} depends on {keys}, which only AWS sees\n  `ssmgo connect` lets AWS decide (with --strict or `check = \"strict\"` it refuses and starts nothing); to be allowed, connect from where the policy allows it")]
     DependsOnContext { target: String, keys: String },
 
+    /// The remote command's own exit status (one target): nothing to add to what it printed.
+    #[error("")]
+    RemoteExit { code: i32 },
+
+    #[error("the command did not run to the end {failed}\n  `ssmgo doctor TARGET` says why an instance can't be reached; `--json` gives SSM's statuses")]
+    RunFailed { failed: String },
+
+    #[error("the command did not succeed on {failed} of {total} targets\n  The table above says where and why; rerun on those alone with their ids")]
+    RunNotAll { failed: usize, total: usize },
+
+    #[error("you may not run commands on {denied} of {total} targets (ssm:SendCommand), so nothing was run\n  The lines above say which and why; run on the others alone, or fix the policy")]
+    RunDenied { denied: usize, total: usize },
+
     #[error("ssmgo doctor found {count} on {target}\n  The lines marked problem above say what is wrong and what to do")]
     DoctorFound { target: String, count: String },
 
@@ -356,6 +375,7 @@ impl Error {
             | LintErrors { .. }
             | PrecheckDenied { .. }
             | StartDenied { .. }
+            | RunDenied { .. }
             | SessionDenied { .. } => exit::DENIED,
             NoMatch { .. }
             | TargetNotFound { .. }
@@ -365,6 +385,9 @@ impl Error {
             | NoHistory => exit::NO_TARGET,
             DependsOnContext { .. } => exit::DEPENDS,
             DoctorFound { .. } => exit::PROBLEMS,
+            RunNotAll { .. } => exit::NOT_ALL,
+            RemoteExit { code } => *code,
+            RunFailed { .. } => exit::FAILURE,
             // As shells report a death by signal N (HUNG_UP and TERMINATED).
             Signalled { signal, .. } | Stopped { signal } => 128 + signal,
             Cancelled => exit::CANCELLED,

@@ -4,7 +4,8 @@
 //! The flow is one way: arguments ([`cli`]) and settings ([`settings`]) → one thin adapter per
 //! subcommand ([`commands`]) → the modules that do the work: listing ([`fleet`], [`choose`],
 //! [`picker`]), the session core ([`launch`]: target, pre-check by [`precheck`], StartSession
-//! and the plugin by [`session`]; why an instance can't take a session by [`doctor`]) → [`output`]. Only [`aws`] and the modules that call AWS see
+//! and the plugin by [`session`]; why an instance can't take a session by [`doctor`]; Run Command
+//! by [`run`]) → [`output`]. Only [`aws`] and the modules that call AWS see
 //! SDK types. Errors from every step are one [`error::Error`], which carries its exit code.
 
 pub mod aws;
@@ -23,6 +24,7 @@ pub mod paths;
 pub mod picker;
 pub mod policy_report;
 pub mod precheck;
+pub mod run;
 pub mod session;
 pub mod settings;
 
@@ -46,6 +48,9 @@ pub fn run(cli: Cli) -> Result<()> {
         }),
         Command::Check(args) => with_aws(&flags, verbose, async |ctx| {
             commands::check::run(ctx, args).await
+        }),
+        Command::Run(args) => with_aws(&flags, verbose, async |ctx| {
+            commands::run::run(ctx, args).await
         }),
         Command::Doctor(args) => with_aws(&flags, verbose, async |ctx| {
             commands::doctor::run(ctx, args).await

@@ -8,6 +8,7 @@ pub mod doctor;
 pub mod forward;
 pub mod list;
 pub mod policy;
+pub mod run;
 pub mod ssh;
 
 use crate::settings::Settings;

@@ -84,7 +84,8 @@ macro_rules! say {
 /// The error ending a run, on stderr: "ssmgo:" (in red on a colour terminal), then the message.
 /// Cancelling says nothing: the person who cancelled knows.
 pub fn report_error(err: &Error) {
-    if matches!(err, Error::Cancelled) {
+    // Cancelled: the user knows; a remote exit status: the remote command said what it had to.
+    if matches!(err, Error::Cancelled | Error::RemoteExit { .. }) {
         return;
     }
     let prefix = style::stderr("ssmgo:", Paint::Bad);

@@ -610,6 +610,76 @@ pub async fn may_start(
     }
 }
 
+/// One resource an action is checked on: its ARN, its tags, and what to call it.
+pub struct Resource {
+    pub arn: String,
+    pub tags: Vec<(String, String)>,
+    pub label: String,
+}
+
+/// The pre-check for any action authorized per resource (ssm:SendCommand on the document and on
+/// each instance): the resources the caller may not call it on, each with why, in the same
+/// words as the StartSession pre-check. What the simulator can't answer is left to AWS (not
+/// listed). Runs the simulations a few at a time.
+pub async fn denied_resources(
+    aws: &Aws,
+    who: &Who,
+    action: &str,
+    resources: &[Resource],
+) -> Vec<(String, Vec<String>)> {
+    use futures::stream::{self, StreamExt};
+    let facts = Facts {
+        now: SystemTime::now(),
+        ..who.facts.clone()
+    };
+    let base = facts.entries();
+    let contexts: Vec<Vec<(String, Vec<String>)>> = resources
+        .iter()
+        .map(|r| {
+            base.iter()
+                .cloned()
+                .chain(context::resource_tag_entries(
+                    &r.tags,
+                    SSM_TAG_PREFIX,
+                    "the resource's tags",
+                ))
+                .map(|e| (e.key, e.values))
+                .collect()
+        })
+        .collect();
+    let answers: Vec<(usize, Option<Decision>)> = stream::iter(resources.iter().enumerate())
+        .map(|(n, r)| {
+            let context = &contexts[n];
+            async move {
+                let sim = api::simulate(aws, &who.source, action, &r.arn, context).await;
+                (n, sim.ok().map(|s| s.decision))
+            }
+        })
+        .buffer_unordered(8)
+        .collect()
+        .await;
+    let mut denied: Vec<usize> = answers
+        .into_iter()
+        .filter(|(_, d)| matches!(d, Some(Decision::ExplicitDeny | Decision::ImplicitDeny)))
+        .map(|(n, _)| n)
+        .collect();
+    denied.sort_unstable();
+    if denied.is_empty() {
+        return Vec::new();
+    }
+    let policies = read_policies(aws, &who.owner, "your").await;
+    denied
+        .into_iter()
+        .map(|n| {
+            let r = &resources[n];
+            (
+                r.label.clone(),
+                why_not_allowed(&policies, action, &r.arn, &contexts[n]),
+            )
+        })
+        .collect()
+}
+
 /// After AWS refused StartSession: for each resource that was not plainly allowed, what decided
 /// it (the denying side of what an "unknown" depended on, or the denial itself).
 pub fn denial_causes(check: &Check) -> Vec<String> {

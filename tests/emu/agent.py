@@ -218,6 +218,12 @@ def control_channel(i):
             and reaches(i, "ssmmessages"))
 
 
+def run_command(i):
+    """Run Command's messages reach the agent: its role's ec2messages:GetMessages and a path to
+    ec2messages (the agent's message channel for commands)."""
+    return _role_allows(i, "ec2messages:GetMessages") and reaches(i, "ec2messages")
+
+
 # ---------------------------------------------------------------- moto as AWS has it
 def patch_moto():
     """What AWS does and moto 5.2.5 doesn't: a default VPC has an internet gateway and a default

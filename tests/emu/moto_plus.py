@@ -74,6 +74,7 @@ from moto.utilities.utils import get_partition
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import agent  # noqa: E402  (the agent's side: its role, its network path, Session Manager's settings)
+import commands  # noqa: E402  (Run Command, each invocation run on this machine)
 
 SESSIONS: dict = {}  # session id -> dict
 SELF_AUTHORIZED = {"ssm:StartSession"}
@@ -674,6 +675,66 @@ def _scp_decision(account, action, resource, ctx):
     return dec
 
 
+def _target_check(self, ec2, ctx, target, known=True):
+    """A managed node's ARN and the request context for it: the caller's, plus the node's tags as
+    aws:ResourceTag/K and ssm:resourceTag/K."""
+    part = get_partition(self.region)
+    ictx = dict(ctx)
+    for k, v in (_tags(ec2, target) if known else {}).items():
+        ictx[f"aws:resourcetag/{k}".lower()] = [v]
+        ictx[f"ssm:resourcetag/{k}".lower()] = [v]
+    kind = "ssm" if target.startswith("mi-") else "ec2"
+    rtype = "managed-instance" if target.startswith("mi-") else "instance"
+    return f"arn:{part}:{kind}:{self.region}:{self.current_account}:{rtype}/{target}", ictx
+
+
+def _document_check(self, ctx, name):
+    """A document's ARN (AWS-owned ones have no account) and the caller's context."""
+    owner = "" if name.startswith("AWS-") else self.current_account
+    return f"arn:{get_partition(self.region)}:ssm:{self.region}:{owner}:document/{name}", ctx
+
+
+def _authorize_resources(self, caller, action, checks):
+    """Authorizes `action` for `caller` on every (resource ARN, context) of `checks`, as AWS does:
+    the organization's SCPs, the identity's policies and boundary, an assumed role's session
+    policy; the first refusal fails the call with AWS's wording."""
+    part = get_partition(self.region)
+    iam = iam_backends[self.current_account][part]
+    pols = principal_policies(iam, caller.arn)
+    boundary = principal_boundary(iam, caller.arn)
+    key = re.search(r"Credential=([^/]+)/", self.headers.get("Authorization", "")).group(1)
+    for arn, c in checks:
+        # Wording of AWS's denials (IAM User Guide, "Troubleshoot access denied error messages"):
+        # "... with an explicit deny in a service control policy" / "... because no service
+        # control policy allows the <action> action". An explicit deny anywhere decides
+        # (policy evaluation logic), so the organization's layer is checked first.
+        scp = _scp_decision(self.current_account, action, arn, c)
+        if scp is not None and scp != "allowed":
+            why = ("with an explicit deny in a service control policy" if scp == "explicitDeny"
+                   else f"because no service control policy allows the {action} action")
+            raise SsmError("AccessDeniedException", f"User: {caller.arn} is not authorized to perform: "
+                           f"{action} on resource: {arn} {why}")
+        decision, _, _, detail = _final_decision(pols, boundary, action, arn, c)
+        session = _session_policy(key) if decision == "allowed" else None
+        if session is not None:
+            sdec, _, _ = evaluate([("session", "Session", session)], action, arn, c)
+            if sdec != "allowed":
+                # Wording of the IAM User Guide's "Troubleshoot access denied error messages".
+                why = ("with an explicit deny in a session policy" if sdec == "explicitDeny"
+                       else f"because no session policy allows the {action} action")
+                raise SsmError("AccessDeniedException", f"User: {caller.arn} is not authorized to perform: "
+                               f"{action} on resource: {arn} {why}")
+        if decision != "allowed":
+            if decision == "explicitDeny":
+                why = "with an explicit deny in an identity-based policy"
+            elif detail is not None and not detail["AllowedByPermissionsBoundary"]:
+                why = f"because no permissions boundary allows the {action} action"
+            else:
+                why = f"because no identity-based policy allows the {action} action"
+            raise SsmError("AccessDeniedException", f"User: {caller.arn} is not authorized to perform: "
+                           f"{action} on resource: {arn} {why}")
+
+
 def start_session(self):
     t0 = time.time()
     try:
@@ -692,54 +753,11 @@ def _start_session(self):
     hybrid = _hybrid_nodes().get(target)
     caller = _caller(self)
     if caller is not None:
-        part = get_partition(self.region)
-        iam = iam_backends[self.current_account][part]
-        pols = principal_policies(iam, caller.arn)
-        boundary = principal_boundary(iam, caller.arn)
-        tags = _tags(ec2, target) if inst or hybrid else {}
-        ctx = _request_context(self, iam)
-        ictx = dict(ctx)
-        for k, v in tags.items():
-            ictx[f"aws:resourcetag/{k}".lower()] = [v]
-            ictx[f"ssm:resourcetag/{k}".lower()] = [v]
-        kind = "ssm" if target.startswith("mi-") else "ec2"
-        rtype = "managed-instance" if target.startswith("mi-") else "instance"
-        checks = [(f"arn:{part}:{kind}:{self.region}:{self.current_account}:{rtype}/{target}", ictx)]
+        ctx = _request_context(self, iam_backends[self.current_account][get_partition(self.region)])
+        checks = [_target_check(self, ec2, ctx, target, known=bool(inst or hybrid))]
         # Like AWS, the session document is authorized too, also when it is the default one.
-        name = doc or "SSM-SessionManagerRunShell"
-        owner = "" if name.startswith("AWS-") else self.current_account
-        checks.append((f"arn:{part}:ssm:{self.region}:{owner}:document/{name}", ctx))
-        for arn, c in checks:
-            # Wording of AWS's denials (IAM User Guide, "Troubleshoot access denied error messages"):
-            # "... with an explicit deny in a service control policy" / "... because no service
-            # control policy allows the <action> action". An explicit deny anywhere decides
-            # (policy evaluation logic), so the organization's layer is checked first.
-            scp = _scp_decision(self.current_account, "ssm:StartSession", arn, c)
-            if scp is not None and scp != "allowed":
-                why = ("with an explicit deny in a service control policy" if scp == "explicitDeny"
-                       else "because no service control policy allows the ssm:StartSession action")
-                raise SsmError("AccessDeniedException", f"User: {caller.arn} is not authorized to perform: "
-                               f"ssm:StartSession on resource: {arn} {why}")
-            decision, _, _, detail = _final_decision(pols, boundary, "ssm:StartSession", arn, c)
-            key = re.search(r"Credential=([^/]+)/", self.headers.get("Authorization", "")).group(1)
-            session = _session_policy(key) if decision == "allowed" else None
-            if session is not None:
-                sdec, _, _ = evaluate([("session", "Session", session)], "ssm:StartSession", arn, c)
-                if sdec != "allowed":
-                    # Wording of the IAM User Guide's "Troubleshoot access denied error messages".
-                    why = ("with an explicit deny in a session policy" if sdec == "explicitDeny"
-                           else "because no session policy allows the ssm:StartSession action")
-                    raise SsmError("AccessDeniedException", f"User: {caller.arn} is not authorized to perform: "
-                                   f"ssm:StartSession on resource: {arn} {why}")
-            if decision != "allowed":
-                if decision == "explicitDeny":
-                    why = "with an explicit deny in an identity-based policy"
-                elif detail is not None and not detail["AllowedByPermissionsBoundary"]:
-                    why = "because no permissions boundary allows the ssm:StartSession action"
-                else:
-                    why = "because no identity-based policy allows the ssm:StartSession action"
-                raise SsmError("AccessDeniedException", f"User: {caller.arn} is not authorized to perform: "
-                               f"ssm:StartSession on resource: {arn} {why}")
+        checks.append(_document_check(self, ctx, doc or "SSM-SessionManagerRunShell"))
+        _authorize_resources(self, caller, "ssm:StartSession", checks)
     # Sessions also need the agent's control channel to ssmmessages (its role's
     # ssmmessages:CreateControlChannel / OpenControlChannel and a path to the endpoint): without it
     # AWS answers TargetNotConnected although the node is Online.
@@ -924,6 +942,92 @@ def simulate_custom_policy(self):
     return _simulate(self, pols)
 
 
+# ---------------------------------------------------------------- Run Command (commands.py)
+def send_command(self):
+    ids = self._get_param("InstanceIds") or []
+    targets = self._get_param("Targets") or []
+    for t in targets:
+        if t.get("Key") == "InstanceIds":
+            ids += t.get("Values", [])
+        else:
+            raise SsmError("InvalidParameters", "This emulator resolves Targets of key InstanceIds only.")
+    if not ids:
+        raise SsmError("InvalidParameters", "Specify InstanceIds or Targets.")
+    if len(ids) > commands.MAX_INSTANCE_IDS:
+        raise SsmError("ValidationException", f"1 validation error detected: Value at 'instanceIds' failed to "
+                       f"satisfy constraint: Member must have length less than or equal to {commands.MAX_INSTANCE_IDS}")
+    doc = self._get_param("DocumentName")
+    if doc not in ("AWS-RunShellScript", "AWS-RunPowerShellScript"):
+        raise SsmError("InvalidDocument", f"Document {doc} does not exist in your account.")
+    ec2, insts = _managed(self)
+    by_id = {i.id: i for i in insts}
+    caller = _caller(self)
+    if caller is not None:
+        ctx = _request_context(self, iam_backends[self.current_account][get_partition(self.region)])
+        # SendCommand is authorized on the document and on every instance (like StartSession).
+        checks = [_document_check(self, ctx, doc)]
+        checks += [_target_check(self, ec2, ctx, i, known=i in by_id) for i in ids]
+        _authorize_resources(self, caller, "ssm:SendCommand", checks)
+    # Every target must be a managed node whose agent is Online and gets Run Command's messages
+    # (ec2messages), else AWS refuses the whole call.
+    bad = [i for i in ids if i not in by_id or _ping(by_id[i]) != "Online" or not agent.run_command(by_id[i])]
+    if bad:
+        raise SsmError("InvalidInstanceId", f"Instances {bad} not in a valid state for account {self.current_account}")
+    params = {k: self._get_param(k) for k in ("DocumentName", "Comment", "Parameters", "Targets", "MaxConcurrency",
+                                               "MaxErrors", "OutputS3BucketName", "OutputS3KeyPrefix",
+                                               "TimeoutSeconds")}
+    chosen = [(i, _tags(ec2, i).get("Name")) for i in dict.fromkeys(ids)]
+    command = commands.send(self.current_account, self.region, params, chosen)
+    _log({"op": "SendCommand", "caller": caller.arn if caller else None, "targets": [c[0] for c in chosen],
+          "command": command["CommandId"], "start": time.time(), "end": time.time()})
+    return ActionResult({"Command": command})
+
+
+def _command(self):
+    cmd = commands.get(self._get_param("CommandId"))
+    if cmd is None:
+        raise SsmError("InvalidCommandId", "The command ID is not valid.")
+    return cmd
+
+
+def list_commands(self):
+    cid = self._get_param("CommandId")
+    found = [commands.get(cid)] if cid else list(commands.COMMANDS.values())
+    return ActionResult({"Commands": [commands.public(c) for c in found if c is not None]})
+
+
+def list_command_invocations(self):
+    cmd = _command(self)
+    details = bool(self._get_param("Details"))
+    invs = [i.summary(details) for i in cmd["_invocations"].values()
+            if not self._get_param("InstanceId") or i.instance_id == self._get_param("InstanceId")]
+    return ActionResult({"CommandInvocations": invs})
+
+
+def get_command_invocation(self):
+    cmd = _command(self)
+    inv = cmd["_invocations"].get(self._get_param("InstanceId"))
+    if inv is None:
+        raise SsmError("InvocationDoesNotExist", "The command invocation does not exist.")
+    return ActionResult(commands.invocation_result(inv))
+
+
+def cancel_command(self):
+    cmd = _command(self)
+    commands.cancel(cmd["CommandId"], self._get_param("InstanceIds") or [])
+    _log({"op": "CancelCommand", "command": cmd["CommandId"], "targets": self._get_param("InstanceIds") or [],
+          "start": time.time(), "end": time.time()})
+    return ActionResult({})
+
+
+def _s3_put(account, bucket, key, data):
+    from moto.s3.models import s3_backends
+    s3_backends[account]["aws"].put_object(bucket, key, data)
+
+
+commands.install(log=lambda e: _log(e), s3_put=_s3_put)
+
+
 # ---------------------------------------------------------------- the agent's side (agent.py)
 def _role_allows(iam, role_arn, action, resource, ctx):
     pols = principal_policies(iam, role_arn)
@@ -973,7 +1077,8 @@ def reset_service_setting(self):
 
 for fn in (describe_instance_information, get_inventory, start_session, terminate_session,
            describe_sessions, get_connection_status, list_tags_for_resource,
-           get_service_setting, update_service_setting, reset_service_setting):
+           get_service_setting, update_service_setting, reset_service_setting,
+           send_command, list_commands, list_command_invocations, get_command_invocation, cancel_command):
     setattr(SimpleSystemManagerResponse, fn.__name__, fn)
 IamResponse.simulate_principal_policy = simulate_principal_policy
 IamResponse.simulate_custom_policy = simulate_custom_policy

@@ -19,5 +19,6 @@ mod precheck;
 mod real_plugin;
 mod recents;
 mod reports;
+mod run;
 mod shell_integration;
 mod starting;

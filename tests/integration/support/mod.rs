@@ -311,8 +311,8 @@ impl Emu {
         })
     }
 
-    /// The calls the emulator logged for `caller`.
-    pub fn calls_by(&self, caller: &str) -> Vec<LoggedCall> {
+    /// Every entry of the emulator's call log (tests/emu/run/calls.jsonl).
+    pub fn log(&self) -> Vec<Value> {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/emu/run/calls.jsonl");
         // Fails closed: a missing log must not read as "nothing happened".
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
@@ -321,6 +321,13 @@ impl Emu {
                 path.display()
             )
         });
+        text.lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .collect()
+    }
+
+    /// The calls the emulator logged for `caller`.
+    pub fn calls_by(&self, caller: &str) -> Vec<LoggedCall> {
         let strings = |v: &Value| -> Vec<String> {
             v.as_array()
                 .map(|a| {
@@ -330,8 +337,8 @@ impl Emu {
                 })
                 .unwrap_or_default()
         };
-        text.lines()
-            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        self.log()
+            .into_iter()
             .filter(|v| v["caller"].as_str() == Some(caller))
             .map(|v| LoggedCall {
                 op: v["op"].as_str().unwrap_or_default().to_owned(),

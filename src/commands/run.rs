@@ -1,0 +1,198 @@
+//! `ssmgo run [TARGET…] [-t SPEC…] -- COMMAND…`: Run Command with its output and exit status.
+
+use std::io::Write;
+
+use crate::aws::Aws;
+use crate::choose::PickerOptions;
+use crate::cli::RunArgs;
+use crate::commands::Ctx;
+use crate::error::{Error, Result};
+use crate::fleet::{self, Instance, Query, Scope, TagFilters};
+use crate::launch::Resolve;
+use crate::output::{write_json_value, write_text};
+use crate::precheck::{self, Resource};
+use crate::run::{self, Ended, Plan, Row};
+
+pub async fn run(ctx: &Ctx, args: RunArgs) -> Result<()> {
+    let tags = TagFilters::parse(&ctx.settings.tags_or(&args.filter.tags))?;
+    let scope = Scope::single(Aws::load(&ctx.settings.single_scope("run")?, ctx.verbose).await?);
+    let aws = &scope.aws;
+    let query = Query {
+        tags,
+        ..Query::default()
+    };
+    let check = !args.no_check;
+    let (targets, who) = tokio::join!(targets(ctx, &scope, &query, &args.targets), async {
+        match check {
+            true => Some(precheck::whoami(aws, Some("AWS-RunShellScript"), None).await),
+            false => None,
+        }
+    });
+    let targets = targets?;
+    if let Some(Ok(who)) = &who {
+        refuse_denied(aws, who, &targets).await?;
+    }
+    let plan = Plan {
+        // The words joined with spaces, as ssh does: `-- 'ls | wc -l'` is one pipeline.
+        lines: vec![args.command.join(" ")],
+        max_concurrency: args.max_concurrency.clone(),
+        max_errors: args.max_errors.clone().unwrap_or_else(|| "0".into()),
+        execution_timeout: args.timeout,
+    };
+    let single = targets.len() == 1 && !args.json;
+    let width = targets
+        .iter()
+        .map(|i| unicode_width::UnicodeWidthStr::width(i.name.as_deref().unwrap_or(&i.instance_id)))
+        .max()
+        .unwrap_or(0);
+    let mut cut = Vec::new();
+    let ended = run::run(aws, &targets, &plan, |row| {
+        if row.output_cut {
+            cut.push(row.label());
+        }
+        if args.json {
+            return;
+        }
+        if single {
+            // One target: its output as it is, for pipes and scripts.
+            let _ = std::io::stdout().write_all(row.stdout.as_bytes());
+            let _ = std::io::stderr().write_all(row.stderr.as_bytes());
+            return;
+        }
+        print_one(row, args.group, width);
+    })
+    .await?;
+    if !cut.is_empty() {
+        crate::say!(
+            "ssmgo: SSM cut the output of {} at {} characters of stdout and {} of stderr (GetCommandInvocation's limit); write long output to a file on the instance instead",
+            cut.join(", "),
+            run::STDOUT_CUT,
+            run::STDERR_CUT
+        );
+    }
+    let (rows, interrupted) = match ended {
+        Ended::Done(rows) => (rows, false),
+        Ended::Interrupted(rows) => (rows, true),
+    };
+    if args.json {
+        write_json_value(&serde_json::to_value(&rows).expect("rows serialize"))?;
+    } else if !single {
+        write_text(&run::summary(&rows))?;
+    }
+    if interrupted {
+        return Err(Error::Cancelled);
+    }
+    if single {
+        return run::single_exit(&rows[0]);
+    }
+    let failed = rows.iter().filter(|r| !r.succeeded()).count();
+    match failed {
+        0 => Ok(()),
+        failed => Err(Error::RunNotAll {
+            failed,
+            total: rows.len(),
+        }),
+    }
+}
+
+/// The named targets (with -t restricting the names), or with none named every running instance
+/// -t selects, or the picker on a terminal.
+async fn targets(
+    ctx: &Ctx,
+    scope: &Scope,
+    query: &Query,
+    named: &[String],
+) -> Result<Vec<Instance>> {
+    let resolve = |may_pick| Resolve {
+        scopes: std::slice::from_ref(scope),
+        query,
+        may_pick,
+        picker: PickerOptions::new(&ctx.settings, query, false),
+    };
+    let mut out: Vec<Instance> = Vec::new();
+    if named.is_empty() && !query.tags.is_empty() {
+        out = fleet::list(&scope.aws, query).await?;
+        if out.is_empty() {
+            return Err(fleet::scopes::no_match(query, scope.aws.region()));
+        }
+    } else if named.is_empty() {
+        if !crate::output::can_ask() {
+            return Err(Error::NotInteractive);
+        }
+        out.push(resolve(true).resolve(None).await?.1);
+    }
+    for target in named {
+        let (_, instance) = resolve(false).resolve(Some(target)).await?;
+        if !out.iter().any(|i| i.instance_id == instance.instance_id) {
+            out.push(instance);
+        }
+    }
+    Ok(out)
+}
+
+/// The pre-check: ssm:SendCommand on the document and on every target; any denial stops the run
+/// before anything is sent, naming each denied target and why.
+async fn refuse_denied(aws: &Aws, who: &precheck::Who, targets: &[Instance]) -> Result<()> {
+    let mut resources: Vec<Resource> = Vec::new();
+    for document in ["AWS-RunShellScript", "AWS-RunPowerShellScript"] {
+        if targets.iter().any(|t| run::document_for(t) == document) {
+            resources.push(Resource {
+                arn: precheck::document_arn(who.partition(), aws.region(), who.account(), document),
+                tags: Vec::new(),
+                label: format!("the document {document}"),
+            });
+        }
+    }
+    resources.extend(targets.iter().map(|t| {
+        Resource {
+            arn: precheck::target_arn(who.partition(), aws.region(), who.account(), &t.instance_id),
+            tags: t
+                .tags
+                .iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect(),
+            label: t.label(),
+        }
+    }));
+    let denied = precheck::denied_resources(aws, who, "ssm:SendCommand", &resources).await;
+    if denied.is_empty() {
+        return Ok(());
+    }
+    crate::say!("ssmgo: the pre-check says you may not call ssm:SendCommand on:");
+    for (label, why) in &denied {
+        crate::say!("  {label}");
+        for line in why {
+            crate::say!("    {line}");
+        }
+    }
+    Err(Error::RunDenied {
+        denied: denied.len(),
+        total: resources.len(),
+    })
+}
+
+/// One instance's result among several: its lines marked with its name, or a block under it.
+fn print_one(row: &Row, group: bool, width: usize) {
+    if row.status == "NotRun" {
+        crate::say!("ssmgo: not run on {}: {}", row.label(), row.details);
+        return;
+    }
+    if group {
+        let code = row.exit_code.map_or_else(|| "-".into(), |c| c.to_string());
+        let mut block = format!(
+            "── {}: {}, exit {code}\n{}",
+            row.label(),
+            row.status,
+            row.stdout
+        );
+        if !block.ends_with('\n') {
+            block.push('\n');
+        }
+        let _ = write_text(&block);
+        crate::output::to_stderr(&row.stderr);
+        return;
+    }
+    let (out, err) = run::prefixed(row, width);
+    let _ = write_text(&out);
+    crate::output::to_stderr(&err);
+}

@@ -1,0 +1,269 @@
+//! `ssmgo run`: a shell command on one instance or many through Run Command (SendCommand), its
+//! output and real exit code coming back — what a Session Manager shell can't give a script.
+//!
+//! SSM runs the command with AWS's own concurrency rules (MaxConcurrency, MaxErrors) on up to 50
+//! instances per SendCommand; more are sent 50 at a time, one batch after the other, and once more
+//! than MaxErrors (a count) have failed, no further batch is sent. Results are read as each
+//! instance finishes (GetCommandInvocation, whose output SSM cuts at 24,000 characters of stdout
+//! and 8,000 of stderr: that is said, never hidden). Ctrl-C cancels the command where it still
+//! runs (CancelCommand) and says where.
+
+mod api;
+mod report;
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::aws::Aws;
+use crate::error::{Error, Result};
+use crate::fleet::Instance;
+pub use report::{prefixed, summary};
+
+/// Instances per SendCommand (its InstanceIds limit).
+const PER_COMMAND: usize = 50;
+/// SSM's cuts of GetCommandInvocation's output (characters).
+pub const STDOUT_CUT: usize = 24_000;
+pub const STDERR_CUT: usize = 8_000;
+
+/// The document that runs a shell command on this instance's platform.
+pub fn document_for(instance: &Instance) -> &'static str {
+    match instance.platform.as_deref() {
+        Some(p) if p.to_ascii_lowercase().contains("windows") => "AWS-RunPowerShellScript",
+        _ => "AWS-RunShellScript",
+    }
+}
+
+/// What to run and how.
+pub struct Plan {
+    /// The script's lines (AWS-RunShellScript's `commands`).
+    pub lines: Vec<String>,
+    /// AWS's MaxConcurrency and MaxErrors: "N" or "N%".
+    pub max_concurrency: String,
+    pub max_errors: String,
+    pub execution_timeout: Option<Duration>,
+}
+
+/// One instance's result. The serialized form is `run --json`'s.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    pub instance_id: String,
+    pub name: Option<String>,
+    /// Success, Failed, TimedOut, Cancelled, or NotRun (never sent: not running, agent not
+    /// Online, or the batch was not sent after too many errors).
+    pub status: String,
+    /// SSM's detailed status ("Execution Timed Out", "Terminated", …) or why it was not run.
+    pub details: String,
+    pub exit_code: Option<i32>,
+    pub duration_secs: Option<f64>,
+    pub stdout: String,
+    pub stderr: String,
+    /// SSM cut the output (24,000 characters of stdout, 8,000 of stderr).
+    pub output_cut: bool,
+}
+
+impl Row {
+    fn not_run(instance: &Instance, details: String) -> Row {
+        Row {
+            instance_id: instance.instance_id.clone(),
+            name: instance.name.clone(),
+            status: "NotRun".into(),
+            details,
+            exit_code: None,
+            duration_secs: None,
+            stdout: String::new(),
+            stderr: String::new(),
+            output_cut: false,
+        }
+    }
+
+    pub fn succeeded(&self) -> bool {
+        self.status == "Success"
+    }
+
+    /// "web-1 (i-0abc…)" or the id.
+    pub fn label(&self) -> String {
+        match &self.name {
+            Some(n) => format!("{n} ({})", self.instance_id),
+            None => self.instance_id.clone(),
+        }
+    }
+}
+
+/// Why an instance can't be sent a command now, if it can't.
+fn unreachable(instance: &Instance) -> Option<String> {
+    if instance.state != "running" {
+        return Some(format!("it is {}", instance.state));
+    }
+    if !instance.managed {
+        return Some("it is not managed by SSM".into());
+    }
+    if !instance.is_online() {
+        return Some(format!(
+            "its SSM agent is {}",
+            instance.ping_status.as_deref().unwrap_or("not registered")
+        ));
+    }
+    None
+}
+
+/// How the run ended.
+pub enum Ended {
+    /// Every batch ran to the end.
+    Done(Vec<Row>),
+    /// Ctrl-C: the command was cancelled where it still ran (those instances are named in the rows).
+    Interrupted(Vec<Row>),
+}
+
+/// Runs `plan` on `targets`, calling `on_done` with each instance's result as it comes.
+pub async fn run(
+    aws: &Aws,
+    targets: &[Instance],
+    plan: &Plan,
+    mut on_done: impl FnMut(&Row),
+) -> Result<Ended> {
+    let mut rows = Vec::new();
+    let mut ready: Vec<&Instance> = Vec::new();
+    for t in targets {
+        match unreachable(t) {
+            Some(why) => {
+                let row = Row::not_run(t, why);
+                on_done(&row);
+                rows.push(row);
+            }
+            None => ready.push(t),
+        }
+    }
+    // One batch per document and 50 instances.
+    let mut batches: Vec<(&'static str, Vec<&Instance>)> = Vec::new();
+    for document in ["AWS-RunShellScript", "AWS-RunPowerShellScript"] {
+        let mine: Vec<&Instance> = ready
+            .iter()
+            .copied()
+            .filter(|i| document_for(i) == document)
+            .collect();
+        for chunk in mine.chunks(PER_COMMAND) {
+            batches.push((document, chunk.to_vec()));
+        }
+    }
+    let error_budget: Option<usize> = plan.max_errors.parse().ok();
+    let mut errors = 0;
+    let mut interrupt = std::pin::pin!(tokio::signal::ctrl_c());
+    for (n, (document, batch)) in batches.iter().enumerate() {
+        if error_budget.is_some_and(|budget| errors > budget) {
+            for later in batches[n..].iter().flat_map(|(_, b)| b) {
+                let row = Row::not_run(
+                    later,
+                    format!("not sent: more than {} failed", plan.max_errors),
+                );
+                on_done(&row);
+                rows.push(row);
+            }
+            break;
+        }
+        let ids: Vec<String> = batch.iter().map(|i| i.instance_id.clone()).collect();
+        let command_id = api::send(
+            aws,
+            &api::Send {
+                document,
+                lines: &plan.lines,
+                instance_ids: &ids,
+                max_concurrency: &plan.max_concurrency,
+                max_errors: &plan.max_errors,
+                execution_timeout: plan.execution_timeout.map(|d| d.as_secs().max(1)),
+            },
+        )
+        .await?;
+        let mut done: Vec<String> = Vec::new();
+        let mut pause = Duration::from_millis(250);
+        loop {
+            let states = api::states(aws, &command_id).await?;
+            for s in states.iter().filter(|s| s.finished) {
+                if done.contains(&s.instance_id) {
+                    continue;
+                }
+                let row = result_row(aws, &command_id, batch, &s.instance_id).await?;
+                errors += usize::from(matches!(row.status.as_str(), "Failed" | "TimedOut"));
+                on_done(&row);
+                rows.push(row);
+                done.push(s.instance_id.clone());
+            }
+            if !states.is_empty() && states.iter().all(|s| s.finished) {
+                break;
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(pause) => {}
+                _ = &mut interrupt => {
+                    let running: Vec<String> = states
+                        .iter()
+                        .filter(|s| !s.finished)
+                        .map(|s| s.instance_id.clone())
+                        .collect();
+                    api::cancel(aws, &command_id).await?;
+                    let names: Vec<String> = batch
+                        .iter()
+                        .filter(|i| running.contains(&i.instance_id))
+                        .map(|i| i.label())
+                        .collect();
+                    crate::say!(
+                        "ssmgo: interrupted: cancelled the command where it still ran ({})",
+                        names.join(", ")
+                    );
+                    for i in batches[n..].iter().flat_map(|(_, b)| b) {
+                        if !done.contains(&i.instance_id) {
+                            let why = match running.contains(&i.instance_id) {
+                                true => "cancelled (Ctrl-C) while it ran",
+                                false => "not sent (Ctrl-C)",
+                            };
+                            let mut row = Row::not_run(i, why.into());
+                            row.status = "Cancelled".into();
+                            rows.push(row);
+                        }
+                    }
+                    return Ok(Ended::Interrupted(rows));
+                }
+            }
+            pause = (pause * 2).min(Duration::from_secs(2));
+        }
+    }
+    Ok(Ended::Done(rows))
+}
+
+async fn result_row(
+    aws: &Aws,
+    command_id: &str,
+    batch: &[&Instance],
+    instance_id: &str,
+) -> Result<Row> {
+    let out = api::output(aws, command_id, instance_id).await?;
+    let name = batch
+        .iter()
+        .find(|i| i.instance_id == instance_id)
+        .and_then(|i| i.name.clone());
+    let output_cut =
+        out.stdout.chars().count() >= STDOUT_CUT || out.stderr.chars().count() >= STDERR_CUT;
+    Ok(Row {
+        instance_id: instance_id.to_owned(),
+        name,
+        exit_code: (out.code >= 0).then_some(out.code),
+        status: out.status,
+        details: out.details,
+        duration_secs: out.seconds,
+        stdout: out.stdout,
+        stderr: out.stderr,
+        output_cut,
+    })
+}
+
+/// The exit status for a single target's run: the remote command's own.
+pub fn single_exit(row: &Row) -> Result<()> {
+    match (row.status.as_str(), row.exit_code) {
+        ("Success", _) => Ok(()),
+        (_, Some(code)) if code > 0 => Err(Error::RemoteExit {
+            code: code.min(255),
+        }),
+        _ => Err(Error::RunFailed {
+            failed: format!("on {}: {} ({})", row.label(), row.status, row.details),
+        }),
+    }
+}

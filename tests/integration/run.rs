@@ -1,0 +1,298 @@
+//! `ssmgo run`: Run Command with real exit codes. The emulator (tests/emu/commands.py) runs each
+//! instance's copy of the command on this machine, with AWS's concurrency and error limits.
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::support::{emu, ssmgo};
+
+/// The emulator's invocations of one command: (instance, status, start, end).
+fn invocations(command_targets: &[String]) -> Vec<(String, String, f64, f64)> {
+    emu()
+        .log()
+        .into_iter()
+        .filter(|v| v["op"] == "Invocation")
+        .filter(|v| command_targets.iter().any(|t| v["target"] == t.as_str()))
+        .map(|v| {
+            (
+                v["target"].as_str().unwrap().to_owned(),
+                v["status"].as_str().unwrap().to_owned(),
+                v["start"].as_f64().unwrap(),
+                v["end"].as_f64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// The most invocations that were running at the same moment.
+fn most_at_once(runs: &[(String, String, f64, f64)]) -> usize {
+    runs.iter()
+        .map(|(_, _, start, _)| {
+            runs.iter()
+                .filter(|(_, _, s, e)| s <= start && start < e)
+                .count()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+#[test]
+fn one_target_gives_back_its_output_and_its_exit_status() {
+    crate::needs_emulator!();
+    let group = emu().group("run-one");
+    let id = group.instance("web").launch();
+
+    let out = ssmgo()
+        .args(["run", &id, "--", "echo out; echo err >&2; exit 3"])
+        .run()
+        .expect_code(3);
+    assert_eq!(out.stdout, "out\n");
+    assert_eq!(out.stderr, "err\n");
+
+    // Words are joined as ssh joins them; the instance's own id is in its environment.
+    let out = ssmgo()
+        .args(["run", &group.name("web"), "--", "echo", "$INSTANCE_ID"])
+        .run()
+        .expect_success();
+    assert_eq!(out.stdout, format!("{id}\n"));
+}
+
+#[test]
+fn fifty_tag_selected_targets_run_with_the_concurrency_limit_and_a_truthful_summary() {
+    crate::needs_emulator!();
+    let group = emu().group("run-fifty");
+    let ids = group.instance("node").times(50).launch_all();
+    let failing = ids[17].clone();
+
+    let out = ssmgo()
+        .args([
+            "run",
+            "-t",
+            &group.filter(),
+            "--max-concurrency",
+            "5",
+            "--max-errors",
+            "10",
+            "--",
+            &format!(
+                "sleep 0.2; echo \"hi from $INSTANCE_ID\"; test \"$INSTANCE_ID\" != {failing}"
+            ),
+        ])
+        .run()
+        .expect_code(7)
+        .stderr_has("the command did not succeed on 1 of 50 targets");
+    let name = group.name("node");
+    for id in &ids {
+        assert!(
+            out.stdout.contains(&format!("{name} | hi from {id}\n")),
+            "{id}'s line is missing:\n{}",
+            out.stdout
+        );
+    }
+    assert!(out
+        .stdout
+        .contains("50 targets: 49 succeeded, 1 failed, 0 timed out, cancelled or not run\n"));
+    let failed_row = out
+        .stdout
+        .lines()
+        .find(|l| l.contains(&failing) && l.contains("Failed"))
+        .unwrap_or_else(|| panic!("no Failed row for {failing}:\n{}", out.stdout));
+    assert!(failed_row.contains("Failed        1"), "{failed_row}");
+
+    let runs = invocations(&ids);
+    assert_eq!(runs.len(), 50, "every instance ran it once");
+    let peak = most_at_once(&runs);
+    assert!(peak <= 5, "{peak} ran at once with --max-concurrency 5");
+    assert!(
+        peak >= 2,
+        "only {peak} at once: the limit was not what bounded it"
+    );
+}
+
+#[test]
+fn grouped_output_is_one_block_per_instance() {
+    crate::needs_emulator!();
+    let group = emu().group("run-group");
+    let ids = group.instance("node").times(2).launch_all();
+    let out = ssmgo()
+        .args([
+            "run",
+            "-t",
+            &group.filter(),
+            "--group",
+            "--",
+            "printf 'a\\nb'",
+        ])
+        .run()
+        .expect_success();
+    let name = group.name("node");
+    for id in &ids {
+        assert!(
+            out.stdout
+                .contains(&format!("── {name} ({id}): Success, exit 0\na\nb\n")),
+            "{}",
+            out.stdout
+        );
+    }
+}
+
+#[test]
+fn max_errors_stops_sending_to_more_instances() {
+    crate::needs_emulator!();
+    let group = emu().group("run-errors");
+    let ids = group.instance("node").times(6).launch_all();
+    let out = ssmgo()
+        .args([
+            "run",
+            "-t",
+            &group.filter(),
+            "--max-concurrency",
+            "1",
+            "--json",
+            "--",
+            "exit 4",
+        ])
+        .run()
+        .expect_code(7);
+    let rows: Vec<Value> = out.json().as_array().unwrap().clone();
+    assert_eq!(rows.len(), 6);
+    let status = |s: &str| rows.iter().filter(|r| r["status"] == s).count();
+    // MaxErrors 0 (the default): after the first failure nothing more is sent.
+    assert_eq!(status("Failed"), 1, "{rows:?}");
+    assert_eq!(status("Cancelled"), 5, "{rows:?}");
+    assert!(rows.iter().any(|r| r["details"] == "Terminated"));
+    let failed = rows.iter().find(|r| r["status"] == "Failed").unwrap();
+    assert_eq!(failed["exit_code"], 4);
+    assert_eq!(invocations(&ids).len(), 1);
+}
+
+#[test]
+fn a_denied_target_is_named_before_anything_runs() {
+    crate::needs_emulator!();
+    let group = emu().group("run-denied");
+    let ours = group.instance("ours").tag("Team", "a").launch();
+    let theirs = group.instance("theirs").tag("Team", "b").launch();
+    let policy = r#"{"Version": "2012-10-17", "Statement": [
+  {"Effect": "Allow", "Action": "ssm:SendCommand", "Resource": "arn:aws:ssm:*::document/AWS-RunShellScript"},
+  {"Effect": "Allow", "Action": "ssm:SendCommand", "Resource": "arn:aws:ec2:*:*:instance/*", "Condition": {"StringEquals": {"ssm:resourceTag/Team": "a"}}},
+  {"Effect": "Allow", "Action": ["ec2:DescribeInstances", "ssm:DescribeInstanceInformation", "ssm:ListCommandInvocations", "ssm:GetCommandInvocation", "iam:SimulatePrincipalPolicy", "iam:GetUser", "iam:ListUserPolicies", "iam:GetUserPolicy", "iam:ListAttachedUserPolicies", "iam:ListGroupsForUser", "iam:ListUserTags"], "Resource": "*"}
+]}"#;
+    let dana = emu().user(&format!("{}-dana", group.scope), &[("run", policy)]);
+
+    ssmgo()
+        .signed_in_as(&dana)
+        .args(["run", &ours, &theirs, "--", "touch /tmp/never"])
+        .run()
+        .expect_code(3)
+        .stderr_has("ssmgo: the pre-check says you may not call ssm:SendCommand on:")
+        .stderr_has(&format!("  {}-theirs ({theirs})", group.scope))
+        .stderr_has("would allow it, but:")
+        .stderr_has(
+            "you may not run commands on 1 of 3 targets (ssm:SendCommand), so nothing was run",
+        );
+    assert!(
+        !emu()
+            .calls_by(&dana.arn)
+            .iter()
+            .any(|c| c.op == "SendCommand"),
+        "nothing may be sent once a target is denied"
+    );
+
+    // The allowed one alone runs.
+    ssmgo()
+        .signed_in_as(&dana)
+        .args(["run", &ours, "--", "echo fine"])
+        .run()
+        .expect_success()
+        .stdout_has("fine");
+}
+
+#[test]
+fn an_instance_that_cant_be_reached_is_reported_not_sent() {
+    crate::needs_emulator!();
+    let group = emu().group("run-offline");
+    let up = group.instance("up").launch();
+    let down = group.instance("down").agent_offline().launch();
+    ssmgo()
+        .args(["run", &up, &down, "--", "true"])
+        .run()
+        .expect_code(7)
+        .stderr_has(&format!(
+            "ssmgo: not run on {}-down ({down}): its SSM agent is ConnectionLost",
+            group.scope
+        ))
+        .stdout_has("2 targets: 1 succeeded, 0 failed, 1 timed out, cancelled or not run");
+}
+
+#[test]
+fn long_output_cut_by_ssm_is_said_not_hidden() {
+    crate::needs_emulator!();
+    let group = emu().group("run-long");
+    let id = group.instance("web").launch();
+    let out = ssmgo()
+        .args(["run", &id, "--", "head -c 30000 /dev/zero | tr '\\0' a"])
+        .run()
+        .expect_success()
+        .stderr_has("SSM cut the output of")
+        .stderr_has("at 24000 characters of stdout");
+    assert_eq!(out.stdout.len(), 24_000);
+}
+
+#[test]
+fn ctrl_c_cancels_the_command_where_it_still_runs() {
+    crate::needs_emulator!();
+    let group = emu().group("run-cancel");
+    let ids = group.instance("slow").times(2).launch_all();
+    let child = ssmgo()
+        .args(["run", "-t", &group.filter(), "--", "sleep 30"])
+        .into_command()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Until both are running it (the emulator logs a SendCommand first).
+    let sent = Instant::now();
+    while !emu().log().iter().any(|v| {
+        v["op"] == "SendCommand"
+            && v["targets"]
+                .as_array()
+                .is_some_and(|t| t.len() == 2 && t.iter().any(|x| x == ids[0].as_str()))
+    }) {
+        assert!(
+            sent.elapsed() < Duration::from_secs(20),
+            "no SendCommand was logged"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(700));
+    let asked = Instant::now();
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        asked.elapsed() < Duration::from_secs(10),
+        "it waited for the command"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("ssmgo: interrupted: cancelled the command where it still ran"),
+        "{stderr}"
+    );
+    assert!(emu().log().iter().any(|v| v["op"] == "CancelCommand"));
+    // The emulator's scripts were stopped, not left to finish.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let runs = invocations(&ids);
+        if runs.len() == 2 {
+            assert!(runs.iter().all(|r| r.1 == "Cancelled"), "{runs:?}");
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the invocations did not end: {runs:?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
