@@ -1255,7 +1255,7 @@ _ssmgo() {
             return 0
             ;;
         ssmgo__subcmd__ssh__subcmd__config)
-            opts="-P -v -h --no-check --profile --region --endpoint-url --preset --color --verbose --help"
+            opts="-P -v -h --no-check --send-key --profile --region --endpoint-url --preset --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1293,7 +1293,7 @@ _ssmgo() {
             return 0
             ;;
         ssmgo__subcmd__ssh__subcmd__proxy)
-            opts="-t -P -v -h --tag --no-check --profile --region --endpoint-url --preset --color --verbose --help"
+            opts="-t -P -v -h --tag --no-check --send-key --os-user --public-key --profile --region --endpoint-url --preset --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1304,6 +1304,14 @@ _ssmgo() {
                     return 0
                     ;;
                 -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --os-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --public-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

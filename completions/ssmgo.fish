@@ -214,6 +214,8 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l start -d 'Start 
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -s t -l tag -d 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -l os-user -d 'The OS user the key is pushed for (ssh\'s %r; default ec2-user)' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -l public-key -d 'The public key to push (default: the first of ~/.ssh/id_ed25519.pub, id_ecdsa.pub, id_rsa.pub)' -r -F
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r
@@ -222,6 +224,7 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -l color -d 'When
 always\t''
 never\t''"
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -l no-check -d 'Skip the access pre-check'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -l send-key -d 'Push your public key to the instance first with EC2 Instance Connect (valid 60 s), so no key needs to be on the instance'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-config" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
@@ -232,6 +235,7 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-config" -l color -d 'Whe
 always\t''
 never\t''"
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-config" -l no-check -d 'Write `ssh-proxy --no-check`: let AWS decide without the access pre-check'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-config" -l send-key -d 'Write `ssh-proxy --send-key --os-user %r`: push your key with EC2 Instance Connect on every connection'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-config" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-config" -s h -l help -d 'Print help'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand completions" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r

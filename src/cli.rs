@@ -324,6 +324,20 @@ pub struct SshProxyArgs {
     /// Skip the access pre-check.
     #[arg(long)]
     pub no_check: bool,
+
+    /// Push your public key to the instance first with EC2 Instance Connect (valid 60 s), so
+    /// no key needs to be on the instance.
+    #[arg(long)]
+    pub send_key: bool,
+
+    /// The OS user the key is pushed for (ssh's %r; default ec2-user).
+    #[arg(long, value_name = "USER", requires = "send_key")]
+    pub os_user: Option<String>,
+
+    /// The public key to push (default: the first of ~/.ssh/id_ed25519.pub, id_ecdsa.pub,
+    /// id_rsa.pub).
+    #[arg(long, value_name = "FILE.pub", requires = "send_key")]
+    pub public_key: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -335,6 +349,11 @@ pub struct SshConfigArgs {
     /// Write `ssh-proxy --no-check`: let AWS decide without the access pre-check.
     #[arg(long)]
     pub no_check: bool,
+
+    /// Write `ssh-proxy --send-key --os-user %r`: push your key with EC2 Instance Connect on
+    /// every connection.
+    #[arg(long)]
+    pub send_key: bool,
 }
 
 #[derive(Debug, Subcommand)]

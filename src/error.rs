@@ -306,6 +306,9 @@ pub enum Error {
     #[error("whether you may start a session on {target} depends on {keys}, which only AWS sees\n  `ssmgo connect` lets AWS decide (with --strict or `check = \"strict\"` it refuses and starts nothing); to be allowed, connect from where the policy allows it")]
     DependsOnContext { target: String, keys: String },
 
+    #[error("you may not push an SSH key for {os_user} to {target} with EC2 Instance Connect, so no session was started\n  The lines above say why; ask for ec2-instance-connect:SendSSHPublicKey on the instance (condition ec2:osuser), or connect without --send-key with your key on the instance")]
+    KeyPushDenied { target: String, os_user: String },
+
     /// The remote command's own exit status (one target): nothing to add to what it printed.
     #[error("")]
     RemoteExit { code: i32 },
@@ -376,6 +379,7 @@ impl Error {
             | PrecheckDenied { .. }
             | StartDenied { .. }
             | RunDenied { .. }
+            | KeyPushDenied { .. }
             | SessionDenied { .. } => exit::DENIED,
             NoMatch { .. }
             | TargetNotFound { .. }

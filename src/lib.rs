@@ -18,6 +18,7 @@ pub mod error;
 pub mod fleet;
 pub mod generate;
 pub mod history;
+pub mod instance_connect;
 pub mod launch;
 pub mod output;
 pub mod paths;

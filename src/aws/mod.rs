@@ -32,6 +32,7 @@ pub struct Aws {
     pub(crate) ssm: aws_sdk_ssm::Client,
     pub(crate) sts: aws_sdk_sts::Client,
     pub(crate) iam: aws_sdk_iam::Client,
+    pub(crate) instance_connect: aws_sdk_ec2instanceconnect::Client,
     sdk: SdkConfig,
     region: String,
     /// The profile named on the command line: handed to session-manager-plugin as the AWS CLI does.
@@ -131,6 +132,7 @@ impl Aws {
             ssm: client!(aws_sdk_ssm),
             sts: client!(aws_sdk_sts),
             iam: client!(aws_sdk_iam),
+            instance_connect: client!(aws_sdk_ec2instanceconnect),
             sdk,
             region,
             profile_arg: scope.profile.clone(),

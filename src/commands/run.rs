@@ -154,7 +154,15 @@ async fn refuse_denied(aws: &Aws, who: &precheck::Who, targets: &[Instance]) -> 
             label: t.label(),
         }
     }));
-    let denied = precheck::denied_resources(aws, who, "ssm:SendCommand", &resources).await;
+    let denied = precheck::denied_resources(
+        aws,
+        who,
+        "ssm:SendCommand",
+        &resources,
+        &[],
+        precheck::SSM_TAG_PREFIX,
+    )
+    .await;
     if denied.is_empty() {
         return Ok(());
     }

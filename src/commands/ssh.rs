@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use crate::cli::{SessionArgs, SshConfigArgs, SshProxyArgs};
 use crate::commands::Ctx;
 use crate::error::{Error, Result};
+use crate::instance_connect::{self, Push};
 use crate::launch::{self, Plan};
 use crate::output::write_text;
 use crate::session::Request;
@@ -28,10 +29,20 @@ pub async fn proxy(ctx: &Ctx, args: SshProxyArgs) -> Result<()> {
         "portNumber".to_owned(),
         vec![args.port.to_string()],
     )]));
+    let push_key = match args.send_key {
+        true => Some(Push {
+            key: instance_connect::public_key(args.public_key.as_deref())?,
+            os_user: args
+                .os_user
+                .unwrap_or_else(|| instance_connect::DEFAULT_OS_USER.to_owned()),
+        }),
+        false => None,
+    };
     launch::start(
         &ctx.settings,
         ctx.verbose,
         Plan {
+            push_key,
             target: Some(args.host),
             tags: ctx.settings.tags_or(&args.filter.tags),
             template,
@@ -53,11 +64,12 @@ pub fn config(ctx: &Ctx, args: SshConfigArgs) -> Result<()> {
         .ok()
         .and_then(|p| p.to_str().map(str::to_owned))
         .unwrap_or_else(|| "ssmgo".into());
-    write_text(&config_block(&exe, ctx, &args.patterns, args.no_check)?)
+    write_text(&config_block(&exe, ctx, &args)?)
 }
 
 /// The block itself. ssh runs ProxyCommand through the user's shell, so every word is quoted.
-fn config_block(exe: &str, ctx: &Ctx, patterns: &[String], no_check: bool) -> Result<String> {
+fn config_block(exe: &str, ctx: &Ctx, args: &SshConfigArgs) -> Result<String> {
+    let patterns = &args.patterns;
     for p in patterns {
         if p.is_empty()
             || p.chars()
@@ -78,16 +90,23 @@ fn config_block(exe: &str, ctx: &Ctx, patterns: &[String], no_check: bool) -> Re
     if let Some(r) = &scope.region {
         words.push(format!("--region {}", shell_quote(r)));
     }
-    words.push(if no_check {
-        "ssh-proxy --no-check %h %p".into()
-    } else {
-        "ssh-proxy %h %p".into()
-    });
+    words.push("ssh-proxy".into());
+    if args.no_check {
+        words.push("--no-check".into());
+    }
+    if args.send_key {
+        words.push("--send-key --os-user %r".into());
+    }
+    words.push("%h %p".into());
     let mut hosts = vec!["i-*".to_owned(), "mi-*".to_owned()];
     hosts.extend(patterns.iter().cloned());
+    let keys = match args.send_key {
+        true => "your key is pushed with EC2 Instance Connect for each connection",
+        false => "your key in its authorized_keys",
+    };
     Ok(format!(
         "# SSH to EC2 instances through Session Manager (written by `ssmgo ssh-config`).\n\
-         # Needs sshd on the instance and your key in its authorized_keys; no inbound port.\n\
+         # Needs sshd on the instance and {keys}; no inbound port.\n\
          Host {}\n    ProxyCommand {}\n",
         hosts.join(" "),
         words.join(" ")
@@ -119,7 +138,13 @@ mod tests {
             region: Some("eu-west-1".into()),
             ..Flags::default()
         });
-        let block = config_block("/opt/my tools/ssmgo", &ctx, &["web-*".into()], false).unwrap();
+        let args = |patterns: &[&str], no_check: bool, send_key: bool| SshConfigArgs {
+            patterns: patterns.iter().map(|p| (*p).to_owned()).collect(),
+            no_check,
+            send_key,
+        };
+        let block =
+            config_block("/opt/my tools/ssmgo", &ctx, &args(&["web-*"], false, false)).unwrap();
         assert!(block.contains("Host i-* mi-* web-*\n"), "{block}");
         assert!(
             block.contains(
@@ -127,16 +152,21 @@ mod tests {
             ),
             "{block}"
         );
-        assert!(config_block("ssmgo", &ctx, &["a b".into()], false).is_err());
-        let odd = config_block("/opt/100%/ssmgo", &ctx, &[], false).unwrap();
+        assert!(config_block("ssmgo", &ctx, &args(&["a b"], false, false)).is_err());
+        let odd = config_block("/opt/100%/ssmgo", &ctx, &args(&[], false, false)).unwrap();
         assert!(
             odd.contains("ProxyCommand /opt/100%%/ssmgo "),
             "ssh expands %: {odd}"
         );
-        let unchecked = config_block("ssmgo", &ctx, &[], true).unwrap();
+        let unchecked = config_block("ssmgo", &ctx, &args(&[], true, false)).unwrap();
         assert!(
             unchecked.contains("ssh-proxy --no-check %h %p"),
             "{unchecked}"
+        );
+        let pushed = config_block("ssmgo", &ctx, &args(&[], false, true)).unwrap();
+        assert!(
+            pushed.contains("ssh-proxy --send-key --os-user %r %h %p"),
+            "{pushed}"
         );
     }
 

@@ -32,6 +32,8 @@ pub struct Plan {
     pub purpose: String,
     /// Whether a SIGINT ends it (port forwarding, SSH) rather than belonging to a remote shell.
     pub interrupt_ends_it: bool,
+    /// A public key to push with EC2 Instance Connect just before the session (SSH).
+    pub push_key: Option<crate::instance_connect::Push>,
 }
 
 impl Plan {
@@ -51,6 +53,7 @@ impl Plan {
             announce: true,
             purpose: "a session".into(),
             interrupt_ends_it: false,
+            push_key: None,
         }
     }
 }
@@ -187,6 +190,9 @@ pub async fn start(settings: &Settings, verbose: bool, mut plan: Plan) -> Result
             (guard(&check, &instance, plan.session.strict)?, Some(check))
         }
     };
+    if let Some(push) = plan.push_key.as_ref().filter(|_| !plan.session.dry_run) {
+        push_key(aws, who.as_ref(), &instance, push).await?;
+    }
     match plugin {
         Some(plugin) if !plan.session.dry_run => {
             if plan.announce {
@@ -280,6 +286,43 @@ fn guard(check: &precheck::Check, instance: &Instance, strict: bool) -> Result<S
             Ok(format!("could not run ({reason})"))
         }
     }
+}
+
+/// Pushes the public key with EC2 Instance Connect, pre-checked like the session (unless
+/// --no-check): a denial is explained and nothing is started.
+async fn push_key(
+    aws: &Aws,
+    who: Option<&Result<precheck::Who, precheck::WhoFailure>>,
+    instance: &Instance,
+    push: &crate::instance_connect::Push,
+) -> Result<()> {
+    use crate::instance_connect;
+    if let Some(Ok(who)) = who {
+        if let Some(why) = instance_connect::denied(aws, who, instance, &push.os_user).await {
+            crate::say!(
+                "ssmgo: the pre-check says you may not push a key for {} to {} (ec2-instance-connect:SendSSHPublicKey):",
+                push.os_user,
+                instance.label()
+            );
+            for line in &why {
+                crate::say!("  {line}");
+            }
+            return Err(Error::KeyPushDenied {
+                target: instance.label(),
+                os_user: push.os_user.clone(),
+            });
+        }
+    }
+    instance_connect::send(aws, instance, push).await?;
+    if aws.verbose() {
+        crate::say!(
+            "ssmgo: pushed {} for {} to {} (valid 60 s)",
+            push.key.path.display(),
+            push.os_user,
+            instance.label()
+        );
+    }
+    Ok(())
 }
 
 /// The doctor in short, when SSM can't reach the instance: prints what is wrong or unknown, and

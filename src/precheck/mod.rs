@@ -23,7 +23,7 @@ use context::{Entry, Facts};
 pub use report::render;
 
 /// The service's own spelling of a resource-tag condition key for StartSession.
-const SSM_TAG_PREFIX: &str = "ssm:resourceTag/";
+pub const SSM_TAG_PREFIX: &str = "ssm:resourceTag/";
 
 /// The document a shell session uses when none is named (the AWS CLI's default too).
 pub const DEFAULT_DOCUMENT: &str = "SSM-SessionManagerRunShell";
@@ -621,11 +621,16 @@ pub struct Resource {
 /// each instance): the resources the caller may not call it on, each with why, in the same
 /// words as the StartSession pre-check. What the simulator can't answer is left to AWS (not
 /// listed). Runs the simulations a few at a time.
+/// `extra` is context the action's request carries besides the caller's and the resource's tags
+/// (e.g. ec2:osuser); `tag_prefix` is the service's own resource-tag key (ssm:resourceTag/,
+/// ec2:ResourceTag/), given with aws:ResourceTag/.
 pub async fn denied_resources(
     aws: &Aws,
     who: &Who,
     action: &str,
     resources: &[Resource],
+    extra: &[(String, Vec<String>)],
+    tag_prefix: &str,
 ) -> Vec<(String, Vec<String>)> {
     use futures::stream::{self, StreamExt};
     let facts = Facts {
@@ -640,10 +645,11 @@ pub async fn denied_resources(
                 .cloned()
                 .chain(context::resource_tag_entries(
                     &r.tags,
-                    SSM_TAG_PREFIX,
+                    tag_prefix,
                     "the resource's tags",
                 ))
                 .map(|e| (e.key, e.values))
+                .chain(extra.iter().cloned())
                 .collect()
         })
         .collect();

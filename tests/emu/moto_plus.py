@@ -57,6 +57,7 @@ import os
 import re
 import secrets
 import sys
+import threading
 import time
 from datetime import datetime, timezone
 
@@ -1026,6 +1027,54 @@ def _s3_put(account, bucket, key, data):
 
 
 commands.install(log=lambda e: _log(e), s3_put=_s3_put)
+
+
+# ---------------------------------------------------------------- EC2 Instance Connect
+def send_ssh_public_key(self):
+    """ec2-instance-connect:SendSSHPublicKey, authorized on the instance with ec2:osuser and its
+    tags (the condition keys AWS documents for the action). The instance's EIC agent accepts the
+    key for its OS user for 60 seconds; here, when the instance is tagged ssmgo:eic-keys-dir=DIR,
+    the key is written to DIR/<user>.keys (a test's sshd reads AuthorizedKeysFile DIR/%u.keys) and
+    taken away after 60 s."""
+    body = json.loads(self.body or "{}")
+    iid, user, key = body.get("InstanceId"), body.get("InstanceOSUser"), body.get("SSHPublicKey")
+    if not (iid and user and key):
+        raise SsmError("InvalidArgsException", "InstanceId, InstanceOSUser and SSHPublicKey are required.")
+    ec2 = ec2_backends[self.current_account][self.region]
+    try:
+        inst = ec2.get_instance(iid)
+    except Exception:
+        raise SsmError("EC2InstanceNotFoundException", f"Instance {iid} not found.") from None
+    caller = _caller(self)
+    if caller is not None:
+        ctx = _request_context(self, iam_backends[self.current_account][get_partition(self.region)])
+        arn, ictx = _target_check(self, ec2, ctx, iid)
+        for k, v in _tags(ec2, iid).items():
+            ictx[f"ec2:resourcetag/{k}".lower()] = [v]
+        ictx["ec2:osuser"] = [user]
+        _authorize_resources(self, caller, "ec2-instance-connect:SendSSHPublicKey", [(arn, ictx)])
+    if inst.state != "running":
+        raise SsmError("EC2InstanceStateInvalidException", f"Instance {iid} is not in a valid state.")
+    folder = _tags(ec2, iid).get("ssmgo:eic-keys-dir")
+    if folder:
+        path = os.path.join(folder, f"{user}.keys")
+        with open(path, "w") as f:
+            f.write(key.strip() + "\n")
+
+        def expire():
+            time.sleep(60)
+            try:
+                os.remove(path)
+            except FileNotFoundError:
+                pass
+        threading.Thread(target=expire, daemon=True).start()
+    _log({"op": "SendSSHPublicKey", "caller": caller.arn if caller else None, "target": iid,
+          "user": user, "start": time.time(), "end": time.time()})
+    return json.dumps({"RequestId": secrets.token_hex(16), "Success": True})
+
+
+from moto.ec2instanceconnect.responses import Ec2InstanceConnectResponse  # noqa: E402
+Ec2InstanceConnectResponse.send_ssh_public_key = send_ssh_public_key
 
 
 # ---------------------------------------------------------------- the agent's side (agent.py)

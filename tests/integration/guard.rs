@@ -586,3 +586,73 @@ fn terminate_session_is_checked_for_roles_the_way_aws_documents_it() {
         out.stdout
     );
 }
+
+#[test]
+fn a_key_push_for_an_os_user_the_policy_does_not_allow_is_refused_before_any_session() {
+    crate::needs_emulator!();
+    let group = emu().group("guard-eic");
+    let id = group.instance("web").launch();
+    // May connect, and push keys for ec2-user only.
+    let policy = with_reads(&format!(
+        r#"{ALLOW_START}, {{"Effect": "Allow", "Action": "ec2-instance-connect:SendSSHPublicKey", "Resource": "arn:aws:ec2:*:*:instance/*", "Condition": {{"StringEquals": {{"ec2:osuser": "ec2-user"}}}}}}"#
+    ));
+    let erin = emu().user(&format!("{}-erin", group.scope), &[("eic", &policy)]);
+    let key = tempfile::tempdir().unwrap();
+    let public = key.path().join("id.pub");
+    std::fs::write(
+        &public,
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGq0Bj1dGFkZXN0a2V5Zm9ydGVzdHMAAAAAAAAAAA tester\n",
+    )
+    .unwrap();
+    let key_arg = public.display().to_string();
+
+    let out = ssmgo()
+        .signed_in_as(&erin)
+        .args([
+            "ssh-proxy",
+            "--send-key",
+            "--os-user",
+            "admin",
+            "--public-key",
+            &key_arg,
+            &id,
+            "22",
+        ])
+        .run()
+        .expect_code(3)
+        .stderr_has("ssmgo: the pre-check says you may not push a key for admin to")
+        .stderr_has("would allow it, but:")
+        .stderr_has("ec2:osuser")
+        .stderr_has("you may not push an SSH key for admin to");
+    assert!(out.plugin.is_none());
+    let calls = emu().calls_by(&erin.arn);
+    assert!(
+        !calls
+            .iter()
+            .any(|c| c.op == "SendSSHPublicKey" || c.op == "StartSession"),
+        "{calls:?}"
+    );
+
+    // For ec2-user it is pushed, then the session starts.
+    ssmgo()
+        .signed_in_as(&erin)
+        .args([
+            "ssh-proxy",
+            "--send-key",
+            "--os-user",
+            "ec2-user",
+            "--public-key",
+            &key_arg,
+            &id,
+            "22",
+        ])
+        .run()
+        .expect_success();
+    let calls = emu().calls_by(&erin.arn);
+    let pushed = calls.iter().position(|c| c.op == "SendSSHPublicKey");
+    let started = calls.iter().position(|c| c.op == "StartSession");
+    assert!(
+        pushed.is_some() && pushed < started,
+        "the key goes first: {calls:?}"
+    );
+}

@@ -494,35 +494,41 @@ fn forwarding_to_a_remote_host_reaches_it_from_the_instance() {
     });
 }
 
-#[test]
-fn ssh_through_ssh_proxy_and_the_real_plugin_runs_a_command() {
-    crate::needs_emulator!();
-    let group = emu().group("real-ssh");
-    let id = group.instance("web").launch();
-    let Some(run) = ssmgo().with_real_plugin() else {
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let key = dir.path().join("id");
-    let host_key = dir.path().join("host");
-    for k in [&key, &host_key] {
-        let ok = std::process::Command::new("ssh-keygen")
-            .args(["-q", "-t", "ed25519", "-N", "", "-f"])
-            .arg(k)
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok);
+/// An sshd on loopback for one test, with its keys in a private directory.
+struct Sshd {
+    child: std::process::Child,
+    port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl Drop for Sshd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
-    std::fs::copy(
-        key.with_extension("pub"),
-        dir.path().join("authorized_keys"),
-    )
-    .unwrap();
+}
+
+/// A fresh ed25519 key pair at `path` (and `path`.pub).
+fn keygen(path: &std::path::Path) {
+    let ok = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(path)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "ssh-keygen {}", path.display());
+}
+
+/// Starts sshd reading authorized keys from `authorized_keys` (a path in the directory, where
+/// %u is the user's name, as sshd expands it); the client key is `dir/id`.
+fn sshd(authorized_keys: &str) -> Sshd {
+    let dir = tempfile::tempdir().unwrap();
+    keygen(&dir.path().join("id"));
+    keygen(&dir.path().join("host"));
     let port = free_port();
     // sshd insists on its privilege separation directory (the package's service would create it).
     let _ = std::fs::create_dir_all("/run/sshd");
-    let mut sshd = std::process::Command::new("/usr/sbin/sshd")
+    let child = std::process::Command::new("/usr/sbin/sshd")
         .arg("-D")
         .arg("-e")
         .args([
@@ -534,11 +540,11 @@ fn ssh_through_ssh_proxy_and_the_real_plugin_runs_a_command() {
             "ListenAddress=127.0.0.1",
         ])
         .arg("-h")
-        .arg(&host_key)
+        .arg(dir.path().join("host"))
         .arg("-o")
         .arg(format!(
-            "AuthorizedKeysFile={}",
-            dir.path().join("authorized_keys").display()
+            "AuthorizedKeysFile={}/{authorized_keys}",
+            dir.path().display()
         ))
         .args([
             "-o",
@@ -556,9 +562,19 @@ fn ssh_through_ssh_proxy_and_the_real_plugin_runs_a_command() {
         assert!(listening.elapsed() < WAIT, "sshd never listened on {port}");
         std::thread::sleep(Duration::from_millis(20));
     }
-    let proxy = run.proxy_command(&["ssh-proxy", "--no-check", "%h", "%p"]);
+    Sshd { child, port, dir }
+}
+
+/// `ssh` to `host` through `proxy` (a ProxyCommand line), running `command`, with the test's key.
+fn ssh(
+    sshd: &Sshd,
+    run: &crate::support::Ssmgo,
+    proxy: &str,
+    host: &str,
+    command: &str,
+) -> std::process::Output {
     let user = std::env::var("USER").unwrap_or_else(|_| "root".into());
-    let ssh = std::process::Command::new("ssh")
+    let child = std::process::Command::new("ssh")
         .args(["-F", "/dev/null", "-o", "BatchMode=yes"])
         .args([
             "-o",
@@ -567,19 +583,41 @@ fn ssh_through_ssh_proxy_and_the_real_plugin_runs_a_command() {
             "UserKnownHostsFile=/dev/null",
         ])
         .arg("-i")
-        .arg(&key)
+        .arg(sshd.dir.path().join("id"))
         .arg("-o")
         .arg(format!("ProxyCommand={proxy}"))
-        .args(["-p", &port.to_string(), &format!("{user}@{id}")])
-        .arg("echo hello-from-$((40+2)); exit 7")
+        .args(["-p", &sshd.port.to_string(), &format!("{user}@{host}")])
+        .arg(command)
         .envs(run.envs())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let out = wait_at_most(ssh, WAIT);
-    let _ = sshd.kill();
-    let _ = sshd.wait();
+    wait_at_most(child, WAIT)
+}
+
+#[test]
+fn ssh_through_ssh_proxy_and_the_real_plugin_runs_a_command() {
+    crate::needs_emulator!();
+    let group = emu().group("real-ssh");
+    let id = group.instance("web").launch();
+    let Some(run) = ssmgo().with_real_plugin() else {
+        return;
+    };
+    let sshd = sshd("authorized_keys");
+    std::fs::copy(
+        sshd.dir.path().join("id.pub"),
+        sshd.dir.path().join("authorized_keys"),
+    )
+    .unwrap();
+    let proxy = run.proxy_command(&["ssh-proxy", "--no-check", "%h", "%p"]);
+    let out = ssh(
+        &sshd,
+        &run,
+        &proxy,
+        &id,
+        "echo hello-from-$((40+2)); exit 7",
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         stdout.contains("hello-from-42"),
@@ -591,6 +629,51 @@ fn ssh_through_ssh_proxy_and_the_real_plugin_runs_a_command() {
         Some(7),
         "the remote command's status comes back through ssh"
     );
+}
+
+#[test]
+fn ssh_with_a_key_pushed_by_ec2_instance_connect_needs_no_key_on_the_instance() {
+    crate::needs_emulator!();
+    let Some(run) = ssmgo().with_real_plugin() else {
+        return;
+    };
+    // The instance's sshd knows no key but what EC2 Instance Connect pushes (the emulator writes
+    // it to DIR/<user>.keys for 60 s, as the instance's EIC agent serves it).
+    let sshd = sshd("%u.keys");
+    let group = emu().group("real-eic");
+    let id = group
+        .instance("web")
+        .tag("ssmgo:eic-keys-dir", &sshd.dir.path().display().to_string())
+        .launch();
+    let key = sshd.dir.path().join("id.pub");
+
+    let without = run.proxy_command(&["ssh-proxy", "%h", "%p"]);
+    let refused = ssh(&sshd, &run, &without, &id, "echo in");
+    assert_ne!(refused.status.code(), Some(0), "no key was on the instance");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("Permission denied"));
+
+    let key_arg = key.display().to_string();
+    let with = run.proxy_command(&[
+        "ssh-proxy",
+        "--send-key",
+        "--os-user",
+        "%r",
+        "--public-key",
+        &key_arg,
+        "%h",
+        "%p",
+    ]);
+    let out = ssh(&sshd, &run, &with, &id, "echo pushed-key-works");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("pushed-key-works"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let user = std::env::var("USER").unwrap_or_else(|_| "root".into());
+    assert!(emu().log().iter().any(|v| v["op"] == "SendSSHPublicKey"
+        && v["target"] == id.as_str()
+        && v["user"] == user.as_str()));
 }
 
 /// The child's output, or a failure naming what it printed when it takes longer than `limit`.
