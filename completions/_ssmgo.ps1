@@ -52,7 +52,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssmgo' -ScriptBlock {
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Find why TARGET can''t take a session, from the instance''s side, and how to fix it')
             [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'Check IAM policies offline: evaluate a request, lint, fix the Session Manager mistake')
             [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Start a shell session on an instance (the default command)')
-            [CompletionResult]::new('forward', 'forward', [CompletionResultType]::ParameterValue, 'Forward a local port to a port on the instance, or (with --to) on a host it can reach')
+            [CompletionResult]::new('forward', 'forward', [CompletionResultType]::ParameterValue, 'Forward local ports to ports on the instance, or on hosts it can reach; kept up until Ctrl-C')
             [CompletionResult]::new('ssh-proxy', 'ssh-proxy', [CompletionResultType]::ParameterValue, 'Carry an SSH connection over Session Manager: for ssh''s ProxyCommand (AWS-StartSSHSession)')
             [CompletionResult]::new('ssh-config', 'ssh-config', [CompletionResultType]::ParameterValue, 'Print a ~/.ssh/config block that sends SSH to instances through `ssmgo ssh-proxy`')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for SHELL (the same as the files in completions/)')
@@ -261,7 +261,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssmgo' -ScriptBlock {
             break
         }
         'ssmgo;forward' {
-            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Forward to this host (name or IP, as the instance resolves it) instead of the instance')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Forward to this host (name or IP, as the instance resolves it) instead of the instance, for the mappings that name no host')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)')
             [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)')
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you are connecting (recorded by Session Manager, up to 256 characters)')
@@ -272,6 +272,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssmgo' -ScriptBlock {
             [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Use the named preset from the config file (its profile, region, tags, document, columns)')
             [CompletionResult]::new('--preset', '--preset', [CompletionResultType]::ParameterName, 'Use the named preset from the config file (its profile, region, tags, document, columns)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output [env: NO_COLOR disables it]')
+            [CompletionResult]::new('--no-reconnect', '--no-reconnect', [CompletionResultType]::ParameterName, 'End when a tunnel''s session ends, instead of opening it again (as the AWS CLI does)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Resolve the target and print the request and plugin command; start nothing')
             [CompletionResult]::new('--no-check', '--no-check', [CompletionResultType]::ParameterName, 'Skip the access pre-check (IAM policy simulation) before StartSession')
             [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Refuse to connect when the access pre-check can''t run')
@@ -394,7 +395,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssmgo' -ScriptBlock {
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Find why TARGET can''t take a session, from the instance''s side, and how to fix it')
             [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'Check IAM policies offline: evaluate a request, lint, fix the Session Manager mistake')
             [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Start a shell session on an instance (the default command)')
-            [CompletionResult]::new('forward', 'forward', [CompletionResultType]::ParameterValue, 'Forward a local port to a port on the instance, or (with --to) on a host it can reach')
+            [CompletionResult]::new('forward', 'forward', [CompletionResultType]::ParameterValue, 'Forward local ports to ports on the instance, or on hosts it can reach; kept up until Ctrl-C')
             [CompletionResult]::new('ssh-proxy', 'ssh-proxy', [CompletionResultType]::ParameterValue, 'Carry an SSH connection over Session Manager: for ssh''s ProxyCommand (AWS-StartSSHSession)')
             [CompletionResult]::new('ssh-config', 'ssh-config', [CompletionResultType]::ParameterValue, 'Print a ~/.ssh/config block that sends SSH to instances through `ssmgo ssh-proxy`')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for SHELL (the same as the files in completions/)')

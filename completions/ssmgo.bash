@@ -591,7 +591,7 @@ _ssmgo() {
             return 0
             ;;
         ssmgo__subcmd__forward)
-            opts="-t -P -v -h --to --tag --reason --dry-run --no-check --strict --refresh --start --wait --profile --region --endpoint-url --preset --color --verbose --help"
+            opts="-t -P -v -h --to --no-reconnect --tag --reason --dry-run --no-check --strict --refresh --start --wait --profile --region --endpoint-url --preset --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

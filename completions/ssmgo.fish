@@ -52,7 +52,7 @@ complete -c ssmgo -n "__fish_ssmgo_needs_command" -a "run" -d 'Run a shell comma
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -a "doctor" -d 'Find why TARGET can\'t take a session, from the instance\'s side, and how to fix it'
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -a "policy" -d 'Check IAM policies offline: evaluate a request, lint, fix the Session Manager mistake'
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -a "connect" -d 'Start a shell session on an instance (the default command)'
-complete -c ssmgo -n "__fish_ssmgo_needs_command" -a "forward" -d 'Forward a local port to a port on the instance, or (with --to) on a host it can reach'
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -a "forward" -d 'Forward local ports to ports on the instance, or on hosts it can reach; kept up until Ctrl-C'
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -a "ssh-proxy" -d 'Carry an SSH connection over Session Manager: for ssh\'s ProxyCommand (AWS-StartSSHSession)'
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -a "ssh-config" -d 'Print a ~/.ssh/config block that sends SSH to instances through `ssmgo ssh-proxy`'
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -a "completions" -d 'Print the completion script for SHELL (the same as the files in completions/)'
@@ -195,7 +195,7 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l refresh -d 'Igno
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l start -d 'Start the instance if it is stopped, without asking (on a terminal, ssmgo asks), then wait until it is running and its SSM agent Online'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l to -d 'Forward to this host (name or IP, as the instance resolves it) instead of the instance' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l to -d 'Forward to this host (name or IP, as the instance resolves it) instead of the instance, for the mappings that name no host' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -s t -l tag -d 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l reason -d 'Why you are connecting (recorded by Session Manager, up to 256 characters)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l wait -d 'Wait for an instance that is starting, or whose SSM agent is not Online yet, up to DURATION (default 5m; e.g. 90s, 10m)' -r
@@ -206,6 +206,7 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -s P -l preset -d '
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l no-reconnect -d 'End when a tunnel\'s session ends, instead of opening it again (as the AWS CLI does)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l dry-run -d 'Resolve the target and print the request and plugin command; start nothing'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l no-check -d 'Skip the access pre-check (IAM policy simulation) before StartSession'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l strict -d 'Refuse to connect when the access pre-check can\'t run'
@@ -286,7 +287,7 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_su
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list check run doctor policy connect forward ssh-proxy ssh-config completions config help" -f -a "doctor" -d 'Find why TARGET can\'t take a session, from the instance\'s side, and how to fix it'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list check run doctor policy connect forward ssh-proxy ssh-config completions config help" -f -a "policy" -d 'Check IAM policies offline: evaluate a request, lint, fix the Session Manager mistake'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list check run doctor policy connect forward ssh-proxy ssh-config completions config help" -f -a "connect" -d 'Start a shell session on an instance (the default command)'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list check run doctor policy connect forward ssh-proxy ssh-config completions config help" -f -a "forward" -d 'Forward a local port to a port on the instance, or (with --to) on a host it can reach'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list check run doctor policy connect forward ssh-proxy ssh-config completions config help" -f -a "forward" -d 'Forward local ports to ports on the instance, or on hosts it can reach; kept up until Ctrl-C'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list check run doctor policy connect forward ssh-proxy ssh-config completions config help" -f -a "ssh-proxy" -d 'Carry an SSH connection over Session Manager: for ssh\'s ProxyCommand (AWS-StartSSHSession)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list check run doctor policy connect forward ssh-proxy ssh-config completions config help" -f -a "ssh-config" -d 'Print a ~/.ssh/config block that sends SSH to instances through `ssmgo ssh-proxy`'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand help; and not __fish_seen_subcommand_from list check run doctor policy connect forward ssh-proxy ssh-config completions config help" -f -a "completions" -d 'Print the completion script for SHELL (the same as the files in completions/)'

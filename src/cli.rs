@@ -205,10 +205,12 @@ pub enum Command {
     /// pre-filled. Without TARGET the picker opens, recent targets first.
     Connect(ConnectArgs),
 
-    /// Forward a local port to a port on the instance, or (with --to) on a host it can reach.
+    /// Forward local ports to ports on the instance, or on hosts it can reach; kept up until Ctrl-C.
     ///
-    /// Uses AWS-StartPortForwardingSession, or AWS-StartPortForwardingSessionToRemoteHost with
-    /// --to (e.g. a database behind the instance). The same access pre-check as connect runs first.
+    /// Uses AWS-StartPortForwardingSession, or AWS-StartPortForwardingSessionToRemoteHost for a
+    /// HOST (e.g. a database behind the instance). Several mappings open several tunnels at once;
+    /// a tunnel whose session ends on its own is opened again (with a growing pause, said on
+    /// stderr). The same access pre-check as connect runs first.
     Forward(ForwardArgs),
 
     /// Carry an SSH connection over Session Manager: for ssh's ProxyCommand (AWS-StartSSHSession).
@@ -250,7 +252,7 @@ pub struct CompletionsArgs {
 }
 
 /// What every session-starting command shares.
-#[derive(Debug, Default, Args)]
+#[derive(Debug, Clone, Default, Args)]
 pub struct SessionArgs {
     /// Why you are connecting (recorded by Session Manager, up to 256 characters).
     #[arg(long, value_name = "TEXT")]
@@ -294,13 +296,19 @@ pub struct ForwardArgs {
     #[arg(add = ArgValueCandidates::new(target_candidates))]
     pub target: String,
 
-    /// LOCAL_PORT:REMOTE_PORT, or one PORT for both.
-    #[arg(value_name = "LOCAL_PORT:REMOTE_PORT")]
-    pub ports: String,
+    /// One tunnel or several: LOCAL_PORT:REMOTE_PORT, one PORT for both, or
+    /// LOCAL_PORT:HOST:REMOTE_PORT to a host the instance reaches.
+    #[arg(value_name = "LOCAL:[HOST:]REMOTE", required = true, num_args = 1..)]
+    pub mappings: Vec<String>,
 
-    /// Forward to this host (name or IP, as the instance resolves it) instead of the instance.
+    /// Forward to this host (name or IP, as the instance resolves it) instead of the instance,
+    /// for the mappings that name no host.
     #[arg(long, value_name = "HOST")]
     pub to: Option<String>,
+
+    /// End when a tunnel's session ends, instead of opening it again (as the AWS CLI does).
+    #[arg(long)]
+    pub no_reconnect: bool,
 
     #[command(flatten)]
     pub filter: FilterArgs,

@@ -1,9 +1,10 @@
-//! `ssmgo forward TARGET LOCAL:REMOTE [--to HOST]`: port forwarding through Session Manager,
-//! with the same target resolution and pre-check as a shell.
+//! `ssmgo forward TARGET LOCAL:[HOST:]REMOTE... [--to HOST]`: port forwarding through Session
+//! Manager, with the same target resolution and pre-check as a shell; several tunnels at once,
+//! each kept up (started again when its session ends) until Ctrl-C.
 
 use std::collections::BTreeMap;
 
-use crate::cli::ForwardArgs;
+use crate::cli::{ForwardArgs, SessionArgs};
 use crate::commands::Ctx;
 use crate::error::{Error, Result};
 use crate::launch::{self, Plan};
@@ -14,14 +15,61 @@ pub const TO_INSTANCE: &str = "AWS-StartPortForwardingSession";
 pub const TO_REMOTE_HOST: &str = "AWS-StartPortForwardingSessionToRemoteHost";
 
 pub async fn run(ctx: &Ctx, args: ForwardArgs) -> Result<()> {
-    let (local, remote) = parse_ports(&args.ports)?;
+    if let Some(host) = &args.to {
+        validate_host(host)?;
+    }
+    let mappings = args
+        .mappings
+        .iter()
+        .map(|m| parse_mapping(m, args.to.as_deref()))
+        .collect::<Result<Vec<Mapping>>>()?;
+    let tags = ctx.settings.tags_or(&args.filter.tags);
+    // Several tunnels go to one instance: TARGET is resolved once (a query opens one picker).
+    let target = match mappings.len() {
+        1 => args.target,
+        _ => launch::resolve_id(&ctx.settings, ctx.verbose, &args.target, &tags).await?,
+    };
+    let plans = mappings
+        .iter()
+        .map(|m| plan_for(m, &target, &tags, &args.session, !args.no_reconnect))
+        .collect::<Result<Vec<Plan>>>()?;
+    let ended = futures::future::join_all(plans.into_iter().map(|plan| async {
+        let purpose = plan.purpose.clone();
+        let ended = launch::start(&ctx.settings, ctx.verbose, plan).await;
+        if let Err(e) = &ended {
+            if !matches!(e, Error::Signalled { .. } | Error::Cancelled) {
+                crate::say!("ssmgo: {purpose}: ended: {}", e.headline());
+            }
+        }
+        ended
+    }))
+    .await;
+    // The first failure decides the exit status (each was said as it happened).
+    ended.into_iter().find(Result::is_err).unwrap_or(Ok(()))
+}
+
+/// One tunnel: LOCAL, and REMOTE on the instance or on HOST as the instance resolves it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mapping {
+    pub local: u16,
+    pub host: Option<String>,
+    pub remote: u16,
+}
+
+/// The session that carries `m`.
+fn plan_for(
+    m: &Mapping,
+    target: &str,
+    tags: &[String],
+    session: &SessionArgs,
+    reconnect: bool,
+) -> Result<Plan> {
     let mut parameters = BTreeMap::from([
-        ("portNumber".to_owned(), vec![remote.to_string()]),
-        ("localPortNumber".to_owned(), vec![local.to_string()]),
+        ("portNumber".to_owned(), vec![m.remote.to_string()]),
+        ("localPortNumber".to_owned(), vec![m.local.to_string()]),
     ]);
-    let document = match &args.to {
+    let document = match &m.host {
         Some(host) => {
-            validate_host(host)?;
             parameters.insert("host".into(), vec![host.clone()]);
             TO_REMOTE_HOST
         }
@@ -31,39 +79,63 @@ pub async fn run(ctx: &Ctx, args: ForwardArgs) -> Result<()> {
         String::new(),
         Some(document.to_owned()),
         None,
-        args.session.reason.clone(),
+        session.reason.clone(),
     )?;
     template.parameters = Some(parameters);
-    let tags = ctx.settings.tags_or(&args.filter.tags);
-    let destination = args.to.as_deref().unwrap_or("the instance").to_owned();
-    let mut plan = Plan::interactive(Some(args.target), tags, template, args.session);
-    plan.interrupt_ends_it = true;
-    plan.purpose = format!(
-        "port forwarding from localhost:{local} to {destination}:{remote} (Ctrl-C ends it)"
+    let destination = m.host.as_deref().unwrap_or("the instance");
+    let mut plan = Plan::interactive(
+        Some(target.to_owned()),
+        tags.to_vec(),
+        template,
+        session.clone(),
     );
-    launch::start(&ctx.settings, ctx.verbose, plan).await
+    plan.interrupt_ends_it = true;
+    plan.reconnect = reconnect && !session.dry_run;
+    plan.purpose = format!(
+        "port forwarding from localhost:{} to {destination}:{} (Ctrl-C ends it)",
+        m.local, m.remote
+    );
+    Ok(plan)
 }
 
-/// "8080:80" → (8080, 80); "5432" → (5432, 5432).
-pub fn parse_ports(spec: &str) -> Result<(u16, u16)> {
-    let bad = |reason: &str| Error::BadInput {
-        what: "ports",
+/// "8080:80", "5432" (both), "5432:db.internal:5432" or "5432:[fd00::1]:5432" (through the
+/// instance to a host it reaches); `to` is the host for mappings that name none (`--to`).
+pub fn parse_mapping(spec: &str, to: Option<&str>) -> Result<Mapping> {
+    let bad = |reason: &str| {
+        Error::BadInput {
+        what: "LOCAL:[HOST:]REMOTE",
         value: spec.to_owned(),
         reason: format!(
-            "{reason}; write LOCAL_PORT:REMOTE_PORT (e.g. 8080:80) or one PORT for both"
+            "{reason}; write LOCAL_PORT:REMOTE_PORT (e.g. 8080:80), one PORT for both, or LOCAL_PORT:HOST:REMOTE_PORT"
         ),
+    }
     };
     let port = |s: &str| match s.trim().parse::<u16>() {
         Ok(0) | Err(_) => Err(bad(&format!("{s:?} is not a port (1 to 65535)"))),
         Ok(p) => Ok(p),
     };
-    match spec.split_once(':') {
-        Some((l, r)) => Ok((port(l)?, port(r)?)),
-        None => {
-            let p = port(spec)?;
-            Ok((p, p))
+    let Some((local, rest)) = spec.split_once(':') else {
+        let p = port(spec)?;
+        return Ok(Mapping {
+            local: p,
+            host: to.map(str::to_owned),
+            remote: p,
+        });
+    };
+    let (host, remote) = match rest.rsplit_once(':') {
+        Some((host, remote)) => {
+            let host = host.trim_start_matches('[').trim_end_matches(']');
+            validate_host(host)
+                .map_err(|_| bad(&format!("{host:?} is not a host name or address")))?;
+            (Some(host.to_owned()), remote)
         }
-    }
+        None => (to.map(str::to_owned), rest),
+    };
+    Ok(Mapping {
+        local: port(local)?,
+        host,
+        remote: port(remote)?,
+    })
 }
 
 /// A host name or IP address as the instance will resolve it: no spaces, quotes or controls.
@@ -89,11 +161,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ports_are_local_colon_remote_or_one_for_both() {
-        assert_eq!(parse_ports("8080:80").unwrap(), (8080, 80));
-        assert_eq!(parse_ports("5432").unwrap(), (5432, 5432));
-        for bad in ["", "0", "80:", ":80", "70000", "a:b", "80:80:80"] {
-            assert_eq!(parse_ports(bad).unwrap_err().exit_code(), 2, "{bad}");
+    fn mappings_are_local_host_remote_with_parts_left_out() {
+        let m = |local, host: Option<&str>, remote| Mapping {
+            local,
+            host: host.map(str::to_owned),
+            remote,
+        };
+        assert_eq!(parse_mapping("8080:80", None).unwrap(), m(8080, None, 80));
+        assert_eq!(parse_mapping("5432", None).unwrap(), m(5432, None, 5432));
+        assert_eq!(
+            parse_mapping("5432:db.internal:5433", None).unwrap(),
+            m(5432, Some("db.internal"), 5433)
+        );
+        assert_eq!(
+            parse_mapping("5432:[fd00::1]:5432", None).unwrap(),
+            m(5432, Some("fd00::1"), 5432)
+        );
+        assert_eq!(
+            parse_mapping("8080:80", Some("web.internal")).unwrap(),
+            m(8080, Some("web.internal"), 80)
+        );
+        for bad in ["", "0", "80:", ":80", "70000", "a:b", "80:a b:80", "80::80"] {
+            assert_eq!(
+                parse_mapping(bad, None).unwrap_err().exit_code(),
+                2,
+                "{bad}"
+            );
         }
     }
 

@@ -54,6 +54,7 @@ pub async fn proxy(ctx: &Ctx, args: SshProxyArgs) -> Result<()> {
             announce: false,
             purpose: "an SSH session".into(),
             interrupt_ends_it: true,
+            reconnect: false,
         },
     )
     .await

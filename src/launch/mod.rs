@@ -4,6 +4,7 @@
 
 mod ready;
 mod target;
+mod tunnel;
 
 use crate::aws::Aws;
 use crate::choose::PickerOptions;
@@ -15,7 +16,7 @@ use crate::history;
 use crate::precheck::{self, Verdict};
 use crate::session::{self, Plugin, Request, Started};
 use crate::settings::{CheckMode, ScopeSettings, Settings};
-pub use target::{examine_target, looks_like_instance_id, Examined, Resolve};
+pub use target::{examine_target, looks_like_instance_id, resolve_id, Examined, Resolve};
 
 /// A session to start, whatever the document: a shell, a port forward, an SSH stream.
 pub struct Plan {
@@ -34,6 +35,8 @@ pub struct Plan {
     pub interrupt_ends_it: bool,
     /// A public key to push with EC2 Instance Connect just before the session (SSH).
     pub push_key: Option<crate::instance_connect::Push>,
+    /// Start the session again when it ends on its own (port forwarding), until Ctrl-C.
+    pub reconnect: bool,
 }
 
 impl Plan {
@@ -54,6 +57,7 @@ impl Plan {
             purpose: "a session".into(),
             interrupt_ends_it: false,
             push_key: None,
+            reconnect: false,
         }
     }
 }
@@ -212,14 +216,19 @@ pub async fn start(settings: &Settings, verbose: bool, mut plan: Plan) -> Result
                     }
                 }
             };
-            let started = session::start_and_hand_off(
-                aws,
-                &request,
-                &plugin,
-                plan.interrupt_ends_it,
-                remember,
-            )
-            .await;
+            let started = match plan.reconnect {
+                true => tunnel::keep_up(aws, &request, &plugin, remember).await,
+                false => {
+                    session::start_and_hand_off(
+                        aws,
+                        &request,
+                        &plugin,
+                        plan.interrupt_ends_it,
+                        remember,
+                    )
+                    .await
+                }
+            };
             match started {
                 Err(Error::SessionDenied { .. }) => {
                     explain_denial(aws, check, document, &instance).await;

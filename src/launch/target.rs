@@ -64,6 +64,35 @@ pub async fn examine_target(
     })
 }
 
+/// TARGET → the instance id, once, for several sessions to one instance (`forward` with several
+/// mappings): `-` is the last connection, a query opens the picker.
+pub async fn resolve_id(
+    settings: &Settings,
+    verbose: bool,
+    target: &str,
+    tags: &[String],
+) -> Result<String> {
+    if target == "-" {
+        let last = crate::history::load()
+            .into_iter()
+            .next()
+            .ok_or(Error::NoHistory)?;
+        return Ok(last.instance_id);
+    }
+    let query = Query {
+        tags: TagFilters::parse(tags)?,
+        ..Query::default()
+    };
+    let scope = Scope::single(Aws::load(&settings.single_scope("forward")?, verbose).await?);
+    let resolving = Resolve {
+        scopes: std::slice::from_ref(&scope),
+        query: &query,
+        may_pick: true,
+        picker: PickerOptions::new(settings, &query, false),
+    };
+    Ok(resolving.resolve(Some(target)).await?.1.instance_id)
+}
+
 /// How to turn a TARGET into one instance.
 pub struct Resolve<'a> {
     pub scopes: &'a [Scope],

@@ -301,7 +301,20 @@ def start(host: str, port: int, sessions: dict, on_closed):
             ws.close(code=1008, reason="the token does not belong to this session")
             return
         session["Status"] = "Connected"
-        Channel(ws, session, on_closed).run()
+        channel = Channel(ws, session, on_closed)
+
+        def watch():
+            # TerminateSession from anyone (an administrator, Session Manager's idle timeout):
+            # the agent tells the plugin with channel_closed, as AWS's does, and the plugin exits.
+            while session.get("Status") != "Terminated":
+                time.sleep(0.2)
+            channel.close("Session terminated")
+            try:
+                ws.close()
+            except Exception:
+                pass
+        threading.Thread(target=watch, daemon=True).start()
+        channel.run()
 
     server = serve(handler, host, port)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -8,7 +8,7 @@ fn forward_starts_a_port_forwarding_session_on_the_named_instance() {
     let group = emu().group("fwd");
     let id = group.instance("app").launch();
     let out = ssmgo()
-        .args(["forward", &group.name("app"), "8080:80"])
+        .args(["forward", &group.name("app"), "8080:80", "--no-reconnect"])
         .run()
         .expect_success();
     let req = out.started_request();
@@ -31,7 +31,14 @@ fn forward_to_a_remote_host_uses_the_remote_host_document() {
     let group = emu().group("fwdhost");
     let id = group.instance("bastion").launch();
     let out = ssmgo()
-        .args(["forward", &id, "5432", "--to", "orders.cluster.internal"])
+        .args([
+            "forward",
+            &id,
+            "5432",
+            "--to",
+            "orders.cluster.internal",
+            "--no-reconnect",
+        ])
         .run()
         .expect_success();
     let req = out.started_request();

@@ -494,6 +494,125 @@ fn forwarding_to_a_remote_host_reaches_it_from_the_instance() {
     });
 }
 
+/// `ssmgo forward` with the real plugin in its own process group, its output in a file.
+struct Forwarding {
+    child: std::process::Child,
+    out: tempfile::NamedTempFile,
+}
+
+impl Forwarding {
+    fn start(args: &[&str]) -> Option<Forwarding> {
+        let run = ssmgo().with_real_plugin()?;
+        let out = tempfile::NamedTempFile::new().unwrap();
+        // One file, appended to by both streams (two plain handles would overwrite each other).
+        let file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(out.path())
+            .unwrap();
+        let mut cmd = run.args(args).into_command();
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        let child = cmd
+            .stdout(file.try_clone().unwrap())
+            .stderr(file)
+            .spawn()
+            .unwrap();
+        Some(Forwarding { child, out })
+    }
+
+    fn text(&self) -> String {
+        std::fs::read_to_string(self.out.path()).unwrap_or_default()
+    }
+
+    /// Waits until `what` has been printed `times` times.
+    fn until(&self, what: &str, times: usize) {
+        let started = std::time::Instant::now();
+        while self.text().matches(what).count() < times {
+            assert!(
+                started.elapsed() < WAIT,
+                "{what:?} not printed {times} times:\n{}",
+                self.text()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Ctrl-C to the group, as a terminal sends it; the exit code.
+    fn interrupt(self) -> Option<i32> {
+        // SAFETY: a process group this test created.
+        unsafe {
+            libc::killpg(self.child.id() as i32, libc::SIGINT);
+        }
+        wait_at_most(self.child, WAIT).status.code()
+    }
+}
+
+#[test]
+fn a_forward_survives_its_tunnel_being_dropped_twice() {
+    crate::needs_emulator!();
+    let group = emu().group("real-keepup");
+    let id = group.instance("web").launch();
+    let web = http_server("still-there");
+    let local = free_port();
+    let mapping = format!("{local}:{web}");
+    let Some(fwd) = Forwarding::start(&["forward", &id, &mapping, "--no-check"]) else {
+        return;
+    };
+    fwd.until("Waiting for connections", 1);
+    assert!(get(local).ends_with("still-there"));
+    for round in 1..=2 {
+        let open: Vec<_> = emu()
+            .sessions_on(&id)
+            .into_iter()
+            .filter(|s| s.status != "Terminated")
+            .collect();
+        assert_eq!(open.len(), 1, "one session carries the tunnel: {open:?}");
+        // The session ends under it, as when an administrator terminates it.
+        emu().terminate_session(&open[0].id);
+        fwd.until("dropped (its session ended); reconnecting in", round);
+        fwd.until("Waiting for connections", round + 1);
+        assert!(get(local).ends_with("still-there"), "round {round}");
+    }
+    let text = fwd.text();
+    assert!(text.contains("reconnecting in 1 s"), "{text}");
+    assert!(
+        text.contains("reconnecting in 2 s"),
+        "the pause grows: {text}"
+    );
+    assert_eq!(fwd.interrupt(), Some(0), "ended as on Ctrl-C");
+    let sessions = emu().sessions_on(&id);
+    assert_eq!(sessions.len(), 3, "{sessions:?}");
+    assert!(
+        sessions.iter().all(|s| s.status == "Terminated"),
+        "{sessions:?}"
+    );
+}
+
+#[test]
+fn several_mappings_open_several_tunnels_and_ctrl_c_ends_them_all() {
+    crate::needs_emulator!();
+    let group = emu().group("real-mappings");
+    let id = group.instance("web").launch();
+    let (a, b) = (http_server("from-a"), http_server("from-b"));
+    let (la, lb) = (free_port(), free_port());
+    let (ma, mb) = (format!("{la}:{a}"), format!("{lb}:127.0.0.1:{b}"));
+    let Some(fwd) = Forwarding::start(&["forward", &id, &ma, &mb, "--no-check"]) else {
+        return;
+    };
+    fwd.until("Waiting for connections", 2);
+    assert!(get(la).ends_with("from-a"));
+    assert!(
+        get(lb).ends_with("from-b"),
+        "the second goes through the instance to a host"
+    );
+    assert_eq!(fwd.interrupt(), Some(0), "ended as on Ctrl-C");
+    let sessions = emu().sessions_on(&id);
+    assert_eq!(sessions.len(), 2, "{sessions:?}");
+    assert!(
+        sessions.iter().all(|s| s.status == "Terminated"),
+        "{sessions:?}"
+    );
+}
+
 /// An sshd on loopback for one test, with its keys in a private directory.
 struct Sshd {
     child: std::process::Child,

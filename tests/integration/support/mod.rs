@@ -130,6 +130,18 @@ impl Emu {
         });
     }
 
+    /// Terminates a session, as an administrator (or Session Manager's idle timeout) would.
+    pub fn terminate_session(&self, session_id: &str) {
+        self.rt.block_on(async {
+            self.ssm
+                .terminate_session()
+                .session_id(session_id)
+                .send()
+                .await
+                .expect("TerminateSession on the emulator");
+        });
+    }
+
     /// Every session ever started on `target`, active or terminated.
     pub fn sessions_on(&self, target: &str) -> Vec<RecordedSession> {
         self.rt.block_on(async {
