@@ -55,6 +55,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssmgo' -ScriptBlock {
             [CompletionResult]::new('forward', 'forward', [CompletionResultType]::ParameterValue, 'Forward local ports to ports on the instance, or on hosts it can reach; kept up until Ctrl-C')
             [CompletionResult]::new('ssh-proxy', 'ssh-proxy', [CompletionResultType]::ParameterValue, 'Carry an SSH connection over Session Manager: for ssh''s ProxyCommand (AWS-StartSSHSession)')
             [CompletionResult]::new('ssh-config', 'ssh-config', [CompletionResultType]::ParameterValue, 'Print a ~/.ssh/config block that sends SSH to instances through `ssmgo ssh-proxy`')
+            [CompletionResult]::new('ssh', 'ssh', [CompletionResultType]::ParameterValue, 'SSH to an instance with a key made for this connection alone: no key on the instance')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for SHELL (the same as the files in completions/)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show where the config file is, or the effective settings and where each came from')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -296,7 +297,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssmgo' -ScriptBlock {
             [CompletionResult]::new('--preset', '--preset', [CompletionResultType]::ParameterName, 'Use the named preset from the config file (its profile, region, tags, document, columns)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output [env: NO_COLOR disables it]')
             [CompletionResult]::new('--no-check', '--no-check', [CompletionResultType]::ParameterName, 'Skip the access pre-check')
-            [CompletionResult]::new('--send-key', '--send-key', [CompletionResultType]::ParameterName, 'Push your public key to the instance first with EC2 Instance Connect (valid 60 s), so no key needs to be on the instance')
+            [CompletionResult]::new('--send-key', '--send-key', [CompletionResultType]::ParameterName, 'Push your public key to the instance first with EC2 Instance Connect (valid 60 s), so no key needs to be on the instance (`send-key = true` in the config does it always)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show the AWS calls made, and the full AWS error behind a failure')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show the AWS calls made, and the full AWS error behind a failure')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -316,6 +317,20 @@ Register-ArgumentCompleter -Native -CommandName 'ssmgo' -ScriptBlock {
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show the AWS calls made, and the full AWS error behind a failure')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'ssmgo;ssh' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]')
+            [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Use the named preset from the config file (its profile, region, tags, document, columns)')
+            [CompletionResult]::new('--preset', '--preset', [CompletionResultType]::ParameterName, 'Use the named preset from the config file (its profile, region, tags, document, columns)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output [env: NO_COLOR disables it]')
+            [CompletionResult]::new('--no-check', '--no-check', [CompletionResultType]::ParameterName, 'Skip the access pre-checks (StartSession and the key push)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show the AWS calls made, and the full AWS error behind a failure')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show the AWS calls made, and the full AWS error behind a failure')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'ssmgo;completions' {
@@ -398,6 +413,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssmgo' -ScriptBlock {
             [CompletionResult]::new('forward', 'forward', [CompletionResultType]::ParameterValue, 'Forward local ports to ports on the instance, or on hosts it can reach; kept up until Ctrl-C')
             [CompletionResult]::new('ssh-proxy', 'ssh-proxy', [CompletionResultType]::ParameterValue, 'Carry an SSH connection over Session Manager: for ssh''s ProxyCommand (AWS-StartSSHSession)')
             [CompletionResult]::new('ssh-config', 'ssh-config', [CompletionResultType]::ParameterValue, 'Print a ~/.ssh/config block that sends SSH to instances through `ssmgo ssh-proxy`')
+            [CompletionResult]::new('ssh', 'ssh', [CompletionResultType]::ParameterValue, 'SSH to an instance with a key made for this connection alone: no key on the instance')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for SHELL (the same as the files in completions/)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show where the config file is, or the effective settings and where each came from')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -440,6 +456,9 @@ Register-ArgumentCompleter -Native -CommandName 'ssmgo' -ScriptBlock {
             break
         }
         'ssmgo;help;ssh-config' {
+            break
+        }
+        'ssmgo;help;ssh' {
             break
         }
         'ssmgo;help;completions' {

@@ -49,6 +49,9 @@ _ssmgo() {
             ssmgo,run)
                 cmd="ssmgo__subcmd__run"
                 ;;
+            ssmgo,ssh)
+                cmd="ssmgo__subcmd__ssh"
+                ;;
             ssmgo,ssh-config)
                 cmd="ssmgo__subcmd__ssh__subcmd__config"
                 ;;
@@ -103,6 +106,9 @@ _ssmgo() {
             ssmgo__subcmd__help,run)
                 cmd="ssmgo__subcmd__help__subcmd__run"
                 ;;
+            ssmgo__subcmd__help,ssh)
+                cmd="ssmgo__subcmd__help__subcmd__ssh"
+                ;;
             ssmgo__subcmd__help,ssh-config)
                 cmd="ssmgo__subcmd__help__subcmd__ssh__subcmd__config"
                 ;;
@@ -155,7 +161,7 @@ _ssmgo() {
 
     case "${cmd}" in
         ssmgo)
-            opts="-P -v -t -h -V --profile --region --endpoint-url --preset --color --verbose --generate --tag --document --parameters --reason --dry-run --no-check --strict --refresh --start --wait --help --version list ls check run doctor policy connect forward ssh-proxy ssh-config completions config help"
+            opts="-P -v -t -h -V --profile --region --endpoint-url --preset --color --verbose --generate --tag --document --parameters --reason --dry-run --no-check --strict --refresh --start --wait --help --version list ls check run doctor policy connect forward ssh-proxy ssh-config ssh completions config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -649,7 +655,7 @@ _ssmgo() {
             return 0
             ;;
         ssmgo__subcmd__help)
-            opts="list check run doctor policy connect forward ssh-proxy ssh-config completions config help"
+            opts="list check run doctor policy connect forward ssh-proxy ssh-config ssh completions config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -859,6 +865,20 @@ _ssmgo() {
             return 0
             ;;
         ssmgo__subcmd__help__subcmd__run)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ssmgo__subcmd__help__subcmd__ssh)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1223,6 +1243,44 @@ _ssmgo() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --preset)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -P)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ssmgo__subcmd__ssh)
+            opts="-P -v -h --no-check --profile --region --endpoint-url --preset --color --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

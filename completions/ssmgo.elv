@@ -52,6 +52,7 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
             cand forward 'Forward local ports to ports on the instance, or on hosts it can reach; kept up until Ctrl-C'
             cand ssh-proxy 'Carry an SSH connection over Session Manager: for ssh''s ProxyCommand (AWS-StartSSHSession)'
             cand ssh-config 'Print a ~/.ssh/config block that sends SSH to instances through `ssmgo ssh-proxy`'
+            cand ssh 'SSH to an instance with a key made for this connection alone: no key on the instance'
             cand completions 'Print the completion script for SHELL (the same as the files in completions/)'
             cand config 'Show where the config file is, or the effective settings and where each came from'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -276,7 +277,7 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
             cand --preset 'Use the named preset from the config file (its profile, region, tags, document, columns)'
             cand --color 'When to colour the output [env: NO_COLOR disables it]'
             cand --no-check 'Skip the access pre-check'
-            cand --send-key 'Push your public key to the instance first with EC2 Instance Connect (valid 60 s), so no key needs to be on the instance'
+            cand --send-key 'Push your public key to the instance first with EC2 Instance Connect (valid 60 s), so no key needs to be on the instance (`send-key = true` in the config does it always)'
             cand -v 'Show the AWS calls made, and the full AWS error behind a failure'
             cand --verbose 'Show the AWS calls made, and the full AWS error behind a failure'
             cand -h 'Print help (see more with ''--help'')'
@@ -295,6 +296,19 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
             cand --verbose 'Show the AWS calls made, and the full AWS error behind a failure'
             cand -h 'Print help'
             cand --help 'Print help'
+        }
+        &'ssmgo;ssh'= {
+            cand --profile 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once'
+            cand --region 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once'
+            cand --endpoint-url 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]'
+            cand -P 'Use the named preset from the config file (its profile, region, tags, document, columns)'
+            cand --preset 'Use the named preset from the config file (its profile, region, tags, document, columns)'
+            cand --color 'When to colour the output [env: NO_COLOR disables it]'
+            cand --no-check 'Skip the access pre-checks (StartSession and the key push)'
+            cand -v 'Show the AWS calls made, and the full AWS error behind a failure'
+            cand --verbose 'Show the AWS calls made, and the full AWS error behind a failure'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'ssmgo;completions'= {
             cand --profile 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once'
@@ -368,6 +382,7 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
             cand forward 'Forward local ports to ports on the instance, or on hosts it can reach; kept up until Ctrl-C'
             cand ssh-proxy 'Carry an SSH connection over Session Manager: for ssh''s ProxyCommand (AWS-StartSSHSession)'
             cand ssh-config 'Print a ~/.ssh/config block that sends SSH to instances through `ssmgo ssh-proxy`'
+            cand ssh 'SSH to an instance with a key made for this connection alone: no key on the instance'
             cand completions 'Print the completion script for SHELL (the same as the files in completions/)'
             cand config 'Show where the config file is, or the effective settings and where each came from'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -398,6 +413,8 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
         &'ssmgo;help;ssh-proxy'= {
         }
         &'ssmgo;help;ssh-config'= {
+        }
+        &'ssmgo;help;ssh'= {
         }
         &'ssmgo;help;completions'= {
         }

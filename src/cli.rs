@@ -222,6 +222,14 @@ pub enum Command {
     /// Print a ~/.ssh/config block that sends SSH to instances through `ssmgo ssh-proxy`.
     SshConfig(SshConfigArgs),
 
+    /// SSH to an instance with a key made for this connection alone: no key on the instance.
+    ///
+    /// Makes a fresh ed25519 key (ssh-keygen, in a private directory), runs ssh with it through
+    /// `ssmgo ssh-proxy --send-key`, which pushes it with EC2 Instance Connect for USER (default
+    /// ec2-user), and removes it when ssh ends. Arguments after `--` go to ssh after the
+    /// destination (options such as -L or -p, then a remote command). Exits with ssh's status.
+    Ssh(SshArgs),
+
     /// Print the completion script for SHELL (the same as the files in completions/).
     ///
     /// For instance ids and Names completed from the local cache, use the dynamic form instead:
@@ -334,18 +342,33 @@ pub struct SshProxyArgs {
     pub no_check: bool,
 
     /// Push your public key to the instance first with EC2 Instance Connect (valid 60 s), so
-    /// no key needs to be on the instance.
+    /// no key needs to be on the instance (`send-key = true` in the config does it always).
     #[arg(long)]
     pub send_key: bool,
 
     /// The OS user the key is pushed for (ssh's %r; default ec2-user).
-    #[arg(long, value_name = "USER", requires = "send_key")]
+    #[arg(long, value_name = "USER")]
     pub os_user: Option<String>,
 
     /// The public key to push (default: the first of ~/.ssh/id_ed25519.pub, id_ecdsa.pub,
     /// id_rsa.pub).
-    #[arg(long, value_name = "FILE.pub", requires = "send_key")]
+    #[arg(long, value_name = "FILE.pub")]
     pub public_key: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct SshArgs {
+    /// [USER@]TARGET: the OS user, and an instance id or exact Name tag value.
+    #[arg(value_name = "[USER@]TARGET")]
+    pub destination: String,
+
+    /// ssh's own options and the remote command, after `--`.
+    #[arg(last = true, value_name = "SSH_ARGS")]
+    pub ssh_args: Vec<String>,
+
+    /// Skip the access pre-checks (StartSession and the key push).
+    #[arg(long)]
+    pub no_check: bool,
 }
 
 #[derive(Debug, Args)]

@@ -62,6 +62,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::SshProxy(args) => with_aws(&flags, verbose, async |ctx| {
             commands::ssh::proxy(ctx, args).await
         }),
+        Command::Ssh(args) => with_aws(&flags, verbose, async |ctx| commands::ssh::ssh(ctx, args)),
         Command::SshConfig(args) => with_aws(&flags, verbose, async |ctx| {
             commands::ssh::config(ctx, args)
         }),

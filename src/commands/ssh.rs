@@ -1,12 +1,13 @@
-//! `ssmgo ssh-proxy HOST PORT` (ssh's ProxyCommand over AWS-StartSSHSession) and
-//! `ssmgo ssh-config` (the ~/.ssh/config block that uses it).
+//! `ssmgo ssh-proxy HOST PORT` (ssh's ProxyCommand over AWS-StartSSHSession), `ssmgo ssh-config`
+//! (the ~/.ssh/config block that uses it) and `ssmgo ssh` (ssh with a key made for one connection
+//! and pushed with EC2 Instance Connect).
 //!
 //! Under ProxyCommand, stdout *is* the SSH connection: nothing of ours may be written there, and
 //! no picker can open. Messages go to stderr, which ssh shows.
 
 use std::collections::BTreeMap;
 
-use crate::cli::{SessionArgs, SshConfigArgs, SshProxyArgs};
+use crate::cli::{SessionArgs, SshArgs, SshConfigArgs, SshProxyArgs};
 use crate::commands::Ctx;
 use crate::error::{Error, Result};
 use crate::instance_connect::{self, Push};
@@ -29,7 +30,8 @@ pub async fn proxy(ctx: &Ctx, args: SshProxyArgs) -> Result<()> {
         "portNumber".to_owned(),
         vec![args.port.to_string()],
     )]));
-    let push_key = match args.send_key {
+    // `send-key = true` in the config pushes the key without the flag.
+    let push_key = match args.send_key || ctx.settings.send_key.value {
         true => Some(Push {
             key: instance_connect::public_key(args.public_key.as_deref())?,
             os_user: args
@@ -60,12 +62,102 @@ pub async fn proxy(ctx: &Ctx, args: SshProxyArgs) -> Result<()> {
     .await
 }
 
-pub fn config(ctx: &Ctx, args: SshConfigArgs) -> Result<()> {
-    let exe = std::env::current_exe()
+/// This program's path, for ProxyCommand.
+fn own_path() -> String {
+    std::env::current_exe()
         .ok()
         .and_then(|p| p.to_str().map(str::to_owned))
-        .unwrap_or_else(|| "ssmgo".into());
-    write_text(&config_block(&exe, ctx, &args)?)
+        .unwrap_or_else(|| "ssmgo".into())
+}
+
+pub fn config(ctx: &Ctx, args: SshConfigArgs) -> Result<()> {
+    write_text(&config_block(&own_path(), ctx, &args)?)
+}
+
+/// `ssmgo ssh [USER@]TARGET [-- SSH_ARGS…]`: ssh with a fresh key that lives only for this
+/// connection: made with ssh-keygen in a private directory, pushed with EC2 Instance Connect by
+/// `ssh-proxy --send-key`, handed to ssh with -i, removed when ssh ends. ssh's exit status is
+/// ssmgo's.
+pub fn ssh(ctx: &Ctx, args: SshArgs) -> Result<()> {
+    let (user, target) = match args.destination.split_once('@') {
+        Some((user, target)) => (user.to_owned(), target.to_owned()),
+        None => (
+            crate::instance_connect::DEFAULT_OS_USER.to_owned(),
+            args.destination.clone(),
+        ),
+    };
+    if user.is_empty() || target.is_empty() || target.starts_with('-') {
+        return Err(Error::BadInput {
+            what: "[USER@]TARGET",
+            value: args.destination,
+            reason: "give an instance id or Name, with the OS user before @ (e.g. ubuntu@web-1)"
+                .into(),
+        });
+    }
+    let dir = tempfile::Builder::new()
+        .prefix("ssmgo-ssh-")
+        .tempdir()
+        .map_err(|e| Error::io("making a private directory for the key", e))?;
+    let key = dir.path().join("id_ed25519");
+    let made = std::process::Command::new("ssh-keygen")
+        .args([
+            "-q",
+            "-t",
+            "ed25519",
+            "-N",
+            "",
+            "-C",
+            "ssmgo-ephemeral",
+            "-f",
+        ])
+        .arg(&key)
+        .stdin(std::process::Stdio::null())
+        .status()
+        .map_err(|e| Error::io("running ssh-keygen (OpenSSH's client tools)", e))?;
+    if !made.success() {
+        return Err(Error::io(
+            "making a key with ssh-keygen",
+            std::io::Error::other(describe(made)),
+        ));
+    }
+    let public = key.with_extension("pub");
+    let mut words = proxy_prefix(&own_path(), ctx)?;
+    words.push("ssh-proxy".into());
+    if args.no_check {
+        words.push("--no-check".into());
+    }
+    words.push(format!(
+        "--send-key --os-user %r --public-key {} %h %p",
+        shell_quote(&public.display().to_string())
+    ));
+    let status = std::process::Command::new("ssh")
+        .arg("-i")
+        .arg(&key)
+        .args(["-o", "IdentitiesOnly=yes"])
+        .arg("-o")
+        .arg(format!("ProxyCommand={}", words.join(" ")))
+        .arg(format!("{user}@{target}"))
+        .args(&args.ssh_args)
+        .status()
+        .map_err(|e| Error::io("running ssh", e))?;
+    drop(dir);
+    match status.code() {
+        Some(0) => Ok(()),
+        Some(code) => Err(Error::RemoteExit { code }),
+        None => Err(Error::io(
+            "running ssh",
+            std::io::Error::other(describe(status)),
+        )),
+    }
+}
+
+fn describe(status: std::process::ExitStatus) -> String {
+    use std::os::unix::process::ExitStatusExt;
+    match (status.code(), status.signal()) {
+        (Some(code), _) => format!("it exited with status {code}"),
+        (_, Some(signal)) => format!("it was killed by signal {signal}"),
+        _ => "it ended abnormally".into(),
+    }
 }
 
 /// The block itself. ssh runs ProxyCommand through the user's shell, so every word is quoted.
@@ -83,22 +175,16 @@ fn config_block(exe: &str, ctx: &Ctx, args: &SshConfigArgs) -> Result<String> {
             });
         }
     }
-    let scope = ctx.settings.single_scope("ssh-config")?;
-    let mut words = vec![shell_quote(exe)];
-    if let Some(p) = &scope.profile {
-        words.push(format!("--profile {}", shell_quote(p)));
-    }
-    if let Some(r) = &scope.region {
-        words.push(format!("--region {}", shell_quote(r)));
-    }
+    let mut words = proxy_prefix(exe, ctx)?;
     words.push("ssh-proxy".into());
     if args.no_check {
         words.push("--no-check".into());
     }
     if args.send_key {
-        words.push("--send-key --os-user %r".into());
+        words.push("--send-key".into());
     }
-    words.push("%h %p".into());
+    // ssh's user, for a key pushed with EC2 Instance Connect (--send-key or `send-key = true`).
+    words.push("--os-user %r %h %p".into());
     let mut hosts = vec!["i-*".to_owned(), "mi-*".to_owned()];
     hosts.extend(patterns.iter().cloned());
     let keys = match args.send_key {
@@ -112,6 +198,19 @@ fn config_block(exe: &str, ctx: &Ctx, args: &SshConfigArgs) -> Result<String> {
         hosts.join(" "),
         words.join(" ")
     ))
+}
+
+/// ssmgo and the global options that pick the account and region, as ProxyCommand words.
+fn proxy_prefix(exe: &str, ctx: &Ctx) -> Result<Vec<String>> {
+    let scope = ctx.settings.single_scope("ssh-config")?;
+    let mut words = vec![shell_quote(exe)];
+    if let Some(p) = &scope.profile {
+        words.push(format!("--profile {}", shell_quote(p)));
+    }
+    if let Some(r) = &scope.region {
+        words.push(format!("--region {}", shell_quote(r)));
+    }
+    Ok(words)
 }
 
 /// A word for ProxyCommand: quoted for the shell ssh runs it with, and with `%` doubled, since
@@ -149,7 +248,7 @@ mod tests {
         assert!(block.contains("Host i-* mi-* web-*\n"), "{block}");
         assert!(
             block.contains(
-                "ProxyCommand '/opt/my tools/ssmgo' --profile prod --region eu-west-1 ssh-proxy %h %p\n"
+                "ProxyCommand '/opt/my tools/ssmgo' --profile prod --region eu-west-1 ssh-proxy --os-user %r %h %p\n"
             ),
             "{block}"
         );
@@ -161,7 +260,7 @@ mod tests {
         );
         let unchecked = config_block("ssmgo", &ctx, &args(&[], true, false)).unwrap();
         assert!(
-            unchecked.contains("ssh-proxy --no-check %h %p"),
+            unchecked.contains("ssh-proxy --no-check --os-user %r %h %p"),
             "{unchecked}"
         );
         let pushed = config_block("ssmgo", &ctx, &args(&[], false, true)).unwrap();

@@ -24,6 +24,8 @@ struct File {
     timeout: Option<Timeout>,
     check: Option<CheckMode>,
     color: Option<ColorChoice>,
+    /// `ssh-proxy` pushes your key with EC2 Instance Connect, as with --send-key.
+    send_key: Option<bool>,
     #[serde(default)]
     preset: BTreeMap<String, Values>,
 }
@@ -144,6 +146,10 @@ impl Config {
 
     pub fn check(&self) -> Option<CheckMode> {
         self.file.check
+    }
+
+    pub fn send_key(&self) -> Option<bool> {
+        self.file.send_key
     }
 
     pub fn color(&self) -> Option<ColorChoice> {

@@ -77,6 +77,8 @@ pub struct Settings {
     pub timeout: Setting<Duration>,
     /// Whether sessions are pre-checked (`--no-check` and `--strict` override it).
     pub check: Setting<CheckMode>,
+    /// Whether `ssh-proxy` pushes the user's key with EC2 Instance Connect (`--send-key`).
+    pub send_key: Setting<bool>,
     pub color: Setting<ColorChoice>,
     pub preset: Option<String>,
     /// A preset's profile or region that the environment overrides: worth saying, since the
@@ -235,6 +237,7 @@ impl Settings {
             ),
         };
         let check = or_default(config.check().map(|c| (c, Source::Config)), CheckMode::On);
+        let send_key = or_default(config.send_key().map(|k| (k, Source::Config)), false);
         let color = or_default(
             flags
                 .color
@@ -255,6 +258,7 @@ impl Settings {
             cache_ttl,
             timeout,
             check,
+            send_key,
             color,
             preset: flags.preset.clone(),
             overridden,
@@ -410,6 +414,11 @@ impl Settings {
                 "check",
                 self.check.value.to_string(),
                 self.check.source.to_string(),
+            ),
+            (
+                "send-key",
+                self.send_key.value.to_string(),
+                self.send_key.source.to_string(),
             ),
             (
                 "timeout",

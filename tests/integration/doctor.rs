@@ -90,9 +90,11 @@ fn an_agent_just_started_is_given_time_not_blamed() {
     doctor(&id)
         .expect_success()
         .stdout_has(&format!(
-            "{}ConnectionLost: it started 0 s ago, and its agent may still be booting",
+            "{}ConnectionLost: it started ",
             line("unknown", "registration")
         ))
+        // Seconds ago: how many depends on the machine's load.
+        .stdout_has(" s ago, and its agent may still be booting")
         .stdout_has(&format!("next: Wait for it: ssmgo connect {id} --wait=10m"))
         .stdout_has("No problem found (1 check could not run).");
 }

@@ -121,5 +121,5 @@ fn ssh_config_prints_a_block_using_ssh_proxy() {
         .run()
         .expect_success();
     out.stdout_has("Host i-* mi-* web-*\n")
-        .stdout_has("--profile default --region us-east-1 ssh-proxy %h %p\n");
+        .stdout_has("--profile default --region us-east-1 ssh-proxy --os-user %r %h %p\n");
 }

@@ -656,3 +656,38 @@ fn a_key_push_for_an_os_user_the_policy_does_not_allow_is_refused_before_any_ses
         "the key goes first: {calls:?}"
     );
 }
+
+#[test]
+fn send_key_in_the_config_pushes_the_key_without_the_flag() {
+    crate::needs_emulator!();
+    let group = emu().group("guard-eic-config");
+    let id = group.instance("web").launch();
+    let policy = with_reads(&format!(
+        r#"{ALLOW_START}, {{"Effect": "Allow", "Action": "ec2-instance-connect:SendSSHPublicKey", "Resource": "*"}}"#
+    ));
+    let finn = emu().user(&format!("{}-finn", group.scope), &[("eic", &policy)]);
+    let key = tempfile::tempdir().unwrap();
+    let public = key.path().join("id.pub");
+    std::fs::write(
+        &public,
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGq0Bj1dGFkZXN0a2V5Zm9ydGVzdHMAAAAAAAAAAA tester\n",
+    )
+    .unwrap();
+    ssmgo()
+        .signed_in_as(&finn)
+        .config("send-key = true\n")
+        .args([
+            "ssh-proxy",
+            "--os-user",
+            "ubuntu",
+            "--public-key",
+            &public.display().to_string(),
+            &id,
+            "22",
+        ])
+        .run()
+        .expect_success();
+    assert!(emu().log().iter().any(|v| v["op"] == "SendSSHPublicKey"
+        && v["target"] == id.as_str()
+        && v["user"] == "ubuntu"));
+}

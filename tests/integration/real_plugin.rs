@@ -812,3 +812,64 @@ fn wait_at_most(mut child: std::process::Child, limit: Duration) -> std::process
     }
     child.wait_with_output().unwrap()
 }
+
+#[test]
+fn ssmgo_ssh_makes_a_key_for_one_connection_and_pushes_it() {
+    crate::needs_emulator!();
+    let Some(run) = ssmgo().with_real_plugin() else {
+        return;
+    };
+    let sshd = sshd("%u.keys");
+    let group = emu().group("real-ephemeral");
+    let id = group
+        .instance("web")
+        .tag("ssmgo:eic-keys-dir", &sshd.dir.path().display().to_string())
+        .launch();
+    let user = std::env::var("USER").unwrap_or_else(|_| "root".into());
+    let port = sshd.port.to_string();
+    let key_dirs = || -> std::collections::BTreeSet<std::ffi::OsString> {
+        std::fs::read_dir(std::env::temp_dir())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name())
+            .filter(|n| n.to_string_lossy().starts_with("ssmgo-ssh-"))
+            .collect()
+    };
+    let before = key_dirs();
+    let child = run
+        .args([
+            "ssh",
+            &format!("{user}@{}", group.name("web")),
+            "--",
+            "-p",
+            &port,
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "echo ephemeral-$((6*7)); exit 5",
+        ])
+        .into_command()
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = wait_at_most(child, WAIT);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("ephemeral-42"),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(5), "ssh's status is ssmgo's");
+    // The key pushed was one made for this connection, and it is gone from this machine.
+    let pushed = std::fs::read_to_string(sshd.dir.path().join(format!("{user}.keys"))).unwrap();
+    assert!(pushed.contains("ssmgo-ephemeral"), "{pushed}");
+    assert_eq!(key_dirs(), before, "the key's directory is removed");
+    assert!(emu()
+        .log()
+        .iter()
+        .any(|v| v["op"] == "SendSSHPublicKey" && v["target"] == id.as_str()));
+}
