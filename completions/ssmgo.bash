@@ -1217,7 +1217,7 @@ _ssmgo() {
             return 0
             ;;
         ssmgo__subcmd__run)
-            opts="-t -P -v -h --tag --max-concurrency --max-errors --timeout --group --json --no-check --profile --region --endpoint-url --preset --color --verbose --help"
+            opts="-t -P -v -h --tag --max-concurrency --max-errors --timeout --output-s3 --group --json --no-check --profile --region --endpoint-url --preset --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1240,6 +1240,10 @@ _ssmgo() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output-s3)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

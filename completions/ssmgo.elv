@@ -115,6 +115,7 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
             cand --max-concurrency 'How many instances run it at once: a count or a percentage of the targets (AWS''s MaxConcurrency)'
             cand --max-errors 'How many may fail before it is sent to no more instances: a count or a percentage (AWS''s MaxErrors; 0 stops after the first failure)'
             cand --timeout 'Stop the command on an instance after DURATION (default 1h; e.g. 30s, 10m)'
+            cand --output-s3 'Have SSM write the whole output to this S3 bucket (and key prefix), and read it back where SSM cut what it returns (24,000 characters of stdout, 8,000 of stderr)'
             cand --profile 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once'
             cand --region 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once'
             cand --endpoint-url 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]'

@@ -101,6 +101,7 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -s t -l tag -d 'Only in
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l max-concurrency -d 'How many instances run it at once: a count or a percentage of the targets (AWS\'s MaxConcurrency)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l max-errors -d 'How many may fail before it is sent to no more instances: a count or a percentage (AWS\'s MaxErrors; 0 stops after the first failure)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l timeout -d 'Stop the command on an instance after DURATION (default 1h; e.g. 30s, 10m)' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l output-s3 -d 'Have SSM write the whole output to this S3 bucket (and key prefix), and read it back where SSM cut what it returns (24,000 characters of stdout, 8,000 of stderr)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r

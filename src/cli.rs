@@ -562,6 +562,11 @@ pub struct RunArgs {
     #[arg(long, value_name = "DURATION", value_parser = wait_limit)]
     pub timeout: Option<std::time::Duration>,
 
+    /// Have SSM write the whole output to this S3 bucket (and key prefix), and read it back where
+    /// SSM cut what it returns (24,000 characters of stdout, 8,000 of stderr).
+    #[arg(long, value_name = "BUCKET[/PREFIX]", value_parser = s3_location)]
+    pub output_s3: Option<(String, String)>,
+
     /// Print each instance's output as one block under its name, instead of marking every line.
     #[arg(long)]
     pub group: bool,
@@ -573,6 +578,23 @@ pub struct RunArgs {
     /// Skip the access pre-check (ssm:SendCommand simulated per target).
     #[arg(long)]
     pub no_check: bool,
+}
+
+/// BUCKET[/PREFIX] (an `s3://` in front is fine) → (bucket, prefix).
+fn s3_location(s: &str) -> Result<(String, String), String> {
+    let s = s.strip_prefix("s3://").unwrap_or(s);
+    let (bucket, prefix) = s.split_once('/').unwrap_or((s, ""));
+    // S3's bucket naming rules: 3 to 63 lowercase letters, digits, dots and hyphens.
+    let ok = (3..=63).contains(&bucket.len())
+        && bucket
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-');
+    match ok {
+        true => Ok((bucket.to_owned(), prefix.trim_end_matches('/').to_owned())),
+        false => {
+            Err("give an S3 bucket name, optionally with a key prefix: my-bucket/ssmgo".into())
+        }
+    }
 }
 
 /// AWS's MaxConcurrency / MaxErrors: a count, or a percentage of the targets.

@@ -33,6 +33,7 @@ pub struct Aws {
     pub(crate) sts: aws_sdk_sts::Client,
     pub(crate) iam: aws_sdk_iam::Client,
     pub(crate) instance_connect: aws_sdk_ec2instanceconnect::Client,
+    pub(crate) s3: aws_sdk_s3::Client,
     sdk: SdkConfig,
     region: String,
     /// The profile named on the command line: handed to session-manager-plugin as the AWS CLI does.
@@ -133,6 +134,17 @@ impl Aws {
             sts: client!(aws_sdk_sts),
             iam: client!(aws_sdk_iam),
             instance_connect: client!(aws_sdk_ec2instanceconnect),
+            // Behind an endpoint URL (a proxy, an emulator) buckets can't be host names.
+            s3: {
+                let mut config = aws_sdk_s3::config::Builder::from(&sdk)
+                    .interceptor(retry::ThrottleNotice)
+                    .retry_partition(retry::partition())
+                    .force_path_style(sdk.endpoint_url().is_some());
+                if verbose {
+                    config = config.interceptor(trace::Trace);
+                }
+                aws_sdk_s3::Client::from_conf(config.build())
+            },
             sdk,
             region,
             profile_arg: scope.profile.clone(),

@@ -38,6 +38,7 @@ pub async fn run(ctx: &Ctx, args: RunArgs) -> Result<()> {
         max_concurrency: args.max_concurrency.clone(),
         max_errors: args.max_errors.clone().unwrap_or_else(|| "0".into()),
         execution_timeout: args.timeout,
+        output_s3: args.output_s3.clone(),
     };
     let single = targets.len() == 1 && !args.json;
     let width = targets
@@ -63,8 +64,14 @@ pub async fn run(ctx: &Ctx, args: RunArgs) -> Result<()> {
     })
     .await?;
     if !cut.is_empty() {
+        let next = match args.output_s3 {
+            Some(_) => "the whole of it is in the S3 bucket, which could not be read (above)",
+            None => {
+                "--output-s3 BUCKET[/PREFIX] has SSM write all of it there, and ssmgo reads it back"
+            }
+        };
         crate::say!(
-            "ssmgo: SSM cut the output of {} at {} characters of stdout and {} of stderr (GetCommandInvocation's limit); write long output to a file on the instance instead",
+            "ssmgo: SSM cut the output of {} at {} characters of stdout and {} of stderr (GetCommandInvocation's limit); {next}",
             cut.join(", "),
             run::STDOUT_CUT,
             run::STDERR_CUT

@@ -14,6 +14,8 @@ pub struct Send<'a> {
     pub max_errors: &'a str,
     /// The script's own time limit (the document's executionTimeout), seconds.
     pub execution_timeout: Option<u64>,
+    /// Where SSM writes the whole output: (bucket, key prefix).
+    pub output_s3: Option<(&'a str, &'a str)>,
 }
 
 /// SendCommand; returns the command id.
@@ -29,6 +31,11 @@ pub async fn send(aws: &Aws, send: &Send<'_>) -> Result<String> {
         .comment("ssmgo run");
     if let Some(secs) = send.execution_timeout {
         request = request.parameters("executionTimeout", vec![secs.to_string()]);
+    }
+    if let Some((bucket, prefix)) = send.output_s3 {
+        request = request
+            .output_s3_bucket_name(bucket)
+            .set_output_s3_key_prefix((!prefix.is_empty()).then(|| prefix.to_owned()));
     }
     let out = request
         .send()
@@ -93,6 +100,9 @@ pub struct Output {
     pub stdout: String,
     pub stderr: String,
     pub seconds: Option<f64>,
+    /// Where SSM put the whole of each, when it was asked to (an S3 URL).
+    pub stdout_url: Option<String>,
+    pub stderr_url: Option<String>,
 }
 
 pub async fn output(aws: &Aws, command_id: &str, instance_id: &str) -> Result<Output> {
@@ -114,7 +124,47 @@ pub async fn output(aws: &Aws, command_id: &str, instance_id: &str) -> Result<Ou
         stdout: out.standard_output_content().unwrap_or_default().to_owned(),
         stderr: out.standard_error_content().unwrap_or_default().to_owned(),
         seconds: out.execution_elapsed_time().and_then(elapsed_seconds),
+        stdout_url: out
+            .standard_output_url()
+            .filter(|u| !u.is_empty())
+            .map(str::to_owned),
+        stderr_url: out
+            .standard_error_url()
+            .filter(|u| !u.is_empty())
+            .map(str::to_owned),
     })
+}
+
+/// The object key in `bucket` of an S3 URL as SSM writes it: path style
+/// (https://s3.REGION.amazonaws.com/BUCKET/KEY) or virtual-hosted (https://BUCKET.s3…/KEY).
+pub fn object_key(url: &str, bucket: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let (host, path) = rest.split_once('/')?;
+    match host.starts_with(&format!("{bucket}.")) {
+        true => Some(path.to_owned()),
+        false => path.strip_prefix(&format!("{bucket}/")).map(str::to_owned),
+    }
+}
+
+/// An S3 object's text.
+pub async fn object_text(aws: &Aws, bucket: &str, key: &str) -> Result<String> {
+    let out = aws
+        .s3
+        .get_object()
+        .bucket(bucket)
+        .key(key)
+        .send()
+        .await
+        .map_err(|e| aws.explain("GetObject", "s3:GetObject", e))?;
+    let bytes = out
+        .body
+        .collect()
+        .await
+        .map_err(|e| crate::error::Error::Aws {
+            operation: "GetObject",
+            detail: format!("reading s3://{bucket}/{key}: {e}"),
+        })?;
+    Ok(String::from_utf8_lossy(&bytes.into_bytes()).into_owned())
 }
 
 /// "PT1.234S" (ISO 8601, as SSM writes it) → seconds.
@@ -153,6 +203,19 @@ pub async fn cancel(aws: &Aws, command_id: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn object_keys_come_from_both_kinds_of_s3_url() {
+        assert_eq!(
+            object_key("https://s3.eu-west-1.amazonaws.com/logs/run/cid/i-1/awsrunShellScript/0.awsrunshellscript/stdout", "logs").as_deref(),
+            Some("run/cid/i-1/awsrunShellScript/0.awsrunshellscript/stdout")
+        );
+        assert_eq!(
+            object_key("https://logs.s3.amazonaws.com/cid/stdout", "logs").as_deref(),
+            Some("cid/stdout")
+        );
+        assert_eq!(object_key("https://s3.amazonaws.com/other/x", "logs"), None);
+    }
 
     #[test]
     fn elapsed_times_are_read_as_ssm_writes_them() {

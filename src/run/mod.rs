@@ -42,6 +42,8 @@ pub struct Plan {
     pub max_concurrency: String,
     pub max_errors: String,
     pub execution_timeout: Option<Duration>,
+    /// Where SSM writes the whole output (bucket, key prefix), read back when SSM cut it.
+    pub output_s3: Option<(String, String)>,
 }
 
 /// One instance's result. The serialized form is `run --json`'s.
@@ -171,6 +173,10 @@ pub async fn run(
                 max_concurrency: &plan.max_concurrency,
                 max_errors: &plan.max_errors,
                 execution_timeout: plan.execution_timeout.map(|d| d.as_secs().max(1)),
+                output_s3: plan
+                    .output_s3
+                    .as_ref()
+                    .map(|(b, p)| (b.as_str(), p.as_str())),
             },
         )
         .await?;
@@ -182,7 +188,7 @@ pub async fn run(
                 if done.contains(&s.instance_id) {
                     continue;
                 }
-                let row = result_row(aws, &command_id, batch, &s.instance_id).await?;
+                let row = result_row(aws, plan, &command_id, batch, &s.instance_id).await?;
                 errors += usize::from(matches!(row.status.as_str(), "Failed" | "TimedOut"));
                 on_done(&row);
                 rows.push(row);
@@ -231,17 +237,49 @@ pub async fn run(
 
 async fn result_row(
     aws: &Aws,
+    plan: &Plan,
     command_id: &str,
     batch: &[&Instance],
     instance_id: &str,
 ) -> Result<Row> {
-    let out = api::output(aws, command_id, instance_id).await?;
+    let mut out = api::output(aws, command_id, instance_id).await?;
     let name = batch
         .iter()
         .find(|i| i.instance_id == instance_id)
         .and_then(|i| i.name.clone());
-    let output_cut =
-        out.stdout.chars().count() >= STDOUT_CUT || out.stderr.chars().count() >= STDERR_CUT;
+    let cut = |text: &str, limit| text.chars().count() >= limit;
+    let mut output_cut = cut(&out.stdout, STDOUT_CUT) || cut(&out.stderr, STDERR_CUT);
+    if let (true, Some((bucket, _))) = (output_cut, &plan.output_s3) {
+        // The whole of it, from where SSM wrote it.
+        let whole = |url: &Option<String>| {
+            let key = url.as_deref().and_then(|u| api::object_key(u, bucket));
+            async move {
+                match key {
+                    Some(key) => Some(api::object_text(aws, bucket, &key).await),
+                    None => None,
+                }
+            }
+        };
+        let (stdout, stderr) = tokio::join!(whole(&out.stdout_url), whole(&out.stderr_url));
+        let mut read_all = true;
+        for (fetched, text, limit) in [
+            (stdout, &mut out.stdout, STDOUT_CUT),
+            (stderr, &mut out.stderr, STDERR_CUT),
+        ] {
+            match fetched {
+                Some(Ok(whole)) => *text = whole,
+                Some(Err(e)) => {
+                    read_all = false;
+                    crate::say!(
+                        "ssmgo: the whole output of {instance_id} could not be read from s3://{bucket}: {}",
+                        e.headline()
+                    );
+                }
+                None => read_all &= !cut(text, limit),
+            }
+        }
+        output_cut = !read_all;
+    }
     Ok(Row {
         instance_id: instance_id.to_owned(),
         name,

@@ -141,8 +141,11 @@ def _run_one(inv, script, timeout):
     if cmd.get("OutputS3BucketName") and "s3_put" in _hooks:
         for stream, text in (("stdout", inv.stdout), ("stderr", inv.stderr)):
             if text:
-                _hooks["s3_put"](cmd["_account"], cmd["OutputS3BucketName"],
-                                 _s3_key(cmd, inv.instance_id, stream), text.encode())
+                try:
+                    _hooks["s3_put"](cmd["_account"], cmd["OutputS3BucketName"],
+                                     _s3_key(cmd, inv.instance_id, stream), text.encode())
+                except Exception:
+                    pass  # as with AWS: a bucket the agent can't write to loses the copy, not the run
     if "log" in _hooks:
         _hooks["log"]({"op": "Invocation", "command": cmd["CommandId"], "target": inv.instance_id,
                        "status": inv.status, "start": t0, "end": time.time()})

@@ -241,6 +241,35 @@ fn long_output_cut_by_ssm_is_said_not_hidden() {
 }
 
 #[test]
+fn output_s3_gives_back_all_of_what_ssm_cut() {
+    crate::needs_emulator!();
+    let group = emu().group("run-s3");
+    let id = group.instance("web").launch();
+    let bucket = format!("ssmgo-{}", group.scope.to_lowercase()).replace('_', "-");
+    let bucket = &bucket[..bucket.len().min(63)];
+    emu().bucket(bucket);
+    let out = ssmgo()
+        .args([
+            "run",
+            &id,
+            "--output-s3",
+            &format!("{bucket}/runs"),
+            "--",
+            "head -c 30000 /dev/zero | tr '\\0' a; head -c 9000 /dev/zero | tr '\\0' e >&2",
+        ])
+        .run()
+        .expect_success();
+    assert_eq!(out.stdout.len(), 30_000, "all of stdout");
+    assert_eq!(
+        out.stderr.len(),
+        9_000,
+        "all of stderr: {}",
+        &out.stderr[..200.min(out.stderr.len())]
+    );
+    assert!(out.stdout.bytes().all(|b| b == b'a'));
+}
+
+#[test]
 fn ctrl_c_cancels_the_command_where_it_still_runs() {
     crate::needs_emulator!();
     let group = emu().group("run-cancel");

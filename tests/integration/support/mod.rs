@@ -28,6 +28,7 @@ pub struct Emu {
     ssm: aws_sdk_ssm::Client,
     iam: aws_sdk_iam::Client,
     sts: aws_sdk_sts::Client,
+    sdk: aws_config::SdkConfig,
 }
 
 /// The emulator, connected once per test binary.
@@ -60,6 +61,7 @@ pub fn emu() -> &'static Emu {
             ssm: aws_sdk_ssm::Client::new(&config),
             iam: aws_sdk_iam::Client::new(&config),
             sts: aws_sdk_sts::Client::new(&config),
+            sdk: config,
             endpoint,
             rt,
         }
@@ -127,6 +129,21 @@ impl Emu {
                 .send()
                 .await
                 .expect("TerminateInstances on the emulator");
+        });
+    }
+
+    /// An S3 bucket in the emulator (for Run Command's output).
+    pub fn bucket(&self, name: &str) {
+        self.rt.block_on(async {
+            let config = aws_sdk_s3::config::Builder::from(&self.sdk)
+                .force_path_style(true)
+                .build();
+            aws_sdk_s3::Client::from_conf(config)
+                .create_bucket()
+                .bucket(name)
+                .send()
+                .await
+                .expect("CreateBucket on the emulator");
         });
     }
 
