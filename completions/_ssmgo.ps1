@@ -129,6 +129,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssmgo' -ScriptBlock {
             [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Use the named preset from the config file (its profile, region, tags, document, columns)')
             [CompletionResult]::new('--preset', '--preset', [CompletionResultType]::ParameterName, 'Use the named preset from the config file (its profile, region, tags, document, columns)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output [env: NO_COLOR disables it]')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every running instance the picker would show for the query TARGET (fuzzy, as typed in the picker), instead of one')
             [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Print each instance''s output as one block under its name, instead of marking every line')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Write the results as JSON (instance, status, exit code, duration, output)')
             [CompletionResult]::new('--no-check', '--no-check', [CompletionResultType]::ParameterName, 'Skip the access pre-check (ssm:SendCommand simulated per target)')
@@ -264,6 +265,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssmgo' -ScriptBlock {
         }
         'ssmgo;forward' {
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Forward to this host (name or IP, as the instance resolves it) instead of the instance, for the mappings that name no host')
+            [CompletionResult]::new('--keep-alive', '--keep-alive', [CompletionResultType]::ParameterName, 'Keep idle tunnels from Session Manager''s idle timeout: every DURATION, open and close a connection through each (the remote port sees it). E.g. 5m')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)')
             [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)')
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you are connecting (recorded by Session Manager, up to 256 characters)')
@@ -290,7 +292,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssmgo' -ScriptBlock {
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)')
             [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)')
             [CompletionResult]::new('--os-user', '--os-user', [CompletionResultType]::ParameterName, 'The OS user the key is pushed for (ssh''s %r; default ec2-user)')
-            [CompletionResult]::new('--public-key', '--public-key', [CompletionResultType]::ParameterName, 'The public key to push (default: the first of ~/.ssh/id_ed25519.pub, id_ecdsa.pub, id_rsa.pub)')
+            [CompletionResult]::new('--public-key', '--public-key', [CompletionResultType]::ParameterName, 'The public key to push (default: the first key ssh-agent holds, else the first of ~/.ssh/id_ed25519.pub, id_ecdsa.pub, id_rsa.pub)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]')

@@ -597,13 +597,17 @@ _ssmgo() {
             return 0
             ;;
         ssmgo__subcmd__forward)
-            opts="-t -P -v -h --to --no-reconnect --tag --reason --dry-run --no-check --strict --refresh --start --wait --profile --region --endpoint-url --preset --color --verbose --help"
+            opts="-t -P -v -h --to --no-reconnect --keep-alive --tag --reason --dry-run --no-check --strict --refresh --start --wait --profile --region --endpoint-url --preset --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keep-alive)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1217,7 +1221,7 @@ _ssmgo() {
             return 0
             ;;
         ssmgo__subcmd__run)
-            opts="-t -P -v -h --tag --max-concurrency --max-errors --timeout --output-s3 --group --json --no-check --profile --region --endpoint-url --preset --color --verbose --help"
+            opts="-t -P -v -h --tag --all --max-concurrency --max-errors --timeout --output-s3 --group --json --no-check --profile --region --endpoint-url --preset --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -122,6 +122,7 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
             cand -P 'Use the named preset from the config file (its profile, region, tags, document, columns)'
             cand --preset 'Use the named preset from the config file (its profile, region, tags, document, columns)'
             cand --color 'When to colour the output [env: NO_COLOR disables it]'
+            cand --all 'Every running instance the picker would show for the query TARGET (fuzzy, as typed in the picker), instead of one'
             cand --group 'Print each instance''s output as one block under its name, instead of marking every line'
             cand --json 'Write the results as JSON (instance, status, exit code, duration, output)'
             cand --no-check 'Skip the access pre-check (ssm:SendCommand simulated per target)'
@@ -245,6 +246,7 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
         }
         &'ssmgo;forward'= {
             cand --to 'Forward to this host (name or IP, as the instance resolves it) instead of the instance, for the mappings that name no host'
+            cand --keep-alive 'Keep idle tunnels from Session Manager''s idle timeout: every DURATION, open and close a connection through each (the remote port sees it). E.g. 5m'
             cand -t 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)'
             cand --tag 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)'
             cand --reason 'Why you are connecting (recorded by Session Manager, up to 256 characters)'
@@ -270,7 +272,7 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
             cand -t 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)'
             cand --tag 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)'
             cand --os-user 'The OS user the key is pushed for (ssh''s %r; default ec2-user)'
-            cand --public-key 'The public key to push (default: the first of ~/.ssh/id_ed25519.pub, id_ecdsa.pub, id_rsa.pub)'
+            cand --public-key 'The public key to push (default: the first key ssh-agent holds, else the first of ~/.ssh/id_ed25519.pub, id_ecdsa.pub, id_rsa.pub)'
             cand --profile 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once'
             cand --region 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once'
             cand --endpoint-url 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]'

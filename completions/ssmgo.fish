@@ -109,6 +109,7 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -s P -l preset -d 'Use 
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l all -d 'Every running instance the picker would show for the query TARGET (fuzzy, as typed in the picker), instead of one'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l group -d 'Print each instance\'s output as one block under its name, instead of marking every line'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l json -d 'Write the results as JSON (instance, status, exit code, duration, output)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l no-check -d 'Skip the access pre-check (ssm:SendCommand simulated per target)'
@@ -198,6 +199,7 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l start -d 'Start 
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l to -d 'Forward to this host (name or IP, as the instance resolves it) instead of the instance, for the mappings that name no host' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l keep-alive -d 'Keep idle tunnels from Session Manager\'s idle timeout: every DURATION, open and close a connection through each (the remote port sees it). E.g. 5m' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -s t -l tag -d 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l reason -d 'Why you are connecting (recorded by Session Manager, up to 256 characters)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l wait -d 'Wait for an instance that is starting, or whose SSM agent is not Online yet, up to DURATION (default 5m; e.g. 90s, 10m)' -r
@@ -218,7 +220,7 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -s v -l verbose -d 
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -s t -l tag -d 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -l os-user -d 'The OS user the key is pushed for (ssh\'s %r; default ec2-user)' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -l public-key -d 'The public key to push (default: the first of ~/.ssh/id_ed25519.pub, id_ecdsa.pub, id_rsa.pub)' -r -F
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -l public-key -d 'The public key to push (default: the first key ssh-agent holds, else the first of ~/.ssh/id_ed25519.pub, id_ecdsa.pub, id_rsa.pub)' -r -F
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r

@@ -318,6 +318,11 @@ pub struct ForwardArgs {
     #[arg(long)]
     pub no_reconnect: bool,
 
+    /// Keep idle tunnels from Session Manager's idle timeout: every DURATION, open and close a
+    /// connection through each (the remote port sees it). E.g. 5m.
+    #[arg(long, value_name = "DURATION", value_parser = wait_limit)]
+    pub keep_alive: Option<std::time::Duration>,
+
     #[command(flatten)]
     pub filter: FilterArgs,
 
@@ -350,8 +355,8 @@ pub struct SshProxyArgs {
     #[arg(long, value_name = "USER")]
     pub os_user: Option<String>,
 
-    /// The public key to push (default: the first of ~/.ssh/id_ed25519.pub, id_ecdsa.pub,
-    /// id_rsa.pub).
+    /// The public key to push (default: the first key ssh-agent holds, else the first of
+    /// ~/.ssh/id_ed25519.pub, id_ecdsa.pub, id_rsa.pub).
     #[arg(long, value_name = "FILE.pub")]
     pub public_key: Option<std::path::PathBuf>,
 }
@@ -547,6 +552,11 @@ pub struct RunArgs {
     /// The command to run, after `--`.
     #[arg(last = true, required = true, value_name = "COMMAND")]
     pub command: Vec<String>,
+
+    /// Every running instance the picker would show for the query TARGET (fuzzy, as typed in
+    /// the picker), instead of one.
+    #[arg(long)]
+    pub all: bool,
 
     /// How many instances run it at once: a count or a percentage of the targets (AWS's
     /// MaxConcurrency).

@@ -34,8 +34,32 @@ pub struct Push {
     pub key: PublicKey,
 }
 
-/// Reads `explicit`, or the first of ~/.ssh/id_ed25519.pub, id_ecdsa.pub, id_rsa.pub.
+/// The first key ssh-agent holds (`ssh-add -L`), when an agent runs: its private half is where
+/// ssh will look for it.
+fn agent_key() -> Option<PublicKey> {
+    std::env::var_os("SSH_AUTH_SOCK")?;
+    let out = std::process::Command::new("ssh-add")
+        .arg("-L")
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().map(str::trim).find(|l| parse_key_line(l))?;
+    Some(PublicKey {
+        path: PathBuf::from("ssh-agent"),
+        line: line.to_owned(),
+    })
+}
+
+/// Reads `explicit`; else the first key ssh-agent holds; else the first of
+/// ~/.ssh/id_ed25519.pub, id_ecdsa.pub, id_rsa.pub.
 pub fn public_key(explicit: Option<&Path>) -> Result<PublicKey> {
+    if explicit.is_none() {
+        if let Some(key) = agent_key() {
+            return Ok(key);
+        }
+    }
     let candidates: Vec<PathBuf> = match explicit {
         Some(p) => vec![p.to_owned()],
         None => {

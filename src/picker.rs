@@ -73,6 +73,31 @@ impl RowRenderer {
     }
 }
 
+/// The instances the picker would show for `query`, without a terminal (`run --all QUERY`):
+/// the same rendered lines, matched the picker's way (nucleo's fuzzy pattern, smart case and
+/// normalization).
+pub fn matching(instances: Vec<Instance>, query: &str, columns: Vec<Column>) -> Vec<Instance> {
+    use nucleo_picker::nucleo::pattern::{CaseMatching, Normalization, Pattern};
+    use nucleo_picker::nucleo::{Config, Matcher, Utf32Str};
+    let pattern = Pattern::parse(query, CaseMatching::Smart, Normalization::Smart);
+    let mut matcher = Matcher::new(Config::DEFAULT);
+    let renderer = RowRenderer::new(columns);
+    let mut chars = Vec::new();
+    instances
+        .into_iter()
+        .filter(|instance| {
+            let line = renderer.render(&Row {
+                instance: instance.clone(),
+                scope: 0,
+                mark: Mark::Plain,
+            });
+            pattern
+                .score(Utf32Str::new(&line, &mut chars), &mut matcher)
+                .is_some()
+        })
+        .collect()
+}
+
 impl Render<Row> for RowRenderer {
     type Str<'a> = String;
 

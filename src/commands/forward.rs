@@ -33,7 +33,8 @@ pub async fn run(ctx: &Ctx, args: ForwardArgs) -> Result<()> {
         .iter()
         .map(|m| plan_for(m, &target, &tags, &args.session, !args.no_reconnect))
         .collect::<Result<Vec<Plan>>>()?;
-    let ended = futures::future::join_all(plans.into_iter().map(|plan| async {
+    let locals: Vec<u16> = mappings.iter().map(|m| m.local).collect();
+    let sessions = futures::future::join_all(plans.into_iter().map(|plan| async {
         let purpose = plan.purpose.clone();
         let ended = launch::start(&ctx.settings, ctx.verbose, plan).await;
         if let Err(e) = &ended {
@@ -42,10 +43,27 @@ pub async fn run(ctx: &Ctx, args: ForwardArgs) -> Result<()> {
             }
         }
         ended
-    }))
-    .await;
+    }));
+    let ended = match args.keep_alive {
+        Some(every) => tokio::select! {
+            ended = sessions => ended,
+            never = keep_alive(&locals, every) => match never {},
+        },
+        None => sessions.await,
+    };
     // The first failure decides the exit status (each was said as it happened).
     ended.into_iter().find(Result::is_err).unwrap_or(Ok(()))
+}
+
+/// Every `every`, a connection opened and closed through each tunnel: traffic on the session, so
+/// Session Manager's idle timeout doesn't end it. A tunnel that is reconnecting just refuses it.
+async fn keep_alive(locals: &[u16], every: std::time::Duration) -> std::convert::Infallible {
+    loop {
+        tokio::time::sleep(every).await;
+        for port in locals {
+            let _ = tokio::net::TcpStream::connect(("127.0.0.1", *port)).await;
+        }
+    }
 }
 
 /// One tunnel: LOCAL, and REMOTE on the instance or on HOST as the instance resolves it.

@@ -22,7 +22,7 @@ pub async fn run(ctx: &Ctx, args: RunArgs) -> Result<()> {
         ..Query::default()
     };
     let check = !args.no_check;
-    let (targets, who) = tokio::join!(targets(ctx, &scope, &query, &args.targets), async {
+    let (targets, who) = tokio::join!(targets(ctx, &scope, &query, &args), async {
         match check {
             true => Some(precheck::whoami(aws, Some("AWS-RunShellScript"), None).await),
             false => None,
@@ -104,12 +104,31 @@ pub async fn run(ctx: &Ctx, args: RunArgs) -> Result<()> {
 
 /// The named targets (with -t restricting the names), or with none named every running instance
 /// -t selects, or the picker on a terminal.
-async fn targets(
-    ctx: &Ctx,
-    scope: &Scope,
-    query: &Query,
-    named: &[String],
-) -> Result<Vec<Instance>> {
+async fn targets(ctx: &Ctx, scope: &Scope, query: &Query, args: &RunArgs) -> Result<Vec<Instance>> {
+    let named = &args.targets;
+    if args.all {
+        // `--all QUERY`: what the picker would show for it, all of it.
+        let [words] = named.as_slice() else {
+            return Err(Error::BadInput {
+                what: "--all",
+                value: named.join(" "),
+                reason: "give one picker query as TARGET (quote it when it has spaces)".into(),
+            });
+        };
+        let rows = fleet::list(&scope.aws, query).await?;
+        // The picker's own columns: the same words match.
+        let columns = ctx
+            .settings
+            .columns_with(&crate::picker::DEFAULT_COLUMNS, query.tags.keys());
+        let out = crate::picker::matching(rows, words, columns);
+        if out.is_empty() {
+            return Err(Error::NoMatch {
+                filters: format!("the query {words:?} ({})", scope.aws.region()),
+                list_args: query.tags.as_args(),
+            });
+        }
+        return Ok(out);
+    }
     let resolve = |may_pick| Resolve {
         scopes: std::slice::from_ref(scope),
         query,

@@ -691,3 +691,73 @@ fn send_key_in_the_config_pushes_the_key_without_the_flag() {
         && v["target"] == id.as_str()
         && v["user"] == "ubuntu"));
 }
+
+#[test]
+fn the_key_pushed_is_ssh_agents_when_one_runs() {
+    crate::needs_emulator!();
+    let group = emu().group("guard-eic-agent");
+    let dir_for_keys = tempfile::tempdir().unwrap();
+    let id = group
+        .instance("web")
+        .tag(
+            "ssmgo:eic-keys-dir",
+            &dir_for_keys.path().display().to_string(),
+        )
+        .launch();
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("id");
+    let made = std::process::Command::new("ssh-keygen")
+        .args([
+            "-q",
+            "-t",
+            "ed25519",
+            "-N",
+            "",
+            "-C",
+            "from-the-agent",
+            "-f",
+        ])
+        .arg(&key)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let socket = dir.path().join("agent.sock");
+    let mut agent = std::process::Command::new("ssh-agent")
+        .arg("-D")
+        .arg("-a")
+        .arg(&socket)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("ssh-agent (openssh-client)");
+    let started = std::time::Instant::now();
+    while !socket.exists() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "ssh-agent never listened"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let added = std::process::Command::new("ssh-add")
+        .arg(&key)
+        .env("SSH_AUTH_SOCK", &socket)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(added.success());
+    ssmgo()
+        .env("SSH_AUTH_SOCK", &socket)
+        .args([
+            "ssh-proxy",
+            "--send-key",
+            "--os-user",
+            "ec2-user",
+            &id,
+            "22",
+        ])
+        .run()
+        .expect_success();
+    let _ = agent.kill();
+    let _ = agent.wait();
+    let pushed = std::fs::read_to_string(dir_for_keys.path().join("ec2-user.keys")).unwrap();
+    assert!(pushed.contains("from-the-agent"), "{pushed}");
+}

@@ -588,6 +588,42 @@ fn a_forward_survives_its_tunnel_being_dropped_twice() {
 }
 
 #[test]
+fn keep_alive_sends_traffic_through_an_idle_tunnel() {
+    crate::needs_emulator!();
+    let group = emu().group("real-keepalive");
+    let id = group.instance("web").launch();
+    // A remote service that only counts the connections it gets.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let remote = listener.local_addr().unwrap().port();
+    let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = count.clone();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            if conn.is_ok() {
+                counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
+        }
+    });
+    let mapping = format!("{}:{remote}", free_port());
+    let Some(fwd) =
+        Forwarding::start(&["forward", &id, &mapping, "--keep-alive", "1s", "--no-check"])
+    else {
+        return;
+    };
+    fwd.until("Waiting for connections", 1);
+    let started = std::time::Instant::now();
+    while count.load(std::sync::atomic::Ordering::SeqCst) < 2 {
+        assert!(
+            started.elapsed() < WAIT,
+            "no keep-alive reached the remote port: {}",
+            fwd.text()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(fwd.interrupt(), Some(0));
+}
+
+#[test]
 fn several_mappings_open_several_tunnels_and_ctrl_c_ends_them_all() {
     crate::needs_emulator!();
     let group = emu().group("real-mappings");

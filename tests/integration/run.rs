@@ -139,6 +139,62 @@ fn grouped_output_is_one_block_per_instance() {
 }
 
 #[test]
+fn all_runs_on_every_instance_the_pickers_query_shows() {
+    crate::needs_emulator!();
+    let group = emu().group("run-all");
+    let api = group.instance("api-blue").launch();
+    let api2 = group.instance("api-green").launch();
+    let db = group.instance("db-main").launch();
+    let out = ssmgo()
+        .args([
+            "run",
+            "--all",
+            "-t",
+            &group.filter(),
+            "--json",
+            "'api-blue",
+            "--",
+            "echo $INSTANCE_ID",
+        ])
+        .run()
+        .expect_success();
+    let ran: Vec<String> = out
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["instance_id"].as_str().unwrap().to_owned())
+        .collect();
+    // The picker's syntax: 'word matches that exact text.
+    assert_eq!(ran, vec![api.clone()]);
+    let out = ssmgo()
+        .args([
+            "run",
+            "--all",
+            "-t",
+            &group.filter(),
+            "--json",
+            "'-api-",
+            "--",
+            "true",
+        ])
+        .run()
+        .expect_success();
+    let mut ran: Vec<String> = out
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["instance_id"].as_str().unwrap().to_owned())
+        .collect();
+    ran.sort();
+    let mut expected = vec![api, api2];
+    expected.sort();
+    assert_eq!(ran, expected);
+    assert!(!ran.contains(&db));
+}
+
+#[test]
 fn max_errors_stops_sending_to_more_instances() {
     crate::needs_emulator!();
     let group = emu().group("run-errors");
