@@ -119,8 +119,8 @@ Register-ArgumentCompleter -Native -CommandName 'ssmgo' -ScriptBlock {
         'ssmgo;run' {
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)')
             [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)')
-            [CompletionResult]::new('--max-concurrency', '--max-concurrency', [CompletionResultType]::ParameterName, 'How many instances run it at once: a count or a percentage of the targets (AWS''s MaxConcurrency)')
-            [CompletionResult]::new('--max-errors', '--max-errors', [CompletionResultType]::ParameterName, 'How many may fail before it is sent to no more instances: a count or a percentage (AWS''s MaxErrors; 0 stops after the first failure)')
+            [CompletionResult]::new('--max-concurrency', '--max-concurrency', [CompletionResultType]::ParameterName, 'How many instances run it at once: a count or a percentage of the targets (AWS''s MaxConcurrency; default 50, or run-max-concurrency in the config)')
+            [CompletionResult]::new('--max-errors', '--max-errors', [CompletionResultType]::ParameterName, 'How many may fail before it is sent to no more instances: a count or a percentage (AWS''s MaxErrors; default 0, which stops after the first failure, or run-max-errors)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Stop the command on an instance after DURATION (default 1h; e.g. 30s, 10m)')
             [CompletionResult]::new('--output-s3', '--output-s3', [CompletionResultType]::ParameterName, 'Have SSM write the whole output to this S3 bucket (and key prefix), and read it back where SSM cut what it returns (24,000 characters of stdout, 8,000 of stderr)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once')
@@ -265,7 +265,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssmgo' -ScriptBlock {
         }
         'ssmgo;forward' {
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Forward to this host (name or IP, as the instance resolves it) instead of the instance, for the mappings that name no host')
-            [CompletionResult]::new('--keep-alive', '--keep-alive', [CompletionResultType]::ParameterName, 'Keep idle tunnels from Session Manager''s idle timeout: every DURATION, open and close a connection through each (the remote port sees it). E.g. 5m')
+            [CompletionResult]::new('--keep-alive', '--keep-alive', [CompletionResultType]::ParameterName, 'Keep idle tunnels from Session Manager''s idle timeout: every DURATION, open and close a connection through each (the remote port sees it). E.g. 5m (forward-keep-alive)')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)')
             [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)')
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you are connecting (recorded by Session Manager, up to 256 characters)')
@@ -276,7 +276,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssmgo' -ScriptBlock {
             [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Use the named preset from the config file (its profile, region, tags, document, columns)')
             [CompletionResult]::new('--preset', '--preset', [CompletionResultType]::ParameterName, 'Use the named preset from the config file (its profile, region, tags, document, columns)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output [env: NO_COLOR disables it]')
-            [CompletionResult]::new('--no-reconnect', '--no-reconnect', [CompletionResultType]::ParameterName, 'End when a tunnel''s session ends, instead of opening it again (as the AWS CLI does)')
+            [CompletionResult]::new('--no-reconnect', '--no-reconnect', [CompletionResultType]::ParameterName, 'End when a tunnel''s session ends, instead of opening it again (as the AWS CLI does; forward-reconnect = false in the config)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Resolve the target and print the request and plugin command; start nothing')
             [CompletionResult]::new('--no-check', '--no-check', [CompletionResultType]::ParameterName, 'Skip the access pre-check (IAM policy simulation) before StartSession')
             [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Refuse to connect when the access pre-check can''t run')

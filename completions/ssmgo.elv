@@ -112,8 +112,8 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
         &'ssmgo;run'= {
             cand -t 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)'
             cand --tag 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)'
-            cand --max-concurrency 'How many instances run it at once: a count or a percentage of the targets (AWS''s MaxConcurrency)'
-            cand --max-errors 'How many may fail before it is sent to no more instances: a count or a percentage (AWS''s MaxErrors; 0 stops after the first failure)'
+            cand --max-concurrency 'How many instances run it at once: a count or a percentage of the targets (AWS''s MaxConcurrency; default 50, or run-max-concurrency in the config)'
+            cand --max-errors 'How many may fail before it is sent to no more instances: a count or a percentage (AWS''s MaxErrors; default 0, which stops after the first failure, or run-max-errors)'
             cand --timeout 'Stop the command on an instance after DURATION (default 1h; e.g. 30s, 10m)'
             cand --output-s3 'Have SSM write the whole output to this S3 bucket (and key prefix), and read it back where SSM cut what it returns (24,000 characters of stdout, 8,000 of stderr)'
             cand --profile 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once'
@@ -246,7 +246,7 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
         }
         &'ssmgo;forward'= {
             cand --to 'Forward to this host (name or IP, as the instance resolves it) instead of the instance, for the mappings that name no host'
-            cand --keep-alive 'Keep idle tunnels from Session Manager''s idle timeout: every DURATION, open and close a connection through each (the remote port sees it). E.g. 5m'
+            cand --keep-alive 'Keep idle tunnels from Session Manager''s idle timeout: every DURATION, open and close a connection through each (the remote port sees it). E.g. 5m (forward-keep-alive)'
             cand -t 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)'
             cand --tag 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)'
             cand --reason 'Why you are connecting (recorded by Session Manager, up to 256 characters)'
@@ -257,7 +257,7 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
             cand -P 'Use the named preset from the config file (its profile, region, tags, document, columns)'
             cand --preset 'Use the named preset from the config file (its profile, region, tags, document, columns)'
             cand --color 'When to colour the output [env: NO_COLOR disables it]'
-            cand --no-reconnect 'End when a tunnel''s session ends, instead of opening it again (as the AWS CLI does)'
+            cand --no-reconnect 'End when a tunnel''s session ends, instead of opening it again (as the AWS CLI does; forward-reconnect = false in the config)'
             cand --dry-run 'Resolve the target and print the request and plugin command; start nothing'
             cand --no-check 'Skip the access pre-check (IAM policy simulation) before StartSession'
             cand --strict 'Refuse to connect when the access pre-check can''t run'

@@ -98,8 +98,8 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -l json -d 'Write the
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -s t -l tag -d 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l max-concurrency -d 'How many instances run it at once: a count or a percentage of the targets (AWS\'s MaxConcurrency)' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l max-errors -d 'How many may fail before it is sent to no more instances: a count or a percentage (AWS\'s MaxErrors; 0 stops after the first failure)' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l max-concurrency -d 'How many instances run it at once: a count or a percentage of the targets (AWS\'s MaxConcurrency; default 50, or run-max-concurrency in the config)' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l max-errors -d 'How many may fail before it is sent to no more instances: a count or a percentage (AWS\'s MaxErrors; default 0, which stops after the first failure, or run-max-errors)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l timeout -d 'Stop the command on an instance after DURATION (default 1h; e.g. 30s, 10m)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l output-s3 -d 'Have SSM write the whole output to this S3 bucket (and key prefix), and read it back where SSM cut what it returns (24,000 characters of stdout, 8,000 of stderr)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
@@ -199,7 +199,7 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l start -d 'Start 
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l to -d 'Forward to this host (name or IP, as the instance resolves it) instead of the instance, for the mappings that name no host' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l keep-alive -d 'Keep idle tunnels from Session Manager\'s idle timeout: every DURATION, open and close a connection through each (the remote port sees it). E.g. 5m' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l keep-alive -d 'Keep idle tunnels from Session Manager\'s idle timeout: every DURATION, open and close a connection through each (the remote port sees it). E.g. 5m (forward-keep-alive)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -s t -l tag -d 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l reason -d 'Why you are connecting (recorded by Session Manager, up to 256 characters)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l wait -d 'Wait for an instance that is starting, or whose SSM agent is not Online yet, up to DURATION (default 5m; e.g. 90s, 10m)' -r
@@ -210,7 +210,7 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -s P -l preset -d '
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l no-reconnect -d 'End when a tunnel\'s session ends, instead of opening it again (as the AWS CLI does)'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l no-reconnect -d 'End when a tunnel\'s session ends, instead of opening it again (as the AWS CLI does; forward-reconnect = false in the config)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l dry-run -d 'Resolve the target and print the request and plugin command; start nothing'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l no-check -d 'Skip the access pre-check (IAM policy simulation) before StartSession'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l strict -d 'Refuse to connect when the access pre-check can\'t run'

@@ -314,12 +314,13 @@ pub struct ForwardArgs {
     #[arg(long, value_name = "HOST")]
     pub to: Option<String>,
 
-    /// End when a tunnel's session ends, instead of opening it again (as the AWS CLI does).
+    /// End when a tunnel's session ends, instead of opening it again (as the AWS CLI does;
+    /// forward-reconnect = false in the config).
     #[arg(long)]
     pub no_reconnect: bool,
 
     /// Keep idle tunnels from Session Manager's idle timeout: every DURATION, open and close a
-    /// connection through each (the remote port sees it). E.g. 5m.
+    /// connection through each (the remote port sees it). E.g. 5m (forward-keep-alive).
     #[arg(long, value_name = "DURATION", value_parser = wait_limit)]
     pub keep_alive: Option<std::time::Duration>,
 
@@ -559,14 +560,14 @@ pub struct RunArgs {
     pub all: bool,
 
     /// How many instances run it at once: a count or a percentage of the targets (AWS's
-    /// MaxConcurrency).
-    #[arg(long, value_name = "N|N%", default_value = "50", value_parser = run_limit)]
-    pub max_concurrency: String,
+    /// MaxConcurrency; default 50, or run-max-concurrency in the config).
+    #[arg(long, value_name = "N|N%")]
+    pub max_concurrency: Option<crate::settings::RunLimit>,
 
     /// How many may fail before it is sent to no more instances: a count or a percentage (AWS's
-    /// MaxErrors; 0 stops after the first failure).
-    #[arg(long, value_name = "N|N%", value_parser = run_limit)]
-    pub max_errors: Option<String>,
+    /// MaxErrors; default 0, which stops after the first failure, or run-max-errors).
+    #[arg(long, value_name = "N|N%")]
+    pub max_errors: Option<crate::settings::RunLimit>,
 
     /// Stop the command on an instance after DURATION (default 1h; e.g. 30s, 10m).
     #[arg(long, value_name = "DURATION", value_parser = wait_limit)]
@@ -574,8 +575,8 @@ pub struct RunArgs {
 
     /// Have SSM write the whole output to this S3 bucket (and key prefix), and read it back where
     /// SSM cut what it returns (24,000 characters of stdout, 8,000 of stderr).
-    #[arg(long, value_name = "BUCKET[/PREFIX]", value_parser = s3_location)]
-    pub output_s3: Option<(String, String)>,
+    #[arg(long, value_name = "BUCKET[/PREFIX]")]
+    pub output_s3: Option<crate::settings::S3Location>,
 
     /// Print each instance's output as one block under its name, instead of marking every line.
     #[arg(long)]
@@ -588,35 +589,6 @@ pub struct RunArgs {
     /// Skip the access pre-check (ssm:SendCommand simulated per target).
     #[arg(long)]
     pub no_check: bool,
-}
-
-/// BUCKET[/PREFIX] (an `s3://` in front is fine) → (bucket, prefix).
-fn s3_location(s: &str) -> Result<(String, String), String> {
-    let s = s.strip_prefix("s3://").unwrap_or(s);
-    let (bucket, prefix) = s.split_once('/').unwrap_or((s, ""));
-    // S3's bucket naming rules: 3 to 63 lowercase letters, digits, dots and hyphens.
-    let ok = (3..=63).contains(&bucket.len())
-        && bucket
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-');
-    match ok {
-        true => Ok((bucket.to_owned(), prefix.trim_end_matches('/').to_owned())),
-        false => {
-            Err("give an S3 bucket name, optionally with a key prefix: my-bucket/ssmgo".into())
-        }
-    }
-}
-
-/// AWS's MaxConcurrency / MaxErrors: a count, or a percentage of the targets.
-fn run_limit(s: &str) -> Result<String, String> {
-    let (number, percent) = match s.strip_suffix('%') {
-        Some(n) => (n, true),
-        None => (s, false),
-    };
-    match number.parse::<u32>() {
-        Ok(n) if !percent || n <= 100 => Ok(s.to_owned()),
-        _ => Err("give a count (e.g. 10) or a percentage of the targets (e.g. 25%)".into()),
-    }
 }
 
 /// One instance to examine without connecting (`check`, `doctor`).

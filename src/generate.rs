@@ -247,7 +247,7 @@ const FILES: &str = r#".SH FILES
 .TP
 \fI$XDG_CONFIG_HOME/ssmgo/config.toml\fR (default \fI~/.config/ssmgo/config.toml\fR)
 The config file.
-Keys: \fBprofile\fR, \fBregion\fR (comma\-separated for several), \fBtag\fR (a list of KEY=VALUE filters), \fBdocument\fR, \fBcolumns\fR (of name, instance, state, ssm, ip, platform, az, tag:KEY), \fBcache\-ttl\fR (e.g. "15m"), \fBtimeout\fR (per AWS request, e.g. "30s"; default 15s), \fBcheck\fR (on, off or strict: the access pre-check before sessions; \fB\-\-no\-check\fR and \fB\-\-strict\fR win), \fBcolor\fR (auto, always, never), and \fB[preset.NAME]\fR tables with profile, region, tag, document and columns, used with \fB\-P NAME\fR.
+Keys: \fBprofile\fR, \fBregion\fR (comma\-separated for several), \fBtag\fR (a list of KEY=VALUE filters), \fBdocument\fR, \fBcolumns\fR (of name, instance, state, ssm, ip, platform, az, tag:KEY), \fBcache\-ttl\fR (e.g. "15m"), \fBtimeout\fR (per AWS request, e.g. "30s"; default 15s), \fBcheck\fR (on, off or strict: the access pre-check before sessions; \fB\-\-no\-check\fR and \fB\-\-strict\fR win), \fBcolor\fR (auto, always, never), \fBsend\-key\fR (true: \fBssh\-proxy\fR pushes your key with EC2 Instance Connect), \fBrun\-max\-concurrency\fR and \fBrun\-max\-errors\fR (N or N%), \fBrun\-timeout\fR, \fBrun\-output\-s3\fR (BUCKET[/PREFIX]), \fBforward\-reconnect\fR (true or false) and \fBforward\-keep\-alive\fR (e.g. "5m"), and \fB[preset.NAME]\fR tables with profile, region, tag, document and columns, used with \fB\-P NAME\fR.
 An unknown key or a bad value is an error naming the line and key.
 \fBssmgo config show\fR prints the effective values and their sources.
 .TP

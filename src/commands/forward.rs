@@ -31,7 +31,10 @@ pub async fn run(ctx: &Ctx, args: ForwardArgs) -> Result<()> {
     };
     let plans = mappings
         .iter()
-        .map(|m| plan_for(m, &target, &tags, &args.session, !args.no_reconnect))
+        .map(|m| {
+            let reconnect = !args.no_reconnect && ctx.settings.forward_reconnect.value;
+            plan_for(m, &target, &tags, &args.session, reconnect)
+        })
         .collect::<Result<Vec<Plan>>>()?;
     let locals: Vec<u16> = mappings.iter().map(|m| m.local).collect();
     let sessions = futures::future::join_all(plans.into_iter().map(|plan| async {
@@ -44,7 +47,7 @@ pub async fn run(ctx: &Ctx, args: ForwardArgs) -> Result<()> {
         }
         ended
     }));
-    let ended = match args.keep_alive {
+    let ended = match args.keep_alive.or(ctx.settings.forward_keep_alive.value) {
         Some(every) => tokio::select! {
             ended = sessions => ended,
             never = keep_alive(&locals, every) => match never {},

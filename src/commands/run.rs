@@ -32,13 +32,28 @@ pub async fn run(ctx: &Ctx, args: RunArgs) -> Result<()> {
     if let Some(Ok(who)) = &who {
         refuse_denied(aws, who, &targets).await?;
     }
+    let settings = &ctx.settings;
+    let output_s3_set = args.output_s3.is_some() || settings.run_output_s3.value.is_some();
     let plan = Plan {
         // The words joined with spaces, as ssh does: `-- 'ls | wc -l'` is one pipeline.
         lines: vec![args.command.join(" ")],
-        max_concurrency: args.max_concurrency.clone(),
-        max_errors: args.max_errors.clone().unwrap_or_else(|| "0".into()),
-        execution_timeout: args.timeout,
-        output_s3: args.output_s3.clone(),
+        // Flags first, then the config file's run-* settings, then AWS's defaults.
+        max_concurrency: args
+            .max_concurrency
+            .clone()
+            .unwrap_or_else(|| settings.run_max_concurrency.value.clone())
+            .0,
+        max_errors: args
+            .max_errors
+            .clone()
+            .unwrap_or_else(|| settings.run_max_errors.value.clone())
+            .0,
+        execution_timeout: args.timeout.or(settings.run_timeout.value),
+        output_s3: args
+            .output_s3
+            .clone()
+            .or_else(|| settings.run_output_s3.value.clone())
+            .map(|l| (l.bucket, l.prefix)),
     };
     let single = targets.len() == 1 && !args.json;
     let width = targets
@@ -64,9 +79,9 @@ pub async fn run(ctx: &Ctx, args: RunArgs) -> Result<()> {
     })
     .await?;
     if !cut.is_empty() {
-        let next = match args.output_s3 {
-            Some(_) => "the whole of it is in the S3 bucket, which could not be read (above)",
-            None => {
+        let next = match output_s3_set {
+            true => "the whole of it is in the S3 bucket, which could not be read (above)",
+            false => {
                 "--output-s3 BUCKET[/PREFIX] has SSM write all of it there, and ssmgo reads it back"
             }
         };

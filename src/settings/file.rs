@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::values::{CheckMode, ColorChoice, DocumentName, Regions, Span, TagSpec, Timeout};
+use super::values::{
+    CheckMode, ColorChoice, DocumentName, Regions, RunLimit, S3Location, Span, TagSpec, Timeout,
+};
 use crate::error::{Error, Result};
 use crate::output::Column;
 
@@ -26,8 +28,31 @@ struct File {
     color: Option<ColorChoice>,
     /// `ssh-proxy` pushes your key with EC2 Instance Connect, as with --send-key.
     send_key: Option<bool>,
+    run_max_concurrency: Option<RunLimit>,
+    run_max_errors: Option<RunLimit>,
+    run_timeout: Option<Span>,
+    run_output_s3: Option<S3Location>,
+    forward_reconnect: Option<bool>,
+    forward_keep_alive: Option<Span>,
     #[serde(default)]
     preset: BTreeMap<String, Values>,
+}
+
+/// `run`'s defaults from the file: run-max-concurrency, run-max-errors, run-timeout,
+/// run-output-s3.
+#[derive(Debug, Default, Clone)]
+pub struct RunDefaults {
+    pub max_concurrency: Option<RunLimit>,
+    pub max_errors: Option<RunLimit>,
+    pub timeout: Option<Span>,
+    pub output_s3: Option<S3Location>,
+}
+
+/// `forward`'s defaults from the file: forward-reconnect, forward-keep-alive.
+#[derive(Debug, Default, Clone)]
+pub struct ForwardDefaults {
+    pub reconnect: Option<bool>,
+    pub keep_alive: Option<Span>,
 }
 
 /// What the top level and a preset can both set.
@@ -150,6 +175,22 @@ impl Config {
 
     pub fn send_key(&self) -> Option<bool> {
         self.file.send_key
+    }
+
+    pub fn run_defaults(&self) -> RunDefaults {
+        RunDefaults {
+            max_concurrency: self.file.run_max_concurrency.clone(),
+            max_errors: self.file.run_max_errors.clone(),
+            timeout: self.file.run_timeout,
+            output_s3: self.file.run_output_s3.clone(),
+        }
+    }
+
+    pub fn forward_defaults(&self) -> ForwardDefaults {
+        ForwardDefaults {
+            reconnect: self.file.forward_reconnect,
+            keep_alive: self.file.forward_keep_alive,
+        }
     }
 
     pub fn color(&self) -> Option<ColorChoice> {

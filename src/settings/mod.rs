@@ -14,7 +14,9 @@ use std::time::Duration;
 use crate::error::{Error, Result};
 use crate::output::{column_names, Column};
 pub use file::{Config, Values};
-pub use values::{split_list, CheckMode, ColorChoice, Regions, Span, Timeout};
+pub use values::{
+    split_list, CheckMode, ColorChoice, Regions, RunLimit, S3Location, Span, Timeout,
+};
 
 /// How long a cached listing may be shown before it is too old to be useful.
 pub const DEFAULT_CACHE_TTL: Duration = Duration::from_secs(3600);
@@ -79,6 +81,14 @@ pub struct Settings {
     pub check: Setting<CheckMode>,
     /// Whether `ssh-proxy` pushes the user's key with EC2 Instance Connect (`--send-key`).
     pub send_key: Setting<bool>,
+    /// `run`'s defaults for --max-concurrency, --max-errors, --timeout and --output-s3.
+    pub run_max_concurrency: Setting<RunLimit>,
+    pub run_max_errors: Setting<RunLimit>,
+    pub run_timeout: Setting<Option<Duration>>,
+    pub run_output_s3: Setting<Option<S3Location>>,
+    /// `forward`'s defaults: reopen dropped tunnels (--no-reconnect), and --keep-alive.
+    pub forward_reconnect: Setting<bool>,
+    pub forward_keep_alive: Setting<Option<Duration>>,
     pub color: Setting<ColorChoice>,
     pub preset: Option<String>,
     /// A preset's profile or region that the environment overrides: worth saying, since the
@@ -238,6 +248,23 @@ impl Settings {
         };
         let check = or_default(config.check().map(|c| (c, Source::Config)), CheckMode::On);
         let send_key = or_default(config.send_key().map(|k| (k, Source::Config)), false);
+        let run = config.run_defaults();
+        let run_max_concurrency = or_default(
+            run.max_concurrency.map(|v| (v, Source::Config)),
+            RunLimit("50".into()),
+        );
+        let run_max_errors = or_default(
+            run.max_errors.map(|v| (v, Source::Config)),
+            RunLimit("0".into()),
+        );
+        let run_timeout = or_default(run.timeout.map(|Span(d)| (Some(d), Source::Config)), None);
+        let run_output_s3 = or_default(run.output_s3.map(|l| (Some(l), Source::Config)), None);
+        let forward = config.forward_defaults();
+        let forward_reconnect = or_default(forward.reconnect.map(|r| (r, Source::Config)), true);
+        let forward_keep_alive = or_default(
+            forward.keep_alive.map(|Span(d)| (Some(d), Source::Config)),
+            None,
+        );
         let color = or_default(
             flags
                 .color
@@ -259,6 +286,12 @@ impl Settings {
             timeout,
             check,
             send_key,
+            run_max_concurrency,
+            run_max_errors,
+            run_timeout,
+            run_output_s3,
+            forward_reconnect,
+            forward_keep_alive,
             color,
             preset: flags.preset.clone(),
             overridden,
@@ -421,6 +454,44 @@ impl Settings {
                 self.send_key.source.to_string(),
             ),
             (
+                "run-max-concurrency",
+                self.run_max_concurrency.value.to_string(),
+                self.run_max_concurrency.source.to_string(),
+            ),
+            (
+                "run-max-errors",
+                self.run_max_errors.value.to_string(),
+                self.run_max_errors.source.to_string(),
+            ),
+            (
+                "run-timeout",
+                self.run_timeout.value.map_or_else(
+                    || "1h (the document's)".into(),
+                    |d| format!("{}s", d.as_secs()),
+                ),
+                self.run_timeout.source.to_string(),
+            ),
+            (
+                "run-output-s3",
+                self.run_output_s3
+                    .value
+                    .as_ref()
+                    .map_or_else(|| "-".into(), ToString::to_string),
+                self.run_output_s3.source.to_string(),
+            ),
+            (
+                "forward-reconnect",
+                self.forward_reconnect.value.to_string(),
+                self.forward_reconnect.source.to_string(),
+            ),
+            (
+                "forward-keep-alive",
+                self.forward_keep_alive
+                    .value
+                    .map_or_else(|| "-".into(), |d| format!("{}s", d.as_secs())),
+                self.forward_keep_alive.source.to_string(),
+            ),
+            (
                 "timeout",
                 format!("{}s", self.timeout.value.as_secs()),
                 self.timeout.source.to_string(),
@@ -567,6 +638,21 @@ document = "Ops-Shell"
     }
 
     #[test]
+    fn run_and_forward_defaults_come_from_the_config() {
+        let s = resolve(
+            Flags::default(),
+            &[],
+            "run-max-concurrency = \"10%\"\nrun-output-s3 = \"logs/ssmgo\"\nforward-reconnect = false\nforward-keep-alive = \"5m\"\n",
+        );
+        assert_eq!(s.run_max_concurrency.value.0, "10%");
+        assert_eq!(s.run_max_concurrency.source, Source::Config);
+        assert_eq!(s.run_max_errors.value.0, "0", "AWS's default");
+        assert_eq!(s.run_output_s3.value.unwrap().to_string(), "logs/ssmgo");
+        assert!(!s.forward_reconnect.value);
+        assert_eq!(s.forward_keep_alive.value, Some(Duration::from_secs(300)));
+    }
+
+    #[test]
     fn colour_follows_the_flag_then_no_color_then_the_config() {
         let always = Flags {
             color: Some(ColorChoice::Always),
@@ -634,6 +720,24 @@ document = "Ops-Shell"
             ("cache-ttl = \"10 parsecs\"\n", 1, "cache-ttl", "unit"),
             ("timeout = \"0s\"\n", 1, "timeout", "out of range"),
             ("check = \"maybe\"\n", 1, "check", "on, off or strict"),
+            (
+                "run-max-errors = \"x\"\n",
+                1,
+                "run-max-errors",
+                "a count (e.g. 10) or a percentage",
+            ),
+            (
+                "run-output-s3 = \"Bad_Bucket\"\n",
+                1,
+                "run-output-s3",
+                "S3 bucket name",
+            ),
+            (
+                "forward-keep-alive = \"soon\"\n",
+                1,
+                "forward-keep-alive",
+                "not a duration",
+            ),
             ("timeout = \"2h\"\n", 1, "timeout", "out of range"),
             (
                 "[preset.x]\ndocument = \"bad name\"\n",

@@ -170,6 +170,74 @@ impl FromStr for DocumentName {
     }
 }
 
+/// How many instances at once, or how many errors, as AWS's Run Command counts them
+/// (MaxConcurrency, MaxErrors): a count, or a percentage of the targets ("10", "25%").
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct RunLimit(pub String);
+
+impl FromStr for RunLimit {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<RunLimit, String> {
+        let (number, percent) = match s.strip_suffix('%') {
+            Some(n) => (n, true),
+            None => (s, false),
+        };
+        match number.parse::<u32>() {
+            Ok(n) if !percent || n <= 100 => Ok(RunLimit(s.to_owned())),
+            _ => Err("give a count (e.g. 10) or a percentage of the targets (e.g. 25%)".into()),
+        }
+    }
+}
+
+impl fmt::Display for RunLimit {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Where Run Command writes whole outputs: an S3 bucket and key prefix ("bucket/prefix",
+/// "s3://bucket").
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct S3Location {
+    pub bucket: String,
+    pub prefix: String,
+}
+
+impl FromStr for S3Location {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<S3Location, String> {
+        let s = s.strip_prefix("s3://").unwrap_or(s);
+        let (bucket, prefix) = s.split_once('/').unwrap_or((s, ""));
+        // S3's bucket naming rules: 3 to 63 lowercase letters, digits, dots and hyphens.
+        let ok = (3..=63).contains(&bucket.len())
+            && bucket
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-');
+        match ok {
+            true => Ok(S3Location {
+                bucket: bucket.to_owned(),
+                prefix: prefix.trim_end_matches('/').to_owned(),
+            }),
+            false => {
+                Err("give an S3 bucket name, optionally with a key prefix: my-bucket/ssmgo".into())
+            }
+        }
+    }
+}
+
+impl fmt::Display for S3Location {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self.prefix.is_empty() {
+            true => write!(f, "{}", self.bucket),
+            false => write!(f, "{}/{}", self.bucket, self.prefix),
+        }
+    }
+}
+
 /// serde's `try_from = "String"` goes through these.
 macro_rules! try_from_string {
     ($($t:ty),*) => {$(
@@ -188,8 +256,36 @@ try_from_string!(
     ColorChoice,
     Regions,
     TagSpec,
-    DocumentName
+    DocumentName,
+    RunLimit,
+    S3Location
 );
+
+#[cfg(test)]
+mod run_values {
+    use super::*;
+
+    #[test]
+    fn run_limits_are_counts_or_percentages() {
+        assert!("10".parse::<RunLimit>().is_ok());
+        assert!("25%".parse::<RunLimit>().is_ok());
+        for bad in ["", "x", "101%", "-1", "1.5"] {
+            assert!(bad.parse::<RunLimit>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn s3_locations_are_a_bucket_and_a_prefix() {
+        let l: S3Location = "s3://my-logs/ssmgo/runs/".parse().unwrap();
+        assert_eq!(
+            (l.bucket.as_str(), l.prefix.as_str()),
+            ("my-logs", "ssmgo/runs")
+        );
+        assert_eq!(l.to_string(), "my-logs/ssmgo/runs");
+        assert!("My_Bucket".parse::<S3Location>().is_err());
+        assert!("ab".parse::<S3Location>().is_err());
+    }
+}
 
 /// The reason part of an input error (the setting's name and value are said where it is read).
 fn reason_of(e: &crate::error::Error) -> String {

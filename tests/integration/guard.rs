@@ -587,6 +587,18 @@ fn terminate_session_is_checked_for_roles_the_way_aws_documents_it() {
     );
 }
 
+/// A public key file (its directory kept alive by the first value).
+fn public_key_file() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let public = dir.path().join("id.pub");
+    std::fs::write(
+        &public,
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGq0Bj1dGFkZXN0a2V5Zm9ydGVzdHMAAAAAAAAAAA tester\n",
+    )
+    .unwrap();
+    (dir, public)
+}
+
 #[test]
 fn a_key_push_for_an_os_user_the_policy_does_not_allow_is_refused_before_any_session() {
     crate::needs_emulator!();
@@ -597,13 +609,7 @@ fn a_key_push_for_an_os_user_the_policy_does_not_allow_is_refused_before_any_ses
         r#"{ALLOW_START}, {{"Effect": "Allow", "Action": "ec2-instance-connect:SendSSHPublicKey", "Resource": "arn:aws:ec2:*:*:instance/*", "Condition": {{"StringEquals": {{"ec2:osuser": "ec2-user"}}}}}}"#
     ));
     let erin = emu().user(&format!("{}-erin", group.scope), &[("eic", &policy)]);
-    let key = tempfile::tempdir().unwrap();
-    let public = key.path().join("id.pub");
-    std::fs::write(
-        &public,
-        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGq0Bj1dGFkZXN0a2V5Zm9ydGVzdHMAAAAAAAAAAA tester\n",
-    )
-    .unwrap();
+    let (_key, public) = public_key_file();
     let key_arg = public.display().to_string();
 
     let out = ssmgo()
@@ -666,13 +672,7 @@ fn send_key_in_the_config_pushes_the_key_without_the_flag() {
         r#"{ALLOW_START}, {{"Effect": "Allow", "Action": "ec2-instance-connect:SendSSHPublicKey", "Resource": "*"}}"#
     ));
     let finn = emu().user(&format!("{}-finn", group.scope), &[("eic", &policy)]);
-    let key = tempfile::tempdir().unwrap();
-    let public = key.path().join("id.pub");
-    std::fs::write(
-        &public,
-        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGq0Bj1dGFkZXN0a2V5Zm9ydGVzdHMAAAAAAAAAAA tester\n",
-    )
-    .unwrap();
+    let (_key, public) = public_key_file();
     ssmgo()
         .signed_in_as(&finn)
         .config("send-key = true\n")

@@ -26,6 +26,16 @@ fn invocations(command_targets: &[String]) -> Vec<(String, String, f64, f64)> {
         .collect()
 }
 
+/// The instances `run --json` reports, in its order.
+fn ran_on(out: &crate::support::Outcome) -> Vec<String> {
+    out.json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["instance_id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 /// The most invocations that were running at the same moment.
 fn most_at_once(runs: &[(String, String, f64, f64)]) -> usize {
     runs.iter()
@@ -158,13 +168,7 @@ fn all_runs_on_every_instance_the_pickers_query_shows() {
         ])
         .run()
         .expect_success();
-    let ran: Vec<String> = out
-        .json()
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["instance_id"].as_str().unwrap().to_owned())
-        .collect();
+    let ran = ran_on(&out);
     // The picker's syntax: 'word matches that exact text.
     assert_eq!(ran, vec![api.clone()]);
     let out = ssmgo()
@@ -180,18 +184,28 @@ fn all_runs_on_every_instance_the_pickers_query_shows() {
         ])
         .run()
         .expect_success();
-    let mut ran: Vec<String> = out
-        .json()
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["instance_id"].as_str().unwrap().to_owned())
-        .collect();
+    let mut ran = ran_on(&out);
     ran.sort();
     let mut expected = vec![api, api2];
     expected.sort();
     assert_eq!(ran, expected);
     assert!(!ran.contains(&db));
+}
+
+#[test]
+fn the_config_file_sets_runs_defaults() {
+    crate::needs_emulator!();
+    let group = emu().group("run-config");
+    let ids = group.instance("node").times(3).launch_all();
+    ssmgo()
+        .config("run-max-concurrency = \"1\"\nrun-max-errors = \"5\"\n")
+        .args(["run", "-t", &group.filter(), "--", "sleep 0.2; exit 1"])
+        .run()
+        .expect_code(7)
+        .stdout_has("3 targets: 0 succeeded, 3 failed");
+    let runs = invocations(&ids);
+    assert_eq!(runs.len(), 3, "max errors 5 let all three run: {runs:?}");
+    assert_eq!(most_at_once(&runs), 1, "one at a time: {runs:?}");
 }
 
 #[test]
