@@ -653,20 +653,28 @@ pub async fn denied_resources(
                 .collect()
         })
         .collect();
-    let answers: Vec<(usize, Option<Decision>)> = stream::iter(resources.iter().enumerate())
+    let answers: Vec<(usize, Option<api::Simulated>)> = stream::iter(resources.iter().enumerate())
         .map(|(n, r)| {
             let context = &contexts[n];
             async move {
                 let sim = api::simulate(aws, &who.source, action, &r.arn, context).await;
-                (n, sim.ok().map(|s| s.decision))
+                (n, sim.ok())
             }
         })
         .buffer_unordered(8)
         .collect()
         .await;
+    // A denial that hangs on context only AWS sees (the source address, MFA, …) is no denial
+    // ssmgo may stop anyone on: AWS decides those.
     let mut denied: Vec<usize> = answers
         .into_iter()
-        .filter(|(_, d)| matches!(d, Some(Decision::ExplicitDeny | Decision::ImplicitDeny)))
+        .filter(|(_, sim)| match sim {
+            Some(sim) if sim.decision == Decision::ExplicitDeny => true,
+            Some(sim) if sim.decision == Decision::ImplicitDeny => {
+                sim.missing_context.iter().all(|k| facts.known_absent(k))
+            }
+            _ => false,
+        })
         .map(|(n, _)| n)
         .collect();
     denied.sort_unstable();

@@ -280,6 +280,26 @@ fn a_denied_target_is_named_before_anything_runs() {
 }
 
 #[test]
+fn a_condition_only_aws_can_judge_is_left_to_aws() {
+    crate::needs_emulator!();
+    let group = emu().group("run-sourceip");
+    let id = group.instance("web").launch();
+    // Allowed from loopback only: the source address is AWS's to see (the emulator sees
+    // 127.0.0.1), so the pre-check must not refuse.
+    let policy = r#"{"Version": "2012-10-17", "Statement": [
+  {"Effect": "Allow", "Action": "ssm:SendCommand", "Resource": "*", "Condition": {"IpAddress": {"aws:SourceIp": "127.0.0.0/8"}}},
+  {"Effect": "Allow", "Action": ["ec2:DescribeInstances", "ssm:DescribeInstanceInformation", "ssm:ListCommandInvocations", "ssm:GetCommandInvocation", "iam:SimulatePrincipalPolicy", "iam:GetUser", "iam:ListUserPolicies", "iam:GetUserPolicy", "iam:ListAttachedUserPolicies", "iam:ListGroupsForUser", "iam:ListUserTags"], "Resource": "*"}
+]}"#;
+    let ivy = emu().user(&format!("{}-ivy", group.scope), &[("run", policy)]);
+    ssmgo()
+        .signed_in_as(&ivy)
+        .args(["run", &id, "--", "echo allowed"])
+        .run()
+        .expect_success()
+        .stdout_has("allowed");
+}
+
+#[test]
 fn an_instance_that_cant_be_reached_is_reported_not_sent() {
     crate::needs_emulator!();
     let group = emu().group("run-offline");
