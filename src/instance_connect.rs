@@ -159,7 +159,7 @@ pub async fn denied(
 /// Pushes the key (valid on the instance for 60 seconds).
 pub async fn send(aws: &Aws, instance: &Instance, push: &Push) -> Result<()> {
     let out = aws
-        .instance_connect
+        .instance_connect()
         .send_ssh_public_key()
         .instance_id(&instance.instance_id)
         .instance_os_user(&push.os_user)

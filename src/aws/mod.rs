@@ -25,6 +25,20 @@ use crate::settings::ScopeSettings;
 use errors::credentials_error;
 pub(crate) use errors::is_service_error;
 
+/// A service's client configuration as every client of ssmgo has it: our interceptors (the
+/// throttling notice, the -v trace) and the shared retry budget.
+macro_rules! configured {
+    ($sdk_crate:ident, $sdk:expr, $verbose:expr) => {{
+        let config = $sdk_crate::config::Builder::from($sdk)
+            .interceptor(retry::ThrottleNotice)
+            .retry_partition(retry::partition());
+        match $verbose {
+            true => config.interceptor(trace::Trace),
+            false => config,
+        }
+    }};
+}
+
 /// A loaded AWS configuration and the clients built from it (they share one HTTP client and one
 /// credentials cache).
 pub struct Aws {
@@ -32,8 +46,10 @@ pub struct Aws {
     pub(crate) ssm: aws_sdk_ssm::Client,
     pub(crate) sts: aws_sdk_sts::Client,
     pub(crate) iam: aws_sdk_iam::Client,
-    pub(crate) instance_connect: aws_sdk_ec2instanceconnect::Client,
-    pub(crate) s3: aws_sdk_s3::Client,
+    /// Built on first use: only `ssh-proxy --send-key` and `run --output-s3` need them, and a
+    /// client costs about a millisecond to build (debug build, measured) on every command.
+    instance_connect: std::sync::OnceLock<aws_sdk_ec2instanceconnect::Client>,
+    s3: std::sync::OnceLock<aws_sdk_s3::Client>,
     sdk: SdkConfig,
     region: String,
     /// The profile named on the command line: handed to session-manager-plugin as the AWS CLI does.
@@ -116,35 +132,13 @@ impl Aws {
                 credentials_error(profile_in_use.as_deref(), profile_is_sso, e)
             })
             .await?;
-        // One builder line per service: our interceptors and the shared retry budget.
-        macro_rules! client {
-            ($sdk_crate:ident) => {{
-                let mut config = $sdk_crate::config::Builder::from(&sdk)
-                    .interceptor(retry::ThrottleNotice)
-                    .retry_partition(retry::partition());
-                if verbose {
-                    config = config.interceptor(trace::Trace);
-                }
-                $sdk_crate::Client::from_conf(config.build())
-            }};
-        }
         Ok(Aws {
-            ec2: client!(aws_sdk_ec2),
-            ssm: client!(aws_sdk_ssm),
-            sts: client!(aws_sdk_sts),
-            iam: client!(aws_sdk_iam),
-            instance_connect: client!(aws_sdk_ec2instanceconnect),
-            // Behind an endpoint URL (a proxy, an emulator) buckets can't be host names.
-            s3: {
-                let mut config = aws_sdk_s3::config::Builder::from(&sdk)
-                    .interceptor(retry::ThrottleNotice)
-                    .retry_partition(retry::partition())
-                    .force_path_style(sdk.endpoint_url().is_some());
-                if verbose {
-                    config = config.interceptor(trace::Trace);
-                }
-                aws_sdk_s3::Client::from_conf(config.build())
-            },
+            ec2: aws_sdk_ec2::Client::from_conf(configured!(aws_sdk_ec2, &sdk, verbose).build()),
+            ssm: aws_sdk_ssm::Client::from_conf(configured!(aws_sdk_ssm, &sdk, verbose).build()),
+            sts: aws_sdk_sts::Client::from_conf(configured!(aws_sdk_sts, &sdk, verbose).build()),
+            iam: aws_sdk_iam::Client::from_conf(configured!(aws_sdk_iam, &sdk, verbose).build()),
+            instance_connect: std::sync::OnceLock::new(),
+            s3: std::sync::OnceLock::new(),
             sdk,
             region,
             profile_arg: scope.profile.clone(),
@@ -153,6 +147,24 @@ impl Aws {
             verbose,
             timeout: scope.timeout,
             temporary_credentials,
+        })
+    }
+
+    /// EC2 Instance Connect's client, built on first use.
+    pub(crate) fn instance_connect(&self) -> &aws_sdk_ec2instanceconnect::Client {
+        self.instance_connect.get_or_init(|| {
+            let config = configured!(aws_sdk_ec2instanceconnect, &self.sdk, self.verbose);
+            aws_sdk_ec2instanceconnect::Client::from_conf(config.build())
+        })
+    }
+
+    /// S3's client, built on first use; behind an endpoint URL (a proxy, an emulator) buckets
+    /// can't be host names, so paths name them.
+    pub(crate) fn s3(&self) -> &aws_sdk_s3::Client {
+        self.s3.get_or_init(|| {
+            let config = configured!(aws_sdk_s3, &self.sdk, self.verbose)
+                .force_path_style(self.sdk.endpoint_url().is_some());
+            aws_sdk_s3::Client::from_conf(config.build())
         })
     }
 

@@ -3,7 +3,6 @@
 use std::io::Write;
 
 use crate::aws::Aws;
-use crate::choose::PickerOptions;
 use crate::cli::RunArgs;
 use crate::commands::Ctx;
 use crate::error::{Error, Result};
@@ -144,12 +143,7 @@ async fn targets(ctx: &Ctx, scope: &Scope, query: &Query, args: &RunArgs) -> Res
         }
         return Ok(out);
     }
-    let resolve = |may_pick| Resolve {
-        scopes: std::slice::from_ref(scope),
-        query,
-        may_pick,
-        picker: PickerOptions::new(&ctx.settings, query, false),
-    };
+    let resolve = |may_pick| Resolve::in_one(scope, query, &ctx.settings, may_pick);
     let mut out: Vec<Instance> = Vec::new();
     if named.is_empty() && !query.tags.is_empty() {
         out = fleet::list(&scope.aws, query).await?;

@@ -45,12 +45,7 @@ pub async fn examine_target(
         tags,
         ..Query::default()
     };
-    let resolving = Resolve {
-        scopes: std::slice::from_ref(&scope),
-        query: &query,
-        may_pick: true,
-        picker: PickerOptions::new(settings, &query, false),
-    };
+    let resolving = Resolve::in_one(&scope, &query, settings, true);
     let (instance, who) = tokio::join!(
         resolving.resolve(Some(target)),
         precheck::whoami(&scope.aws, document.as_deref(), None)
@@ -84,12 +79,7 @@ pub async fn resolve_id(
         ..Query::default()
     };
     let scope = Scope::single(Aws::load(&settings.single_scope("forward")?, verbose).await?);
-    let resolving = Resolve {
-        scopes: std::slice::from_ref(&scope),
-        query: &query,
-        may_pick: true,
-        picker: PickerOptions::new(settings, &query, false),
-    };
+    let resolving = Resolve::in_one(&scope, &query, settings, true);
     Ok(resolving.resolve(Some(target)).await?.1.instance_id)
 }
 
@@ -99,6 +89,23 @@ pub struct Resolve<'a> {
     pub query: &'a Query,
     pub may_pick: bool,
     pub picker: PickerOptions,
+}
+
+impl<'a> Resolve<'a> {
+    /// In one account and region, the picker (if it may open) showing the query's fresh listing.
+    pub fn in_one(
+        scope: &'a Scope,
+        query: &'a Query,
+        settings: &Settings,
+        may_pick: bool,
+    ) -> Resolve<'a> {
+        Resolve {
+            scopes: std::slice::from_ref(scope),
+            query,
+            may_pick,
+            picker: PickerOptions::new(settings, query, false),
+        }
+    }
 }
 
 impl Resolve<'_> {

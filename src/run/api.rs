@@ -149,7 +149,7 @@ pub fn object_key(url: &str, bucket: &str) -> Option<String> {
 /// An S3 object's text.
 pub async fn object_text(aws: &Aws, bucket: &str, key: &str) -> Result<String> {
     let out = aws
-        .s3
+        .s3()
         .get_object()
         .bucket(bucket)
         .key(key)

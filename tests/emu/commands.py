@@ -52,6 +52,9 @@ def _now():
 
 
 def _limit(spec, total, default):
+    """A MaxConcurrency / MaxErrors value as a count: "N%" of the targets, rounded down ("If you run
+    … on 50 resources and set max-errors to 10%, then the system stops … when the sixth error is
+    received": Systems Manager API reference, MaxErrors), at least 1 for a nonzero percentage."""
     spec = str(spec or default).strip()
     if spec.endswith("%"):
         return max(1, math.floor(total * float(spec[:-1]) / 100)) if float(spec[:-1]) > 0 else 0

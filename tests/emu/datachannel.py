@@ -304,8 +304,10 @@ def start(host: str, port: int, sessions: dict, on_closed):
         channel = Channel(ws, session, on_closed)
 
         def watch():
-            # TerminateSession from anyone (an administrator, Session Manager's idle timeout):
-            # the agent tells the plugin with channel_closed, as AWS's does, and the plugin exits.
+            # TerminateSession from anyone (an administrator, Session Manager's idle timeout)
+            # "closes the data connection between the Session Manager client and SSM Agent"
+            # (TerminateSession API reference): the plugin is told with channel_closed and exits
+            # (session-manager-plugin src/datachannel/streaming.go, HandleChannelClosedMessage).
             while session.get("Status") != "Terminated":
                 time.sleep(0.2)
             channel.close("Session terminated")

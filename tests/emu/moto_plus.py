@@ -505,7 +505,8 @@ def _ping(i):
 def _record_start(start):
     def started(self):
         self._ssmgo_started_at = time.time()
-        # EC2's LaunchTime is the time of the last start, not of the launch (moto keeps the first).
+        # EC2's LaunchTime is the time of the last start, not of the launch (EC2 API reference,
+        # Instance: LaunchTime, "The time that the instance was last launched"); moto keeps the first.
         from moto.core.utils import utcnow
         self.launch_time = utcnow()
         return start(self)
@@ -759,9 +760,12 @@ def _start_session(self):
         # Like AWS, the session document is authorized too, also when it is the default one.
         checks.append(_document_check(self, ctx, doc or "SSM-SessionManagerRunShell"))
         _authorize_resources(self, caller, "ssm:StartSession", checks)
-    # Sessions also need the agent's control channel to ssmmessages (its role's
-    # ssmmessages:CreateControlChannel / OpenControlChannel and a path to the endpoint): without it
-    # AWS answers TargetNotConnected although the node is Online.
+    # Sessions also need the agent's control channel to ssmmessages: its role's
+    # ssmmessages:CreateControlChannel / OpenControlChannel ("Step 2: Verify or add instance
+    # permissions for Session Manager", Systems Manager User Guide) and a path to the endpoint
+    # ("Step 6: … VPC endpoint for Session Manager"). Without it AWS answers TargetNotConnected
+    # although the node is Online: the answer users report for a role lacking ssmmessages
+    # (session-manager-plugin issue #72; guardian/security-hq pull request #164).
     if hybrid is None and (inst is None or _ping(inst) != "Online" or not agent.control_channel(inst)):
         raise SsmError("TargetNotConnected", f"{target} is not connected.")
     who = (caller.arn.split("/")[-1] if caller else "moto")
@@ -970,7 +974,8 @@ def send_command(self):
         checks += [_target_check(self, ec2, ctx, i, known=i in by_id) for i in ids]
         _authorize_resources(self, caller, "ssm:SendCommand", checks)
     # Every target must be a managed node whose agent is Online and gets Run Command's messages
-    # (ec2messages), else AWS refuses the whole call.
+    # (ec2messages), else AWS refuses the whole call (SendCommand, Errors: InvalidInstanceId —
+    # "the instance isn't running", "SSM Agent isn't installed", "not in a valid state").
     bad = [i for i in ids if i not in by_id or _ping(by_id[i]) != "Online" or not agent.run_command(by_id[i])]
     if bad:
         raise SsmError("InvalidInstanceId", f"Instances {bad} not in a valid state for account {self.current_account}")
@@ -1032,8 +1037,9 @@ commands.install(log=lambda e: _log(e), s3_put=_s3_put)
 # ---------------------------------------------------------------- EC2 Instance Connect
 def send_ssh_public_key(self):
     """ec2-instance-connect:SendSSHPublicKey, authorized on the instance with ec2:osuser and its
-    tags (the condition keys AWS documents for the action). The instance's EIC agent accepts the
-    key for its OS user for 60 seconds; here, when the instance is tagged ssmgo:eic-keys-dir=DIR,
+    tags (Service Authorization Reference, "Actions, resources, and condition keys for Amazon EC2
+    Instance Connect"). The key "remains for 60 seconds" (SendSSHPublicKey API reference); a
+    stopped instance is EC2InstanceStateInvalidException (its Errors); here, when the instance is tagged ssmgo:eic-keys-dir=DIR,
     the key is written to DIR/<user>.keys (a test's sshd reads AuthorizedKeysFile DIR/%u.keys) and
     taken away after 60 s."""
     body = json.loads(self.body or "{}")
@@ -1100,7 +1106,10 @@ def _setting_id(self):
 
 
 def get_service_setting(self):
-    """Only the setting the agent model reads; an unset one reads as AWS's default, "$None"."""
+    """Only the setting the agent model reads. What AWS answers for it before anyone set it is
+    not documented (GetServiceSetting: "AWS services teams define the default value"); this
+    emulator answers "$None" with Status Default, and ssmgo reads "$None" and an empty value
+    alike as "off"."""
     sid = _setting_id(self)
     if sid != agent.DHMC_SETTING:
         raise SsmError("ServiceSettingNotFound", f"The service setting {sid} was not found.")
