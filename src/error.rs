@@ -69,7 +69,7 @@ pub mod exit {
         },
         Status {
             codes: &[NOT_ALL],
-            meaning: "`run` on several targets: the command failed, timed out, was cancelled or was not run on at least one (with one target, `run` exits with the remote command's own status)",
+            meaning: "`run` on several targets: the command failed, timed out, was cancelled or was not run on at least one (with one target, `run` exits with the remote command's own status, or 4 when the instance can't take commands)",
         },
         Status {
             codes: &[HUNG_UP, QUIT, TERMINATED],
@@ -313,7 +313,7 @@ pub enum Error {
     #[error("")]
     RemoteExit { code: i32 },
 
-    #[error("the command did not run to the end {failed}\n  `ssmgo doctor TARGET` says why an instance can't be reached; `--json` gives SSM's statuses")]
+    #[error("the command did not run to the end {failed}\n  If it ran out of time, give it more with --timeout (default 1h); `--json` gives SSM's statuses")]
     RunFailed { failed: String },
 
     #[error("the command did not succeed on {failed} of {total} targets\n  The table above says where and why; rerun on those alone with their ids")]

@@ -127,23 +127,7 @@ pub async fn denied(
     instance: &Instance,
     os_user: &str,
 ) -> Option<Vec<String>> {
-    let arn = precheck::target_arn(
-        who.partition(),
-        aws.region(),
-        who.account(),
-        &instance.instance_id,
-    );
-    let mut tags: Vec<(String, String)> = instance
-        .tags
-        .iter()
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect();
-    tags.sort();
-    let resource = Resource {
-        arn,
-        tags,
-        label: instance.label(),
-    };
+    let resource = Resource::instance(aws, who, instance);
     let denied = precheck::denied_resources(
         aws,
         who,
@@ -153,7 +137,7 @@ pub async fn denied(
         "ec2:ResourceTag/",
     )
     .await;
-    denied.into_iter().next().map(|(_, why)| why)
+    denied.into_iter().next().map(|d| d.why)
 }
 
 /// Pushes the key (valid on the instance for 60 seconds).

@@ -178,17 +178,7 @@ async fn refuse_denied(aws: &Aws, who: &precheck::Who, targets: &[Instance]) -> 
             });
         }
     }
-    resources.extend(targets.iter().map(|t| {
-        Resource {
-            arn: precheck::target_arn(who.partition(), aws.region(), who.account(), &t.instance_id),
-            tags: t
-                .tags
-                .iter()
-                .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                .collect(),
-            label: t.label(),
-        }
-    }));
+    resources.extend(targets.iter().map(|t| Resource::instance(aws, who, t)));
     let denied = precheck::denied_resources(
         aws,
         who,
@@ -202,9 +192,9 @@ async fn refuse_denied(aws: &Aws, who: &precheck::Who, targets: &[Instance]) -> 
         return Ok(());
     }
     crate::say!("ssmgo: the pre-check says you may not call ssm:SendCommand on:");
-    for (label, why) in &denied {
-        crate::say!("  {label}");
-        for line in why {
+    for denial in &denied {
+        crate::say!("  {}", denial.label);
+        for line in &denial.why {
             crate::say!("    {line}");
         }
     }

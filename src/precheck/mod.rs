@@ -564,50 +564,36 @@ pub async fn check_as(aws: &Aws, who: &Result<Who, WhoFailure>, instance: &Insta
 }
 
 /// Whether the caller may start `instance` (ec2:StartInstances on its ARN, with its tags as
-/// the request's resource tags): the simulator's refusal in words, or None when it allows it or
-/// can't tell (then AWS decides).
+/// the request's resource tags): the simulator's refusal in words, with the statements that would
+/// have allowed it, or None when it allows it or can't tell (then AWS decides).
 pub async fn may_start(
     aws: &Aws,
     who: &Result<Who, WhoFailure>,
     instance: &Instance,
 ) -> Option<String> {
     let who = who.as_ref().ok()?;
-    let arn = target_arn(
-        &who.partition,
-        aws.region(),
-        &who.identity.account,
-        &instance.instance_id,
+    let resource = Resource::instance(aws, who, instance);
+    let denied = denied_resources(
+        aws,
+        who,
+        "ec2:StartInstances",
+        std::slice::from_ref(&resource),
+        &[],
+        "ec2:ResourceTag/",
+    )
+    .await;
+    let denial = denied.into_iter().next()?;
+    let mut words = format!(
+        "ec2:StartInstances on {} is {} for {}",
+        resource.arn,
+        denial.decision.as_str(),
+        who.identity.arn
     );
-    let facts = Facts {
-        now: SystemTime::now(),
-        ..who.facts.clone()
-    };
-    let tags: Vec<(String, String)> = instance
-        .tags
-        .iter()
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect();
-    let context: Vec<(String, Vec<String>)> = facts
-        .entries()
-        .into_iter()
-        .chain(context::resource_tag_entries(
-            &tags,
-            "ec2:ResourceTag/",
-            "EC2 tags of the instance",
-        ))
-        .map(|e| (e.key, e.values))
-        .collect();
-    let simulated = api::simulate(aws, &who.source, "ec2:StartInstances", &arn, &context)
-        .await
-        .ok()?;
-    match simulated.decision {
-        Decision::Allowed => None,
-        denied => Some(format!(
-            "ec2:StartInstances on {arn} is {} for {}",
-            denied.as_str(),
-            who.identity.arn
-        )),
+    for line in denial.why {
+        words.push_str("\n  ");
+        words.push_str(&line);
     }
+    Some(words)
 }
 
 /// One resource an action is checked on: its ARN, its tags, and what to call it.
@@ -615,6 +601,33 @@ pub struct Resource {
     pub arn: String,
     pub tags: Vec<(String, String)>,
     pub label: String,
+}
+
+impl Resource {
+    /// An instance (or hybrid node) in the caller's account and the client's region.
+    pub fn instance(aws: &Aws, who: &Who, instance: &Instance) -> Resource {
+        Resource {
+            arn: target_arn(
+                &who.partition,
+                aws.region(),
+                &who.identity.account,
+                &instance.instance_id,
+            ),
+            tags: instance
+                .tags
+                .iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect(),
+            label: instance.label(),
+        }
+    }
+}
+
+/// A resource the caller may not call an action on: AWS's decision and why, in words.
+pub struct Denied {
+    pub label: String,
+    pub decision: Decision,
+    pub why: Vec<String>,
 }
 
 /// The pre-check for any action authorized per resource (ssm:SendCommand on the document and on
@@ -631,7 +644,7 @@ pub async fn denied_resources(
     resources: &[Resource],
     extra: &[(String, Vec<String>)],
     tag_prefix: &str,
-) -> Vec<(String, Vec<String>)> {
+) -> Vec<Denied> {
     use futures::stream::{self, StreamExt};
     let facts = Facts {
         now: SystemTime::now(),
@@ -666,30 +679,30 @@ pub async fn denied_resources(
         .await;
     // A denial that hangs on context only AWS sees (the source address, MFA, …) is no denial
     // ssmgo may stop anyone on: AWS decides those.
-    let mut denied: Vec<usize> = answers
+    let mut denied: Vec<(usize, Decision)> = answers
         .into_iter()
-        .filter(|(_, sim)| match sim {
-            Some(sim) if sim.decision == Decision::ExplicitDeny => true,
-            Some(sim) if sim.decision == Decision::ImplicitDeny => {
-                sim.missing_context.iter().all(|k| facts.known_absent(k))
+        .filter_map(|(n, sim)| match sim {
+            Some(sim) if sim.decision == Decision::ExplicitDeny => Some((n, sim.decision)),
+            Some(sim)
+                if sim.decision == Decision::ImplicitDeny
+                    && sim.missing_context.iter().all(|k| facts.known_absent(k)) =>
+            {
+                Some((n, sim.decision))
             }
-            _ => false,
+            _ => None,
         })
-        .map(|(n, _)| n)
         .collect();
-    denied.sort_unstable();
+    denied.sort_unstable_by_key(|(n, _)| *n);
     if denied.is_empty() {
         return Vec::new();
     }
     let policies = read_policies(aws, &who.owner, "your").await;
     denied
         .into_iter()
-        .map(|n| {
-            let r = &resources[n];
-            (
-                r.label.clone(),
-                why_not_allowed(&policies, action, &r.arn, &contexts[n]),
-            )
+        .map(|(n, decision)| Denied {
+            label: resources[n].label.clone(),
+            decision,
+            why: why_not_allowed(&policies, action, &resources[n].arn, &contexts[n]),
         })
         .collect()
 }

@@ -300,6 +300,12 @@ pub fn single_exit(row: &Row) -> Result<()> {
         (_, Some(code)) if code > 0 => Err(Error::RemoteExit {
             code: code.min(255),
         }),
+        // Never sent: the instance can't take commands now (exit 4, as for a session's target).
+        ("NotRun", _) => Err(Error::NotConnectable {
+            target: row.label(),
+            reason: row.details.clone(),
+            next: format!("`ssmgo doctor {}` says why", row.instance_id),
+        }),
         _ => Err(Error::RunFailed {
             failed: format!("on {}: {} ({})", row.label(), row.status, row.details),
         }),

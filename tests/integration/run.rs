@@ -317,6 +317,32 @@ fn an_instance_that_cant_be_reached_is_reported_not_sent() {
 }
 
 #[test]
+fn one_target_that_cant_take_commands_is_exit_4_with_the_next_step() {
+    crate::needs_emulator!();
+    let group = emu().group("run-one-down");
+    let down = group.instance("down").agent_offline().launch();
+    ssmgo()
+        .args(["run", &down, "--", "true"])
+        .run()
+        .expect_code(4)
+        .stderr_has("cannot be connected to: its SSM agent is ConnectionLost")
+        .stderr_has(&format!("`ssmgo doctor {down}` says why"));
+}
+
+#[test]
+fn a_command_past_its_timeout_says_how_to_give_it_more() {
+    crate::needs_emulator!();
+    let group = emu().group("run-timeout");
+    let id = group.instance("web").launch();
+    ssmgo()
+        .args(["run", &id, "--timeout", "1s", "--", "sleep 10"])
+        .run()
+        .expect_code(1)
+        .stderr_has("TimedOut (Execution Timed Out)")
+        .stderr_has("give it more with --timeout");
+}
+
+#[test]
 fn long_output_cut_by_ssm_is_said_not_hidden() {
     crate::needs_emulator!();
     let group = emu().group("run-long");
