@@ -76,6 +76,7 @@ from moto.utilities.utils import get_partition
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import agent  # noqa: E402  (the agent's side: its role, its network path, Session Manager's settings)
 import commands  # noqa: E402  (Run Command, each invocation run on this machine)
+import org  # noqa: E402,F401  (member accounts: their role, who may assume it, regions they enabled)
 
 SESSIONS: dict = {}  # session id -> dict
 SELF_AUTHORIZED = {"ssm:StartSession"}
