@@ -19,6 +19,8 @@ const FORMAT: u32 = 1;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Key {
     pub profile: Option<String>,
+    /// The role assumed in another account (`--org`), whose listing this is.
+    pub account: Option<String>,
     pub region: String,
     pub endpoint: Option<String>,
     /// The tag filters, as typed (`TagFilters::describe`).
@@ -283,6 +285,7 @@ mod tests {
     fn key(region: &str) -> Key {
         Key {
             profile: Some("ops".into()),
+            account: None,
             region: region.into(),
             endpoint: None,
             tags: "Env=prod".into(),

@@ -7,12 +7,13 @@ use std::time::Duration;
 
 use crate::cache;
 use crate::error::{Error, Result};
-use crate::fleet::scopes::{no_match, regions, store_cache};
+use crate::fleet::scopes::{no_match, regions, store_cache, warn_skipped};
 use crate::fleet::{self, Instance, Query, Scope};
 use crate::history;
 use crate::output::Column;
 use crate::picker::{Mark, Row, RowPicker};
 use crate::settings::Settings;
+use futures::FutureExt;
 
 /// How the picker shows rows and treats the cache.
 pub struct PickerOptions {
@@ -97,15 +98,32 @@ pub async fn pick(
             .await?;
             fleet::dedup(&mut all);
             store_cache(f, query, &all);
-            Ok::<_, Error>((i, all))
+            Ok::<_, Error>(all)
         }
+        .map(move |listed| (i, listed))
     });
     let picked = tokio::select! {
         picked = &mut shown => Some(picked),
-        listed = futures::future::try_join_all(listings) => {
-            match listed {
-                Err(e) => feed.fail(e),
-                Ok(lists) => {
+        listed = futures::future::join_all(listings) => {
+            let mut lists = Vec::new();
+            let mut failed = std::collections::HashSet::new();
+            let mut first_failure = None;
+            for (i, result) in listed {
+                match result {
+                    Ok(rows) => lists.push((i, rows)),
+                    Err(e) => {
+                        // One scope that can't be listed is a warning (after the picker).
+                        if scopes.len() > 1 {
+                            warn_skipped(&scopes[i].describe(), &e);
+                        }
+                        failed.insert(i);
+                        first_failure.get_or_insert(e);
+                    }
+                }
+            }
+            match first_failure {
+                Some(e) if lists.is_empty() => feed.fail(e),
+                _ => {
                     let fresh: Vec<Row> = lists
                         .into_iter()
                         .flat_map(|(i, rows)| {
@@ -116,12 +134,17 @@ pub async fn pick(
                     let recent_listed = fresh
                         .iter()
                         .any(|r| ranks[r.scope].contains_key(&r.instance.instance_id));
+                    // A scope that failed keeps its cached rows, as cached: they are not gone.
+                    let (unlisted, cached): (Vec<Row>, Vec<Row>) =
+                        cached.iter().cloned().partition(|r| failed.contains(&r.scope));
                     if fresh.is_empty() && !from_cache {
                         feed.fail(no_match(query, &regions(scopes)));
                     } else if from_cache || recent_listed {
                         // Recent rows may have arrived in any page: show the whole listing in
                         // order now that it is complete.
-                        feed.replace(ordered(compare(&cached, fresh, from_cache), &ranks));
+                        let mut rows = compare(&cached, fresh, from_cache);
+                        rows.extend(unlisted);
+                        feed.replace(ordered(rows, &ranks));
                     }
                 }
             }

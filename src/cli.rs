@@ -59,6 +59,7 @@ impl Cli {
             region: self.aws.region.clone(),
             endpoint_url: self.aws.endpoint_url.clone(),
             color: self.color,
+            org: self.aws.org,
         }
     }
 
@@ -97,6 +98,12 @@ pub struct AwsArgs {
     /// Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL].
     #[arg(long, global = true, value_name = "URL")]
     pub endpoint_url: Option<String>,
+
+    /// `list` and the picker: every account of your AWS Organization (or the config's `[org]
+    /// accounts`), each through a role assumed with the profile's credentials (`[org] role`,
+    /// by default OrganizationAccountAccessRole), in every --region at once.
+    #[arg(long, global = true)]
+    pub org: bool,
 }
 
 /// An action as a request names it: SERVICE:ACTION, without spaces (IAM's own rule).

@@ -220,6 +220,20 @@ pub enum Error {
         detail: String,
     },
 
+    #[error("could not assume {role_arn}: {detail}\n  The role must exist in that account and its trust policy must name your account or identity; choose another role with `[org] role` (or, for one account, `[org.roles]`) in the config file")]
+    RoleNotAssumable { role_arn: String, detail: String },
+
+    #[error("the region {region} is not enabled in account {account} ({operation} was refused: {detail})\n  Enable it in the account's settings (AWS Regions), or leave it out of --region")]
+    RegionNotEnabled {
+        operation: &'static str,
+        account: String,
+        region: String,
+        detail: String,
+    },
+
+    #[error("could not list your organization's accounts: {detail}\n  {next}")]
+    OrgUnreadable { detail: String, next: String },
+
     #[error("access denied: {operation} was refused by AWS\n  {message}\n  Ask whoever manages your IAM policies to allow {action} for your identity")]
     AccessDenied {
         operation: &'static str,
@@ -374,6 +388,8 @@ impl Error {
             | NotInteractive
             | PolicyInput { .. } => exit::USAGE,
             AccessDenied { .. }
+            | RoleNotAssumable { .. }
+            | OrgUnreadable { .. }
             | PolicyDenied { .. }
             | LintErrors { .. }
             | PrecheckDenied { .. }
@@ -402,6 +418,7 @@ impl Error {
             | TimedOut { .. }
             | CredentialsTimedOut { .. }
             | Throttled { .. }
+            | RegionNotEnabled { .. }
             | Aws { .. }
             | PluginMissing
             | PluginUnusable { .. }

@@ -20,6 +20,9 @@ pub struct Entry {
     pub name: Option<String>,
     pub profile: Option<String>,
     pub region: String,
+    /// The role ssmgo assumed to reach the instance's account (`--org`), to reach it again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_arn: Option<String>,
     /// Seconds since the Unix epoch.
     pub at: u64,
 }
@@ -160,6 +163,7 @@ mod tests {
             name: None,
             profile: None,
             region: region.into(),
+            role_arn: None,
             at: 0,
         }
     }

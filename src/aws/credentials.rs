@@ -68,9 +68,9 @@ pub(super) async fn resolve_first(
 
 /// The credentials already resolved while they are valid, then the chain again.
 #[derive(Debug)]
-struct FirstThenChain {
-    first: Mutex<Option<Credentials>>,
-    chain: SharedCredentialsProvider,
+pub(super) struct FirstThenChain {
+    pub(super) first: Mutex<Option<Credentials>>,
+    pub(super) chain: SharedCredentialsProvider,
 }
 
 impl ProvideCredentials for FirstThenChain {

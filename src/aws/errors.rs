@@ -96,6 +96,17 @@ impl Aws {
                         operation,
                         detail: format!("{code}: {message}"),
                     }
+                } else if let (Some(assumed), "AuthFailure" | "UnrecognizedClientException") =
+                    (&self.assumed, code)
+                {
+                    // The role was just assumed, so its credentials are good: an account refuses
+                    // them like this in a region it hasn't enabled.
+                    Error::RegionNotEnabled {
+                        operation,
+                        account: assumed.account.clone(),
+                        region: self.region.clone(),
+                        detail: format!("{code}: {message}"),
+                    }
                 } else if BAD_CREDENTIALS.contains(&code) {
                     Error::BadCredentials {
                         operation,

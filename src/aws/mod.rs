@@ -4,13 +4,16 @@
 //! Only this module and the small call wrappers beside the features (`fleet::ec2`, `fleet::ssm`,
 //! `session::api`) see SDK types; everything above them sees our own rows and decisions.
 
+mod assume;
 mod credentials;
 mod errors;
+pub mod gate;
 mod identity;
 mod retry;
 mod sso;
 pub mod trace;
 
+pub use assume::{AccountAccess, Assumed};
 pub use identity::{caller_identity, CallerIdentity};
 
 use std::borrow::Cow;
@@ -50,6 +53,7 @@ pub struct Aws {
     /// client costs about a millisecond to build (debug build, measured) on every command.
     instance_connect: std::sync::OnceLock<aws_sdk_ec2instanceconnect::Client>,
     s3: std::sync::OnceLock<aws_sdk_s3::Client>,
+    organizations: std::sync::OnceLock<aws_sdk_organizations::Client>,
     sdk: SdkConfig,
     region: String,
     /// The profile named on the command line: handed to session-manager-plugin as the AWS CLI does.
@@ -63,6 +67,10 @@ pub struct Aws {
     /// Whether the credentials are temporary (a session token): AWS then puts MFA in the request
     /// context, which ssmgo can't see; for long-term keys it leaves MFA out.
     temporary_credentials: Option<bool>,
+    /// The role assumed in another account, when this configuration acts there (`--org`).
+    assumed: Option<std::sync::Arc<Assumed>>,
+    /// This account's share of the run's listing requests.
+    gate: gate::Gate,
 }
 
 impl Aws {
@@ -139,6 +147,7 @@ impl Aws {
             iam: aws_sdk_iam::Client::from_conf(configured!(aws_sdk_iam, &sdk, verbose).build()),
             instance_connect: std::sync::OnceLock::new(),
             s3: std::sync::OnceLock::new(),
+            organizations: std::sync::OnceLock::new(),
             sdk,
             region,
             profile_arg: scope.profile.clone(),
@@ -147,6 +156,63 @@ impl Aws {
             verbose,
             timeout: scope.timeout,
             temporary_credentials,
+            assumed: None,
+            gate: gate::Gate::new(),
+        })
+    }
+
+    /// The same settings over another configuration (another region, another account's
+    /// credentials): new clients, no new load.
+    fn rebuilt(
+        &self,
+        sdk: SdkConfig,
+        assumed: Option<std::sync::Arc<Assumed>>,
+        gate: gate::Gate,
+    ) -> Aws {
+        let verbose = self.verbose;
+        let region = sdk
+            .region()
+            .map_or_else(|| self.region.clone(), ToString::to_string);
+        let temporary_credentials = match assumed {
+            Some(_) => Some(true),
+            None => self.temporary_credentials,
+        };
+        Aws {
+            ec2: aws_sdk_ec2::Client::from_conf(configured!(aws_sdk_ec2, &sdk, verbose).build()),
+            ssm: aws_sdk_ssm::Client::from_conf(configured!(aws_sdk_ssm, &sdk, verbose).build()),
+            sts: aws_sdk_sts::Client::from_conf(configured!(aws_sdk_sts, &sdk, verbose).build()),
+            iam: aws_sdk_iam::Client::from_conf(configured!(aws_sdk_iam, &sdk, verbose).build()),
+            instance_connect: std::sync::OnceLock::new(),
+            s3: std::sync::OnceLock::new(),
+            organizations: std::sync::OnceLock::new(),
+            sdk,
+            region,
+            profile_arg: self.profile_arg.clone(),
+            profile_in_use: self.profile_in_use.clone(),
+            profile_is_sso: self.profile_is_sso,
+            verbose,
+            timeout: self.timeout,
+            temporary_credentials,
+            assumed,
+            gate,
+        }
+    }
+
+    /// This account's gate, for configurations of the same account in other regions.
+    pub(crate) fn account_gate(&self) -> &gate::Gate {
+        &self.gate
+    }
+
+    /// Waits for a slot for one listing request (see [`gate`]).
+    pub(crate) async fn gate(&self) -> gate::Pass<'_> {
+        self.gate.enter().await
+    }
+
+    /// AWS Organizations' client, built on first use (only `--org` needs it).
+    pub(crate) fn organizations(&self) -> &aws_sdk_organizations::Client {
+        self.organizations.get_or_init(|| {
+            let config = configured!(aws_sdk_organizations, &self.sdk, self.verbose);
+            aws_sdk_organizations::Client::from_conf(config.build())
         })
     }
 
@@ -191,9 +257,14 @@ impl Aws {
         self.temporary_credentials
     }
 
-    /// The `--profile` value, or "" when none was given: the plugin's fourth argument.
+    /// The `--profile` value, or "" when none was given: the plugin's fourth argument. In an
+    /// assumed role's account, "" too: the plugin gets that role's credentials in its
+    /// environment ([`Aws::credentials_for_child`]), never the profile's.
     pub fn profile_for_plugin(&self) -> &str {
-        self.profile_arg.as_deref().unwrap_or("")
+        match self.assumed {
+            Some(_) => "",
+            None => self.profile_arg.as_deref().unwrap_or(""),
+        }
     }
 
     /// The URL the SSM client talks to: the plugin's sixth argument.

@@ -43,7 +43,7 @@ pub fn release() {
     }
 }
 
-pub(super) fn emit(line: String) {
+pub(crate) fn emit(line: String) {
     let mut held = HELD.lock().unwrap_or_else(|e| e.into_inner());
     match held.as_mut() {
         Some(lines) => lines.push(line),

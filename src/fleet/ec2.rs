@@ -1,5 +1,7 @@
 //! EC2 DescribeInstances, paged to the end, converted to our rows page by page.
 
+use std::collections::HashSet;
+
 use aws_sdk_ec2::types::{Filter, Instance as Ec2Instance};
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -37,60 +39,160 @@ pub(super) fn filters_for(query: &Query) -> Vec<(String, Vec<String>)> {
     filters
 }
 
+type Filters = Vec<(String, Vec<String>)>;
+
 /// Sends each page of matching instances down `pages` as soon as it arrives.
+///
+/// EC2 pages one after another (each needs the last one's token), so a region of 10,000
+/// instances would be ten round trips back to back. The first page is asked for at once with
+/// the region's zones; when it is not the last, the rest is listed zone by zone, every zone's
+/// pages at the same time (an instance is in exactly one zone), without the rows the first page
+/// had. A caller who asked for small pages (`--page-size`) gets them in one sequence.
 pub(super) async fn describe_pages(
     aws: &Aws,
-    filters: Vec<(String, Vec<String>)>,
+    filters: Filters,
     page_size: Option<i32>,
     pages: UnboundedSender<Vec<Instance>>,
 ) -> Result<()> {
+    let size = page_size.unwrap_or(MAX_PAGE);
+    let mut strings = Interner::default();
+    let zones = async {
+        match page_size {
+            Some(_) => None,
+            None => zones(aws).await.ok().filter(|z| z.len() > 1),
+        }
+    };
+    let (first, zones) = tokio::join!(page(aws, &filters, size, None, &mut strings), zones);
+    let (rows, next) = first?;
+    let Some(next) = next else {
+        let _ = pages.send(rows);
+        return Ok(());
+    };
+    let Some(zones) = zones else {
+        if pages.send(rows).is_ok() {
+            chain(aws, &filters, size, Some(next), &pages, None).await?;
+        }
+        return Ok(());
+    };
+    let seen: HashSet<String> = rows.iter().map(|r| r.instance_id.clone()).collect();
+    if pages.send(rows).is_err() {
+        return Ok(());
+    }
+    let by_zone = zones.into_iter().map(|zone| {
+        let mut filters = filters.clone();
+        filters.push(("availability-zone".into(), vec![zone]));
+        let pages = &pages;
+        let seen = &seen;
+        async move { chain(aws, &filters, size, None, pages, Some(seen)).await }
+    });
+    futures::future::try_join_all(by_zone).await?;
+    Ok(())
+}
+
+/// Pages from `token` to the end, each sent as it arrives (without the rows in `skip`).
+async fn chain(
+    aws: &Aws,
+    filters: &Filters,
+    size: i32,
+    mut token: Option<String>,
+    pages: &UnboundedSender<Vec<Instance>>,
+    skip: Option<&HashSet<String>>,
+) -> Result<()> {
+    let mut strings = Interner::default();
+    loop {
+        let (mut rows, next) = page(aws, filters, size, token.take(), &mut strings).await?;
+        if let Some(skip) = skip {
+            rows.retain(|r| !skip.contains(&r.instance_id));
+        }
+        // The receiver only goes away when the listing was abandoned: stop paging then.
+        if pages.send(rows).is_err() {
+            return Ok(());
+        }
+        match next {
+            Some(t) => token = Some(t),
+            None => return Ok(()),
+        }
+    }
+}
+
+/// One DescribeInstances page: its rows and the next page's token.
+async fn page(
+    aws: &Aws,
+    filters: &Filters,
+    size: i32,
+    token: Option<String>,
+    strings: &mut Interner,
+) -> Result<(Vec<Instance>, Option<String>)> {
     let filters: Vec<Filter> = filters
-        .into_iter()
+        .iter()
         .map(|(name, values)| {
             Filter::builder()
                 .name(name)
-                .set_values(Some(values))
+                .set_values(Some(values.clone()))
                 .build()
         })
         .collect();
-    let mut token: Option<String> = None;
-    let mut strings = Interner::default();
-    loop {
-        let slot = Slot::default();
-        let out = aws
-            .ec2
+    let slot = Slot::default();
+    let out = {
+        let _pass = aws.gate().await;
+        aws.ec2
             .describe_instances()
-            .set_filters(Some(filters.clone()))
-            .max_results(page_size.unwrap_or(MAX_PAGE))
-            .set_next_token(token.take())
+            .set_filters(Some(filters))
+            .max_results(size)
+            .set_next_token(token)
             .customize()
             .interceptor(Divert(slot.clone()))
             .send()
             .await
-            .map_err(|e| aws.explain("DescribeInstances", "ec2:DescribeInstances", e))?;
-        let rows = match slot.take() {
-            Some(xml) => parse_page(&xml, &mut strings).map_err(|detail| Error::Aws {
-                operation: "DescribeInstances",
-                detail: format!("could not read the response: {detail}"),
-            })?,
-            // Not diverted (an SDK that deserialized on its own): use its model.
-            None => out
-                .reservations()
-                .iter()
-                .flat_map(|r| r.instances())
-                .map(to_row)
-                .collect(),
-        };
-        // The receiver only goes away when the listing was abandoned: stop paging then.
-        if pages.send(rows).is_err() {
-            break;
-        }
-        match out.next_token() {
-            Some(t) if !t.is_empty() => token = Some(t.to_owned()),
-            _ => break,
-        }
-    }
-    Ok(())
+            .map_err(|e| aws.explain("DescribeInstances", "ec2:DescribeInstances", e))?
+    };
+    let rows = match slot.take() {
+        Some(xml) => parse_page(&xml, strings).map_err(|detail| Error::Aws {
+            operation: "DescribeInstances",
+            detail: format!("could not read the response: {detail}"),
+        })?,
+        // Not diverted (an SDK that deserialized on its own): use its model.
+        None => out
+            .reservations()
+            .iter()
+            .flat_map(|r| r.instances())
+            .map(to_row)
+            .collect(),
+    };
+    let next = out
+        .next_token()
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned);
+    Ok((rows, next))
+}
+
+/// The region's zones where instances can be: its Availability Zones and the Local and
+/// Wavelength Zones the account opted in to.
+async fn zones(aws: &Aws) -> Result<Vec<String>> {
+    let out = {
+        let _pass = aws.gate().await;
+        aws.ec2
+            .describe_availability_zones()
+            .all_availability_zones(true)
+            .send()
+            .await
+            .map_err(|e| {
+                aws.explain(
+                    "DescribeAvailabilityZones",
+                    "ec2:DescribeAvailabilityZones",
+                    e,
+                )
+            })?
+    };
+    Ok(out
+        .availability_zones()
+        .iter()
+        .filter(|z| {
+            z.opt_in_status()
+                .is_none_or(|s| s.as_str() != "not-opted-in")
+        })
+        .filter_map(|z| z.zone_name().map(str::to_owned))
+        .collect())
 }
 
 /// Every matching instance, all pages.
@@ -99,7 +201,9 @@ pub(super) async fn describe_all(
     filters: Vec<(String, Vec<String>)>,
 ) -> Result<Vec<Instance>> {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    describe_pages(aws, filters, None, tx).await?;
+    // A lookup (by id, by Name) is a page or two: no zones asked for.
+    chain(aws, &filters, MAX_PAGE, None, &tx, None).await?;
+    drop(tx);
     let mut all = Vec::new();
     while let Some(page) = rx.recv().await {
         all.extend(page);

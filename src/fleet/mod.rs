@@ -9,6 +9,7 @@
 mod ec2;
 mod ec2_xml;
 pub mod filter;
+pub mod org;
 pub mod scopes;
 pub(crate) mod ssm;
 mod tags;
@@ -55,14 +56,21 @@ pub struct Origin {
     pub region: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
+    /// The account's name in its organization (`--org`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_name: Option<String>,
 }
 
 impl Origin {
-    /// "prod/123456789012/eu-west-1": enough to never mistake one fleet for another.
+    /// "prod/123456789012/eu-west-1" (profile or account name, account, region): enough to never
+    /// mistake one fleet for another.
     pub fn label(&self) -> String {
         let mut parts = Vec::new();
         if let Some(p) = &self.profile {
             parts.push(p.as_str());
+        }
+        if let Some(name) = &self.account_name {
+            parts.push(name.as_str());
         }
         if let Some(a) = &self.account {
             parts.push(a.as_str());
@@ -148,8 +156,8 @@ pub struct Query {
     pub page_size: Option<i32>,
 }
 
-/// SSM calls in flight at once: enough to hide round trips, few enough not to be throttled.
-const SSM_CONCURRENCY: usize = 16;
+/// SSM calls queued at once per listing; how many are in flight is the account's gate's to say.
+const SSM_CONCURRENCY: usize = crate::aws::gate::PER_ACCOUNT;
 
 /// Lists every instance matching `query`, calling `on_rows` with each batch of joined rows as
 /// soon as it can be shown (batches arrive in no particular order).

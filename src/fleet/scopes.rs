@@ -1,14 +1,19 @@
-//! Listing several accounts and regions at once: one [`Scope`] per profile × region, loaded
-//! and listed concurrently, each row labelled with where it came from, each listing cached.
+//! Listing several accounts and regions at once: one [`Scope`] per profile × region, or per
+//! account × region of an organization (`--org`), loaded and listed concurrently, each row
+//! labelled with where it came from, each listing cached. One scope that can't be listed (a role
+//! that can't be assumed, a region the account hasn't enabled, no access) is a warning: the
+//! others are still listed.
 
 use std::sync::Arc;
+
+use futures::stream::{self, StreamExt};
 
 use crate::aws::{Aws, CallerIdentity};
 use crate::cache;
 use crate::error::{Error, Result};
 use crate::settings::{ScopeSettings, Settings};
 
-use super::{Instance, Origin, Query};
+use super::{org, Instance, Origin, Query};
 
 /// One account/region to list, with what labels its rows and keys its cache.
 pub struct Scope {
@@ -32,6 +37,7 @@ impl Scope {
     pub(crate) fn cache_key(&self, query: &Query) -> cache::Key {
         cache::Key {
             profile: self.aws.profile_in_use().map(str::to_owned),
+            account: self.aws.assumed().map(|a| a.role_arn.clone()),
             region: self.aws.region().to_owned(),
             endpoint: self.aws.endpoint_url().map(cache::endpoint_for_key),
             tags: query.tags.describe(),
@@ -46,15 +52,120 @@ impl Scope {
         }
         rows
     }
+
+    /// "prod/111122223333/eu-west-1", or the region alone, for messages.
+    pub fn describe(&self) -> String {
+        self.origin
+            .as_ref()
+            .map_or_else(|| self.aws.region().to_owned(), |o| o.label())
+    }
 }
 
-/// Loads one [`Scope`] per profile × region of `settings`, concurrently; with more than one,
-/// each learns its account (sts:GetCallerIdentity) to label its rows.
+/// Says that a scope is left out of the listing, and why, on stderr (after the picker closes,
+/// when one is open).
+pub fn warn_skipped(what: &str, err: &Error) {
+    let text = err.to_string();
+    let mut lines = text.lines();
+    let headline = lines.next().unwrap_or_default();
+    crate::aws::trace::emit(format!("ssmgo: warning: {what} left out: {headline}"));
+    for line in lines {
+        crate::aws::trace::emit(line.to_owned());
+    }
+}
+
+/// Loads one [`Scope`] per profile × region of `settings` (per account × region with `--org`),
+/// concurrently; with more than one, each learns its account (sts:GetCallerIdentity) to label
+/// its rows.
 pub async fn load_all(settings: &Settings, verbose: bool) -> Result<Vec<Scope>> {
+    if settings.org.value {
+        return load_org(settings, verbose).await;
+    }
     let scopes = settings.scopes();
     let many = scopes.len() > 1;
     let loads = scopes.iter().map(|scope| load_one(scope, many, verbose));
     futures::future::try_join_all(loads).await
+}
+
+/// Every account of the organization (or of `[org] accounts`) × every region: the profile's
+/// credentials assume each account's role, once per account, all accounts at once.
+async fn load_org(settings: &Settings, verbose: bool) -> Result<Vec<Scope>> {
+    let wanted = settings.scopes();
+    let mut profiles: Vec<&Option<String>> = wanted.iter().map(|s| &s.profile).collect();
+    profiles.dedup();
+    if profiles.len() > 1 {
+        return Err(Error::BadInput {
+            what: "--profile",
+            value: settings.profiles.value.join(","),
+            reason:
+                "--org takes one profile: the one whose credentials assume the role in each account"
+                    .into(),
+        });
+    }
+    let base = Aws::load(&wanted[0], verbose).await?;
+    let mut regions: Vec<String> = wanted
+        .iter()
+        .map(|s| s.region.clone().unwrap_or_else(|| base.region().to_owned()))
+        .collect();
+    regions.dedup();
+    let (members, me) = tokio::try_join!(
+        org::members(&base, &settings.org_plan),
+        crate::aws::caller_identity(&base)
+    )?;
+    let base = &base;
+    let me = &me;
+    let accesses: Vec<_> = stream::iter(members)
+        .map(|member| async move {
+            let access = match member.id == me.account {
+                // The caller's own account: its own credentials, no role to assume.
+                true => Ok(None),
+                false => base.assume_role(&member.id, &member.role).await.map(Some),
+            };
+            (member, access)
+        })
+        .buffer_unordered(crate::aws::gate::IN_FLIGHT)
+        .collect()
+        .await;
+    let mut scopes = Vec::new();
+    let mut first_failure = None;
+    for (member, access) in accesses {
+        let access = match access {
+            Ok(access) => access,
+            Err(e) => {
+                let what = match &member.name {
+                    Some(name) => format!("account {} ({name})", member.id),
+                    None => format!("account {}", member.id),
+                };
+                warn_skipped(&what, &e);
+                first_failure.get_or_insert(e);
+                continue;
+            }
+        };
+        let gate = match &access {
+            None => base.account_gate().clone(),
+            Some(_) => base.account_gate().for_another_account(),
+        };
+        for region in &regions {
+            let aws = base.elsewhere(access.as_ref(), region, gate.clone());
+            let origin = Origin {
+                profile: None,
+                region: region.clone(),
+                account: Some(member.id.clone()),
+                account_name: member.name.clone(),
+            };
+            scopes.push(Scope {
+                aws,
+                origin: Some(Arc::new(origin)),
+                identity: access.is_none().then(|| me.clone()),
+            });
+        }
+    }
+    match (scopes.is_empty(), first_failure) {
+        (true, Some(e)) => Err(e),
+        _ => {
+            scopes.sort_by_key(|s| s.describe());
+            Ok(scopes)
+        }
+    }
 }
 
 async fn load_one(scope: &ScopeSettings, labelled: bool, verbose: bool) -> Result<Scope> {
@@ -67,6 +178,7 @@ async fn load_one(scope: &ScopeSettings, labelled: bool, verbose: bool) -> Resul
         profile: scope.profile.clone(),
         region: aws.region().to_owned(),
         account: identity.as_ref().map(|id| id.account.clone()),
+        account_name: None,
     }));
     Ok(Scope {
         aws,
@@ -82,24 +194,106 @@ pub fn regions(scopes: &[Scope]) -> String {
     regions.join(", ")
 }
 
-/// Lists every fleet concurrently, rows labelled, sorted for display; caches each listing.
+/// Lists every scope concurrently, rows labelled, sorted for display; caches each listing. With
+/// several scopes, one that fails is a warning (its rows are missing); all failing is an error.
 pub async fn list_all(scopes: &[Scope], query: &Query) -> Result<Vec<Instance>> {
-    let lists = scopes.iter().map(|f| async move {
-        let rows = super::list(&f.aws, query).await?;
-        if !query.all {
-            store_cache(f, query, &rows);
+    let progress = Progress::start(scopes.len());
+    let lists = scopes.iter().map(|f| {
+        let progress = &progress;
+        async move {
+            let listed = super::list(&f.aws, query).await;
+            progress.answered(listed.as_ref().map_or(0, Vec::len), listed.is_err());
+            let rows = listed?;
+            if !query.all {
+                store_cache(f, query, &rows);
+            }
+            Ok::<_, Error>(f.label(rows))
         }
-        Ok::<_, Error>(f.label(rows))
     });
-    let mut rows: Vec<Instance> = futures::future::try_join_all(lists)
-        .await?
-        .into_iter()
-        .flatten()
-        .collect();
-    if scopes.len() > 1 {
-        super::sort_for_display(&mut rows);
-    }
+    let listed = futures::future::join_all(lists).await;
+    progress.finish();
+    let rows = gather(scopes, listed)?;
     Ok(rows)
+}
+
+/// The rows of every scope that answered, sorted for display when there are several; a scope
+/// that failed is a warning, unless every one did (the first error then).
+pub(crate) fn gather(
+    scopes: &[Scope],
+    listed: Vec<Result<Vec<Instance>>>,
+) -> Result<Vec<Instance>> {
+    if scopes.len() == 1 {
+        return listed.into_iter().next().unwrap_or_else(|| Ok(Vec::new()));
+    }
+    let mut rows = Vec::new();
+    let mut first_failure = None;
+    let mut answered = 0;
+    for (scope, result) in scopes.iter().zip(listed) {
+        match result {
+            Ok(r) => {
+                answered += 1;
+                rows.extend(r);
+            }
+            Err(e) => {
+                warn_skipped(&scope.describe(), &e);
+                first_failure.get_or_insert(e);
+            }
+        }
+    }
+    if let (0, Some(e)) = (answered, first_failure) {
+        return Err(e);
+    }
+    super::sort_for_display(&mut rows);
+    Ok(rows)
+}
+
+/// "listing 300 accounts/regions: 212 answered, 2 failed, 18,204 instances" on a terminal's
+/// stderr, redrawn as scopes answer, while several are listed.
+struct Progress {
+    total: usize,
+    shown: bool,
+    state: std::sync::Mutex<(usize, usize, usize)>,
+}
+
+impl Progress {
+    fn start(total: usize) -> Progress {
+        use std::io::IsTerminal;
+        let shown = total > 1 && std::io::stderr().is_terminal();
+        let progress = Progress {
+            total,
+            shown,
+            state: std::sync::Mutex::new((0, 0, 0)),
+        };
+        progress.draw(0, 0, 0);
+        progress
+    }
+
+    fn answered(&self, rows: usize, failed: bool) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.0 += 1;
+        state.1 += usize::from(failed);
+        state.2 += rows;
+        self.draw(state.0, state.1, state.2);
+    }
+
+    // Written directly: the line is ssmgo's own, and its \r and erase-line are the point.
+    fn draw(&self, answered: usize, failed: usize, rows: usize) {
+        use std::io::Write;
+        if self.shown {
+            let _ = write!(
+                std::io::stderr().lock(),
+                "\r\x1b[2Kssmgo: listing {} accounts/regions: {answered} answered, {failed} failed, {rows} instances",
+                self.total
+            );
+        }
+    }
+
+    fn finish(&self) {
+        use std::io::Write;
+        if self.shown {
+            let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
+        }
+    }
 }
 
 pub(crate) fn store_cache(scope: &Scope, query: &Query, rows: &[Instance]) {

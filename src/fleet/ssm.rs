@@ -71,7 +71,12 @@ async fn pages(aws: &Aws, key: &str, values: Vec<String>) -> Result<Vec<ManagedN
         .filters(filter);
     let mut stream = req.into_paginator().send();
     let mut out = Vec::new();
-    while let Some(page) = stream.next().await {
+    loop {
+        let page = {
+            let _pass = aws.gate().await;
+            stream.next().await
+        };
+        let Some(page) = page else { break };
         let page = page.map_err(|e| {
             aws.explain(
                 "DescribeInstanceInformation",

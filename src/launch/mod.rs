@@ -94,9 +94,20 @@ pub async fn start(settings: &Settings, verbose: bool, mut plan: Plan) -> Result
                     last.region
                 );
             }
-            let aws = Aws::load(&scope, verbose).await?;
+            let mut aws = Aws::load(&scope, verbose).await?;
+            // Last time through a role in another account (`--org`): through it again.
+            if let Some((account, role)) = last.role_arn.as_deref().and_then(split_role_arn) {
+                let access = aws.assume_role(account, role).await?;
+                let gate = aws.account_gate().clone();
+                aws = aws.elsewhere(Some(&access), &last.region, gate);
+            }
             (Some(last.instance_id), vec![Scope::single(aws)])
         }
+        // With --org, TARGET is looked for in every account and region.
+        Some(t) if settings.org.value => (
+            Some(t.to_owned()),
+            fleet::scopes::load_all(settings, verbose).await?,
+        ),
         Some(t) => {
             let scope = settings.single_scope("connect TARGET")?;
             let aws = Aws::load(&scope, verbose).await?;
@@ -208,6 +219,7 @@ pub async fn start(settings: &Settings, verbose: bool, mut plan: Plan) -> Result
                     name: instance.name.clone(),
                     profile: aws.profile_in_use().map(str::to_owned),
                     region: aws.region().to_owned(),
+                    role_arn: aws.assumed().map(|a| a.role_arn.clone()),
                     at: 0,
                 };
                 if let Err(e) = history::record(entry) {
@@ -250,6 +262,14 @@ pub async fn start(settings: &Settings, verbose: bool, mut plan: Plan) -> Result
         }
         plugin => print_dry_run(aws, &instance, &request, plugin.as_ref(), &checked).await,
     }
+}
+
+/// "arn:aws:iam::111122223333:role/ops/ReadOnly" → ("111122223333", "ops/ReadOnly").
+fn split_role_arn(arn: &str) -> Option<(&str, &str)> {
+    let mut parts = arn.splitn(6, ':');
+    let account = parts.nth(4)?;
+    let role = parts.next()?.strip_prefix("role/")?;
+    Some((account, role))
 }
 
 /// The pre-check before StartSession: a denial stops here with its explanation; a check that
@@ -402,7 +422,9 @@ async fn print_dry_run(
             Plugin::not_installed(),
         ),
     };
-    let invocation = session::invocation(aws, &shown_plugin, &placeholder, request).await;
+    let credentials = aws.credentials_for_child().await?;
+    let invocation =
+        session::invocation(aws, &shown_plugin, &placeholder, request, credentials).await;
     let ping = instance.ping_status.as_deref().unwrap_or("not managed");
     let text = format!(
         "Target:        {} {}, SSM {}\nPre-check:     {}\nStartSession:  {}\nPlugin:        {}\nCommand:       {}\nDry run: no session was started.\n",

@@ -115,6 +115,9 @@ impl Resolve<'_> {
         let Some(target) = target else {
             return self.pick(None).await;
         };
+        if self.scopes.len() > 1 {
+            return self.resolve_in_all(target).await;
+        }
         let aws = &self.scopes[0].aws;
         let query = self.query;
         if looks_like_instance_id(target) {
@@ -157,6 +160,52 @@ impl Resolve<'_> {
                     candidates: running.iter().map(candidate_line).collect(),
                 })
             }
+        }
+    }
+
+    /// TARGET in every scope at once (`--org`, several profiles or regions): the one instance
+    /// with that id, or the one running instance with that Name; else the picker, pre-filled.
+    async fn resolve_in_all(self, target: &str) -> Result<(usize, Instance)> {
+        let by_id = looks_like_instance_id(target);
+        let lookups = self.scopes.iter().enumerate().map(|(i, scope)| async move {
+            let found = match by_id {
+                true => fleet::by_id(&scope.aws, target)
+                    .await
+                    .map(|i| i.into_iter().collect()),
+                false => fleet::by_name(&scope.aws, target, &self.query.tags).await,
+            };
+            // A scope that can't be searched is left out, as in a listing.
+            found
+                .inspect_err(|e| fleet::scopes::warn_skipped(&scope.describe(), e))
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|inst| by_id || inst.state == "running")
+                .map(|inst| (i, inst))
+                .collect::<Vec<_>>()
+        });
+        let mut found: Vec<(usize, Instance)> = futures::future::join_all(lookups)
+            .await
+            .into_iter()
+            .flatten()
+            .collect();
+        match found.len() {
+            1 => {
+                let (i, mut instance) = found.remove(0);
+                instance = self.scopes[i].label(vec![instance]).remove(0);
+                Ok((i, instance))
+            }
+            _ if self.may_pick && can_ask() => self.pick(Some(target)).await,
+            0 => Err(Error::TargetNotFound {
+                target: target.to_string(),
+                filters: format!(" in {}", fleet::scopes::regions(self.scopes)),
+            }),
+            n => Err(Error::NotConnectable {
+                target: format!("{target:?}"),
+                reason: format!(
+                    "{n} running instances in different accounts or regions have that Name"
+                ),
+                next: "Pick one with `ssmgo` on a terminal, or give its instance id".into(),
+            }),
         }
     }
 

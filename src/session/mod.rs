@@ -147,20 +147,23 @@ pub(crate) fn validate_document_name(name: &str) -> Result<()> {
     }
 }
 
-/// How `plugin` is run for `started`, exactly as the AWS CLI runs it.
+/// How `plugin` is run for `started`, exactly as the AWS CLI runs it; in an assumed role's
+/// account, with that role's `credentials` ([`Aws::credentials_for_child`]) in its environment.
 pub async fn invocation(
     aws: &Aws,
     plugin: &Plugin,
     started: &Started,
     request: &Request,
+    credentials: Vec<(String, String)>,
 ) -> plugin::Invocation {
-    plugin.invocation(
+    let invocation = plugin.invocation(
         &started.response_json(),
         aws.region(),
         aws.profile_for_plugin(),
         &request.to_json(),
         &aws.ssm_endpoint().await,
-    )
+    );
+    invocation.with_credentials(credentials)
 }
 
 /// How long the data channel may take to open before ssmgo says what is happening.
@@ -182,9 +185,11 @@ pub async fn start_and_hand_off(
     interrupt_ends_it: bool,
     on_started: impl FnOnce(),
 ) -> Result<()> {
+    // Before StartSession: a session is never left open for want of them.
+    let credentials = aws.credentials_for_child().await?;
     let started = api::start_session(aws, request).await?;
     on_started();
-    let invocation = invocation(aws, plugin, &started, request).await;
+    let invocation = invocation(aws, plugin, &started, request, credentials).await;
     // Listening before the plugin starts leaves no moment when SIGINT would kill ssmgo alone.
     // (SIGQUIT and SIGTSTP stay the plugin's and the remote shell's, as with the AWS CLI.)
     let interrupts = match interrupt_ends_it {

@@ -35,7 +35,13 @@ pub struct Invocation {
     pub program: PathBuf,
     pub args: Vec<String>,
     pub env: Vec<(String, String)>,
+    /// Variables the plugin must not inherit: a profile that would point it at another account
+    /// than the credentials in `env`.
+    pub env_clear: Vec<&'static str>,
 }
+
+/// The variables that carry a secret, shown redacted.
+const SECRET_VARIABLES: [&str; 2] = ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"];
 
 impl Plugin {
     /// Finds the plugin on PATH and asks its version. Done before StartSession, so a missing
@@ -116,7 +122,21 @@ impl Plugin {
                 endpoint.to_owned(),
             ],
             env,
+            env_clear: Vec::new(),
         }
+    }
+}
+
+impl Invocation {
+    /// The plugin acts with `credentials` (an assumed role's, as AWS_* variables): they go in its
+    /// environment, never on its command line, and no profile of ssmgo's environment overrides
+    /// them.
+    pub fn with_credentials(mut self, credentials: Vec<(String, String)>) -> Invocation {
+        if !credentials.is_empty() {
+            self.env.extend(credentials);
+            self.env_clear = vec!["AWS_PROFILE", "AWS_DEFAULT_PROFILE"];
+        }
+        self
     }
 }
 
@@ -209,6 +229,9 @@ impl Invocation {
     pub fn spawn(&self, handled: &[libc::c_int]) -> io::Result<Running> {
         let mut cmd = Command::new(&self.program);
         cmd.args(&self.args);
+        for k in &self.env_clear {
+            cmd.env_remove(k);
+        }
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
@@ -239,7 +262,11 @@ impl Invocation {
     pub fn display_redacted(&self, token: &str) -> String {
         let mut parts: Vec<String> = Vec::new();
         for (k, v) in &self.env {
-            parts.push(format!("{k}={}", shell_quote(&redact(v, token))));
+            let v = match SECRET_VARIABLES.contains(&k.as_str()) {
+                true => "<redacted>".to_owned(),
+                false => redact(v, token),
+            };
+            parts.push(format!("{k}={}", shell_quote(&v)));
         }
         parts.push(shell_quote(&self.program.display().to_string()));
         parts.extend(self.args.iter().map(|a| shell_quote(&redact(a, token))));

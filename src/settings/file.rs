@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::values::{
-    CheckMode, ColorChoice, DocumentName, Regions, RunLimit, S3Location, Span, TagSpec, Timeout,
+    AccountId, CheckMode, ColorChoice, DocumentName, Regions, RoleName, RunLimit, S3Location, Span,
+    TagSpec, Timeout,
 };
 use crate::error::{Error, Result};
 use crate::output::Column;
@@ -34,8 +35,25 @@ struct File {
     run_output_s3: Option<S3Location>,
     forward_reconnect: Option<bool>,
     forward_keep_alive: Option<Span>,
+    org: Option<Org>,
     #[serde(default)]
     preset: BTreeMap<String, Values>,
+}
+
+/// The `[org]` table: listing every account of an AWS Organization.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Org {
+    /// List the organization without --org.
+    pub enabled: Option<bool>,
+    /// The role assumed in each account.
+    pub role: Option<RoleName>,
+    /// The accounts to list, instead of asking Organizations (which needs
+    /// organizations:ListAccounts in the management account or a delegated administrator).
+    pub accounts: Option<Vec<AccountId>>,
+    /// Another role for some accounts.
+    #[serde(default)]
+    pub roles: BTreeMap<AccountId, RoleName>,
 }
 
 /// `run`'s defaults from the file: run-max-concurrency, run-max-errors, run-timeout,
@@ -195,6 +213,10 @@ impl Config {
 
     pub fn color(&self) -> Option<ColorChoice> {
         self.file.color
+    }
+
+    pub fn org(&self) -> Org {
+        self.file.org.clone().unwrap_or_default()
     }
 }
 

@@ -15,7 +15,8 @@ use crate::error::{Error, Result};
 use crate::output::{column_names, Column};
 pub use file::{Config, Values};
 pub use values::{
-    split_list, CheckMode, ColorChoice, Regions, RunLimit, S3Location, Span, Timeout,
+    split_list, AccountId, CheckMode, ColorChoice, Regions, RoleName, RunLimit, S3Location, Span,
+    Timeout,
 };
 
 /// How long a cached listing may be shown before it is too old to be useful.
@@ -61,6 +62,8 @@ pub struct Flags {
     pub region: Option<String>,
     pub endpoint_url: Option<String>,
     pub color: Option<ColorChoice>,
+    /// `--org`: every account of the organization.
+    pub org: bool,
 }
 
 /// Every effective setting, with its source.
@@ -89,6 +92,10 @@ pub struct Settings {
     /// `forward`'s defaults: reopen dropped tunnels (--no-reconnect), and --keep-alive.
     pub forward_reconnect: Setting<bool>,
     pub forward_keep_alive: Setting<Option<Duration>>,
+    /// Whether listings cover every account of the organization (`--org`, `[org] enabled`).
+    pub org: Setting<bool>,
+    /// Which accounts and roles (the `[org]` table).
+    pub org_plan: OrgPlan,
     pub color: Setting<ColorChoice>,
     pub preset: Option<String>,
     /// A preset's profile or region that the environment overrides: worth saying, since the
@@ -105,6 +112,25 @@ pub struct ScopeSettings {
     pub endpoint_url: Option<String>,
     /// How long a request may go unanswered ([`Settings::timeout`]).
     pub timeout: Duration,
+}
+
+/// How to reach every account of an organization: the role to assume in each, and the accounts
+/// when they are configured rather than asked of AWS Organizations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgPlan {
+    pub role: RoleName,
+    pub accounts: Option<Vec<AccountId>>,
+    pub roles: std::collections::BTreeMap<AccountId, RoleName>,
+}
+
+impl OrgPlan {
+    /// The role to assume in `account`: its own, else the common one.
+    pub fn role_for(&self, account: &str) -> &RoleName {
+        self.roles
+            .iter()
+            .find(|(id, _)| id.0 == account)
+            .map_or(&self.role, |(_, role)| role)
+    }
 }
 
 /// The value found and its source, or `default` from the built-in defaults.
@@ -265,6 +291,20 @@ impl Settings {
             forward.keep_alive.map(|Span(d)| (Some(d), Source::Config)),
             None,
         );
+        let org_file = config.org();
+        let org = or_default(
+            match (flags.org, org_file.enabled) {
+                (true, _) => Some((true, Source::Flag("--org"))),
+                (false, Some(on)) => Some((on, Source::Config)),
+                (false, None) => None,
+            },
+            false,
+        );
+        let org_plan = OrgPlan {
+            role: org_file.role.unwrap_or_else(RoleName::organization_default),
+            accounts: org_file.accounts,
+            roles: org_file.roles,
+        };
         let color = or_default(
             flags
                 .color
@@ -292,6 +332,8 @@ impl Settings {
             run_output_s3,
             forward_reconnect,
             forward_keep_alive,
+            org,
+            org_plan,
             color,
             preset: flags.preset.clone(),
             overridden,
@@ -490,6 +532,30 @@ impl Settings {
                     .value
                     .map_or_else(|| "-".into(), |d| format!("{}s", d.as_secs())),
                 self.forward_keep_alive.source.to_string(),
+            ),
+            (
+                "org",
+                self.org.value.to_string(),
+                self.org.source.to_string(),
+            ),
+            (
+                "org.role",
+                self.org_plan.role.0.clone(),
+                match self.org_plan.role == RoleName::organization_default() {
+                    true => Source::Default.to_string(),
+                    false => Source::Config.to_string(),
+                },
+            ),
+            (
+                "org.accounts",
+                self.org_plan.accounts.as_ref().map_or_else(
+                    || "(AWS Organizations' list)".into(),
+                    |a| a.iter().map(|a| a.0.as_str()).collect::<Vec<_>>().join(","),
+                ),
+                match self.org_plan.accounts {
+                    Some(_) => Source::Config.to_string(),
+                    None => Source::Default.to_string(),
+                },
             ),
             (
                 "timeout",

@@ -238,6 +238,54 @@ impl fmt::Display for S3Location {
     }
 }
 
+/// An AWS account id: twelve digits.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(try_from = "String")]
+pub struct AccountId(pub String);
+
+impl FromStr for AccountId {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<AccountId, String> {
+        match s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()) {
+            true => Ok(AccountId(s.to_owned())),
+            false => Err("an AWS account id is 12 digits, e.g. 111122223333".into()),
+        }
+    }
+}
+
+/// An IAM role's name, with its path if it has one (`ReadOnly`, `ops/ReadOnly`): what goes after
+/// `role/` in its ARN.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct RoleName(pub String);
+
+impl FromStr for RoleName {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<RoleName, String> {
+        // IAM's rule for names: letters, digits and +=,.@_- (1 to 64); a path adds / segments.
+        let name = s.rsplit('/').next().unwrap_or("");
+        let chars_ok = s
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-/".contains(c));
+        match chars_ok && (1..=64).contains(&name.len()) && !s.starts_with('/') {
+            true => Ok(RoleName(s.to_owned())),
+            false => Err(
+                "a role name is 1 to 64 letters, digits and +=,.@_- (with its path, if any: ops/ReadOnly)"
+                    .into(),
+            ),
+        }
+    }
+}
+
+impl RoleName {
+    /// The role AWS Organizations creates in every account it creates.
+    pub fn organization_default() -> RoleName {
+        RoleName("OrganizationAccountAccessRole".into())
+    }
+}
+
 /// serde's `try_from = "String"` goes through these.
 macro_rules! try_from_string {
     ($($t:ty),*) => {$(
@@ -258,12 +306,27 @@ try_from_string!(
     TagSpec,
     DocumentName,
     RunLimit,
-    S3Location
+    S3Location,
+    AccountId,
+    RoleName
 );
 
 #[cfg(test)]
 mod run_values {
     use super::*;
+
+    #[test]
+    fn account_ids_and_role_names_are_checked_as_aws_does() {
+        assert!("111122223333".parse::<AccountId>().is_ok());
+        for bad in ["11112222333", "1111222233334", "11112222333x", ""] {
+            assert!(bad.parse::<AccountId>().is_err(), "{bad}");
+        }
+        assert!("ReadOnly".parse::<RoleName>().is_ok());
+        assert!("ops/team/Read.Only@x".parse::<RoleName>().is_ok());
+        for bad in ["", "/x", "a b", "x/", &"r".repeat(65), "a:b"] {
+            assert!(bad.parse::<RoleName>().is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn run_limits_are_counts_or_percentages() {
