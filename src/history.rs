@@ -144,6 +144,7 @@ mod tests {
                             name: None,
                             profile: None,
                             region: "us-east-1".into(),
+                            role_arn: None,
                             at: n,
                         },
                     )

@@ -784,6 +784,8 @@ def _start_session(self):
                      "AgentVersion": _tags(ec2, target).get("ssmgo:agent-version") if inst else None}
     token = base64.b64encode(secrets.token_bytes(96)).decode()
     SESSIONS[sid]["Token"] = token  # checked by the data channel (datachannel.py), never listed
+    # Sessions are an account's and a region's, as every SSM resource: never listed elsewhere.
+    SESSIONS[sid]["Scope"] = (self.current_account, self.region)
     # Test hooks, by instance tag: a data channel that can't be reached, or that rejects the token.
     hook = _tags(ec2, target).get("ssmgo:datachannel") if inst else None
     if hook == "unreachable":
@@ -796,7 +798,7 @@ def _start_session(self):
 
 def terminate_session(self):
     sid = self._get_param("SessionId")
-    if sid in SESSIONS:
+    if sid in SESSIONS and SESSIONS[sid].get("Scope") == (self.current_account, self.region):
         SESSIONS[sid]["Status"] = "Terminated"
     return ActionResult({"SessionId": sid})
 
@@ -821,9 +823,11 @@ def describe_sessions(self):
     state = self._get_param("State")
     want = ("Connected", "Connecting", "Disconnected") if state == "Active" else ("Terminated",)
     tests = [_session_filter(f["key"], f["value"]) for f in (self._get_param("Filters") or [])]
-    private = ("Token", "Parameters", "AgentVersion")
+    private = ("Token", "Parameters", "AgentVersion", "Scope")
+    scope = (self.current_account, self.region)
     return ActionResult({"Sessions": [{k: v for k, v in s.items() if k not in private} for s in SESSIONS.values()
-                                      if s["Status"] in want and all(t(s) for t in tests)]})
+                                      if s.get("Scope") == scope and s["Status"] in want
+                                      and all(t(s) for t in tests)]})
 
 
 def get_connection_status(self):

@@ -14,6 +14,8 @@ leaves out, so that listing every account of an organization is tested against A
 """
 import json
 import re
+import uuid
+from xml.sax.saxutils import escape
 
 from moto.core.exceptions import AuthFailureError, JsonRESTError, _RESTError as RESTError
 from moto.core.responses import BaseResponse
@@ -108,10 +110,14 @@ def _assume_role(self):
 
 
 class _AccessDenied(RESTError):
+    """STS's own error document (an ErrorResponse with one Error), as the SDKs read it."""
     code = 403
 
     def __init__(self, message):
         super().__init__("AccessDenied", message)
+        self.description = ('<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error>'
+                            f"<Type>Sender</Type><Code>AccessDenied</Code><Message>{escape(message)}</Message>"
+                            f"</Error><RequestId>{uuid.uuid4()}</RequestId></ErrorResponse>")
 
 
 TokenResponse.assume_role = _assume_role

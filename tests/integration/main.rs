@@ -13,6 +13,7 @@ mod generated;
 mod guard;
 mod hostile;
 mod list;
+mod org;
 mod picker;
 mod policy;
 mod precheck;

@@ -2,8 +2,6 @@
 //! private networks with or without a way out, VPC endpoints, security groups, and the account's
 //! Session Manager settings — what decides whether an agent reaches SSM.
 
-use std::sync::OnceLock;
-
 use aws_sdk_ec2::types::{
     IpPermission, IpRange, ResourceType, Tag, TagSpecification, VpcEndpointType,
 };
@@ -34,8 +32,7 @@ pub struct Network {
 impl Emu {
     /// The healthy profile, created once per emulator (and left alone when a previous run made it).
     pub fn healthy_profile(&self) -> &'static str {
-        static MADE: OnceLock<()> = OnceLock::new();
-        MADE.get_or_init(|| {
+        self.healthy.get_or_init(|| {
             self.instance_profile(HEALTHY_PROFILE, Some(MANAGED_INSTANCE_CORE));
         });
         HEALTHY_PROFILE

@@ -23,6 +23,11 @@ pub const REGION: &str = "us-east-1";
 /// The running emulator, and SDK clients to seed it.
 pub struct Emu {
     pub endpoint: String,
+    /// The account these clients act in: the emulator's default one, or a member account of
+    /// its organization ([`Emu::member_account`]).
+    pub account: String,
+    /// The healthy instance profile, once made in this account.
+    healthy: OnceLock<()>,
     rt: tokio::runtime::Runtime,
     ec2: aws_sdk_ec2::Client,
     ssm: aws_sdk_ssm::Client,
@@ -42,6 +47,20 @@ pub fn emu() -> &'static Emu {
             endpoint.starts_with("http://127.0.0.1:"),
             "tests only talk to loopback, not {endpoint}"
         );
+        Emu::connect(
+            endpoint,
+            aws_sdk_ec2::config::Credentials::new("testing", "testing", None, None, "tests"),
+            "123456789012".into(),
+        )
+    })
+}
+
+impl Emu {
+    fn connect(
+        endpoint: String,
+        credentials: aws_sdk_ec2::config::Credentials,
+        account: String,
+    ) -> Emu {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -51,9 +70,7 @@ pub fn emu() -> &'static Emu {
             aws_config::defaults(aws_config::BehaviorVersion::latest())
                 .region(aws_config::Region::new(REGION))
                 .endpoint_url(&endpoint)
-                .credentials_provider(aws_sdk_ec2::config::Credentials::new(
-                    "testing", "testing", None, None, "tests",
-                ))
+                .credentials_provider(credentials)
                 .load(),
         );
         Emu {
@@ -63,9 +80,108 @@ pub fn emu() -> &'static Emu {
             sts: aws_sdk_sts::Client::new(&config),
             sdk: config,
             endpoint,
+            account,
+            healthy: OnceLock::new(),
             rt,
         }
-    })
+    }
+
+    /// A new member account of the emulator's organization (made by organizations
+    /// CreateAccount, which the default account manages), and clients acting in it through the
+    /// role AWS makes there, OrganizationAccountAccessRole. Each test makes its own.
+    pub fn member_account(&self, name: &str) -> &'static Emu {
+        let (account, credentials) = self.rt.block_on(async {
+            let org = aws_sdk_organizations::Client::new(&self.sdk);
+            // Every test asks; the first one makes it.
+            let _ = org
+                .create_organization()
+                .feature_set(aws_sdk_organizations::types::OrganizationFeatureSet::All)
+                .send()
+                .await;
+            let made = org
+                .create_account()
+                .account_name(name)
+                .email(format!("{name}@example.com"))
+                .send()
+                .await
+                .expect("CreateAccount on the emulator");
+            let account = made
+                .create_account_status()
+                .and_then(|s| s.account_id())
+                .expect("an account id")
+                .to_owned();
+            let assumed = self
+                .sts
+                .assume_role()
+                .role_arn(format!(
+                    "arn:aws:iam::{account}:role/OrganizationAccountAccessRole"
+                ))
+                .role_session_name("tests")
+                .send()
+                .await
+                .expect("AssumeRole into the member account");
+            let c = assumed.credentials().expect("credentials");
+            let credentials = aws_sdk_ec2::config::Credentials::new(
+                c.access_key_id(),
+                c.secret_access_key(),
+                Some(c.session_token().to_owned()),
+                None,
+                "tests",
+            );
+            (account, credentials)
+        });
+        Box::leak(Box::new(Emu::connect(
+            self.endpoint.clone(),
+            credentials,
+            account,
+        )))
+    }
+
+    /// The account these credentials act in (sts:GetCallerIdentity).
+    pub fn account_of(&self, key: &str, secret: &str, token: &str) -> String {
+        let credentials = aws_sdk_ec2::config::Credentials::new(
+            key,
+            secret,
+            Some(token.to_owned()),
+            None,
+            "plugin",
+        );
+        let config = aws_sdk_sts::config::Builder::from(&self.sdk)
+            .credentials_provider(credentials)
+            .build();
+        self.rt.block_on(async {
+            aws_sdk_sts::Client::from_conf(config)
+                .get_caller_identity()
+                .send()
+                .await
+                .expect("GetCallerIdentity with the plugin's credentials")
+                .account()
+                .expect("an account")
+                .to_owned()
+        })
+    }
+
+    /// Tags this (member) account in the organization: `ssmgo:disabled-regions` makes the
+    /// emulator refuse its requests to those regions, as AWS does in regions an account has
+    /// not enabled.
+    pub fn disable_regions(&self, regions: &str) {
+        let management = emu();
+        management.rt.block_on(async {
+            aws_sdk_organizations::Client::new(&management.sdk)
+                .tag_resource()
+                .resource_id(&self.account)
+                .tags(
+                    aws_sdk_organizations::types::Tag::builder()
+                        .key("ssmgo:disabled-regions")
+                        .value(regions)
+                        .build()
+                        .unwrap(),
+                )
+                .send()
+                .await
+                .expect("TagResource on the emulator's organization")
+        });
+    }
 }
 
 /// Where ssmgo's AWS requests go: the emulator when the run has one, else a loopback port
@@ -411,6 +527,14 @@ impl Group {
     /// `-t ssmgo-test=<scope>`: the filter that selects exactly this test's instances.
     pub fn filter(&self) -> String {
         format!("ssmgo-test={}", self.scope)
+    }
+
+    /// The same group (one filter, `-t ssmgo-test=…`) in another account of the organization.
+    pub fn in_account(&self, account: &'static Emu) -> Group {
+        Group {
+            emu: account,
+            scope: self.scope.clone(),
+        }
     }
 
     /// A name unique to this test.
