@@ -3,6 +3,9 @@
 `ssmgo list --json` at several fleet sizes, with and without a simulated network round trip.
 
     python3 bench/run.py [--sizes 1000,10000,100000] [--delays 0,50] [--runs 3] [--ssmgo PATH]
+    python3 bench/run.py --org 100 [--sizes 30000] [--regions us-east-1,eu-west-1,ap-southeast-2] ...
+        (a whole AWS Organization: `ssmgo list --org` over 100 accounts x 3 regions, 30,000
+        instances in all, behind Organizations and STS)
 
 Prints, per size and delay, the median wall time, CPU time (user+sys), peak RSS and the number of
 requests ssmgo made; `ssmgo --version` start-up time; and, when `aws` (awscli) is on PATH, the
@@ -34,10 +37,11 @@ def free_port():
     return port
 
 
-def start_server(n, delay_ms):
+def start_server(n, delay_ms, org=None):
     port = free_port()
+    extra = ["--accounts", str(org[0]), "--regions", org[1]] if org else []
     proc = subprocess.Popen([sys.executable, os.path.join(HERE, "canned", "server.py"), str(n), "--port", str(port),
-                             "--delay-ms", str(delay_ms)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "--delay-ms", str(delay_ms)] + extra, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     for _ in range(600):
         try:
@@ -112,6 +116,9 @@ def main():
                     help="largest fleet to run the AWS CLI on (it needs ~2 s per 1,000 instances)")
     target = os.environ.get("CARGO_TARGET_DIR", os.path.join(HERE, "..", "target"))
     ap.add_argument("--ssmgo", default=os.path.join(target, "release", "ssmgo"))
+    ap.add_argument("--org", type=int, default=0, metavar="ACCOUNTS",
+                    help="list an organization of this many accounts (--sizes is then the instances in all)")
+    ap.add_argument("--regions", default="us-east-1,eu-west-1,ap-southeast-2", help="with --org: its regions")
     a = ap.parse_args()
     if not os.access(a.ssmgo, os.X_OK):
         sys.exit(f"no ssmgo at {a.ssmgo}: run cargo build --release first, or pass --ssmgo")
@@ -125,17 +132,22 @@ def main():
         versions.append(time.perf_counter() - t0)
     print(f"ssmgo --version: median {statistics.median(versions) * 1000:.1f} ms over 20 runs")
 
-    print(f"{'instances':>9} {'delay':>6}  {'tool':<34} {'wall s':>7} {'cpu s':>7} {'peak MB':>8} {'requests':>8}")
+    print(f"{'instances':>9} {'delay':>6}  {'tool':<44} {'wall s':>7} {'cpu s':>7} {'peak MB':>8} {'requests':>8}")
     for n in [int(x) for x in a.sizes.split(",")]:
         for delay in [int(x) for x in a.delays.split(",")]:
-            proc, url = start_server(n, delay)
+            proc, url = start_server(n, delay, (a.org, a.regions) if a.org else None)
             try:
-                rows = [bench("ssmgo list --json", [a.ssmgo, "list", "--json"], url, a.runs)]
-                if aws and n <= a.aws_max_size:
+                if a.org:
+                    label = f"ssmgo list --org ({a.org} accts x {len(a.regions.split(','))} regions)"
+                    cmd = [a.ssmgo, "list", "--org", "--region", a.regions, "--json"]
+                else:
+                    label, cmd = "ssmgo list --json", [a.ssmgo, "list", "--json"]
+                rows = [bench(label, cmd, url, a.runs)]
+                if aws and n <= a.aws_max_size and not a.org:
                     rows.append(bench("aws ec2 describe-instances", [aws, "ec2", "describe-instances", "--output", "json"],
                                       url, max(1, a.runs - 2)))
                 for r in rows:
-                    print(f"{n:>9} {delay:>4}ms  {r['label']:<34} {r['wall']:>7.2f} {r['cpu']:>7.2f} {r['rss_mb']:>8.1f} {r['requests']:>8}")
+                    print(f"{n:>9} {delay:>4}ms  {r['label']:<44} {r['wall']:>7.2f} {r['cpu']:>7.2f} {r['rss_mb']:>8.1f} {r['requests']:>8}")
                 if len(rows) > 1:
                     print(f"{'':>18}ssmgo is {rows[1]['wall'] / rows[0]['wall']:.1f}x faster than the AWS CLI (wall time)")
             finally:

@@ -145,14 +145,18 @@ fn store_in(dir: &Path, key: &Key, rows: &[Instance], now: SystemTime) -> std::i
     write_atomically(dir, &key.file_name(), |out| {
         serde_json::to_writer(out, &file).map_err(std::io::Error::other)
     })?;
-    prune(dir, now);
+    // Once a run: an organization's listing stores hundreds of files, and each prune reads the
+    // whole directory.
+    static PRUNED: std::sync::Once = std::sync::Once::new();
+    PRUNED.call_once(|| prune(dir, now));
     Ok(())
 }
 
 /// How long an unused cache file is kept, and how many are kept at most: one is written per
-/// profile, region and filter, so without pruning they pile up forever.
+/// profile (or account), region and filter, so without pruning they pile up forever. An
+/// organization of 100 accounts in 3 regions writes 300 per filter.
 const KEEP_FOR: Duration = Duration::from_secs(7 * 24 * 3600);
-const KEEP_AT_MOST: usize = 32;
+const KEEP_AT_MOST: usize = 1024;
 
 /// Removes cache files older than [`KEEP_FOR`], then the oldest beyond [`KEEP_AT_MOST`].
 /// Best effort: a file that can't be removed is left for the next run.

@@ -247,7 +247,7 @@ const FILES: &str = r#".SH FILES
 .TP
 \fI$XDG_CONFIG_HOME/ssmgo/config.toml\fR (default \fI~/.config/ssmgo/config.toml\fR)
 The config file.
-Keys: \fBprofile\fR, \fBregion\fR (comma\-separated for several), \fBtag\fR (a list of KEY=VALUE filters), \fBdocument\fR, \fBcolumns\fR (of name, instance, state, ssm, ip, platform, az, tag:KEY), \fBcache\-ttl\fR (e.g. "15m"), \fBtimeout\fR (per AWS request, e.g. "30s"; default 15s), \fBcheck\fR (on, off or strict: the access pre-check before sessions; \fB\-\-no\-check\fR and \fB\-\-strict\fR win), \fBcolor\fR (auto, always, never), \fBsend\-key\fR (true: \fBssh\-proxy\fR pushes your key with EC2 Instance Connect), \fBrun\-max\-concurrency\fR and \fBrun\-max\-errors\fR (N or N%), \fBrun\-timeout\fR, \fBrun\-output\-s3\fR (BUCKET[/PREFIX]), \fBforward\-reconnect\fR (true or false) and \fBforward\-keep\-alive\fR (e.g. "5m"), and \fB[preset.NAME]\fR tables with profile, region, tag, document and columns, used with \fB\-P NAME\fR.
+Keys: \fBprofile\fR, \fBregion\fR (comma\-separated for several), \fBtag\fR (a list of KEY=VALUE filters), \fBdocument\fR, \fBcolumns\fR (of name, instance, state, ssm, ip, platform, az, tag:KEY), \fBcache\-ttl\fR (e.g. "15m"), \fBtimeout\fR (per AWS request, e.g. "30s"; default 15s), \fBcheck\fR (on, off or strict: the access pre-check before sessions; \fB\-\-no\-check\fR and \fB\-\-strict\fR win), \fBcolor\fR (auto, always, never), \fBsend\-key\fR (true: \fBssh\-proxy\fR pushes your key with EC2 Instance Connect), \fBrun\-max\-concurrency\fR and \fBrun\-max\-errors\fR (N or N%), \fBrun\-timeout\fR, \fBrun\-output\-s3\fR (BUCKET[/PREFIX]), \fBforward\-reconnect\fR (true or false) and \fBforward\-keep\-alive\fR (e.g. "5m"), an \fB[org]\fR table for \fB\-\-org\fR (\fBenabled\fR, \fBrole\fR: the role assumed in each account, default OrganizationAccountAccessRole; \fBaccounts\fR: the accounts to list instead of asking AWS Organizations; \fB[org.roles]\fR: another role for some accounts, "ACCOUNT" = "ROLE"), and \fB[preset.NAME]\fR tables with profile, region, tag, document and columns, used with \fB\-P NAME\fR.
 An unknown key or a bad value is an error naming the line and key.
 \fBssmgo config show\fR prints the effective values and their sources.
 .TP
@@ -255,8 +255,8 @@ An unknown key or a bad value is an error naming the line and key.
 The last 100 connections: the picker lists them first, \fBssmgo \-\fR reconnects to the latest.
 .TP
 \fI$XDG_CACHE_HOME/ssmgo/instances\-*.json\fR (default \fI~/.cache/ssmgo/\fR)
-The last listing per profile, region and filter, shown by the picker at once while a fresh listing loads, and used for completion.
-Files older than \fBcache\-ttl\fR (default 1 hour), unreadable, or of another format are ignored; files unused for 7 days, and all but the newest 32, are removed.
+The last listing per profile (or account), region and filter, shown by the picker at once while a fresh listing loads, and used for completion.
+Files older than \fBcache\-ttl\fR (default 1 hour), unreadable, or of another format are ignored; files unused for 7 days, and all but the newest 1,024, are removed.
 History and cache files are written 0600 in 0700 directories: they list your fleet. An endpoint URL's user and password are never stored.
 "#;
 
@@ -276,6 +276,9 @@ Pick among the payments team's instances, with the prod preset's profile and reg
 .TP
 \fBssmgo list \-\-region eu\-west\-1,us\-east\-1 \-\-json\fR
 List two regions at once, as JSON with each row's region.
+.TP
+\fBssmgo list \-\-org \-\-region eu\-west\-1,us\-east\-1 \-t Env=prod\fR
+Every account of your AWS Organization in both regions at once, through the role \fB[org] role\fR names in each.
 .TP
 \fBssmgo check web\-1\fR
 Say whether you may start a session on web\-1, and why not.

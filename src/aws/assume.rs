@@ -57,7 +57,7 @@ impl Aws {
         );
         let session = session_name();
         let out = self
-            .sts
+            .sts()
             .assume_role()
             .role_arn(&role_arn)
             .role_session_name(&session)

@@ -14,7 +14,7 @@ pub struct CallerIdentity {
 
 pub async fn caller_identity(aws: &Aws) -> Result<CallerIdentity> {
     let out = aws
-        .sts
+        .sts()
         .get_caller_identity()
         .send()
         .await

@@ -110,7 +110,7 @@ pub struct Role {
 /// The roles of an instance profile (None when the profile no longer exists).
 pub async fn profile_roles(aws: &Aws, profile_name: &str) -> Result<Option<Vec<Role>>> {
     let out = aws
-        .iam
+        .iam()
         .get_instance_profile()
         .instance_profile_name(profile_name)
         .send()
@@ -136,7 +136,7 @@ pub async fn profile_roles(aws: &Aws, profile_name: &str) -> Result<Option<Vec<R
 
 /// A role by name (None when it doesn't exist).
 pub async fn role(aws: &Aws, name: &str) -> Result<Option<Role>> {
-    match aws.iam.get_role().role_name(name).send().await {
+    match aws.iam().get_role().role_name(name).send().await {
         Ok(out) => Ok(out.role().map(|r| Role {
             name: r.role_name().to_owned(),
             arn: r.arn().to_owned(),

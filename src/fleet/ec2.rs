@@ -24,6 +24,13 @@ pub async fn start(aws: &Aws, id: &str) -> Result<()> {
 /// States in which an instance may still be connected to or started again.
 pub(super) const LIVE_STATES: [&str; 4] = ["pending", "running", "stopping", "stopped"];
 
+thread_local! {
+    /// The tag keys and values seen so far, one copy each (see [`Interner`]): shared by every
+    /// page a thread reads, whatever its account, region or zone (pages are read on the
+    /// runtime's worker threads, so each has its own, with no lock).
+    static STRINGS: std::cell::RefCell<Interner> = std::cell::RefCell::default();
+}
+
 /// DescribeInstances' largest page: the fewest round trips.
 const MAX_PAGE: i32 = 1000;
 
@@ -55,14 +62,13 @@ pub(super) async fn describe_pages(
     pages: UnboundedSender<Vec<Instance>>,
 ) -> Result<()> {
     let size = page_size.unwrap_or(MAX_PAGE);
-    let mut strings = Interner::default();
     let zones = async {
         match page_size {
             Some(_) => None,
             None => zones(aws).await.ok().filter(|z| z.len() > 1),
         }
     };
-    let (first, zones) = tokio::join!(page(aws, &filters, size, None, &mut strings), zones);
+    let (first, zones) = tokio::join!(page(aws, &filters, size, None), zones);
     let (rows, next) = first?;
     let Some(next) = next else {
         let _ = pages.send(rows);
@@ -98,9 +104,8 @@ async fn chain(
     pages: &UnboundedSender<Vec<Instance>>,
     skip: Option<&HashSet<String>>,
 ) -> Result<()> {
-    let mut strings = Interner::default();
     loop {
-        let (mut rows, next) = page(aws, filters, size, token.take(), &mut strings).await?;
+        let (mut rows, next) = page(aws, filters, size, token.take()).await?;
         if let Some(skip) = skip {
             rows.retain(|r| !skip.contains(&r.instance_id));
         }
@@ -121,7 +126,6 @@ async fn page(
     filters: &Filters,
     size: i32,
     token: Option<String>,
-    strings: &mut Interner,
 ) -> Result<(Vec<Instance>, Option<String>)> {
     let filters: Vec<Filter> = filters
         .iter()
@@ -147,10 +151,12 @@ async fn page(
             .map_err(|e| aws.explain("DescribeInstances", "ec2:DescribeInstances", e))?
     };
     let rows = match slot.take() {
-        Some(xml) => parse_page(&xml, strings).map_err(|detail| Error::Aws {
-            operation: "DescribeInstances",
-            detail: format!("could not read the response: {detail}"),
-        })?,
+        Some(xml) => STRINGS
+            .with_borrow_mut(|strings| parse_page(&xml, strings))
+            .map_err(|detail| Error::Aws {
+                operation: "DescribeInstances",
+                detail: format!("could not read the response: {detail}"),
+            })?,
         // Not diverted (an SDK that deserialized on its own): use its model.
         None => out
             .reservations()

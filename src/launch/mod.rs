@@ -438,3 +438,18 @@ async fn print_dry_run(
     );
     crate::output::write_text(&text)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_role_arn_gives_its_account_and_its_name_with_the_path() {
+        assert_eq!(
+            split_role_arn("arn:aws:iam::111122223333:role/ops/ReadOnly"),
+            Some(("111122223333", "ops/ReadOnly"))
+        );
+        assert_eq!(split_role_arn("arn:aws:iam::111122223333:user/x"), None);
+        assert_eq!(split_role_arn("garbage"), None);
+    }
+}

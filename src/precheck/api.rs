@@ -9,7 +9,7 @@ use crate::error::Result;
 /// The role's ARN with its path (the simulator rejects assumed-role session ARNs).
 pub async fn role_arn(aws: &Aws, role_name: &str) -> Result<String> {
     let out = aws
-        .iam
+        .iam()
         .get_role()
         .role_name(role_name)
         .send()
@@ -73,7 +73,7 @@ fn key_type(key: &str, many: bool) -> aws_sdk_iam::types::ContextKeyTypeEnum {
 pub async fn principal_tags(aws: &Aws, owner: &PolicyOwner) -> Result<Vec<(String, String)>> {
     let tags: Vec<(String, String)> = match owner {
         PolicyOwner::User(name) => aws
-            .iam
+            .iam()
             .list_user_tags()
             .user_name(name)
             .send()
@@ -84,7 +84,7 @@ pub async fn principal_tags(aws: &Aws, owner: &PolicyOwner) -> Result<Vec<(Strin
             .map(|t| (t.key().to_owned(), t.value().to_owned()))
             .collect(),
         PolicyOwner::Role(name) => aws
-            .iam
+            .iam()
             .list_role_tags()
             .role_name(name)
             .send()
@@ -130,7 +130,7 @@ pub async fn simulate_actions(
         })
         .collect();
     let out = aws
-        .iam
+        .iam()
         .simulate_principal_policy()
         .policy_source_arn(source_arn)
         .set_action_names(Some(actions.iter().map(|a| (*a).to_owned()).collect()))
@@ -243,7 +243,7 @@ pub async fn principal_policies(aws: &Aws, owner: &PolicyOwner) -> PrincipalPoli
         PolicyOwner::User(user) => {
             read_entity(aws, Entity::User(user), &mut out).await;
             let groups = aws
-                .iam
+                .iam()
                 .list_groups_for_user()
                 .user_name(user)
                 .max_items(1000)
@@ -290,7 +290,7 @@ impl Entity<'_> {
     }
 
     async fn inline_names(&self, aws: &Aws) -> Read<Vec<String>> {
-        let iam = &aws.iam;
+        let iam = &aws.iam();
         match *self {
             Entity::User(n) => iam
                 .list_user_policies()
@@ -320,7 +320,7 @@ impl Entity<'_> {
     }
 
     async fn inline_document(&self, aws: &Aws, name: &str) -> Read<String> {
-        let iam = &aws.iam;
+        let iam = &aws.iam();
         match *self {
             Entity::User(n) => iam
                 .get_user_policy()
@@ -350,7 +350,7 @@ impl Entity<'_> {
     }
 
     async fn attached_arns(&self, aws: &Aws) -> Read<Vec<String>> {
-        let iam = &aws.iam;
+        let iam = &aws.iam();
         let arns = |list: &[aws_sdk_iam::types::AttachedPolicy]| {
             list.iter()
                 .filter_map(|p| p.policy_arn().map(str::to_owned))
@@ -386,7 +386,7 @@ impl Entity<'_> {
 
     /// The permissions boundary's ARN (groups have none).
     async fn boundary_arn(&self, aws: &Aws) -> Read<Option<String>> {
-        let iam = &aws.iam;
+        let iam = &aws.iam();
         match *self {
             Entity::User(n) => iam
                 .get_user()
@@ -456,7 +456,7 @@ async fn read_managed(
     out: &mut PrincipalPolicies,
     boundary: bool,
 ) {
-    let policy = match aws.iam.get_policy().policy_arn(arn).send().await {
+    let policy = match aws.iam().get_policy().policy_arn(arn).send().await {
         Ok(p) => p,
         Err(e) => return out.unreadable.push(unreadable("iam:GetPolicy", &e)),
     };
@@ -469,7 +469,7 @@ async fn read_managed(
         .unwrap_or(arn)
         .to_owned();
     match aws
-        .iam
+        .iam()
         .get_policy_version()
         .policy_arn(arn)
         .version_id(version)

@@ -766,6 +766,37 @@ document = "Ops-Shell"
     }
 
     #[test]
+    fn the_org_table_gives_the_role_the_accounts_and_per_account_roles() {
+        let text = "[org]\nenabled = true\nrole = \"ops/ReadOnly\"\naccounts = [\"111122223333\", \"444455556666\"]\n[org.roles]\n\"444455556666\" = \"Other\"\n";
+        let s = resolve(Flags::default(), &[], text);
+        assert!(s.org.value);
+        assert_eq!(s.org.source, Source::Config);
+        assert_eq!(s.org_plan.role_for("111122223333").0, "ops/ReadOnly");
+        assert_eq!(s.org_plan.role_for("444455556666").0, "Other");
+        assert_eq!(s.org_plan.accounts.as_ref().map(Vec::len), Some(2));
+        let default = resolve(
+            Flags {
+                org: true,
+                ..Flags::default()
+            },
+            &[],
+            "",
+        );
+        assert_eq!(default.org.source, Source::Flag("--org"));
+        assert_eq!(default.org_plan.role, RoleName::organization_default());
+        assert_eq!(default.org_plan.accounts, None);
+        for bad in [
+            "[org]\naccounts = [\"1234\"]\n",
+            "[org]\nrole = \"a b\"\n",
+            "[org]\nrols = \"x\"\n",
+            "[org.roles]\n\"x\" = \"R\"\n",
+        ] {
+            let err = config(bad).unwrap_err();
+            assert_eq!(err.exit_code(), 2, "{bad}: {err}");
+        }
+    }
+
+    #[test]
     fn a_malformed_config_names_the_file_the_line_and_the_key() {
         let cases = [
             (
