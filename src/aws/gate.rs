@@ -11,7 +11,8 @@ use tokio::sync::{Semaphore, SemaphorePermit};
 /// and retries; see `retry`).
 pub const IN_FLIGHT: usize = 64;
 
-/// Requests in flight per account.
+/// Requests in flight per account, when several accounts are listed (one alone may use the
+/// run's whole bound).
 pub const PER_ACCOUNT: usize = 32;
 
 /// One account's share of the run's request slots.
@@ -19,6 +20,8 @@ pub const PER_ACCOUNT: usize = 32;
 pub struct Gate {
     run: Arc<Semaphore>,
     account: Arc<Semaphore>,
+    /// True when this account is the run's only one.
+    alone: bool,
 }
 
 /// A request's two slots, given back when dropped.
@@ -28,19 +31,26 @@ pub struct Pass<'a> {
 }
 
 impl Gate {
-    /// The run's gate, for its first account.
+    /// The run's gate, for its one account.
     pub fn new() -> Gate {
         Gate {
             run: Arc::new(Semaphore::new(IN_FLIGHT)),
-            account: Arc::new(Semaphore::new(PER_ACCOUNT)),
+            account: Arc::new(Semaphore::new(IN_FLIGHT)),
+            alone: true,
         }
     }
 
-    /// Another account's gate within the same run's bound.
+    /// Whether the run lists this account alone (requests are then cheap next to round trips).
+    pub fn alone(&self) -> bool {
+        self.alone
+    }
+
+    /// One of several accounts' gates, within the same run's bound.
     pub fn for_another_account(&self) -> Gate {
         Gate {
             run: Arc::clone(&self.run),
             account: Arc::new(Semaphore::new(PER_ACCOUNT)),
+            alone: false,
         }
     }
 
@@ -68,8 +78,14 @@ mod tests {
 
     #[tokio::test]
     async fn an_account_never_holds_more_than_its_share_and_the_run_caps_all() {
-        let first = Gate::new();
-        let others: Vec<Gate> = (0..3).map(|_| first.for_another_account()).collect();
+        let run = Gate::new();
+        assert_eq!(
+            run.account.available_permits(),
+            IN_FLIGHT,
+            "one account: all of it"
+        );
+        let first = run.for_another_account();
+        let others: Vec<Gate> = (0..3).map(|_| run.for_another_account()).collect();
         let mut held = Vec::new();
         for _ in 0..PER_ACCOUNT {
             held.push(first.enter().await);

@@ -51,10 +51,13 @@ type Filters = Vec<(String, Vec<String>)>;
 /// Sends each page of matching instances down `pages` as soon as it arrives.
 ///
 /// EC2 pages one after another (each needs the last one's token), so a region of 10,000
-/// instances would be ten round trips back to back. The first page is asked for at once with
-/// the region's zones; when it is not the last, the rest is listed zone by zone, every zone's
-/// pages at the same time (an instance is in exactly one zone), without the rows the first page
-/// had. A caller who asked for small pages (`--page-size`) gets them in one sequence.
+/// instances would be ten round trips back to back. When the first page is not the last, the
+/// rest is listed zone by zone, every zone's pages at the same time (an instance is in exactly
+/// one zone), without the rows the first page had. Listing one account, the zones are asked for
+/// with the first page (a round trip saved on a large region, a request spent on a small one);
+/// listing an organization, only once the first page says there is more (its 300 regions, most
+/// of which fit in one page, would be 300 requests). A caller who asked for small pages
+/// (`--page-size`) gets them in one sequence.
 pub(super) async fn describe_pages(
     aws: &Aws,
     filters: Filters,
@@ -62,28 +65,33 @@ pub(super) async fn describe_pages(
     pages: UnboundedSender<Vec<Instance>>,
 ) -> Result<()> {
     let size = page_size.unwrap_or(MAX_PAGE);
-    let zones = async {
-        match page_size {
-            Some(_) => None,
-            None => zones(aws).await.ok().filter(|z| z.len() > 1),
+    let by_zone = page_size.is_none();
+    let eager = by_zone && aws.account_gate().alone();
+    let early_zones = async {
+        match eager {
+            true => zones(aws).await.ok(),
+            false => None,
         }
     };
-    let (first, zones) = tokio::join!(page(aws, &filters, size, None), zones);
+    let (first, early_zones) = tokio::join!(page(aws, &filters, size, None), early_zones);
     let (rows, next) = first?;
     let Some(next) = next else {
         let _ = pages.send(rows);
-        return Ok(());
-    };
-    let Some(zones) = zones else {
-        if pages.send(rows).is_ok() {
-            chain(aws, &filters, size, Some(next), &pages, None).await?;
-        }
         return Ok(());
     };
     let seen: HashSet<String> = rows.iter().map(|r| r.instance_id.clone()).collect();
     if pages.send(rows).is_err() {
         return Ok(());
     }
+    let zones = match (by_zone, early_zones) {
+        (false, _) => None,
+        (true, Some(zones)) => Some(zones),
+        (true, None) if eager => None,
+        (true, None) => zones(aws).await.ok(),
+    };
+    let Some(zones) = zones.filter(|z| z.len() > 1) else {
+        return chain(aws, &filters, size, Some(next), &pages, None).await;
+    };
     let by_zone = zones.into_iter().map(|zone| {
         let mut filters = filters.clone();
         filters.push(("availability-zone".into(), vec![zone]));

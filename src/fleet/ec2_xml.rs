@@ -31,6 +31,9 @@ impl Slot {
     }
 }
 
+/// The most a Content-Length may make ssmgo set aside before a byte arrives.
+const MAX_PRESIZE: usize = 64 << 20;
+
 /// An interceptor for one DescribeInstances call: successful responses are diverted to `slot`.
 #[derive(Debug)]
 pub(super) struct Divert(pub Slot);
@@ -51,10 +54,17 @@ impl Intercept for Divert {
         if !response.status().is_success() {
             return Ok(());
         }
+        // Sized once from Content-Length: a page is up to ~5 MB, and growing by doubling held
+        // up to twice that (an organization's listing has dozens of pages in flight).
+        let expected = response
+            .headers()
+            .get("content-length")
+            .and_then(|v| v.parse::<usize>().ok())
+            .map_or(0, |n| n.min(MAX_PRESIZE));
         let inner = std::mem::replace(response.body_mut(), SdkBody::taken());
         *response.body_mut() = SdkBody::from_body_1_x(Diverted {
             inner,
-            buf: Vec::new(),
+            buf: Vec::with_capacity(expected),
             slot: self.0.clone(),
             done: false,
         });

@@ -157,7 +157,7 @@ pub struct Query {
 }
 
 /// SSM calls queued at once per listing; how many are in flight is the account's gate's to say.
-const SSM_CONCURRENCY: usize = crate::aws::gate::PER_ACCOUNT;
+const SSM_CONCURRENCY: usize = crate::aws::gate::IN_FLIGHT;
 
 /// Lists every instance matching `query`, calling `on_rows` with each batch of joined rows as
 /// soon as it can be shown (batches arrive in no particular order).

@@ -140,10 +140,7 @@ async fn load_org(settings: &Settings, verbose: bool) -> Result<Vec<Scope>> {
                 continue;
             }
         };
-        let gate = match &access {
-            None => base.account_gate().clone(),
-            Some(_) => base.account_gate().for_another_account(),
-        };
+        let gate = base.account_gate().for_another_account();
         for region in &regions {
             let aws = base.elsewhere(access.as_ref(), region, gate.clone());
             let origin = Origin {

@@ -58,35 +58,41 @@ pub(crate) async fn resource_tags(
     .unwrap_or_default()
 }
 
+/// Every page of DescribeInstanceInformation for one filter. (Paged by hand: the SDK's paginator
+/// allocates a stream and a channel per call, and a listing of an organization has thousands of
+/// calls waiting for a slot.)
 async fn pages(aws: &Aws, key: &str, values: Vec<String>) -> Result<Vec<ManagedNode>> {
     let filter = InstanceInformationStringFilter::builder()
         .key(key)
         .set_values(Some(values))
         .build()
         .expect("key and values are set");
-    let req = aws
-        .ssm
-        .describe_instance_information()
-        .max_results(PAGE)
-        .filters(filter);
-    let mut stream = req.into_paginator().send();
     let mut out = Vec::new();
+    let mut token: Option<String> = None;
     loop {
         let page = {
             let _pass = aws.gate().await;
-            stream.next().await
+            aws.ssm
+                .describe_instance_information()
+                .max_results(PAGE)
+                .filters(filter.clone())
+                .set_next_token(token.take())
+                .send()
+                .await
+                .map_err(|e| {
+                    aws.explain(
+                        "DescribeInstanceInformation",
+                        "ssm:DescribeInstanceInformation",
+                        e,
+                    )
+                })?
         };
-        let Some(page) = page else { break };
-        let page = page.map_err(|e| {
-            aws.explain(
-                "DescribeInstanceInformation",
-                "ssm:DescribeInstanceInformation",
-                e,
-            )
-        })?;
         out.extend(page.instance_information_list().iter().filter_map(to_node));
+        match page.next_token() {
+            Some(t) if !t.is_empty() => token = Some(t.to_owned()),
+            _ => return Ok(out),
+        }
     }
-    Ok(out)
 }
 
 fn to_node(info: &InstanceInformation) -> Option<ManagedNode> {
