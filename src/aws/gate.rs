@@ -6,10 +6,21 @@ use std::sync::Arc;
 
 use tokio::sync::{Semaphore, SemaphorePermit};
 
-/// Requests in flight for the whole run: enough to hide 50–100 ms round trips behind one
-/// another, few enough to stay clear of AWS's request-rate limits (a throttled call backs off
-/// and retries; see `retry`).
-pub const IN_FLIGHT: usize = 64;
+/// Requests in flight for the whole run. AWS limits request rates per account and region, so
+/// what keeps a listing clear of throttling is the per-account bound ([`ALONE`],
+/// [`PER_ACCOUNT`]); this one bounds what the run holds at once (sockets, buffers) while an
+/// organization's accounts are listed side by side.
+pub const IN_FLIGHT: usize = 128;
+
+/// Requests in flight for an account listed alone: enough to hide 50–100 ms round trips behind
+/// one another, few enough to stay clear of AWS's request-rate limits (a throttled call backs
+/// off and retries; see `retry`).
+pub const ALONE: usize = 64;
+
+/// DescribeInstances pages in flight for the whole run, within [`IN_FLIGHT`]: a page is up to
+/// 5 MB, read whole before it is parsed, and an organization's listing sends hundreds at once
+/// (with 64 in flight, bodies were half of its peak memory).
+pub const PAGES_IN_FLIGHT: usize = 24;
 
 /// Requests in flight per account, when several accounts are listed (one alone may use the
 /// run's whole bound).
@@ -19,6 +30,7 @@ pub const PER_ACCOUNT: usize = 32;
 #[derive(Debug, Clone)]
 pub struct Gate {
     run: Arc<Semaphore>,
+    pages: Arc<Semaphore>,
     account: Arc<Semaphore>,
     /// True when this account is the run's only one.
     alone: bool,
@@ -26,6 +38,7 @@ pub struct Gate {
 
 /// A request's two slots, given back when dropped.
 pub struct Pass<'a> {
+    _page: Option<SemaphorePermit<'a>>,
     _account: SemaphorePermit<'a>,
     _run: SemaphorePermit<'a>,
 }
@@ -35,7 +48,8 @@ impl Gate {
     pub fn new() -> Gate {
         Gate {
             run: Arc::new(Semaphore::new(IN_FLIGHT)),
-            account: Arc::new(Semaphore::new(IN_FLIGHT)),
+            pages: Arc::new(Semaphore::new(PAGES_IN_FLIGHT)),
+            account: Arc::new(Semaphore::new(ALONE)),
             alone: true,
         }
     }
@@ -49,6 +63,7 @@ impl Gate {
     pub fn for_another_account(&self) -> Gate {
         Gate {
             run: Arc::clone(&self.run),
+            pages: Arc::clone(&self.pages),
             account: Arc::new(Semaphore::new(PER_ACCOUNT)),
             alone: false,
         }
@@ -56,10 +71,24 @@ impl Gate {
 
     /// Waits for a slot of the account, then one of the run.
     pub async fn enter(&self) -> Pass<'_> {
-        // Neither semaphore is ever closed.
+        self.enter_with(None).await
+    }
+
+    /// The same for a DescribeInstances page, which also takes one of the run's page slots.
+    pub async fn enter_for_page(&self) -> Pass<'_> {
+        self.enter_with(Some(&self.pages)).await
+    }
+
+    async fn enter_with<'a>(&'a self, page: Option<&'a Semaphore>) -> Pass<'a> {
+        // No semaphore is ever closed.
+        let page = match page {
+            Some(pages) => Some(pages.acquire().await.expect("never closed")),
+            None => None,
+        };
         let account = self.account.acquire().await.expect("never closed");
         let run = self.run.acquire().await.expect("never closed");
         Pass {
+            _page: page,
             _account: account,
             _run: run,
         }
@@ -78,33 +107,53 @@ mod tests {
 
     #[tokio::test]
     async fn an_account_never_holds_more_than_its_share_and_the_run_caps_all() {
+        let wait = std::time::Duration::from_millis(50);
         let run = Gate::new();
-        assert_eq!(
-            run.account.available_permits(),
-            IN_FLIGHT,
-            "one account: all of it"
-        );
-        let first = run.for_another_account();
-        let others: Vec<Gate> = (0..3).map(|_| run.for_another_account()).collect();
+        assert_eq!(run.account.available_permits(), ALONE, "one account alone");
+        let accounts = IN_FLIGHT / PER_ACCOUNT;
+        let gates: Vec<Gate> = (0..=accounts).map(|_| run.for_another_account()).collect();
         let mut held = Vec::new();
         for _ in 0..PER_ACCOUNT {
-            held.push(first.enter().await);
+            held.push(gates[0].enter().await);
         }
-        assert_eq!(first.account.available_permits(), 0);
-        assert_eq!(first.run.available_permits(), IN_FLIGHT - PER_ACCOUNT);
-        // Another account still gets in while the first is at its limit.
-        let pass = tokio::time::timeout(std::time::Duration::from_millis(50), others[0].enter())
+        assert!(
+            tokio::time::timeout(wait, gates[0].enter()).await.is_err(),
+            "an account at its share waits"
+        );
+        // Another account still gets in while the first is at its share.
+        let pass = tokio::time::timeout(wait, gates[1].enter())
             .await
             .expect("another account is not starved");
         drop(pass);
-        for other in &others[..1] {
+        for gate in &gates[1..accounts] {
             for _ in 0..PER_ACCOUNT {
-                held.push(other.enter().await);
+                held.push(gate.enter().await);
             }
         }
-        assert_eq!(first.run.available_permits(), 0);
-        let blocked =
-            tokio::time::timeout(std::time::Duration::from_millis(50), others[2].enter()).await;
-        assert!(blocked.is_err(), "the run's bound holds across accounts");
+        assert_eq!(run.run.available_permits(), 0);
+        assert!(
+            tokio::time::timeout(wait, gates[accounts].enter())
+                .await
+                .is_err(),
+            "the run's bound holds across accounts"
+        );
+    }
+
+    #[tokio::test]
+    async fn pages_have_their_own_smaller_bound() {
+        let run = Gate::new();
+        let gates: Vec<Gate> = (0..IN_FLIGHT / PER_ACCOUNT)
+            .map(|_| run.for_another_account())
+            .collect();
+        let mut held = Vec::new();
+        for i in 0..PAGES_IN_FLIGHT {
+            held.push(gates[i % gates.len()].enter_for_page().await);
+        }
+        let wait = std::time::Duration::from_millis(50);
+        assert!(tokio::time::timeout(wait, gates[0].enter_for_page())
+            .await
+            .is_err());
+        // Other requests still get in.
+        assert!(tokio::time::timeout(wait, gates[0].enter()).await.is_ok());
     }
 }

@@ -206,6 +206,11 @@ impl Aws {
         &self.gate
     }
 
+    /// Waits for a slot for one DescribeInstances page (see [`gate`]).
+    pub(crate) async fn gate_for_page(&self) -> gate::Pass<'_> {
+        self.gate.enter_for_page().await
+    }
+
     /// Waits for a slot for one listing request (see [`gate`]).
     pub(crate) async fn gate(&self) -> gate::Pass<'_> {
         self.gate.enter().await

@@ -146,7 +146,7 @@ async fn page(
         .collect();
     let slot = Slot::default();
     let out = {
-        let _pass = aws.gate().await;
+        let _pass = aws.gate_for_page().await;
         aws.ec2
             .describe_instances()
             .set_filters(Some(filters))

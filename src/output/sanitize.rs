@@ -26,13 +26,22 @@ fn is_dangerous(c: char) -> bool {
             | '\u{E0000}'..='\u{E007F}') // tag characters
 }
 
+/// True when `text` is printable ASCII with, at most, the characters in `kept` besides: every
+/// dangerous character is a control or outside ASCII, so such text needs no closer look. (The
+/// fast path of every check below: a listing's JSON is checked whole, about 10 MB per 10,000
+/// instances, and a byte test is several times faster than decoding characters.)
+fn plain_ascii(text: &str, kept: &[u8]) -> bool {
+    text.bytes()
+        .all(|b| (0x20..0x7f).contains(&b) || kept.contains(&b))
+}
+
 /// [`for_terminal`] for text of several lines: line breaks and tabs stay, everything else
 /// dangerous is made visible. Every message, error and text on stdout is written through this
 /// (see [`crate::output`]), so a tag value or an AWS message inside one can never reach the
 /// terminal raw, whoever built the text.
 pub fn lines_for_terminal(text: &str) -> Cow<'_, str> {
     let kept = |c: char| c == '\n' || c == '\t';
-    if !text.chars().any(|c| !kept(c) && is_dangerous(c)) {
+    if plain_ascii(text, b"\n\t") || !text.chars().any(|c| !kept(c) && is_dangerous(c)) {
         return Cow::Borrowed(text);
     }
     Cow::Owned(
@@ -74,7 +83,7 @@ pub fn truncated(text: &str, max: usize) -> Cow<'_, str> {
 /// Returns `text` with every control, bidi or line-separator character replaced by a visible
 /// escape (`\x1b`, `\u{202e}`); borrows when there is nothing to replace (the common case).
 pub(crate) fn for_terminal(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_dangerous) {
+    if plain_ascii(text, b"") || !text.chars().any(is_dangerous) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -115,7 +124,7 @@ pub const MAX_COMPLETION_WORD: usize = 128;
 /// strings, so any left are the document's own line breaks and stay.
 pub fn json_escape_invisible(json: &str) -> Cow<'_, str> {
     let invisible = |c: char| is_dangerous(c) && !matches!(c, '\n' | '\r' | '\t');
-    if !json.chars().any(invisible) {
+    if plain_ascii(json, b"\n\r\t") || !json.chars().any(invisible) {
         return Cow::Borrowed(json);
     }
     let mut out = String::with_capacity(json.len() + 16);
