@@ -56,8 +56,7 @@ type Filters = Vec<(String, Vec<String>)>;
 /// one zone), without the rows the first page had. Listing one account, the zones are asked for
 /// with the first page (a round trip saved on a large region, a request spent on a small one);
 /// listing an organization, only once the first page says there is more (its 300 regions, most
-/// of which fit in one page, would be 300 requests). A caller who asked for small pages
-/// (`--page-size`) gets them in one sequence.
+/// of which fit in one page, would be 300 requests).
 pub(super) async fn describe_pages(
     aws: &Aws,
     filters: Filters,
@@ -65,8 +64,7 @@ pub(super) async fn describe_pages(
     pages: UnboundedSender<Vec<Instance>>,
 ) -> Result<()> {
     let size = page_size.unwrap_or(MAX_PAGE);
-    let by_zone = page_size.is_none();
-    let eager = by_zone && aws.account_gate().alone();
+    let eager = aws.account_gate().alone();
     let early_zones = async {
         match eager {
             true => zones(aws).await.ok(),
@@ -83,11 +81,10 @@ pub(super) async fn describe_pages(
     if pages.send(rows).is_err() {
         return Ok(());
     }
-    let zones = match (by_zone, early_zones) {
-        (false, _) => None,
-        (true, Some(zones)) => Some(zones),
-        (true, None) if eager => None,
-        (true, None) => zones(aws).await.ok(),
+    let zones = match early_zones {
+        Some(zones) => Some(zones),
+        None if eager => None,
+        None => zones(aws).await.ok(),
     };
     let Some(zones) = zones.filter(|z| z.len() > 1) else {
         return chain(aws, &filters, size, Some(next), &pages, None).await;

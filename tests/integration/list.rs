@@ -116,6 +116,42 @@ fn every_page_of_a_large_fleet_is_listed_and_joined_with_ssm() {
 }
 
 #[test]
+fn a_fleet_of_several_pages_is_listed_zone_by_zone_with_none_missing() {
+    crate::needs_emulator!();
+    let group = emu().group("zones");
+    // 3 zones × 6: a first page of 5 has a next page, so the rest is listed zone by zone, each
+    // zone in its own sequence of pages, without the first page's rows again.
+    let mut expected = Vec::new();
+    for zone in ["us-east-1a", "us-east-1b", "us-east-1c"] {
+        expected.extend(group.unnamed().in_zone(zone).times(6).launch_all());
+    }
+    let out = ssmgo()
+        .args([
+            "-v",
+            "list",
+            "--json",
+            "--page-size",
+            "5",
+            "-t",
+            &group.filter(),
+        ])
+        .run()
+        .expect_success()
+        .stderr_has("ec2 DescribeAvailabilityZones → HTTP 200");
+    assert_eq!(out.listed_ids(), sorted(expected));
+    let rows = out.json();
+    let zones: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["availability_zone"].as_str().unwrap_or("-"))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(zones, ["us-east-1a", "us-east-1b", "us-east-1c"]);
+}
+
+#[test]
 fn json_rows_have_the_stable_fields_with_nulls_where_nothing_is_known() {
     crate::needs_emulator!();
     let group = emu().group("json");

@@ -521,6 +521,7 @@ pub struct Launch<'a> {
     subnet: Option<String>,
     groups: Vec<String>,
     imdsv2: bool,
+    zone: Option<String>,
 }
 
 impl Group {
@@ -556,6 +557,7 @@ impl Group {
             subnet: None,
             groups: Vec::new(),
             imdsv2: false,
+            zone: None,
         }
     }
 
@@ -623,6 +625,12 @@ impl Launch<'_> {
         self.tag("ssmgo:launched", &at)
     }
 
+    /// In this Availability Zone.
+    pub fn in_zone(mut self, zone: &str) -> Self {
+        self.zone = Some(zone.into());
+        self
+    }
+
     /// Launched in `region` instead of the tests' default one.
     pub fn in_region(mut self, region: &str) -> Self {
         self.region = Some(region.into());
@@ -664,6 +672,11 @@ impl Launch<'_> {
                         .build()
                 }))
                 .set_subnet_id(self.subnet.clone())
+                .set_placement(self.zone.as_ref().map(|zone| {
+                    aws_sdk_ec2::types::Placement::builder()
+                        .availability_zone(zone)
+                        .build()
+                }))
                 .set_security_group_ids((!self.groups.is_empty()).then(|| self.groups.clone()))
                 .set_metadata_options(self.imdsv2.then(|| {
                     aws_sdk_ec2::types::InstanceMetadataOptionsRequest::builder()
