@@ -161,7 +161,7 @@ _ssmgo() {
 
     case "${cmd}" in
         ssmgo)
-            opts="-P -v -t -h -V --profile --region --endpoint-url --preset --color --verbose --generate --tag --document --parameters --reason --dry-run --no-check --strict --refresh --start --wait --help --version list ls check run doctor policy connect forward ssh-proxy ssh-config ssh completions config help"
+            opts="-P -v -t -h -V --profile --region --endpoint-url --org --preset --color --verbose --generate --tag --document --parameters --reason --dry-run --no-check --strict --refresh --start --wait --help --version list ls check run doctor policy connect forward ssh-proxy ssh-config ssh completions config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -227,7 +227,7 @@ _ssmgo() {
             return 0
             ;;
         ssmgo__subcmd__check)
-            opts="-t -P -v -h --tag --document --json --profile --region --endpoint-url --preset --color --verbose --help"
+            opts="-t -P -v -h --tag --document --json --profile --region --endpoint-url --org --preset --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -277,7 +277,7 @@ _ssmgo() {
             return 0
             ;;
         ssmgo__subcmd__completions)
-            opts="-P -v -h --profile --region --endpoint-url --preset --color --verbose --help bash elvish fish powershell zsh"
+            opts="-P -v -h --profile --region --endpoint-url --org --preset --color --verbose --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -315,7 +315,7 @@ _ssmgo() {
             return 0
             ;;
         ssmgo__subcmd__config)
-            opts="-P -v -h --profile --region --endpoint-url --preset --color --verbose --help path show help"
+            opts="-P -v -h --profile --region --endpoint-url --org --preset --color --verbose --help path show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -409,7 +409,7 @@ _ssmgo() {
             return 0
             ;;
         ssmgo__subcmd__config__subcmd__path)
-            opts="-P -v -h --profile --region --endpoint-url --preset --color --verbose --help"
+            opts="-P -v -h --profile --region --endpoint-url --org --preset --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -447,7 +447,7 @@ _ssmgo() {
             return 0
             ;;
         ssmgo__subcmd__config__subcmd__show)
-            opts="-P -v -h --profile --region --endpoint-url --preset --color --verbose --help"
+            opts="-P -v -h --profile --region --endpoint-url --org --preset --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -485,7 +485,7 @@ _ssmgo() {
             return 0
             ;;
         ssmgo__subcmd__connect)
-            opts="-t -P -v -h --tag --document --parameters --reason --dry-run --no-check --strict --refresh --start --wait --profile --region --endpoint-url --preset --color --verbose --help"
+            opts="-t -P -v -h --tag --document --parameters --reason --dry-run --no-check --strict --refresh --start --wait --profile --region --endpoint-url --org --preset --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -547,7 +547,7 @@ _ssmgo() {
             return 0
             ;;
         ssmgo__subcmd__doctor)
-            opts="-t -P -v -h --tag --document --json --profile --region --endpoint-url --preset --color --verbose --help"
+            opts="-t -P -v -h --tag --document --json --profile --region --endpoint-url --org --preset --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -597,7 +597,7 @@ _ssmgo() {
             return 0
             ;;
         ssmgo__subcmd__forward)
-            opts="-t -P -v -h --to --no-reconnect --keep-alive --tag --reason --dry-run --no-check --strict --refresh --start --wait --profile --region --endpoint-url --preset --color --verbose --help"
+            opts="-t -P -v -h --to --no-reconnect --keep-alive --tag --reason --dry-run --no-check --strict --refresh --start --wait --profile --region --endpoint-url --org --preset --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -925,7 +925,7 @@ _ssmgo() {
             return 0
             ;;
         ssmgo__subcmd__list)
-            opts="-t -a -P -v -h --tag --all --json --page-size --profile --region --endpoint-url --preset --color --verbose --help"
+            opts="-t -a -P -v -h --tag --all --json --page-size --profile --region --endpoint-url --org --preset --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -975,7 +975,7 @@ _ssmgo() {
             return 0
             ;;
         ssmgo__subcmd__policy)
-            opts="-P -v -h --profile --region --endpoint-url --preset --color --verbose --help eval lint fix help"
+            opts="-P -v -h --profile --region --endpoint-url --org --preset --color --verbose --help eval lint fix help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1013,7 +1013,7 @@ _ssmgo() {
             return 0
             ;;
         ssmgo__subcmd__policy__subcmd__eval)
-            opts="-P -v -h --policy --boundary --action --resource --principal --context --json --profile --region --endpoint-url --preset --color --verbose --help"
+            opts="-P -v -h --policy --boundary --action --resource --principal --context --json --profile --region --endpoint-url --org --preset --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1075,7 +1075,7 @@ _ssmgo() {
             return 0
             ;;
         ssmgo__subcmd__policy__subcmd__fix)
-            opts="-P -v -h --profile --region --endpoint-url --preset --color --verbose --help"
+            opts="-P -v -h --profile --region --endpoint-url --org --preset --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1183,7 +1183,7 @@ _ssmgo() {
             return 0
             ;;
         ssmgo__subcmd__policy__subcmd__lint)
-            opts="-P -v -h --json --profile --region --endpoint-url --preset --color --verbose --help"
+            opts="-P -v -h --json --profile --region --endpoint-url --org --preset --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1221,7 +1221,7 @@ _ssmgo() {
             return 0
             ;;
         ssmgo__subcmd__run)
-            opts="-t -P -v -h --tag --all --max-concurrency --max-errors --timeout --output-s3 --group --json --no-check --profile --region --endpoint-url --preset --color --verbose --help"
+            opts="-t -P -v -h --tag --all --max-concurrency --max-errors --timeout --output-s3 --group --json --no-check --profile --region --endpoint-url --org --preset --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1283,7 +1283,7 @@ _ssmgo() {
             return 0
             ;;
         ssmgo__subcmd__ssh)
-            opts="-P -v -h --no-check --profile --region --endpoint-url --preset --color --verbose --help"
+            opts="-P -v -h --no-check --profile --region --endpoint-url --org --preset --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1321,7 +1321,7 @@ _ssmgo() {
             return 0
             ;;
         ssmgo__subcmd__ssh__subcmd__config)
-            opts="-P -v -h --no-check --send-key --profile --region --endpoint-url --preset --color --verbose --help"
+            opts="-P -v -h --no-check --send-key --profile --region --endpoint-url --org --preset --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1359,7 +1359,7 @@ _ssmgo() {
             return 0
             ;;
         ssmgo__subcmd__ssh__subcmd__proxy)
-            opts="-t -P -v -h --tag --no-check --send-key --os-user --public-key --profile --region --endpoint-url --preset --color --verbose --help"
+            opts="-t -P -v -h --tag --no-check --send-key --os-user --public-key --profile --region --endpoint-url --org --preset --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ssmgo_global_optspecs
-    string join \n profile= region= endpoint-url= P/preset= color= v/verbose generate= t/tag= document= parameters= reason= dry-run no-check strict refresh start wait= h/help V/version
+    string join \n profile= region= endpoint-url= org P/preset= color= v/verbose generate= t/tag= document= parameters= reason= dry-run no-check strict refresh start wait= h/help V/version
 end
 
 function __fish_ssmgo_needs_command
@@ -37,6 +37,7 @@ complete -c ssmgo -n "__fish_ssmgo_needs_command" -l document -d 'The Session Ma
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -l parameters -d 'The document\'s parameters, as a JSON object of string lists' -r
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -l reason -d 'Why you are connecting (recorded by Session Manager, up to 256 characters)' -r
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -l wait -d 'Wait for an instance that is starting, or whose SSM agent is not Online yet, up to DURATION (default 5m; e.g. 90s, 10m)' -r
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -l dry-run -d 'Resolve the target and print the request and plugin command; start nothing'
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -l no-check -d 'Skip the access pre-check (IAM policy simulation) before StartSession'
@@ -70,6 +71,7 @@ always\t''
 never\t''"
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -s a -l all -d 'Also list stopped and unmanaged instances, with the reason they can\'t be connected to'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -l json -d 'Write a JSON array (the default when stdout is not a terminal)'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -s t -l tag -d 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)' -r
@@ -83,6 +85,7 @@ always\t''
 never\t''"
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -s a -l all -d 'Also list stopped and unmanaged instances, with the reason they can\'t be connected to'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -l json -d 'Write a JSON array (the default when stdout is not a terminal)'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -s t -l tag -d 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)' -r
@@ -95,6 +98,7 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -l color -d 'When to 
 always\t''
 never\t''"
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -l json -d 'Write the result as JSON'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -s t -l tag -d 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)' -r
@@ -113,6 +117,7 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l all -d 'Every runnin
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l group -d 'Print each instance\'s output as one block under its name, instead of marking every line'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l json -d 'Write the results as JSON (instance, status, exit code, duration, output)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l no-check -d 'Skip the access pre-check (ssm:SendCommand simulated per target)'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand doctor" -s t -l tag -d 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)' -r
@@ -125,6 +130,7 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand doctor" -l color -d 'When to
 always\t''
 never\t''"
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand doctor" -l json -d 'Write the result as JSON'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand doctor" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand doctor" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
@@ -134,6 +140,7 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -s h -l help -d 'Print help'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -f -a "eval" -d 'Decide a request the way IAM would, and say which statements decided it and why others nearly did. Exit status: 0 allowed, 3 denied, 2 unreadable input'
@@ -154,6 +161,7 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subc
 always\t''
 never\t''"
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -l json -d 'Write the result as JSON'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -s h -l help -d 'Print help'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from lint" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
@@ -164,6 +172,7 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subc
 always\t''
 never\t''"
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from lint" -l json -d 'Write the findings as JSON'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from lint" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from lint" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from lint" -s h -l help -d 'Print help'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from fix" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
@@ -173,6 +182,7 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subc
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from fix" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from fix" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from fix" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from fix" -s h -l help -d 'Print help'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "eval" -d 'Decide a request the way IAM would, and say which statements decided it and why others nearly did. Exit status: 0 allowed, 3 denied, 2 unreadable input'
@@ -196,6 +206,7 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l no-check -d 'Ski
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l strict -d 'Refuse to connect when the access pre-check can\'t run'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l refresh -d 'Ignore the cached listing: the picker waits for a fresh one'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l start -d 'Start the instance if it is stopped, without asking (on a terminal, ssmgo asks), then wait until it is running and its SSM agent Online'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l to -d 'Forward to this host (name or IP, as the instance resolves it) instead of the instance, for the mappings that name no host' -r
@@ -216,6 +227,7 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l no-check -d 'Ski
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l strict -d 'Refuse to connect when the access pre-check can\'t run'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l refresh -d 'Ignore the cached listing: the picker waits for a fresh one'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l start -d 'Start the instance if it is stopped, without asking (on a terminal, ssmgo asks), then wait until it is running and its SSM agent Online'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -s t -l tag -d 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)' -r
@@ -230,6 +242,7 @@ always\t''
 never\t''"
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -l no-check -d 'Skip the access pre-check'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -l send-key -d 'Push your public key to the instance first with EC2 Instance Connect (valid 60 s), so no key needs to be on the instance (`send-key = true` in the config does it always)'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-config" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
@@ -241,6 +254,7 @@ always\t''
 never\t''"
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-config" -l no-check -d 'Write `ssh-proxy --no-check`: let AWS decide without the access pre-check'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-config" -l send-key -d 'Write `ssh-proxy --send-key --os-user %r`: push your key with EC2 Instance Connect on every connection'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-config" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-config" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-config" -s h -l help -d 'Print help'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
@@ -251,6 +265,7 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh" -l color -d 'When to co
 always\t''
 never\t''"
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh" -l no-check -d 'Skip the access pre-checks (StartSession and the key push)'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand completions" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
@@ -260,6 +275,7 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand completions" -s P -l preset 
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand completions" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand completions" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand completions" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
@@ -269,6 +285,7 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and not __fish_seen_
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and not __fish_seen_subcommand_from path show help" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and not __fish_seen_subcommand_from path show help" -s h -l help -d 'Print help'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and not __fish_seen_subcommand_from path show help" -f -a "path" -d 'Print the config file\'s path (whether or not it exists)'
@@ -281,6 +298,7 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subc
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from path" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from path" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from show" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
@@ -290,6 +308,7 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subc
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from show" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the config file\'s path (whether or not it exists)'

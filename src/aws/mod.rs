@@ -42,20 +42,37 @@ macro_rules! configured {
     }};
 }
 
+/// A client of `$field`, built from the configuration the first time it is asked for.
+macro_rules! built_once {
+    ($self:ident, $field:ident, $sdk_crate:ident) => {
+        $self.on_demand.$field.get_or_init(|| {
+            $sdk_crate::Client::from_conf(
+                configured!($sdk_crate, &$self.sdk, $self.verbose).build(),
+            )
+        })
+    };
+}
+
+/// The clients few commands need, built on first use: a client costs about a millisecond to
+/// build (debug build, measured), and a listing of an organization's 300 scopes needs neither
+/// STS nor IAM in each; only `ssh-proxy --send-key` needs EC2 Instance Connect, `run
+/// --output-s3` S3, `--org` Organizations.
+#[derive(Default)]
+struct OnDemand {
+    sts: std::sync::OnceLock<aws_sdk_sts::Client>,
+    iam: std::sync::OnceLock<aws_sdk_iam::Client>,
+    instance_connect: std::sync::OnceLock<aws_sdk_ec2instanceconnect::Client>,
+    s3: std::sync::OnceLock<aws_sdk_s3::Client>,
+    organizations: std::sync::OnceLock<aws_sdk_organizations::Client>,
+}
+
 /// A loaded AWS configuration and the clients built from it (they share one HTTP client and one
 /// credentials cache).
 pub struct Aws {
     pub(crate) ec2: aws_sdk_ec2::Client,
     pub(crate) ssm: aws_sdk_ssm::Client,
-    /// Built on first use, as the clients below: a listing of an organization's 300 scopes
-    /// needs neither STS nor IAM in each.
-    sts: std::sync::OnceLock<aws_sdk_sts::Client>,
-    iam: std::sync::OnceLock<aws_sdk_iam::Client>,
-    /// Built on first use: only `ssh-proxy --send-key` and `run --output-s3` need them, and a
-    /// client costs about a millisecond to build (debug build, measured) on every command.
-    instance_connect: std::sync::OnceLock<aws_sdk_ec2instanceconnect::Client>,
-    s3: std::sync::OnceLock<aws_sdk_s3::Client>,
-    organizations: std::sync::OnceLock<aws_sdk_organizations::Client>,
+    /// The other clients, each built on first use.
+    on_demand: OnDemand,
     sdk: SdkConfig,
     region: String,
     /// The profile named on the command line: handed to session-manager-plugin as the AWS CLI does.
@@ -146,11 +163,7 @@ impl Aws {
         Ok(Aws {
             ec2: aws_sdk_ec2::Client::from_conf(configured!(aws_sdk_ec2, &sdk, verbose).build()),
             ssm: aws_sdk_ssm::Client::from_conf(configured!(aws_sdk_ssm, &sdk, verbose).build()),
-            sts: std::sync::OnceLock::new(),
-            iam: std::sync::OnceLock::new(),
-            instance_connect: std::sync::OnceLock::new(),
-            s3: std::sync::OnceLock::new(),
-            organizations: std::sync::OnceLock::new(),
+            on_demand: OnDemand::default(),
             sdk,
             region,
             profile_arg: scope.profile.clone(),
@@ -183,11 +196,7 @@ impl Aws {
         Aws {
             ec2: aws_sdk_ec2::Client::from_conf(configured!(aws_sdk_ec2, &sdk, verbose).build()),
             ssm: aws_sdk_ssm::Client::from_conf(configured!(aws_sdk_ssm, &sdk, verbose).build()),
-            sts: std::sync::OnceLock::new(),
-            iam: std::sync::OnceLock::new(),
-            instance_connect: std::sync::OnceLock::new(),
-            s3: std::sync::OnceLock::new(),
-            organizations: std::sync::OnceLock::new(),
+            on_demand: OnDemand::default(),
             sdk,
             region,
             profile_arg: self.profile_arg.clone(),
@@ -218,42 +227,28 @@ impl Aws {
 
     /// AWS Organizations' client, built on first use (only `--org` needs it).
     pub(crate) fn organizations(&self) -> &aws_sdk_organizations::Client {
-        self.organizations.get_or_init(|| {
-            let config = configured!(aws_sdk_organizations, &self.sdk, self.verbose);
-            aws_sdk_organizations::Client::from_conf(config.build())
-        })
+        built_once!(self, organizations, aws_sdk_organizations)
     }
 
     /// STS's client, built on first use.
     pub(crate) fn sts(&self) -> &aws_sdk_sts::Client {
-        self.sts.get_or_init(|| {
-            aws_sdk_sts::Client::from_conf(
-                configured!(aws_sdk_sts, &self.sdk, self.verbose).build(),
-            )
-        })
+        built_once!(self, sts, aws_sdk_sts)
     }
 
     /// IAM's client, built on first use.
     pub(crate) fn iam(&self) -> &aws_sdk_iam::Client {
-        self.iam.get_or_init(|| {
-            aws_sdk_iam::Client::from_conf(
-                configured!(aws_sdk_iam, &self.sdk, self.verbose).build(),
-            )
-        })
+        built_once!(self, iam, aws_sdk_iam)
     }
 
     /// EC2 Instance Connect's client, built on first use.
     pub(crate) fn instance_connect(&self) -> &aws_sdk_ec2instanceconnect::Client {
-        self.instance_connect.get_or_init(|| {
-            let config = configured!(aws_sdk_ec2instanceconnect, &self.sdk, self.verbose);
-            aws_sdk_ec2instanceconnect::Client::from_conf(config.build())
-        })
+        built_once!(self, instance_connect, aws_sdk_ec2instanceconnect)
     }
 
     /// S3's client, built on first use; behind an endpoint URL (a proxy, an emulator) buckets
     /// can't be host names, so paths name them.
     pub(crate) fn s3(&self) -> &aws_sdk_s3::Client {
-        self.s3.get_or_init(|| {
+        self.on_demand.s3.get_or_init(|| {
             let config = configured!(aws_sdk_s3, &self.sdk, self.verbose)
                 .force_path_style(self.sdk.endpoint_url().is_some());
             aws_sdk_s3::Client::from_conf(config.build())

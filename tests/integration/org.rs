@@ -19,6 +19,24 @@ fn org_config(accounts: &[&str], roles: &str) -> String {
     )
 }
 
+/// `ssmgo list --org --region us-east-1,eu-west-1 --json -t FILTER`, with `config` if any.
+fn list_org_in_two_regions(config: Option<&str>, filter: &str) -> crate::support::Outcome {
+    let run = match config {
+        Some(text) => ssmgo().config(text),
+        None => ssmgo(),
+    };
+    run.args([
+        "list",
+        "--org",
+        "--region",
+        "us-east-1,eu-west-1",
+        "--json",
+        "-t",
+        filter,
+    ])
+    .run()
+}
+
 /// (account, account_name, region, instance_id) of every row, sorted.
 fn origins(rows: &Value) -> Vec<(String, String, String, String)> {
     let text = |row: &Value, key: &str| row[key].as_str().unwrap_or("-").to_owned();
@@ -50,18 +68,7 @@ fn the_organizations_accounts_and_regions_are_listed_at_once_each_row_saying_whe
     let prod_group = group.in_account(prod);
     let in_prod = prod_group.instance("db").launch();
     let in_prod_eu = prod_group.instance("db-eu").in_region("eu-west-1").launch();
-    let out = ssmgo()
-        .args([
-            "list",
-            "--org",
-            "--region",
-            "us-east-1,eu-west-1",
-            "--json",
-            "-t",
-            &group.filter(),
-        ])
-        .run()
-        .expect_success();
+    let out = list_org_in_two_regions(None, &group.filter()).expect_success();
     let dev_name = group.name("dev");
     let prod_name = group.name("prod");
     let mut expected = vec![
@@ -133,18 +140,8 @@ fn a_region_the_account_has_not_enabled_is_a_warning_and_the_others_are_listed()
     let dev = emu().member_account(&group.name("dev"));
     let in_dev = group.in_account(dev).instance("web").launch();
     dev.disable_regions("eu-west-1");
-    let out = ssmgo()
-        .config(&org_config(&[&dev.account], ""))
-        .args([
-            "list",
-            "--org",
-            "--region",
-            "us-east-1,eu-west-1",
-            "--json",
-            "-t",
-            &group.filter(),
-        ])
-        .run()
+    let config = org_config(&[&dev.account], "");
+    let out = list_org_in_two_regions(Some(&config), &group.filter())
         .expect_success()
         .stderr_has(&format!(
             "ssmgo: warning: {}/eu-west-1 left out: the region eu-west-1 is not enabled in account {}",
