@@ -408,8 +408,19 @@ impl Settings {
         scopes
     }
 
-    /// The single scope of a command that talks to one account and region.
+    /// The single scope of a command that talks to one account and region. (With `[org]
+    /// enabled` in the config, that is the profile's own account; `--org` typed with such a
+    /// command is a mistake worth saying.)
     pub fn single_scope(&self, command: &str) -> Result<ScopeSettings> {
+        if self.org.value && self.org.source == Source::Flag("--org") {
+            return Err(Error::BadInput {
+                what: "--org",
+                value: command.to_owned(),
+                reason: format!(
+                    "`{command}` works in one account and region; --org is for `list`, the picker and `connect` (which looks for its TARGET in every account)"
+                ),
+            });
+        }
         let mut scopes = self.scopes();
         if scopes.len() > 1 {
             return Err(Error::BadInput {
@@ -783,6 +794,16 @@ document = "Ops-Shell"
             "",
         );
         assert_eq!(default.org.source, Source::Flag("--org"));
+        assert_eq!(
+            default.single_scope("run").unwrap_err().exit_code(),
+            2,
+            "--org typed with a one-account command"
+        );
+        let s_cfg = resolve(Flags::default(), &[], "[org]\nenabled = true\n");
+        assert!(
+            s_cfg.single_scope("run").is_ok(),
+            "the config's org: the profile's own account"
+        );
         assert_eq!(default.org_plan.role, RoleName::organization_default());
         assert_eq!(default.org_plan.accounts, None);
         for bad in [
