@@ -106,6 +106,7 @@ async fn load_org(settings: &Settings, verbose: bool) -> Result<Vec<Scope>> {
         .iter()
         .map(|s| s.region.clone().unwrap_or_else(|| base.region().to_owned()))
         .collect();
+    regions.sort();
     regions.dedup();
     let (members, me) = tokio::try_join!(
         org::members(&base, &settings.org_plan),
