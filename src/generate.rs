@@ -255,7 +255,7 @@ An unknown key or a bad value is an error naming the line and key.
 The last 100 connections: the picker lists them first, \fBssmgo \-\fR reconnects to the latest.
 .TP
 \fI$XDG_CACHE_HOME/ssmgo/instances\-*.json\fR (default \fI~/.cache/ssmgo/\fR)
-The last listing per profile (or account), region and filter, shown by the picker at once while a fresh listing loads, and used for completion.
+The last listing per profile (or account), region and filter, shown by the picker at once while a fresh listing loads, and used for completion; with \fB\-\-org\fR, \fIorg\-*.json\fR remembers the organization's accounts for the picker (for \fBcache\-ttl\fR).
 Files older than \fBcache\-ttl\fR (default 1 hour), unreadable, or of another format are ignored; files unused for 7 days, and all but the newest 1,024, are removed.
 History and cache files are written 0600 in 0700 directories: they list your fleet. An endpoint URL's user and password are never stored.
 "#;

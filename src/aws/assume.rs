@@ -21,6 +21,37 @@ pub struct AccountAccess {
     provider: SharedCredentialsProvider,
 }
 
+/// An AssumeRole provider asked once for all the regions (and requests) that need it at the
+/// same moment, then again only near expiry.
+#[derive(Debug)]
+struct AssumedOnce {
+    provider: AssumeRoleProvider,
+    held: tokio::sync::Mutex<Option<Credentials>>,
+}
+
+impl aws_credential_types::provider::ProvideCredentials for AssumedOnce {
+    fn provide_credentials<'a>(
+        &'a self,
+    ) -> aws_credential_types::provider::future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        aws_credential_types::provider::future::ProvideCredentials::new(async move {
+            let mut held = self.held.lock().await;
+            let soon = std::time::SystemTime::now() + std::time::Duration::from_secs(60);
+            if let Some(c) = held
+                .as_ref()
+                .filter(|c| c.expiry().is_none_or(|e| e > soon))
+            {
+                return Ok(c.clone());
+            }
+            let fresh = self.provider.provide_credentials().await?;
+            *held = Some(fresh.clone());
+            Ok(fresh)
+        })
+    }
+}
+
 /// Where an [`Aws`] of an assumed role acts: for messages, the history and the plugin.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Assumed {
@@ -95,6 +126,29 @@ impl Aws {
             role_arn,
             provider,
         })
+    }
+
+    /// `role` in `account`, assumed when a request first needs it (no request now): for the
+    /// picker, which opens on the last listing of an organization before any account answers.
+    /// A role that can't be assumed is then that request's error ([`Error::RoleNotAssumable`]).
+    pub async fn role_on_first_use(&self, account: &str, role: &str) -> AccountAccess {
+        let role_arn = format!(
+            "arn:{}:iam::{account}:role/{role}",
+            partition_of(&self.region)
+        );
+        let provider = AssumeRoleProvider::builder(&role_arn)
+            .session_name(session_name())
+            .configure(&self.sdk)
+            .build()
+            .await;
+        AccountAccess {
+            account: account.to_owned(),
+            role_arn,
+            provider: SharedCredentialsProvider::new(AssumedOnce {
+                provider,
+                held: tokio::sync::Mutex::new(None),
+            }),
+        }
     }
 
     /// This configuration in `region`, acting in `access`'s account (or, without one, in the

@@ -62,6 +62,13 @@ impl Aws {
             crate::say!("ssmgo: {operation}: {}", full);
         }
         if let Some(cred) = find_in_chain::<CredentialsError>(&err) {
+            // A role assumed on first use (the picker's organization): its refusal is the role's.
+            if let Some(assumed) = &self.assumed {
+                return Error::RoleNotAssumable {
+                    role_arn: assumed.role_arn.clone(),
+                    detail: short(&innermost(cred)),
+                };
+            }
             return credentials_error(self.profile_in_use.as_deref(), self.profile_is_sso, cred);
         }
         // The service is the IAM action's prefix (ec2:…, ssm:…, iam:…, sts:…).

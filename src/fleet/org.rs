@@ -1,12 +1,17 @@
 //! Which accounts an organization listing covers: AWS Organizations' list of active accounts, or
-//! the config's `[org] accounts` for callers who may not read the organization.
+//! the config's `[org] accounts` for callers who may not read the organization; and the last
+//! such list, remembered, so that the picker opens on the last listing before AWS answers.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
 
 use crate::aws::Aws;
 use crate::error::{Error, Result};
 use crate::settings::OrgPlan;
 
 /// One account to list, and the role to assume there.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
     pub id: String,
     pub name: Option<String>,
@@ -72,4 +77,65 @@ where
         },
         _ => aws.explain("ListAccounts", "organizations:ListAccounts", err),
     }
+}
+
+/// The accounts found last time, with the caller's own account, as written to the cache
+/// directory (`org-*.json`; account ids, names and role names only).
+#[derive(Serialize, Deserialize)]
+struct Remembered {
+    key: String,
+    written_at: u64,
+    own_account: String,
+    members: Vec<Member>,
+}
+
+/// What the remembered list answers: the same profile, endpoint and `[org]` settings.
+fn remembered_key(aws: &Aws, plan: &OrgPlan) -> String {
+    format!(
+        "{:?}|{:?}|{plan:?}",
+        aws.profile_in_use(),
+        aws.endpoint_url().map(crate::cache::endpoint_for_key)
+    )
+}
+
+fn remembered_file(key: &str) -> String {
+    format!("org-{:016x}.json", crate::cache::fnv1a(key.as_bytes()))
+}
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Remembers `members` (and the caller's own account) for [`remembered`]. Best effort: a
+/// listing doesn't fail for a cache it can't write.
+pub fn remember(aws: &Aws, plan: &OrgPlan, own_account: &str, members: &[Member]) {
+    let Some(dir) = crate::paths::cache_dir() else {
+        return;
+    };
+    let key = remembered_key(aws, plan);
+    let file = Remembered {
+        written_at: now(),
+        own_account: own_account.to_owned(),
+        members: members.to_vec(),
+        key: key.clone(),
+    };
+    let written = crate::cache::write_atomically(&dir, &remembered_file(&key), |out| {
+        serde_json::to_writer(out, &file).map_err(std::io::Error::other)
+    });
+    if let (Err(e), true) = (written, aws.verbose()) {
+        crate::say!("ssmgo: could not remember the organization's accounts: {e}");
+    }
+}
+
+/// The accounts found last time for the same profile, endpoint and `[org]` settings, and the
+/// caller's own account, unless that was longer ago than `ttl`.
+pub fn remembered(aws: &Aws, plan: &OrgPlan, ttl: Duration) -> Option<(String, Vec<Member>)> {
+    let key = remembered_key(aws, plan);
+    let path = crate::paths::cache_dir()?.join(remembered_file(&key));
+    let text = crate::paths::read_text_file(&path, 16 << 20).ok()?;
+    let file: Remembered = serde_json::from_str(&text).ok()?;
+    let fresh = now().saturating_sub(file.written_at) <= ttl.as_secs();
+    (file.key == key && fresh).then_some((file.own_account, file.members))
 }

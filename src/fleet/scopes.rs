@@ -78,7 +78,7 @@ pub fn warn_skipped(what: &str, err: &Error) {
 /// its rows.
 pub async fn load_all(settings: &Settings, verbose: bool) -> Result<Vec<Scope>> {
     if settings.org.value {
-        return load_org(settings, verbose).await;
+        return load_org(settings, verbose, false).await;
     }
     let scopes = settings.scopes();
     let many = scopes.len() > 1;
@@ -86,9 +86,27 @@ pub async fn load_all(settings: &Settings, verbose: bool) -> Result<Vec<Scope>> 
     futures::future::try_join_all(loads).await
 }
 
+/// [`load_all`] for the picker, which opens on the last listing at once: with `--org`, the
+/// accounts found last time (within `cache-ttl`, unless `refresh`) are used without asking AWS
+/// Organizations again, and each account's role is assumed when its listing first needs it. (An
+/// account added since shows up once the remembered list is older than `cache-ttl`, with
+/// `--refresh`, or after any `ssmgo list --org`.)
+pub async fn load_for_picker(
+    settings: &Settings,
+    verbose: bool,
+    refresh: bool,
+) -> Result<Vec<Scope>> {
+    if settings.org.value {
+        return load_org(settings, verbose, !refresh).await;
+    }
+    load_all(settings, verbose).await
+}
+
 /// Every account of the organization (or of `[org] accounts`) × every region: the profile's
-/// credentials assume each account's role, once per account, all accounts at once.
-async fn load_org(settings: &Settings, verbose: bool) -> Result<Vec<Scope>> {
+/// credentials assume each account's role, once per account, all accounts at once; or, when
+/// `remembered_ok` and the last discovery is recent, its accounts with roles assumed on first
+/// use.
+async fn load_org(settings: &Settings, verbose: bool, remembered_ok: bool) -> Result<Vec<Scope>> {
     let wanted = settings.scopes();
     let mut profiles: Vec<&Option<String>> = wanted.iter().map(|s| &s.profile).collect();
     profiles.dedup();
@@ -108,10 +126,25 @@ async fn load_org(settings: &Settings, verbose: bool) -> Result<Vec<Scope>> {
         .collect();
     regions.sort();
     regions.dedup();
+    let plan = &settings.org_plan;
+    if remembered_ok {
+        if let Some((own, members)) = org::remembered(&base, plan, settings.cache_ttl.value) {
+            let mut accesses = Vec::new();
+            for member in members {
+                let access = match member.id == own {
+                    true => None,
+                    false => Some(base.role_on_first_use(&member.id, &member.role).await),
+                };
+                accesses.push((member, Ok(access)));
+            }
+            return org_scopes(&base, None, &regions, accesses);
+        }
+    }
     let (members, me) = tokio::try_join!(
-        org::members(&base, &settings.org_plan),
+        org::members(&base, plan),
         crate::aws::caller_identity(&base)
     )?;
+    org::remember(&base, plan, &me.account, &members);
     let base = &base;
     let me = &me;
     let accesses: Vec<_> = stream::iter(members)
@@ -126,6 +159,17 @@ async fn load_org(settings: &Settings, verbose: bool) -> Result<Vec<Scope>> {
         .buffer_unordered(crate::aws::gate::IN_FLIGHT)
         .collect()
         .await;
+    org_scopes(base, Some(me), &regions, accesses)
+}
+
+/// The scopes of the accounts that could be reached, every region each; the others are warned
+/// about (all unreachable: the first one's error).
+fn org_scopes(
+    base: &Aws,
+    me: Option<&CallerIdentity>,
+    regions: &[String],
+    accesses: Vec<(org::Member, Result<Option<crate::aws::AccountAccess>>)>,
+) -> Result<Vec<Scope>> {
     let mut scopes = Vec::new();
     let mut first_failure = None;
     for (member, access) in accesses {
@@ -142,7 +186,7 @@ async fn load_org(settings: &Settings, verbose: bool) -> Result<Vec<Scope>> {
             }
         };
         let gate = base.account_gate().for_another_account();
-        for region in &regions {
+        for region in regions {
             let aws = base.elsewhere(access.as_ref(), region, gate.clone());
             let origin = Origin {
                 profile: None,
@@ -153,7 +197,7 @@ async fn load_org(settings: &Settings, verbose: bool) -> Result<Vec<Scope>> {
             scopes.push(Scope {
                 aws,
                 origin: Some(Arc::new(origin)),
-                identity: access.is_none().then(|| me.clone()),
+                identity: me.filter(|_| access.is_none()).cloned(),
             });
         }
     }

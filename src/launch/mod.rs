@@ -114,7 +114,10 @@ pub async fn start(settings: &Settings, verbose: bool, mut plan: Plan) -> Result
             (Some(t.to_owned()), vec![Scope::single(aws)])
         }
         None if !(plan.may_pick && crate::output::can_ask()) => return Err(Error::NotInteractive),
-        None => (None, fleet::scopes::load_all(settings, verbose).await?),
+        None => {
+            let scopes = fleet::scopes::load_for_picker(settings, verbose, plan.session.refresh);
+            (None, scopes.await?)
+        }
     };
     let plugin = if plan.session.dry_run {
         Plugin::find().ok()

@@ -234,3 +234,48 @@ fn the_real_plugin_opens_a_shell_in_a_member_account() {
     assert_eq!(sessions.len(), 1, "the session is the member account's");
     assert!(emu().sessions_on(&id).is_empty());
 }
+
+#[test]
+fn the_picker_opens_on_the_last_organization_listing_without_asking_organizations_again() {
+    crate::needs_emulator!();
+    let group = emu().group("org-picker");
+    let dev = emu().member_account(&group.name("dev"));
+    let id = group.in_account(dev).instance("web").launch();
+    let home = tempfile::tempdir().unwrap();
+    // A listing of the organization: its accounts are remembered, each listing cached.
+    ssmgo()
+        .in_home(home.path())
+        .args(["list", "--org", "--json", "-t", &group.filter()])
+        .run()
+        .expect_success();
+    let mut run =
+        ssmgo()
+            .in_home(home.path())
+            .args(["-v", "--org", "connect", "-t", &group.filter()]);
+    let mut pty = Pty::spawn(run.command());
+    pty.wait_for(&group.name("web"), Duration::from_secs(30));
+    pty.type_keys("web");
+    pty.wait_for("> web", Duration::from_secs(30));
+    pty.type_keys("\r");
+    let status = pty.wait(Duration::from_secs(30));
+    assert_eq!(status.code(), Some(0), "{}", pty.tail());
+    let text = pty.text();
+    // The picker opened on the cached rows; the accounts came from the last listing, not from
+    // AWS Organizations; the member's role was assumed when its requests first needed it.
+    assert!(text.contains("cached"), "{text}");
+    assert!(!text.contains("ListAccounts"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "aws:PrincipalArn = arn:aws:iam::{}:role/OrganizationAccountAccessRole",
+            dev.account
+        )),
+        "the pre-check asked as the member account's role: {text}"
+    );
+    let out = run.outcome(status.code(), Vec::new(), Vec::new());
+    assert_eq!(out.connected_target(), id);
+    let env = &out.plugin()["env"];
+    let key = env["AWS_ACCESS_KEY_ID"].as_str().expect("an access key id");
+    let secret = env["AWS_SECRET_ACCESS_KEY"].as_str().expect("a secret key");
+    let token = env["AWS_SESSION_TOKEN"].as_str().expect("a session token");
+    assert_eq!(emu().account_of(key, secret, token), dev.account);
+}
