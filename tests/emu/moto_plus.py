@@ -784,7 +784,9 @@ def _start_session(self):
                      "AgentVersion": _tags(ec2, target).get("ssmgo:agent-version") if inst else None}
     token = base64.b64encode(secrets.token_bytes(96)).decode()
     SESSIONS[sid]["Token"] = token  # checked by the data channel (datachannel.py), never listed
-    # Sessions are an account's and a region's, as every SSM resource: never listed elsewhere.
+    # Sessions are an account's and a region's, as every SSM resource (Systems Manager is a
+    # regional service: one endpoint per Region, ssm.REGION.amazonaws.com, AWS General Reference),
+    # so DescribeSessions and TerminateSession in another account or Region don't see them.
     SESSIONS[sid]["Scope"] = (self.current_account, self.region)
     # Test hooks, by instance tag: a data channel that can't be reached, or that rejects the token.
     hook = _tags(ec2, target).get("ssmgo:datachannel") if inst else None

@@ -5,12 +5,22 @@ leaves out, so that listing every account of an organization is tested against A
   default OrganizationAccountAccessRole) has administrator permissions ("Accessing member accounts
   in your organization", AWS Organizations User Guide); moto creates it with its trust policy only.
 - sts AssumeRole fails as AWS fails when the role doesn't exist or its trust policy doesn't name
-  the caller (AccessDenied, "User: ARN is not authorized to perform: sts:AssumeRole on resource:
-  ROLE-ARN"). moto lets anyone assume any ARN, existing or not.
-- Regions an account has not enabled: AWS refuses every request to them ("AWS was not able to
-  validate the provided access credentials", AuthFailure, from EC2; "The security token included
-  in the request is invalid", UnrecognizedClientException, from JSON services such as SSM). Test
-  hook: the organization account's tag `ssmgo:disabled-regions` (space-separated region names).
+  the caller: HTTP 403 AccessDenied, "User: ARN is not authorized to perform: sts:AssumeRole on
+  resource: ROLE-ARN" (IAM User Guide, "Troubleshoot IAM roles": "I can't assume a role"; the
+  role's trust policy must name the caller as Principal, "Granting a user permissions to switch
+  roles"). moto lets anyone assume any ARN, existing or not. Not modelled (the emulator is more
+  permissive there, never stricter): Condition blocks in trust policies (sts:ExternalId,
+  aws:PrincipalOrgID…) are not evaluated, and a caller with moto-issued keys is not checked for
+  sts:AssumeRole in its own policies (dummy keys are an administrator anyway).
+- Regions an account has not enabled: AWS refuses requests to them. EC2 answers "AuthFailure: AWS
+  was not able to validate the provided access credentials" (AWS Knowledge Center article
+  "iam-validate-access-credentials": DescribeInstances with an assumed role's session in a Region
+  AWS doesn't enable by default). For JSON services such as SSM the answer is "UnrecognizedClientException: The
+  security token included in the request is invalid": that wording is what SDK users report for
+  Regions not enabled (no AWS page states it; this emulator's choice, the same code AWS uses for
+  any key it doesn't accept there). STS, IAM and Organizations are answered as from their global
+  endpoints (STS's regional endpoint in such a Region would refuse too: not modelled). Test hook:
+  the organization account's tag `ssmgo:disabled-regions` (space-separated region names).
 """
 import json
 import re
