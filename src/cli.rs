@@ -492,6 +492,11 @@ pub struct ListArgs {
     /// Instances per DescribeInstances page (5 to 1000); smaller pages help when calls time out.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(i32).range(5..=1000))]
     pub page_size: Option<i32>,
+
+    /// A fresh listing: `list` always asks AWS (and refreshes the picker's cache with what it
+    /// finds); taken here because the picker takes it.
+    #[arg(long)]
+    pub refresh: bool,
 }
 
 #[derive(Debug, Default, Args)]

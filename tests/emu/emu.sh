@@ -5,8 +5,13 @@
 #   tests/emu/emu.sh start    install (first time) and start it on a free port; prints its URL
 #   tests/emu/emu.sh stop     stop it
 #   tests/emu/emu.sh url      print the URL of the running emulator
+#   tests/emu/emu.sh demo [N] start it (or wipe the running one), seed a demo fleet of N instances
+#                             (default 200, tests/emu/seed.py) and print the shell exports that
+#                             point the AWS SDK and ssmgo at it: eval "$(tests/emu/emu.sh demo)"
 #
 # The virtualenv is cached in $SSMGO_CACHE (default ~/.cache/ssmgo) so later runs start in seconds.
+# SSMGO_EMU_RUN (default tests/emu/run) holds the emulator's PID, port, log and call log: another
+# directory is another emulator, which is how the README's own test runs beside the suite's.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${SSMGO_CACHE:-$HOME/.cache/ssmgo}
@@ -14,7 +19,7 @@ moto_version=5.2.5
 # The data channel that AWS's real session-manager-plugin talks to (tests/emu/datachannel.py).
 websockets_version=13.1
 venv=$cache/emu-venv-$moto_version
-run=$here/run
+run=${SSMGO_EMU_RUN:-$here/run}
 mkdir -p "$run"
 
 ensure_venv() {
@@ -69,6 +74,25 @@ stop)
 url)
   running_pid >/dev/null && echo "http://127.0.0.1:$(cat "$run/emu.port")"
   ;;
+demo)
+  n=${2:-200}
+  [[ $n =~ ^[0-9]+$ ]] || { echo "usage: $0 demo [N]" >&2; exit 2; }
+  if running_pid >/dev/null; then
+    # A fresh fleet each time: moto's state wiped, and with it the demo's users.
+    url="http://127.0.0.1:$(cat "$run/emu.port")"
+    "$venv/bin/python" -c 'import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1] + "/moto-api/reset", method="POST"), timeout=10).read()' "$url"
+  else
+    url=$("$0" start)
+  fi
+  "$venv/bin/python" "$here/seed.py" "$url" "$n" "$run/demo-aws" >&2
+  # Only the demo's own AWS files and endpoint: a real profile or key in the caller's environment
+  # must not be used against it (nor it against AWS).
+  cat <<EOF
+export AWS_ENDPOINT_URL=$url AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
+export AWS_SHARED_CREDENTIALS_FILE=$run/demo-aws/credentials AWS_CONFIG_FILE=$run/demo-aws/config
+unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE AWS_DEFAULT_PROFILE
+EOF
+  ;;
 *)
-  echo "usage: $0 start|stop|url" >&2; exit 2 ;;
+  echo "usage: $0 start|stop|url|demo [N]" >&2; exit 2 ;;
 esac

@@ -496,3 +496,24 @@ fn hostile_filters_and_tags_are_shown_harmlessly_everywhere() {
     assert!(screen.contains("…[+"), "long value cut: {screen}");
     assert!(!screen.contains(&long), "{screen}");
 }
+
+#[test]
+fn list_takes_refresh_as_the_picker_does_and_replaces_the_cached_listing() {
+    crate::needs_emulator!();
+    let group = emu().group("list-refresh");
+    let home = tempfile::tempdir().unwrap();
+    let first = group.instance("a").launch();
+    let out = ssmgo()
+        .in_home(home.path())
+        .args(["list", "-t", &group.filter()])
+        .run()
+        .expect_success();
+    assert_eq!(out.listed_ids(), [first.clone()]);
+    let second = group.instance("b").launch();
+    let out = ssmgo()
+        .in_home(home.path())
+        .args(["list", "--refresh", "-t", &group.filter()])
+        .run()
+        .expect_success();
+    assert_eq!(out.listed_ids(), sorted(vec![first, second]));
+}

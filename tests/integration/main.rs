@@ -17,6 +17,7 @@ mod org;
 mod picker;
 mod policy;
 mod precheck;
+mod readme;
 mod real_plugin;
 mod recents;
 mod reports;
