@@ -123,6 +123,18 @@ def _arn_like(pattern: str, value: str) -> bool:
     return match(0, value)
 
 
+def _arn_condition_like(pattern: str, value: str) -> bool:
+    """ArnEquals/ArnLike as the IAM User Guide's condition-operators page describes them: "Each of
+    the six colon-delimited components of the ARN is checked separately", so a * never crosses a
+    colon before the sixth component (unlike the Resource element, _arn_like); the sixth is
+    everything after the fifth colon. The guide is silent on a pattern or value without six
+    components: it matches no ARN here, as in ssmgo-policy (the Not forms, the negation, hold)."""
+    p, v = pattern.split(":", 5), value.split(":", 5)
+    if len(p) != 6 or len(v) != 6 or v[0] != "arn":
+        return False
+    return all(_wild(pc, vc) for pc, vc in zip(p, v))
+
+
 def _expand(pattern: str, ctx: dict, vars_on: bool):
     """A pattern with its policy variables (${aws:username}, ${aws:PrincipalTag/K, 'default'})
     replaced, * and ? still wildcards and ${*} ${?} ${$} the literal characters (kept as \\x00 and
@@ -186,8 +198,8 @@ _POS = {
     "StringEquals": lambda a, e: a == e,
     "StringEqualsIgnoreCase": lambda a, e: a.lower() == e.lower(),
     "StringLike": lambda a, e: _wild(e, a),
-    "ArnEquals": lambda a, e: _arn_like(e, a),
-    "ArnLike": lambda a, e: _arn_like(e, a),
+    "ArnEquals": lambda a, e: _arn_condition_like(e, a),
+    "ArnLike": lambda a, e: _arn_condition_like(e, a),
     "Bool": lambda a, e: a.lower() == e.lower(),
     "IpAddress": lambda a, e: _ip_in(a, e),
     "NumericEquals": lambda a, e: _num(a, e, lambda x, y: x == y),

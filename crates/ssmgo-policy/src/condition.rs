@@ -3,13 +3,15 @@
 //! Rules (IAM documentation): keys are ANDed, values of one key ORed; a negated operator
 //! (`StringNotEquals`, `NotIpAddress`, …) holds when the key is absent; `…IfExists` holds when the
 //! key is absent; `ForAllValues:` holds for an absent or empty key, `ForAnyValue:` does not; a value
-//! that can't be read as the operator's type never matches.
+//! that can't be read as the operator's type never matches. The ARN operators compare each of the
+//! six ARN components on its own (`pattern::arn_condition_matches`), not as the Resource element
+//! does.
 
 use std::net::IpAddr;
 
 use crate::context::Context;
 use crate::json::Pos;
-use crate::pattern::{ArnGlob, Glob};
+use crate::pattern::{arn_components, arn_condition_matches, Glob};
 use crate::vars::Template;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -302,10 +304,18 @@ impl Condition {
                 .collect()
         };
         if !incomparable.is_empty() && incomparable.len() == self.values.len() {
+            let kind = match positive {
+                Base::DateEquals
+                | Base::DateLessThan
+                | Base::DateLessThanEquals
+                | Base::DateGreaterThan
+                | Base::DateGreaterThanEquals => "a date IAM can compare",
+                Base::ArnEquals | Base::ArnLike => "an ARN of six components",
+                _ => "a number IAM can compare",
+            };
             return Some(format!(
-                "{head}: the policy's value {} is not a {} IAM can compare, so this condition never holds",
+                "{head}: the policy's value {} is not {kind}, so this condition never holds",
                 quote_list(&incomparable),
-                if matches!(positive, Base::DateEquals | Base::DateLessThan | Base::DateLessThanEquals | Base::DateGreaterThan | Base::DateGreaterThanEquals) { "date" } else { "number" }
             ));
         }
         let expected = self.describe_expected(op, ctx);
@@ -392,7 +402,7 @@ fn value_matches(base: Base, actual: &str, expected: &Expected) -> bool {
             actual.eq_ignore_ascii_case(e) || actual.to_lowercase() == e.to_lowercase()
         }
         Base::StringLike => Glob::new(e).matches(actual),
-        Base::ArnEquals | Base::ArnLike => ArnGlob::new(e).matches(actual),
+        Base::ArnEquals | Base::ArnLike => arn_condition_matches(e, actual),
         Base::Bool => actual.eq_ignore_ascii_case(e),
         Base::NumericEquals => num(actual, e, |a, b| a == b),
         Base::NumericLessThan => num(actual, e, |a, b| a < b),
@@ -411,7 +421,8 @@ fn value_matches(base: Base, actual: &str, expected: &Expected) -> bool {
 }
 
 /// Whether a policy value can be compared at all by `base` (numbers must be finite: `1e999` is
-/// not; dates must parse). A value that can't never matches.
+/// not; dates must parse; ARN patterns need their six components). A value that can't never
+/// matches.
 fn comparable(base: Base, value: &str) -> bool {
     use Base::*;
     match base {
@@ -425,6 +436,7 @@ fn comparable(base: Base, value: &str) -> bool {
         | DateLessThanEquals
         | DateGreaterThan
         | DateGreaterThanEquals => parse_date(value).is_some(),
+        ArnEquals | ArnLike => arn_components(value).is_some(),
         _ => true,
     }
 }
@@ -615,6 +627,184 @@ mod tests {
         ] {
             assert_eq!(parse_date(bad), None, "{bad}");
         }
+    }
+
+    /// The IAM User Guide's worked example (Condition operators, "Amazon Resource Name (ARN)
+    /// condition operators"): StringLike matches it, ArnLike does not.
+    const DOC_PATTERN: &str = "arn:aws:someservice:*:111122223333:finance/*";
+    const DOC_VALUE: &str =
+        "arn:aws:someservice:us-east-2:999999999999:store/abc:111122223333:finance/document.txt";
+
+    /// Whether `op` with the policy `values` holds when the request's aws:SourceArn has `actual`
+    /// (no value: the key is absent).
+    fn holds(op: &str, values: &[&str], actual: &[&str]) -> bool {
+        let values = values.iter().map(|v| v.to_string()).collect();
+        let c = Condition::new(
+            op,
+            Pos::default(),
+            "aws:SourceArn",
+            Pos::default(),
+            values,
+            true,
+        );
+        let mut ctx = Context::new();
+        for a in actual {
+            ctx.insert("aws:SourceArn", *a);
+        }
+        c.holds(&ctx)
+    }
+
+    #[test]
+    fn arn_operators_check_each_of_the_six_components_separately() {
+        assert!(holds("StringLike", &[DOC_PATTERN], &[DOC_VALUE]));
+        assert!(!holds("ArnLike", &[DOC_PATTERN], &[DOC_VALUE]));
+        assert!(
+            !holds("ArnEquals", &[DOC_PATTERN], &[DOC_VALUE]),
+            "ArnEquals and ArnLike behave identically"
+        );
+        let same_account = "arn:aws:someservice:us-east-2:111122223333:finance/document.txt";
+        assert!(holds("ArnLike", &[DOC_PATTERN], &[same_account]));
+        assert!(holds("ArnEquals", &[DOC_PATTERN], &[same_account]));
+        assert!(
+            !holds(
+                "ArnLike",
+                &["arn:aws:*:us-east-1:111122223333:*"],
+                &["arn:aws:s3:::x:us-east-1:111122223333:y"]
+            ),
+            "a star in the service component stops at its colon"
+        );
+        assert!(
+            !holds("ArnLike", &[DOC_PATTERN], &[&DOC_VALUE.to_uppercase()]),
+            "case-sensitive"
+        );
+    }
+
+    #[test]
+    fn the_sixth_arn_component_is_everything_after_the_fifth_colon() {
+        let version = "arn:aws:lambda:us-east-1:111122223333:function:f:1";
+        assert!(holds(
+            "ArnLike",
+            &["arn:aws:lambda:*:*:function:*"],
+            &[version]
+        ));
+        assert!(holds(
+            "ArnLike",
+            &["arn:aws:lambda:*:*:function:f:1"],
+            &[version]
+        ));
+        assert!(!holds(
+            "ArnLike",
+            &["arn:aws:lambda:*:*:function:f"],
+            &[version]
+        ));
+        assert!(holds(
+            "ArnLike",
+            &["arn:aws:s3:::bucket/*"],
+            &["arn:aws:s3:::bucket/a/b:c"]
+        ));
+        assert!(
+            !holds(
+                "ArnLike",
+                &["arn:aws:lambda:*:*:function:f"],
+                &["arn:aws:lambda:us-east-1:111122223333:x:2:function:f"]
+            ),
+            "the region's star can't take the account and push the rest into the sixth"
+        );
+    }
+
+    #[test]
+    fn a_question_mark_matches_one_character_of_one_component() {
+        let p = "arn:aws:ec2:us-east-?:*:instance/*";
+        assert!(holds(
+            "ArnLike",
+            &[p],
+            &["arn:aws:ec2:us-east-1:1:instance/i-1"]
+        ));
+        assert!(!holds(
+            "ArnLike",
+            &[p],
+            &["arn:aws:ec2:us-east-10:1:instance/i-1"]
+        ));
+        assert!(
+            !holds(
+                "ArnLike",
+                &["arn:aws:ec2:*:?:instance/*"],
+                &["arn:aws:ec2:us-east-1:123456789012:x:1:instance/i-1"]
+            ),
+            "? stands for the whole account component, which has twelve characters"
+        );
+    }
+
+    #[test]
+    fn a_value_of_fewer_than_six_components_matches_no_arn() {
+        let doc = "arn:aws:ssm:us-east-1:111122223333:document/SSM-SessionManagerRunShell";
+        for p in ["arn:aws:*", "arn:aws:ssm:*", "arn:*", "*"] {
+            assert!(!holds("ArnLike", &[p], &[doc]), "{p}");
+            assert!(holds("ArnNotLike", &[p], &[doc]), "{p}");
+        }
+        let c = Condition::new(
+            "ArnLike",
+            Pos::default(),
+            "aws:SourceArn",
+            Pos::default(),
+            vec!["arn:aws:ssm:*".into()],
+            true,
+        );
+        let mut ctx = Context::new();
+        ctx.insert("aws:SourceArn", doc);
+        let why = c.failure(&ctx).unwrap();
+        assert!(why.contains("is not an ARN of six components"), "{why}");
+    }
+
+    #[test]
+    fn a_request_value_that_is_no_arn_is_never_like_one() {
+        for actual in ["111122223333", "finance/document.txt", "x:a:b:c:d:e"] {
+            assert!(!holds("ArnLike", &["*:*:*:*:*:*"], &[actual]), "{actual}");
+            assert!(holds("ArnNotLike", &["*:*:*:*:*:*"], &[actual]), "{actual}");
+        }
+    }
+
+    #[test]
+    fn any_of_several_values_may_match_component_by_component() {
+        let values = ["arn:aws:iam::*:role/admin", DOC_PATTERN];
+        assert!(!holds("ArnLike", &values, &[DOC_VALUE]));
+        assert!(holds("ArnLike", &values, &["arn:aws:iam::1:role/admin"]));
+        assert!(holds("ArnNotLike", &values, &[DOC_VALUE]));
+        assert!(!holds(
+            "ArnNotLike",
+            &values,
+            &["arn:aws:iam::1:role/admin"]
+        ));
+        let same_account = "arn:aws:someservice:us-east-2:111122223333:finance/a";
+        assert!(holds(
+            "ForAnyValue:ArnLike",
+            &[DOC_PATTERN],
+            &[DOC_VALUE, same_account]
+        ));
+        assert!(!holds(
+            "ForAllValues:ArnLike",
+            &[DOC_PATTERN],
+            &[DOC_VALUE, same_account]
+        ));
+    }
+
+    #[test]
+    fn the_not_forms_negate_the_component_wise_match() {
+        assert!(holds("ArnNotLike", &[DOC_PATTERN], &[DOC_VALUE]));
+        assert!(holds("ArnNotEquals", &[DOC_PATTERN], &[DOC_VALUE]));
+        assert!(!holds("StringNotLike", &[DOC_PATTERN], &[DOC_VALUE]));
+        let same_account = "arn:aws:someservice:us-east-2:111122223333:finance/document.txt";
+        assert!(!holds("ArnNotLike", &[DOC_PATTERN], &[same_account]));
+        assert!(holds("ArnNotLike", &[DOC_PATTERN], &[]), "an absent key");
+    }
+
+    #[test]
+    fn if_exists_changes_only_what_an_absent_key_does() {
+        assert!(holds("ArnLikeIfExists", &[DOC_PATTERN], &[]));
+        assert!(!holds("ArnLike", &[DOC_PATTERN], &[]));
+        assert!(!holds("ArnLikeIfExists", &[DOC_PATTERN], &[DOC_VALUE]));
+        assert!(holds("ArnNotLikeIfExists", &[DOC_PATTERN], &[DOC_VALUE]));
+        assert!(holds("ArnNotLikeIfExists", &[DOC_PATTERN], &[]));
     }
 
     #[test]

@@ -5,6 +5,11 @@
 //! which can expand beyond the colons (`arn:aws:ssm:*` covers every SSM ARN). In the resource
 //! part `*` crosses `/` and `:`. An empty account segment (AWS-owned documents) matches only an
 //! empty account; `*` matches it too.
+//!
+//! The ARN condition operators follow a stricter rule of their own page (Condition operators):
+//! each of the six components is compared on its own and no `*` reaches past its colon
+//! (`arn_condition_matches`). The two rules are kept apart because they differ, and a Resource
+//! pattern's looser `*` in a condition would allow what IAM does not.
 
 /// One piece of a compiled pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,6 +135,8 @@ pub(crate) struct Segment {
 }
 
 impl ArnGlob {
+    /// The engine compiles Resource patterns from tokens (policy variables); tests write text.
+    #[cfg(test)]
     pub fn new(pattern: &str) -> ArnGlob {
         Self::from_toks(crate::vars::literal_toks(pattern))
     }
@@ -177,6 +184,39 @@ fn match_segments(segs: &[Segment], value: &str, last_takes_rest: bool) -> bool 
     candidates.into_iter().any(|end| {
         seg.glob.matches(&value[..end]) && match_segments(rest, &value[end + 1..], last_takes_rest)
     })
+}
+
+/// Whether the request's `value` is like the policy's `pattern` for ArnEquals and ArnLike (the
+/// Not forms negate it). The IAM User Guide (Condition operators, "Amazon Resource Name (ARN)
+/// condition operators"): "Each of the six colon-delimited components of the ARN is checked
+/// separately and each can include multi-character match wildcards (*) or single-character match
+/// wildcards (?)". So, unlike in the Resource element, a `*` never takes a colon before the
+/// sixth component. The sixth is everything after the fifth colon: resource ids may hold colons
+/// themselves (the ARN format's `resource-type:resource-id:qualifier`), and there `*` spans them.
+///
+/// The documentation says nothing of a pattern with fewer than six components (`arn:aws:ssm:*`,
+/// `*`): it has no components to check against the ARN's, so we read it as matching no ARN
+/// rather than carry the Resource element's widening `*` over. Nor of a request value that is
+/// no ARN (not `arn:` and six components): it is never like one. The Not forms, documented only
+/// as the negation, then hold: the conservative reading for their usual place, a Deny guardrail
+/// (`ArnNotLike aws:PrincipalArn …`), which a malformed value then can't slip past.
+pub(crate) fn arn_condition_matches(pattern: &str, value: &str) -> bool {
+    match (arn_components(pattern), arn_components(value)) {
+        (Some(p), Some(v)) if v[0] == "arn" => {
+            p.iter().zip(&v).all(|(p, v)| Glob::new(p).matches(v))
+        }
+        _ => false,
+    }
+}
+
+/// The six colon-delimited components, the last taking the rest; None with fewer.
+pub(crate) fn arn_components(text: &str) -> Option<[&str; 6]> {
+    let mut parts = text.splitn(6, ':');
+    let mut out = [""; 6];
+    for slot in &mut out {
+        *slot = parts.next()?;
+    }
+    Some(out)
 }
 
 fn starts_with_arn(toks: &[Tok]) -> bool {

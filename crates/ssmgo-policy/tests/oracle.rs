@@ -47,6 +47,9 @@ const KEYS: &[&str] = &[
     "ec2:Count",
 ];
 
+/// No Arn* operator is drawn: iam-rs 0.8 differs from the IAM User Guide there (ArnEquals is plain
+/// string equality, ArnLike a glob over the whole string whose `*` crosses colons), where IAM
+/// checks each of the six ARN components separately. The conformance cases cover those operators.
 fn condition(rng: &mut Rng) -> (String, String, String) {
     match rng.below(8) {
         0 => (
