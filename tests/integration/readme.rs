@@ -56,11 +56,23 @@ impl Newcomer {
         let real_home = std::env::var("HOME").unwrap_or_default();
         let cache = std::env::var("SSMGO_CACHE").unwrap_or(format!("{real_home}/.cache/ssmgo"));
         vec![
-            ("PATH".into(), format!("{}:/usr/local/bin:/usr/bin:/bin", bin.display())),
+            (
+                "PATH".into(),
+                format!("{}:/usr/local/bin:/usr/bin:/bin", bin.display()),
+            ),
             ("HOME".into(), home.display().to_string()),
-            ("XDG_CONFIG_HOME".into(), home.join("config").display().to_string()),
-            ("XDG_CACHE_HOME".into(), home.join("cache").display().to_string()),
-            ("XDG_STATE_HOME".into(), home.join("state").display().to_string()),
+            (
+                "XDG_CONFIG_HOME".into(),
+                home.join("config").display().to_string(),
+            ),
+            (
+                "XDG_CACHE_HOME".into(),
+                home.join("cache").display().to_string(),
+            ),
+            (
+                "XDG_STATE_HOME".into(),
+                home.join("state").display().to_string(),
+            ),
             ("SSMGO_CACHE".into(), cache),
             ("SSMGO_EMU_RUN".into(), self.emu_run().display().to_string()),
             ("TERM".into(), "xterm".into()),
@@ -126,6 +138,25 @@ fn wait_count(pty: &Pty, marker: &str, n: usize, limit: Duration) {
     }
 }
 
+/// The directory of AWS's real plugin as the try-it block names it (beside the repository), if
+/// it is there; CI must have it.
+fn plugin_dir() -> Option<PathBuf> {
+    let dir = root().join("../shared/session-manager-plugin");
+    if dir.join("session-manager-plugin").is_file() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "CI needs AWS's real session-manager-plugin in {}",
+        dir.display()
+    );
+    eprintln!(
+        "skipped: the README's examples run AWS's real plugin from {}",
+        dir.display()
+    );
+    None
+}
+
 #[test]
 fn the_try_it_block_run_line_by_line_lists_online_instances_and_opens_a_real_shell() {
     crate::needs_emulator!();
@@ -134,18 +165,7 @@ fn the_try_it_block_run_line_by_line_lists_online_instances_and_opens_a_real_she
         .iter()
         .position(|l| l.contains("session-manager-plugin") && l.contains("ssmgo"))
         .expect("the block connects with AWS's plugin on PATH");
-    let plugin = root().join("../shared/session-manager-plugin/session-manager-plugin");
-    if !plugin.is_file() {
-        // The block names the plugin where this workplace keeps it; elsewhere, the suite's own.
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "CI needs AWS's real session-manager-plugin at {}",
-            plugin.display()
-        );
-        eprintln!(
-            "skipped: the try-it block runs AWS's real plugin from {}",
-            plugin.display()
-        );
+    if plugin_dir().is_none() {
         return;
     }
     let newcomer = Newcomer::new();
@@ -190,10 +210,7 @@ fn the_try_it_block_run_line_by_line_lists_online_instances_and_opens_a_real_she
         );
         if line.trim_start().starts_with("ssmgo list") {
             let listing = text.rsplit("ssmgo list").next().unwrap();
-            let rows: Vec<&str> = listing
-                .lines()
-                .filter(|l| l.contains(" i-"))
-                .collect();
+            let rows: Vec<&str> = listing.lines().filter(|l| l.contains(" i-")).collect();
             let online = rows.iter().filter(|l| l.contains(" Online ")).count();
             assert!(
                 online * 10 >= rows.len() * 9 && online > 100,
@@ -219,11 +236,18 @@ fn volatiles() -> Vec<Volatile> {
     };
     vec![
         v(r"http://127\.0\.0\.1:\d+", "endpoint"),
-        v(r"\b(?:i|vpc|subnet|sg|igw|rtb|nat|vpce|eni|r)-[0-9a-f]{8,17}\b", "id"),
+        v(
+            r"\b(?:i|vpc|subnet|sg|igw|rtb|nat|vpce|eni|r)-[0-9a-f]{8,17}\b",
+            "id",
+        ),
         v(r"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b", "ip"),
-        v(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)?", "time"),
+        v(
+            r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)?",
+            "time",
+        ),
         v(r"\b\d+ (?:s|min|h|d) ago\b", "age"),
         v(r"\b[A-Z0-9]{20}\b", "key"),
+        v(r#"/[^\s'"]*/session-manager-plugin\b"#, "plugin path"),
     ]
 }
 
@@ -259,6 +283,8 @@ struct Example {
     range: std::ops::Range<usize>,
     /// The block's indent (inside a list item).
     indent: usize,
+    /// The last command of its block (no blank line after its output).
+    last: bool,
 }
 
 fn console_examples(readme: &str) -> Vec<Example> {
@@ -279,6 +305,7 @@ fn console_examples(readme: &str) -> Vec<Example> {
                     shown: unindent(&readme[from..upto], indent),
                     range: from..upto,
                     indent,
+                    last: upto == end,
                 });
             }
         };
@@ -324,7 +351,12 @@ fn indented(text: &str, indent: usize) -> String {
 }
 
 /// What `command` prints on a terminal, its exit status aside.
-fn run_example(newcomer: &Newcomer, cwd: &Path, exports: &[(String, String)], command: &str) -> String {
+fn run_example(
+    newcomer: &Newcomer,
+    cwd: &Path,
+    exports: &[(String, String)],
+    command: &str,
+) -> String {
     let mut pty = Pty::spawn(&mut newcomer.bash(cwd, command, exports));
     pty.wait(Duration::from_secs(120));
     let text = pty.text().replace("\r\n", "\n");
@@ -357,8 +389,19 @@ fn demo_exports(newcomer: &Newcomer) -> Vec<(String, String)> {
 #[test]
 fn every_console_example_in_the_readme_is_what_ssmgo_prints() {
     crate::needs_emulator!();
+    let Some(plugin) = plugin_dir() else {
+        return;
+    };
     let newcomer = Newcomer::new();
-    let exports = demo_exports(&newcomer);
+    let mut exports = demo_exports(&newcomer);
+    // A user of the README has AWS's plugin installed (the try-it block puts it on PATH).
+    let path = newcomer
+        .env()
+        .into_iter()
+        .find(|(k, _)| k == "PATH")
+        .unwrap()
+        .1;
+    exports.push(("PATH".into(), format!("{}:{path}", plugin.display())));
     // The policy examples read the demo's policy files by name, as a platform team's would.
     let work = newcomer.dir.path().join("work");
     std::fs::create_dir_all(&work).unwrap();
@@ -381,10 +424,20 @@ fn every_console_example_in_the_readme_is_what_ssmgo_prints() {
                 "$ {}\n--- README.md shows:\n{}\n--- ssmgo printed:\n{}",
                 example.command, example.shown, printed
             ));
-            rewritten.replace_range(example.range.clone(), &indented(&printed, example.indent));
         }
+        // Every example from one run, so that the ids of one agree with the next; the plugin
+        // where a user has it installed rather than where this checkout found it.
+        let printed = printed.replace(
+            &plugin.join("session-manager-plugin").display().to_string(),
+            "/usr/local/bin/session-manager-plugin",
+        );
+        let printed = match example.shown.ends_with("\n\n") || !example.last {
+            true => printed,
+            false => format!("{}\n", printed.trim_end()),
+        };
+        rewritten.replace_range(example.range.clone(), &indented(&printed, example.indent));
     }
-    if regenerate && !differ.is_empty() {
+    if regenerate {
         std::fs::write(root().join("README.md"), rewritten).unwrap();
         return;
     }
@@ -400,6 +453,7 @@ fn normalizing_compares_volatile_values_by_place() {
     let a = "web  i-0123456789abcdef0  10.0.0.1  i-0123456789abcdef0\nsaw 41 s ago at 2026-12-02T10:00:00Z  \n";
     let b = "web i-fedcba98765432100 10.9.8.7 i-fedcba98765432100\nsaw 3 s ago at 2025-01-01T00:00:00Z\n";
     assert_eq!(normalized(a), normalized(b));
-    let swapped = "web i-0123456789abcdef0 10.0.0.1 i-1111111111abcdef0\nsaw 3 s ago at 2025-01-01T00:00:00Z";
+    let swapped =
+        "web i-0123456789abcdef0 10.0.0.1 i-1111111111abcdef0\nsaw 3 s ago at 2025-01-01T00:00:00Z";
     assert_ne!(normalized(a), normalized(swapped));
 }

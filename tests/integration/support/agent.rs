@@ -8,12 +8,10 @@ use aws_sdk_ec2::types::{
 
 use super::Emu;
 
-/// The statements of AWS's managed policy AmazonSSMManagedInstanceCore (as of its version v2).
-pub const MANAGED_INSTANCE_CORE: &str = r#"{"Version": "2012-10-17", "Statement": [
-  {"Effect": "Allow", "Action": ["ssm:DescribeAssociation", "ssm:GetDeployablePatchSnapshotForInstance", "ssm:GetDocument", "ssm:DescribeDocument", "ssm:GetManifest", "ssm:GetParameter", "ssm:GetParameters", "ssm:ListAssociations", "ssm:ListInstanceAssociations", "ssm:PutInventory", "ssm:PutComplianceItems", "ssm:PutConfigurePackageResult", "ssm:UpdateAssociationStatus", "ssm:UpdateInstanceAssociationStatus", "ssm:UpdateInstanceInformation"], "Resource": "*"},
-  {"Effect": "Allow", "Action": ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"], "Resource": "*"},
-  {"Effect": "Allow", "Action": ["ec2messages:AcknowledgeMessage", "ec2messages:DeleteMessage", "ec2messages:FailMessage", "ec2messages:GetEndpoint", "ec2messages:GetMessages", "ec2messages:SendReply"], "Resource": "*"}
-]}"#;
+/// The statements of AWS's managed policy AmazonSSMManagedInstanceCore (as of its version v2),
+/// the same file the demo fleet's role gets (tests/emu/seed.py).
+pub const MANAGED_INSTANCE_CORE: &str =
+    include_str!("../../emu/policies/AmazonSSMManagedInstanceCore.json");
 
 /// The instance profile every test instance gets unless it asks otherwise: a role with
 /// AmazonSSMManagedInstanceCore's permissions, as a managed fleet has.
