@@ -925,7 +925,7 @@ _ssmgo() {
             return 0
             ;;
         ssmgo__subcmd__list)
-            opts="-t -a -P -v -h --tag --all --json --page-size --profile --region --endpoint-url --org --preset --color --verbose --help"
+            opts="-t -a -P -v -h --tag --all --json --page-size --refresh --profile --region --endpoint-url --org --preset --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
