@@ -508,7 +508,7 @@ fn list_takes_refresh_as_the_picker_does_and_replaces_the_cached_listing() {
         .args(["list", "-t", &group.filter()])
         .run()
         .expect_success();
-    assert_eq!(out.listed_ids(), [first.clone()]);
+    assert_eq!(out.listed_ids(), std::slice::from_ref(&first));
     let second = group.instance("b").launch();
     let out = ssmgo()
         .in_home(home.path())
