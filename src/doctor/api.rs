@@ -107,6 +107,14 @@ pub struct Role {
     pub arn: String,
 }
 
+impl Role {
+    /// The partition and account, from the ARN (arn:PARTITION:iam::ACCOUNT:…).
+    pub fn partition_and_account(&self) -> Option<(String, String)> {
+        let parts: Vec<&str> = self.arn.split(':').collect();
+        (parts.len() > 4).then(|| (parts[1].to_owned(), parts[4].to_owned()))
+    }
+}
+
 /// The roles of an instance profile (None when the profile no longer exists).
 pub async fn profile_roles(aws: &Aws, profile_name: &str) -> Result<Option<Vec<Role>>> {
     let out = aws

@@ -9,7 +9,14 @@
 //! endpoint's groups must let it in. Network ACLs are not read.
 
 use super::api::{Endpoint, Group, Placement, RouteTable, RouteTarget, Rule};
-use super::Status;
+use super::{Finding, Status};
+
+/// The services the agent talks to, and what for.
+const SERVICES: &[(&str, &str)] = &[
+    ("ssm", "registration and pings"),
+    ("ssmmessages", "Session Manager"),
+    ("ec2messages", "Run Command"),
+];
 
 /// What EC2 says about the instance's network.
 pub struct Net<'a> {
@@ -256,6 +263,50 @@ impl Net<'_> {
     }
 }
 
+/// The network check for the instance in `subnet` of `vpc`: the way to each of [`SERVICES`],
+/// the worst of them deciding.
+pub fn judge(net: &Net, vpc: &str, subnet: &str) -> Finding {
+    let paths: Vec<(&str, &str, Path)> = SERVICES
+        .iter()
+        .map(|(service, what)| (*service, *what, net.path_to(service)))
+        .collect();
+    let worst = if paths.iter().any(|p| p.2.status == Status::Problem) {
+        Status::Problem
+    } else if paths.iter().any(|p| p.2.status == Status::Unknown) {
+        Status::Unknown
+    } else {
+        Status::Ok
+    };
+    let blocked: Vec<&str> = paths
+        .iter()
+        .filter(|p| p.2.status == Status::Problem)
+        .map(|p| p.0)
+        .collect();
+    let summary = match worst {
+        Status::Ok => {
+            format!("a way to ssm, ssmmessages and ec2messages on 443 from {subnet} in {vpc}")
+        }
+        Status::Problem => format!(
+            "no way from {subnet} in {vpc} to {} on 443",
+            blocked.join(", ")
+        ),
+        Status::Unknown => {
+            format!("the way from {subnet} in {vpc} to Systems Manager can't be fully judged")
+        }
+    };
+    let next = paths.iter().find_map(|p| p.2.next.clone());
+    let mut f = Finding::new("network", worst, summary).evidence(
+        paths
+            .iter()
+            .map(|(service, what, p)| format!("{service} ({what}): {}", p.how))
+            .collect(),
+    );
+    if worst == Status::Problem {
+        f.next = next;
+    }
+    f
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -416,5 +467,54 @@ mod tests {
         let p = path(&placement(false), Some(&route), &[], &groups);
         assert_eq!(p.status, Status::Problem);
         assert!(p.how.contains("allow no outbound TCP 443"), "{}", p.how);
+    }
+
+    fn judged(route: &RouteTable, groups: &[Group]) -> Finding {
+        let p = placement(false);
+        let net = Net {
+            region: "eu-west-1",
+            placement: &p,
+            vpc_cidr: Some("10.0.0.0/16"),
+            route: Some(route),
+            nat_state: None,
+            endpoints: &[],
+            groups,
+        };
+        judge(&net, "vpc-1", "subnet-1")
+    }
+
+    #[test]
+    fn the_worst_way_decides_the_check_and_each_service_is_evidence() {
+        let open = [group("sg-i", vec![rule("-1", None, "0.0.0.0/0")], vec![])];
+        let nat = table(Some(RouteTarget::NatGateway("nat-1".into())));
+        let ok = judged(&nat, &open);
+        assert_eq!(ok.status, Status::Ok);
+        assert_eq!(
+            ok.summary,
+            "a way to ssm, ssmmessages and ec2messages on 443 from subnet-1 in vpc-1"
+        );
+        assert_eq!(ok.evidence.len(), 3);
+        assert!(
+            ok.evidence[1].starts_with("ssmmessages (Session Manager): its subnet's route table rtb-1 sends 0.0.0.0/0 to the NAT gateway nat-1"),
+            "{}",
+            ok.evidence[1]
+        );
+        assert_eq!(ok.next, None);
+
+        let none = judged(&table(None), &open);
+        assert_eq!(none.status, Status::Problem);
+        assert_eq!(
+            none.summary,
+            "no way from subnet-1 in vpc-1 to ssm, ssmmessages, ec2messages on 443"
+        );
+        assert!(none.next.unwrap().contains("create-vpc-endpoint"));
+
+        let other = judged(&table(Some(RouteTarget::Other("tgw-1".into()))), &open);
+        assert_eq!(other.status, Status::Unknown);
+        assert_eq!(
+            other.summary,
+            "the way from subnet-1 in vpc-1 to Systems Manager can't be fully judged"
+        );
+        assert_eq!(other.next, None);
     }
 }
