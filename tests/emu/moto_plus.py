@@ -992,7 +992,8 @@ def send_command(self):
     chosen = [(i, _tags(ec2, i).get("Name")) for i in dict.fromkeys(ids)]
     command = commands.send(self.current_account, self.region, params, chosen)
     _log({"op": "SendCommand", "caller": caller.arn if caller else None, "targets": [c[0] for c in chosen],
-          "command": command["CommandId"], "start": time.time(), "end": time.time()})
+          "command": command["CommandId"], "max_concurrency": command["MaxConcurrency"],
+          "max_errors": command["MaxErrors"], "start": time.time(), "end": time.time()})
     return ActionResult({"Command": command})
 
 
