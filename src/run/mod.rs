@@ -150,7 +150,11 @@ pub async fn run(
     }
     let error_budget: Option<usize> = plan.max_errors.parse().ok();
     let mut errors = 0;
-    let mut interrupt = std::pin::pin!(tokio::signal::ctrl_c());
+    // Listening from before the first SendCommand: a Ctrl-C while it or the first poll is on its
+    // way must cancel the command, not kill ssmgo and leave it running. (`tokio::signal::ctrl_c()`
+    // would only listen once first polled, after both.)
+    let mut interrupt =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
     for (n, (document, batch)) in batches.iter().enumerate() {
         if error_budget.is_some_and(|budget| errors > budget) {
             for later in batches[n..].iter().flat_map(|(_, b)| b) {
@@ -199,7 +203,7 @@ pub async fn run(
             }
             tokio::select! {
                 _ = tokio::time::sleep(pause) => {}
-                _ = &mut interrupt => {
+                _ = interrupted(interrupt.as_mut()) => {
                     let running: Vec<String> = states
                         .iter()
                         .filter(|s| !s.finished)
@@ -233,6 +237,17 @@ pub async fn run(
         }
     }
     Ok(Ended::Done(rows))
+}
+
+/// The next SIGINT; never when ssmgo could not listen for it.
+async fn interrupted(signals: Option<&mut tokio::signal::unix::Signal>) {
+    let received = match signals {
+        Some(signals) => signals.recv().await.is_some(),
+        None => false,
+    };
+    if !received {
+        std::future::pending::<()>().await;
+    }
 }
 
 async fn result_row(

@@ -19,7 +19,7 @@ User Guide):
     <prefix>/<command-id>/<instance-id>/awsrunShellScript/0.awsrunshellscript/stdout|stderr.
   * CancelCommand: running invocations are stopped (Cancelled), pending ones never start.
 Each invocation's start and end are appended to SSMGO_EMU_LOG as {"op": "Invocation", ...} so that
-tests can check the concurrency limit.
+tests can check the concurrency limit, and {"op": "InvocationStarted", ...} once its script runs.
 """
 import math
 import os
@@ -123,6 +123,14 @@ def _run_one(inv, script, timeout):
             proc = subprocess.Popen(["bash", "-c", script], cwd=scratch, env=env, stdin=subprocess.DEVNULL,
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
             inv.proc = proc
+            # A CancelCommand while Popen ran saw no process to stop: stop it here. (cancel()
+            # sets cancelled before it looks at proc, this sets proc before it looks at
+            # cancelled, so one of the two always sees the other.)
+            if inv.cancelled:
+                _kill(proc)
+            elif "log" in _hooks:
+                _hooks["log"]({"op": "InvocationStarted", "command": cmd["CommandId"],
+                               "target": inv.instance_id, "start": t0, "end": time.time()})
         timed_out = False
         if proc is not None:
             try:
@@ -226,6 +234,14 @@ def get(cid):
     return COMMANDS.get(cid)
 
 
+def _kill(proc):
+    """Stops an invocation's script and whatever it started."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
 def cancel(cid, instance_ids):
     cmd = COMMANDS.get(cid)
     if cmd is None:
@@ -239,10 +255,7 @@ def cancel(cid, instance_ids):
             continue
         inv.cancelled = True
         if inv.proc is not None and inv.proc.poll() is None:
-            try:
-                os.killpg(inv.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            _kill(inv.proc)
         elif inv.status == "Pending":
             inv.status, inv.details = "Cancelled", "Cancelled"
     return True

@@ -16,8 +16,6 @@ Management Configuration's, a service setting ssm Get/Update/ResetServiceSetting
 that role may call, and the network path (route tables, internet and NAT gateways, interface VPC
 endpoints with private DNS, security groups). See agent.py for its own hooks.
 Other hooks:
-  a PolicySourceArn whose name contains "slowsim" makes SimulatePrincipalPolicy take 300 ms, so that
-  tests can see whether two simulations overlap;
   SSMGO_EMU_LOG=FILE appends one JSON line per StartSession / SimulatePrincipalPolicy call
   (operation, caller, target or source and resource, start and end times).
 IAM calls made with keys that moto issued are authorized against that principal's policies (the
@@ -902,8 +900,6 @@ def simulate_principal_policy(self):
     except Exception:
         raise IamError("NoSuchEntity", f"The principal {src} could not be found.") from None
     pols += [(f"PolicyInputList.{n + 1}", "User", d) for n, d in enumerate(self._get_param("PolicyInputList") or [])]
-    if "slowsim" in src.split("/")[-1]:
-        time.sleep(0.3)
     try:
         return _simulate(self, pols, boundary)
     finally:
@@ -1004,7 +1000,8 @@ def send_command(self):
     chosen = [(i, _tags(ec2, i).get("Name")) for i in dict.fromkeys(ids)]
     command = commands.send(self.current_account, self.region, params, chosen)
     _log({"op": "SendCommand", "caller": caller.arn if caller else None, "targets": [c[0] for c in chosen],
-          "command": command["CommandId"], "start": time.time(), "end": time.time()})
+          "command": command["CommandId"], "max_concurrency": command["MaxConcurrency"],
+          "max_errors": command["MaxErrors"], "start": time.time(), "end": time.time()})
     return ActionResult({"Command": command})
 
 

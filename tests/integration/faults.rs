@@ -260,7 +260,8 @@ fn a_call_that_never_answers_is_given_up_after_the_timeout_naming_the_endpoint()
             Fault::Forward
         }
     });
-    let started = Instant::now();
+    // The proxy holds the call for 300 s: the message below only comes from ssmgo's own
+    // timeout (a connection the proxy closed would be another error).
     through(&proxy)
         .env("SSMGO_TIMEOUT", "2s")
         .args(["list", "-t", &group.filter()])
@@ -271,11 +272,6 @@ fn a_call_that_never_answers_is_given_up_after_the_timeout_naming_the_endpoint()
             proxy.url
         ))
         .stderr_has("SSMGO_TIMEOUT");
-    assert!(
-        started.elapsed() < Duration::from_secs(60),
-        "{:?}",
-        started.elapsed()
-    );
     assert!(proxy.count("DescribeInstances") <= 3);
     ssmgo()
         .env("SSMGO_TIMEOUT", "0s")
@@ -314,16 +310,14 @@ fn a_hung_credential_process_is_named_and_stopped() {
         .stderr_has("no AWS credentials came from profile hang within 4 s")
         .stderr_has("were stopped");
     assert!(!out.stderr.contains("could not reach"), "{}", out.stderr);
-    // Stopped means killed: gone, or a zombie that only waits for init to reap it.
+    // Stopped means killed: gone, or a zombie that only waits for init to reap it. ssmgo sends
+    // SIGKILL to its descendants and does not wait for them (they are not all its children),
+    // so the process may die a moment after ssmgo has exited; it would sleep for minutes yet.
     let pid = std::fs::read_to_string(&pid_file).unwrap();
-    let stat = std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).unwrap_or_default();
-    let state = stat
-        .rsplit_once(')')
-        .map(|(_, rest)| rest.trim_start().chars().next());
+    let pid: i32 = pid.trim().parse().unwrap();
     assert!(
-        matches!(state, None | Some(Some('Z' | 'X'))),
-        "the credential_process {} was left running: {stat}",
-        pid.trim()
+        crate::support::stops_within(pid, Duration::from_secs(30)),
+        "the credential_process {pid} was left running"
     );
 }
 

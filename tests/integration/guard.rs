@@ -729,10 +729,23 @@ fn the_key_pushed_is_ssh_agents_when_one_runs() {
         .stdout(std::process::Stdio::null())
         .spawn()
         .expect("ssh-agent (openssh-client)");
+    // Until it answers: its socket exists once bound, a moment before it listens. `ssh-add -l`
+    // exits 2 while it can't reach the agent, 1 for an agent without keys.
     let started = std::time::Instant::now();
-    while !socket.exists() {
+    let reached = || {
+        std::process::Command::new("ssh-add")
+            .arg("-l")
+            .env("SSH_AUTH_SOCK", &socket)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap()
+            .code()
+            != Some(2)
+    };
+    while !reached() {
         assert!(
-            started.elapsed() < std::time::Duration::from_secs(10),
+            started.elapsed() < std::time::Duration::from_secs(30),
             "ssh-agent never listened"
         );
         std::thread::sleep(std::time::Duration::from_millis(20));

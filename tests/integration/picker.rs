@@ -111,10 +111,30 @@ fn the_picker_survives_a_resize_and_a_stop_and_continue() {
     let mut pty = Pty::spawn(run.command());
     pty.wait_for(&group.name("alpha"), WAIT);
     pty.resize(60, 12);
-    // Ctrl-Z is a key in raw mode; a SIGTSTP from outside stops ssmgo, SIGCONT resumes it (fg).
+    // Ctrl-Z is a key in raw mode; a stop from outside stops ssmgo, SIGCONT resumes it (fg).
+    // SIGSTOP, as SIGTSTP does nothing here: ssmgo leads its own session, and the kernel drops
+    // SIGTSTP to an orphaned process group. Resumed once it has stopped (a SIGCONT sent while
+    // the stop is still pending would cancel it).
     // SAFETY: signals to the child this test started.
     unsafe {
-        libc::kill(pty.pid() as i32, libc::SIGTSTP);
+        libc::kill(pty.pid() as i32, libc::SIGSTOP);
+    }
+    let stopped = || {
+        std::fs::read_to_string(format!("/proc/{}/stat", pty.pid()))
+            .ok()
+            .and_then(|stat| {
+                let (_, rest) = stat.rsplit_once(')')?;
+                rest.trim_start().chars().next()
+            })
+            == Some('T')
+    };
+    let asked = std::time::Instant::now();
+    while !stopped() {
+        assert!(asked.elapsed() < WAIT, "ssmgo never stopped");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // SAFETY: as above.
+    unsafe {
         libc::kill(pty.pid() as i32, libc::SIGCONT);
     }
     pty.resize(100, 20);

@@ -1,6 +1,9 @@
 //! The guarded connect: the StartSession pre-check against the emulator's IAM simulator, with
 //! principals each test creates for itself.
 
+use std::time::Duration;
+
+use crate::support::fault::{Fault, FaultProxy};
 use crate::support::{emu, ssmgo, Group};
 
 pub(crate) const DOC: &str =
@@ -349,11 +352,37 @@ fn the_two_simulations_run_concurrently() {
     crate::needs_emulator!();
     let group = emu().group("pc-concurrent");
     let id = group.instance("web").tag("Env", "dev").launch();
-    // The emulator takes 300 ms per simulation for principals named *slowsim*.
-    let ivan = user(&group, "slowsim", &fixed());
+    let ivan = user(&group, "ivan", &fixed());
+    // Concurrent means the second is asked before the first is answered: each StartSession
+    // simulation is held on its way until the other one has come too (or, if it never does,
+    // for a while). How long each takes, and so whether they overlap in time, is the machine's.
+    let arrived = std::sync::Arc::new((std::sync::Mutex::new(0usize), std::sync::Condvar::new()));
+    let met = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let proxy = {
+        let (arrived, met) = (arrived.clone(), met.clone());
+        FaultProxy::start(&emu().endpoint, move |call| {
+            if call.operation == "SimulatePrincipalPolicy"
+                && (call.body.contains("ssm%3AStartSession")
+                    || call.body.contains("ssm:StartSession"))
+            {
+                let (count, changed) = &*arrived;
+                let mut count = count.lock().unwrap();
+                *count += 1;
+                changed.notify_all();
+                let (_count, waited) = changed
+                    .wait_timeout_while(count, Duration::from_secs(30), |n| *n < 2)
+                    .unwrap();
+                if !waited.timed_out() {
+                    met.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                }
+            }
+            Fault::Forward
+        })
+    };
 
     ssmgo()
         .signed_in_as(&ivan)
+        .env("AWS_ENDPOINT_URL", &proxy.url)
         .args(["check", &id])
         .run()
         .expect_success();
@@ -366,8 +395,9 @@ fn the_two_simulations_run_concurrently() {
     let (a, b) = (&sims[0], &sims[1]);
     assert_ne!(a.resources, b.resources);
     assert_eq!(a.resources.len(), 1, "never one call with both ARNs");
-    assert!(
-        a.start < b.end && b.start < a.end,
-        "the simulations overlap in time: {a:?} {b:?}"
+    assert_eq!(
+        met.load(std::sync::atomic::Ordering::SeqCst),
+        2,
+        "each simulation was asked while the other was on its way"
     );
 }

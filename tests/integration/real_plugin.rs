@@ -27,12 +27,13 @@ fn a_shell_through_the_real_plugin_runs_commands_knows_its_size_and_survives_ctr
     pty.type_keys("stty size\r");
     pty.wait_for("30 120", WAIT);
     // Ctrl-C belongs to the remote shell: it interrupts the remote sleep, not ssmgo.
-    // The marker is computed, so only the remote shell running the line prints it.
-    pty.type_keys("echo sleeping-$((2+2)); sleep 30\r");
+    // The markers are computed, so only the remote shell running the line prints them; the
+    // sleep outlasts the wait for "after-2", which so only comes if Ctrl-C cut the sleep short.
+    pty.type_keys("echo sleeping-$((2+2)); sleep 600\r");
     pty.wait_for("sleeping-4", WAIT);
     pty.type_keys("\x03");
     pty.type_keys("echo after-$((1+1))\r");
-    pty.wait_for("after-2", Duration::from_secs(10));
+    pty.wait_for("after-2", WAIT);
     pty.type_keys("exit 3\r");
     let status = pty.wait(WAIT);
     // As the AWS CLI does, a remote shell's own exit status is not ssmgo's: the session ended well.
@@ -54,7 +55,7 @@ fn an_unreachable_data_channel_is_said_and_ctrl_c_ends_it_with_the_session_termi
         return;
     };
     let mut pty = Pty::spawn(run.command().args(["connect", &id, "--no-check"]));
-    pty.wait_for("has not opened after 5 s", Duration::from_secs(20));
+    pty.wait_for("has not opened after 5 s", Duration::from_secs(5) + WAIT);
     pty.wait_for("127.0.0.1:9", WAIT);
     pty.type_keys("\x03");
     let status = pty.wait(WAIT);
@@ -78,7 +79,7 @@ fn a_rejected_token_leaves_no_session_open() {
     let mut pty = Pty::spawn(run.command().args(["connect", &id, "--no-check"]));
     pty.wait_for("Starting session with SessionId", WAIT);
     // The plugin retries a channel that closes on it; the user gives up.
-    pty.wait_for("has not opened after 5 s", Duration::from_secs(20));
+    pty.wait_for("has not opened after 5 s", Duration::from_secs(5) + WAIT);
     pty.type_keys("\x03");
     pty.wait(WAIT);
     let sessions = emu().sessions_on(&id);
@@ -863,15 +864,6 @@ fn ssmgo_ssh_makes_a_key_for_one_connection_and_pushes_it() {
         .launch();
     let user = std::env::var("USER").unwrap_or_else(|_| "root".into());
     let port = sshd.port.to_string();
-    let key_dirs = || -> std::collections::BTreeSet<std::ffi::OsString> {
-        std::fs::read_dir(std::env::temp_dir())
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .map(|e| e.file_name())
-            .filter(|n| n.to_string_lossy().starts_with("ssmgo-ssh-"))
-            .collect()
-    };
-    let before = key_dirs();
     let child = run
         .args([
             "ssh",
@@ -885,6 +877,8 @@ fn ssmgo_ssh_makes_a_key_for_one_connection_and_pushes_it() {
             "StrictHostKeyChecking=no",
             "-o",
             "UserKnownHostsFile=/dev/null",
+            // ssh names the key files it tries, so the test knows which directory was the key's.
+            "-v",
             "echo ephemeral-$((6*7)); exit 5",
         ])
         .into_command()
@@ -903,7 +897,19 @@ fn ssmgo_ssh_makes_a_key_for_one_connection_and_pushes_it() {
     // The key pushed was one made for this connection, and it is gone from this machine.
     let pushed = std::fs::read_to_string(sshd.dir.path().join(format!("{user}.keys"))).unwrap();
     assert!(pushed.contains("ssmgo-ephemeral"), "{pushed}");
-    assert_eq!(key_dirs(), before, "the key's directory is removed");
+    // This run's own key directory, as ssh named it (other runs, this suite's in another
+    // checkout say, may make and remove theirs meanwhile).
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let key = stderr
+        .split_whitespace()
+        .find(|w| w.contains("/ssmgo-ssh-") && w.ends_with("/id_ed25519"))
+        .unwrap_or_else(|| panic!("ssh -v names the key it was given:\n{stderr}"));
+    let dir = std::path::Path::new(key).parent().unwrap();
+    assert!(
+        !dir.exists(),
+        "the key's directory {} is removed",
+        dir.display()
+    );
     assert!(emu()
         .log()
         .iter()

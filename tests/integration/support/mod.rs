@@ -1051,6 +1051,29 @@ impl Outcome {
     }
 }
 
+/// Whether process `pid` runs: one that is gone, or a zombie waiting to be reaped, does not.
+pub fn is_running(pid: i32) -> bool {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let state = stat
+        .rsplit_once(')')
+        .and_then(|(_, rest)| rest.trim_start().chars().next());
+    !stat.is_empty() && !matches!(state, Some('Z' | 'X'))
+}
+
+/// Waits, at most `limit`, until process `pid` no longer runs; whether it stopped. A process
+/// sent SIGKILL by one that did not wait for it dies when the kernel next runs it, which on a
+/// busy machine is not at once.
+pub fn stops_within(pid: i32, limit: std::time::Duration) -> bool {
+    let started = std::time::Instant::now();
+    while is_running(pid) {
+        if started.elapsed() > limit {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    true
+}
+
 /// Sorted copy, for comparing id sets.
 pub fn sorted(mut ids: Vec<String>) -> Vec<String> {
     ids.sort();

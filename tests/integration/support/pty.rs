@@ -6,6 +6,10 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// Written to the terminal after the program ended, to know when all its output has been read
+/// (an OSC sequence: [`Pty::text`] would drop it even if it stayed).
+const DRAINED: &str = "\x1b]ssmgo-test-drained\x07";
+
 pub struct Pty {
     master: std::fs::File,
     /// Kept open to inspect the terminal's modes after the child is gone.
@@ -238,8 +242,7 @@ impl Pty {
         let start = Instant::now();
         while start.elapsed() < timeout {
             if let Some(status) = self.child.try_wait().unwrap() {
-                // Let the reader drain the last output.
-                std::thread::sleep(Duration::from_millis(100));
+                self.drain(timeout);
                 return status;
             }
             std::thread::sleep(Duration::from_millis(20));
@@ -249,6 +252,35 @@ impl Pty {
             "the program did not end; the terminal ends with:\n{}",
             self.tail()
         );
+    }
+
+    /// Waits until the reader has taken all that the program wrote: a marker written to the
+    /// terminal after the program ended reaches the master after all of its output (the
+    /// terminal is first in, first out), and is taken out again. A fixed pause would not be
+    /// enough on a busy machine.
+    #[track_caller]
+    fn drain(&self, timeout: Duration) {
+        std::fs::File::from(self.slave.try_clone().unwrap())
+            .write_all(DRAINED.as_bytes())
+            .expect("writing to the terminal");
+        let start = Instant::now();
+        loop {
+            {
+                let mut screen = self.screen.lock().unwrap();
+                if let Some(at) = screen
+                    .windows(DRAINED.len())
+                    .position(|w| w == DRAINED.as_bytes())
+                {
+                    screen.drain(at..at + DRAINED.len());
+                    return;
+                }
+            }
+            assert!(
+                start.elapsed() < timeout,
+                "the program's last output was never read from the terminal"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
 
     /// Ends the program (a shell that has shown what was wanted, say).
