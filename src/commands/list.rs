@@ -7,9 +7,9 @@ use crate::cli::ListArgs;
 use crate::commands::Ctx;
 use crate::error::Result;
 use crate::fleet::scopes::{self, no_match};
-use crate::fleet::{Query, TagFilters};
+use crate::fleet::Query;
 use crate::output;
-use crate::output::Column;
+use crate::settings::{Column, TagFilters};
 
 pub async fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
     let tags = TagFilters::parse(&ctx.settings.tags_or(&args.filter.tags))?;

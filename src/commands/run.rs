@@ -6,11 +6,12 @@ use crate::aws::Aws;
 use crate::cli::RunArgs;
 use crate::commands::Ctx;
 use crate::error::{Error, Result};
-use crate::fleet::{self, Instance, Query, Scope, TagFilters};
+use crate::fleet::{self, Instance, Query, Scope};
 use crate::launch::Resolve;
 use crate::output::{write_json_value, write_text};
 use crate::precheck::{self, Resource};
 use crate::run::{self, Ended, Plan, Row};
+use crate::settings::{Column, TagFilters};
 
 pub async fn run(ctx: &Ctx, args: RunArgs) -> Result<()> {
     let tags = TagFilters::parse(&ctx.settings.tags_or(&args.filter.tags))?;
@@ -133,7 +134,7 @@ async fn targets(ctx: &Ctx, scope: &Scope, query: &Query, args: &RunArgs) -> Res
         // The picker's own columns: the same words match.
         let columns = ctx
             .settings
-            .columns_with(&crate::picker::DEFAULT_COLUMNS, query.tags.keys());
+            .columns_with(&Column::PICKER_DEFAULT, query.tags.keys());
         let out = crate::picker::matching(rows, words, columns);
         if out.is_empty() {
             return Err(Error::NoMatch {

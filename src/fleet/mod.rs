@@ -23,7 +23,8 @@ use tokio::sync::mpsc;
 
 use crate::aws::Aws;
 use crate::error::Result;
-pub use filter::{TagFilter, TagFilters};
+use crate::settings::TagFilters;
+
 pub use scopes::Scope;
 pub use tags::{Interner, Tags};
 
@@ -261,7 +262,7 @@ pub async fn start(aws: &Aws, id: &str) -> Result<()> {
 
 /// Every non-terminated instance whose Name tag is exactly `name`, within `tags`.
 pub async fn by_name(aws: &Aws, name: &str, tags: &TagFilters) -> Result<Vec<Instance>> {
-    let mut filters = tags.ec2_filters();
+    let mut filters = filter::ec2_filters(tags);
     filters.retain(|(n, _)| n != "tag:Name");
     filters.push(("tag:Name".to_owned(), vec![filter::ec2_literal(name)]));
     filters.push((

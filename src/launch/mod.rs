@@ -11,11 +11,11 @@ use crate::choose::PickerOptions;
 use crate::cli::SessionArgs;
 use crate::doctor;
 use crate::error::{Error, Result};
-use crate::fleet::{self, Instance, Query, Scope, TagFilters};
+use crate::fleet::{self, Instance, Query, Scope};
 use crate::history;
 use crate::precheck::{self, Verdict};
 use crate::session::{self, Plugin, Request, Started};
-use crate::settings::{CheckMode, ScopeSettings, Settings};
+use crate::settings::{CheckMode, ScopeSettings, Settings, TagFilters};
 pub use target::{examine_target, looks_like_instance_id, resolve_id, Examined, Resolve};
 
 /// A session to start, whatever the document: a shell, a port forward, an SSH stream.

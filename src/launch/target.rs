@@ -3,13 +3,13 @@
 use crate::aws::Aws;
 use crate::choose::{self, PickerOptions};
 use crate::error::{Error, Result};
-use crate::fleet::{self, Instance, Query, Scope, TagFilters};
+use crate::fleet::{self, Instance, Query, Scope};
 use crate::output::can_ask;
 use crate::output::sanitize::Untrusted;
 use crate::picker::Mark;
 use crate::precheck::{self, Who, WhoFailure};
 use crate::session::Request;
-use crate::settings::Settings;
+use crate::settings::{Settings, TagFilters};
 
 /// True for what can only be an instance id: i-… (EC2) or mi-… (hybrid), 8 or 17 hex digits.
 pub fn looks_like_instance_id(s: &str) -> bool {

@@ -3,7 +3,6 @@
 //! Untrusted text is sanitized here, at the last step before the terminal, so that no caller can
 //! forget to. A closed pipe (`ssmgo list | head`) ends the output quietly: it is not an error.
 
-mod columns;
 pub mod sanitize;
 pub mod style;
 
@@ -11,10 +10,9 @@ use std::io::{self, BufWriter, Write};
 
 use crate::error::{Error, Result};
 use crate::fleet::Instance;
+use crate::settings::Column;
 use sanitize::Untrusted;
 use style::Paint;
-
-pub use columns::{names as column_names, Column};
 
 /// Writes `rows` as a JSON array, one object per instance, to stdout.
 pub fn write_json(rows: &[Instance]) -> Result<()> {
