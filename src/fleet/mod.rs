@@ -10,6 +10,7 @@ mod ec2;
 mod ec2_xml;
 pub mod filter;
 pub mod org;
+pub mod print;
 pub mod scopes;
 pub(crate) mod ssm;
 mod tags;
