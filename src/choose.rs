@@ -5,10 +5,9 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use crate::cache;
 use crate::error::{Error, Result};
 use crate::fleet::scopes::{no_match, regions, store_cache, warn_skipped};
-use crate::fleet::{self, Instance, Query, Scope};
+use crate::fleet::{self, cache, Instance, Query, Scope};
 use crate::history;
 use crate::picker::{Mark, Row, RowPicker};
 use crate::settings::{Column, Settings};

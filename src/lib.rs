@@ -9,7 +9,6 @@
 //! SDK types. Errors from every step are one [`error::Error`], which carries its exit code.
 
 pub mod aws;
-pub mod cache;
 pub mod choose;
 pub mod cli;
 pub mod commands;

@@ -6,6 +6,7 @@
 //! soon as their SSM answer is in, so a picker shows the first rows after one EC2 page and one
 //! SSM round trip.
 
+pub mod cache;
 mod ec2;
 mod ec2_xml;
 pub mod filter;

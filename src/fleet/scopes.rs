@@ -9,11 +9,10 @@ use std::sync::Arc;
 use futures::stream::{self, StreamExt};
 
 use crate::aws::{Aws, CallerIdentity};
-use crate::cache;
 use crate::error::{Error, Result};
 use crate::settings::{ScopeSettings, Settings};
 
-use super::{org, Instance, Origin, Query};
+use super::{cache, org, Instance, Origin, Query};
 
 /// One account/region to list, with what labels its rows and keys its cache.
 pub struct Scope {
