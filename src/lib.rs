@@ -27,6 +27,7 @@ pub mod precheck;
 pub mod run;
 pub mod session;
 pub mod settings;
+pub mod sso_login;
 
 use cli::{Cli, Command};
 use commands::Ctx;

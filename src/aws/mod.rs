@@ -10,7 +10,6 @@ mod errors;
 pub mod gate;
 mod identity;
 mod retry;
-mod sso;
 pub mod trace;
 
 pub use assume::{AccountAccess, Assumed};
@@ -96,21 +95,9 @@ impl Aws {
     /// Loads configuration from flags, environment and the shared config files, in the AWS CLI's
     /// precedence, and fails early (before any request) on an unknown profile, a bad endpoint or
     /// a missing region.
-    /// An expired SSO session is offered a login on a terminal, then tried once more.
+    /// An expired SSO session is [`Error::SsoLoginNeeded`]: offering the login is for the caller
+    /// (sso_login.rs), since the AWS layer never asks the user.
     pub async fn load(scope: &ScopeSettings, verbose: bool) -> Result<Aws> {
-        match Aws::load_once(scope, verbose).await {
-            Err(Error::SsoLoginNeeded { profile, detail }) => {
-                if sso::offer_login(&profile).await? {
-                    Aws::load_once(scope, verbose).await
-                } else {
-                    Err(Error::SsoLoginNeeded { profile, detail })
-                }
-            }
-            other => other,
-        }
-    }
-
-    async fn load_once(scope: &ScopeSettings, verbose: bool) -> Result<Aws> {
         let env_profile = std::env::var("AWS_PROFILE")
             .ok()
             .or_else(|| std::env::var("AWS_DEFAULT_PROFILE").ok())
