@@ -5,14 +5,12 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use crate::cache;
 use crate::error::{Error, Result};
 use crate::fleet::scopes::{no_match, regions, store_cache, warn_skipped};
-use crate::fleet::{self, Instance, Query, Scope};
+use crate::fleet::{self, cache, Instance, Query, Scope};
 use crate::history;
-use crate::output::Column;
 use crate::picker::{Mark, Row, RowPicker};
-use crate::settings::Settings;
+use crate::settings::{Column, Settings};
 use futures::FutureExt;
 
 /// How the picker shows rows and treats the cache.
@@ -29,7 +27,7 @@ impl PickerOptions {
         PickerOptions {
             read_cache: !refresh,
             ttl: settings.cache_ttl.value,
-            columns: settings.columns_with(&crate::picker::DEFAULT_COLUMNS, query.tags.keys()),
+            columns: settings.columns_with(&Column::PICKER_DEFAULT, query.tags.keys()),
         }
     }
 }

@@ -135,7 +135,7 @@ fn resource_name(s: &str) -> Result<String, String> {
 fn target_candidates() -> Vec<CompletionCandidate> {
     use crate::output::sanitize::{is_shell_safe_word, truncated, Untrusted};
     let mut out = Vec::new();
-    for (id, name) in crate::cache::known_targets() {
+    for (id, name) in crate::fleet::cache::known_targets() {
         if !is_shell_safe_word(&id) {
             continue;
         }

@@ -75,7 +75,7 @@ fn record_in(dir: &Path, entry: Entry) -> std::io::Result<()> {
         ssmgo_history: FORMAT,
         entries,
     };
-    crate::cache::write_atomically(dir, FILE_NAME, |out| {
+    crate::paths::write_atomically(dir, FILE_NAME, |out| {
         serde_json::to_writer_pretty(out, &file).map_err(std::io::Error::other)
     })
 }

@@ -9,7 +9,6 @@
 //! SDK types. Errors from every step are one [`error::Error`], which carries its exit code.
 
 pub mod aws;
-pub mod cache;
 pub mod choose;
 pub mod cli;
 pub mod commands;
@@ -28,6 +27,7 @@ pub mod precheck;
 pub mod run;
 pub mod session;
 pub mod settings;
+pub mod sso_login;
 
 use cli::{Cli, Command};
 use commands::Ctx;

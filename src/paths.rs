@@ -1,11 +1,12 @@
 //! Where ssmgo keeps its files: the XDG base directories (or the platform's equivalent), so that
 //! config, history and cache live where the user's other tools keep theirs. And how files the
 //! user names are read: only regular files, and only up to a size (`/dev/zero` or a FIFO given
-//! as a config or policy file must fail at once, not hang or eat memory).
+//! as a config or policy file must fail at once, not hang or eat memory). And how ssmgo writes
+//! its own (history, caches): private, and whole or not at all.
 
 use std::io::Read;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// `$SSMGO_CONFIG`, else `config.toml` in the config directory.
 pub fn config_file() -> Option<PathBuf> {
@@ -89,6 +90,52 @@ pub fn read_text_file(path: &std::path::Path, max_bytes: u64) -> std::io::Result
         ));
     }
     String::from_utf8(bytes).map_err(|_| Error::new(ErrorKind::InvalidData, "it is not UTF-8 text"))
+}
+
+/// Writes `name` in `dir` (made private: 0700) through a temporary file (0600: it lists the
+/// user's fleet), so that a reader never sees half a file and two ssmgo processes never
+/// interleave.
+pub(crate) fn write_atomically(
+    dir: &Path,
+    name: &str,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    use std::io::Write;
+    create_private_dir(dir)?;
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let written = options.open(&tmp).and_then(|f| {
+        let mut out = std::io::BufWriter::new(f);
+        write(&mut out)?;
+        out.flush()
+    });
+    written
+        .and_then(|()| std::fs::rename(&tmp, dir.join(name)))
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&tmp);
+        })
+}
+
+/// Creates ssmgo's own directory 0700, and makes an existing one 0700 too (older versions, or
+/// a umask, left it 0755); the parents are the user's and are left alone.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir)?.permissions().mode() & 0o777;
+        if mode != 0o700 {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use nucleo_picker::{Injector, Picker, PickerOptions, Render};
 use crate::error::{Error, Result};
 use crate::fleet::Instance;
 use crate::output::sanitize::Untrusted;
-use crate::output::Column;
+use crate::settings::Column;
 
 /// A row of the picker: an instance, which listing (account/region) it came from, and what is
 /// worth knowing about it at a glance.
@@ -135,9 +135,6 @@ impl Render<Row> for RowRenderer {
         line
     }
 }
-
-/// What the picker shows when no `columns` are configured.
-pub const DEFAULT_COLUMNS: [Column; 4] = [Column::Name, Column::Instance, Column::Ssm, Column::Ip];
 
 /// The picker, before it is shown.
 pub struct RowPicker {
@@ -402,7 +399,7 @@ mod tests {
             origin: None,
         };
         let renderer = RowRenderer::new(
-            DEFAULT_COLUMNS
+            Column::PICKER_DEFAULT
                 .into_iter()
                 .chain([Column::Tag("Env".into())])
                 .collect(),
@@ -418,7 +415,7 @@ mod tests {
         assert!(line.contains("10.1.2.3"));
         assert!(line.ends_with("Env=prod\\u{202e}"), "{line}");
         assert!(!line.contains("Name=x"), "the name is shown once");
-        let plain = RowRenderer::new(DEFAULT_COLUMNS.to_vec()).render(&Row {
+        let plain = RowRenderer::new(Column::PICKER_DEFAULT.to_vec()).render(&Row {
             instance: row,
             scope: 0,
             mark: Mark::Plain,

@@ -10,7 +10,6 @@ mod errors;
 pub mod gate;
 mod identity;
 mod retry;
-mod sso;
 pub mod trace;
 
 pub use assume::{AccountAccess, Assumed};
@@ -23,7 +22,7 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
 
 use crate::error::{Error, Result};
-use crate::settings::ScopeSettings;
+use crate::settings::{parse_input, Region, ScopeSettings};
 
 use errors::credentials_error;
 pub(crate) use errors::is_service_error;
@@ -96,21 +95,9 @@ impl Aws {
     /// Loads configuration from flags, environment and the shared config files, in the AWS CLI's
     /// precedence, and fails early (before any request) on an unknown profile, a bad endpoint or
     /// a missing region.
-    /// An expired SSO session is offered a login on a terminal, then tried once more.
+    /// An expired SSO session is [`Error::SsoLoginNeeded`]: offering the login is for the caller
+    /// (sso_login.rs), since the AWS layer never asks the user.
     pub async fn load(scope: &ScopeSettings, verbose: bool) -> Result<Aws> {
-        match Aws::load_once(scope, verbose).await {
-            Err(Error::SsoLoginNeeded { profile, detail }) => {
-                if sso::offer_login(&profile).await? {
-                    Aws::load_once(scope, verbose).await
-                } else {
-                    Err(Error::SsoLoginNeeded { profile, detail })
-                }
-            }
-            other => other,
-        }
-    }
-
-    async fn load_once(scope: &ScopeSettings, verbose: bool) -> Result<Aws> {
         let env_profile = std::env::var("AWS_PROFILE")
             .ok()
             .or_else(|| std::env::var("AWS_DEFAULT_PROFILE").ok())
@@ -136,8 +123,8 @@ impl Aws {
             loader = loader.retry_config(retry);
         }
         if let Some(r) = scope.region.as_deref().filter(|r| !r.is_empty()) {
-            validate_region(r)?;
-            loader = loader.region(aws_config::Region::new(r.to_owned()));
+            let Region(r) = parse_input("--region", r)?;
+            loader = loader.region(aws_config::Region::new(r));
         }
         if let Some(url) = scope.endpoint_url.as_deref().filter(|u| !u.is_empty()) {
             validate_endpoint(url)?;
@@ -409,22 +396,6 @@ fn validate_endpoint(url: &str) -> Result<()> {
     Ok(())
 }
 
-pub(crate) fn validate_region(region: &str) -> Result<()> {
-    let ok = region
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && region.len() <= 64;
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::BadInput {
-            what: "--region",
-            value: region.to_owned(),
-            reason: "a region is lowercase letters, digits and dashes, e.g. eu-west-1".into(),
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -443,13 +414,5 @@ mod tests {
             let err = validate_endpoint(bad).unwrap_err();
             assert_eq!(err.exit_code(), 2, "{bad}");
         }
-    }
-
-    #[test]
-    fn regions_are_validated_before_they_reach_a_url() {
-        assert!(validate_region("eu-west-1").is_ok());
-        assert!(validate_region("us-gov-west-1").is_ok());
-        assert!(validate_region("eu west").is_err());
-        assert!(validate_region("x.evil.com/").is_err());
     }
 }

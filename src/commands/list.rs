@@ -7,9 +7,8 @@ use crate::cli::ListArgs;
 use crate::commands::Ctx;
 use crate::error::Result;
 use crate::fleet::scopes::{self, no_match};
-use crate::fleet::{Query, TagFilters};
-use crate::output;
-use crate::output::Column;
+use crate::fleet::{print, Query};
+use crate::settings::{Column, TagFilters};
 
 pub async fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
     let tags = TagFilters::parse(&ctx.settings.tags_or(&args.filter.tags))?;
@@ -22,13 +21,13 @@ pub async fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
     let rows = scopes::list_all(&scopes, &query).await?;
     let json = args.json || !std::io::stdout().is_terminal();
     if json {
-        output::write_json(&rows)?;
+        print::write_json(&rows)?;
     } else if !rows.is_empty() {
         let columns = ctx
             .settings
             .columns_with(&Column::BUILT_IN, query.tags.keys());
         let notes = rows.iter().any(|r| r.note().is_some());
-        output::write_table(&rows, &columns, notes)?;
+        print::write_table(&rows, &columns, notes)?;
     }
     if rows.is_empty() {
         return Err(no_match(&query, &scopes::regions(&scopes)));

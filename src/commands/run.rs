@@ -6,15 +6,18 @@ use crate::aws::Aws;
 use crate::cli::RunArgs;
 use crate::commands::Ctx;
 use crate::error::{Error, Result};
-use crate::fleet::{self, Instance, Query, Scope, TagFilters};
+use crate::fleet::{self, Instance, Query, Scope};
 use crate::launch::Resolve;
 use crate::output::{write_json_value, write_text};
 use crate::precheck::{self, Resource};
 use crate::run::{self, Ended, Plan, Row};
+use crate::settings::{Column, TagFilters};
+use crate::sso_login;
 
 pub async fn run(ctx: &Ctx, args: RunArgs) -> Result<()> {
     let tags = TagFilters::parse(&ctx.settings.tags_or(&args.filter.tags))?;
-    let scope = Scope::single(Aws::load(&ctx.settings.single_scope("run")?, ctx.verbose).await?);
+    let scope =
+        Scope::single(sso_login::load_aws(&ctx.settings.single_scope("run")?, ctx.verbose).await?);
     let aws = &scope.aws;
     let query = Query {
         tags,
@@ -133,7 +136,7 @@ async fn targets(ctx: &Ctx, scope: &Scope, query: &Query, args: &RunArgs) -> Res
         // The picker's own columns: the same words match.
         let columns = ctx
             .settings
-            .columns_with(&crate::picker::DEFAULT_COLUMNS, query.tags.keys());
+            .columns_with(&Column::PICKER_DEFAULT, query.tags.keys());
         let out = crate::picker::matching(rows, words, columns);
         if out.is_empty() {
             return Err(Error::NoMatch {

@@ -36,7 +36,7 @@ const MAX_PAGE: i32 = 1000;
 
 /// The EC2 filters for a listing: the user's tags, and the states to show.
 pub(super) fn filters_for(query: &Query) -> Vec<(String, Vec<String>)> {
-    let mut filters = query.tags.ec2_filters();
+    let mut filters = super::filter::ec2_filters(&query.tags);
     let states: Vec<String> = if query.all {
         LIVE_STATES.map(String::from).to_vec()
     } else {

@@ -1,131 +1,20 @@
-//! `--tag` specs: parsed once, checked strictly, pushed to EC2 as server-side filters.
+//! Tag filters as EC2 takes them: pushed to DescribeInstances as server-side filters, so a
+//! listing fetches only what it shows. (The filters themselves are a setting:
+//! `settings::TagFilters`.)
 
-use crate::error::{Error, Result};
+use crate::settings::TagFilters;
 
-/// One `--tag` spec: a tag key and the values it may have (none = the tag just has to exist).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TagFilter {
-    pub key: String,
-    /// Alternatives; each may hold `*` and `?` globs. `None`: any value.
-    pub values: Option<Vec<String>>,
-}
-
-/// All `--tag` specs of one command: ANDed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TagFilters(Vec<TagFilter>);
-
-impl TagFilter {
-    /// Parses `KEY=VALUE[,VALUE…]` or `KEY`.
-    pub fn parse(spec: &str) -> Result<TagFilter> {
-        let bad = |reason: &str| Error::BadTagSpec {
-            spec: spec.to_owned(),
-            reason: reason.to_owned(),
-        };
-        let (key, values) = match spec.split_once('=') {
-            Some((k, v)) => (k, Some(v)),
-            None => (spec, None),
-        };
-        if key.trim().is_empty() {
-            return Err(bad("the tag key is empty"));
-        }
-        if key.chars().count() > 128 {
-            return Err(bad("a tag key has at most 128 characters"));
-        }
-        let values = match values {
-            None => None,
-            Some("") => Some(vec![String::new()]),
-            Some(v) => {
-                let alts: Vec<String> = v.split(',').map(str::to_owned).collect();
-                if alts.iter().any(String::is_empty) {
-                    return Err(bad("one of the comma-separated values is empty"));
-                }
-                if alts.iter().any(|a| a.chars().count() > 256) {
-                    return Err(bad("a tag value has at most 256 characters"));
-                }
-                Some(alts)
-            }
-        };
-        Ok(TagFilter {
-            key: key.to_owned(),
-            values,
+/// EC2 filters (name, values): `tag:KEY` with the alternatives, or `*` for "present".
+///
+/// `tag:KEY=*` rather than `tag-key`, so that several key-only specs stay separate filters
+/// (AND) instead of one `tag-key` filter whose values would be ORed.
+pub fn ec2_filters(tags: &TagFilters) -> Vec<(String, Vec<String>)> {
+    tags.iter()
+        .map(|f| {
+            let values = f.values.clone().unwrap_or_else(|| vec!["*".to_owned()]);
+            (format!("tag:{}", f.key), values)
         })
-    }
-
-    /// The spec as the user would write it again.
-    pub fn spec(&self) -> String {
-        match &self.values {
-            None => self.key.clone(),
-            Some(v) => format!("{}={}", self.key, v.join(",")),
-        }
-    }
-}
-
-impl TagFilters {
-    /// Parses every spec; the same key twice is refused rather than guessed at.
-    pub fn parse<S: AsRef<str>>(specs: &[S]) -> Result<TagFilters> {
-        let mut out: Vec<TagFilter> = Vec::with_capacity(specs.len());
-        for spec in specs {
-            let f = TagFilter::parse(spec.as_ref())?;
-            if out.iter().any(|o| o.key == f.key) {
-                return Err(Error::BadTagSpec {
-                    spec: spec.as_ref().to_owned(),
-                    reason: format!(
-                        "the tag {:?} is filtered twice; put the alternatives in one spec, e.g. -t {}=a,b",
-                        f.key, f.key
-                    ),
-                });
-            }
-            out.push(f);
-        }
-        Ok(TagFilters(out))
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = &TagFilter> {
-        self.0.iter()
-    }
-
-    /// The tag keys the user filtered on: shown as columns.
-    pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.0.iter().map(|f| f.key.as_str())
-    }
-
-    /// "Env=prod and Team" — for messages.
-    pub fn describe(&self) -> String {
-        if self.0.is_empty() {
-            return "(no --tag filter)".into();
-        }
-        self.0
-            .iter()
-            .map(|f| f.spec())
-            .collect::<Vec<_>>()
-            .join(" and ")
-    }
-
-    /// " -t 'Env=prod'" — to suggest a follow-up command.
-    pub fn as_args(&self) -> String {
-        self.0
-            .iter()
-            .map(|f| format!(" -t '{}'", f.spec().replace('\'', "'\\''")))
-            .collect()
-    }
-
-    /// EC2 filters (name, values): `tag:KEY` with the alternatives, or `*` for "present".
-    ///
-    /// `tag:KEY=*` rather than `tag-key`, so that several key-only specs stay separate filters
-    /// (AND) instead of one `tag-key` filter whose values would be ORed.
-    pub fn ec2_filters(&self) -> Vec<(String, Vec<String>)> {
-        self.0
-            .iter()
-            .map(|f| {
-                let values = f.values.clone().unwrap_or_else(|| vec!["*".to_owned()]);
-                (format!("tag:{}", f.key), values)
-            })
-            .collect()
-    }
+        .collect()
 }
 
 /// Escapes EC2 filter wildcards so that `value` matches only itself (Name lookups are exact).
@@ -144,72 +33,15 @@ pub fn ec2_literal(value: &str) -> String {
 mod tests {
     use super::*;
 
-    fn f(spec: &str) -> TagFilter {
-        TagFilter::parse(spec).unwrap()
-    }
-
     #[test]
-    fn key_equals_value_filters_on_that_value() {
-        assert_eq!(
-            f("Env=prod"),
-            TagFilter {
-                key: "Env".into(),
-                values: Some(vec!["prod".into()])
-            }
-        );
-    }
-
-    #[test]
-    fn commas_separate_alternatives_and_globs_are_kept() {
-        assert_eq!(f("Name=web-*,db-?").values.unwrap(), ["web-*", "db-?"]);
-    }
-
-    #[test]
-    fn a_key_alone_means_the_tag_is_present() {
-        assert_eq!(f("Team").values, None);
+    fn a_key_alone_filters_on_the_tag_being_present() {
         let filters = TagFilters::parse(&["Team", "Env"]).unwrap();
         assert_eq!(
-            filters.ec2_filters(),
+            ec2_filters(&filters),
             [
                 ("tag:Team".to_string(), vec!["*".to_string()]),
                 ("tag:Env".to_string(), vec!["*".to_string()])
             ]
-        );
-    }
-
-    #[test]
-    fn only_the_first_equals_sign_splits_key_from_value() {
-        assert_eq!(f("expr=a=b").values.unwrap(), ["a=b"]);
-    }
-
-    #[test]
-    fn an_empty_value_is_a_filter_for_the_empty_tag_value() {
-        assert_eq!(f("Env=").values.unwrap(), [""]);
-    }
-
-    #[test]
-    fn malformed_specs_are_usage_errors() {
-        for bad in ["", "=prod", " =x", "Env=a,,b", "Env=a,"] {
-            let err = TagFilter::parse(bad).unwrap_err();
-            assert_eq!(err.exit_code(), 2, "{bad:?}");
-        }
-        let long = "k".repeat(129);
-        assert!(TagFilter::parse(&long).is_err());
-    }
-
-    #[test]
-    fn the_same_key_twice_is_refused_with_a_hint() {
-        let err = TagFilters::parse(&["Env=dev", "Env=prod"]).unwrap_err();
-        assert!(err.to_string().contains("-t Env=a,b"), "{err}");
-    }
-
-    #[test]
-    fn filters_describe_themselves_for_messages_and_follow_up_commands() {
-        let fs = TagFilters::parse(&["Env=prod", "Team", "Owner=o'neil"]).unwrap();
-        assert_eq!(fs.describe(), "Env=prod and Team and Owner=o'neil");
-        assert_eq!(
-            fs.as_args(),
-            " -t 'Env=prod' -t 'Team' -t 'Owner=o'\\''neil'"
         );
     }
 

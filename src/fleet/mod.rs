@@ -6,10 +6,12 @@
 //! soon as their SSM answer is in, so a picker shows the first rows after one EC2 page and one
 //! SSM round trip.
 
+pub mod cache;
 mod ec2;
 mod ec2_xml;
 pub mod filter;
 pub mod org;
+pub mod print;
 pub mod scopes;
 pub(crate) mod ssm;
 mod tags;
@@ -23,7 +25,8 @@ use tokio::sync::mpsc;
 
 use crate::aws::Aws;
 use crate::error::Result;
-pub use filter::{TagFilter, TagFilters};
+use crate::settings::TagFilters;
+
 pub use scopes::Scope;
 pub use tags::{Interner, Tags};
 
@@ -261,7 +264,7 @@ pub async fn start(aws: &Aws, id: &str) -> Result<()> {
 
 /// Every non-terminated instance whose Name tag is exactly `name`, within `tags`.
 pub async fn by_name(aws: &Aws, name: &str, tags: &TagFilters) -> Result<Vec<Instance>> {
-    let mut filters = tags.ec2_filters();
+    let mut filters = filter::ec2_filters(tags);
     filters.retain(|(n, _)| n != "tag:Name");
     filters.push(("tag:Name".to_owned(), vec![filter::ec2_literal(name)]));
     filters.push((

@@ -94,12 +94,12 @@ fn remembered_key(aws: &Aws, plan: &OrgPlan) -> String {
     format!(
         "{:?}|{:?}|{plan:?}",
         aws.profile_in_use(),
-        aws.endpoint_url().map(crate::cache::endpoint_for_key)
+        aws.endpoint_url().map(super::cache::endpoint_for_key)
     )
 }
 
 fn remembered_file(key: &str) -> String {
-    format!("org-{:016x}.json", crate::cache::fnv1a(key.as_bytes()))
+    format!("org-{:016x}.json", super::cache::fnv1a(key.as_bytes()))
 }
 
 fn now() -> u64 {
@@ -121,7 +121,7 @@ pub fn remember(aws: &Aws, plan: &OrgPlan, own_account: &str, members: &[Member]
         members: members.to_vec(),
         key: key.clone(),
     };
-    let written = crate::cache::write_atomically(&dir, &remembered_file(&key), |out| {
+    let written = crate::paths::write_atomically(&dir, &remembered_file(&key), |out| {
         serde_json::to_writer(out, &file).map_err(std::io::Error::other)
     });
     if let (Err(e), true) = (written, aws.verbose()) {

@@ -9,11 +9,11 @@ use std::sync::Arc;
 use futures::stream::{self, StreamExt};
 
 use crate::aws::{Aws, CallerIdentity};
-use crate::cache;
 use crate::error::{Error, Result};
 use crate::settings::{ScopeSettings, Settings};
+use crate::sso_login;
 
-use super::{org, Instance, Origin, Query};
+use super::{cache, org, Instance, Origin, Query};
 
 /// One account/region to list, with what labels its rows and keys its cache.
 pub struct Scope {
@@ -119,7 +119,7 @@ async fn load_org(settings: &Settings, verbose: bool, remembered_ok: bool) -> Re
                     .into(),
         });
     }
-    let base = Aws::load(&wanted[0], verbose).await?;
+    let base = sso_login::load_aws(&wanted[0], verbose).await?;
     let mut regions: Vec<String> = wanted
         .iter()
         .map(|s| s.region.clone().unwrap_or_else(|| base.region().to_owned()))
@@ -211,7 +211,7 @@ fn org_scopes(
 }
 
 async fn load_one(scope: &ScopeSettings, labelled: bool, verbose: bool) -> Result<Scope> {
-    let aws = Aws::load(scope, verbose).await?;
+    let aws = sso_login::load_aws(scope, verbose).await?;
     if !labelled {
         return Ok(Scope::single(aws));
     }

@@ -11,11 +11,12 @@ use crate::choose::PickerOptions;
 use crate::cli::SessionArgs;
 use crate::doctor;
 use crate::error::{Error, Result};
-use crate::fleet::{self, Instance, Query, Scope, TagFilters};
+use crate::fleet::{self, Instance, Query, Scope};
 use crate::history;
 use crate::precheck::{self, Verdict};
 use crate::session::{self, Plugin, Request, Started};
-use crate::settings::{CheckMode, ScopeSettings, Settings};
+use crate::settings::{CheckMode, ScopeSettings, Settings, TagFilters};
+use crate::sso_login;
 pub use target::{examine_target, looks_like_instance_id, resolve_id, Examined, Resolve};
 
 /// A session to start, whatever the document: a shell, a port forward, an SSH stream.
@@ -94,7 +95,7 @@ pub async fn start(settings: &Settings, verbose: bool, mut plan: Plan) -> Result
                     last.region
                 );
             }
-            let mut aws = Aws::load(&scope, verbose).await?;
+            let mut aws = sso_login::load_aws(&scope, verbose).await?;
             // Last time through a role in another account (`--org`): through it again.
             if let Some((account, role)) = last.role_arn.as_deref().and_then(split_role_arn) {
                 let access = aws.assume_role(account, role).await?;
@@ -110,7 +111,7 @@ pub async fn start(settings: &Settings, verbose: bool, mut plan: Plan) -> Result
         ),
         Some(t) => {
             let scope = settings.single_scope("connect TARGET")?;
-            let aws = Aws::load(&scope, verbose).await?;
+            let aws = sso_login::load_aws(&scope, verbose).await?;
             (Some(t.to_owned()), vec![Scope::single(aws)])
         }
         None if !(plan.may_pick && crate::output::can_ask()) => return Err(Error::NotInteractive),

@@ -1,15 +1,15 @@
 //! TARGET → one instance: an instance id, an exact Name, or the picker pre-filled with the word.
 
-use crate::aws::Aws;
 use crate::choose::{self, PickerOptions};
 use crate::error::{Error, Result};
-use crate::fleet::{self, Instance, Query, Scope, TagFilters};
+use crate::fleet::{self, Instance, Query, Scope};
 use crate::output::can_ask;
 use crate::output::sanitize::Untrusted;
 use crate::picker::Mark;
 use crate::precheck::{self, Who, WhoFailure};
 use crate::session::Request;
-use crate::settings::Settings;
+use crate::settings::{Settings, TagFilters};
+use crate::sso_login;
 
 /// True for what can only be an instance id: i-… (EC2) or mi-… (hybrid), 8 or 17 hex digits.
 pub fn looks_like_instance_id(s: &str) -> bool {
@@ -40,7 +40,8 @@ pub async fn examine_target(
     let document = settings.document_or(document);
     // Validates the document name the same way connect does.
     Request::new(String::new(), document.clone(), None, None)?;
-    let scope = Scope::single(Aws::load(&settings.single_scope(command)?, verbose).await?);
+    let scope =
+        Scope::single(sso_login::load_aws(&settings.single_scope(command)?, verbose).await?);
     let query = Query {
         tags,
         ..Query::default()
@@ -78,7 +79,8 @@ pub async fn resolve_id(
         tags: TagFilters::parse(tags)?,
         ..Query::default()
     };
-    let scope = Scope::single(Aws::load(&settings.single_scope("forward")?, verbose).await?);
+    let scope =
+        Scope::single(sso_login::load_aws(&settings.single_scope("forward")?, verbose).await?);
     let resolving = Resolve::in_one(&scope, &query, settings, true);
     Ok(resolving.resolve(Some(target)).await?.1.instance_id)
 }

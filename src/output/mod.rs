@@ -1,53 +1,23 @@
-//! Writing results: the instance table for people, JSON for scripts.
+//! The terminal basics: stdout and stderr writers, colour, whether a person can be asked.
 //!
 //! Untrusted text is sanitized here, at the last step before the terminal, so that no caller can
 //! forget to. A closed pipe (`ssmgo list | head`) ends the output quietly: it is not an error.
+//! What is written (instance rows, reports) is its owner's business; this module knows none of
+//! it, so every layer, the AWS one included, can write through it.
 
-mod columns;
 pub mod sanitize;
 pub mod style;
 
 use std::io::{self, BufWriter, Write};
 
 use crate::error::{Error, Result};
-use crate::fleet::Instance;
-use sanitize::Untrusted;
 use style::Paint;
-
-pub use columns::{names as column_names, Column};
-
-/// Writes `rows` as a JSON array, one object per instance, to stdout.
-pub fn write_json(rows: &[Instance]) -> Result<()> {
-    finish(write_stdout(|out| write_json_rows(out, rows)))
-}
-
-/// The same text as pretty-printing the whole array, but one row at a time, so that 100,000 rows
-/// never sit in memory twice.
-fn write_json_rows(out: &mut dyn Write, rows: &[Instance]) -> io::Result<()> {
-    if rows.is_empty() {
-        return writeln!(out, "[]");
-    }
-    out.write_all(b"[\n")?;
-    for (i, row) in rows.iter().enumerate() {
-        let json = serde_json::to_string_pretty(row).expect("instance rows always serialize");
-        let json = sanitize::json_escape_invisible(&json);
-        for (n, line) in json.lines().enumerate() {
-            if n > 0 {
-                out.write_all(b"\n")?;
-            }
-            out.write_all(b"  ")?;
-            out.write_all(line.as_bytes())?;
-        }
-        out.write_all(if i + 1 < rows.len() { b",\n" } else { b"\n" })?;
-    }
-    out.write_all(b"]\n")
-}
 
 /// Writes any JSON value to stdout (pretty, with invisible characters escaped).
 pub fn write_json_value(value: &serde_json::Value) -> Result<()> {
     let json = serde_json::to_string_pretty(value).expect("JSON values always serialize");
     let json = sanitize::json_escape_invisible(&json);
-    finish(write_stdout(|out| writeln!(out, "{json}")))
+    write_stdout(|out| writeln!(out, "{json}"))
 }
 
 /// True when a person can be asked: stdin and stderr are a terminal (the picker, a yes/no
@@ -60,7 +30,14 @@ pub fn can_ask() -> bool {
 /// Writes text to stdout, sanitized here (line breaks and tabs kept).
 pub fn write_text(text: &str) -> Result<()> {
     let text = sanitize::lines_for_terminal(text);
-    finish(write_stdout(|out| out.write_all(text.as_bytes())))
+    write_stdout(|out| out.write_all(text.as_bytes()))
+}
+
+/// Writes to stdout, buffered, whatever `write` writes (its caller has sanitized it).
+pub fn write_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    finish(write(&mut out).and_then(|()| out.flush()))
 }
 
 /// Writes text to stderr as it is, sanitized here (line breaks and tabs kept). Our own words
@@ -93,121 +70,6 @@ pub fn report_error(err: &Error) {
     let _ = writeln!(io::stderr().lock(), "{prefix} {text}");
 }
 
-/// Writes `rows` as an aligned table to stdout: the given columns, where each row comes from
-/// when several accounts or regions were listed, and, when `notes` is set, a NOTE column saying
-/// why a row can't be connected to.
-pub fn write_table(rows: &[Instance], columns: &[Column], notes: bool) -> Result<()> {
-    let origins = rows.iter().any(|r| r.origin.is_some());
-    let mut header: Vec<Cell> = Vec::new();
-    if origins {
-        let profiles = rows
-            .iter()
-            .any(|r| r.origin.as_ref().is_some_and(|o| o.profile.is_some()));
-        let title = if profiles {
-            "PROFILE/ACCOUNT/REGION"
-        } else {
-            "ACCOUNT/REGION"
-        };
-        header.push((title.into(), Some(Paint::Bold)));
-    }
-    header.extend(
-        columns
-            .iter()
-            .map(|c| (Untrusted(&c.header()).to_string(), Some(Paint::Bold))),
-    );
-    if notes {
-        header.push(("NOTE".into(), Some(Paint::Bold)));
-    }
-    let mut table: Vec<Vec<Cell>> = Vec::with_capacity(rows.len() + 1);
-    table.push(header);
-    let text = |v: Option<&str>| {
-        (
-            v.map_or_else(
-                || "-".to_owned(),
-                |v| sanitize::truncated(&Untrusted(v).to_string(), MAX_CELL).into_owned(),
-            ),
-            None,
-        )
-    };
-    for r in rows {
-        let mut line: Vec<Cell> = Vec::with_capacity(columns.len() + 2);
-        if origins {
-            line.push(text(r.origin.as_ref().map(|o| o.label()).as_deref()));
-        }
-        for column in columns {
-            line.push(match column {
-                Column::Name => text(r.name.as_deref()),
-                Column::Instance => text(Some(&r.instance_id)),
-                Column::State => {
-                    let paint = if r.state == "running" {
-                        Paint::Good
-                    } else {
-                        Paint::Bad
-                    };
-                    (Untrusted(&r.state).to_string(), Some(paint))
-                }
-                Column::Ssm => match r.ping_status.as_deref() {
-                    None => ("not managed".into(), Some(Paint::Bad)),
-                    Some("Online") => ("Online".into(), Some(Paint::Good)),
-                    Some(p) => (Untrusted(p).to_string(), Some(Paint::Warn)),
-                },
-                Column::Ip => text(r.private_ip.as_deref()),
-                Column::Platform => text(r.platform.as_deref()),
-                Column::Az => text(r.availability_zone.as_deref()),
-                Column::Tag(key) => text(r.tags.get(key)),
-            });
-        }
-        if notes {
-            line.push((r.note().unwrap_or_default(), Some(Paint::Warn)));
-        }
-        table.push(line);
-    }
-    finish(write_stdout(|out| write_aligned(out, &table)))
-}
-
-/// The most characters a table cell shows of a name or tag value (EC2 allows 256; a longer
-/// cell is cut with a marker rather than pushing every other column off the screen).
-const MAX_CELL: usize = 64;
-
-/// A table cell: its (sanitized) text and how to paint it.
-type Cell = (String, Option<Paint>);
-
-/// Pads every column but the last to its widest cell (in terminal columns: CJK characters and
-/// emoji take two), then paints.
-fn write_aligned(out: &mut dyn Write, table: &[Vec<Cell>]) -> io::Result<()> {
-    use unicode_width::UnicodeWidthStr;
-    let columns = table.first().map_or(0, Vec::len);
-    let mut widths = vec![0usize; columns];
-    for line in table {
-        for (w, (cell, _)) in widths.iter_mut().zip(line) {
-            *w = (*w).max(cell.width());
-        }
-    }
-    for line in table {
-        let mut text = String::new();
-        let last = line
-            .iter()
-            .rposition(|(c, _)| !c.is_empty())
-            .map_or(0, |i| i + 1);
-        for (i, (cell, paint)) in line[..last].iter().enumerate() {
-            text.push_str(&style::stdout(cell, *paint));
-            if i + 1 < last {
-                let pad = widths[i] - cell.width() + 2;
-                text.extend(std::iter::repeat_n(' ', pad));
-            }
-        }
-        writeln!(out, "{text}")?;
-    }
-    Ok(())
-}
-
-fn write_stdout(f: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    f(&mut out)?;
-    out.flush()
-}
-
 /// A reader that went away (`| head`) is the end of the output, not a failure.
 fn finish(res: io::Result<()>) -> Result<()> {
     match res {
@@ -220,64 +82,6 @@ fn finish(res: io::Result<()>) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn wide_characters_take_two_columns() {
-        let cell = |s: &str| (s.to_owned(), None);
-        let table = vec![
-            vec![cell("NAME"), cell("ID")],
-            vec![cell("東京-web"), cell("i-1")],
-            vec![cell("web"), cell("i-2")],
-        ];
-        let mut out = Vec::new();
-        write_aligned(&mut out, &table).unwrap();
-        assert_eq!(
-            String::from_utf8(out).unwrap(),
-            "NAME      ID\n東京-web  i-1\nweb       i-2\n"
-        );
-    }
-
-    #[test]
-    fn columns_align_on_character_width_and_lines_have_no_trailing_space() {
-        let cell = |s: &str| (s.to_owned(), None);
-        let table = vec![
-            vec![cell("NAME"), cell("ID"), cell("NOTE")],
-            vec![cell("wéb"), cell("i-1"), cell("")],
-        ];
-        let mut out = Vec::new();
-        write_aligned(&mut out, &table).unwrap();
-        assert_eq!(
-            String::from_utf8(out).unwrap(),
-            "NAME  ID   NOTE\nwéb   i-1\n"
-        );
-    }
-
-    #[test]
-    fn rows_written_one_at_a_time_are_the_pretty_printed_array() {
-        let row = |id: &str| Instance {
-            instance_id: id.into(),
-            name: Some("web \u{202e}x".into()),
-            state: "running".into(),
-            ping_status: None,
-            managed: false,
-            private_ip: None,
-            platform: None,
-            availability_zone: None,
-            launch_time: None,
-            tags: [("Env".to_string(), "a\nb".to_string())].into(),
-            origin: None,
-        };
-        let rows = vec![row("i-1"), row("i-2")];
-        let mut out = Vec::new();
-        write_json_rows(&mut out, &rows).unwrap();
-        let whole = serde_json::to_string_pretty(&rows).unwrap();
-        let expected = format!("{}\n", sanitize::json_escape_invisible(&whole));
-        assert_eq!(String::from_utf8(out).unwrap(), expected);
-
-        let mut empty = Vec::new();
-        write_json_rows(&mut empty, &[]).unwrap();
-        assert_eq!(empty, b"[]\n");
-    }
 
     #[test]
     fn a_closed_pipe_is_not_an_error() {

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::aws::Aws;
 use crate::error::{Error, Result};
+use crate::settings::{parse_input, DocumentName};
 pub use plugin::Plugin;
 
 /// What StartSession is asked for. Serialized as the plugin's fifth argument, in StartSession's
@@ -66,7 +67,7 @@ impl Request {
         reason: Option<String>,
     ) -> Result<Request> {
         if let Some(doc) = &document {
-            validate_document_name(doc)?;
+            parse_input::<DocumentName>("--document", doc)?;
         }
         if let Some(reason) = &reason {
             let n = reason.chars().count();
@@ -128,23 +129,6 @@ pub fn parse_parameters(json: &str) -> Result<BTreeMap<String, Vec<String>>> {
         out.insert(key, list);
     }
     Ok(out)
-}
-
-pub(crate) fn validate_document_name(name: &str) -> Result<()> {
-    let ok_chars = name
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "_-.:/".contains(c));
-    // Shared documents are named by ARN, which may be longer than a plain name.
-    let max = if name.starts_with("arn:") { 1600 } else { 128 };
-    if ok_chars && (3..=max).contains(&name.len()) {
-        Ok(())
-    } else {
-        Err(Error::BadInput {
-            what: "--document",
-            value: name.to_owned(),
-            reason: "a document name is 3 to 128 letters, digits, _ - . (e.g. AWS-StartInteractiveCommand)".into(),
-        })
-    }
 }
 
 /// How `plugin` is run for `started`, exactly as the AWS CLI runs it; in an assumed role's

@@ -7,12 +7,13 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use super::columns::Column;
+use super::tag_filter::TagFilters;
 use super::values::{
     AccountId, CheckMode, ColorChoice, DocumentName, Regions, RoleName, RunLimit, S3Location, Span,
     TagSpec, Timeout,
 };
 use crate::error::{Error, Result};
-use crate::output::Column;
 
 /// The file's top level.
 #[derive(Debug, Default, Deserialize)]
@@ -94,7 +95,7 @@ impl TryFrom<Vec<TagSpec>> for Tags {
 
     fn try_from(specs: Vec<TagSpec>) -> std::result::Result<Tags, String> {
         let specs: Vec<String> = specs.into_iter().map(|TagSpec(s)| s).collect();
-        match crate::fleet::TagFilters::parse(&specs) {
+        match TagFilters::parse(&specs) {
             Ok(_) => Ok(Tags(specs)),
             Err(Error::BadTagSpec { reason, .. }) => Err(reason),
             Err(other) => Err(other.to_string()),

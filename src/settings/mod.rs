@@ -3,20 +3,27 @@
 //! Precedence is always flags > environment > config (a `--preset`'s values over the file's
 //! top-level ones) > built-in defaults, and every effective value remembers where it came from,
 //! so `ssmgo config show` can say why ssmgo does what it does. The file's schema is in [`file`],
-//! the values' types (each parses itself) in [`values`].
+//! the values' types (each parses itself) in [`values`], with the two that other layers build
+//! on in files of their own: the table's [`columns`] and the [`tag_filter`]s.
+//!
+//! This is the bottom layer: it uses no module of ssmgo but the error and the paths, so every
+//! other module can read settings and their value types without a cycle.
 
+mod columns;
 mod file;
+mod tag_filter;
 mod values;
 
 use std::fmt;
 use std::time::Duration;
 
 use crate::error::{Error, Result};
-use crate::output::{column_names, Column};
+pub use columns::Column;
 pub use file::{Config, Values};
+pub use tag_filter::{TagFilter, TagFilters};
 pub use values::{
-    split_list, AccountId, CheckMode, ColorChoice, Regions, RoleName, RunLimit, S3Location, Span,
-    Timeout,
+    parse_input, split_list, AccountId, CheckMode, ColorChoice, DocumentName, Region, Regions,
+    RoleName, RunLimit, S3Location, Span, Timeout,
 };
 
 /// How long a cached listing may be shown before it is too old to be useful.
@@ -257,14 +264,7 @@ impl Settings {
         );
         let timeout = match env(&["SSMGO_TIMEOUT"]) {
             Some((name, v)) => Setting {
-                value: v
-                    .parse::<Timeout>()
-                    .map_err(|reason| Error::BadInput {
-                        what: "SSMGO_TIMEOUT",
-                        value: v.clone(),
-                        reason,
-                    })?
-                    .0,
+                value: parse_input::<Timeout>("SSMGO_TIMEOUT", &v)?.0,
                 source: Source::Env(name),
             },
             None => or_default(
@@ -484,10 +484,10 @@ impl Settings {
                 match self.columns.source {
                     Source::Default => format!(
                         "list: {}; picker: {}",
-                        column_names(&Column::BUILT_IN),
-                        column_names(&crate::picker::DEFAULT_COLUMNS)
+                        columns::names(&Column::BUILT_IN),
+                        columns::names(&Column::PICKER_DEFAULT)
                     ),
-                    _ => column_names(&self.columns.value),
+                    _ => columns::names(&self.columns.value),
                 },
                 self.columns.source.to_string(),
             ),

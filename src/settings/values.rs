@@ -8,6 +8,9 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use super::tag_filter::TagFilter;
+use crate::error::{Error, Result};
+
 /// A span of time written "30s", "15m", "2h", "1d", or plain seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(try_from = "String")]
@@ -125,6 +128,26 @@ impl fmt::Display for ColorChoice {
     }
 }
 
+/// An AWS region's name: lowercase letters, digits and dashes, checked before it becomes part
+/// of an endpoint URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Region(pub String);
+
+impl FromStr for Region {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Region, String> {
+        let ok = s
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && s.len() <= 64;
+        match ok {
+            true => Ok(Region(s.to_owned())),
+            false => Err("a region is lowercase letters, digits and dashes, e.g. eu-west-1".into()),
+        }
+    }
+}
+
 /// One region or a comma-separated list of them ("eu-west-1, us-east-1").
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(try_from = "String")]
@@ -134,10 +157,10 @@ impl FromStr for Regions {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Regions, String> {
-        let regions = split_list(s);
-        for r in &regions {
-            crate::aws::validate_region(r).map_err(|e| reason_of(&e))?;
-        }
+        let regions = split_list(s)
+            .iter()
+            .map(|r| r.parse().map(|Region(r)| r))
+            .collect::<Result<_, _>>()?;
         Ok(Regions(regions))
     }
 }
@@ -151,7 +174,8 @@ impl FromStr for TagSpec {
     type Err = String;
 
     fn from_str(s: &str) -> Result<TagSpec, String> {
-        crate::fleet::TagFilter::parse(s).map_err(|e| reason_of(&e))?;
+        // Kept as written (`config show` prints it); parsed here for the check alone.
+        s.parse::<TagFilter>()?;
         Ok(TagSpec(s.to_owned()))
     }
 }
@@ -165,8 +189,18 @@ impl FromStr for DocumentName {
     type Err = String;
 
     fn from_str(s: &str) -> Result<DocumentName, String> {
-        crate::session::validate_document_name(s).map_err(|e| reason_of(&e))?;
-        Ok(DocumentName(s.to_owned()))
+        let ok_chars = s
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.:/".contains(c));
+        // Shared documents are named by ARN, which may be longer than a plain name.
+        let max = if s.starts_with("arn:") { 1600 } else { 128 };
+        match ok_chars && (3..=max).contains(&s.len()) {
+            true => Ok(DocumentName(s.to_owned())),
+            false => Err(
+                "a document name is 3 to 128 letters, digits, _ - . (e.g. AWS-StartInteractiveCommand)"
+                    .into(),
+            ),
+        }
     }
 }
 
@@ -350,13 +384,16 @@ mod run_values {
     }
 }
 
-/// The reason part of an input error (the setting's name and value are said where it is read).
-fn reason_of(e: &crate::error::Error) -> String {
-    match e {
-        crate::error::Error::BadInput { reason, .. } => reason.clone(),
-        crate::error::Error::BadTagSpec { reason, .. } => reason.clone(),
-        other => other.headline(),
-    }
+/// `value`, given as `what` (a flag, an environment variable), as the type it must be: a bad
+/// value is a usage error naming both. Values read before their setting is merged (a flag
+/// checked where it is used) go through here, so they are refused with the same reason as in
+/// the config file.
+pub fn parse_input<T: FromStr<Err = String>>(what: &'static str, value: &str) -> Result<T> {
+    value.parse().map_err(|reason| Error::BadInput {
+        what,
+        value: value.to_owned(),
+        reason,
+    })
 }
 
 /// "a,b" or "a, b" → ["a", "b"]; empty items dropped.
@@ -388,6 +425,37 @@ mod tests {
         assert!("1s".parse::<Timeout>().is_ok());
         assert!("10m".parse::<Timeout>().is_ok());
         assert!("601".parse::<Timeout>().is_err());
+    }
+
+    #[test]
+    fn regions_are_checked_before_they_reach_a_url() {
+        assert!("eu-west-1".parse::<Region>().is_ok());
+        assert!("us-gov-west-1".parse::<Region>().is_ok());
+        assert!("eu west".parse::<Region>().is_err());
+        assert!("x.evil.com/".parse::<Region>().is_err());
+    }
+
+    #[test]
+    fn document_names_are_plain_names_or_longer_arns() {
+        assert!("AWS-StartInteractiveCommand"
+            .parse::<DocumentName>()
+            .is_ok());
+        let arn = format!(
+            "arn:aws:ssm:eu-west-1:111122223333:document/{}",
+            "d".repeat(200)
+        );
+        assert!(arn.parse::<DocumentName>().is_ok());
+        for bad in ["x", "bad name", &"d".repeat(129)] {
+            assert!(bad.parse::<DocumentName>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_value_given_as_a_flag_is_refused_naming_the_flag() {
+        let err = parse_input::<Region>("--region", "eu west").unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.to_string().contains("--region"), "{err}");
+        assert!(err.to_string().contains("lowercase"), "{err}");
     }
 
     #[test]

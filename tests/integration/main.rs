@@ -6,6 +6,7 @@ mod support;
 mod config_errors;
 mod config_file;
 mod connect;
+mod design;
 mod doctor;
 mod faults;
 mod forwarding;

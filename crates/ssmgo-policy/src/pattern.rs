@@ -19,6 +19,28 @@ pub(crate) enum Tok {
     One,
 }
 
+/// Tokens for text whose `*` and `?` are wildcards. The text pieces of policy variables
+/// (vars.rs) are tokenized here too, so the wildcard rules stay in this one file.
+pub(crate) fn wildcard_toks(text: &str) -> Vec<Tok> {
+    let mut toks = Vec::new();
+    let mut lit = String::new();
+    for c in text.chars() {
+        match c {
+            '*' | '?' => {
+                if !lit.is_empty() {
+                    toks.push(Tok::Lit(std::mem::take(&mut lit)));
+                }
+                toks.push(if c == '*' { Tok::Star } else { Tok::One });
+            }
+            c => lit.push(c),
+        }
+    }
+    if !lit.is_empty() {
+        toks.push(Tok::Lit(lit));
+    }
+    toks
+}
+
 /// A compiled wildcard pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Glob {
@@ -34,7 +56,7 @@ pub(crate) enum Glob {
 impl Glob {
     /// Compiles `pattern`, where `*` and `?` are wildcards.
     pub fn new(pattern: &str) -> Glob {
-        Glob::from_toks(crate::vars::literal_toks(pattern))
+        Glob::from_toks(wildcard_toks(pattern))
     }
 
     /// From tokens (policy variables may yield literal `*` and `?`).
@@ -138,7 +160,7 @@ impl ArnGlob {
     /// The engine compiles Resource patterns from tokens (policy variables); tests write text.
     #[cfg(test)]
     pub fn new(pattern: &str) -> ArnGlob {
-        Self::from_toks(crate::vars::literal_toks(pattern))
+        Self::from_toks(wildcard_toks(pattern))
     }
 
     pub fn from_toks(toks: Vec<Tok>) -> ArnGlob {

@@ -3,7 +3,7 @@
 //! Version they are plain text, as in IAM.
 
 use crate::context::Context;
-use crate::pattern::Tok;
+use crate::pattern::{wildcard_toks, Tok};
 
 /// A piece of a policy string.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,7 +92,7 @@ impl Template {
         let mut out = Vec::new();
         for piece in &self.pieces {
             match piece {
-                Piece::Text(t) => out.extend(literal_toks(t)),
+                Piece::Text(t) => out.extend(wildcard_toks(t)),
                 Piece::Literal(c) => out.push(Tok::Lit(c.to_string())),
                 Piece::Var { .. } => out.push(Tok::Lit(self.value_of(piece, ctx)?)),
             }
@@ -127,27 +127,6 @@ impl Template {
             None => default.clone().ok_or_else(|| name.clone()),
         }
     }
-}
-
-/// Tokens for text whose `*` and `?` are wildcards.
-pub(crate) fn literal_toks(text: &str) -> Vec<Tok> {
-    let mut toks = Vec::new();
-    let mut lit = String::new();
-    for c in text.chars() {
-        match c {
-            '*' | '?' => {
-                if !lit.is_empty() {
-                    toks.push(Tok::Lit(std::mem::take(&mut lit)));
-                }
-                toks.push(if c == '*' { Tok::Star } else { Tok::One });
-            }
-            c => lit.push(c),
-        }
-    }
-    if !lit.is_empty() {
-        toks.push(Tok::Lit(lit));
-    }
-    toks
 }
 
 #[cfg(test)]

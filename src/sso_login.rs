@@ -1,11 +1,32 @@
 //! An expired SSO session, mended in place: on a terminal, with the AWS CLI installed, ssmgo
 //! offers to run `aws sso login --profile P` (no shell involved) and then tries once more.
 //! Without a terminal the error says which command to run, as before.
+//!
+//! The AWS layer only reports the expired session ([`Error::SsoLoginNeeded`]); asking the user
+//! is decided here, above it, by whoever loads a configuration with a person at hand.
 
 use std::collections::HashSet;
 use std::sync::Mutex;
 
+use crate::aws::Aws;
 use crate::error::{Error, Result};
+use crate::output::{can_ask, sanitize::Untrusted};
+use crate::settings::ScopeSettings;
+
+/// [`Aws::load`], with an expired SSO session's login offered on a terminal and, when it ran,
+/// tried once more.
+pub async fn load_aws(scope: &ScopeSettings, verbose: bool) -> Result<Aws> {
+    match Aws::load(scope, verbose).await {
+        Err(Error::SsoLoginNeeded { profile, detail }) => {
+            if offer_login(&profile).await? {
+                Aws::load(scope, verbose).await
+            } else {
+                Err(Error::SsoLoginNeeded { profile, detail })
+            }
+        }
+        other => other,
+    }
+}
 
 /// Profiles whose login was offered in this run: offered once, even when several regions of the
 /// profile load at the same time.
@@ -16,7 +37,7 @@ static ASKING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// Offers the login for `profile` and runs it; true when it ran and succeeded (worth trying the
 /// credentials again).
-pub(super) async fn offer_login(profile: &str) -> Result<bool> {
+async fn offer_login(profile: &str) -> Result<bool> {
     {
         let mut offered = OFFERED.lock().unwrap_or_else(|e| e.into_inner());
         if !offered
@@ -26,7 +47,7 @@ pub(super) async fn offer_login(profile: &str) -> Result<bool> {
             return Ok(false);
         }
     }
-    if !crate::output::can_ask() {
+    if !can_ask() {
         return Ok(false);
     }
     let Ok(aws_cli) = which::which("aws") else {
@@ -37,8 +58,8 @@ pub(super) async fn offer_login(profile: &str) -> Result<bool> {
     let ran = tokio::task::spawn_blocking(move || -> Result<bool> {
         let prompt = format!(
             "The SSO session of profile {} has expired. Run `aws sso login --profile {}` now?",
-            crate::output::sanitize::Untrusted(&profile),
-            crate::output::sanitize::Untrusted(&profile)
+            Untrusted(&profile),
+            Untrusted(&profile)
         );
         let yes = dialoguer::Confirm::new()
             .with_prompt(prompt)

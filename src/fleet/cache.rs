@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-use crate::fleet::Instance;
+use super::Instance;
 
 /// Bumped whenever the file's shape or meaning changes: older files are then ignored.
 const FORMAT: u32 = 1;
@@ -142,7 +142,7 @@ fn store_in(dir: &Path, key: &Key, rows: &[Instance], now: SystemTime) -> std::i
         written_at: now.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs(),
         instances: rows,
     };
-    write_atomically(dir, &key.file_name(), |out| {
+    crate::paths::write_atomically(dir, &key.file_name(), |out| {
         serde_json::to_writer(out, &file).map_err(std::io::Error::other)
     })?;
     // Once a run: an organization's listing stores hundreds of files, and each prune reads the
@@ -185,52 +185,6 @@ pub fn endpoint_for_key(url: &str) -> String {
         Some(at) => format!("{scheme}://{}", &rest[at + 1..]),
         None => url.to_owned(),
     }
-}
-
-/// Writes `name` in `dir` (made private: 0700) through a temporary file (0600: it lists the
-/// user's fleet), so that a reader never sees half a file and two ssmgo processes never
-/// interleave.
-pub(crate) fn write_atomically(
-    dir: &Path,
-    name: &str,
-    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    use std::io::Write;
-    create_private_dir(dir)?;
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let written = options.open(&tmp).and_then(|f| {
-        let mut out = std::io::BufWriter::new(f);
-        write(&mut out)?;
-        out.flush()
-    });
-    written
-        .and_then(|()| std::fs::rename(&tmp, dir.join(name)))
-        .inspect_err(|_| {
-            let _ = std::fs::remove_file(&tmp);
-        })
-}
-
-/// Creates ssmgo's own directory 0700, and makes an existing one 0700 too (older versions, or
-/// a umask, left it 0755); the parents are the user's and are left alone.
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(dir)?.permissions().mode() & 0o777;
-        if mode != 0o700 {
-            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
-        }
-    }
-    Ok(())
 }
 
 /// Instance ids and Names from every cache, for shell completion: any account or region, since

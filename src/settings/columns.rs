@@ -1,4 +1,6 @@
-//! The columns of the instance table and the picker: the built-in ones and any tag's value.
+//! The columns of the instance table and the picker: the built-in ones and any tag's value, and
+//! which of them each shows by default. They are a setting (`columns`), so they live with the
+//! settings, below the table and the picker that draw them.
 
 use std::fmt;
 use std::str::FromStr;
@@ -20,6 +22,7 @@ pub enum Column {
 }
 
 impl Column {
+    /// Every built-in column: what `ssmgo list` shows when no `columns` are configured.
     pub const BUILT_IN: [Column; 7] = [
         Column::Name,
         Column::Instance,
@@ -29,6 +32,10 @@ impl Column {
         Column::Platform,
         Column::Az,
     ];
+
+    /// What the picker shows when no `columns` are configured.
+    pub const PICKER_DEFAULT: [Column; 4] =
+        [Column::Name, Column::Instance, Column::Ssm, Column::Ip];
 
     pub fn header(&self) -> String {
         match self {
