@@ -23,3 +23,4 @@ mod reports;
 mod run;
 mod shell_integration;
 mod starting;
+mod stopping;

@@ -588,6 +588,43 @@ fn a_forward_survives_its_tunnel_being_dropped_twice() {
 }
 
 #[test]
+fn a_tunnel_the_agent_ends_as_it_starts_is_given_up_after_5_attempts() {
+    crate::needs_emulator!();
+    let group = emu().group("real-giveup");
+    // An agent too old to multiplex dials the remote port as the session starts, and ends the
+    // session at once when nothing listens there.
+    let id = group
+        .instance("web")
+        .tag("ssmgo:agent-version", "2.3.1644.0")
+        .launch();
+    let Some(run) = ssmgo().with_real_plugin() else {
+        return;
+    };
+    let mapping = format!("{}:{}", free_port(), free_port());
+    let out = run
+        .args(["forward", &id, &mapping, "--no-check"])
+        .spawn()
+        .finish(Duration::from_secs(120));
+    assert_eq!(out.code, Some(1), "{}\n{}", out.stdout, out.stderr);
+    // The plugin said why each time; ssmgo counted and gave up.
+    assert!(
+        out.stdout.contains("Unable to connect to specified port"),
+        "{}",
+        out.stdout
+    );
+    let out = out
+        .stderr_has("(4 of 5")
+        .stderr_has("5 times in a row")
+        .stderr_has(&format!("ssmgo doctor {id}"));
+    let sessions = emu().sessions_on(&id);
+    assert_eq!(sessions.len(), 5, "{sessions:?}\n{}", out.stderr);
+    assert!(
+        sessions.iter().all(|s| s.status == "Terminated"),
+        "{sessions:?}"
+    );
+}
+
+#[test]
 fn keep_alive_sends_traffic_through_an_idle_tunnel() {
     crate::needs_emulator!();
     let group = emu().group("real-keepalive");

@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::support::{emu, ssmgo};
 
 /// The emulator's invocations of one command: (instance, status, start, end).
-fn invocations(command_targets: &[String]) -> Vec<(String, String, f64, f64)> {
+pub(crate) fn invocations(command_targets: &[String]) -> Vec<(String, String, f64, f64)> {
     emu()
         .log()
         .into_iter()
