@@ -8,6 +8,7 @@
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
+use crate::precheck::{user, READS};
 use crate::support::fault::{Fault, FaultProxy};
 use crate::support::{emu, ssmgo, RecordedSession};
 
@@ -82,7 +83,15 @@ fn a_stop_signal_during_the_pre_check_ends_it() {
         "SimulatePrincipalPolicy" => Fault::Hang,
         _ => Fault::Forward,
     });
-    let mut run = ssmgo()
+    // An IAM user, whom the simulator knows (the default test keys are no one's).
+    let policy = format!(
+        r#"{{"Version": "2012-10-17", "Statement": [
+  {{"Effect": "Allow", "Action": "ssm:StartSession", "Resource": "*"}},
+  {READS}]}}"#
+    );
+    let dana = user(&group, "dana", &policy);
+    let run = ssmgo()
+        .signed_in_as(&dana)
         .env("AWS_ENDPOINT_URL", &proxy.url)
         .args(["connect", &id])
         .spawn();
