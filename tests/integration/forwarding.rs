@@ -141,7 +141,11 @@ fn a_tunnel_whose_session_ends_as_it_starts_is_given_up_after_5_attempts() {
         .stderr_has("reconnecting in 8 s (4 of 5")
         .stderr_has("5 times in a row")
         .stderr_has(&format!("ssmgo doctor {id}"));
-    assert!(!out.stderr.contains("(5 of 5"), "no pause after the last: {}", out.stderr);
+    assert!(
+        !out.stderr.contains("(5 of 5"),
+        "no pause after the last: {}",
+        out.stderr
+    );
     let sessions = emu().sessions_on(&id);
     assert_eq!(sessions.len(), 5, "{sessions:?}");
     assert!(

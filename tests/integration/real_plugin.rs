@@ -155,7 +155,7 @@ fn a_stop_signal_to_ssmgo_or_its_group_stops_the_plugin_and_terminates_the_sessi
         let what = format!("signal {signal}, to the group: {to_group}");
         assert_eq!(status.code(), Some(code), "{what}: {}", pty.tail());
         assert!(
-            pty.text().contains("was told to stop"),
+            pty.text().contains("ssmgo: told to stop"),
             "{what}: {}",
             pty.tail()
         );
@@ -568,7 +568,7 @@ fn a_forward_survives_its_tunnel_being_dropped_twice() {
         assert_eq!(open.len(), 1, "one session carries the tunnel: {open:?}");
         // The session ends under it, as when an administrator terminates it.
         emu().terminate_session(&open[0].id);
-        fwd.until("dropped (its session ended); reconnecting in", round);
+        fwd.until("dropped (its session ended", round);
         fwd.until("Waiting for connections", round + 1);
         assert!(get(local).ends_with("still-there"), "round {round}");
     }

@@ -44,8 +44,16 @@ fn a_stop_signal_while_waiting_for_a_started_instance_ends_the_wait() {
         let out = run.finish(LIMIT);
         let what = format!("{command}, signal {signal}");
         assert_eq!(out.code, Some(code), "{what}: {}", out.stderr);
-        assert!(out.stderr.contains("told to stop"), "{what}: {}", out.stderr);
-        assert!(!out.stderr.contains("ssmgo: ssmgo"), "{what}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("told to stop"),
+            "{what}: {}",
+            out.stderr
+        );
+        assert!(
+            !out.stderr.contains("ssmgo: ssmgo"),
+            "{what}: {}",
+            out.stderr
+        );
         assert!(out.plugin.is_none(), "{what}: no plugin ran");
         assert_eq!(emu().sessions_on(&id), [], "{what}: no session was started");
     }
@@ -103,7 +111,11 @@ fn a_stop_signal_during_the_pre_check_ends_it() {
     run.signal(libc::SIGTERM);
     let out = run.finish(LIMIT);
     assert_eq!(out.code, Some(143), "{}", out.stderr);
-    assert!(out.stderr.contains("told to stop (SIGTERM)"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("told to stop (SIGTERM)"),
+        "{}",
+        out.stderr
+    );
     assert_eq!(proxy.count("StartSession"), 0);
     assert_eq!(emu().sessions_on(&id), []);
 }
@@ -139,7 +151,11 @@ fn a_stop_signal_while_credentials_are_fetched_stops_their_process_too() {
     run.signal(libc::SIGHUP);
     let out = run.finish(LIMIT);
     assert_eq!(out.code, Some(129), "{}", out.stderr);
-    assert!(out.stderr.contains("told to stop (SIGHUP)"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("told to stop (SIGHUP)"),
+        "{}",
+        out.stderr
+    );
     let pid = std::fs::read_to_string(&pid_file).unwrap();
     // Gone, or a zombie that only waits for init to reap it.
     let stat = std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).unwrap_or_default();
@@ -168,7 +184,11 @@ fn a_stop_signal_while_run_waits_for_results_cancels_the_command() {
                 .as_array()
                 .is_some_and(|t| t.iter().any(|x| x == ids[0].as_str()))
     }) {
-        assert!(started.elapsed() < LIMIT, "no SendCommand: {}", run.stderr());
+        assert!(
+            started.elapsed() < LIMIT,
+            "no SendCommand: {}",
+            run.stderr()
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     run.signal(libc::SIGTERM);
@@ -260,7 +280,11 @@ fn a_stop_signal_while_start_session_is_in_flight_terminates_the_session_it_star
         let out = run.finish(LIMIT);
         let what = format!("{command}, signal {signal}");
         assert_eq!(out.code, Some(code), "{what}: {}", out.stderr);
-        assert!(out.stderr.contains("told to stop"), "{what}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("told to stop"),
+            "{what}: {}",
+            out.stderr
+        );
         let sessions = emu().sessions_on(&id);
         assert_eq!(sessions.len(), 1, "{what}: {sessions:?}");
         assert!(none_open(&sessions), "{what}: {sessions:?}");
