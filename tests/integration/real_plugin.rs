@@ -946,3 +946,65 @@ fn ssmgo_ssh_makes_a_key_for_one_connection_and_pushes_it() {
         .iter()
         .any(|v| v["op"] == "SendSSHPublicKey" && v["target"] == id.as_str()));
 }
+
+#[test]
+fn sigterm_to_ssmgo_ssh_stops_ssh_removes_the_key_and_ends_the_session() {
+    crate::needs_emulator!();
+    let Some(run) = ssmgo().with_real_plugin() else {
+        return;
+    };
+    let sshd = sshd("%u.keys");
+    let group = emu().group("real-ssh-term");
+    let id = group
+        .instance("web")
+        .tag("ssmgo:eic-keys-dir", &sshd.dir.path().display().to_string())
+        .launch();
+    let user = std::env::var("USER").unwrap_or_else(|_| "root".into());
+    let port = sshd.port.to_string();
+    let key_dirs = || -> std::collections::BTreeSet<std::ffi::OsString> {
+        std::fs::read_dir(std::env::temp_dir())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name())
+            .filter(|n| n.to_string_lossy().starts_with("ssmgo-ssh-"))
+            .collect()
+    };
+    let before = key_dirs();
+    let mut ssh = run
+        .args([
+            "ssh",
+            &format!("{user}@{}", group.name("web")),
+            "--",
+            "-p",
+            &port,
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "echo ready-$((6*7)) >&2; sleep 120",
+        ])
+        .spawn();
+    ssh.wait_for_stderr("ready-42", 1, WAIT);
+    ssh.signal(libc::SIGTERM);
+    let out = ssh.finish(WAIT);
+    assert_eq!(out.code, Some(143), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("told to stop (SIGTERM) while ssh ran"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(key_dirs(), before, "the key's directory is removed");
+    // ssh ends its ProxyCommand (ssmgo ssh-proxy) with SIGHUP, which ends the session: by then,
+    // or soon after.
+    let started = std::time::Instant::now();
+    loop {
+        let sessions = emu().sessions_on(&id);
+        if !sessions.is_empty() && sessions.iter().all(|s| s.status == "Terminated") {
+            break;
+        }
+        assert!(started.elapsed() < WAIT, "left open: {sessions:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}

@@ -26,6 +26,7 @@ fn a_stop_signal_while_waiting_for_a_started_instance_ends_the_wait() {
     for (signal, code, command) in [
         (libc::SIGTERM, 143, "connect"),
         (libc::SIGHUP, 129, "forward"),
+        (libc::SIGQUIT, 131, "connect"),
     ] {
         let group = emu().group(&format!("stopwait{signal}"));
         let id = group
