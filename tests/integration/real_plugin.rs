@@ -900,8 +900,11 @@ fn ssmgo_ssh_makes_a_key_for_one_connection_and_pushes_it() {
         .launch();
     let user = std::env::var("USER").unwrap_or_else(|_| "root".into());
     let port = sshd.port.to_string();
+    // The key is made under TMPDIR: a directory of this test's own, which no other run shares.
+    let tmp = tempfile::tempdir().unwrap();
+    let run = run.env("TMPDIR", tmp.path());
     let key_dirs = || -> std::collections::BTreeSet<std::ffi::OsString> {
-        std::fs::read_dir(std::env::temp_dir())
+        std::fs::read_dir(tmp.path())
             .unwrap()
             .filter_map(|e| e.ok())
             .map(|e| e.file_name())
@@ -961,8 +964,11 @@ fn sigterm_to_ssmgo_ssh_stops_ssh_removes_the_key_and_ends_the_session() {
         .launch();
     let user = std::env::var("USER").unwrap_or_else(|_| "root".into());
     let port = sshd.port.to_string();
+    // The key is made under TMPDIR: a directory of this test's own, which no other run shares.
+    let tmp = tempfile::tempdir().unwrap();
+    let run = run.env("TMPDIR", tmp.path());
     let key_dirs = || -> std::collections::BTreeSet<std::ffi::OsString> {
-        std::fs::read_dir(std::env::temp_dir())
+        std::fs::read_dir(tmp.path())
             .unwrap()
             .filter_map(|e| e.ok())
             .map(|e| e.file_name())
