@@ -291,3 +291,43 @@ fn a_stop_signal_while_start_session_is_in_flight_terminates_the_session_it_star
         assert!(none_open(&sessions), "{what}: {sessions:?}");
     }
 }
+
+#[test]
+fn a_stop_signal_or_ctrl_c_at_a_question_ends_it_with_the_terminal_put_back() {
+    crate::needs_emulator!();
+    // SIGTERM from outside, and Ctrl-C typed at the question (dialoguer raises SIGINT for it).
+    for (how, code) in [("SIGTERM", 143), ("Ctrl-C", 130)] {
+        let group = emu().group(&format!("stopask{code}"));
+        let id = group.instance("web").stopped().launch();
+        let mut run = ssmgo().args(["connect", &id, "--no-check"]);
+        let mut pty = crate::support::pty::Pty::spawn(run.command());
+        pty.wait_for("Start it and connect when it is ready?", LIMIT);
+        match how {
+            // SAFETY: kill(2) on the child this test started.
+            "SIGTERM" => unsafe {
+                libc::kill(pty.pid() as i32, libc::SIGTERM);
+            },
+            _ => pty.type_keys("\x03"),
+        }
+        let status = pty.wait(LIMIT);
+        assert_eq!(status.code(), Some(code), "{how}: {}", pty.tail());
+        assert!(pty.terminal_is_cooked(), "{how}: raw mode was left on");
+        // dialoguer hid the cursor while asking: the last word on it shows it again.
+        let screen = pty.screen();
+        assert!(
+            screen.rfind("\x1b[?25h") > screen.rfind("\x1b[?25l"),
+            "{how}: the cursor is left hidden: {:?}",
+            pty.tail()
+        );
+        assert_eq!(emu().sessions_on(&id), [], "{how}");
+        let listed = ssmgo()
+            .args(["list", "--all", "-t", &group.filter()])
+            .run()
+            .expect_success();
+        assert_eq!(
+            listed.json()[0]["state"],
+            "stopped",
+            "{how}: nothing was started"
+        );
+    }
+}
