@@ -1,9 +1,9 @@
 //! A stop signal in every state with no plugin to hand it to: waiting for an instance to start,
 //! a tunnel's pause before reconnecting, the pre-check, credentials being fetched, `run` waiting
-//! for results, StartSession in flight. Each test waits for ssmgo to say (or the emulator to
-//! see) that the state was reached, sends the signal to ssmgo alone, as a supervisor does, and
-//! asserts the documented exit status and that no session is left open. (The picker and a
-//! running plugin have their own tests: picker.rs, real_plugin.rs.)
+//! for results, StartSession in flight, a question on the terminal. Each test waits for ssmgo to
+//! say (or the emulator to see) that the state was reached, sends the signal to ssmgo alone, as
+//! a supervisor does, and asserts the documented exit status and that no session is left open.
+//! (The picker, a running plugin and `ssmgo ssh` have their own: picker.rs, real_plugin.rs.)
 
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
@@ -158,16 +158,25 @@ fn a_stop_signal_while_credentials_are_fetched_stops_their_process_too() {
         out.stderr
     );
     let pid = std::fs::read_to_string(&pid_file).unwrap();
-    // Gone, or a zombie that only waits for init to reap it.
-    let stat = std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).unwrap_or_default();
-    let state = stat
-        .rsplit_once(')')
-        .map(|(_, rest)| rest.trim_start().chars().next());
-    assert!(
-        matches!(state, None | Some(Some('Z' | 'X'))),
-        "the credential_process {} outlived ssmgo: {stat}",
-        pid.trim()
-    );
+    // Given the signal before ssmgo exited; gone (or a zombie that only waits for init to reap
+    // it) once the kernel has run it.
+    let stopped = std::time::Instant::now();
+    loop {
+        let stat =
+            std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).unwrap_or_default();
+        let state = stat
+            .rsplit_once(')')
+            .map(|(_, rest)| rest.trim_start().chars().next());
+        if matches!(state, None | Some(Some('Z' | 'X'))) {
+            break;
+        }
+        assert!(
+            stopped.elapsed() < LIMIT,
+            "the credential_process {} outlived ssmgo: {stat}",
+            pid.trim()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 #[test]
