@@ -23,13 +23,13 @@ pub mod exit {
     pub const PROBLEMS: i32 = 6;
     /// `run` on several targets: it did not succeed on every one.
     pub const NOT_ALL: i32 = 7;
-    /// Told to stop by SIGHUP during a session (128 + the signal, as shells report it).
+    /// Told to stop by SIGHUP (128 + the signal, as shells report it).
     pub const HUNG_UP: i32 = 128 + libc::SIGHUP;
-    /// Told to stop by SIGQUIT while the picker was open (during a session it is the plugin's).
+    /// Told to stop by SIGQUIT (while a plugin runs it is the plugin's).
     pub const QUIT: i32 = 128 + libc::SIGQUIT;
-    /// Told to stop by SIGTERM during a session.
+    /// Told to stop by SIGTERM.
     pub const TERMINATED: i32 = 128 + libc::SIGTERM;
-    /// Cancelled by the user (Esc or Ctrl-C in the picker).
+    /// Cancelled by the user (Esc or Ctrl-C in the picker, SIGINT before a session).
     pub const CANCELLED: i32 = 130;
 
     /// One documented exit status: its codes and what they mean (`code` spans as written in
@@ -45,7 +45,7 @@ pub mod exit {
         Status { codes: &[OK], meaning: "success" },
         Status {
             codes: &[FAILURE],
-            meaning: "AWS, network or runtime failure (no credentials, SSO login needed, endpoint unreachable or silent past the timeout, throttled, plugin missing or failed, StartSession's answer lost)",
+            meaning: "AWS, network or runtime failure (no credentials, SSO login needed, endpoint unreachable or silent past the timeout, throttled, plugin missing or failed, StartSession's answer lost, a tunnel whose session kept ending as it started)",
         },
         Status {
             codes: &[USAGE],
@@ -73,11 +73,11 @@ pub mod exit {
         },
         Status {
             codes: &[HUNG_UP, QUIT, TERMINATED],
-            meaning: "told to stop by SIGHUP, SIGQUIT or SIGTERM (a closed terminal, a supervisor, `timeout`): an open picker is closed and the terminal restored; during a session SIGHUP and SIGTERM are passed to the plugin, which is killed if it hasn't stopped after 3 s, and the session is terminated (SIGQUIT, like Ctrl-C in a shell, is the plugin's, as with the AWS CLI)",
+            meaning: "told to stop by SIGHUP, SIGQUIT or SIGTERM (a closed terminal, a supervisor, `timeout`), whatever ssmgo was doing (waiting for an instance or for credentials, pausing between a tunnel's sessions, asking, listing): a process it had started (a credential_process) is given the signal too; an open picker is closed and the terminal restored; `run` cancels its command where it still runs; `ssh` stops ssh; a session is terminated, also one StartSession has just started, and during one SIGHUP and SIGTERM are passed to the plugin, which is killed if it hasn't stopped after 3 s (SIGQUIT, like Ctrl-C in a shell, is the plugin's while it runs, as with the AWS CLI)",
         },
         Status {
             codes: &[CANCELLED],
-            meaning: "cancelled in the picker (Esc, Ctrl-C, or SIGINT)",
+            meaning: "cancelled: Esc, Ctrl-C or SIGINT in the picker or at a question, SIGINT before a session has started, Ctrl-C to `run` (its command is cancelled where it still runs); once `forward` or `ssh-proxy` starts its session, Ctrl-C ends it with 0, as the AWS CLI's forwarding does",
         },
     ];
 
@@ -336,7 +336,7 @@ pub enum Error {
     #[error("you may not run commands on {denied} of {total} targets (ssm:SendCommand), so nothing was run\n  The lines above say which and why; run on the others alone, or fix the policy")]
     RunDenied { denied: usize, total: usize },
 
-    #[error("ssmgo doctor found {count} on {target}\n  The lines marked problem above say what is wrong and what to do")]
+    #[error("doctor found {count} on {target}\n  The lines marked problem above say what is wrong and what to do")]
     DoctorFound { target: String, count: String },
 
     #[error("the access pre-check could not run: {reason}\n  It needs sts:GetCallerIdentity and iam:SimulatePrincipalPolicy on your own identity (iam:GetRole too for a role); `connect --strict` refuses to go on without it")]
@@ -356,11 +356,28 @@ pub enum Error {
         outcome: String,
     },
 
-    #[error("ssmgo was told to stop ({}) while a session ran: session-manager-plugin was stopped too and the session {session_id} terminated\n  Nothing was left open; connect again when you are ready", signal_name(*signal))]
-    Signalled { signal: i32, session_id: String },
+    #[error("told to stop ({}) {}\n  Nothing was left open; connect again when you are ready", signal_name(*signal), match plugin_ran {
+        true => format!("while a session ran: session-manager-plugin was stopped too and the session {session_id} terminated"),
+        false => format!("as the session {session_id} started: it was terminated before session-manager-plugin ran"),
+    })]
+    Signalled {
+        signal: i32,
+        session_id: String,
+        /// Whether the plugin had started (and was stopped), or the stop came before it.
+        plugin_ran: bool,
+    },
 
-    #[error("ssmgo was told to stop ({}) while the picker was open: it was closed and nothing was started\n  Run ssmgo again when you are ready", signal_name(*signal))]
-    Stopped { signal: i32 },
+    /// Told to stop with no session open: `state` says where, and what was done.
+    #[error("told to stop ({}) {state}\n  Run ssmgo again when you are ready", signal_name(*signal))]
+    Stopped { signal: i32, state: &'static str },
+
+    #[error("the tunnel {tunnel} was given up: its session ended within {within} s of starting, {attempts} times in a row\n  Something on the instance's side ends it at once (nothing listening on the remote port, a host it can't reach, a session preference): `ssmgo doctor {target}` checks the instance, and with --no-reconnect the plugin's own message shows once")]
+    TunnelGivenUp {
+        tunnel: String,
+        target: String,
+        attempts: u32,
+        within: u64,
+    },
 
     #[error("cancelled")]
     Cancelled,
@@ -409,7 +426,7 @@ impl Error {
             RemoteExit { code } => *code,
             RunFailed { .. } => exit::FAILURE,
             // As shells report a death by signal N (HUNG_UP and TERMINATED).
-            Signalled { signal, .. } | Stopped { signal } => 128 + signal,
+            Signalled { signal, .. } | Stopped { signal, .. } => 128 + signal,
             Cancelled => exit::CANCELLED,
             NoCredentials { .. }
             | SsoLoginNeeded { .. }
@@ -425,6 +442,7 @@ impl Error {
             | CouldNotCheck { .. }
             | PluginFailed { .. }
             | StartSessionLost { .. }
+            | TunnelGivenUp { .. }
             | Picker { .. }
             | Prompt { .. }
             | Io { .. } => exit::FAILURE,
@@ -446,13 +464,7 @@ impl Error {
 }
 
 fn signal_name(signal: i32) -> String {
-    match signal {
-        1 => "SIGHUP".into(),
-        2 => "SIGINT".into(),
-        3 => "SIGQUIT".into(),
-        15 => "SIGTERM".into(),
-        n => format!("signal {n}"),
-    }
+    crate::signals::name(signal)
 }
 
 /// What to do about a local I/O failure, judged by its kind.
@@ -490,6 +502,53 @@ mod tests {
         assert_eq!(nothing.exit_code(), 4);
         assert_eq!(Error::Cancelled.exit_code(), 130);
         assert_eq!(Error::PluginMissing.exit_code(), 1);
+    }
+
+    #[test]
+    fn no_message_names_ssmgo_first_as_the_reporter_already_does() {
+        // `main` writes "ssmgo: " before every message: one that starts with "ssmgo" again reads
+        // "ssmgo: ssmgo was told to stop".
+        let source = include_str!("error.rs");
+        let doubled: Vec<&str> = source
+            .lines()
+            .filter(|l| l.trim_start().starts_with(concat!("#[error(\"", "ssmgo")))
+            .collect();
+        assert!(doubled.is_empty(), "{doubled:#?}");
+        let stopped = [
+            Error::Stopped {
+                signal: libc::SIGTERM,
+                state: "while no session was open: it stopped there, and left none open",
+            },
+            Error::Signalled {
+                signal: libc::SIGHUP,
+                session_id: "s-1".into(),
+                plugin_ran: true,
+            },
+            Error::Signalled {
+                signal: libc::SIGTERM,
+                session_id: "s-1".into(),
+                plugin_ran: false,
+            },
+            Error::DoctorFound {
+                target: "web (i-1)".into(),
+                count: "2 problems".into(),
+            },
+        ];
+        for e in &stopped {
+            let text = e.to_string();
+            assert!(!text.starts_with("ssmgo"), "{text}");
+        }
+        assert!(stopped[0]
+            .to_string()
+            .starts_with("told to stop (SIGTERM) while no session"));
+        assert_eq!(stopped[0].exit_code(), 143);
+        assert_eq!(stopped[1].exit_code(), 129);
+        assert!(stopped[2]
+            .to_string()
+            .contains("terminated before session-manager-plugin ran"));
+        assert!(stopped[3]
+            .to_string()
+            .starts_with("doctor found 2 problems on web (i-1)\n"));
     }
 
     #[test]

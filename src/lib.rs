@@ -6,7 +6,8 @@
 //! [`picker`]), the session core ([`launch`]: target, pre-check by [`precheck`], StartSession
 //! and the plugin by [`session`]; why an instance can't take a session by [`doctor`]; Run Command
 //! by [`run`]) → [`output`]. Only [`aws`] and the modules that call AWS see
-//! SDK types. Errors from every step are one [`error::Error`], which carries its exit code.
+//! SDK types. Errors from every step are one [`error::Error`], which carries its exit code; the
+//! stop signals are heard in one place for the whole run ([`signals`]).
 
 pub mod aws;
 pub mod choose;
@@ -27,6 +28,7 @@ pub mod precheck;
 pub mod run;
 pub mod session;
 pub mod settings;
+pub mod signals;
 pub mod sso_login;
 
 use cli::{Cli, Command};
@@ -62,7 +64,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::SshProxy(args) => with_aws(&flags, verbose, async |ctx| {
             commands::ssh::proxy(ctx, args).await
         }),
-        Command::Ssh(args) => with_aws(&flags, verbose, async |ctx| commands::ssh::ssh(ctx, args)),
+        Command::Ssh(args) => with_aws(&flags, verbose, async |ctx| {
+            commands::ssh::ssh(ctx, args).await
+        }),
         Command::SshConfig(args) => with_aws(&flags, verbose, async |ctx| {
             commands::ssh::config(ctx, args)
         }),
@@ -72,7 +76,8 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
-/// Loads the settings and runs `command` on the async runtime that AWS calls need.
+/// Loads the settings and runs `command` on the async runtime that AWS calls need, hearing the
+/// stop signals from its first moment to its last ([`signals`]).
 fn with_aws(
     flags: &Flags,
     verbose: bool,
@@ -89,5 +94,12 @@ fn with_aws(
         .enable_all()
         .build()
         .map_err(|e| Error::io("starting the async runtime", e))?;
-    runtime.block_on(command(&ctx))
+    let ended = runtime.block_on(async {
+        let stops = signals::listen()?;
+        stops.race(command(&ctx)).await
+    });
+    // A command ended by a signal may leave a thread blocked in the terminal's read (a question
+    // being asked); waiting for it would hang the exit.
+    runtime.shutdown_background();
+    ended
 }

@@ -146,6 +146,7 @@ pub struct RowPicker {
     refilled: Receiver<()>,
     replacement: Arc<Mutex<Option<Vec<Row>>>>,
     shown: Arc<Mutex<Vec<u64>>>,
+    stop: CatchStopSignals,
 }
 
 /// The listing's end of the picker: rows go in, or the reason there will be none.
@@ -228,7 +229,9 @@ extern "C" fn note_stop(signal: libc::c_int) {
 }
 
 /// While alive, [`STOP_SIGNALS`] are noted for the picker to close on; the dispositions before
-/// are put back exactly on drop.
+/// (the run's listener's, src/signals.rs) are put back exactly on drop. Made with the picker,
+/// before its thread starts: a signal in between would otherwise end the run while that thread
+/// takes the terminal over, and leave it raw.
 struct CatchStopSignals {
     previous: Vec<(libc::c_int, libc::sigaction)>,
 }
@@ -280,7 +283,10 @@ impl EventSource for Events {
         }
         let signal = STOP_SIGNAL.swap(0, Ordering::Relaxed);
         if signal != 0 {
-            return Ok(Event::Abort(Error::Stopped { signal }));
+            return Ok(Event::Abort(Error::Stopped {
+                signal,
+                state: "while the picker was open: it was closed and nothing was started",
+            }));
         }
         if self.restarts.try_recv().is_ok() {
             self.refilling_since = Some(Instant::now());
@@ -316,6 +322,7 @@ impl RowPicker {
         }
         let (abort_tx, aborts) = mpsc::channel();
         let (restart_tx, restarts) = mpsc::channel();
+        let stop = CatchStopSignals::new();
         let mut picker = options.picker(RowRenderer::new(columns));
         let replacement: Arc<Mutex<Option<Vec<Row>>>> = Arc::default();
         // After a restart the picker hands out a new injector; the replacement rows go there.
@@ -338,6 +345,7 @@ impl RowPicker {
             refilled,
             replacement,
             shown: Arc::default(),
+            stop,
         })
     }
 
@@ -363,7 +371,7 @@ impl RowPicker {
             refilling_since: None,
         };
         let mut stderr = io::stderr().lock();
-        let _stop = CatchStopSignals::new();
+        let _stop = self.stop;
         match self.picker.pick_with_io(events, &mut stderr) {
             Ok(Some(row)) => Ok(row.clone()),
             Ok(None) | Err(PickError::UserInterrupted) => Err(Error::Cancelled),

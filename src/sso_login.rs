@@ -55,23 +55,25 @@ async fn offer_login(profile: &str) -> Result<bool> {
     };
     let profile = profile.to_owned();
     let _asking = ASKING.lock().await;
-    let ran = tokio::task::spawn_blocking(move || -> Result<bool> {
-        let prompt = format!(
-            "The SSO session of profile {} has expired. Run `aws sso login --profile {}` now?",
-            Untrusted(&profile),
-            Untrusted(&profile)
-        );
-        let yes = dialoguer::Confirm::new()
+    let prompt = format!(
+        "The SSO session of profile {} has expired. Run `aws sso login --profile {}` now?",
+        Untrusted(&profile),
+        Untrusted(&profile)
+    );
+    let yes = crate::output::terminal::ask(move || {
+        dialoguer::Confirm::new()
             .with_prompt(prompt)
             .default(true)
             .interact_opt()
-            .map_err(|e| Error::Prompt {
-                detail: e.to_string(),
-            })?
-            .unwrap_or(false);
-        if !yes {
-            return Ok(false);
-        }
+    })
+    .await?
+    .unwrap_or(false);
+    if !yes {
+        return Ok(false);
+    }
+    // Off the runtime's thread, so that a stop signal is heard meanwhile (the listener then
+    // passes it to `aws` too).
+    let ran = tokio::task::spawn_blocking(move || -> Result<bool> {
         let status = std::process::Command::new(&aws_cli)
             .args(["sso", "login", "--profile", &profile])
             .status()

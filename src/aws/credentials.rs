@@ -44,7 +44,9 @@ pub(super) async fn resolve_first(
     notice.abort();
     match outcome {
         Err(_) => {
-            let stopped = stop_children();
+            // At this point the only processes ssmgo started are a credential provider's (e.g.
+            // `sh -c <credential_process>` and what it runs).
+            let stopped = crate::signals::stop_descendants(libc::SIGKILL);
             Err(Error::CredentialsTimedOut {
                 origin: source.to_owned(),
                 seconds: deadline.as_secs(),
@@ -90,43 +92,4 @@ impl ProvideCredentials for FirstThenChain {
             }
         }
     }
-}
-
-/// Stops every process ssmgo started (at this point only a credential provider's, e.g.
-/// `sh -c <credential_process>` and what it runs) and returns how many were stopped.
-#[cfg(target_os = "linux")]
-fn stop_children() -> usize {
-    fn children_of(pid: u32) -> Vec<u32> {
-        let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
-            return Vec::new();
-        };
-        tasks
-            .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("children")).ok())
-            .flat_map(|c| {
-                c.split_whitespace()
-                    .filter_map(|p| p.parse().ok())
-                    .collect::<Vec<u32>>()
-            })
-            .collect()
-    }
-    let mut pending = children_of(std::process::id());
-    let mut all = Vec::new();
-    while let Some(pid) = pending.pop() {
-        pending.extend(children_of(pid));
-        all.push(pid);
-    }
-    for &pid in &all {
-        if let Ok(pid) = i32::try_from(pid) {
-            // SAFETY: kill(2) with a pid of our own descendant; no memory is involved.
-            unsafe {
-                libc::kill(pid, libc::SIGKILL);
-            }
-        }
-    }
-    all.len()
-}
-
-#[cfg(not(target_os = "linux"))]
-fn stop_children() -> usize {
-    0
 }

@@ -41,7 +41,14 @@ pub async fn run(ctx: &Ctx, args: ForwardArgs) -> Result<()> {
         let purpose = plan.purpose.clone();
         let ended = launch::start(&ctx.settings, ctx.verbose, plan).await;
         if let Err(e) = &ended {
-            if !matches!(e, Error::Signalled { .. } | Error::Cancelled) {
+            if !matches!(
+                e,
+                Error::Signalled { .. }
+                    | Error::Stopped { .. }
+                    | Error::Cancelled
+                    // It names its tunnel itself.
+                    | Error::TunnelGivenUp { .. }
+            ) {
                 crate::say!("ssmgo: {purpose}: ended: {}", e.headline());
             }
         }

@@ -95,16 +95,23 @@ pub async fn run(ctx: &Ctx, args: RunArgs) -> Result<()> {
         );
     }
     let (rows, interrupted) = match ended {
-        Ended::Done(rows) => (rows, false),
-        Ended::Interrupted(rows) => (rows, true),
+        Ended::Done(rows) => (rows, None),
+        Ended::Interrupted(rows, signal) => (rows, Some(signal)),
     };
     if args.json {
         write_json_value(&serde_json::to_value(&rows).expect("rows serialize"))?;
     } else if !single {
         write_text(&run::summary(&rows))?;
     }
-    if interrupted {
-        return Err(Error::Cancelled);
+    match interrupted {
+        Some(libc::SIGINT) => return Err(Error::Cancelled),
+        Some(signal) => {
+            return Err(Error::Stopped {
+                signal,
+                state: "while the command ran: it was cancelled where it still ran",
+            })
+        }
+        None => {}
     }
     if single {
         return run::single_exit(&rows[0]);

@@ -77,8 +77,9 @@ pub fn config(ctx: &Ctx, args: SshConfigArgs) -> Result<()> {
 /// `ssmgo ssh [USER@]TARGET [-- SSH_ARGS…]`: ssh with a fresh key that lives only for this
 /// connection: made with ssh-keygen in a private directory, pushed with EC2 Instance Connect by
 /// `ssh-proxy --send-key`, handed to ssh with -i, removed when ssh ends. ssh's exit status is
-/// ssmgo's.
-pub fn ssh(ctx: &Ctx, args: SshArgs) -> Result<()> {
+/// ssmgo's. A SIGTERM or SIGHUP to ssmgo is passed to ssh (which ends its ProxyCommand, and so
+/// the session), and the key is removed; Ctrl-C and Ctrl-\ are ssh's, which has the terminal.
+pub async fn ssh(ctx: &Ctx, args: SshArgs) -> Result<()> {
     let (user, target) = match args.destination.split_once('@') {
         Some((user, target)) => (user.to_owned(), target.to_owned()),
         None => (
@@ -130,7 +131,9 @@ pub fn ssh(ctx: &Ctx, args: SshArgs) -> Result<()> {
         "--send-key --os-user %r --public-key {} %h %p",
         shell_quote(&public.display().to_string())
     ));
-    let status = std::process::Command::new("ssh")
+    // Claimed before ssh starts: no stop can come between and leave it, and the key, behind.
+    let mut stops = crate::signals::claim(&crate::signals::STOP);
+    let mut child = std::process::Command::new("ssh")
         .arg("-i")
         .arg(&key)
         .args(["-o", "IdentitiesOnly=yes"])
@@ -138,8 +141,32 @@ pub fn ssh(ctx: &Ctx, args: SshArgs) -> Result<()> {
         .arg(format!("ProxyCommand={}", words.join(" ")))
         .arg(format!("{user}@{target}"))
         .args(&args.ssh_args)
-        .status()
+        .spawn()
         .map_err(|e| Error::io("running ssh", e))?;
+    let pid = child.id();
+    let mut wait = tokio::task::spawn_blocking(move || child.wait());
+    let ended = loop {
+        tokio::select! {
+            biased;
+            signal = stops.recv() => match signal {
+                libc::SIGTERM | libc::SIGHUP => break Err(signal),
+                // ssh's, from the terminal it shares with ssmgo.
+                _ => continue,
+            },
+            status = &mut wait => break Ok(status),
+        }
+    };
+    let status = match ended {
+        Ok(status) => crate::signals::joined(status).map_err(|e| Error::io("running ssh", e))?,
+        Err(signal) => {
+            crate::signals::pass_on(pid, signal, &mut wait, crate::session::STOP_GRACE).await;
+            drop(dir);
+            return Err(Error::Stopped {
+                signal,
+                state: "while ssh ran: ssh was stopped too, and the key made for it removed",
+            });
+        }
+    };
     drop(dir);
     match status.code() {
         Some(0) => Ok(()),

@@ -29,7 +29,7 @@ pub(super) async fn ready(
 ) -> Result<Instance> {
     let limit = match instance.state.as_str() {
         "stopped" => {
-            let start = session.start || (may_ask && confirm_start(&instance)?);
+            let start = session.start || (may_ask && confirm_start(&instance).await?);
             if !start {
                 return Ok(instance);
             }
@@ -60,21 +60,47 @@ pub(super) async fn ready(
 }
 
 /// Asks on the terminal whether to start a stopped instance.
-fn confirm_start(instance: &Instance) -> Result<bool> {
+async fn confirm_start(instance: &Instance) -> Result<bool> {
     if !crate::output::can_ask() {
         return Ok(false);
     }
-    dialoguer::Confirm::new()
-        .with_prompt(format!(
-            "{} is stopped. Start it and connect when it is ready?",
-            crate::output::sanitize::Untrusted(&instance.label())
-        ))
-        .default(true)
-        .interact_opt()
-        .map(|answer| answer.unwrap_or(false))
-        .map_err(|e| Error::Prompt {
-            detail: e.to_string(),
-        })
+    let prompt = format!(
+        "{} is stopped. Start it and connect when it is ready?",
+        crate::output::sanitize::Untrusted(&instance.label())
+    );
+    let answer = crate::output::terminal::ask(move || {
+        dialoguer::Confirm::new()
+            .with_prompt(prompt)
+            .default(true)
+            .interact_opt()
+    });
+    Ok(answer.await?.unwrap_or(false))
+}
+
+/// The progress line rewritten in place on a terminal; ended with a newline however the wait
+/// ends, a stop signal included, so that what follows starts on a line of its own.
+struct ProgressLine {
+    open: bool,
+}
+
+impl ProgressLine {
+    fn show(&mut self, text: &str) {
+        crate::output::controls_to_stderr("\r\x1b[2K");
+        crate::output::to_stderr(text);
+        self.open = true;
+    }
+
+    fn end(&mut self) {
+        if std::mem::take(&mut self.open) {
+            crate::output::to_stderr("\n");
+        }
+    }
+}
+
+impl Drop for ProgressLine {
+    fn drop(&mut self) {
+        self.end();
+    }
 }
 
 /// Looks at the instance every [`POLL`] until it is running with its agent Online, saying how
@@ -82,6 +108,7 @@ fn confirm_start(instance: &Instance) -> Result<bool> {
 async fn wait_until_online(aws: &Aws, instance: Instance, limit: Duration) -> Result<Instance> {
     let started = Instant::now();
     let on_terminal = std::io::stderr().is_terminal();
+    let mut line = ProgressLine { open: false };
     let mut last = String::new();
     let mut current = instance;
     loop {
@@ -91,9 +118,6 @@ async fn wait_until_online(aws: &Aws, instance: Instance, limit: Duration) -> Re
             current.ping_status.as_deref().unwrap_or("not registered")
         );
         if current.state == "running" && current.is_online() {
-            if on_terminal {
-                crate::output::to_stderr("\n");
-            }
             return Ok(current);
         }
         if matches!(
@@ -104,8 +128,8 @@ async fn wait_until_online(aws: &Aws, instance: Instance, limit: Duration) -> Re
         }
         let waited = started.elapsed().as_secs();
         if on_terminal {
-            crate::output::to_stderr(&format!(
-                "\r\x1b[2Kssmgo: waiting for {} to be running and Online: {status} ({waited} s)",
+            line.show(&format!(
+                "ssmgo: waiting for {} to be running and Online: {status} ({waited} s)",
                 current.label()
             ));
         } else if status != last {
@@ -116,9 +140,7 @@ async fn wait_until_online(aws: &Aws, instance: Instance, limit: Duration) -> Re
         }
         last = status;
         if started.elapsed() >= limit {
-            if on_terminal {
-                crate::output::to_stderr("\n");
-            }
+            line.end();
             let reason = format!("it was not running and Online after {} s", limit.as_secs());
             return Err(gave_up(&current, &reason, &last));
         }

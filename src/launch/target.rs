@@ -154,7 +154,7 @@ impl Resolve<'_> {
                 let mut running: Vec<Instance> = running.into_iter().cloned().collect();
                 fleet::sort_for_display(&mut running);
                 if self.may_pick && can_ask() {
-                    return choose_among(target, running).map(|i| (0, i));
+                    return choose_among(target, running).await.map(|i| (0, i));
                 }
                 Err(Error::AmbiguousName {
                     name: target.to_string(),
@@ -250,23 +250,24 @@ fn candidate_line(i: &Instance) -> String {
 
 /// Several running instances share the Name: on a terminal, the person picks one of them by id,
 /// zone and launch time (Esc cancels).
-fn choose_among(name: &str, running: Vec<Instance>) -> Result<Instance> {
+async fn choose_among(name: &str, running: Vec<Instance>) -> Result<Instance> {
     let items: Vec<String> = running
         .iter()
         .map(|i| Untrusted(&candidate_line(i)).to_string())
         .collect();
-    let picked = dialoguer::Select::new()
-        .with_prompt(format!(
-            "{} running instances are named {:?}; which one?",
-            running.len(),
-            Untrusted(name).to_string()
-        ))
-        .items(&items)
-        .default(0)
-        .interact_opt()
-        .map_err(|e| Error::Prompt {
-            detail: e.to_string(),
-        })?;
+    let prompt = format!(
+        "{} running instances are named {:?}; which one?",
+        running.len(),
+        Untrusted(name).to_string()
+    );
+    let picked = crate::output::terminal::ask(move || {
+        dialoguer::Select::new()
+            .with_prompt(prompt)
+            .items(&items)
+            .default(0)
+            .interact_opt()
+    })
+    .await?;
     match picked {
         Some(index) => Ok(running
             .into_iter()

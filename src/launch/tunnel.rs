@@ -1,23 +1,30 @@
 //! Tunnels that survive: a port forward whose session ends on its own (the instance rebooted,
 //! Session Manager's idle timeout, someone terminated the session) is started again, with a
 //! growing pause, until Ctrl-C. Each reconnection says so on stderr. What no retry can mend (a
-//! denial, no plugin, no credentials) ends it at once.
+//! denial, no plugin, no credentials) ends it at once, and so do [`ATTEMPTS`] failed attempts in
+//! a row: sessions that could not start, or that ended as they started.
 
 use std::time::{Duration, Instant};
-
-use futures::FutureExt;
 
 use crate::aws::Aws;
 use crate::error::{Error, Result};
 use crate::session::{self, Plugin, Request};
+use crate::signals;
 
 /// The first pause before reconnecting, and the longest.
 const FIRST_PAUSE: Duration = Duration::from_secs(1);
 const LONGEST_PAUSE: Duration = Duration::from_secs(30);
 /// A tunnel that stayed up this long was healthy: its next drop starts the back-off afresh.
 const STEADY: Duration = Duration::from_secs(30);
-/// Failed attempts in a row (the session couldn't even start) before giving up.
+/// Failed attempts in a row before giving up: sessions that couldn't start, or ended within
+/// [`QUICK_END`] of starting.
 const ATTEMPTS: u32 = 5;
+/// A session that ends sooner than this after StartSession is a failed attempt, not a tunnel
+/// that was up: something on the instance's side ends it at once (nothing listens on the remote
+/// port, the agent closes it), and reconnecting would open a session every 30 s for ever. Time
+/// is all ssmgo can tell by: what a tunnel carries passes through the plugin alone. 5 s is far
+/// longer than a session takes to open and be ended by the agent, far shorter than any use.
+const QUICK_END: Duration = Duration::from_secs(5);
 
 /// Whether another attempt may succeed where this one failed.
 fn worth_retrying(e: &Error) -> bool {
@@ -50,8 +57,9 @@ fn tunnel_name(request: &Request) -> String {
     )
 }
 
-/// Keeps the tunnel of `request` up until Ctrl-C (or SIGTERM/SIGHUP) or an error no retry
-/// mends. `remember` runs once, when the first session has started.
+/// Keeps the tunnel of `request` up until Ctrl-C (or a stop signal: the run's listener ends it
+/// between sessions, the session while one runs) or an error no retry mends. `remember` runs
+/// once, when the first session has started.
 pub(super) async fn keep_up(
     aws: &Aws,
     request: &Request,
@@ -59,35 +67,62 @@ pub(super) async fn keep_up(
     remember: impl FnOnce(),
 ) -> Result<()> {
     let what = tunnel_name(request);
-    // Every SIGINT from now on is seen here too: a session that ended because of one (Ctrl-C,
-    // which the plugin also gets from the terminal) is not a dropped tunnel.
-    let mut interrupts = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
-        .map_err(|e| Error::io("listening for Ctrl-C", e))?;
+    // Every SIGINT from now on is the tunnel's: a session that ended because of one (Ctrl-C,
+    // which the plugin also gets from the terminal) is not a dropped tunnel, and one in a pause
+    // ends it.
+    let mut interrupts = signals::claim(&[libc::SIGINT]);
     let mut remember = Some(remember);
     let mut pause = FIRST_PAUSE;
     let mut failures = 0;
     loop {
-        let began = Instant::now();
+        let mut began = None;
         let ended = session::start_and_hand_off(aws, request, plugin, true, || {
+            began = Some(Instant::now());
             if let Some(remember) = remember.take() {
                 remember();
             }
         })
         .await;
-        if interrupts.recv().now_or_never().is_some() {
+        if interrupts.try_recv().is_some() {
             return ended;
         }
-        if began.elapsed() >= STEADY {
+        let lasted = began.map(|b| b.elapsed());
+        if lasted.is_some_and(|l| l >= STEADY) {
             pause = FIRST_PAUSE;
             failures = 0;
         }
         match ended {
-            Ok(()) => crate::say!(
-                "ssmgo: the tunnel {what} dropped (its session ended); reconnecting in {} s",
-                pause.as_secs()
-            ),
-            Err(e) if worth_retrying(&e) && failures < ATTEMPTS => {
+            Ok(()) => match lasted.unwrap_or_default() {
+                lasted if lasted < QUICK_END => {
+                    failures += 1;
+                    if failures >= ATTEMPTS {
+                        return Err(Error::TunnelGivenUp {
+                            tunnel: what,
+                            target: request.target.clone(),
+                            attempts: ATTEMPTS,
+                            within: QUICK_END.as_secs(),
+                        });
+                    }
+                    crate::say!(
+                        "ssmgo: the tunnel {what} dropped (its session ended {:.1} s after it started, too soon to have been up); reconnecting in {} s ({failures} of {ATTEMPTS})",
+                        lasted.as_secs_f64(),
+                        pause.as_secs()
+                    );
+                }
+                lasted => {
+                    failures = 0;
+                    crate::say!(
+                        "ssmgo: the tunnel {what} dropped (its session ended after {} s); reconnecting in {} s",
+                        lasted.as_secs(),
+                        pause.as_secs()
+                    );
+                }
+            },
+            Err(e) if worth_retrying(&e) => {
                 failures += 1;
+                if failures >= ATTEMPTS {
+                    return Err(e);
+                }
                 crate::say!(
                     "ssmgo: the tunnel {what} could not be opened ({}); trying again in {} s ({failures} of {ATTEMPTS})",
                     e.headline(),

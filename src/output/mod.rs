@@ -7,6 +7,7 @@
 
 pub mod sanitize;
 pub mod style;
+pub mod terminal;
 
 use std::io::{self, BufWriter, Write};
 
@@ -47,6 +48,12 @@ pub fn to_stderr(text: &str) {
     let _ = io::stderr()
         .lock()
         .write_all(sanitize::lines_for_terminal(text).as_bytes());
+}
+
+/// Writes ssmgo's own terminal controls (carriage return, erase line, show cursor) to stderr as
+/// they are: unlike text, they are the point, and never carry anything from outside.
+pub fn controls_to_stderr(controls: &str) {
+    let _ = io::stderr().lock().write_all(controls.as_bytes());
 }
 
 /// `say!("...", args)`: one line (or several) on stderr, through [`to_stderr`], as `eprintln!`

@@ -18,6 +18,7 @@ use serde::Serialize;
 use crate::aws::Aws;
 use crate::error::{Error, Result};
 use crate::fleet::Instance;
+use crate::signals;
 pub use report::{prefixed, summary};
 
 /// Instances per SendCommand (its InstanceIds limit).
@@ -113,8 +114,9 @@ fn unreachable(instance: &Instance) -> Option<String> {
 pub enum Ended {
     /// Every batch ran to the end.
     Done(Vec<Row>),
-    /// Ctrl-C: the command was cancelled where it still ran (those instances are named in the rows).
-    Interrupted(Vec<Row>),
+    /// Ctrl-C, or a stop signal (the one given): the command was cancelled where it still ran
+    /// (those instances are named in the rows).
+    Interrupted(Vec<Row>, i32),
 }
 
 /// Runs `plan` on `targets`, calling `on_done` with each instance's result as it comes.
@@ -150,12 +152,18 @@ pub async fn run(
     }
     let error_budget: Option<usize> = plan.max_errors.parse().ok();
     let mut errors = 0;
-    // Listening from before the first SendCommand: a Ctrl-C while it or the first poll is on its
-    // way must cancel the command, not kill ssmgo and leave it running. (`tokio::signal::ctrl_c()`
-    // would only listen once first polled, after both.)
-    let mut interrupt =
-        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
+    // Ctrl-C and the stop signals are the run's while commands may be running: each cancels
+    // them, rather than leaving them running on the instances.
+    let mut stops = signals::claim(&signals::STOP);
     for (n, (document, batch)) in batches.iter().enumerate() {
+        if let Some(signal) = stops.try_recv() {
+            for i in batches[n..].iter().flat_map(|(_, b)| b) {
+                let mut row = Row::not_run(i, format!("not sent ({})", cause(signal)));
+                row.status = "Cancelled".into();
+                rows.push(row);
+            }
+            return Ok(Ended::Interrupted(rows, signal));
+        }
         if error_budget.is_some_and(|budget| errors > budget) {
             for later in batches[n..].iter().flat_map(|(_, b)| b) {
                 let row = Row::not_run(
@@ -203,7 +211,7 @@ pub async fn run(
             }
             tokio::select! {
                 _ = tokio::time::sleep(pause) => {}
-                _ = interrupted(interrupt.as_mut()) => {
+                signal = stops.recv() => {
                     let running: Vec<String> = states
                         .iter()
                         .filter(|s| !s.finished)
@@ -215,22 +223,26 @@ pub async fn run(
                         .filter(|i| running.contains(&i.instance_id))
                         .map(|i| i.label())
                         .collect();
+                    let said = match signal {
+                        libc::SIGINT => "interrupted".to_owned(),
+                        signal => format!("told to stop ({})", signals::name(signal)),
+                    };
                     crate::say!(
-                        "ssmgo: interrupted: cancelled the command where it still ran ({})",
+                        "ssmgo: {said}: cancelled the command where it still ran ({})",
                         names.join(", ")
                     );
                     for i in batches[n..].iter().flat_map(|(_, b)| b) {
                         if !done.contains(&i.instance_id) {
                             let why = match running.contains(&i.instance_id) {
-                                true => "cancelled (Ctrl-C) while it ran",
-                                false => "not sent (Ctrl-C)",
+                                true => format!("cancelled ({}) while it ran", cause(signal)),
+                                false => format!("not sent ({})", cause(signal)),
                             };
-                            let mut row = Row::not_run(i, why.into());
+                            let mut row = Row::not_run(i, why);
                             row.status = "Cancelled".into();
                             rows.push(row);
                         }
                     }
-                    return Ok(Ended::Interrupted(rows));
+                    return Ok(Ended::Interrupted(rows, signal));
                 }
             }
             pause = (pause * 2).min(Duration::from_secs(2));
@@ -239,14 +251,11 @@ pub async fn run(
     Ok(Ended::Done(rows))
 }
 
-/// The next SIGINT; never when ssmgo could not listen for it.
-async fn interrupted(signals: Option<&mut tokio::signal::unix::Signal>) {
-    let received = match signals {
-        Some(signals) => signals.recv().await.is_some(),
-        None => false,
-    };
-    if !received {
-        std::future::pending::<()>().await;
+/// What stopped the run, in a row's details: "Ctrl-C", "SIGTERM".
+fn cause(signal: i32) -> String {
+    match signal {
+        libc::SIGINT => "Ctrl-C".into(),
+        signal => signals::name(signal),
     }
 }
 

@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::aws::Aws;
 use crate::error::{Error, Result};
 use crate::settings::{parse_input, DocumentName};
+use crate::signals;
 pub use plugin::Plugin;
 
 /// What StartSession is asked for. Serialized as the plugin's fifth argument, in StartSession's
@@ -159,6 +160,10 @@ const CHANNEL_PATIENCE: std::time::Duration = std::time::Duration::from_secs(5);
 /// its exit status is not trusted alone: a session still open when it exits is terminated, and
 /// one whose data channel never opened is a failure.
 ///
+/// From just before StartSession to the end, the stop signals are this session's
+/// ([`signals::claim`]): one that comes before the plugin runs terminates the session at once;
+/// while it runs, SIGTERM and SIGHUP are passed to it ([`supervise`]).
+///
 /// `interrupt_ends_it` is for sessions a person ends with Ctrl-C (port forwarding, SSH): a
 /// SIGINT sent to ssmgo alone, by a script say, is passed to the plugin, which ends as on
 /// Ctrl-C. In a shell, Ctrl-C belongs to the remote shell and ssmgo ignores SIGINT.
@@ -171,27 +176,37 @@ pub async fn start_and_hand_off(
 ) -> Result<()> {
     // Before StartSession: a session is never left open for want of them.
     let credentials = aws.credentials_for_child().await?;
-    let started = api::start_session(aws, request).await?;
+    let mut stops = signals::claim(&signals::STOP);
+    // Told to stop already (another tunnel's session was): no session is started.
+    if let Some(signal) = stops.try_recv() {
+        return stopped_before_plugin(aws, None, signal, interrupt_ends_it).await;
+    }
+    // StartSession is not abandoned half way: a session it starts must be known to be ended.
+    let started = api::start_session(aws, request).await;
+    if let Some(signal) = stops.try_recv() {
+        return stopped_before_plugin(aws, started.ok(), signal, interrupt_ends_it).await;
+    }
+    let started = started?;
     on_started();
     let invocation = invocation(aws, plugin, &started, request, credentials).await;
-    // Listening before the plugin starts leaves no moment when SIGINT would kill ssmgo alone.
+    if let Some(signal) = stops.try_recv() {
+        return stopped_before_plugin(aws, Some(started), signal, interrupt_ends_it).await;
+    }
     // (SIGQUIT and SIGTSTP stay the plugin's and the remote shell's, as with the AWS CLI.)
-    let interrupts = match interrupt_ends_it {
-        true => tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok(),
-        false => None,
-    };
-    let handled: &[libc::c_int] = match interrupts {
-        Some(_) => &[libc::SIGINT],
-        None => &[],
+    let handled: &[libc::c_int] = match interrupt_ends_it {
+        true => &[libc::SIGINT],
+        false => &[],
     };
     let outcome = match invocation.spawn(handled) {
-        Ok(running) => match supervise(aws, &started, running, interrupts).await {
+        Ok(running) => match supervise(aws, &started, running, &mut stops, interrupt_ends_it).await
+        {
             Supervised::Exited(outcome) => outcome,
             Supervised::Stopped(signal) => {
                 let _ = api::terminate_session(aws, &started.session_id).await;
                 return Err(Error::Signalled {
                     signal,
                     session_id: started.session_id,
+                    plugin_ran: true,
                 });
             }
         },
@@ -232,6 +247,36 @@ pub async fn start_and_hand_off(
     })
 }
 
+/// Told to stop before the plugin ran: the session StartSession started, if it did, is
+/// terminated (a StartSession that failed ended what it may have started itself). A SIGINT
+/// that ends the session (a tunnel's Ctrl-C) ends it as it would have ended the plugin; in a
+/// shell it cancels.
+async fn stopped_before_plugin(
+    aws: &Aws,
+    started: Option<Started>,
+    signal: libc::c_int,
+    interrupt_ends_it: bool,
+) -> Result<()> {
+    let mut session_id = None;
+    if let Some(started) = started {
+        let _ = api::terminate_session(aws, &started.session_id).await;
+        session_id = Some(started.session_id);
+    }
+    match (signal, session_id) {
+        (libc::SIGINT, _) if interrupt_ends_it => Ok(()),
+        (libc::SIGINT, _) => Err(Error::Cancelled),
+        (signal, Some(session_id)) => Err(Error::Signalled {
+            signal,
+            session_id,
+            plugin_ran: false,
+        }),
+        (signal, None) => Err(Error::Stopped {
+            signal,
+            state: "before StartSession: no session was started",
+        }),
+    }
+}
+
 /// How the plugin's run ended.
 enum Supervised {
     Exited(std::io::Result<std::process::ExitStatus>),
@@ -243,94 +288,60 @@ enum Supervised {
 /// How long after the plugin died of a signal ssmgo's own copy of it may take to arrive.
 const GROUP_SIGNAL_WINDOW: std::time::Duration = std::time::Duration::from_millis(200);
 
-/// How long the plugin may take to stop after ssmgo passed it a signal.
-const STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(3);
+/// How long a child (the plugin, ssh) may take to stop after ssmgo passed it a signal.
+pub(crate) const STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// Waits for the plugin. A SIGTERM or SIGHUP to ssmgo (a supervisor, `timeout`, a closed
-/// terminal), or a SIGINT from `interrupts`, is passed on to the plugin, which is killed if it
-/// hasn't stopped after [`STOP_GRACE`]: it must never outlive ssmgo and keep a session open.
+/// terminal), or a SIGINT when `interrupt_ends_it`, is passed on to the plugin, which is killed
+/// if it hasn't stopped after [`STOP_GRACE`]: it must never outlive ssmgo and keep a session
+/// open.
 async fn supervise(
     aws: &Aws,
     started: &Started,
     running: plugin::Running,
-    mut interrupts: Option<tokio::signal::unix::Signal>,
+    stops: &mut signals::Claim,
+    interrupt_ends_it: bool,
 ) -> Supervised {
-    use tokio::signal::unix::{signal, SignalKind};
-    let pid = running.id() as libc::pid_t;
+    let pid = running.id();
     let mut wait = tokio::task::spawn_blocking(move || running.wait());
-    let (Ok(mut term), Ok(mut hup)) = (
-        signal(SignalKind::terminate()),
-        signal(SignalKind::hangup()),
-    ) else {
-        return Supervised::Exited(joined(wait.await));
-    };
-    let stop = tokio::select! {
-        biased;
-        _ = term.recv() => libc::SIGTERM,
-        _ = hup.recv() => libc::SIGHUP,
-        _ = next(interrupts.as_mut()) => libc::SIGINT,
-        outcome = &mut wait => {
-            let outcome = joined(outcome);
-            // A signal to the whole process group reaches the plugin and ssmgo at once: when it
-            // killed the plugin, it told ssmgo to stop too, and is answered so.
-            let killed_by = outcome.as_ref().ok().and_then(|s| {
-                use std::os::unix::process::ExitStatusExt;
-                s.signal()
-            });
-            let ours = match killed_by {
-                Some(libc::SIGTERM) => Some(&mut term),
-                Some(libc::SIGHUP) => Some(&mut hup),
-                _ => None,
-            };
-            if let (Some(signals), Some(signal)) = (ours, killed_by) {
-                if tokio::time::timeout(GROUP_SIGNAL_WINDOW, signals.recv()).await.is_ok() {
-                    return Supervised::Stopped(signal);
+    let mut watch = std::pin::pin!(watch_channel(aws, started));
+    let stop = loop {
+        tokio::select! {
+            biased;
+            signal = stops.recv() => match signal {
+                libc::SIGTERM | libc::SIGHUP => break signal,
+                libc::SIGINT if interrupt_ends_it => break signal,
+                // SIGQUIT, and SIGINT in a shell, are the plugin's: ignored by ssmgo while it
+                // runs, they come here only from the moment before it started.
+                _ => continue,
+            },
+            outcome = &mut wait => {
+                let outcome = signals::joined(outcome);
+                // A signal to the whole process group reaches the plugin and ssmgo at once: when
+                // it killed the plugin, it told ssmgo to stop too, and is answered so.
+                let killed_by = outcome.as_ref().ok().and_then(|s| {
+                    use std::os::unix::process::ExitStatusExt;
+                    s.signal()
+                });
+                if let Some(signal @ (libc::SIGTERM | libc::SIGHUP)) = killed_by {
+                    let ours = async {
+                        while stops.recv().await != signal {}
+                    };
+                    if tokio::time::timeout(GROUP_SIGNAL_WINDOW, ours).await.is_ok() {
+                        return Supervised::Stopped(signal);
+                    }
                 }
+                return Supervised::Exited(outcome);
             }
-            return Supervised::Exited(outcome);
-        }
-        never = watch_channel(aws, started) => match never {},
-    };
-    // SAFETY: kill(2) on our own child, which `wait` has not reaped yet.
-    unsafe {
-        libc::kill(pid, stop);
-    }
-    let exited = match tokio::time::timeout(STOP_GRACE, &mut wait).await {
-        Ok(outcome) => Some(joined(outcome)),
-        Err(_) => {
-            // SAFETY: as above.
-            unsafe {
-                libc::kill(pid, libc::SIGKILL);
-            }
-            let _ = wait.await;
-            None
+            never = &mut watch => match never {},
         }
     };
+    let exited = signals::pass_on(pid, stop, &mut wait, STOP_GRACE).await;
     match (stop, exited) {
         // Ended as on Ctrl-C: what follows is what follows the plugin's own exit.
         (libc::SIGINT, Some(outcome)) => Supervised::Exited(outcome),
         _ => Supervised::Stopped(stop),
     }
-}
-
-/// The next of `signals`, or never without any.
-async fn next(signals: Option<&mut tokio::signal::unix::Signal>) {
-    let received = match signals {
-        Some(signals) => signals.recv().await.is_some(),
-        None => false,
-    };
-    // A stream that ends (the runtime shutting down) is no signal.
-    if !received {
-        std::future::pending::<()>().await;
-    }
-}
-
-fn joined(
-    outcome: std::result::Result<std::io::Result<std::process::ExitStatus>, tokio::task::JoinError>,
-) -> std::io::Result<std::process::ExitStatus> {
-    outcome
-        .map_err(|e| std::io::Error::other(e.to_string()))
-        .and_then(|r| r)
 }
 
 /// While the plugin runs: if the session's data channel has not opened after a few seconds,

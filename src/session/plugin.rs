@@ -12,6 +12,7 @@ use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
+use crate::output::terminal::TerminalModes;
 
 /// The executable the AWS CLI looks for.
 pub const PLUGIN_NAME: &str = "session-manager-plugin";
@@ -301,30 +302,9 @@ const TERMINAL_SIGNALS: [libc::c_int; 3] = [libc::SIGINT, libc::SIGQUIT, libc::S
 pub struct Running {
     child: std::process::Child,
     _guard: IgnoreTerminalSignals,
+    /// The terminal's modes before the plugin ran: it makes the terminal raw for a shell and
+    /// puts it back when it ends normally, but not when a signal ends it.
     terminal: TerminalModes,
-}
-
-/// The terminal's modes before the plugin ran: it makes the terminal raw for a shell and puts it
-/// back when it ends normally, but not when a signal ends it.
-struct TerminalModes(Option<libc::termios>);
-
-impl TerminalModes {
-    fn save() -> TerminalModes {
-        // SAFETY: tcgetattr fills a struct we own; it fails harmlessly when stdin is no terminal.
-        unsafe {
-            let mut modes: libc::termios = std::mem::zeroed();
-            TerminalModes((libc::tcgetattr(libc::STDIN_FILENO, &mut modes) == 0).then_some(modes))
-        }
-    }
-
-    fn restore(&self) {
-        if let Some(modes) = &self.0 {
-            // SAFETY: sets the modes read from this same terminal.
-            unsafe {
-                libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, modes);
-            }
-        }
-    }
 }
 
 impl Running {

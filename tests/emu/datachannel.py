@@ -19,7 +19,9 @@ machine): AWS-StartPortForwardingSession[ToRemoteHost] as "LocalPortForwarding" 
 LocalPortForwardingType), which the plugin multiplexes with smux (protocol v1, vendored
 xtaci/smux frame.go) when the agent is newer than 3.0.196.0 (config.go:
 TCPMultiplexingSupportedAfterThisAgentVersion) and otherwise sends one connection at a time, a
-DisconnectToPort flag between them (basicportforwarding.go); AWS-StartSSHSession as a plain stream
+DisconnectToPort flag between them (basicportforwarding.go), the agent dialling the port as the
+session starts and ending the session when nothing answers there (the agent's port_basic.go);
+AWS-StartSSHSession as a plain stream
 (standardstreamforwarding.go). The handshake's Properties carry the document's parameters, which
 the plugin reads as PortParameters (portNumber, localPortNumber, type).
 The agent version is 3.3.1142.0, or the instance's `ssmgo:agent-version` tag.
@@ -177,6 +179,16 @@ class Channel:
                 except OSError as e:
                     # As the agent does: the session ends with the reason.
                     self.close(f"Unable to connect to {self.target[0]}:{self.target[1]}: {e}")
+                    self.ws.close()
+            elif self.mode == "port" and not self.multiplexed():
+                # Basic port forwarding dials the port as the session starts, and a port it
+                # can't reach ends the session at once (amazon-ssm-agent
+                # agent/session/plugins/port/port_basic.go, InitializeSession: "Unable to connect
+                # to specified port"); multiplexed forwarding dials per connection instead.
+                try:
+                    self.open_conn()
+                except OSError as e:
+                    self.close(f"Unable to connect to specified port: {e}")
                     self.ws.close()
         elif kind == OUTPUT and self.mode == "shell" and self.master is not None:
             os.write(self.master, payload)

@@ -60,7 +60,7 @@ fn a_stopped_instance_is_named_with_the_command_that_starts_it() {
         .stdout_has("next: It pings again once it runs")
         .stdout_has("2 problems found (1 check could not run).")
         .stdout_has("can't be seen while it is stopped")
-        .stderr_has("ssmgo doctor found 2 problems on");
+        .stderr_has("ssmgo: doctor found 2 problems on");
 }
 
 #[test]

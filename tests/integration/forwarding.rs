@@ -123,3 +123,33 @@ fn ssh_config_prints_a_block_using_ssh_proxy() {
     out.stdout_has("Host i-* mi-* web-*\n")
         .stdout_has("--profile default --region us-east-1 ssh-proxy --os-user %r %h %p\n");
 }
+
+#[test]
+fn a_tunnel_whose_session_ends_as_it_starts_is_given_up_after_5_attempts() {
+    crate::needs_emulator!();
+    let group = emu().group("fwdgiveup");
+    let id = group.instance("app").launch();
+    // The recorder opens the data channel and leaves at once: each session ends as it starts.
+    // Five attempts with pauses of 1, 2, 4 and 8 s between them: well within the limit.
+    let out = ssmgo()
+        .args(["forward", &id, "18083:80"])
+        .spawn()
+        .finish(std::time::Duration::from_secs(120));
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    let out = out
+        .stderr_has("reconnecting in 1 s (1 of 5")
+        .stderr_has("reconnecting in 8 s (4 of 5")
+        .stderr_has("5 times in a row")
+        .stderr_has(&format!("ssmgo doctor {id}"));
+    assert!(
+        !out.stderr.contains("(5 of 5"),
+        "no pause after the last: {}",
+        out.stderr
+    );
+    let sessions = emu().sessions_on(&id);
+    assert_eq!(sessions.len(), 5, "{sessions:?}");
+    assert!(
+        sessions.iter().all(|s| s.status == "Terminated"),
+        "{sessions:?}"
+    );
+}

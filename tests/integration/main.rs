@@ -25,3 +25,4 @@ mod reports;
 mod run;
 mod shell_integration;
 mod starting;
+mod stopping;

@@ -156,7 +156,7 @@ fn a_stop_signal_to_ssmgo_or_its_group_stops_the_plugin_and_terminates_the_sessi
         let what = format!("signal {signal}, to the group: {to_group}");
         assert_eq!(status.code(), Some(code), "{what}: {}", pty.tail());
         assert!(
-            pty.text().contains("was told to stop"),
+            pty.text().contains("ssmgo: told to stop"),
             "{what}: {}",
             pty.tail()
         );
@@ -569,7 +569,7 @@ fn a_forward_survives_its_tunnel_being_dropped_twice() {
         assert_eq!(open.len(), 1, "one session carries the tunnel: {open:?}");
         // The session ends under it, as when an administrator terminates it.
         emu().terminate_session(&open[0].id);
-        fwd.until("dropped (its session ended); reconnecting in", round);
+        fwd.until("dropped (its session ended", round);
         fwd.until("Waiting for connections", round + 1);
         assert!(get(local).ends_with("still-there"), "round {round}");
     }
@@ -582,6 +582,43 @@ fn a_forward_survives_its_tunnel_being_dropped_twice() {
     assert_eq!(fwd.interrupt(), Some(0), "ended as on Ctrl-C");
     let sessions = emu().sessions_on(&id);
     assert_eq!(sessions.len(), 3, "{sessions:?}");
+    assert!(
+        sessions.iter().all(|s| s.status == "Terminated"),
+        "{sessions:?}"
+    );
+}
+
+#[test]
+fn a_tunnel_the_agent_ends_as_it_starts_is_given_up_after_5_attempts() {
+    crate::needs_emulator!();
+    let group = emu().group("real-giveup");
+    // An agent too old to multiplex dials the remote port as the session starts, and ends the
+    // session at once when nothing listens there.
+    let id = group
+        .instance("web")
+        .tag("ssmgo:agent-version", "2.3.1644.0")
+        .launch();
+    let Some(run) = ssmgo().with_real_plugin() else {
+        return;
+    };
+    let mapping = format!("{}:{}", free_port(), free_port());
+    let out = run
+        .args(["forward", &id, &mapping, "--no-check"])
+        .spawn()
+        .finish(Duration::from_secs(120));
+    assert_eq!(out.code, Some(1), "{}\n{}", out.stdout, out.stderr);
+    // The plugin said why each time; ssmgo counted and gave up.
+    assert!(
+        out.stdout.contains("Unable to connect to specified port"),
+        "{}",
+        out.stdout
+    );
+    let out = out
+        .stderr_has("(4 of 5")
+        .stderr_has("5 times in a row")
+        .stderr_has(&format!("ssmgo doctor {id}"));
+    let sessions = emu().sessions_on(&id);
+    assert_eq!(sessions.len(), 5, "{sessions:?}\n{}", out.stderr);
     assert!(
         sessions.iter().all(|s| s.status == "Terminated"),
         "{sessions:?}"
@@ -914,4 +951,69 @@ fn ssmgo_ssh_makes_a_key_for_one_connection_and_pushes_it() {
         .log()
         .iter()
         .any(|v| v["op"] == "SendSSHPublicKey" && v["target"] == id.as_str()));
+}
+
+#[test]
+fn sigterm_to_ssmgo_ssh_stops_ssh_removes_the_key_and_ends_the_session() {
+    crate::needs_emulator!();
+    let Some(run) = ssmgo().with_real_plugin() else {
+        return;
+    };
+    let sshd = sshd("%u.keys");
+    let group = emu().group("real-ssh-term");
+    let id = group
+        .instance("web")
+        .tag("ssmgo:eic-keys-dir", &sshd.dir.path().display().to_string())
+        .launch();
+    let user = std::env::var("USER").unwrap_or_else(|_| "root".into());
+    let port = sshd.port.to_string();
+    // The key is made under TMPDIR: a directory of this test's own, which no other run shares.
+    let tmp = tempfile::tempdir().unwrap();
+    let run = run.env("TMPDIR", tmp.path());
+    let key_dirs = || -> std::collections::BTreeSet<std::ffi::OsString> {
+        std::fs::read_dir(tmp.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name())
+            .filter(|n| n.to_string_lossy().starts_with("ssmgo-ssh-"))
+            .collect()
+    };
+    let before = key_dirs();
+    let mut ssh = run
+        .args([
+            "ssh",
+            &format!("{user}@{}", group.name("web")),
+            "--",
+            "-p",
+            &port,
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "echo ready-$((6*7)) >&2; sleep 120",
+        ])
+        .spawn();
+    ssh.wait_for_stderr("ready-42", 1, WAIT);
+    ssh.signal(libc::SIGTERM);
+    let out = ssh.finish(WAIT);
+    assert_eq!(out.code, Some(143), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("told to stop (SIGTERM) while ssh ran"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(key_dirs(), before, "the key's directory is removed");
+    // ssh ends its ProxyCommand (ssmgo ssh-proxy) with SIGHUP, which ends the session: by then,
+    // or soon after.
+    let started = std::time::Instant::now();
+    loop {
+        let sessions = emu().sessions_on(&id);
+        if !sessions.is_empty() && sessions.iter().all(|s| s.status == "Terminated") {
+            break;
+        }
+        assert!(started.elapsed() < WAIT, "left open: {sessions:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }

@@ -13,7 +13,7 @@ use crate::support::{emu, ssmgo};
 const WAIT: Duration = Duration::from_secs(30);
 
 /// The emulator's invocations of one command: (instance, status, start, end).
-fn invocations(command_targets: &[String]) -> Vec<(String, String, f64, f64)> {
+pub(crate) fn invocations(command_targets: &[String]) -> Vec<(String, String, f64, f64)> {
     emu()
         .log()
         .into_iter()
