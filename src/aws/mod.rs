@@ -1,15 +1,20 @@
 //! Talking to AWS: loading configuration the AWS CLI's way, one shared HTTP client for every
-//! service, and turning SDK errors into our own [`Error`]s.
+//! service, and turning SDK errors into our own [`Error`]s. The calls more than one feature
+//! makes live here too: IAM's ([`iam`]: the simulator, policies, tags), with the ARNs and times
+//! they are asked with ([`arn`], [`time`]).
 //!
 //! Only this module and the small call wrappers beside the features (`fleet::ec2`, `fleet::ssm`,
 //! `session::api`) see SDK types; everything above them sees our own rows and decisions.
 
+pub mod arn;
 mod assume;
 mod credentials;
 mod errors;
 pub mod gate;
+pub mod iam;
 mod identity;
 mod retry;
+pub mod time;
 pub mod trace;
 
 pub use assume::{AccountAccess, Assumed};

@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+use crate::aws::arn::document_arn;
 use crate::aws::Aws;
 use crate::cli::RunArgs;
 use crate::commands::Ctx;
@@ -182,7 +183,7 @@ async fn refuse_denied(aws: &Aws, who: &precheck::Who, targets: &[Instance]) -> 
     for document in ["AWS-RunShellScript", "AWS-RunPowerShellScript"] {
         if targets.iter().any(|t| run::document_for(t) == document) {
             resources.push(Resource {
-                arn: precheck::document_arn(who.partition(), aws.region(), who.account(), document),
+                arn: document_arn(who.partition(), aws.region(), who.account(), document),
                 tags: Vec::new(),
                 label: format!("the document {document}"),
             });

@@ -22,13 +22,15 @@ mod state;
 use serde::Serialize;
 use ssmgo_policy::Decision;
 
+// What the doctor shares with the pre-check (IAM's calls, ARNs and IAM's times from aws/; the
+// pre-check's policy explanations) is imported in this file alone, so that moving it changes
+// these lines alone.
+use crate::aws::arn::target_arn;
+use crate::aws::iam::{simulate_actions, PolicyOwner};
+use crate::aws::time::iso8601;
 use crate::aws::Aws;
 use crate::error::{Error, Result};
 use crate::fleet::Instance;
-// The doctor's only uses of the pre-check (its IAM client, its policy explanations, its date
-// words) stand in this file, so that moving them changes these lines alone.
-use crate::precheck::api::{simulate_actions, PolicyOwner};
-use crate::precheck::context::iso8601;
 use crate::precheck::{self, Who};
 pub use agent_version::{at_least, document_minimum, minimums};
 use api::{Placement, Role};
@@ -221,7 +223,7 @@ fn agent_context(aws: &Aws, id: &str, role: &Role) -> Vec<(String, Vec<String>)>
         ("aws:RequestedRegion".into(), vec![aws.region().to_owned()]),
         (
             "ec2:SourceInstanceARN".into(),
-            vec![precheck::target_arn(&partition, aws.region(), &account, id)],
+            vec![target_arn(&partition, aws.region(), &account, id)],
         ),
     ]
 }

@@ -1,4 +1,5 @@
-//! SSM DescribeInstanceInformation: which nodes run the agent, and whether it is online.
+//! SSM DescribeInstanceInformation: which nodes run the agent, and whether it is online; and the
+//! tags SSM keeps on hybrid nodes and session documents (ssm:ListTagsForResource).
 
 use aws_sdk_ssm::types::{
     InstanceInformation, InstanceInformationStringFilter, ResourceType, ResourceTypeForTagging,
@@ -34,14 +35,16 @@ pub(super) async fn node_tags(aws: &Aws, id: &str) -> Vec<(String, String)> {
     resource_tags(aws, ResourceTypeForTagging::ManagedInstance, id).await
 }
 
+/// The session document's own tags (none when it has none or they can't be read: AWS-owned and
+/// missing documents have no taggable resource, and so no tags, as for AWS).
+pub(crate) async fn document_tags(aws: &Aws, name: &str) -> Vec<(String, String)> {
+    resource_tags(aws, ResourceTypeForTagging::Document, name).await
+}
+
 /// The tags SSM keeps on one of its resources (ssm:ListTagsForResource); none when they can't be
 /// read. Quietly: AWS-owned documents have no taggable resource, and a caller who may not read
 /// tags still gets the rest (-v's trace shows the failed call).
-pub(crate) async fn resource_tags(
-    aws: &Aws,
-    kind: ResourceTypeForTagging,
-    id: &str,
-) -> Vec<(String, String)> {
+async fn resource_tags(aws: &Aws, kind: ResourceTypeForTagging, id: &str) -> Vec<(String, String)> {
     let out = aws
         .ssm
         .list_tags_for_resource()

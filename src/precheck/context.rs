@@ -11,6 +11,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::Serialize;
 use ssmgo_policy::condition::{Base, Condition};
 
+use crate::aws::time::iso8601;
+
 /// One context value given to the simulator and to ssmgo's own evaluator.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Entry {
@@ -145,14 +147,6 @@ pub fn resource_tag_entries(
     out
 }
 
-/// `secs` since the epoch as `YYYY-MM-DDTHH:MM:SSZ`, the form IAM's date conditions read.
-pub fn iso8601(secs: u64) -> String {
-    use aws_smithy_types::date_time::{DateTime, Format};
-    DateTime::from_secs(i64::try_from(secs).unwrap_or(i64::MAX))
-        .fmt(Format::DateTime)
-        .unwrap_or_else(|_| secs.to_string())
-}
-
 /// A context condition in words, with the next step, when ssmgo has something to say about its
 /// key. `facts` says what the request carries.
 pub fn in_words(
@@ -246,13 +240,6 @@ pub const UNKNOWABLE: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn times_are_written_as_iam_reads_them() {
-        assert_eq!(iso8601(0), "1970-01-01T00:00:00Z");
-        assert_eq!(iso8601(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(iso8601(1_796_000_000), "2026-11-30T00:53:20Z");
-    }
 
     fn facts(temporary: Option<bool>, user: bool) -> Facts {
         Facts {

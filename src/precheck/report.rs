@@ -69,3 +69,22 @@ fn resources(check: &Check, out: &mut String) {
         }
     }
 }
+
+/// After AWS refused StartSession: for each resource that was not plainly allowed, what decided
+/// it (the denying side of what an "unknown" depended on, or the denial itself).
+pub fn denial_causes(check: &Check) -> Vec<String> {
+    check
+        .resources
+        .iter()
+        .filter(|r| !r.allowed())
+        .flat_map(|r| {
+            std::iter::once(format!(
+                "{} {}: {}",
+                r.kind.words(),
+                r.arn,
+                r.decision_words()
+            ))
+            .chain(r.explanation.iter().map(|l| format!("  {l}")))
+        })
+        .collect()
+}

@@ -1,4 +1,7 @@
-//! The STS, IAM and SSM calls the pre-check makes, returning our own types.
+//! Asking IAM: the policy simulator (SimulatePrincipalPolicy), a role's ARN, a principal's tags
+//! and its policies (inline, attached, its groups', its permissions boundary), each answer in
+//! our own types. The pre-check and the doctor both ask IAM through here, so the SDK's IAM
+//! types stop in this file.
 
 use aws_sdk_iam::types::{ContextEntry, EvaluationResult, PolicyEvaluationDecisionType};
 use ssmgo_policy::Decision;
@@ -198,17 +201,6 @@ fn simulated(result: Option<&EvaluationResult>, resource: &str) -> Simulated {
         allowed_by_boundary: boundary,
         allowed_by_organizations: organizations,
     }
-}
-
-/// The session document's own tags (none when it has none or they can't be read: AWS-owned and
-/// missing documents have no taggable resource, and so no tags, as for AWS).
-pub async fn document_tags(aws: &Aws, name: &str) -> Vec<(String, String)> {
-    crate::fleet::ssm::resource_tags(
-        aws,
-        aws_sdk_ssm::types::ResourceTypeForTagging::Document,
-        name,
-    )
-    .await
 }
 
 /// Whose policies to read.
