@@ -150,13 +150,7 @@ pub async fn send(aws: &Aws, instance: &Instance, push: &Push) -> Result<()> {
         .ssh_public_key(&push.key.line)
         .send()
         .await
-        .map_err(|e| {
-            aws.explain(
-                "SendSSHPublicKey",
-                "ec2-instance-connect:SendSSHPublicKey",
-                e,
-            )
-        })?;
+        .map_err(|e| aws.explain("ec2-instance-connect:SendSSHPublicKey", e))?;
     if !out.success() {
         return Err(Error::Aws {
             operation: "SendSSHPublicKey",

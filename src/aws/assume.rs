@@ -94,7 +94,7 @@ impl Aws {
             .role_session_name(&session)
             .send()
             .await
-            .map_err(|e| match self.explain("AssumeRole", "sts:AssumeRole", e) {
+            .map_err(|e| match self.explain("sts:AssumeRole", e) {
                 Error::AccessDenied { message, .. } => Error::RoleNotAssumable {
                     role_arn: role_arn.clone(),
                     detail: message,

@@ -46,17 +46,16 @@ where
 
 impl Aws {
     /// Explains a failed SDK call in one sentence and a next step. `action` is the IAM action the
-    /// call needs, named in the access-denied advice. The SDK's own text (which can hold a whole
-    /// HTTP response) is shown only with --verbose.
-    pub(crate) fn explain<E>(
-        &self,
-        operation: &'static str,
-        action: &'static str,
-        err: SdkError<E, HttpResponse>,
-    ) -> Error
+    /// call needs, `service:Operation`, named in the access-denied advice; every call ssmgo makes
+    /// needs the permission of its own name, so the operation the messages name is its second
+    /// half. The SDK's own text (which can hold a whole HTTP response) is shown only with
+    /// --verbose.
+    pub(crate) fn explain<E>(&self, action: &'static str, err: SdkError<E, HttpResponse>) -> Error
     where
         E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
     {
+        // The service is the action's prefix (ec2:…, ssm:…, iam:…, sts:…).
+        let (service, operation) = action.split_once(':').unwrap_or(("ssm", action));
         if self.verbose {
             let full = DisplayErrorContext(&err).to_string();
             crate::say!("ssmgo: {operation}: {}", full);
@@ -71,8 +70,6 @@ impl Aws {
             }
             return credentials_error(self.profile_in_use.as_deref(), self.profile_is_sso, cred);
         }
-        // The service is the IAM action's prefix (ec2:…, ssm:…, iam:…, sts:…).
-        let service = action.split(':').next().unwrap_or("ssm");
         let endpoint = || self.endpoint_for_messages(service);
         let timed_out = || Error::TimedOut {
             operation,

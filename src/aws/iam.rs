@@ -17,7 +17,7 @@ pub async fn role_arn(aws: &Aws, role_name: &str) -> Result<String> {
         .role_name(role_name)
         .send()
         .await
-        .map_err(|e| aws.explain("GetRole", "iam:GetRole", e))?;
+        .map_err(|e| aws.explain("iam:GetRole", e))?;
     Ok(out.role().map(|r| r.arn().to_owned()).unwrap_or_default())
 }
 
@@ -81,7 +81,7 @@ pub async fn principal_tags(aws: &Aws, owner: &PolicyOwner) -> Result<Vec<(Strin
             .user_name(name)
             .send()
             .await
-            .map_err(|e| aws.explain("ListUserTags", "iam:ListUserTags", e))?
+            .map_err(|e| aws.explain("iam:ListUserTags", e))?
             .tags()
             .iter()
             .map(|t| (t.key().to_owned(), t.value().to_owned()))
@@ -92,7 +92,7 @@ pub async fn principal_tags(aws: &Aws, owner: &PolicyOwner) -> Result<Vec<(Strin
             .role_name(name)
             .send()
             .await
-            .map_err(|e| aws.explain("ListRoleTags", "iam:ListRoleTags", e))?
+            .map_err(|e| aws.explain("iam:ListRoleTags", e))?
             .tags()
             .iter()
             .map(|t| (t.key().to_owned(), t.value().to_owned()))
@@ -141,7 +141,7 @@ pub async fn simulate_actions(
         .set_context_entries(Some(entries))
         .send()
         .await
-        .map_err(|e| aws.explain("SimulatePrincipalPolicy", "iam:SimulatePrincipalPolicy", e))?;
+        .map_err(|e| aws.explain("iam:SimulatePrincipalPolicy", e))?;
     Ok(actions
         .iter()
         .map(|action| {

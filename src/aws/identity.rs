@@ -18,7 +18,7 @@ pub async fn caller_identity(aws: &Aws) -> Result<CallerIdentity> {
         .get_caller_identity()
         .send()
         .await
-        .map_err(|e| aws.explain("GetCallerIdentity", "sts:GetCallerIdentity", e))?;
+        .map_err(|e| aws.explain("sts:GetCallerIdentity", e))?;
     Ok(CallerIdentity {
         arn: out.arn().unwrap_or_default().to_owned(),
         account: out.account().unwrap_or_default().to_owned(),

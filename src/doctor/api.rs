@@ -28,7 +28,7 @@ pub async fn placement(aws: &Aws, id: &str) -> Result<Option<Placement>> {
         .instance_ids(id)
         .send()
         .await
-        .map_err(|e| aws.explain("DescribeInstances", "ec2:DescribeInstances", e))?;
+        .map_err(|e| aws.explain("ec2:DescribeInstances", e))?;
     let Some(i) = out.reservations().iter().flat_map(|r| r.instances()).next() else {
         return Ok(None);
     };
@@ -79,13 +79,7 @@ pub async fn agent_record(aws: &Aws, id: &str) -> Result<Option<AgentRecord>> {
         )
         .send()
         .await
-        .map_err(|e| {
-            aws.explain(
-                "DescribeInstanceInformation",
-                "ssm:DescribeInstanceInformation",
-                e,
-            )
-        })?;
+        .map_err(|e| aws.explain("ssm:DescribeInstanceInformation", e))?;
     Ok(out
         .instance_information_list()
         .iter()
@@ -138,7 +132,7 @@ pub async fn profile_roles(aws: &Aws, profile_name: &str) -> Result<Option<Vec<R
                 .unwrap_or_default(),
         )),
         Err(e) if crate::aws::is_service_error(&e, "NoSuchEntity") => Ok(None),
-        Err(e) => Err(aws.explain("GetInstanceProfile", "iam:GetInstanceProfile", e)),
+        Err(e) => Err(aws.explain("iam:GetInstanceProfile", e)),
     }
 }
 
@@ -150,7 +144,7 @@ pub async fn role(aws: &Aws, name: &str) -> Result<Option<Role>> {
             arn: r.arn().to_owned(),
         })),
         Err(e) if crate::aws::is_service_error(&e, "NoSuchEntity") => Ok(None),
-        Err(e) => Err(aws.explain("GetRole", "iam:GetRole", e)),
+        Err(e) => Err(aws.explain("iam:GetRole", e)),
     }
 }
 
@@ -165,7 +159,7 @@ pub async fn default_host_management_role(aws: &Aws) -> Result<Option<String>> {
         .setting_id(DHMC_SETTING)
         .send()
         .await
-        .map_err(|e| aws.explain("GetServiceSetting", "ssm:GetServiceSetting", e))?;
+        .map_err(|e| aws.explain("ssm:GetServiceSetting", e))?;
     // AWS's default value for the setting is "$None": turned off.
     Ok(out
         .service_setting()
@@ -195,7 +189,7 @@ pub struct RouteTable {
 
 pub async fn route_table(aws: &Aws, vpc: &str, subnet: &str) -> Result<Option<RouteTable>> {
     let find = |name: &str, value: &str| Filter::builder().name(name).values(value).build();
-    let explain = |e| aws.explain("DescribeRouteTables", "ec2:DescribeRouteTables", e);
+    let explain = |e| aws.explain("ec2:DescribeRouteTables", e);
     let own = aws
         .ec2
         .describe_route_tables()
@@ -252,7 +246,7 @@ pub async fn nat_state(aws: &Aws, id: &str) -> Result<Option<String>> {
         .nat_gateway_ids(id)
         .send()
         .await
-        .map_err(|e| aws.explain("DescribeNatGateways", "ec2:DescribeNatGateways", e))?;
+        .map_err(|e| aws.explain("ec2:DescribeNatGateways", e))?;
     Ok(out
         .nat_gateways()
         .first()
@@ -278,7 +272,7 @@ pub async fn endpoints(aws: &Aws, vpc: &str) -> Result<Vec<Endpoint>> {
         .filters(Filter::builder().name("vpc-id").values(vpc).build())
         .send()
         .await
-        .map_err(|e| aws.explain("DescribeVpcEndpoints", "ec2:DescribeVpcEndpoints", e))?;
+        .map_err(|e| aws.explain("ec2:DescribeVpcEndpoints", e))?;
     Ok(out
         .vpc_endpoints()
         .iter()
@@ -357,7 +351,7 @@ pub async fn groups(aws: &Aws, ids: &[String]) -> Result<Vec<Group>> {
         .set_group_ids(Some(ids.to_vec()))
         .send()
         .await
-        .map_err(|e| aws.explain("DescribeSecurityGroups", "ec2:DescribeSecurityGroups", e))?;
+        .map_err(|e| aws.explain("ec2:DescribeSecurityGroups", e))?;
     Ok(out
         .security_groups()
         .iter()
@@ -377,7 +371,7 @@ pub async fn vpc_cidr(aws: &Aws, vpc: &str) -> Result<Option<String>> {
         .vpc_ids(vpc)
         .send()
         .await
-        .map_err(|e| aws.explain("DescribeVpcs", "ec2:DescribeVpcs", e))?;
+        .map_err(|e| aws.explain("ec2:DescribeVpcs", e))?;
     Ok(out
         .vpcs()
         .first()
@@ -390,7 +384,7 @@ pub async fn document_content(aws: &Aws, name: &str) -> Result<Option<String>> {
     match aws.ssm.get_document().name(name).send().await {
         Ok(out) => Ok(out.content().map(str::to_owned)),
         Err(e) if crate::aws::is_service_error(&e, "InvalidDocument") => Ok(None),
-        Err(e) => Err(aws.explain("GetDocument", "ssm:GetDocument", e)),
+        Err(e) => Err(aws.explain("ssm:GetDocument", e)),
     }
 }
 

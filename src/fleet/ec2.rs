@@ -17,7 +17,7 @@ pub async fn start(aws: &Aws, id: &str) -> Result<()> {
         .instance_ids(id)
         .send()
         .await
-        .map_err(|e| aws.explain("StartInstances", "ec2:StartInstances", e))?;
+        .map_err(|e| aws.explain("ec2:StartInstances", e))?;
     Ok(())
 }
 
@@ -153,7 +153,7 @@ async fn page(
             .interceptor(Divert(slot.clone()))
             .send()
             .await
-            .map_err(|e| aws.explain("DescribeInstances", "ec2:DescribeInstances", e))?
+            .map_err(|e| aws.explain("ec2:DescribeInstances", e))?
     };
     let rows = match slot.take() {
         Some(xml) => STRINGS
@@ -187,13 +187,7 @@ async fn zones(aws: &Aws) -> Result<Vec<String>> {
             .all_availability_zones(true)
             .send()
             .await
-            .map_err(|e| {
-                aws.explain(
-                    "DescribeAvailabilityZones",
-                    "ec2:DescribeAvailabilityZones",
-                    e,
-                )
-            })?
+            .map_err(|e| aws.explain("ec2:DescribeAvailabilityZones", e))?
     };
     Ok(out
         .availability_zones()

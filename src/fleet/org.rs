@@ -75,7 +75,7 @@ where
             detail: "organizations:ListAccounts was refused (only the management account and a delegated administrator may call it)".into(),
             next: format!("Use a profile of the management account, or {configure}"),
         },
-        _ => aws.explain("ListAccounts", "organizations:ListAccounts", err),
+        _ => aws.explain("organizations:ListAccounts", err),
     }
 }
 

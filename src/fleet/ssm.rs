@@ -82,13 +82,7 @@ async fn pages(aws: &Aws, key: &str, values: Vec<String>) -> Result<Vec<ManagedN
                 .set_next_token(token.take())
                 .send()
                 .await
-                .map_err(|e| {
-                    aws.explain(
-                        "DescribeInstanceInformation",
-                        "ssm:DescribeInstanceInformation",
-                        e,
-                    )
-                })?
+                .map_err(|e| aws.explain("ssm:DescribeInstanceInformation", e))?
         };
         out.extend(page.instance_information_list().iter().filter_map(to_node));
         match page.next_token() {

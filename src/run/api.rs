@@ -40,7 +40,7 @@ pub async fn send(aws: &Aws, send: &Send<'_>) -> Result<String> {
     let out = request
         .send()
         .await
-        .map_err(|e| aws.explain("SendCommand", "ssm:SendCommand", e))?;
+        .map_err(|e| aws.explain("ssm:SendCommand", e))?;
     Ok(out
         .command()
         .and_then(|c| c.command_id())
@@ -67,7 +67,7 @@ pub async fn states(aws: &Aws, command_id: &str) -> Result<Vec<State>> {
             .set_next_token(token)
             .send()
             .await
-            .map_err(|e| aws.explain("ListCommandInvocations", "ssm:ListCommandInvocations", e))?;
+            .map_err(|e| aws.explain("ssm:ListCommandInvocations", e))?;
         for inv in page.command_invocations() {
             let finished = matches!(
                 inv.status(),
@@ -113,7 +113,7 @@ pub async fn output(aws: &Aws, command_id: &str, instance_id: &str) -> Result<Ou
         .instance_id(instance_id)
         .send()
         .await
-        .map_err(|e| aws.explain("GetCommandInvocation", "ssm:GetCommandInvocation", e))?;
+        .map_err(|e| aws.explain("ssm:GetCommandInvocation", e))?;
     Ok(Output {
         status: out
             .status()
@@ -155,7 +155,7 @@ pub async fn object_text(aws: &Aws, bucket: &str, key: &str) -> Result<String> {
         .key(key)
         .send()
         .await
-        .map_err(|e| aws.explain("GetObject", "s3:GetObject", e))?;
+        .map_err(|e| aws.explain("s3:GetObject", e))?;
     let bytes = out
         .body
         .collect()
@@ -196,7 +196,7 @@ pub async fn cancel(aws: &Aws, command_id: &str) -> Result<()> {
         .command_id(command_id)
         .send()
         .await
-        .map_err(|e| aws.explain("CancelCommand", "ssm:CancelCommand", e))?;
+        .map_err(|e| aws.explain("ssm:CancelCommand", e))?;
     Ok(())
 }
 

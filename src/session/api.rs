@@ -81,7 +81,7 @@ async fn after_lost_answer(
     err: StartError,
 ) -> Error {
     let dispatch = matches!(err, SdkError::DispatchFailure(_));
-    let original = aws.explain("StartSession", "ssm:StartSession", err);
+    let original = aws.explain("ssm:StartSession", err);
     let target = request.target.clone();
     let outcome = match end_sessions_started_since(aws, &request.target, asked_at).await {
         Ok(0) => "it started no session".to_owned(),
@@ -128,7 +128,7 @@ async fn end_sessions_started_since(aws: &Aws, target: &str, since: SystemTime) 
         .filters(filter(SessionFilterKey::InvokedAfter, &since))
         .send()
         .await
-        .map_err(|e| aws.explain("DescribeSessions", "ssm:DescribeSessions", e))?;
+        .map_err(|e| aws.explain("ssm:DescribeSessions", e))?;
     let mut ended = 0;
     for session in out.sessions() {
         if let Some(id) = session.session_id() {
@@ -177,7 +177,7 @@ fn explain_start_error(aws: &Aws, request: &Request, e: StartError) -> Error {
             advice: denial.advice(&request.target),
         };
     }
-    aws.explain("StartSession", "ssm:StartSession", e)
+    aws.explain("ssm:StartSession", e)
 }
 
 pub(super) async fn terminate_session(aws: &Aws, session_id: &str) -> Result<()> {
@@ -186,7 +186,7 @@ pub(super) async fn terminate_session(aws: &Aws, session_id: &str) -> Result<()>
         .session_id(session_id)
         .send()
         .await
-        .map_err(|e| aws.explain("TerminateSession", "ssm:TerminateSession", e))?;
+        .map_err(|e| aws.explain("ssm:TerminateSession", e))?;
     Ok(())
 }
 
@@ -205,7 +205,7 @@ pub(super) async fn session_status(aws: &Aws, session_id: &str) -> Result<Option
         .filters(filter)
         .send()
         .await
-        .map_err(|e| aws.explain("DescribeSessions", "ssm:DescribeSessions", e))?;
+        .map_err(|e| aws.explain("ssm:DescribeSessions", e))?;
     Ok(out
         .sessions()
         .iter()
