@@ -1,24 +1,84 @@
-//! Asking IAM: the policy simulator (SimulatePrincipalPolicy), a role's ARN, a principal's tags
-//! and its policies (inline, attached, its groups', its permissions boundary), each answer in
-//! our own types. The pre-check and the doctor both ask IAM through here, so the SDK's IAM
-//! types stop in this file.
+//! Asking IAM: the policy simulator (SimulatePrincipalPolicy), roles (by name, and an instance
+//! profile's), a principal's tags and its policies (inline, attached, its groups', its
+//! permissions boundary), each answer in our own types. The pre-check and the doctor both ask
+//! IAM through here, so the SDK's IAM types stop in this file.
 
+use aws_sdk_iam::error::SdkError;
+use aws_sdk_iam::operation::get_role::GetRoleError;
 use aws_sdk_iam::types::{ContextEntry, EvaluationResult, PolicyEvaluationDecisionType};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use ssmgo_policy::Decision;
 
-use crate::aws::Aws;
+use crate::aws::{is_service_error, Aws};
 use crate::error::Result;
 
-/// The role's ARN with its path (the simulator rejects assumed-role session ARNs).
+/// An IAM role: its name and ARN.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Role {
+    pub name: String,
+    pub arn: String,
+}
+
+impl Role {
+    /// The partition and account, from the ARN (arn:PARTITION:iam::ACCOUNT:…).
+    pub fn partition_and_account(&self) -> Option<(String, String)> {
+        let parts: Vec<&str> = self.arn.split(':').collect();
+        (parts.len() > 4).then(|| (parts[1].to_owned(), parts[4].to_owned()))
+    }
+
+    fn of(role: &aws_sdk_iam::types::Role) -> Role {
+        Role {
+            name: role.role_name().to_owned(),
+            arn: role.arn().to_owned(),
+        }
+    }
+}
+
+/// iam:GetRole, the one call behind a role by name, a role's ARN and a role's permissions
+/// boundary. The SDK's error is left to the caller: each treats a missing role its own way.
+async fn get_role(
+    aws: &Aws,
+    name: &str,
+) -> std::result::Result<Option<aws_sdk_iam::types::Role>, SdkError<GetRoleError, HttpResponse>> {
+    let out = aws.iam().get_role().role_name(name).send().await?;
+    Ok(out.role)
+}
+
+/// A role by name (None when it doesn't exist).
+pub async fn role(aws: &Aws, name: &str) -> Result<Option<Role>> {
+    match get_role(aws, name).await {
+        Ok(role) => Ok(role.as_ref().map(Role::of)),
+        Err(e) if is_service_error(&e, "NoSuchEntity") => Ok(None),
+        Err(e) => Err(aws.explain("iam:GetRole", e)),
+    }
+}
+
+/// The role's ARN with its path (the simulator rejects assumed-role session ARNs). The caller's
+/// own role, so one that doesn't exist is an error like any other.
 pub async fn role_arn(aws: &Aws, role_name: &str) -> Result<String> {
-    let out = aws
-        .iam()
-        .get_role()
-        .role_name(role_name)
-        .send()
+    let role = get_role(aws, role_name)
         .await
         .map_err(|e| aws.explain("iam:GetRole", e))?;
-    Ok(out.role().map(|r| r.arn().to_owned()).unwrap_or_default())
+    Ok(role.map(|r| r.arn().to_owned()).unwrap_or_default())
+}
+
+/// The roles of an instance profile (None when the profile no longer exists).
+pub async fn instance_profile_roles(aws: &Aws, profile_name: &str) -> Result<Option<Vec<Role>>> {
+    let out = aws
+        .iam()
+        .get_instance_profile()
+        .instance_profile_name(profile_name)
+        .send()
+        .await;
+    match out {
+        Ok(out) => Ok(Some(
+            out.instance_profile()
+                .map(|p| p.roles().iter().map(Role::of).collect())
+                .unwrap_or_default(),
+        )),
+        Err(e) if is_service_error(&e, "NoSuchEntity") => Ok(None),
+        Err(e) => Err(aws.explain("iam:GetInstanceProfile", e)),
+    }
 }
 
 /// A statement the simulator says decided, with its position when AWS gives one.
@@ -393,13 +453,10 @@ impl Entity<'_> {
                 })
                 .map_err(|e| unreadable("iam:GetUser", &e)),
             Entity::Group(_) => Ok(None),
-            Entity::Role(n) => iam
-                .get_role()
-                .role_name(n)
-                .send()
+            Entity::Role(n) => get_role(aws, n)
                 .await
                 .map(|r| {
-                    r.role()
+                    r.as_ref()
                         .and_then(|r| r.permissions_boundary())
                         .and_then(|b| b.permissions_boundary_arn())
                         .map(str::to_owned)

@@ -1,5 +1,6 @@
-//! The EC2, SSM and IAM reads the doctor makes, returning our own types. Each read fails with our
-//! [`Error`]; the doctor turns an access denial into an "unknown" that names the permission.
+//! The EC2 and SSM reads the doctor makes, returning our own types (its IAM reads are
+//! [`crate::aws::iam`]'s). Each read fails with our [`Error`]; the doctor turns an access denial
+//! into an "unknown" that names the permission.
 
 use aws_sdk_ec2::types::{Filter, IpPermission};
 
@@ -92,60 +93,6 @@ pub async fn agent_record(aws: &Aws, id: &str) -> Result<Option<AgentRecord>> {
             last_ping: i.last_ping_date_time().map(|t| t.secs()),
             agent_version: i.agent_version().map(str::to_owned),
         }))
-}
-
-/// An IAM role: its name and ARN.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Role {
-    pub name: String,
-    pub arn: String,
-}
-
-impl Role {
-    /// The partition and account, from the ARN (arn:PARTITION:iam::ACCOUNT:…).
-    pub fn partition_and_account(&self) -> Option<(String, String)> {
-        let parts: Vec<&str> = self.arn.split(':').collect();
-        (parts.len() > 4).then(|| (parts[1].to_owned(), parts[4].to_owned()))
-    }
-}
-
-/// The roles of an instance profile (None when the profile no longer exists).
-pub async fn profile_roles(aws: &Aws, profile_name: &str) -> Result<Option<Vec<Role>>> {
-    let out = aws
-        .iam()
-        .get_instance_profile()
-        .instance_profile_name(profile_name)
-        .send()
-        .await;
-    match out {
-        Ok(out) => Ok(Some(
-            out.instance_profile()
-                .map(|p| {
-                    p.roles()
-                        .iter()
-                        .map(|r| Role {
-                            name: r.role_name().to_owned(),
-                            arn: r.arn().to_owned(),
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
-        )),
-        Err(e) if crate::aws::is_service_error(&e, "NoSuchEntity") => Ok(None),
-        Err(e) => Err(aws.explain("iam:GetInstanceProfile", e)),
-    }
-}
-
-/// A role by name (None when it doesn't exist).
-pub async fn role(aws: &Aws, name: &str) -> Result<Option<Role>> {
-    match aws.iam().get_role().role_name(name).send().await {
-        Ok(out) => Ok(out.role().map(|r| Role {
-            name: r.role_name().to_owned(),
-            arn: r.arn().to_owned(),
-        })),
-        Err(e) if crate::aws::is_service_error(&e, "NoSuchEntity") => Ok(None),
-        Err(e) => Err(aws.explain("iam:GetRole", e)),
-    }
 }
 
 /// The service setting behind Default Host Management Configuration.

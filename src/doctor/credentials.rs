@@ -5,8 +5,8 @@
 //! and says which role to read next, which [`of_default_host_management`] judges.
 
 use super::agent_version::{at_least, minimums};
-use super::api::{self, Role};
-use super::{Finding, Status};
+use super::api;
+use super::{Finding, Role, Status};
 use crate::error::Result;
 
 /// A hybrid node has no EC2 side to read (no profile, no VPC).

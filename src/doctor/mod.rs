@@ -6,8 +6,8 @@
 //! it names the permission; an unreadable thing is never called a problem).
 //!
 //! Each check is a pure judge in a file of its own, so it can be tested with facts alone; this
-//! module does the reads (through [`api`]) that each judge needs, in the order the report lists
-//! the checks, and assembles the report.
+//! module does the reads (through [`api`], and IAM's through [`crate::aws::iam`]) that each judge
+//! needs, in the order the report lists the checks, and assembles the report.
 
 mod agent_version;
 mod api;
@@ -26,14 +26,14 @@ use ssmgo_policy::Decision;
 // pre-check's policy explanations) is imported in this file alone, so that moving it changes
 // these lines alone.
 use crate::aws::arn::target_arn;
-use crate::aws::iam::{simulate_actions, PolicyOwner};
+use crate::aws::iam::{self, simulate_actions, PolicyOwner, Role};
 use crate::aws::time::iso8601;
 use crate::aws::Aws;
 use crate::error::{Error, Result};
 use crate::fleet::Instance;
 use crate::precheck::{self, Who};
 pub use agent_version::{at_least, document_minimum, minimums};
-use api::{Placement, Role};
+use api::Placement;
 use credentials::WithoutProfile;
 pub use preferences::kms_key_of;
 use preferences::KeyAccess;
@@ -203,14 +203,14 @@ async fn check_credentials(
 ) -> (Finding, Option<Role>) {
     if let Some(arn) = &placement.profile_arn {
         let name = credentials::profile_name(arn);
-        return credentials::of_profile(id, name, api::profile_roles(aws, name).await);
+        return credentials::of_profile(id, name, iam::instance_profile_roles(aws, name).await);
     }
     let dhmc_role = api::default_host_management_role(aws).await;
     let http_tokens = placement.http_tokens.as_deref();
     match credentials::without_profile(id, dhmc_role, http_tokens, agent_version) {
         WithoutProfile::Judged(finding) => (finding, None),
         WithoutProfile::ReadRole(role_name) => {
-            let role = api::role(aws, credentials::bare_role_name(&role_name)).await;
+            let role = iam::role(aws, credentials::bare_role_name(&role_name)).await;
             credentials::of_default_host_management(id, &role_name, role)
         }
     }

@@ -5,8 +5,7 @@
 
 use ssmgo_policy::Decision;
 
-use super::api::Role;
-use super::{Finding, Status};
+use super::{Finding, Role, Status};
 use crate::error::{Error, Result};
 
 /// What the agent's role must be allowed, from AWS's managed policy AmazonSSMManagedInstanceCore,
