@@ -378,26 +378,15 @@ impl RowPicker {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fleet::Tags;
 
     #[test]
     fn a_row_shows_what_people_search_by_and_neutralises_tag_text() {
-        let row = Instance {
-            instance_id: "i-0123456789abcdef0".into(),
-            name: Some("web-\x1b[31mprod".into()),
-            state: "running".into(),
-            ping_status: Some("Online".into()),
-            managed: true,
-            private_ip: Some("10.1.2.3".into()),
-            platform: None,
-            availability_zone: None,
-            launch_time: None,
-            tags: Tags::from([
-                ("Env".into(), "prod\u{202e}".into()),
-                ("Name".into(), "x".into()),
-            ]),
-            origin: None,
-        };
+        let row = Instance::example("i-0123456789abcdef0")
+            .named("web-\x1b[31mprod")
+            .pinged("Online")
+            .with_private_ip("10.1.2.3")
+            .tagged("Env", "prod\u{202e}")
+            .tagged("Name", "x");
         let renderer = RowRenderer::new(
             Column::PICKER_DEFAULT
                 .into_iter()

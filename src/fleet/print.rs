@@ -181,18 +181,10 @@ mod tests {
 
     #[test]
     fn rows_written_one_at_a_time_are_the_pretty_printed_array() {
-        let row = |id: &str| Instance {
-            instance_id: id.into(),
-            name: Some("web \u{202e}x".into()),
-            state: "running".into(),
-            ping_status: None,
-            managed: false,
-            private_ip: None,
-            platform: None,
-            availability_zone: None,
-            launch_time: None,
-            tags: [("Env".to_string(), "a\nb".to_string())].into(),
-            origin: None,
+        let row = |id: &str| {
+            Instance::example(id)
+                .named("web \u{202e}x")
+                .tagged("Env", "a\nb")
         };
         let rows = vec![row("i-1"), row("i-2")];
         let mut out = Vec::new();
