@@ -25,7 +25,7 @@ use tokio::sync::mpsc;
 
 use crate::aws::Aws;
 use crate::error::Result;
-use crate::settings::TagFilters;
+use crate::settings::{Column, TagFilters};
 
 pub use scopes::Scope;
 pub use tags::{Interner, Tags};
@@ -144,6 +144,22 @@ impl Instance {
         match self.ping_status.as_deref() {
             Some("Online") | None => None,
             Some(other) => Some(format!("SSM agent {other}")),
+        }
+    }
+
+    /// What the row has in `column`, as the instance has it (unsanitized); `None` when it has
+    /// nothing there. The table and the picker each decorate it their own way (paint, widths,
+    /// what stands in for nothing).
+    pub fn cell(&self, column: &Column) -> Option<&str> {
+        match column {
+            Column::Name => self.name.as_deref(),
+            Column::Instance => Some(&self.instance_id),
+            Column::State => Some(&self.state),
+            Column::Ssm => self.ping_status.as_deref(),
+            Column::Ip => self.private_ip.as_deref(),
+            Column::Platform => self.platform.as_deref(),
+            Column::Az => self.availability_zone.as_deref(),
+            Column::Tag(key) => self.tags.get(key),
         }
     }
 
