@@ -463,8 +463,15 @@ impl Error {
     }
 }
 
-fn signal_name(signal: i32) -> String {
-    crate::signals::name(signal)
+/// A stop signal by its usual name ("SIGTERM"), as messages and `run`'s rows say it.
+pub fn signal_name(signal: i32) -> String {
+    match signal {
+        libc::SIGHUP => "SIGHUP".into(),
+        libc::SIGINT => "SIGINT".into(),
+        libc::SIGQUIT => "SIGQUIT".into(),
+        libc::SIGTERM => "SIGTERM".into(),
+        n => format!("signal {n}"),
+    }
 }
 
 /// What to do about a local I/O failure, judged by its kind.

@@ -31,17 +31,6 @@ pub const STOP: [c_int; 4] = [libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT, libc::
 /// What an unclaimed stop did, for [`Error::Stopped`].
 const NO_SESSION_OPEN: &str = "while no session was open: it stopped there, and left none open";
 
-/// "SIGTERM", for messages.
-pub fn name(signal: c_int) -> String {
-    match signal {
-        libc::SIGHUP => "SIGHUP".into(),
-        libc::SIGINT => "SIGINT".into(),
-        libc::SIGQUIT => "SIGQUIT".into(),
-        libc::SIGTERM => "SIGTERM".into(),
-        n => format!("signal {n}"),
-    }
-}
-
 struct Claimant {
     id: u64,
     signals: Vec<c_int>,

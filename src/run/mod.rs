@@ -225,7 +225,7 @@ pub async fn run(
                         .collect();
                     let said = match signal {
                         libc::SIGINT => "interrupted".to_owned(),
-                        signal => format!("told to stop ({})", signals::name(signal)),
+                        signal => format!("told to stop ({})", crate::error::signal_name(signal)),
                     };
                     crate::say!(
                         "ssmgo: {said}: cancelled the command where it still ran ({})",
@@ -255,7 +255,7 @@ pub async fn run(
 fn cause(signal: i32) -> String {
     match signal {
         libc::SIGINT => "Ctrl-C".into(),
-        signal => signals::name(signal),
+        signal => crate::error::signal_name(signal),
     }
 }
 
