@@ -1,11 +1,13 @@
 //! The command line, described once.
 //!
 //! Doc comments here are the `--help` text, and (through the generator test) the man page and the
-//! shell completions in `man/` and `completions/`. This module describes; it does nothing.
+//! shell completions in `man/` and `completions/`. This module describes; it does nothing (what
+//! dynamic completion offers is read by `completion_candidates`).
 
 use clap::{Args, Parser, Subcommand};
-use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
+use clap_complete::engine::ArgValueCandidates;
 
+use crate::completion_candidates;
 use crate::settings::{ColorChoice, Flags};
 
 /// Open a shell on an EC2 instance through SSM Session Manager, and be told why when you can't.
@@ -25,7 +27,7 @@ pub struct Cli {
     pub aws: AwsArgs,
 
     /// Use the named preset from the config file (its profile, region, tags, document, columns).
-    #[arg(short = 'P', long, global = true, value_name = "NAME", add = ArgValueCandidates::new(preset_candidates))]
+    #[arg(short = 'P', long, global = true, value_name = "NAME", add = ArgValueCandidates::new(completion_candidates::presets))]
     pub preset: Option<String>,
 
     /// When to colour the output [env: NO_COLOR disables it].
@@ -125,44 +127,6 @@ fn resource_name(s: &str) -> Result<String, String> {
     } else {
         Ok(s.to_owned())
     }
-}
-
-/// Instance ids and Names from the local cache, for dynamic shell completion.
-///
-/// Names are whatever anyone with ec2:CreateTags wrote, and bash pastes a candidate into the
-/// command line as it is: a Name is offered only when no shell can misread it; otherwise only
-/// the instance id is, with the Name (made visible) as its description.
-fn target_candidates() -> Vec<CompletionCandidate> {
-    use crate::output::sanitize::{is_shell_safe_word, truncated, Untrusted};
-    let mut out = Vec::new();
-    for (id, name) in crate::fleet::cache::known_targets() {
-        if !is_shell_safe_word(&id) {
-            continue;
-        }
-        let Some(name) = name else {
-            out.push(CompletionCandidate::new(id));
-            continue;
-        };
-        let shown = truncated(&Untrusted(&name).to_string(), 60).into_owned();
-        if is_shell_safe_word(&name) {
-            out.push(CompletionCandidate::new(name).help(Some(id.clone().into())));
-        }
-        out.push(CompletionCandidate::new(id).help(Some(shown.into())));
-    }
-    out
-}
-
-/// Preset names from the config file, for dynamic shell completion (the same rule as Names).
-fn preset_candidates() -> Vec<CompletionCandidate> {
-    crate::settings::Config::load()
-        .map(|c| {
-            c.preset_names()
-                .into_iter()
-                .filter(|p| crate::output::sanitize::is_shell_safe_word(p))
-                .map(CompletionCandidate::new)
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 #[derive(Debug, Subcommand)]
@@ -308,7 +272,7 @@ fn wait_limit(s: &str) -> Result<std::time::Duration, String> {
 #[derive(Debug, Args)]
 pub struct ForwardArgs {
     /// Instance id, exact Name tag value, `-` for the last one, or a query for the picker.
-    #[arg(add = ArgValueCandidates::new(target_candidates))]
+    #[arg(add = ArgValueCandidates::new(completion_candidates::targets))]
     pub target: String,
 
     /// One tunnel or several: LOCAL_PORT:REMOTE_PORT, one PORT for both, or
@@ -341,7 +305,7 @@ pub struct ForwardArgs {
 #[derive(Debug, Args)]
 pub struct SshProxyArgs {
     /// Instance id or exact Name tag value (ssh's %h).
-    #[arg(add = ArgValueCandidates::new(target_candidates))]
+    #[arg(add = ArgValueCandidates::new(completion_candidates::targets))]
     pub host: String,
 
     /// The SSH port on the instance (ssh's %p).
@@ -502,7 +466,7 @@ pub struct ListArgs {
 #[derive(Debug, Default, Args)]
 pub struct ConnectArgs {
     /// Instance id, exact Name tag value, `-` for the last one, or a query for the picker.
-    #[arg(add = ArgValueCandidates::new(target_candidates))]
+    #[arg(add = ArgValueCandidates::new(completion_candidates::targets))]
     pub target: Option<String>,
 
     #[command(flatten)]
@@ -556,7 +520,7 @@ impl ConnectArgs {
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Instance ids or exact Name tag values (none with -t: every running instance it selects).
-    #[arg(value_name = "TARGET", add = ArgValueCandidates::new(target_candidates))]
+    #[arg(value_name = "TARGET", add = ArgValueCandidates::new(completion_candidates::targets))]
     pub targets: Vec<String>,
 
     #[command(flatten)]
@@ -607,7 +571,7 @@ pub struct RunArgs {
 #[derive(Debug, Args)]
 pub struct TargetArgs {
     /// Instance id, exact Name tag value, or a query for the picker.
-    #[arg(add = ArgValueCandidates::new(target_candidates))]
+    #[arg(add = ArgValueCandidates::new(completion_candidates::targets))]
     pub target: String,
 
     #[command(flatten)]

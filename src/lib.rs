@@ -13,6 +13,7 @@ pub mod aws;
 pub mod choose;
 pub mod cli;
 pub mod commands;
+pub mod completion_candidates;
 pub mod doctor;
 pub mod error;
 pub mod fleet;

@@ -108,31 +108,47 @@ impl Render<Row> for RowRenderer {
         if let Some(origin) = &row.origin {
             let _ = write!(line, "{} ", Untrusted(&origin.label()));
         }
-        let or_dash = |v: Option<&'_ str>| Untrusted(v.unwrap_or("-")).to_string();
         for column in &self.columns {
+            let value = row.cell(column);
             let _ = match column {
-                Column::Name => write!(line, "{:<32} ", or_dash(row.name.as_deref())),
-                Column::Instance => write!(line, "{:<19} ", Untrusted(&row.instance_id)),
-                Column::State => write!(line, "{:<8} ", Untrusted(&row.state)),
+                // Only the tags a row has, each saying which it is: there is no header.
+                Column::Tag(key) => match value {
+                    Some(v) => write!(line, "{}={} ", Untrusted(key), Untrusted(v)),
+                    None => Ok(()),
+                },
+                // No NOTE column here: what stands in the way of a session is said first.
                 Column::Ssm => {
-                    let status = match (row.note(), row.ping_status.as_deref()) {
+                    let status = match (row.note(), value) {
                         (Some(note), _) => note,
                         (None, Some(ping)) => ping.to_owned(),
                         (None, None) => row.state.clone(),
                     };
-                    write!(line, "{:<16} ", Untrusted(&status))
+                    let width = picker_width(column);
+                    write!(line, "{:<width$} ", Untrusted(&status))
                 }
-                Column::Ip => write!(line, "{:<15} ", or_dash(row.private_ip.as_deref())),
-                Column::Platform => write!(line, "{:<18} ", or_dash(row.platform.as_deref())),
-                Column::Az => write!(line, "{:<12} ", or_dash(row.availability_zone.as_deref())),
-                Column::Tag(key) => match row.tags.get(key) {
-                    Some(v) => write!(line, "{}={} ", Untrusted(key), Untrusted(v)),
-                    None => Ok(()),
-                },
+                _ => {
+                    let width = picker_width(column);
+                    write!(line, "{:<width$} ", Untrusted(value.unwrap_or("-")))
+                }
             };
         }
         line.truncate(line.trim_end().len());
         line
+    }
+}
+
+/// How wide the picker pads a column, so that the rows line up while their text stays whole.
+fn picker_width(column: &Column) -> usize {
+    match column {
+        Column::Name => 32,
+        Column::Instance => 19,
+        Column::State => 8,
+        Column::Ssm => 16,
+        Column::Ip => 15,
+        Column::Platform => 18,
+        Column::Az => 12,
+        // KEY=VALUE, as long as it is.
+        Column::Tag(_) => 0,
     }
 }
 
@@ -386,26 +402,15 @@ impl RowPicker {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fleet::Tags;
 
     #[test]
     fn a_row_shows_what_people_search_by_and_neutralises_tag_text() {
-        let row = Instance {
-            instance_id: "i-0123456789abcdef0".into(),
-            name: Some("web-\x1b[31mprod".into()),
-            state: "running".into(),
-            ping_status: Some("Online".into()),
-            managed: true,
-            private_ip: Some("10.1.2.3".into()),
-            platform: None,
-            availability_zone: None,
-            launch_time: None,
-            tags: Tags::from([
-                ("Env".into(), "prod\u{202e}".into()),
-                ("Name".into(), "x".into()),
-            ]),
-            origin: None,
-        };
+        let row = Instance::example("i-0123456789abcdef0")
+            .named("web-\x1b[31mprod")
+            .pinged("Online")
+            .with_private_ip("10.1.2.3")
+            .tagged("Env", "prod\u{202e}")
+            .tagged("Name", "x");
         let renderer = RowRenderer::new(
             Column::PICKER_DEFAULT
                 .into_iter()

@@ -8,10 +8,10 @@ use crate::commands::Ctx;
 use crate::error::Result;
 use crate::fleet::scopes::{self, no_match};
 use crate::fleet::{print, Query};
-use crate::settings::{Column, TagFilters};
+use crate::settings::Column;
 
 pub async fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
-    let tags = TagFilters::parse(&ctx.settings.tags_or(&args.filter.tags))?;
+    let tags = ctx.settings.tag_filters(&args.filter.tags)?;
     let scopes = scopes::load_all(&ctx.settings, ctx.verbose).await?;
     let query = Query {
         tags,

@@ -12,11 +12,11 @@ use crate::launch::{Resolve, Target};
 use crate::output::{write_json_value, write_text};
 use crate::precheck::{self, Resource};
 use crate::run::{self, Ended, Plan, Row};
-use crate::settings::{Column, TagFilters};
+use crate::settings::Column;
 use crate::sso_login;
 
 pub async fn run(ctx: &Ctx, args: RunArgs) -> Result<()> {
-    let tags = TagFilters::parse(&ctx.settings.tags_or(&args.filter.tags))?;
+    let tags = ctx.settings.tag_filters(&args.filter.tags)?;
     let scope =
         Scope::single(sso_login::load_aws(&ctx.settings.single_scope("run")?, ctx.verbose).await?);
     let aws = &scope.aws;

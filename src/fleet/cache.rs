@@ -238,7 +238,6 @@ fn cache_files(dir: &Path) -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fleet::Tags;
 
     fn key(region: &str) -> Key {
         Key {
@@ -251,19 +250,10 @@ mod tests {
     }
 
     fn row(id: &str) -> Instance {
-        Instance {
-            instance_id: id.into(),
-            name: Some("web".into()),
-            state: "running".into(),
-            ping_status: Some("Online".into()),
-            managed: true,
-            private_ip: None,
-            platform: None,
-            availability_zone: None,
-            launch_time: None,
-            tags: Tags::from([("Env".to_string(), "prod".to_string())]),
-            origin: None,
-        }
+        Instance::example(id)
+            .named("web")
+            .pinged("Online")
+            .tagged("Env", "prod")
     }
 
     const HOUR: Duration = Duration::from_secs(3600);

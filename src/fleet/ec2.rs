@@ -228,29 +228,23 @@ fn to_row(i: &Ec2Instance) -> Instance {
         .iter()
         .filter_map(|t| Some((t.key()?.to_owned(), t.value().unwrap_or("").to_owned())))
         .collect();
-    Instance {
-        instance_id: i.instance_id().unwrap_or_default().to_owned(),
-        name: tags.get("Name").map(str::to_owned),
-        state: i
-            .state()
-            .and_then(|s| s.name())
-            .map(|n| n.as_str().to_owned())
-            .unwrap_or_else(|| "unknown".into()),
-        ping_status: None,
-        managed: false,
-        private_ip: i.private_ip_address().map(str::to_owned),
-        platform: i
-            .platform_details()
-            .map(str::to_owned)
-            .or_else(|| i.platform().map(|p| p.as_str().to_owned())),
-        availability_zone: i
-            .placement()
-            .and_then(|p| p.availability_zone())
-            .map(str::to_owned),
-        launch_time: i
-            .launch_time()
-            .and_then(|t| t.fmt(aws_smithy_types::date_time::Format::DateTime).ok()),
-        tags,
-        origin: None,
+    let mut row = Instance::new(i.instance_id().unwrap_or_default());
+    if let Some(state) = i.state().and_then(|s| s.name()) {
+        row.state = state.as_str().to_owned();
     }
+    row.name = tags.get("Name").map(str::to_owned);
+    row.private_ip = i.private_ip_address().map(str::to_owned);
+    row.platform = i
+        .platform_details()
+        .map(str::to_owned)
+        .or_else(|| i.platform().map(|p| p.as_str().to_owned()));
+    row.availability_zone = i
+        .placement()
+        .and_then(|p| p.availability_zone())
+        .map(str::to_owned);
+    row.launch_time = i
+        .launch_time()
+        .and_then(|t| t.fmt(aws_smithy_types::date_time::Format::DateTime).ok());
+    row.tags = tags;
+    row
 }

@@ -19,7 +19,7 @@ use aws_smithy_types::body::SdkBody;
 use bytes::Bytes;
 use http_body::{Body, Frame};
 
-use super::{Instance, Interner, Tags};
+use super::{Instance, Interner};
 
 /// Where the diverted body of one call ends up.
 #[derive(Debug, Clone, Default)]
@@ -354,19 +354,7 @@ pub(super) fn parse_page(xml: &[u8], strings: &mut Interner) -> Result<Vec<Insta
                     && instance_depth.is_none()
                 {
                     instance_depth = Some(path.len());
-                    current = Some(Instance {
-                        instance_id: String::new(),
-                        name: None,
-                        state: "unknown".into(),
-                        ping_status: None,
-                        managed: false,
-                        private_ip: None,
-                        platform: None,
-                        availability_zone: None,
-                        launch_time: None,
-                        tags: Tags::default(),
-                        origin: None,
-                    });
+                    current = Some(Instance::new(String::new()));
                 } else if instance_depth.is_some_and(|d| path.len() == d + 1)
                     && SKIPPED.contains(&name)
                     && tokens.skip_element(name)

@@ -25,7 +25,7 @@ use tokio::sync::mpsc;
 
 use crate::aws::Aws;
 use crate::error::Result;
-use crate::settings::TagFilters;
+use crate::settings::{Column, TagFilters};
 
 pub use scopes::Scope;
 pub use tags::{Interner, Tags};
@@ -91,6 +91,25 @@ pub struct Blocker {
 }
 
 impl Instance {
+    /// A row that nothing has been said about yet but its id: state unknown, not managed, no
+    /// name, address or tags. Whoever lists it fills in what EC2 and SSM say; new fields get
+    /// their default here, once.
+    pub fn new(instance_id: impl Into<String>) -> Instance {
+        Instance {
+            instance_id: instance_id.into(),
+            name: None,
+            state: "unknown".into(),
+            ping_status: None,
+            managed: false,
+            private_ip: None,
+            platform: None,
+            availability_zone: None,
+            launch_time: None,
+            tags: Tags::default(),
+            origin: None,
+        }
+    }
+
     /// What stands in the way of a session, judged from the listing alone. A stale ping status
     /// is not a blocker: StartSession has the last word on connectivity.
     pub fn blocker(&self) -> Option<Blocker> {
@@ -128,12 +147,64 @@ impl Instance {
         }
     }
 
+    /// What the row has in `column`, as the instance has it (unsanitized); `None` when it has
+    /// nothing there. The table and the picker each decorate it their own way (paint, widths,
+    /// what stands in for nothing).
+    pub fn cell(&self, column: &Column) -> Option<&str> {
+        match column {
+            Column::Name => self.name.as_deref(),
+            Column::Instance => Some(&self.instance_id),
+            Column::State => Some(&self.state),
+            Column::Ssm => self.ping_status.as_deref(),
+            Column::Ip => self.private_ip.as_deref(),
+            Column::Platform => self.platform.as_deref(),
+            Column::Az => self.availability_zone.as_deref(),
+            Column::Tag(key) => self.tags.get(key),
+        }
+    }
+
     /// "web-1 (i-0abc…)" or just the id.
     pub fn label(&self) -> String {
         match &self.name {
             Some(n) => format!("{n} ({})", self.instance_id),
             None => self.instance_id.clone(),
         }
+    }
+}
+
+/// Rows for unit tests, built the same way everywhere: `Instance::example("i-1").named("web")`.
+#[cfg(test)]
+impl Instance {
+    /// A running instance that SSM doesn't manage, with nothing else known.
+    pub fn example(instance_id: &str) -> Instance {
+        Instance::new(instance_id).in_state("running")
+    }
+
+    pub fn in_state(mut self, state: &str) -> Instance {
+        self.state = state.into();
+        self
+    }
+
+    pub fn named(mut self, name: &str) -> Instance {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Managed by SSM, whose agent last reported `ping_status` ("Online", "ConnectionLost").
+    pub fn pinged(mut self, ping_status: &str) -> Instance {
+        self.managed = true;
+        self.ping_status = Some(ping_status.into());
+        self
+    }
+
+    pub fn with_private_ip(mut self, ip: &str) -> Instance {
+        self.private_ip = Some(ip.into());
+        self
+    }
+
+    pub fn tagged(mut self, key: &str, value: &str) -> Instance {
+        self.tags.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -318,7 +389,6 @@ async fn hybrid_row(aws: &Aws, node: &ManagedNode) -> Instance {
 
 fn hybrid_row_without_tags(node: &ManagedNode) -> Instance {
     Instance {
-        instance_id: node.id.clone(),
         name: node.name.clone(),
         // Hybrid nodes have no EC2 state; SSM's view is all there is.
         state: "running".into(),
@@ -326,10 +396,7 @@ fn hybrid_row_without_tags(node: &ManagedNode) -> Instance {
         managed: true,
         private_ip: node.ip.clone(),
         platform: node.platform.clone(),
-        availability_zone: None,
-        launch_time: None,
-        tags: Tags::default(),
-        origin: None,
+        ..Instance::new(node.id.clone())
     }
 }
 
@@ -359,19 +426,14 @@ mod tests {
     use super::*;
 
     fn row(id: &str, name: Option<&str>, state: &str, ping: Option<&str>) -> Instance {
-        Instance {
-            instance_id: id.into(),
-            name: name.map(Into::into),
-            state: state.into(),
-            ping_status: ping.map(Into::into),
-            managed: ping.is_some(),
-            private_ip: None,
-            platform: None,
-            availability_zone: None,
-            launch_time: None,
-            tags: Tags::default(),
-            origin: None,
+        let mut row = Instance::example(id).in_state(state);
+        if let Some(name) = name {
+            row = row.named(name);
         }
+        if let Some(ping) = ping {
+            row = row.pinged(ping);
+        }
+        row
     }
 
     #[test]

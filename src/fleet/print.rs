@@ -78,26 +78,20 @@ pub fn write_table(rows: &[Instance], columns: &[Column], notes: bool) -> Result
             line.push(text(r.origin.as_ref().map(|o| o.label()).as_deref()));
         }
         for column in columns {
-            line.push(match column {
-                Column::Name => text(r.name.as_deref()),
-                Column::Instance => text(Some(&r.instance_id)),
-                Column::State => {
-                    let paint = if r.state == "running" {
+            // Status columns are painted (and not cut: AWS writes them); the rest are plain text.
+            line.push(match (column, r.cell(column)) {
+                (Column::State, Some(state)) => {
+                    let paint = if state == "running" {
                         Paint::Good
                     } else {
                         Paint::Bad
                     };
-                    (Untrusted(&r.state).to_string(), Some(paint))
+                    (Untrusted(state).to_string(), Some(paint))
                 }
-                Column::Ssm => match r.ping_status.as_deref() {
-                    None => ("not managed".into(), Some(Paint::Bad)),
-                    Some("Online") => ("Online".into(), Some(Paint::Good)),
-                    Some(p) => (Untrusted(p).to_string(), Some(Paint::Warn)),
-                },
-                Column::Ip => text(r.private_ip.as_deref()),
-                Column::Platform => text(r.platform.as_deref()),
-                Column::Az => text(r.availability_zone.as_deref()),
-                Column::Tag(key) => text(r.tags.get(key)),
+                (Column::Ssm, None) => ("not managed".into(), Some(Paint::Bad)),
+                (Column::Ssm, Some("Online")) => ("Online".into(), Some(Paint::Good)),
+                (Column::Ssm, Some(ping)) => (Untrusted(ping).to_string(), Some(Paint::Warn)),
+                (_, value) => text(value),
             });
         }
         if notes {
@@ -181,18 +175,10 @@ mod tests {
 
     #[test]
     fn rows_written_one_at_a_time_are_the_pretty_printed_array() {
-        let row = |id: &str| Instance {
-            instance_id: id.into(),
-            name: Some("web \u{202e}x".into()),
-            state: "running".into(),
-            ping_status: None,
-            managed: false,
-            private_ip: None,
-            platform: None,
-            availability_zone: None,
-            launch_time: None,
-            tags: [("Env".to_string(), "a\nb".to_string())].into(),
-            origin: None,
+        let row = |id: &str| {
+            Instance::example(id)
+                .named("web \u{202e}x")
+                .tagged("Env", "a\nb")
         };
         let rows = vec![row("i-1"), row("i-2")];
         let mut out = Vec::new();

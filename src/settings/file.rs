@@ -11,7 +11,7 @@ use super::columns::Column;
 use super::tag_filter::TagFilters;
 use super::values::{
     AccountId, CheckMode, ColorChoice, DocumentName, Regions, RoleName, RunLimit, S3Location, Span,
-    TagSpec, Timeout,
+    Timeout,
 };
 use crate::error::{Error, Result};
 
@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 struct File {
     profile: Option<String>,
     region: Option<Regions>,
-    tag: Option<Tags>,
+    tag: Option<TagFilters>,
     document: Option<DocumentName>,
     columns: Option<Vec<Column>>,
     cache_ttl: Option<Span>,
@@ -80,27 +80,9 @@ pub struct ForwardDefaults {
 pub struct Values {
     pub profile: Option<String>,
     pub region: Option<Regions>,
-    pub tag: Option<Tags>,
+    pub tag: Option<TagFilters>,
     pub document: Option<DocumentName>,
     pub columns: Option<Vec<Column>>,
-}
-
-/// A list of tag filters that make one query (no key filtered twice).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(try_from = "Vec<TagSpec>")]
-pub struct Tags(pub Vec<String>);
-
-impl TryFrom<Vec<TagSpec>> for Tags {
-    type Error = String;
-
-    fn try_from(specs: Vec<TagSpec>) -> std::result::Result<Tags, String> {
-        let specs: Vec<String> = specs.into_iter().map(|TagSpec(s)| s).collect();
-        match TagFilters::parse(&specs) {
-            Ok(_) => Ok(Tags(specs)),
-            Err(Error::BadTagSpec { reason, .. }) => Err(reason),
-            Err(other) => Err(other.to_string()),
-        }
-    }
 }
 
 /// The config file, read and checked.

@@ -81,7 +81,7 @@ pub struct Settings {
     /// Regions to use; empty means the profile's region (the SDK's chain).
     pub regions: Setting<Vec<String>>,
     pub endpoint_url: Setting<Option<String>>,
-    pub tags: Setting<Vec<String>>,
+    pub tags: Setting<TagFilters>,
     pub document: Setting<Option<String>>,
     pub columns: Setting<Vec<Column>>,
     pub cache_ttl: Setting<Duration>,
@@ -244,8 +244,8 @@ impl Settings {
             None,
         );
         let tags = or_default(
-            from_config(preset, &top, |v| v.tag.as_ref().map(|t| t.0.clone())),
-            Vec::new(),
+            from_config(preset, &top, |v| v.tag.clone()),
+            TagFilters::default(),
         );
         let document = or_default(
             from_config(preset, &top, |v| {
@@ -345,12 +345,23 @@ impl Settings {
         Settings::resolve(flags, &|name| std::env::var(name).ok(), &Config::load()?)
     }
 
-    /// `-t` given on the command line replaces the config's tag filters.
-    pub fn tags_or(&self, flag_tags: &[String]) -> Vec<String> {
-        if flag_tags.is_empty() {
-            self.tags.value.clone()
+    /// The tag filters in force: `-t` given on the command line (parsed here, once) replaces
+    /// the config's.
+    pub fn tag_filters(&self, flag_specs: &[String]) -> Result<TagFilters> {
+        if flag_specs.is_empty() {
+            Ok(self.tags.value.clone())
         } else {
-            flag_tags.to_vec()
+            TagFilters::parse(flag_specs)
+        }
+    }
+
+    /// The same choice as [`Settings::tag_filters`], as specs, for `launch`, which still takes
+    /// specs and parses them itself.
+    pub fn tags_or(&self, flag_specs: &[String]) -> Vec<String> {
+        if flag_specs.is_empty() {
+            self.tags.value.specs()
+        } else {
+            flag_specs.to_vec()
         }
     }
 
@@ -468,7 +479,7 @@ impl Settings {
             ),
             (
                 "tag",
-                or_none(&self.tags.value, "(none)"),
+                or_none(&self.tags.value.specs(), "(none)"),
                 self.tags.source.to_string(),
             ),
             (
@@ -706,7 +717,7 @@ document = "Ops-Shell"
             &[],
             FILE,
         );
-        assert_eq!(s.tags.value, ["Env=prod"]);
+        assert_eq!(s.tags.value.specs(), ["Env=prod"]);
         assert_eq!(s.document.value.as_deref(), Some("Ops-Shell"));
         assert_eq!(s.regions.value, ["eu-west-1"]);
         assert_eq!(s.regions.source, Source::Config);

@@ -4,18 +4,22 @@
 
 use std::str::FromStr;
 
+use serde::Deserialize;
+
 use crate::error::{Error, Result};
 
 /// One `--tag` spec: a tag key and the values it may have (none = the tag just has to exist).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
 pub struct TagFilter {
     pub key: String,
     /// Alternatives; each may hold `*` and `?` globs. `None`: any value.
     pub values: Option<Vec<String>>,
 }
 
-/// All `--tag` specs of one command: ANDed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// All `--tag` specs of one command: ANDed. The config's `tag` list reads straight into one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "Vec<TagFilter>")]
 pub struct TagFilters(Vec<TagFilter>);
 
 /// Refused with the bare reason: the config file says where, [`TagFilter::parse`] quotes the spec.
@@ -54,6 +58,13 @@ impl FromStr for TagFilter {
     }
 }
 
+impl TryFrom<String> for TagFilter {
+    type Error = String;
+    fn try_from(spec: String) -> std::result::Result<TagFilter, String> {
+        spec.parse()
+    }
+}
+
 impl TagFilter {
     /// Parses `KEY=VALUE[,VALUE…]` or `KEY`; a bad spec is a usage error quoting it.
     pub fn parse(spec: &str) -> Result<TagFilter> {
@@ -72,24 +83,44 @@ impl TagFilter {
     }
 }
 
+/// Refused with the bare reason, as [`TagFilter`]'s own parse is: the config file says where.
+impl TryFrom<Vec<TagFilter>> for TagFilters {
+    type Error = String;
+    fn try_from(each: Vec<TagFilter>) -> std::result::Result<TagFilters, String> {
+        let mut filters = TagFilters(Vec::with_capacity(each.len()));
+        for filter in each {
+            filters.push(filter)?;
+        }
+        Ok(filters)
+    }
+}
+
 impl TagFilters {
     /// Parses every spec; the same key twice is refused rather than guessed at.
     pub fn parse<S: AsRef<str>>(specs: &[S]) -> Result<TagFilters> {
-        let mut out: Vec<TagFilter> = Vec::with_capacity(specs.len());
+        let mut filters = TagFilters(Vec::with_capacity(specs.len()));
         for spec in specs {
-            let f = TagFilter::parse(spec.as_ref())?;
-            if out.iter().any(|o| o.key == f.key) {
-                return Err(Error::BadTagSpec {
-                    spec: spec.as_ref().to_owned(),
-                    reason: format!(
-                        "the tag {:?} is filtered twice; put the alternatives in one spec, e.g. -t {}=a,b",
-                        f.key, f.key
-                    ),
-                });
-            }
-            out.push(f);
+            let spec = spec.as_ref();
+            filters
+                .push(TagFilter::parse(spec)?)
+                .map_err(|reason| Error::BadTagSpec {
+                    spec: spec.to_owned(),
+                    reason,
+                })?;
         }
-        Ok(TagFilters(out))
+        Ok(filters)
+    }
+
+    /// Adds `filter`, refusing a key already filtered (with the bare reason).
+    fn push(&mut self, filter: TagFilter) -> std::result::Result<(), String> {
+        if self.0.iter().any(|f| f.key == filter.key) {
+            return Err(format!(
+                "the tag {:?} is filtered twice; put the alternatives in one spec, e.g. -t {}=a,b",
+                filter.key, filter.key
+            ));
+        }
+        self.0.push(filter);
+        Ok(())
     }
 
     pub fn is_empty(&self) -> bool {
@@ -105,16 +136,17 @@ impl TagFilters {
         self.0.iter().map(|f| f.key.as_str())
     }
 
+    /// Each spec as the user wrote it (`config show`, and whoever still takes specs).
+    pub fn specs(&self) -> Vec<String> {
+        self.0.iter().map(TagFilter::spec).collect()
+    }
+
     /// "Env=prod and Team" — for messages.
     pub fn describe(&self) -> String {
         if self.0.is_empty() {
             return "(no --tag filter)".into();
         }
-        self.0
-            .iter()
-            .map(|f| f.spec())
-            .collect::<Vec<_>>()
-            .join(" and ")
+        self.specs().join(" and ")
     }
 
     /// " -t 'Env=prod'" — to suggest a follow-up command.
@@ -171,6 +203,7 @@ mod tests {
             let err = TagFilter::parse(bad).unwrap_err();
             assert_eq!(err.exit_code(), 2, "{bad:?}");
         }
+        assert!("=x".parse::<TagFilter>().unwrap_err().contains("empty"));
         let long = "k".repeat(129);
         assert!(TagFilter::parse(&long).is_err());
     }

@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::tag_filter::TagFilter;
 use crate::error::{Error, Result};
 
 /// A span of time written "30s", "15m", "2h", "1d", or plain seconds.
@@ -162,21 +161,6 @@ impl FromStr for Regions {
             .map(|r| r.parse().map(|Region(r)| r))
             .collect::<Result<_, _>>()?;
         Ok(Regions(regions))
-    }
-}
-
-/// A tag filter as `-t` takes it: KEY, KEY=VALUE or KEY=V1,V2.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(try_from = "String")]
-pub struct TagSpec(pub String);
-
-impl FromStr for TagSpec {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<TagSpec, String> {
-        // Kept as written (`config show` prints it); parsed here for the check alone.
-        s.parse::<TagFilter>()?;
-        Ok(TagSpec(s.to_owned()))
     }
 }
 
@@ -337,7 +321,6 @@ try_from_string!(
     CheckMode,
     ColorChoice,
     Regions,
-    TagSpec,
     DocumentName,
     RunLimit,
     S3Location,
@@ -468,7 +451,6 @@ mod tests {
             .parse::<Regions>()
             .unwrap_err()
             .contains("lowercase"));
-        assert!("=x".parse::<TagSpec>().unwrap_err().contains("empty"));
         assert_eq!(
             "a, b".parse::<Regions>(),
             Ok(Regions(vec!["a".into(), "b".into()]))

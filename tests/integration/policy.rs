@@ -7,22 +7,19 @@ use crate::support::ssmgo;
 const DOC: &str = "arn:aws:ssm:us-east-1:123456789012:document/SSM-SessionManagerRunShell";
 const INSTANCE: &str = "arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0";
 
-const BROKEN: &str = r#"{
-  "Version": "2012-10-17",
-  "Statement": [
-    {
-      "Sid": "Connect",
-      "Effect": "Allow",
-      "Action": "ssm:StartSession",
-      "Resource": [
-        "arn:aws:ssm:us-east-1:123456789012:document/SSM-SessionManagerRunShell",
-        "arn:aws:ec2:us-east-1:123456789012:instance/*"
-      ],
-      "Condition": {"StringEquals": {"aws:ResourceTag/TAG1": "KEY1"}}
-    }
-  ]
+/// The seed's motivating policy (one file for the emulator, the README and these tests): the
+/// session document under the instance's resource-tag condition.
+const BROKEN: &str = include_str!("../emu/policies/broken.json");
+
+/// The broken policy without its statement for one's own sessions: StartSession alone.
+fn broken_without_own_sessions() -> String {
+    let mut policy: serde_json::Value = serde_json::from_str(BROKEN).unwrap();
+    let statements = policy["Statement"].as_array_mut().unwrap();
+    let before = statements.len();
+    statements.retain(|s| s["Sid"] != "OwnSessions");
+    assert_eq!(statements.len(), before - 1, "broken.json has OwnSessions");
+    serde_json::to_string_pretty(&policy).unwrap()
 }
-"#;
 
 /// Writes `text` to a fresh file and returns its path (the directory lives for the test run).
 fn policy_file(name: &str, text: &str) -> PathBuf {
@@ -44,7 +41,7 @@ fn the_broken_policy_denies_the_document_and_names_the_failing_condition() {
         .stdout_has("implicitDeny")
         .stdout_has("broken.json statement 1 \"Connect\" (line 4, column 5)")
         .stdout_has(
-            r#"StringEquals aws:ResourceTag/TAG1: expected "KEY1", request has no such key"#,
+            r#"StringEquals aws:ResourceTag/Team: expected "data", request has no such key"#,
         );
 }
 
@@ -60,7 +57,7 @@ fn json_output_has_the_decision_matches_and_near_misses() {
             "--resource",
             INSTANCE,
             "--context",
-            "aws:ResourceTag/TAG1=KEY1",
+            "aws:ResourceTag/Team=data",
         ])
         .run()
         .expect_success();
@@ -81,7 +78,7 @@ fn json_output_has_the_decision_matches_and_near_misses() {
     assert_eq!(v["decision"], "implicitDeny");
     assert_eq!(v["matched"], serde_json::json!([]));
     let failed = v["near_misses"][0]["failed"][0].as_str().unwrap();
-    assert!(failed.contains("aws:ResourceTag/TAG1"), "{failed}");
+    assert!(failed.contains("aws:ResourceTag/Team"), "{failed}");
 }
 
 #[test]
@@ -212,7 +209,13 @@ fn lint_reports_the_document_tag_mistake_and_duplicate_keys_with_codes() {
         .args([&broken])
         .run()
         .expect_code(3)
-        .stdout_has("broken.json:4:5: error SSM001:")
+        .stdout_has("broken.json:4:5: error SSM001:");
+    let start_only = policy_file("start-only.json", &broken_without_own_sessions());
+    ssmgo()
+        .args(["policy", "lint"])
+        .args([&start_only])
+        .run()
+        .expect_code(3)
         .stdout_has("warning SSM003:");
 
     let dup = policy_file(
@@ -267,14 +270,14 @@ fn fix_prints_a_policy_that_lints_clean_and_proves_it_on_stderr() {
         .expect_success();
     let fixed: serde_json::Value = out.json();
     let statements = fixed["Statement"].as_array().unwrap();
-    assert_eq!(statements.len(), 2);
+    assert_eq!(statements.len(), 3, "the document's own statement is added");
     assert_eq!(
         statements[0]["Resource"],
         "arn:aws:ec2:us-east-1:123456789012:instance/*"
     );
     assert_eq!(
-        statements[0]["Condition"]["StringEquals"]["aws:ResourceTag/TAG1"],
-        "KEY1"
+        statements[0]["Condition"]["StringEquals"]["aws:ResourceTag/Team"],
+        "data"
     );
     assert_eq!(statements[1]["Resource"], DOC);
     assert!(statements[1].get("Condition").is_none());
