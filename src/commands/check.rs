@@ -3,7 +3,7 @@
 use crate::cli::TargetArgs;
 use crate::commands::Ctx;
 use crate::error::{Error, Result};
-use crate::launch::examine_target;
+use crate::launch::{examine_target, Target};
 use crate::output::{write_json_value, write_text};
 use crate::precheck::{self, Verdict};
 
@@ -12,7 +12,7 @@ pub async fn run(ctx: &Ctx, args: TargetArgs) -> Result<()> {
         &ctx.settings,
         ctx.verbose,
         "check",
-        &args.target,
+        &Target::parse(&args.target),
         &args.filter.tags,
         args.document,
     )

@@ -4,7 +4,7 @@ use crate::cli::TargetArgs;
 use crate::commands::Ctx;
 use crate::doctor;
 use crate::error::{Error, Result};
-use crate::launch::examine_target;
+use crate::launch::{examine_target, Target};
 use crate::output::{write_json_value, write_text};
 use crate::precheck::DEFAULT_DOCUMENT;
 
@@ -13,7 +13,7 @@ pub async fn run(ctx: &Ctx, args: TargetArgs) -> Result<()> {
         &ctx.settings,
         ctx.verbose,
         "doctor",
-        &args.target,
+        &Target::parse(&args.target),
         &args.filter.tags,
         args.document,
     )

@@ -7,14 +7,15 @@ use std::collections::BTreeMap;
 use crate::cli::{ForwardArgs, SessionArgs};
 use crate::commands::Ctx;
 use crate::error::{Error, Result};
-use crate::launch::{self, Plan};
-use crate::session::Request;
+use crate::launch::{self, Plan, SessionTarget};
+use crate::session::SessionSpec;
 
 /// AWS-owned documents: their ARNs have an empty account field, which the pre-check knows.
 pub const TO_INSTANCE: &str = "AWS-StartPortForwardingSession";
 pub const TO_REMOTE_HOST: &str = "AWS-StartPortForwardingSessionToRemoteHost";
 
 pub async fn run(ctx: &Ctx, args: ForwardArgs) -> Result<()> {
+    let target = SessionTarget::parse(&args.target);
     if let Some(host) = &args.to {
         validate_host(host)?;
     }
@@ -26,8 +27,11 @@ pub async fn run(ctx: &Ctx, args: ForwardArgs) -> Result<()> {
     let tags = ctx.settings.tags_or(&args.filter.tags);
     // Several tunnels go to one instance: TARGET is resolved once (a query opens one picker).
     let target = match mappings.len() {
-        1 => args.target,
-        _ => launch::resolve_id(&ctx.settings, ctx.verbose, &args.target, &tags).await?,
+        1 => target,
+        _ => {
+            let id = launch::resolve_id(&ctx.settings, ctx.verbose, &target, &tags).await?;
+            SessionTarget::Given(id)
+        }
     };
     let plans = mappings
         .iter()
@@ -87,7 +91,7 @@ pub struct Mapping {
 /// The session that carries `m`.
 fn plan_for(
     m: &Mapping,
-    target: &str,
+    target: &SessionTarget,
     tags: &[String],
     session: &SessionArgs,
     reconnect: bool,
@@ -103,20 +107,10 @@ fn plan_for(
         }
         None => TO_INSTANCE,
     };
-    let mut template = Request::new(
-        String::new(),
-        Some(document.to_owned()),
-        None,
-        session.reason.clone(),
-    )?;
-    template.parameters = Some(parameters);
+    let mut spec = SessionSpec::new(Some(document.to_owned()), None, session.reason.clone())?;
+    spec.parameters = Some(parameters);
     let destination = m.host.as_deref().unwrap_or("the instance");
-    let mut plan = Plan::interactive(
-        Some(target.to_owned()),
-        tags.to_vec(),
-        template,
-        session.clone(),
-    );
+    let mut plan = Plan::interactive(Some(target.clone()), tags.to_vec(), spec, session.clone());
     plan.interrupt_ends_it = true;
     plan.reconnect = reconnect && !session.dry_run;
     plan.purpose = format!(

@@ -8,7 +8,7 @@ use crate::cli::RunArgs;
 use crate::commands::Ctx;
 use crate::error::{Error, Result};
 use crate::fleet::{self, Instance, Query, Scope};
-use crate::launch::Resolve;
+use crate::launch::{Resolve, Target};
 use crate::output::{write_json_value, write_text};
 use crate::precheck::{self, Resource};
 use crate::run::{self, Ended, Plan, Row};
@@ -167,8 +167,8 @@ async fn targets(ctx: &Ctx, scope: &Scope, query: &Query, args: &RunArgs) -> Res
         }
         out.push(resolve(true).resolve(None).await?.1);
     }
-    for target in named {
-        let (_, instance) = resolve(false).resolve(Some(target)).await?;
+    for target in named.iter().map(|word| Target::parse(word)) {
+        let (_, instance) = resolve(false).resolve(Some(&target)).await?;
         if !out.iter().any(|i| i.instance_id == instance.instance_id) {
             out.push(instance);
         }

@@ -11,13 +11,14 @@ use crate::cli::{SessionArgs, SshArgs, SshConfigArgs, SshProxyArgs};
 use crate::commands::Ctx;
 use crate::error::{Error, Result};
 use crate::instance_connect::{self, Push};
-use crate::launch::{self, Plan};
+use crate::launch::{self, Plan, SessionTarget};
 use crate::output::write_text;
-use crate::session::Request;
+use crate::session::SessionSpec;
 
 pub const SSH_DOCUMENT: &str = "AWS-StartSSHSession";
 
 pub async fn proxy(ctx: &Ctx, args: SshProxyArgs) -> Result<()> {
+    let target = SessionTarget::parse(&args.host);
     if args.port == 0 {
         return Err(Error::BadInput {
             what: "PORT",
@@ -25,8 +26,8 @@ pub async fn proxy(ctx: &Ctx, args: SshProxyArgs) -> Result<()> {
             reason: "give the instance's SSH port, e.g. 22 (ssh's %p)".into(),
         });
     }
-    let mut template = Request::new(String::new(), Some(SSH_DOCUMENT.to_owned()), None, None)?;
-    template.parameters = Some(BTreeMap::from([(
+    let mut spec = SessionSpec::new(Some(SSH_DOCUMENT.to_owned()), None, None)?;
+    spec.parameters = Some(BTreeMap::from([(
         "portNumber".to_owned(),
         vec![args.port.to_string()],
     )]));
@@ -45,9 +46,9 @@ pub async fn proxy(ctx: &Ctx, args: SshProxyArgs) -> Result<()> {
         ctx.verbose,
         Plan {
             push_key,
-            target: Some(args.host),
+            target: Some(target),
             tags: ctx.settings.tags_or(&args.filter.tags),
-            template,
+            spec,
             session: SessionArgs {
                 no_check: args.no_check,
                 ..SessionArgs::default()

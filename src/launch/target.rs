@@ -1,4 +1,8 @@
-//! TARGET → one instance: an instance id, an exact Name, or the picker pre-filled with the word.
+//! TARGET → one instance. The word is parsed once, where a command takes it ([`Target`],
+//! [`SessionTarget`]): an instance id, an exact Name, or the picker pre-filled with the word;
+//! for a session also `-`, the last connection (last.rs).
+
+use std::fmt;
 
 use crate::choose::{self, PickerOptions};
 use crate::error::{Error, Result};
@@ -7,14 +11,74 @@ use crate::output::can_ask;
 use crate::output::sanitize::Untrusted;
 use crate::picker::Mark;
 use crate::precheck::{self, Who, WhoFailure};
-use crate::session::Request;
+use crate::session::SessionSpec;
 use crate::settings::{Settings, TagFilters};
 use crate::sso_login;
 
-/// True for what can only be an instance id: i-… (EC2) or mi-… (hybrid), 8 or 17 hex digits.
-pub fn looks_like_instance_id(s: &str) -> bool {
-    let hex = s.strip_prefix("i-").or_else(|| s.strip_prefix("mi-"));
-    matches!(hex, Some(h) if (h.len() == 8 || h.len() == 17) && h.bytes().all(|b| b.is_ascii_hexdigit()))
+/// What can only be an instance id: i-… (EC2) or mi-… (hybrid), 8 or 17 hex digits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstanceId(String);
+
+impl InstanceId {
+    pub fn parse(s: &str) -> Option<InstanceId> {
+        let hex = s.strip_prefix("i-").or_else(|| s.strip_prefix("mi-"))?;
+        let shaped =
+            (hex.len() == 8 || hex.len() == 17) && hex.bytes().all(|b| b.is_ascii_hexdigit());
+        shaped.then(|| InstanceId(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An instance as a command names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Looked up by id.
+    Id(InstanceId),
+    /// Any other word: an exact Name tag value or, when no instance has it, the picker's query.
+    Name(String),
+}
+
+impl Target {
+    pub fn parse(word: &str) -> Target {
+        match InstanceId::parse(word) {
+            Some(id) => Target::Id(id),
+            None => Target::Name(word.to_owned()),
+        }
+    }
+
+    /// The word as it was given.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Target::Id(id) => id.as_str(),
+            Target::Name(name) => name,
+        }
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The TARGET of a session (`connect`, `forward`): also `-`, the last connection, in its account
+/// and region. Without one, the picker opens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionTarget {
+    Last,
+    Given(Target),
+}
+
+impl SessionTarget {
+    pub fn parse(word: &str) -> SessionTarget {
+        match word {
+            "-" => SessionTarget::Last,
+            word => SessionTarget::Given(Target::parse(word)),
+        }
+    }
 }
 
 /// One instance looked at without connecting to it (`check`, `doctor`): where it is, who is
@@ -32,14 +96,14 @@ pub async fn examine_target(
     settings: &Settings,
     verbose: bool,
     command: &str,
-    target: &str,
+    target: &Target,
     tags: &[String],
     document: Option<String>,
 ) -> Result<Examined> {
     let tags = TagFilters::parse(&settings.tags_or(tags))?;
     let document = settings.document_or(document);
-    // Validates the document name the same way connect does.
-    Request::new(String::new(), document.clone(), None, None)?;
+    // Checks the document name the same way connect does.
+    SessionSpec::new(document.clone(), None, None)?;
     let scope =
         Scope::single(sso_login::load_aws(&settings.single_scope(command)?, verbose).await?);
     let query = Query {
@@ -60,21 +124,18 @@ pub async fn examine_target(
     })
 }
 
-/// TARGET → the instance id, once, for several sessions to one instance (`forward` with several
-/// mappings): `-` is the last connection, a query opens the picker.
+/// TARGET → the instance's id, once, for several sessions to one instance (`forward` with
+/// several mappings): `-` is the last connection's id, a query opens the picker.
 pub async fn resolve_id(
     settings: &Settings,
     verbose: bool,
-    target: &str,
+    target: &SessionTarget,
     tags: &[String],
-) -> Result<String> {
-    if target == "-" {
-        let last = crate::history::load()
-            .into_iter()
-            .next()
-            .ok_or(Error::NoHistory)?;
-        return Ok(last.instance_id);
-    }
+) -> Result<Target> {
+    let target = match target {
+        SessionTarget::Last => return Ok(Target::parse(&super::last::connection()?.instance_id)),
+        SessionTarget::Given(target) => target,
+    };
     let query = Query {
         tags: TagFilters::parse(tags)?,
         ..Query::default()
@@ -82,7 +143,8 @@ pub async fn resolve_id(
     let scope =
         Scope::single(sso_login::load_aws(&settings.single_scope("forward")?, verbose).await?);
     let resolving = Resolve::in_one(&scope, &query, settings, true);
-    Ok(resolving.resolve(Some(target)).await?.1.instance_id)
+    let (_, instance) = resolving.resolve(Some(target)).await?;
+    Ok(Target::parse(&instance.instance_id))
 }
 
 /// How to turn a TARGET into one instance.
@@ -113,7 +175,7 @@ impl<'a> Resolve<'a> {
 impl Resolve<'_> {
     /// TARGET → (scope index, instance): an id, an exact Name, or else the picker pre-filled
     /// with it. Without TARGET, the picker.
-    pub async fn resolve(self, target: Option<&str>) -> Result<(usize, Instance)> {
+    pub async fn resolve(self, target: Option<&Target>) -> Result<(usize, Instance)> {
         let Some(target) = target else {
             return self.pick(None).await;
         };
@@ -122,15 +184,18 @@ impl Resolve<'_> {
         }
         let aws = &self.scopes[0].aws;
         let query = self.query;
-        if looks_like_instance_id(target) {
-            return fleet::by_id(aws, target)
-                .await?
-                .map(|i| (0, i))
-                .ok_or_else(|| Error::TargetNotFound {
-                    target: target.to_string(),
-                    filters: format!(" in {}", aws.region()),
-                });
-        }
+        let target = match target {
+            Target::Id(id) => {
+                return fleet::by_id(aws, id.as_str())
+                    .await?
+                    .map(|i| (0, i))
+                    .ok_or_else(|| Error::TargetNotFound {
+                        target: id.as_str().to_owned(),
+                        filters: format!(" in {}", aws.region()),
+                    })
+            }
+            Target::Name(name) => name.as_str(),
+        };
         let mut named = fleet::by_name(aws, target, &query.tags).await?;
         let running: Vec<&Instance> = named.iter().filter(|i| i.state == "running").collect();
         match (running.len(), named.len()) {
@@ -167,14 +232,14 @@ impl Resolve<'_> {
 
     /// TARGET in every scope at once (`--org`, several profiles or regions): the one instance
     /// with that id, or the one running instance with that Name; else the picker, pre-filled.
-    async fn resolve_in_all(self, target: &str) -> Result<(usize, Instance)> {
-        let by_id = looks_like_instance_id(target);
+    async fn resolve_in_all(self, target: &Target) -> Result<(usize, Instance)> {
+        let by_id = matches!(target, Target::Id(_));
         let lookups = self.scopes.iter().enumerate().map(|(i, scope)| async move {
-            let found = match by_id {
-                true => fleet::by_id(&scope.aws, target)
+            let found = match target {
+                Target::Id(id) => fleet::by_id(&scope.aws, id.as_str())
                     .await
                     .map(|i| i.into_iter().collect()),
-                false => fleet::by_name(&scope.aws, target, &self.query.tags).await,
+                Target::Name(name) => fleet::by_name(&scope.aws, name, &self.query.tags).await,
             };
             // A scope that can't be searched is left out, as in a listing.
             found
@@ -196,13 +261,13 @@ impl Resolve<'_> {
                 instance = self.scopes[i].label(vec![instance]).remove(0);
                 Ok((i, instance))
             }
-            _ if self.may_pick && can_ask() => self.pick(Some(target)).await,
+            _ if self.may_pick && can_ask() => self.pick(Some(target.as_str())).await,
             0 => Err(Error::TargetNotFound {
                 target: target.to_string(),
                 filters: format!(" in {}", fleet::scopes::regions(self.scopes)),
             }),
             n => Err(Error::NotConnectable {
-                target: format!("{target:?}"),
+                target: format!("{:?}", target.as_str()),
                 reason: format!(
                     "{n} running instances in different accounts or regions have that Name"
                 ),
@@ -283,12 +348,31 @@ mod tests {
 
     #[test]
     fn instance_ids_are_recognised_by_shape() {
-        assert!(looks_like_instance_id("i-0123456789abcdef0"));
-        assert!(looks_like_instance_id("i-01234567"));
-        assert!(looks_like_instance_id("mi-0123456789abcdef0"));
-        assert!(!looks_like_instance_id("i-0123"));
-        assert!(!looks_like_instance_id("i-0123456789abcdefg"));
-        assert!(!looks_like_instance_id("web-01234567"));
-        assert!(!looks_like_instance_id("i-"));
+        let is_id = |s: &str| InstanceId::parse(s).is_some();
+        assert!(is_id("i-0123456789abcdef0"));
+        assert!(is_id("i-01234567"));
+        assert!(is_id("mi-0123456789abcdef0"));
+        assert!(!is_id("i-0123"));
+        assert!(!is_id("i-0123456789abcdefg"));
+        assert!(!is_id("web-01234567"));
+        assert!(!is_id("i-"));
+    }
+
+    #[test]
+    fn a_word_is_an_id_by_its_shape_a_name_otherwise_and_a_dash_the_last_session() {
+        let id = InstanceId::parse("i-0123456789abcdef0").unwrap();
+        assert_eq!(Target::parse("i-0123456789abcdef0"), Target::Id(id.clone()));
+        assert_eq!(Target::parse("web-1"), Target::Name("web-1".into()));
+        assert_eq!(
+            Target::parse("-"),
+            Target::Name("-".into()),
+            "`-` is a session's"
+        );
+        assert_eq!(SessionTarget::parse("-"), SessionTarget::Last);
+        assert_eq!(
+            SessionTarget::parse("i-0123456789abcdef0"),
+            SessionTarget::Given(Target::Id(id))
+        );
+        assert_eq!(Target::parse("web 1").to_string(), "web 1");
     }
 }

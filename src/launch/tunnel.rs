@@ -43,6 +43,7 @@ fn worth_retrying(e: &Error) -> bool {
 fn tunnel_name(request: &Request) -> String {
     let param = |key: &str| {
         request
+            .spec
             .parameters
             .as_ref()
             .and_then(|p| p.get(key))

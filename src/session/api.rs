@@ -28,9 +28,9 @@ pub(super) async fn start_session(aws: &Aws, request: &Request) -> Result<Starte
             .ssm
             .start_session()
             .target(&request.target)
-            .set_document_name(request.document.clone())
-            .set_reason(request.reason.clone());
-        if let Some(params) = &request.parameters {
+            .set_document_name(request.spec.document.clone())
+            .set_reason(request.spec.reason.clone());
+        if let Some(params) = &request.spec.parameters {
             call = call.set_parameters(Some(params.clone().into_iter().collect()));
         }
         let sent = call

@@ -20,6 +20,14 @@ pub use plugin::Plugin;
 pub struct Request {
     #[serde(rename = "Target")]
     pub target: String,
+    #[serde(flatten)]
+    pub spec: SessionSpec,
+}
+
+/// A session as asked for, before its instance is known: the document, its parameters, the
+/// reason. A [`Request`] is made of it once the instance is.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SessionSpec {
     #[serde(rename = "DocumentName", skip_serializing_if = "Option::is_none")]
     pub document: Option<String>,
     #[serde(rename = "Parameters", skip_serializing_if = "Option::is_none")]
@@ -58,15 +66,13 @@ impl Started {
     }
 }
 
-impl Request {
-    /// Builds a request from the command line's raw values, checking each before anything is
-    /// sent to AWS.
+impl SessionSpec {
+    /// From the command line's raw values, each checked before anything is sent to AWS.
     pub fn new(
-        target: String,
         document: Option<String>,
         parameters: Option<&str>,
         reason: Option<String>,
-    ) -> Result<Request> {
+    ) -> Result<SessionSpec> {
         if let Some(doc) = &document {
             parse_input::<DocumentName>("--document", doc)?;
         }
@@ -81,12 +87,21 @@ impl Request {
             }
         }
         let parameters = parameters.map(parse_parameters).transpose()?;
-        Ok(Request {
-            target,
+        Ok(SessionSpec {
             document,
             parameters,
             reason,
         })
+    }
+}
+
+impl Request {
+    /// The session `spec` on the instance `instance_id`.
+    pub fn new(instance_id: String, spec: SessionSpec) -> Request {
+        Request {
+            target: instance_id,
+            spec,
+        }
     }
 
     pub fn to_json(&self) -> String {
@@ -386,17 +401,16 @@ mod tests {
 
     #[test]
     fn the_request_json_uses_start_session_field_names_and_omits_what_was_not_given() {
-        let r = Request::new("i-1".into(), None, None, None).unwrap();
+        let r = Request::new("i-1".into(), SessionSpec::new(None, None, None).unwrap());
         assert_eq!(r.to_json(), r#"{"Target":"i-1"}"#);
-        let r = Request::new(
-            "i-1".into(),
+        let spec = SessionSpec::new(
             Some("AWS-StartPortForwardingSession".into()),
             Some(r#"{"portNumber":["22"],"localPortNumber":"2222"}"#),
             Some("ticket 42".into()),
         )
         .unwrap();
         assert_eq!(
-            r.to_json(),
+            Request::new("i-1".into(), spec).to_json(),
             r#"{"Target":"i-1","DocumentName":"AWS-StartPortForwardingSession","Parameters":{"localPortNumber":["2222"],"portNumber":["22"]},"Reason":"ticket 42"}"#
         );
     }
@@ -420,11 +434,11 @@ mod tests {
 
     #[test]
     fn reasons_and_document_names_are_checked_locally() {
-        assert!(Request::new("i-1".into(), Some("x".into()), None, None).is_err());
-        assert!(Request::new("i-1".into(), Some("bad name".into()), None, None).is_err());
-        assert!(Request::new("i-1".into(), None, None, Some("a\nb".into())).is_err());
-        assert!(Request::new("i-1".into(), None, None, Some("r".repeat(257))).is_err());
-        assert!(Request::new("i-1".into(), None, None, Some("r".repeat(256))).is_ok());
+        assert!(SessionSpec::new(Some("x".into()), None, None).is_err());
+        assert!(SessionSpec::new(Some("bad name".into()), None, None).is_err());
+        assert!(SessionSpec::new(None, None, Some("a\nb".into())).is_err());
+        assert!(SessionSpec::new(None, None, Some("r".repeat(257))).is_err());
+        assert!(SessionSpec::new(None, None, Some("r".repeat(256))).is_ok());
     }
 
     #[test]
