@@ -69,7 +69,7 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -s P -l preset -d 'Use
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -s a -l all -d 'Also list stopped and unmanaged instances, with the reason they can\'t be connected to'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -s a -l all -d 'Also list stopped, starting and stopping instances (each with the reason it can\'t be connected to, as the running ones that can\'t take a session have)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -l json -d 'Write a JSON array (the default when stdout is not a terminal)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -l refresh -d 'A fresh listing: `list` always asks AWS (and refreshes the picker\'s cache with what it finds); taken here because the picker takes it'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'
@@ -84,7 +84,7 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -s P -l preset -d 'Use t
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -s a -l all -d 'Also list stopped and unmanaged instances, with the reason they can\'t be connected to'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -s a -l all -d 'Also list stopped, starting and stopping instances (each with the reason it can\'t be connected to, as the running ones that can\'t take a session have)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -l json -d 'Write a JSON array (the default when stdout is not a terminal)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -l refresh -d 'A fresh listing: `list` always asks AWS (and refreshes the picker\'s cache with what it finds); taken here because the picker takes it'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'

@@ -445,7 +445,8 @@ pub struct ListArgs {
     #[command(flatten)]
     pub filter: FilterArgs,
 
-    /// Also list stopped and unmanaged instances, with the reason they can't be connected to.
+    /// Also list stopped, starting and stopping instances (each with the reason it can't be
+    /// connected to, as the running ones that can't take a session have).
     #[arg(short, long)]
     pub all: bool,
 
