@@ -283,25 +283,9 @@ fn a_call_that_never_answers_is_given_up_after_the_timeout_naming_the_endpoint()
 
 #[test]
 fn a_hung_credential_process_is_named_and_stopped() {
-    let home = tempfile::tempdir().unwrap();
-    let pid_file = home.path().join("cred.pid");
-    let script = home.path().join("creds.sh");
-    std::fs::write(
-        &script,
-        format!(
-            "#!/bin/sh\necho $$ > {}\nexec sleep 300\n",
-            pid_file.display()
-        ),
-    )
-    .unwrap();
-    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    let out = ssmgo()
-        .aws_config(&format!(
-            "[profile hang]\nregion = us-east-1\ncredential_process = {}\n",
-            script.display()
-        ))
-        .env_remove("AWS_ACCESS_KEY_ID")
-        .env_remove("AWS_SECRET_ACCESS_KEY")
+    let dir = tempfile::tempdir().unwrap();
+    let (run, pid_file) = ssmgo().with_hanging_credential_process(dir.path());
+    let out = run
         .env("SSMGO_TIMEOUT", "1s")
         .args(["--profile", "hang", "list"])
         .run()

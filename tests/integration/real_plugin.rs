@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::support::fault::{Fault, FaultProxy};
 use crate::support::pty::Pty;
-use crate::support::{emu, ssmgo};
+use crate::support::{emu, is_running, ssmgo};
 
 const WAIT: Duration = Duration::from_secs(30);
 
@@ -114,15 +114,6 @@ fn children_of(pid: u32) -> Vec<i32> {
                 .collect::<Vec<i32>>()
         })
         .collect()
-}
-
-/// Gone, or a zombie waiting for init: either way no longer running.
-fn is_running(pid: i32) -> bool {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let state = stat
-        .rsplit_once(')')
-        .and_then(|(_, rest)| rest.trim_start().chars().next());
-    !stat.is_empty() && !matches!(state, Some('Z' | 'X'))
 }
 
 #[test]

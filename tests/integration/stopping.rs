@@ -123,27 +123,9 @@ fn a_stop_signal_during_the_pre_check_ends_it() {
 
 #[test]
 fn a_stop_signal_while_credentials_are_fetched_stops_their_process_too() {
-    let home = tempfile::tempdir().unwrap();
-    let pid_file = home.path().join("cred.pid");
-    let script = home.path().join("creds.sh");
-    std::fs::write(
-        &script,
-        format!(
-            "#!/bin/sh\necho $$ > {}.part && mv {0}.part {0}\nexec sleep 300\n",
-            pid_file.display()
-        ),
-    )
-    .unwrap();
-    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    let run = ssmgo()
-        .aws_config(&format!(
-            "[profile hang]\nregion = us-east-1\ncredential_process = {}\n",
-            script.display()
-        ))
-        .env_remove("AWS_ACCESS_KEY_ID")
-        .env_remove("AWS_SECRET_ACCESS_KEY")
-        .args(["--profile", "hang", "list"])
-        .spawn();
+    let dir = tempfile::tempdir().unwrap();
+    let (run, pid_file) = ssmgo().with_hanging_credential_process(dir.path());
+    let run = run.args(["--profile", "hang", "list"]).spawn();
     let started = std::time::Instant::now();
     while !pid_file.exists() {
         assert!(started.elapsed() < LIMIT, "{}", run.stderr());
@@ -157,26 +139,17 @@ fn a_stop_signal_while_credentials_are_fetched_stops_their_process_too() {
         "{}",
         out.stderr
     );
-    let pid = std::fs::read_to_string(&pid_file).unwrap();
+    let pid: i32 = std::fs::read_to_string(&pid_file)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
     // Given the signal before ssmgo exited; gone (or a zombie that only waits for init to reap
     // it) once the kernel has run it.
-    let stopped = std::time::Instant::now();
-    loop {
-        let stat =
-            std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).unwrap_or_default();
-        let state = stat
-            .rsplit_once(')')
-            .map(|(_, rest)| rest.trim_start().chars().next());
-        if matches!(state, None | Some(Some('Z' | 'X'))) {
-            break;
-        }
-        assert!(
-            stopped.elapsed() < LIMIT,
-            "the credential_process {} outlived ssmgo: {stat}",
-            pid.trim()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    assert!(
+        crate::support::stops_within(pid, LIMIT),
+        "the credential_process {pid} outlived ssmgo"
+    );
 }
 
 #[test]

@@ -23,7 +23,7 @@ mod ssmgo;
 pub use emu::{emu, without_emulator, Emu, RecordedSession, REGION};
 pub use fleet::Group;
 pub use principals::Principal;
-pub use spawned::stops_within;
+pub use spawned::{is_running, stops_within};
 pub use ssmgo::{ssmgo, Outcome, Ssmgo};
 
 /// Sorted copy, for comparing id sets.

@@ -154,6 +154,32 @@ impl Ssmgo {
         self
     }
 
+    /// Signed in only through profile `hang`, whose credential_process (made in `dir`, which
+    /// outlives the run) never answers; it writes its pid to the returned file (whole, or not at
+    /// all) once it runs.
+    pub fn with_hanging_credential_process(self, dir: &Path) -> (Self, std::path::PathBuf) {
+        let pid_file = dir.join("cred.pid");
+        let script = dir.join("creds.sh");
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\necho $$ > {}.part && mv {0}.part {0}\nexec sleep 300\n",
+                pid_file.display()
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
+        let run = self
+            .aws_config(&format!(
+                "[profile hang]\nregion = us-east-1\ncredential_process = {}\n",
+                script.display()
+            ))
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY");
+        (run, pid_file)
+    }
+
     /// No session-manager-plugin anywhere on PATH.
     pub fn without_plugin(mut self) -> Self {
         let empty = self.dir.path().join("empty-bin");
