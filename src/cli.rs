@@ -87,13 +87,14 @@ impl Cli {
 /// by [`crate::settings`], which also knows the config file.)
 #[derive(Debug, Clone, Default, Args)]
 pub struct AwsArgs {
-    /// Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and
-    /// the picker take several, comma-separated, and query them at once.
+    /// Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. Several,
+    /// comma-separated, or globs (`'prod-*'`: every profile of those files it matches) are
+    /// queried at once, by `list`, the picker, `run` and the lookup of a TARGET.
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
 
-    /// The AWS region to use [env: AWS_REGION]. `list` and the picker take several,
-    /// comma-separated, and query them at once.
+    /// The AWS region to use [env: AWS_REGION]. Several, comma-separated, are queried at once,
+    /// as several profiles are.
     #[arg(long, global = true, value_name = "REGION")]
     pub region: Option<String>,
 
@@ -101,9 +102,11 @@ pub struct AwsArgs {
     #[arg(long, global = true, value_name = "URL")]
     pub endpoint_url: Option<String>,
 
-    /// `list` and the picker: every account of your AWS Organization (or the config's `[org]
-    /// accounts`), each through a role assumed with the profile's credentials (`[org] role`,
-    /// by default OrganizationAccountAccessRole), in every --region at once.
+    /// Every account of your AWS Organization (or the config's `[org] accounts`), each through a
+    /// role assumed with the profile's credentials (`[org] role`, by default
+    /// OrganizationAccountAccessRole), in every --region at once: for `list`, the picker and
+    /// `run`, and wherever a TARGET is looked up (`connect`, `check`, `doctor`, `forward`,
+    /// `ssh`, and the ProxyCommand `ssh-config` writes).
     #[arg(long, global = true)]
     pub org: bool,
 }
@@ -127,6 +130,15 @@ fn resource_name(s: &str) -> Result<String, String> {
     } else {
         Ok(s.to_owned())
     }
+}
+
+/// What `--json` writes for a listing or a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum JsonShape {
+    /// An array of rows (`--json` alone).
+    Rows,
+    /// An object: the rows, the accounts/regions left out and why, and whether it is complete.
+    Report,
 }
 
 #[derive(Debug, Subcommand)]
@@ -450,9 +462,11 @@ pub struct ListArgs {
     #[arg(short, long)]
     pub all: bool,
 
-    /// Write a JSON array (the default when stdout is not a terminal).
-    #[arg(long)]
-    pub json: bool,
+    /// Write a JSON array (the default when stdout is not a terminal); `--json=report` writes an
+    /// object: the rows as `instances`, the accounts/regions that could not be listed as
+    /// `left_out` (with why), and whether the listing is `complete`.
+    #[arg(long, value_name = "SHAPE", num_args = 0..=1, require_equals = true, default_missing_value = "rows")]
+    pub json: Option<JsonShape>,
 
     /// Instances per DescribeInstances page (5 to 1000); smaller pages help when calls time out.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(i32).range(5..=1000))]
@@ -559,9 +573,12 @@ pub struct RunArgs {
     #[arg(long)]
     pub group: bool,
 
-    /// Write the results as JSON (instance, status, exit code, duration, output).
-    #[arg(long)]
-    pub json: bool,
+    /// Write the results as JSON (instance, status, exit code, duration, output; with several
+    /// accounts or regions, each one's account and region); `--json=report` writes an object:
+    /// the rows as `results`, the accounts/regions that could not be searched as `left_out`,
+    /// and whether the run is `complete`.
+    #[arg(long, value_name = "SHAPE", num_args = 0..=1, require_equals = true, default_missing_value = "rows")]
+    pub json: Option<JsonShape>,
 
     /// Skip the access pre-check (ssm:SendCommand simulated per target).
     #[arg(long)]

@@ -23,6 +23,8 @@ pub mod exit {
     pub const PROBLEMS: i32 = 6;
     /// `run` on several targets: it did not succeed on every one.
     pub const NOT_ALL: i32 = 7;
+    /// Several accounts, regions or profiles: at least one could not be reached or listed.
+    pub const PARTIAL: i32 = 8;
     /// Told to stop by SIGHUP (128 + the signal, as shells report it).
     pub const HUNG_UP: i32 = 128 + libc::SIGHUP;
     /// Told to stop by SIGQUIT (while a plugin runs it is the plugin's).
@@ -49,7 +51,7 @@ pub mod exit {
         },
         Status {
             codes: &[USAGE],
-            meaning: "usage error or invalid input (bad `--tag`/`--parameters`/`--endpoint-url`, no region, unknown profile or preset, malformed config file, no terminal for the picker, unreadable policy file)",
+            meaning: "usage error or invalid input (bad `--tag`/`--parameters`/`--endpoint-url`, no region, unknown profile or preset, a `--profile` glob that matches none, `--org` outside an organization, malformed config file, no terminal for the picker, unreadable policy file)",
         },
         Status {
             codes: &[DENIED],
@@ -70,6 +72,10 @@ pub mod exit {
         Status {
             codes: &[NOT_ALL],
             meaning: "`run` on several targets: the command failed, timed out, was cancelled or was not run on at least one (with one target, `run` exits with the remote command's own status, or 4 when the instance can't take commands)",
+        },
+        Status {
+            codes: &[PARTIAL],
+            meaning: "`list` or `run` over several accounts, regions or profiles left out at least one that could not be reached or listed (a role that can't be assumed, a region not enabled, no access); the others' rows are there, the warnings on stderr say why, and `--json=report` names them (a `run` where a target also failed exits 7)",
         },
         Status {
             codes: &[HUNG_UP, QUIT, TERMINATED],
@@ -231,6 +237,12 @@ pub enum Error {
         detail: String,
     },
 
+    #[error("--org: your account is not in an AWS Organization\n  Leave out --org (and `[org] enabled`), or list the accounts in the config file: [org] accounts = [\"111122223333\", ...]")]
+    NotInOrganization,
+
+    #[error("no AWS profile matches {pattern:?}\n  Known profiles: {known}. `*` matches any run of characters and `?` one, e.g. --profile 'prod-*'")]
+    NoProfileMatches { pattern: String, known: String },
+
     #[error("could not list your organization's accounts: {detail}\n  {next}")]
     OrgUnreadable { detail: String, next: String },
 
@@ -333,6 +345,16 @@ pub enum Error {
     #[error("the command did not succeed on {failed} of {total} targets\n  The table above says where and why; rerun on those alone with their ids")]
     RunNotAll { failed: usize, total: usize },
 
+    #[error("{} could not be {doing} ({}), so {what} is not complete\n  The warnings above say why; `--json=report` names them for scripts", match left_out.len() { 1 => "1 account/region".to_owned(), n => format!("{n} accounts/regions") }, left_out.join(", "))]
+    Partial {
+        /// Where, as the warnings name them.
+        left_out: Vec<String>,
+        /// "listed", "searched".
+        doing: &'static str,
+        /// "the listing", "the run".
+        what: &'static str,
+    },
+
     #[error("you may not run commands on {denied} of {total} targets (ssm:SendCommand), so nothing was run\n  The lines above say which and why; run on the others alone, or fix the policy")]
     RunDenied { denied: usize, total: usize },
 
@@ -403,6 +425,8 @@ impl Error {
             | UnknownPreset { .. }
             | UnknownProfile { .. }
             | NotInteractive
+            | NotInOrganization
+            | NoProfileMatches { .. }
             | PolicyInput { .. } => exit::USAGE,
             AccessDenied { .. }
             | RoleNotAssumable { .. }
@@ -423,6 +447,7 @@ impl Error {
             DependsOnContext { .. } => exit::DEPENDS,
             DoctorFound { .. } => exit::PROBLEMS,
             RunNotAll { .. } => exit::NOT_ALL,
+            Partial { .. } => exit::PARTIAL,
             RemoteExit { code } => *code,
             RunFailed { .. } => exit::FAILURE,
             // As shells report a death by signal N (HUNG_UP and TERMINATED).

@@ -11,7 +11,6 @@ pub async fn run(ctx: &Ctx, args: TargetArgs) -> Result<()> {
     let examined = examine_target(
         &ctx.settings,
         ctx.verbose,
-        "check",
         &Target::parse(&args.target),
         &args.filter.tags,
         args.document,

@@ -12,7 +12,6 @@ pub async fn run(ctx: &Ctx, args: TargetArgs) -> Result<()> {
     let examined = examine_target(
         &ctx.settings,
         ctx.verbose,
-        "doctor",
         &Target::parse(&args.target),
         &args.filter.tags,
         args.document,

@@ -25,19 +25,23 @@ pub async fn run(ctx: &Ctx, args: ForwardArgs) -> Result<()> {
         .map(|m| parse_mapping(m, args.to.as_deref()))
         .collect::<Result<Vec<Mapping>>>()?;
     let tags = ctx.settings.tags_or(&args.filter.tags);
-    // Several tunnels go to one instance: TARGET is resolved once (a query opens one picker).
-    let target = match mappings.len() {
-        1 => target,
+    // Several tunnels go to one instance: TARGET is resolved once (a query opens one picker),
+    // and each tunnel's sessions go to it where it was found.
+    let (target, found_in) = match mappings.len() {
+        1 => (target, None),
         _ => {
-            let id = launch::resolve_id(&ctx.settings, ctx.verbose, &target, &tags).await?;
-            SessionTarget::Given(id)
+            let (id, scope) =
+                launch::resolve_once(&ctx.settings, ctx.verbose, &target, &tags).await?;
+            (SessionTarget::Given(id), Some(scope))
         }
     };
     let plans = mappings
         .iter()
         .map(|m| {
             let reconnect = !args.no_reconnect && ctx.settings.forward_reconnect.value;
-            plan_for(m, &target, &tags, &args.session, reconnect)
+            let mut plan = plan_for(m, &target, &tags, &args.session, reconnect)?;
+            plan.found_in = found_in.clone();
+            Ok(plan)
         })
         .collect::<Result<Vec<Plan>>>()?;
     let locals: Vec<u16> = mappings.iter().map(|m| m.local).collect();

@@ -3,34 +3,45 @@
 
 use std::io::IsTerminal;
 
-use crate::cli::ListArgs;
+use crate::cli::{JsonShape, ListArgs};
 use crate::commands::Ctx;
 use crate::error::Result;
-use crate::fleet::scopes::{self, no_match};
+use crate::fleet::scopes::{self, no_match, Listing};
 use crate::fleet::{print, Query};
 use crate::settings::Column;
 
 pub async fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
     let tags = ctx.settings.tag_filters(&args.filter.tags)?;
-    let scopes = scopes::load_all(&ctx.settings, ctx.verbose).await?;
+    let reached = scopes::load_all(&ctx.settings, ctx.verbose).await?;
     let query = Query {
         tags,
         all: args.all,
         page_size: args.page_size,
     };
-    let rows = scopes::list_all(&scopes, &query).await?;
-    let json = args.json || !std::io::stdout().is_terminal();
-    if json {
-        print::write_json(&rows)?;
-    } else if !rows.is_empty() {
-        let columns = ctx
-            .settings
-            .columns_with(&Column::BUILT_IN, query.tags.keys());
-        let notes = rows.iter().any(|r| r.note().is_some());
-        print::write_table(&rows, &columns, notes)?;
+    let listing = scopes::list_all(&reached.scopes, &query).await?;
+    let mut left_out = reached.left_out;
+    left_out.extend(listing.left_out);
+    let rows = listing.rows;
+    let json = match args.json {
+        None if !std::io::stdout().is_terminal() => Some(JsonShape::Rows),
+        shape => shape,
+    };
+    match json {
+        Some(JsonShape::Report) => print::write_json_report(&rows, &left_out)?,
+        Some(JsonShape::Rows) => print::write_json(&rows)?,
+        None if rows.is_empty() => {}
+        None => {
+            let columns = ctx
+                .settings
+                .columns_with(&Column::BUILT_IN, query.tags.keys());
+            let notes = rows.iter().any(|r| r.note().is_some());
+            print::write_table(&rows, &columns, notes)?;
+        }
     }
+    // An incomplete listing says so before anything else: its "no match" may not be one.
+    Listing::complete(&left_out, "listed", "the listing")?;
     if rows.is_empty() {
-        return Err(no_match(&query, &scopes::regions(&scopes)));
+        return Err(no_match(&query, &scopes::regions(&reached.scopes)));
     }
     Ok(())
 }

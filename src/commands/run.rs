@@ -4,37 +4,50 @@ use std::io::Write;
 
 use crate::aws::arn::document_arn;
 use crate::aws::Aws;
-use crate::cli::RunArgs;
+use std::sync::Arc;
+
+use crate::cli::{JsonShape, RunArgs};
 use crate::commands::Ctx;
 use crate::error::{Error, Result};
-use crate::fleet::{self, Instance, Query, Scope};
+use crate::fleet::scopes::{self, LeftOut, Listing, Reached};
+use crate::fleet::{Instance, Query, Scope};
 use crate::launch::{Resolve, Target};
 use crate::output::{write_json_value, write_text};
 use crate::precheck::{self, Resource};
 use crate::run::{self, Ended, Plan, Row};
 use crate::settings::Column;
-use crate::sso_login;
 
 pub async fn run(ctx: &Ctx, args: RunArgs) -> Result<()> {
     let tags = ctx.settings.tag_filters(&args.filter.tags)?;
-    let scope =
-        Scope::single(sso_login::load_aws(&ctx.settings.single_scope("run")?, ctx.verbose).await?);
-    let aws = &scope.aws;
+    let reached = scopes::load_all(&ctx.settings, ctx.verbose).await?;
     let query = Query {
         tags,
         ..Query::default()
     };
     let check = !args.no_check;
-    let (targets, who) = tokio::join!(targets(ctx, &scope, &query, &args), async {
-        match check {
-            true => Some(precheck::whoami(aws, Some("AWS-RunShellScript"), None).await),
-            false => None,
+    let one = (reached.scopes.len() == 1).then(|| &reached.scopes[0]);
+    // With one account and region, who is asking is looked up while the targets are found.
+    let (found, early_who) = tokio::join!(targets(ctx, &reached, &query, &args), async {
+        match (check, one) {
+            (true, Some(scope)) => {
+                Some(precheck::whoami(&scope.aws, Some("AWS-RunShellScript"), None).await)
+            }
+            _ => None,
         }
     });
-    let targets = targets?;
-    if let Some(Ok(who)) = &who {
-        refuse_denied(aws, who, &targets).await?;
+    let (targets, left_out) = found?;
+    let by_scope = by_scope(&reached.scopes, targets);
+    if check {
+        refuse_denied(&by_scope, early_who).await?;
     }
+    let groups: Vec<run::Group<'_>> = by_scope
+        .into_iter()
+        .map(|(scope, targets)| run::Group {
+            aws: &scope.aws,
+            targets,
+        })
+        .collect();
+    let targets: Vec<&Instance> = groups.iter().flat_map(|g| &g.targets).collect();
     let settings = &ctx.settings;
     let output_s3_set = args.output_s3.is_some() || settings.run_output_s3.value.is_some();
     let plan = Plan {
@@ -58,18 +71,18 @@ pub async fn run(ctx: &Ctx, args: RunArgs) -> Result<()> {
             .or_else(|| settings.run_output_s3.value.clone())
             .map(|l| (l.bucket, l.prefix)),
     };
-    let single = targets.len() == 1 && !args.json;
+    let single = targets.len() == 1 && args.json.is_none() && left_out.is_empty();
     let width = targets
         .iter()
         .map(|i| unicode_width::UnicodeWidthStr::width(i.name.as_deref().unwrap_or(&i.instance_id)))
         .max()
         .unwrap_or(0);
     let mut cut = Vec::new();
-    let ended = run::run(aws, &targets, &plan, |row| {
+    let ended = run::run(&groups, &plan, |row| {
         if row.output_cut {
             cut.push(row.label());
         }
-        if args.json {
+        if args.json.is_some() {
             return;
         }
         if single {
@@ -99,10 +112,15 @@ pub async fn run(ctx: &Ctx, args: RunArgs) -> Result<()> {
         Ended::Done(rows) => (rows, None),
         Ended::Interrupted(rows, signal) => (rows, Some(signal)),
     };
-    if args.json {
-        write_json_value(&serde_json::to_value(&rows).expect("rows serialize"))?;
-    } else if !single {
-        write_text(&run::summary(&rows))?;
+    match args.json {
+        Some(JsonShape::Rows) => write_json_value(&serde_json::to_value(&rows).expect("rows"))?,
+        Some(JsonShape::Report) => write_json_value(&serde_json::json!({
+            "complete": left_out.is_empty(),
+            "left_out": left_out,
+            "results": rows,
+        }))?,
+        None if single => {}
+        None => write_text(&run::summary(&rows))?,
     }
     match interrupted {
         Some(libc::SIGINT) => return Err(Error::Cancelled),
@@ -119,7 +137,7 @@ pub async fn run(ctx: &Ctx, args: RunArgs) -> Result<()> {
     }
     let failed = rows.iter().filter(|r| !r.succeeded()).count();
     match failed {
-        0 => Ok(()),
+        0 => Listing::complete(&left_out, "searched", "the run"),
         failed => Err(Error::RunNotAll {
             failed,
             total: rows.len(),
@@ -128,9 +146,17 @@ pub async fn run(ctx: &Ctx, args: RunArgs) -> Result<()> {
 }
 
 /// The named targets (with -t restricting the names), or with none named every running instance
-/// -t selects, or the picker on a terminal.
-async fn targets(ctx: &Ctx, scope: &Scope, query: &Query, args: &RunArgs) -> Result<Vec<Instance>> {
+/// -t selects, or the picker on a terminal: in every scope reached, each target labelled with
+/// where it is when there are several; and the scopes left out, where none could be searched.
+async fn targets(
+    ctx: &Ctx,
+    reached: &Reached,
+    query: &Query,
+    args: &RunArgs,
+) -> Result<(Vec<Instance>, Vec<LeftOut>)> {
     let named = &args.targets;
+    let mut left_out = reached.left_out.clone();
+    let scopes = &reached.scopes;
     if args.all {
         // `--all QUERY`: what the picker would show for it, all of it.
         let [words] = named.as_slice() else {
@@ -140,26 +166,31 @@ async fn targets(ctx: &Ctx, scope: &Scope, query: &Query, args: &RunArgs) -> Res
                 reason: "give one picker query as TARGET (quote it when it has spaces)".into(),
             });
         };
-        let rows = fleet::list(&scope.aws, query).await?;
+        let listing = scopes::list_all(scopes, query).await?;
+        left_out.extend(listing.left_out);
         // The picker's own columns: the same words match.
         let columns = ctx
             .settings
             .columns_with(&Column::PICKER_DEFAULT, query.tags.keys());
-        let out = crate::picker::matching(rows, words, columns);
+        let out = crate::picker::matching(listing.rows, words, columns);
         if out.is_empty() {
+            Listing::complete(&left_out, "searched", "the run")?;
             return Err(Error::NoMatch {
-                filters: format!("the query {words:?} ({})", scope.aws.region()),
+                filters: format!("the query {words:?} ({})", scopes::regions(scopes)),
                 list_args: query.tags.as_args(),
             });
         }
-        return Ok(out);
+        return Ok((out, left_out));
     }
-    let resolve = |may_pick| Resolve::in_one(scope, query, &ctx.settings, may_pick);
+    let resolve = |may_pick| Resolve::new(reached, query, &ctx.settings, may_pick);
     let mut out: Vec<Instance> = Vec::new();
     if named.is_empty() && !query.tags.is_empty() {
-        out = fleet::list(&scope.aws, query).await?;
+        let listing = scopes::list_all(scopes, query).await?;
+        left_out.extend(listing.left_out);
+        out = listing.rows;
         if out.is_empty() {
-            return Err(fleet::scopes::no_match(query, scope.aws.region()));
+            Listing::complete(&left_out, "searched", "the run")?;
+            return Err(scopes::no_match(query, &scopes::regions(scopes)));
         }
     } else if named.is_empty() {
         if !crate::output::can_ask() {
@@ -169,16 +200,90 @@ async fn targets(ctx: &Ctx, scope: &Scope, query: &Query, args: &RunArgs) -> Res
     }
     for target in named.iter().map(|word| Target::parse(word)) {
         let (_, instance) = resolve(false).resolve(Some(&target)).await?;
-        if !out.iter().any(|i| i.instance_id == instance.instance_id) {
+        let same =
+            |i: &Instance| i.instance_id == instance.instance_id && i.origin == instance.origin;
+        if !out.iter().any(same) {
             out.push(instance);
         }
     }
-    Ok(out)
+    Ok((out, left_out))
 }
 
-/// The pre-check: ssm:SendCommand on the document and on every target; any denial stops the run
-/// before anything is sent, naming each denied target and why.
-async fn refuse_denied(aws: &Aws, who: &precheck::Who, targets: &[Instance]) -> Result<()> {
+/// The targets by scope, in the scopes' order: one per account/region with targets.
+fn by_scope(scopes: &[Scope], targets: Vec<Instance>) -> Vec<(&Scope, Vec<Instance>)> {
+    let mut out: Vec<(&Scope, Vec<Instance>)> = Vec::new();
+    for target in targets {
+        // A row knows its scope by its label (one scope: no label).
+        let scope = scopes
+            .iter()
+            .find(|s| match (&s.origin, &target.origin) {
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            })
+            .expect("every target comes from a scope");
+        match out.iter_mut().find(|(s, _)| std::ptr::eq(*s, scope)) {
+            Some((_, targets)) => targets.push(target),
+            None => out.push((scope, vec![target])),
+        }
+    }
+    out
+}
+
+/// The pre-check: ssm:SendCommand on the document and on every target, as each account's
+/// caller (the role assumed there); any denial stops the run before anything is sent, naming
+/// each denied target and why. Where who is asking can't be told, AWS decides (as for one
+/// account).
+async fn refuse_denied(
+    groups: &[(&Scope, Vec<Instance>)],
+    early_who: Option<std::result::Result<precheck::Who, precheck::WhoFailure>>,
+) -> Result<()> {
+    let mut early_who = early_who;
+    let checks = groups.iter().map(|(scope, targets)| {
+        let known = early_who.take();
+        async move {
+            let who = match known {
+                Some(who) => who,
+                None => {
+                    let identity = scope.identity.clone();
+                    precheck::whoami(&scope.aws, Some("AWS-RunShellScript"), identity).await
+                }
+            };
+            match who {
+                Ok(who) => denied_in(&scope.aws, &who, targets).await,
+                Err(_) => (Vec::new(), 0),
+            }
+        }
+    });
+    let mut denied = Vec::new();
+    let mut total = 0;
+    for (d, t) in futures::future::join_all(checks).await {
+        denied.extend(d);
+        total += t;
+    }
+    if denied.is_empty() {
+        return Ok(());
+    }
+    crate::say!("ssmgo: the pre-check says you may not call ssm:SendCommand on:");
+    for denial in &denied {
+        crate::say!("  {}", denial.label);
+        for line in &denial.why {
+            crate::say!("    {line}");
+        }
+    }
+    Err(Error::RunDenied {
+        denied: denied.len(),
+        total,
+    })
+}
+
+/// The resources of one account/region's targets that SendCommand would be denied on, and how
+/// many were checked.
+async fn denied_in(
+    aws: &Aws,
+    who: &precheck::Who,
+    targets: &[Instance],
+) -> (Vec<precheck::Denied>, usize) {
     let mut resources: Vec<Resource> = Vec::new();
     for document in ["AWS-RunShellScript", "AWS-RunPowerShellScript"] {
         if targets.iter().any(|t| run::document_for(t) == document) {
@@ -199,20 +304,7 @@ async fn refuse_denied(aws: &Aws, who: &precheck::Who, targets: &[Instance]) -> 
         precheck::SSM_TAG_PREFIX,
     )
     .await;
-    if denied.is_empty() {
-        return Ok(());
-    }
-    crate::say!("ssmgo: the pre-check says you may not call ssm:SendCommand on:");
-    for denial in &denied {
-        crate::say!("  {}", denial.label);
-        for line in &denial.why {
-            crate::say!("    {line}");
-        }
-    }
-    Err(Error::RunDenied {
-        denied: denied.len(),
-        total: resources.len(),
-    })
+    (denied, resources.len())
 }
 
 /// One instance's result among several: its lines marked with its name, or a block under it.

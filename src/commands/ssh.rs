@@ -14,6 +14,7 @@ use crate::instance_connect::{self, Push};
 use crate::launch::{self, Plan, SessionTarget};
 use crate::output::write_text;
 use crate::session::SessionSpec;
+use crate::settings::Source;
 
 pub const SSH_DOCUMENT: &str = "AWS-StartSSHSession";
 
@@ -58,6 +59,7 @@ pub async fn proxy(ctx: &Ctx, args: SshProxyArgs) -> Result<()> {
             purpose: "an SSH session".into(),
             interrupt_ends_it: true,
             reconnect: false,
+            found_in: None,
         },
     )
     .await
@@ -123,7 +125,7 @@ pub async fn ssh(ctx: &Ctx, args: SshArgs) -> Result<()> {
         ));
     }
     let public = key.with_extension("pub");
-    let mut words = proxy_prefix(&own_path(), ctx)?;
+    let mut words = proxy_prefix(&own_path(), ctx);
     words.push("ssh-proxy".into());
     if args.no_check {
         words.push("--no-check".into());
@@ -203,7 +205,7 @@ fn config_block(exe: &str, ctx: &Ctx, args: &SshConfigArgs) -> Result<String> {
             });
         }
     }
-    let mut words = proxy_prefix(exe, ctx)?;
+    let mut words = proxy_prefix(exe, ctx);
     words.push("ssh-proxy".into());
     if args.no_check {
         words.push("--no-check".into());
@@ -228,17 +230,27 @@ fn config_block(exe: &str, ctx: &Ctx, args: &SshConfigArgs) -> Result<String> {
     ))
 }
 
-/// ssmgo and the global options that pick the account and region, as ProxyCommand words.
-fn proxy_prefix(exe: &str, ctx: &Ctx) -> Result<Vec<String>> {
-    let scope = ctx.settings.single_scope("ssh-config")?;
+/// ssmgo and the global options that say where to look for the instance, as ProxyCommand
+/// words: the profiles named by a flag or the config (AWS_PROFILE is the SDK's to read, as
+/// without ProxyCommand), the regions, and `--org` to look in every account of the organization.
+fn proxy_prefix(exe: &str, ctx: &Ctx) -> Vec<String> {
+    let settings = &ctx.settings;
     let mut words = vec![shell_quote(exe)];
-    if let Some(p) = &scope.profile {
-        words.push(format!("--profile {}", shell_quote(p)));
+    let profiles = &settings.profiles;
+    if !profiles.value.is_empty() && !matches!(profiles.source, Source::Env(_)) {
+        words.push(format!(
+            "--profile {}",
+            shell_quote(&profiles.value.join(","))
+        ));
     }
-    if let Some(r) = &scope.region {
-        words.push(format!("--region {}", shell_quote(r)));
+    if !settings.regions.value.is_empty() {
+        let regions = shell_quote(&settings.regions.value.join(","));
+        words.push(format!("--region {regions}"));
     }
-    Ok(words)
+    if settings.org.value {
+        words.push("--org".into());
+    }
+    words
 }
 
 /// A word for ProxyCommand: quoted for the shell ssh runs it with, and with `%` doubled, since

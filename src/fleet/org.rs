@@ -67,10 +67,8 @@ where
     let configure =
         "list the accounts in the config file instead: [org] accounts = [\"111122223333\", ...]";
     match code.as_deref() {
-        Some("AWSOrganizationsNotInUseException") => Error::OrgUnreadable {
-            detail: "your account is not in an AWS Organization".into(),
-            next: format!("Leave out --org, or {configure}"),
-        },
+        // Asking for the organization of an account that has none is a usage problem.
+        Some("AWSOrganizationsNotInUseException") => Error::NotInOrganization,
         Some("AccessDeniedException" | "AccessDenied") => Error::OrgUnreadable {
             detail: "organizations:ListAccounts was refused (only the management account and a delegated administrator may call it)".into(),
             next: format!("Use a profile of the management account, or {configure}"),

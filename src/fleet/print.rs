@@ -4,6 +4,7 @@
 
 use std::io::{self, Write};
 
+use super::scopes::LeftOut;
 use super::Instance;
 use crate::error::Result;
 use crate::output::{self, sanitize, sanitize::Untrusted, style, style::Paint};
@@ -11,12 +12,29 @@ use crate::settings::Column;
 
 /// Writes `rows` as a JSON array, one object per instance, to stdout.
 pub fn write_json(rows: &[Instance]) -> Result<()> {
-    output::write_stdout(|out| write_json_rows(out, rows))
+    output::write_stdout(|out| write_json_rows(out, rows, ""))
 }
 
-/// The same text as pretty-printing the whole array, but one row at a time, so that 100,000 rows
-/// never sit in memory twice.
-fn write_json_rows(out: &mut dyn Write, rows: &[Instance]) -> io::Result<()> {
+/// Writes `--json=report` to stdout: whether every scope answered, those left out and why, and
+/// the rows (as `--json` writes them): the same text as pretty-printing the whole object.
+pub fn write_json_report(rows: &[Instance], left_out: &[LeftOut]) -> Result<()> {
+    output::write_stdout(|out| write_report(out, rows, left_out))
+}
+
+fn write_report(out: &mut dyn Write, rows: &[Instance], left_out: &[LeftOut]) -> io::Result<()> {
+    writeln!(out, "{{")?;
+    writeln!(out, "  \"complete\": {},", left_out.is_empty())?;
+    let left = serde_json::to_string_pretty(left_out).expect("left-out scopes serialize");
+    let left = sanitize::json_escape_invisible(&left).replace('\n', "\n  ");
+    writeln!(out, "  \"left_out\": {left},")?;
+    out.write_all(b"  \"instances\": ")?;
+    write_json_rows(out, rows, "  ")?;
+    writeln!(out, "}}")
+}
+
+/// The same text as pretty-printing the whole array (each line after `indent`, but the first),
+/// but one row at a time, so that 100,000 rows never sit in memory twice.
+fn write_json_rows(out: &mut dyn Write, rows: &[Instance], indent: &str) -> io::Result<()> {
     if rows.is_empty() {
         return writeln!(out, "[]");
     }
@@ -28,11 +46,13 @@ fn write_json_rows(out: &mut dyn Write, rows: &[Instance]) -> io::Result<()> {
             if n > 0 {
                 out.write_all(b"\n")?;
             }
+            out.write_all(indent.as_bytes())?;
             out.write_all(b"  ")?;
             out.write_all(line.as_bytes())?;
         }
         out.write_all(if i + 1 < rows.len() { b",\n" } else { b"\n" })?;
     }
+    out.write_all(indent.as_bytes())?;
     out.write_all(b"]\n")
 }
 
@@ -182,13 +202,40 @@ mod tests {
         };
         let rows = vec![row("i-1"), row("i-2")];
         let mut out = Vec::new();
-        write_json_rows(&mut out, &rows).unwrap();
+        write_json_rows(&mut out, &rows, "").unwrap();
         let whole = serde_json::to_string_pretty(&rows).unwrap();
         let expected = format!("{}\n", sanitize::json_escape_invisible(&whole));
         assert_eq!(String::from_utf8(out).unwrap(), expected);
 
         let mut empty = Vec::new();
-        write_json_rows(&mut empty, &[]).unwrap();
+        write_json_rows(&mut empty, &[], "").unwrap();
         assert_eq!(empty, b"[]\n");
+    }
+
+    #[test]
+    fn the_report_is_the_pretty_printed_object_of_rows_and_scopes_left_out() {
+        let rows = [
+            Instance::example("i-1").named("web"),
+            Instance::example("i-2"),
+        ];
+        let left_out = [LeftOut {
+            account: Some("444455556666".into()),
+            account_name: Some("locked \u{202e}".into()),
+            error: "could not assume arn:aws:iam::444455556666:role/R: denied".into(),
+            exit_code: 3,
+            ..LeftOut::default()
+        }];
+        for (rows, left_out) in [(&rows[..], &left_out[..]), (&[][..], &[][..])] {
+            let mut out = Vec::new();
+            write_report(&mut out, rows, left_out).unwrap();
+            let whole = serde_json::json!({
+                "complete": left_out.is_empty(),
+                "left_out": left_out,
+                "instances": rows,
+            });
+            let whole = serde_json::to_string_pretty(&whole).unwrap();
+            let expected = format!("{}\n", sanitize::json_escape_invisible(&whole));
+            assert_eq!(String::from_utf8(out).unwrap(), expected);
+        }
     }
 }

@@ -7,6 +7,7 @@
 use std::sync::Arc;
 
 use futures::stream::{self, StreamExt};
+use serde::Serialize;
 
 use crate::aws::{Aws, CallerIdentity};
 use crate::error::{Error, Result};
@@ -16,8 +17,10 @@ use crate::sso_login;
 use super::{cache, org, Instance, Origin, Query};
 
 /// One account/region to list, with what labels its rows and keys its cache.
+#[derive(Clone)]
 pub struct Scope {
-    pub aws: Aws,
+    /// Shared: several sessions to one instance (`forward`'s tunnels) use one scope.
+    pub aws: Arc<Aws>,
     /// Set when several scopes are listed at once (rows are labelled then).
     pub origin: Option<Arc<Origin>>,
     /// The caller, when labelling already asked STS (the pre-check needn't ask again).
@@ -28,7 +31,7 @@ impl Scope {
     /// One account/region, its rows unlabelled.
     pub fn single(aws: Aws) -> Scope {
         Scope {
-            aws,
+            aws: Arc::new(aws),
             origin: None,
             identity: None,
         }
@@ -61,6 +64,126 @@ impl Scope {
     }
 }
 
+/// A scope left out of a listing or a search, and why: said on stderr as it happens
+/// ([`warn_skipped`]), named in `--json=report`, and what makes the exit status partial.
+#[derive(Debug, Clone, Serialize)]
+pub struct LeftOut {
+    pub profile: Option<String>,
+    pub account: Option<String>,
+    pub account_name: Option<String>,
+    /// None: every region (the account's role could not be assumed, the profile not loaded).
+    pub region: Option<String>,
+    /// What went wrong: the error's first line.
+    pub error: String,
+    /// The exit status the error has on its own (3 for a denial, 1 for a failure…).
+    pub exit_code: i32,
+    /// Where, as the warning says it: "account 111122223333 (dev)", "prod/111122223333/eu-west-1".
+    #[serde(skip)]
+    pub label: String,
+}
+
+impl LeftOut {
+    /// `scope` left out for `err`, said on stderr.
+    pub fn scope(scope: &Scope, err: &Error) -> LeftOut {
+        let origin = scope.origin.as_deref();
+        LeftOut::warned(
+            scope.describe(),
+            err,
+            LeftOut {
+                profile: origin
+                    .and_then(|o| o.profile.clone())
+                    .or_else(|| scope.aws.profile_in_use().map(str::to_owned)),
+                account: origin.and_then(|o| o.account.clone()),
+                account_name: origin.and_then(|o| o.account_name.clone()),
+                region: Some(scope.aws.region().to_owned()),
+                ..LeftOut::default()
+            },
+        )
+    }
+
+    /// An organization's account left out (in every region) for `err`, said on stderr.
+    fn account(member: &org::Member, err: &Error) -> LeftOut {
+        let label = match &member.name {
+            Some(name) => format!("account {} ({name})", member.id),
+            None => format!("account {}", member.id),
+        };
+        LeftOut::warned(
+            label,
+            err,
+            LeftOut {
+                account: Some(member.id.clone()),
+                account_name: member.name.clone(),
+                ..LeftOut::default()
+            },
+        )
+    }
+
+    /// A profile (of several) that could not be loaded, said on stderr.
+    fn profile(scope: &ScopeSettings, err: &Error) -> LeftOut {
+        let name = scope.profile.as_deref().unwrap_or("default");
+        LeftOut::warned(
+            format!("profile {name}"),
+            err,
+            LeftOut {
+                profile: Some(name.to_owned()),
+                region: scope.region.clone(),
+                ..LeftOut::default()
+            },
+        )
+    }
+
+    fn warned(label: String, err: &Error, mut out: LeftOut) -> LeftOut {
+        warn_skipped(&label, err);
+        out.error = err.headline();
+        out.exit_code = err.exit_code();
+        out.label = label;
+        out
+    }
+}
+
+impl Default for LeftOut {
+    fn default() -> LeftOut {
+        LeftOut {
+            profile: None,
+            account: None,
+            account_name: None,
+            region: None,
+            error: String::new(),
+            exit_code: crate::error::exit::FAILURE,
+            label: String::new(),
+        }
+    }
+}
+
+/// The scopes that could be reached, and those left out (already warned about).
+#[derive(Default)]
+pub struct Reached {
+    pub scopes: Vec<Scope>,
+    pub left_out: Vec<LeftOut>,
+}
+
+/// A listing of several scopes: the rows of those that answered, and those left out.
+#[derive(Default)]
+pub struct Listing {
+    pub rows: Vec<Instance>,
+    pub left_out: Vec<LeftOut>,
+}
+
+impl Listing {
+    /// Ok, or [`Error::Partial`] when a scope was left out: `doing` and `what` as it says them
+    /// ("listed", "the listing").
+    pub fn complete(left_out: &[LeftOut], doing: &'static str, what: &'static str) -> Result<()> {
+        match left_out.is_empty() {
+            true => Ok(()),
+            false => Err(Error::Partial {
+                left_out: left_out.iter().map(|l| l.label.clone()).collect(),
+                doing,
+                what,
+            }),
+        }
+    }
+}
+
 /// Says that a scope is left out of the listing, and why, on stderr (after the picker closes,
 /// when one is open).
 pub fn warn_skipped(what: &str, err: &Error) {
@@ -76,14 +199,40 @@ pub fn warn_skipped(what: &str, err: &Error) {
 /// Loads one [`Scope`] per profile × region of `settings` (per account × region with `--org`),
 /// concurrently; with more than one, each learns its account (sts:GetCallerIdentity) to label
 /// its rows.
-pub async fn load_all(settings: &Settings, verbose: bool) -> Result<Vec<Scope>> {
+/// A profile of several that can't be loaded is left out (all of them failing: the first
+/// one's error).
+pub async fn load_all(settings: &Settings, verbose: bool) -> Result<Reached> {
     if settings.org.value {
         return load_org(settings, verbose, false).await;
     }
-    let scopes = settings.scopes();
-    let many = scopes.len() > 1;
-    let loads = scopes.iter().map(|scope| load_one(scope, many, verbose));
-    futures::future::try_join_all(loads).await
+    let wanted = settings.scopes();
+    let many = wanted.len() > 1;
+    let loads = wanted.iter().map(|scope| load_one(scope, many, verbose));
+    let loaded = futures::future::join_all(loads).await;
+    if !many {
+        let scope = loaded.into_iter().next().expect("one scope at least")?;
+        return Ok(Reached {
+            scopes: vec![scope],
+            left_out: Vec::new(),
+        });
+    }
+    let mut reached = Reached::default();
+    let mut first_failure = None;
+    for (scope, loaded) in wanted.iter().zip(loaded) {
+        match loaded {
+            Ok(s) => reached.scopes.push(s),
+            // A word that names no profile is the caller's mistake, not a scope to skip.
+            Err(e @ Error::UnknownProfile { .. }) => return Err(e),
+            Err(e) => {
+                reached.left_out.push(LeftOut::profile(scope, &e));
+                first_failure.get_or_insert(e);
+            }
+        }
+    }
+    match (reached.scopes.is_empty(), first_failure) {
+        (true, Some(e)) => Err(e),
+        _ => Ok(reached),
+    }
 }
 
 /// [`load_all`] for the picker, which opens on the last listing at once: with `--org`, the
@@ -91,11 +240,7 @@ pub async fn load_all(settings: &Settings, verbose: bool) -> Result<Vec<Scope>> 
 /// Organizations again, and each account's role is assumed when its listing first needs it. (An
 /// account added since shows up once the remembered list is older than `cache-ttl`, with
 /// `--refresh`, or after any `ssmgo list --org`.)
-pub async fn load_for_picker(
-    settings: &Settings,
-    verbose: bool,
-    refresh: bool,
-) -> Result<Vec<Scope>> {
+pub async fn load_for_picker(settings: &Settings, verbose: bool, refresh: bool) -> Result<Reached> {
     if settings.org.value {
         return load_org(settings, verbose, !refresh).await;
     }
@@ -106,7 +251,7 @@ pub async fn load_for_picker(
 /// credentials assume each account's role, once per account, all accounts at once; or, when
 /// `remembered_ok` and the last discovery is recent, its accounts with roles assumed on first
 /// use.
-async fn load_org(settings: &Settings, verbose: bool, remembered_ok: bool) -> Result<Vec<Scope>> {
+async fn load_org(settings: &Settings, verbose: bool, remembered_ok: bool) -> Result<Reached> {
     let wanted = settings.scopes();
     let mut profiles: Vec<&Option<String>> = wanted.iter().map(|s| &s.profile).collect();
     profiles.dedup();
@@ -169,18 +314,15 @@ fn org_scopes(
     me: Option<&CallerIdentity>,
     regions: &[String],
     accesses: Vec<(org::Member, Result<Option<crate::aws::AccountAccess>>)>,
-) -> Result<Vec<Scope>> {
+) -> Result<Reached> {
     let mut scopes = Vec::new();
+    let mut left_out = Vec::new();
     let mut first_failure = None;
     for (member, access) in accesses {
         let access = match access {
             Ok(access) => access,
             Err(e) => {
-                let what = match &member.name {
-                    Some(name) => format!("account {} ({name})", member.id),
-                    None => format!("account {}", member.id),
-                };
-                warn_skipped(&what, &e);
+                left_out.push(LeftOut::account(&member, &e));
                 first_failure.get_or_insert(e);
                 continue;
             }
@@ -195,7 +337,7 @@ fn org_scopes(
                 account_name: member.name.clone(),
             };
             scopes.push(Scope {
-                aws,
+                aws: Arc::new(aws),
                 origin: Some(Arc::new(origin)),
                 identity: me.filter(|_| access.is_none()).cloned(),
             });
@@ -205,7 +347,7 @@ fn org_scopes(
         (true, Some(e)) => Err(e),
         _ => {
             scopes.sort_by_key(|s| s.describe());
-            Ok(scopes)
+            Ok(Reached { scopes, left_out })
         }
     }
 }
@@ -223,7 +365,7 @@ async fn load_one(scope: &ScopeSettings, labelled: bool, verbose: bool) -> Resul
         account_name: None,
     }));
     Ok(Scope {
-        aws,
+        aws: Arc::new(aws),
         origin,
         identity,
     })
@@ -238,7 +380,7 @@ pub fn regions(scopes: &[Scope]) -> String {
 
 /// Lists every scope concurrently, rows labelled, sorted for display; caches each listing. With
 /// several scopes, one that fails is a warning (its rows are missing); all failing is an error.
-pub async fn list_all(scopes: &[Scope], query: &Query) -> Result<Vec<Instance>> {
+pub async fn list_all(scopes: &[Scope], query: &Query) -> Result<Listing> {
     let progress = Progress::start(scopes.len());
     let lists = scopes.iter().map(|f| {
         let progress = &progress;
@@ -254,30 +396,33 @@ pub async fn list_all(scopes: &[Scope], query: &Query) -> Result<Vec<Instance>> 
     });
     let listed = futures::future::join_all(lists).await;
     progress.finish();
-    let rows = gather(scopes, listed)?;
-    Ok(rows)
+    gather(scopes, listed)
 }
 
 /// The rows of every scope that answered, sorted for display when there are several; a scope
 /// that failed is a warning, unless every one did (the first error then).
-pub(crate) fn gather(
-    scopes: &[Scope],
-    listed: Vec<Result<Vec<Instance>>>,
-) -> Result<Vec<Instance>> {
+pub(crate) fn gather(scopes: &[Scope], listed: Vec<Result<Vec<Instance>>>) -> Result<Listing> {
     if scopes.len() == 1 {
-        return listed.into_iter().next().unwrap_or_else(|| Ok(Vec::new()));
+        let rows = listed
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| Ok(Vec::new()))?;
+        return Ok(Listing {
+            rows,
+            left_out: Vec::new(),
+        });
     }
-    let mut rows = Vec::new();
+    let mut out = Listing::default();
     let mut first_failure = None;
     let mut answered = 0;
     for (scope, result) in scopes.iter().zip(listed) {
         match result {
             Ok(r) => {
                 answered += 1;
-                rows.extend(r);
+                out.rows.extend(r);
             }
             Err(e) => {
-                warn_skipped(&scope.describe(), &e);
+                out.left_out.push(LeftOut::scope(scope, &e));
                 first_failure.get_or_insert(e);
             }
         }
@@ -285,8 +430,8 @@ pub(crate) fn gather(
     if let (0, Some(e)) = (answered, first_failure) {
         return Err(e);
     }
-    super::sort_for_display(&mut rows);
-    Ok(rows)
+    super::sort_for_display(&mut out.rows);
+    Ok(out)
 }
 
 /// "listing 300 accounts/regions: 212 answered, 2 failed, 18,204 instances" on a terminal's

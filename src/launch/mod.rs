@@ -15,14 +15,14 @@ use crate::aws::Aws;
 use crate::choose::PickerOptions;
 use crate::cli::SessionArgs;
 use crate::error::{Error, Result};
+use crate::fleet::scopes::Reached;
 use crate::fleet::{self, Instance, Query, Scope};
 use crate::instance_connect::Push;
 use crate::precheck::{self, Check, Who, WhoFailure};
 use crate::session::{self, Plugin, Request, SessionSpec};
 use crate::settings::{CheckMode, Settings, TagFilters};
-use crate::sso_login;
 pub use target::{
-    examine_target, resolve_id, Examined, InstanceId, Resolve, SessionTarget, Target,
+    examine_target, resolve_once, Examined, InstanceId, Resolve, SessionTarget, Target,
 };
 
 /// A session to start, whatever the document: a shell, a port forward, an SSH stream.
@@ -45,6 +45,9 @@ pub struct Plan {
     pub push_key: Option<Push>,
     /// Start the session again when it ends on its own (port forwarding), until Ctrl-C.
     pub reconnect: bool,
+    /// Where TARGET was found already (`forward`'s several tunnels to one instance): it is
+    /// looked for there only.
+    pub found_in: Option<Scope>,
 }
 
 impl Plan {
@@ -66,6 +69,7 @@ impl Plan {
             interrupt_ends_it: false,
             push_key: None,
             reconnect: false,
+            found_in: None,
         }
     }
 }
@@ -76,13 +80,13 @@ pub async fn start(settings: &Settings, verbose: bool, mut plan: Plan) -> Result
     apply_configured_check(settings, &mut plan.session);
     // Everything that can be checked locally is checked before the first AWS call.
     let tags = TagFilters::parse(&plan.tags)?;
-    let (target, scopes) = where_to_look(settings, verbose, &plan).await?;
+    let (target, reached) = where_to_look(settings, verbose, &plan).await?;
     let dry_run = plan.session.dry_run;
     let plugin = match dry_run {
         true => Plugin::find().ok(),
         false => Some(Plugin::find()?),
     };
-    let (found, instance) = find_instance(settings, &plan, target.as_ref(), &scopes, tags).await?;
+    let (found, instance) = find_instance(settings, &plan, target.as_ref(), &reached, tags).await?;
     let instance = found.make_ready(instance).await?;
     let request = Request::new(instance.instance_id.clone(), plan.spec.clone());
     let who = found.who.as_ref();
@@ -116,31 +120,34 @@ fn apply_configured_check(settings: &Settings, session: &mut SessionArgs) {
 }
 
 /// The target and the scopes it is looked for in: `-` is the last connection, in its own scope;
-/// with --org, TARGET is looked for in every account and region; otherwise in the one
-/// configured. Without TARGET, the picker's scopes (or an error where no picker can open).
+/// TARGET is looked for where it was found already, or where the settings point (with --org,
+/// several profiles or regions, in every one at once). Without TARGET, the picker's scopes (or
+/// an error where no picker can open).
 async fn where_to_look(
     settings: &Settings,
     verbose: bool,
     plan: &Plan,
-) -> Result<(Option<Target>, Vec<Scope>)> {
+) -> Result<(Option<Target>, Reached)> {
+    let only = |scope: Scope| Reached {
+        scopes: vec![scope],
+        left_out: Vec::new(),
+    };
     match &plan.target {
         Some(SessionTarget::Last) => {
             let (target, scope) = last::reach(settings, verbose, plan.announce).await?;
-            Ok((Some(target), vec![scope]))
-        }
-        Some(SessionTarget::Given(target)) if settings.org.value => {
-            let scopes = fleet::scopes::load_all(settings, verbose).await?;
-            Ok((Some(target.clone()), scopes))
+            Ok((Some(target), only(scope)))
         }
         Some(SessionTarget::Given(target)) => {
-            let scope = settings.single_scope("connect TARGET")?;
-            let aws = sso_login::load_aws(&scope, verbose).await?;
-            Ok((Some(target.clone()), vec![Scope::single(aws)]))
+            let reached = match &plan.found_in {
+                Some(scope) => only(scope.clone()),
+                None => fleet::scopes::load_all(settings, verbose).await?,
+            };
+            Ok((Some(target.clone()), reached))
         }
         None if !(plan.may_pick && crate::output::can_ask()) => Err(Error::NotInteractive),
         None => {
-            let scopes = fleet::scopes::load_for_picker(settings, verbose, plan.session.refresh);
-            Ok((None, scopes.await?))
+            let reached = fleet::scopes::load_for_picker(settings, verbose, plan.session.refresh);
+            Ok((None, reached.await?))
         }
     }
 }
@@ -150,15 +157,17 @@ async fn find_instance<'a>(
     settings: &Settings,
     plan: &'a Plan,
     target: Option<&Target>,
-    scopes: &'a [Scope],
+    reached: &'a Reached,
     tags: TagFilters,
 ) -> Result<(Found<'a>, Instance)> {
+    let scopes = &reached.scopes;
     let query = Query {
         tags,
         ..Query::default()
     };
     let resolving = Resolve {
         scopes,
+        left_out: &reached.left_out,
         query: &query,
         may_pick: plan.may_pick,
         picker: PickerOptions::new(settings, &query, plan.session.refresh),

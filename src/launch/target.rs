@@ -6,6 +6,7 @@ use std::fmt;
 
 use crate::choose::{self, PickerOptions};
 use crate::error::{Error, Result};
+use crate::fleet::scopes::{LeftOut, Reached};
 use crate::fleet::{self, Instance, Query, Scope};
 use crate::output::can_ask;
 use crate::output::sanitize::Untrusted;
@@ -13,7 +14,6 @@ use crate::picker::Mark;
 use crate::precheck::{self, Who, WhoFailure};
 use crate::session::SessionSpec;
 use crate::settings::{Settings, TagFilters};
-use crate::sso_login;
 
 /// What can only be an instance id: i-… (EC2) or mi-… (hybrid), 8 or 17 hex digits.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,12 +90,12 @@ pub struct Examined {
     pub document: Option<String>,
 }
 
-/// TARGET in the one configured account and region (the picker opens for a query), while the
-/// caller is looked up. `command` names the command in the error about several scopes.
+/// TARGET where the settings point: the configured account and region, or with `--org`, several
+/// profiles or regions, every one of them at once (the picker opens for a query), while the
+/// caller is looked up (in the instance's account, once it is known, when there are several).
 pub async fn examine_target(
     settings: &Settings,
     verbose: bool,
-    command: &str,
     target: &Target,
     tags: &[String],
     document: Option<String>,
@@ -104,18 +104,26 @@ pub async fn examine_target(
     let document = settings.document_or(document);
     // Checks the document name the same way connect does.
     SessionSpec::new(document.clone(), None, None)?;
-    let scope =
-        Scope::single(sso_login::load_aws(&settings.single_scope(command)?, verbose).await?);
+    let reached = fleet::scopes::load_all(settings, verbose).await?;
     let query = Query {
         tags,
         ..Query::default()
     };
-    let resolving = Resolve::in_one(&scope, &query, settings, true);
-    let (instance, who) = tokio::join!(
-        resolving.resolve(Some(target)),
-        precheck::whoami(&scope.aws, document.as_deref(), None)
-    );
-    let (_, instance) = instance?;
+    let resolving = Resolve::new(&reached, &query, settings, true);
+    let one = (reached.scopes.len() == 1).then(|| &reached.scopes[0].aws);
+    let (found, early_who) = tokio::join!(resolving.resolve(Some(target)), async {
+        match one {
+            Some(aws) => Some(precheck::whoami(aws, document.as_deref(), None).await),
+            None => None,
+        }
+    });
+    let (index, instance) = found?;
+    let mut scopes = reached.scopes;
+    let scope = scopes.swap_remove(index);
+    let who = match early_who {
+        Some(who) => who,
+        None => precheck::whoami(&scope.aws, document.as_deref(), scope.identity.clone()).await,
+    };
     Ok(Examined {
         scope,
         instance,
@@ -124,47 +132,54 @@ pub async fn examine_target(
     })
 }
 
-/// TARGET → the instance's id, once, for several sessions to one instance (`forward` with
-/// several mappings): `-` is the last connection's id, a query opens the picker.
-pub async fn resolve_id(
+/// TARGET → the instance, once, for several sessions to one instance (`forward` with several
+/// mappings): `-` is the last connection, a query opens the picker. With `--org`, the instance
+/// is found in its account, whose scope comes back for the sessions to use.
+pub async fn resolve_once(
     settings: &Settings,
     verbose: bool,
     target: &SessionTarget,
     tags: &[String],
-) -> Result<Target> {
+) -> Result<(Target, Scope)> {
     let target = match target {
-        SessionTarget::Last => return Ok(Target::parse(&super::last::connection()?.instance_id)),
+        SessionTarget::Last => return super::last::reach(settings, verbose, false).await,
         SessionTarget::Given(target) => target,
     };
     let query = Query {
         tags: TagFilters::parse(tags)?,
         ..Query::default()
     };
-    let scope =
-        Scope::single(sso_login::load_aws(&settings.single_scope("forward")?, verbose).await?);
-    let resolving = Resolve::in_one(&scope, &query, settings, true);
-    let (_, instance) = resolving.resolve(Some(target)).await?;
-    Ok(Target::parse(&instance.instance_id))
+    let reached = fleet::scopes::load_all(settings, verbose).await?;
+    let resolving = Resolve::new(&reached, &query, settings, true);
+    let (index, instance) = resolving.resolve(Some(target)).await?;
+    let mut scopes = reached.scopes;
+    Ok((
+        Target::parse(&instance.instance_id),
+        scopes.swap_remove(index),
+    ))
 }
 
 /// How to turn a TARGET into one instance.
 pub struct Resolve<'a> {
     pub scopes: &'a [Scope],
+    /// The scopes that could not be reached to look in (warned about already).
+    pub left_out: &'a [LeftOut],
     pub query: &'a Query,
     pub may_pick: bool,
     pub picker: PickerOptions,
 }
 
 impl<'a> Resolve<'a> {
-    /// In one account and region, the picker (if it may open) showing the query's fresh listing.
-    pub fn in_one(
-        scope: &'a Scope,
+    /// In the scopes reached, the picker (if it may open) showing the query's fresh listing.
+    pub fn new(
+        reached: &'a Reached,
         query: &'a Query,
         settings: &Settings,
         may_pick: bool,
     ) -> Resolve<'a> {
         Resolve {
-            scopes: std::slice::from_ref(scope),
+            scopes: &reached.scopes,
+            left_out: &reached.left_out,
             query,
             may_pick,
             picker: PickerOptions::new(settings, query, false),
@@ -173,107 +188,104 @@ impl<'a> Resolve<'a> {
 }
 
 impl Resolve<'_> {
-    /// TARGET → (scope index, instance): an id, an exact Name, or else the picker pre-filled
-    /// with it. Without TARGET, the picker.
+    /// TARGET → (scope index, instance): an id, an exact Name (the one running instance that
+    /// has it, or the one instance), or else the picker pre-filled with it; several running
+    /// instances with the Name: the person chooses. Every scope is searched at once; one that
+    /// can't be is a warning, and named if nothing is found. Without TARGET, the picker.
     pub async fn resolve(self, target: Option<&Target>) -> Result<(usize, Instance)> {
         let Some(target) = target else {
             return self.pick(None).await;
         };
-        if self.scopes.len() > 1 {
-            return self.resolve_in_all(target).await;
-        }
-        let aws = &self.scopes[0].aws;
         let query = self.query;
-        let target = match target {
-            Target::Id(id) => {
-                return fleet::by_id(aws, id.as_str())
-                    .await?
-                    .map(|i| (0, i))
-                    .ok_or_else(|| Error::TargetNotFound {
-                        target: id.as_str().to_owned(),
-                        filters: format!(" in {}", aws.region()),
-                    })
+        let lookups = self.scopes.iter().map(|scope| async move {
+            match target {
+                Target::Id(id) => fleet::by_id(&scope.aws, id.as_str())
+                    .await
+                    .map(|i| i.into_iter().collect()),
+                Target::Name(name) => fleet::by_name(&scope.aws, name, &query.tags).await,
             }
-            Target::Name(name) => name.as_str(),
-        };
-        let mut named = fleet::by_name(aws, target, &query.tags).await?;
-        let running: Vec<&Instance> = named.iter().filter(|i| i.state == "running").collect();
-        match (running.len(), named.len()) {
-            (1, _) => Ok((0, running[0].clone())),
-            (0, 1) => Ok((0, named.remove(0))),
-            (0, 0) if self.may_pick && can_ask() => self.pick(Some(target)).await,
+        });
+        let mut left_out: Vec<LeftOut> = self.left_out.to_vec();
+        let mut found: Vec<(usize, Instance)> = Vec::new();
+        let mut first_failure = None;
+        let mut answered = 0;
+        for (i, looked) in futures::future::join_all(lookups)
+            .await
+            .into_iter()
+            .enumerate()
+        {
+            match looked {
+                Ok(instances) => {
+                    answered += 1;
+                    let labelled = self.scopes[i].label(instances);
+                    found.extend(labelled.into_iter().map(|inst| (i, inst)));
+                }
+                // One scope alone fails as itself.
+                Err(e) if self.scopes.len() == 1 => return Err(e),
+                Err(e) => {
+                    left_out.push(LeftOut::scope(&self.scopes[i], &e));
+                    first_failure.get_or_insert(e);
+                }
+            }
+        }
+        if let (0, Some(e)) = (answered, first_failure) {
+            // Nowhere could be searched: why is the answer.
+            return Err(e);
+        }
+        let running: Vec<&(usize, Instance)> =
+            found.iter().filter(|(_, i)| i.state == "running").collect();
+        let by_id = matches!(target, Target::Id(_));
+        match (running.len(), found.len()) {
+            (1, _) => Ok(running[0].clone()),
+            (0, 1) => Ok(found.into_iter().next().expect("one")),
+            (0, 0) if self.may_pick && can_ask() && !by_id => {
+                self.pick(Some(target.as_str())).await
+            }
             (0, 0) => Err(Error::TargetNotFound {
                 target: target.to_string(),
-                filters: if query.tags.is_empty() {
-                    format!(" in {}", aws.region())
-                } else {
-                    format!(" among {} in {}", query.tags.describe(), aws.region())
-                },
+                filters: self.where_looked(&left_out),
+            }),
+            (0, n) if by_id => Err(Error::NotConnectable {
+                target: format!("{:?}", target.as_str()),
+                reason: format!("{n} instances in different accounts or regions have that id"),
+                next: "Name the account and region with --profile/--region".into(),
             }),
             (0, n) => Err(Error::NotConnectable {
-                target: format!("Name {:?}", target),
+                target: format!("Name {:?}", target.as_str()),
                 reason: format!("none of the {n} instances with that Name is running"),
                 next: "Start one of them, or pick another with `ssmgo`".into(),
             }),
             _ => {
-                let mut running: Vec<Instance> = running.into_iter().cloned().collect();
-                fleet::sort_for_display(&mut running);
+                let mut running: Vec<(usize, Instance)> = running.into_iter().cloned().collect();
+                running.sort_by(|a, b| fleet::display_order(&a.1, &b.1));
                 if self.may_pick && can_ask() {
-                    return choose_among(target, running).await.map(|i| (0, i));
+                    return choose_among(target.as_str(), running).await;
                 }
                 Err(Error::AmbiguousName {
                     name: target.to_string(),
-                    first_id: running[0].instance_id.clone(),
-                    candidates: running.iter().map(candidate_line).collect(),
+                    first_id: running[0].1.instance_id.clone(),
+                    candidates: running.iter().map(|(_, i)| candidate_line(i)).collect(),
                 })
             }
         }
     }
 
-    /// TARGET in every scope at once (`--org`, several profiles or regions): the one instance
-    /// with that id, or the one running instance with that Name; else the picker, pre-filled.
-    async fn resolve_in_all(self, target: &Target) -> Result<(usize, Instance)> {
-        let by_id = matches!(target, Target::Id(_));
-        let lookups = self.scopes.iter().enumerate().map(|(i, scope)| async move {
-            let found = match target {
-                Target::Id(id) => fleet::by_id(&scope.aws, id.as_str())
-                    .await
-                    .map(|i| i.into_iter().collect()),
-                Target::Name(name) => fleet::by_name(&scope.aws, name, &self.query.tags).await,
-            };
-            // A scope that can't be searched is left out, as in a listing.
-            found
-                .inspect_err(|e| fleet::scopes::warn_skipped(&scope.describe(), e))
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|inst| by_id || inst.state == "running")
-                .map(|inst| (i, inst))
-                .collect::<Vec<_>>()
-        });
-        let mut found: Vec<(usize, Instance)> = futures::future::join_all(lookups)
-            .await
-            .into_iter()
-            .flatten()
-            .collect();
-        match found.len() {
-            1 => {
-                let (i, mut instance) = found.remove(0);
-                instance = self.scopes[i].label(vec![instance]).remove(0);
-                Ok((i, instance))
-            }
-            _ if self.may_pick && can_ask() => self.pick(Some(target.as_str())).await,
-            0 => Err(Error::TargetNotFound {
-                target: target.to_string(),
-                filters: format!(" in {}", fleet::scopes::regions(self.scopes)),
-            }),
-            n => Err(Error::NotConnectable {
-                target: format!("{:?}", target.as_str()),
-                reason: format!(
-                    "{n} running instances in different accounts or regions have that Name"
-                ),
-                next: "Pick one with `ssmgo` on a terminal, or give its instance id".into(),
-            }),
+    /// " in eu-west-1", " among Env=prod in eu-west-1, us-east-1", and where could not be
+    /// searched.
+    fn where_looked(&self, left_out: &[LeftOut]) -> String {
+        let regions = fleet::scopes::regions(self.scopes);
+        let mut out = match self.query.tags.is_empty() {
+            true => format!(" in {regions}"),
+            false => format!(" among {} in {regions}", self.query.tags.describe()),
+        };
+        if !left_out.is_empty() {
+            let labels: Vec<&str> = left_out.iter().map(|l| l.label.as_str()).collect();
+            out.push_str(&format!(
+                " (these could not be searched: {}; the warnings above say why)",
+                labels.join(", ")
+            ));
         }
+        out
     }
 
     /// The picker; a row picked from the cache is looked up afresh before it is used.
@@ -302,8 +314,10 @@ impl Resolve<'_> {
 }
 
 fn candidate_line(i: &Instance) -> String {
+    let origin = i.origin.as_ref().map(|o| format!("{}  ", o.label()));
     format!(
-        "{}  {}  SSM {}  {}  {}  launched {}",
+        "{}{}  {}  SSM {}  {}  {}  launched {}",
+        origin.unwrap_or_default(),
         i.instance_id,
         i.state,
         i.ping_status.as_deref().unwrap_or("not managed"),
@@ -315,10 +329,10 @@ fn candidate_line(i: &Instance) -> String {
 
 /// Several running instances share the Name: on a terminal, the person picks one of them by id,
 /// zone and launch time (Esc cancels).
-async fn choose_among(name: &str, running: Vec<Instance>) -> Result<Instance> {
+async fn choose_among(name: &str, running: Vec<(usize, Instance)>) -> Result<(usize, Instance)> {
     let items: Vec<String> = running
         .iter()
-        .map(|i| Untrusted(&candidate_line(i)).to_string())
+        .map(|(_, i)| Untrusted(&candidate_line(i)).to_string())
         .collect();
     let prompt = format!(
         "{} running instances are named {:?}; which one?",

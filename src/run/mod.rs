@@ -11,13 +11,15 @@
 mod api;
 mod report;
 
+use std::cell::{Cell, RefCell};
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Serialize;
 
 use crate::aws::Aws;
 use crate::error::{Error, Result};
-use crate::fleet::Instance;
+use crate::fleet::{Instance, Origin};
 use crate::signals;
 pub use report::{prefixed, summary};
 
@@ -52,6 +54,10 @@ pub struct Plan {
 pub struct Row {
     pub instance_id: String,
     pub name: Option<String>,
+    /// Where the instance is, when several accounts, regions or profiles were searched: its
+    /// `profile`, `account`, `account_name` and `region`, as in `list --json`.
+    #[serde(flatten)]
+    pub origin: Option<Arc<Origin>>,
     /// Success, Failed, TimedOut, Cancelled, or NotRun (never sent: not running, agent not
     /// Online, or the batch was not sent after too many errors).
     pub status: String,
@@ -70,6 +76,7 @@ impl Row {
         Row {
             instance_id: instance.instance_id.clone(),
             name: instance.name.clone(),
+            origin: instance.origin.clone(),
             status: "NotRun".into(),
             details,
             exit_code: None,
@@ -119,13 +126,76 @@ pub enum Ended {
     Interrupted(Vec<Row>, i32),
 }
 
-/// Runs `plan` on `targets`, calling `on_done` with each instance's result as it comes.
-pub async fn run(
-    aws: &Aws,
-    targets: &[Instance],
+/// The instances of one account/region, to be sent the command with its credentials.
+pub struct Group<'a> {
+    pub aws: &'a Aws,
+    pub targets: Vec<Instance>,
+}
+
+/// What the groups of one run share: the run's concurrency bound (a count of instances at once,
+/// across groups: each batch holds as many slots as it may run at once) and its error count.
+struct Shared {
+    slots: Option<tokio::sync::Semaphore>,
+    errors: Cell<usize>,
+}
+
+/// Runs `plan` on every group's targets, the groups at once (one alone: its errors are the run's),
+/// calling `on_done` with each instance's result as it comes.
+pub async fn run(groups: &[Group<'_>], plan: &Plan, on_done: impl FnMut(&Row)) -> Result<Ended> {
+    let on_done = RefCell::new(on_done);
+    let report = |row: &Row| (on_done.borrow_mut())(row);
+    let shared = Shared {
+        slots: plan
+            .max_concurrency
+            .parse::<usize>()
+            .ok()
+            .filter(|_| groups.len() > 1)
+            .map(|n| tokio::sync::Semaphore::new(n.max(1))),
+        errors: Cell::new(0),
+    };
+    // Each group claims the stop signals before any starts: every one of them hears a stop.
+    let runs = groups.iter().map(|group| {
+        let stops = signals::claim(&signals::STOP);
+        run_group(group, plan, &shared, stops, &report)
+    });
+    let ended = futures::future::join_all(runs).await;
+    if groups.len() == 1 {
+        return ended.into_iter().next().expect("one group");
+    }
+    let mut rows = Vec::new();
+    let mut interrupted = None;
+    for (group, ended) in groups.iter().zip(ended) {
+        match ended {
+            Ok(Ended::Done(r)) => rows.extend(r),
+            Ok(Ended::Interrupted(r, signal)) => {
+                rows.extend(r);
+                interrupted = Some(signal);
+            }
+            // One account or region that can't be sent the command: its targets weren't run.
+            Err(e) => {
+                for t in &group.targets {
+                    let row = Row::not_run(t, format!("not sent: {}", e.headline()));
+                    report(&row);
+                    rows.push(row);
+                }
+            }
+        }
+    }
+    Ok(match interrupted {
+        Some(signal) => Ended::Interrupted(rows, signal),
+        None => Ended::Done(rows),
+    })
+}
+
+/// One group's batches, one after the other.
+async fn run_group(
+    group: &Group<'_>,
     plan: &Plan,
-    mut on_done: impl FnMut(&Row),
+    shared: &Shared,
+    mut stops: signals::Claim,
+    on_done: &impl Fn(&Row),
 ) -> Result<Ended> {
+    let (aws, targets) = (group.aws, &group.targets);
     let mut rows = Vec::new();
     let mut ready: Vec<&Instance> = Vec::new();
     for t in targets {
@@ -151,10 +221,8 @@ pub async fn run(
         }
     }
     let error_budget: Option<usize> = plan.max_errors.parse().ok();
-    let mut errors = 0;
-    // Ctrl-C and the stop signals are the run's while commands may be running: each cancels
-    // them, rather than leaving them running on the instances.
-    let mut stops = signals::claim(&signals::STOP);
+    // Ctrl-C and the stop signals are the run's while commands may be running (claimed by the
+    // caller): each cancels them, rather than leaving them running on the instances.
     for (n, (document, batch)) in batches.iter().enumerate() {
         if let Some(signal) = stops.try_recv() {
             for i in batches[n..].iter().flat_map(|(_, b)| b) {
@@ -164,7 +232,7 @@ pub async fn run(
             }
             return Ok(Ended::Interrupted(rows, signal));
         }
-        if error_budget.is_some_and(|budget| errors > budget) {
+        if error_budget.is_some_and(|budget| shared.errors.get() > budget) {
             for later in batches[n..].iter().flat_map(|(_, b)| b) {
                 let row = Row::not_run(
                     later,
@@ -176,6 +244,16 @@ pub async fn run(
             break;
         }
         let ids: Vec<String> = batch.iter().map(|i| i.instance_id.clone()).collect();
+        // Held until the batch is done: at most max_concurrency instances run it at once in
+        // the whole run (SSM's MaxConcurrency bounds each command by itself).
+        let _slots = match &shared.slots {
+            Some(slots) => {
+                let wanted = u32::try_from(batch.len()).unwrap_or(u32::MAX);
+                let held = wanted.min(u32::try_from(slots_total(plan)).unwrap_or(u32::MAX));
+                Some(slots.acquire_many(held.max(1)).await.expect("never closed"))
+            }
+            None => None,
+        };
         let command_id = api::send(
             aws,
             &api::Send {
@@ -201,7 +279,8 @@ pub async fn run(
                     continue;
                 }
                 let row = result_row(aws, plan, &command_id, batch, &s.instance_id).await?;
-                errors += usize::from(matches!(row.status.as_str(), "Failed" | "TimedOut"));
+                let failed = matches!(row.status.as_str(), "Failed" | "TimedOut");
+                shared.errors.set(shared.errors.get() + usize::from(failed));
                 on_done(&row);
                 rows.push(row);
                 done.push(s.instance_id.clone());
@@ -251,6 +330,14 @@ pub async fn run(
     Ok(Ended::Done(rows))
 }
 
+/// The run's bound as a count of instances (its MaxConcurrency when that is a count).
+fn slots_total(plan: &Plan) -> usize {
+    plan.max_concurrency
+        .parse::<usize>()
+        .unwrap_or(usize::MAX)
+        .max(1)
+}
+
 /// What stopped the run, in a row's details: "Ctrl-C", "SIGTERM".
 fn cause(signal: i32) -> String {
     match signal {
@@ -267,10 +354,9 @@ async fn result_row(
     instance_id: &str,
 ) -> Result<Row> {
     let mut out = api::output(aws, command_id, instance_id).await?;
-    let name = batch
-        .iter()
-        .find(|i| i.instance_id == instance_id)
-        .and_then(|i| i.name.clone());
+    let instance = batch.iter().find(|i| i.instance_id == instance_id);
+    let name = instance.and_then(|i| i.name.clone());
+    let origin = instance.and_then(|i| i.origin.clone());
     let cut = |text: &str, limit| text.chars().count() >= limit;
     let mut output_cut = cut(&out.stdout, STDOUT_CUT) || cut(&out.stderr, STDERR_CUT);
     if let (true, Some((bucket, _))) = (output_cut, &plan.output_s3) {
@@ -307,6 +393,7 @@ async fn result_row(
     Ok(Row {
         instance_id: instance_id.to_owned(),
         name,
+        origin,
         exit_code: (out.code >= 0).then_some(out.code),
         status: out.status,
         details: out.details,

@@ -32,7 +32,8 @@ fn duration(row: &Row) -> String {
         .map_or_else(|| "-".into(), |s| format!("{s:.1} s"))
 }
 
-/// The summary table: instance, status, exit code, duration, and why when it didn't succeed.
+/// The summary table: where (with several accounts or regions), instance, status, exit code,
+/// duration, and why when it didn't succeed.
 pub fn summary(rows: &[Row]) -> String {
     let labels: Vec<String> = rows
         .iter()
@@ -44,11 +45,37 @@ pub fn summary(rows: &[Row]) -> String {
         .max()
         .unwrap_or(0)
         .max("INSTANCE".len());
+    let places: Vec<Option<String>> = rows
+        .iter()
+        .map(|r| r.origin.as_ref().map(|o| Untrusted(&o.label()).to_string()))
+        .collect();
+    let title = match rows
+        .iter()
+        .any(|r| r.origin.as_ref().is_some_and(|o| o.profile.is_some()))
+    {
+        true => "PROFILE/ACCOUNT/REGION",
+        false => "ACCOUNT/REGION",
+    };
+    let place_width = places
+        .iter()
+        .flatten()
+        .map(|p| p.width())
+        .max()
+        .map(|w| w.max(title.len()));
+    let place = |text: &str| match place_width {
+        Some(w) => format!("{text}{}  ", " ".repeat(w.saturating_sub(text.width()))),
+        None => String::new(),
+    };
     let mut out = format!(
-        "{:<width$}  {:<9}  {:>4}  {:>8}\n",
-        "INSTANCE", "STATUS", "EXIT", "TIME"
+        "{}{:<width$}  {:<9}  {:>4}  {:>8}\n",
+        place(title),
+        "INSTANCE",
+        "STATUS",
+        "EXIT",
+        "TIME"
     );
-    for (row, label) in rows.iter().zip(&labels) {
+    for ((row, label), at) in rows.iter().zip(&labels).zip(&places) {
+        out.push_str(&place(at.as_deref().unwrap_or("-")));
         let pad = width.saturating_sub(label.width());
         let why = match row.status.as_str() {
             "Success" | "Failed" => String::new(),
@@ -92,6 +119,7 @@ mod tests {
             stdout: "up 3 days\n".into(),
             stderr: "warn".into(),
             output_cut: false,
+            origin: None,
         }
     }
 
@@ -116,6 +144,29 @@ mod tests {
              b (i-b)   Failed        3     0.2 s\n\
              c (i-c)   NotRun        -         -  its SSM agent is ConnectionLost\n\
              3 targets: 1 succeeded, 1 failed, 1 timed out, cancelled or not run\n"
+        );
+    }
+
+    #[test]
+    fn with_several_accounts_or_regions_the_summary_says_where_each_ran() {
+        let place = |account: &str, region: &str| {
+            Some(std::sync::Arc::new(crate::fleet::Origin {
+                profile: None,
+                region: region.into(),
+                account: Some(account.into()),
+                account_name: None,
+            }))
+        };
+        let mut a = row("a", "Success", Some(0));
+        a.origin = place("111122223333", "eu-west-1");
+        let mut b = row("b", "Failed", Some(3));
+        b.origin = place("444455556666", "us-east-1");
+        assert_eq!(
+            summary(&[a, b]),
+            "ACCOUNT/REGION          INSTANCE  STATUS     EXIT      TIME\n\
+             111122223333/eu-west-1  a (i-a)   Success       0     0.2 s\n\
+             444455556666/us-east-1  b (i-b)   Failed        3     0.2 s\n\
+             2 targets: 1 succeeded, 1 failed, 0 timed out, cancelled or not run\n"
         );
     }
 }

@@ -419,36 +419,6 @@ impl Settings {
         scopes
     }
 
-    /// The single scope of a command that talks to one account and region. (With `[org]
-    /// enabled` in the config, that is the profile's own account; `--org` typed with such a
-    /// command is a mistake worth saying.)
-    pub fn single_scope(&self, command: &str) -> Result<ScopeSettings> {
-        if self.org.value && self.org.source == Source::Flag("--org") {
-            return Err(Error::BadInput {
-                what: "--org",
-                value: command.to_owned(),
-                reason: format!(
-                    "`{command}` works in one account and region; --org is for `list`, the picker and `connect` (which looks for its TARGET in every account)"
-                ),
-            });
-        }
-        let mut scopes = self.scopes();
-        if scopes.len() > 1 {
-            return Err(Error::BadInput {
-                what: "--profile/--region",
-                value: format!(
-                    "{} / {}",
-                    self.profiles.value.join(","),
-                    self.regions.value.join(",")
-                ),
-                reason: format!(
-                    "`{command}` works on one profile and one region; lists are for `list` and the picker"
-                ),
-            });
-        }
-        Ok(scopes.remove(0))
-    }
-
     /// `ssmgo config show`: each effective value and where it came from.
     pub fn describe(&self) -> Vec<(&'static str, String, String)> {
         let or_none = |v: &[String], none: &str| {
@@ -778,7 +748,6 @@ document = "Ops-Shell"
         assert_eq!(scopes.len(), 4);
         assert_eq!(scopes[1].profile.as_deref(), Some("a"));
         assert_eq!(scopes[1].region.as_deref(), Some("us-east-1"));
-        assert!(s.single_scope("forward").is_err());
         let from_env = resolve(Flags::default(), &[("AWS_PROFILE", "x")], "");
         assert_eq!(
             from_env.scopes()[0].profile,
@@ -805,16 +774,6 @@ document = "Ops-Shell"
             "",
         );
         assert_eq!(default.org.source, Source::Flag("--org"));
-        assert_eq!(
-            default.single_scope("run").unwrap_err().exit_code(),
-            2,
-            "--org typed with a one-account command"
-        );
-        let s_cfg = resolve(Flags::default(), &[], "[org]\nenabled = true\n");
-        assert!(
-            s_cfg.single_scope("run").is_ok(),
-            "the config's org: the profile's own account"
-        );
         assert_eq!(default.org_plan.role, RoleName::organization_default());
         assert_eq!(default.org_plan.accounts, None);
         for bad in [
