@@ -3,10 +3,12 @@
 //! at once with every row labelled.
 
 use std::collections::HashMap;
+use std::future::Future;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use crate::error::{Error, Result};
-use crate::fleet::scopes::{no_match, regions, store_cache, warn_skipped};
+use crate::fleet::scopes::{no_match, regions, store_cache, warn_skipped, warn_skipped_because};
 use crate::fleet::{self, cache, Instance, Query, Scope};
 use crate::history;
 use crate::picker::{Mark, Row, RowPicker};
@@ -72,12 +74,17 @@ pub async fn pick(
     crate::aws::trace::hold();
     let mut shown = tokio::task::spawn_blocking(move || picker.run());
 
+    // Which scopes have answered (a page, or a failure): a row picked before the fresh listing is
+    // in still learns which accounts could not be reached (below).
+    let answers: Vec<Mutex<Answer>> = scopes.iter().map(|_| Mutex::default()).collect();
     let listings = scopes.iter().enumerate().map(|(i, f)| {
         let feed = feed.clone();
         let ranks = &ranks;
+        let answer = &answers[i];
         async move {
             let mut all = Vec::new();
-            fleet::stream(&f.aws, query, |rows| {
+            let listed = fleet::stream(&f.aws, query, |rows| {
+                answer.lock().unwrap_or_else(|e| e.into_inner()).page();
                 let rows = f.label(rows);
                 if !from_cache {
                     let batch = rows
@@ -93,16 +100,26 @@ pub async fn pick(
                 }
                 all.extend(rows);
             })
-            .await?;
+            .await;
+            if let Err(e) = &listed {
+                *answer.lock().unwrap_or_else(|e| e.into_inner()) = Answer::Failed(e.to_string());
+            }
+            listed?;
             fleet::dedup(&mut all);
             store_cache(f, query, &all);
             Ok::<_, Error>(all)
         }
         .map(move |listed| (i, listed))
     });
+    let mut listings = std::pin::pin!(futures::future::join_all(listings));
     let picked = tokio::select! {
-        picked = &mut shown => Some(picked),
-        listed = futures::future::join_all(listings) => {
+        picked = &mut shown => {
+            if scopes.len() > 1 {
+                warn_unreachable_after_pick(scopes, &answers, listings.as_mut()).await;
+            }
+            Some(picked)
+        }
+        listed = &mut listings => {
             let mut lists = Vec::new();
             let mut failed = std::collections::HashSet::new();
             let mut first_failure = None;
@@ -158,6 +175,54 @@ pub async fn pick(
         detail: e.to_string(),
     })??;
     Ok((row.scope, row))
+}
+
+/// How long a row picked before every scope answered waits for the others' first answer.
+const ANSWER_GRACE: Duration = Duration::from_secs(5);
+
+/// What a scope's listing has said so far.
+#[derive(Default)]
+enum Answer {
+    #[default]
+    Nothing,
+    /// A page came: the account is reachable.
+    Page,
+    /// It failed, with this message.
+    Failed(String),
+}
+
+impl Answer {
+    fn page(&mut self) {
+        if let Answer::Nothing = self {
+            *self = Answer::Page;
+        }
+    }
+}
+
+/// A row was picked before the fresh listing was in: the scopes that have said nothing yet are
+/// given until each has (its first page, or its failure; [`ANSWER_GRACE`] at most), so that an
+/// account whose role can no longer be assumed is still said, however quick the pick. The
+/// listings' rows are no longer wanted.
+async fn warn_unreachable_after_pick(
+    scopes: &[Scope],
+    answers: &[Mutex<Answer>],
+    mut listings: std::pin::Pin<&mut impl Future<Output = Vec<(usize, Result<Vec<Instance>>)>>>,
+) {
+    let read = |i: usize| answers[i].lock().unwrap_or_else(|e| e.into_inner());
+    let deadline = tokio::time::Instant::now() + ANSWER_GRACE;
+    while (0..scopes.len()).any(|i| matches!(*read(i), Answer::Nothing))
+        && tokio::time::Instant::now() < deadline
+    {
+        tokio::select! {
+            _ = &mut listings => break,
+            _ = tokio::time::sleep(Duration::from_millis(20)) => {}
+        }
+    }
+    for (i, scope) in scopes.iter().enumerate() {
+        if let Answer::Failed(message) = &*read(i) {
+            warn_skipped_because(&scope.describe(), message);
+        }
+    }
 }
 
 /// The fresh listing, marked against the cached one: new rows, changed rows, and the cached

@@ -84,12 +84,11 @@ fn with_aws(
     verbose: bool,
     command: impl AsyncFnOnce(&Ctx) -> Result<()>,
 ) -> Result<()> {
-    let settings = Settings::load(flags)?;
+    let mut settings = Settings::load(flags)?;
     output::style::init(settings.color.value);
     for note in &settings.overridden {
         crate::say!("ssmgo: note: {}", note);
     }
-    let ctx = Ctx { settings, verbose };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -97,7 +96,13 @@ fn with_aws(
         .map_err(|e| Error::io("starting the async runtime", e))?;
     let ended = runtime.block_on(async {
         let stops = signals::listen()?;
-        stops.race(command(&ctx)).await
+        stops
+            .race(async {
+                // Profile globs become the profiles they match, once, before any command.
+                settings.profiles.value = aws::expand_profiles(&settings.profiles.value).await?;
+                command(&Ctx { settings, verbose }).await
+            })
+            .await
     });
     // A command ended by a signal may leave a thread blocked in the terminal's read (a question
     // being asked); waiting for it would hang the exit.

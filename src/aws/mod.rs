@@ -379,6 +379,59 @@ async fn check_profile(name: Option<&str>) -> Result<bool> {
     }
 }
 
+/// `words` with every glob (`*`, `?`) replaced by the profiles of the shared files it matches,
+/// in name order (names kept as given; each profile once). A glob that matches none is
+/// [`Error::NoProfileMatches`]: a typo, not an empty fleet.
+pub async fn expand_profiles(words: &[String]) -> Result<Vec<String>> {
+    let is_glob = |w: &String| w.contains(['*', '?']);
+    if !words.iter().any(is_glob) {
+        return Ok(words.to_vec());
+    }
+    let mut known = profile_names().await;
+    known.sort_unstable();
+    expand_globs(words, &known)
+}
+
+/// The profiles of the shared config and credentials files (SSO ones included: `aws configure
+/// sso` and tools like granted write ordinary `[profile NAME]` sections).
+async fn profile_names() -> Vec<String> {
+    use aws_types::os_shim_internal::{Env, Fs};
+    let files = aws_runtime::env_config::file::EnvConfigFiles::default();
+    match aws_config::profile::load(&Fs::real(), &Env::real(), &files, None).await {
+        Ok(set) => set.profiles().map(str::to_owned).collect(),
+        // An unreadable file is reported when credentials load; here it has no profiles.
+        Err(_) => Vec::new(),
+    }
+}
+
+fn expand_globs(words: &[String], known: &[String]) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for word in words {
+        let matched: Vec<&String> = match word.contains(['*', '?']) {
+            true => known
+                .iter()
+                .filter(|name| ssmgo_policy::wildcard_matches(word, name))
+                .collect(),
+            false => vec![word],
+        };
+        if matched.is_empty() {
+            return Err(Error::NoProfileMatches {
+                pattern: word.clone(),
+                known: match known.is_empty() {
+                    true => "none".into(),
+                    false => known.join(", "),
+                },
+            });
+        }
+        for name in matched {
+            if !out.contains(name) {
+                out.push(name.clone());
+            }
+        }
+    }
+    Ok(out)
+}
+
 fn validate_endpoint(url: &str) -> Result<()> {
     let bad = |reason: &str| Error::BadInput {
         what: "--endpoint-url",
@@ -404,6 +457,35 @@ fn validate_endpoint(url: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn profile_globs_become_the_profiles_they_match_and_names_stay() {
+        let known: Vec<String> = ["dev", "prod-eu", "prod-us", "staging"]
+            .map(String::from)
+            .to_vec();
+        let words = |w: &[&str]| w.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            expand_globs(&words(&["prod-*"]), &known).unwrap(),
+            ["prod-eu", "prod-us"]
+        );
+        assert_eq!(
+            expand_globs(&words(&["staging", "prod-?s", "prod-*"]), &known).unwrap(),
+            ["staging", "prod-us", "prod-eu"],
+            "in the order given, each once"
+        );
+        assert_eq!(
+            expand_globs(&words(&["not-a-profile"]), &known).unwrap(),
+            ["not-a-profile"],
+            "a plain name is checked where it is loaded"
+        );
+        let none = expand_globs(&words(&["qa-*"]), &known).unwrap_err();
+        assert_eq!(none.exit_code(), 2);
+        assert!(
+            none.to_string()
+                .contains("Known profiles: dev, prod-eu, prod-us, staging"),
+            "{none}"
+        );
+    }
 
     #[test]
     fn endpoints_must_be_http_urls_with_a_host() {

@@ -158,10 +158,11 @@ fn store_in(dir: &Path, key: &Key, rows: &[Instance], now: SystemTime) -> std::i
 const KEEP_FOR: Duration = Duration::from_secs(7 * 24 * 3600);
 const KEEP_AT_MOST: usize = 1024;
 
-/// Removes cache files older than [`KEEP_FOR`], then the oldest beyond [`KEEP_AT_MOST`].
-/// Best effort: a file that can't be removed is left for the next run.
+/// Removes cache files older than [`KEEP_FOR`], then the oldest beyond [`KEEP_AT_MOST`]: the
+/// listings and the organizations' remembered accounts (`org-*.json`, one per profile, endpoint
+/// and `[org]` settings). Best effort: a file that can't be removed is left for the next run.
 fn prune(dir: &Path, now: SystemTime) {
-    let mut files: Vec<(SystemTime, PathBuf)> = cache_files(dir)
+    let mut files: Vec<(SystemTime, PathBuf)> = files_named(dir, &["instances-", "org-"])
         .into_iter()
         .filter_map(|p| Some((std::fs::metadata(&p).ok()?.modified().ok()?, p)))
         .collect();
@@ -221,16 +222,22 @@ pub fn known_targets() -> Vec<(String, Option<String>)> {
     targets
 }
 
+/// The listings' files.
 fn cache_files(dir: &Path) -> Vec<PathBuf> {
+    files_named(dir, &["instances-"])
+}
+
+/// The `.json` files of `dir` whose names start with one of `prefixes`.
+fn files_named(dir: &Path, prefixes: &[&str]) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
     entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("instances-") && n.ends_with(".json"))
+            p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                n.ends_with(".json") && prefixes.iter().any(|prefix| n.starts_with(prefix))
+            })
         })
         .collect()
 }
@@ -321,6 +328,8 @@ mod tests {
             f.set_modified(now - age).unwrap();
         };
         write("instances-old.json", KEEP_FOR + HOUR);
+        write("org-old.json", KEEP_FOR + HOUR);
+        write("org-new.json", HOUR);
         write("unrelated.txt", KEEP_FOR + HOUR);
         for i in 0..KEEP_AT_MOST + 3 {
             write(
@@ -336,6 +345,11 @@ mod tests {
         left.sort();
         assert_eq!(left.len(), KEEP_AT_MOST + 1, "{left:?}");
         assert!(left.contains(&"unrelated.txt".to_string()));
+        assert!(
+            !left.contains(&"org-old.json".to_string()),
+            "remembered accounts too"
+        );
+        assert!(left.contains(&"org-new.json".to_string()));
         assert!(left.contains(&"instances-000.json".to_string()));
         assert!(!left.contains(&"instances-old.json".to_string()));
         assert!(!left.contains(&format!("instances-{:03}.json", KEEP_AT_MOST)));

@@ -187,7 +187,11 @@ impl Listing {
 /// Says that a scope is left out of the listing, and why, on stderr (after the picker closes,
 /// when one is open).
 pub fn warn_skipped(what: &str, err: &Error) {
-    let text = err.to_string();
+    warn_skipped_because(what, &err.to_string());
+}
+
+/// [`warn_skipped`] with the error's message.
+pub fn warn_skipped_because(what: &str, text: &str) {
     let mut lines = text.lines();
     let headline = lines.next().unwrap_or_default();
     crate::aws::trace::emit(format!("ssmgo: warning: {what} left out: {headline}"));

@@ -18,5 +18,11 @@ pub mod policy;
 mod vars;
 
 pub use context::Context;
+
+/// Whether `text` matches `pattern`, where `*` is any run of characters and `?` one: IAM's
+/// wildcards, for callers that match other names the same way (ssmgo's profile globs).
+pub fn wildcard_matches(pattern: &str, text: &str) -> bool {
+    pattern::Glob::new(pattern).matches(text)
+}
 pub use eval::{Decision, Evaluator, Explanation, NearMiss, Request, StatementRef};
 pub use policy::{Effect, Policy, ProblemKind, Statement, Version};
