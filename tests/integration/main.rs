@@ -3,6 +3,7 @@
 
 mod support;
 
+mod across;
 mod config_errors;
 mod config_file;
 mod connect;

@@ -12,7 +12,7 @@ use crate::support::pty::Pty;
 use crate::support::{emu, ssmgo};
 
 /// `[org]` listing exactly these accounts, with `roles` as `[org.roles]` lines.
-fn org_config(accounts: &[&str], roles: &str) -> String {
+pub(crate) fn org_config(accounts: &[&str], roles: &str) -> String {
     let accounts: Vec<String> = accounts.iter().map(|a| format!("{a:?}")).collect();
     format!(
         "[org]\naccounts = [{}]\n[org.roles]\n{roles}\n",

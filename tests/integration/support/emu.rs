@@ -20,6 +20,7 @@ pub struct Emu {
     pub(super) iam: aws_sdk_iam::Client,
     pub(super) sts: aws_sdk_sts::Client,
     sdk: aws_config::SdkConfig,
+    credentials: aws_sdk_ec2::config::Credentials,
 }
 
 /// The emulator, connected once per test binary.
@@ -56,7 +57,7 @@ impl Emu {
             aws_config::defaults(aws_config::BehaviorVersion::latest())
                 .region(aws_config::Region::new(REGION))
                 .endpoint_url(&endpoint)
-                .credentials_provider(credentials)
+                .credentials_provider(credentials.clone())
                 .load(),
         );
         Emu {
@@ -65,6 +66,7 @@ impl Emu {
             iam: aws_sdk_iam::Client::new(&config),
             sts: aws_sdk_sts::Client::new(&config),
             sdk: config,
+            credentials,
             endpoint,
             account,
             healthy: OnceLock::new(),
@@ -121,6 +123,39 @@ impl Emu {
             credentials,
             account,
         )))
+    }
+
+    /// What a `credential_process` prints to act in this account as these clients do (AWS's
+    /// documented format, version 1).
+    pub fn credential_process_output(&self) -> String {
+        let c = &self.credentials;
+        serde_json::json!({
+            "Version": 1,
+            "AccessKeyId": c.access_key_id(),
+            "SecretAccessKey": c.secret_access_key(),
+            "SessionToken": c.session_token(),
+        })
+        .to_string()
+    }
+
+    /// The role these clients act as in a member account.
+    pub fn role_name(&self) -> &'static str {
+        "OrganizationAccountAccessRole"
+    }
+
+    /// Makes this member account's role trust no one: AssumeRole into it is refused from now
+    /// on, as when someone edits its trust policy (these clients keep their session).
+    pub fn distrust_role(&self) {
+        let nobody = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"sts:AssumeRole"}]}"#;
+        self.rt.block_on(async {
+            self.iam
+                .update_assume_role_policy()
+                .role_name(self.role_name())
+                .policy_document(nobody)
+                .send()
+                .await
+                .expect("UpdateAssumeRolePolicy on the emulator")
+        });
     }
 
     /// The account these credentials act in (sts:GetCallerIdentity).
