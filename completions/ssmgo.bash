@@ -939,6 +939,10 @@ _ssmgo() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --json)
+                    COMPREPLY=($(compgen -W "rows report" -- "${cur}"))
+                    return 0
+                    ;;
                 --page-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1249,6 +1253,10 @@ _ssmgo() {
                     ;;
                 --output-s3)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --json)
+                    COMPREPLY=($(compgen -W "rows report" -- "${cur}"))
                     return 0
                     ;;
                 --profile)

@@ -24,8 +24,8 @@ function __fish_ssmgo_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c ssmgo -n "__fish_ssmgo_needs_command" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
-complete -c ssmgo -n "__fish_ssmgo_needs_command" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. Several, comma-separated, or globs (`\'prod-*\'`: every profile of those files it matches) are queried at once, by `list`, the picker, `run` and the lookup of a TARGET' -r
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -l region -d 'The AWS region to use [env: AWS_REGION]. Several, comma-separated, are queried at once, as several profiles are' -r
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -s P -l preset -d 'Use the named preset from the config file (its profile, region, tags, document, columns)' -r
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
@@ -37,7 +37,7 @@ complete -c ssmgo -n "__fish_ssmgo_needs_command" -l document -d 'The Session Ma
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -l parameters -d 'The document\'s parameters, as a JSON object of string lists' -r
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -l reason -d 'Why you are connecting (recorded by Session Manager, up to 256 characters)' -r
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -l wait -d 'Wait for an instance that is starting, or whose SSM agent is not Online yet, up to DURATION (default 5m; e.g. 90s, 10m)' -r
-complete -c ssmgo -n "__fish_ssmgo_needs_command" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'
+complete -c ssmgo -n "__fish_ssmgo_needs_command" -l org -d 'Every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once: for `list`, the picker and `run`, and wherever a TARGET is looked up (`connect`, `check`, `doctor`, `forward`, `ssh`, and the ProxyCommand `ssh-config` writes)'
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -l dry-run -d 'Resolve the target and print the request and plugin command; start nothing'
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -l no-check -d 'Skip the access pre-check (IAM policy simulation) before StartSession'
@@ -61,46 +61,48 @@ complete -c ssmgo -n "__fish_ssmgo_needs_command" -a "completions" -d 'Print the
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -a "config" -d 'Show where the config file is, or the effective settings and where each came from'
 complete -c ssmgo -n "__fish_ssmgo_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -s t -l tag -d 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -l json -d 'Write a JSON array (the default when stdout is not a terminal); `--json=report` writes an object: the rows as `instances`, the accounts/regions that could not be listed as `left_out` (with why), and whether the listing is `complete`' -r -f -a "rows\t'An array of rows (`--json` alone)'
+report\t'An object: the rows, the accounts/regions left out and why, and whether it is complete'"
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -l page-size -d 'Instances per DescribeInstances page (5 to 1000); smaller pages help when calls time out' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. Several, comma-separated, or globs (`\'prod-*\'`: every profile of those files it matches) are queried at once, by `list`, the picker, `run` and the lookup of a TARGET' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -l region -d 'The AWS region to use [env: AWS_REGION]. Several, comma-separated, are queried at once, as several profiles are' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -s P -l preset -d 'Use the named preset from the config file (its profile, region, tags, document, columns)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -s a -l all -d 'Also list stopped, starting and stopping instances (each with the reason it can\'t be connected to, as the running ones that can\'t take a session have)'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -l json -d 'Write a JSON array (the default when stdout is not a terminal)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -l refresh -d 'A fresh listing: `list` always asks AWS (and refreshes the picker\'s cache with what it finds); taken here because the picker takes it'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -l org -d 'Every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once: for `list`, the picker and `run`, and wherever a TARGET is looked up (`connect`, `check`, `doctor`, `forward`, `ssh`, and the ProxyCommand `ssh-config` writes)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -s t -l tag -d 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -l json -d 'Write a JSON array (the default when stdout is not a terminal); `--json=report` writes an object: the rows as `instances`, the accounts/regions that could not be listed as `left_out` (with why), and whether the listing is `complete`' -r -f -a "rows\t'An array of rows (`--json` alone)'
+report\t'An object: the rows, the accounts/regions left out and why, and whether it is complete'"
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -l page-size -d 'Instances per DescribeInstances page (5 to 1000); smaller pages help when calls time out' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. Several, comma-separated, or globs (`\'prod-*\'`: every profile of those files it matches) are queried at once, by `list`, the picker, `run` and the lookup of a TARGET' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -l region -d 'The AWS region to use [env: AWS_REGION]. Several, comma-separated, are queried at once, as several profiles are' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -s P -l preset -d 'Use the named preset from the config file (its profile, region, tags, document, columns)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -s a -l all -d 'Also list stopped, starting and stopping instances (each with the reason it can\'t be connected to, as the running ones that can\'t take a session have)'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -l json -d 'Write a JSON array (the default when stdout is not a terminal)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -l refresh -d 'A fresh listing: `list` always asks AWS (and refreshes the picker\'s cache with what it finds); taken here because the picker takes it'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -l org -d 'Every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once: for `list`, the picker and `run`, and wherever a TARGET is looked up (`connect`, `check`, `doctor`, `forward`, `ssh`, and the ProxyCommand `ssh-config` writes)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -s t -l tag -d 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -l document -d 'The Session Manager document the session would use (default: SSM-SessionManagerRunShell)' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. Several, comma-separated, or globs (`\'prod-*\'`: every profile of those files it matches) are queried at once, by `list`, the picker, `run` and the lookup of a TARGET' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -l region -d 'The AWS region to use [env: AWS_REGION]. Several, comma-separated, are queried at once, as several profiles are' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -s P -l preset -d 'Use the named preset from the config file (its profile, region, tags, document, columns)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -l json -d 'Write the result as JSON'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -l org -d 'Every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once: for `list`, the picker and `run`, and wherever a TARGET is looked up (`connect`, `check`, `doctor`, `forward`, `ssh`, and the ProxyCommand `ssh-config` writes)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -s t -l tag -d 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)' -r
@@ -108,8 +110,10 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l max-concurrency -d '
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l max-errors -d 'How many may fail before it is sent to no more instances: a count or a percentage (AWS\'s MaxErrors; default 0, which stops after the first failure, or run-max-errors)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l timeout -d 'Stop the command on an instance after DURATION (default 1h; e.g. 30s, 10m)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l output-s3 -d 'Have SSM write the whole output to this S3 bucket (and key prefix), and read it back where SSM cut what it returns (24,000 characters of stdout, 8,000 of stderr)' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l json -d 'Write the results as JSON (instance, status, exit code, duration, output; with several accounts or regions, each one\'s account and region); `--json=report` writes an object: the rows as `results`, the accounts/regions that could not be searched as `left_out`, and whether the run is `complete`' -r -f -a "rows\t'An array of rows (`--json` alone)'
+report\t'An object: the rows, the accounts/regions left out and why, and whether it is complete'"
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. Several, comma-separated, or globs (`\'prod-*\'`: every profile of those files it matches) are queried at once, by `list`, the picker, `run` and the lookup of a TARGET' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l region -d 'The AWS region to use [env: AWS_REGION]. Several, comma-separated, are queried at once, as several profiles are' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -s P -l preset -d 'Use the named preset from the config file (its profile, region, tags, document, columns)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
@@ -117,32 +121,31 @@ always\t''
 never\t''"
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l all -d 'Every running instance the picker would show for the query TARGET (fuzzy, as typed in the picker), instead of one'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l group -d 'Print each instance\'s output as one block under its name, instead of marking every line'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l json -d 'Write the results as JSON (instance, status, exit code, duration, output)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l no-check -d 'Skip the access pre-check (ssm:SendCommand simulated per target)'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -l org -d 'Every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once: for `list`, the picker and `run`, and wherever a TARGET is looked up (`connect`, `check`, `doctor`, `forward`, `ssh`, and the ProxyCommand `ssh-config` writes)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand run" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand doctor" -s t -l tag -d 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand doctor" -l document -d 'The Session Manager document the session would use (default: SSM-SessionManagerRunShell)' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand doctor" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand doctor" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand doctor" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. Several, comma-separated, or globs (`\'prod-*\'`: every profile of those files it matches) are queried at once, by `list`, the picker, `run` and the lookup of a TARGET' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand doctor" -l region -d 'The AWS region to use [env: AWS_REGION]. Several, comma-separated, are queried at once, as several profiles are' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand doctor" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand doctor" -s P -l preset -d 'Use the named preset from the config file (its profile, region, tags, document, columns)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand doctor" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand doctor" -l json -d 'Write the result as JSON'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand doctor" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand doctor" -l org -d 'Every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once: for `list`, the picker and `run`, and wherever a TARGET is looked up (`connect`, `check`, `doctor`, `forward`, `ssh`, and the ProxyCommand `ssh-config` writes)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand doctor" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. Several, comma-separated, or globs (`\'prod-*\'`: every profile of those files it matches) are queried at once, by `list`, the picker, `run` and the lookup of a TARGET' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -l region -d 'The AWS region to use [env: AWS_REGION]. Several, comma-separated, are queried at once, as several profiles are' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -s P -l preset -d 'Use the named preset from the config file (its profile, region, tags, document, columns)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -l org -d 'Every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once: for `list`, the picker and `run`, and wherever a TARGET is looked up (`connect`, `check`, `doctor`, `forward`, `ssh`, and the ProxyCommand `ssh-config` writes)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -s h -l help -d 'Print help'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and not __fish_seen_subcommand_from eval lint fix help" -f -a "eval" -d 'Decide a request the way IAM would, and say which statements decided it and why others nearly did. Exit status: 0 allowed, 3 denied, 2 unreadable input'
@@ -155,36 +158,36 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subc
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -l resource -d 'The resource ARN, e.g. arn:aws:ssm:us-east-1:123456789012:document/SSM-SessionManagerRunShell' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -l principal -d 'The caller\'s ARN: sets aws:PrincipalArn, aws:PrincipalAccount and, for users, aws:username' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -l context -d 'A request context value, e.g. aws:ResourceTag/Env=dev (repeat a key for several values)' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. Several, comma-separated, or globs (`\'prod-*\'`: every profile of those files it matches) are queried at once, by `list`, the picker, `run` and the lookup of a TARGET' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -l region -d 'The AWS region to use [env: AWS_REGION]. Several, comma-separated, are queried at once, as several profiles are' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -s P -l preset -d 'Use the named preset from the config file (its profile, region, tags, document, columns)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -l json -d 'Write the result as JSON'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -l org -d 'Every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once: for `list`, the picker and `run`, and wherever a TARGET is looked up (`connect`, `check`, `doctor`, `forward`, `ssh`, and the ProxyCommand `ssh-config` writes)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from eval" -s h -l help -d 'Print help'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from lint" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from lint" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from lint" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. Several, comma-separated, or globs (`\'prod-*\'`: every profile of those files it matches) are queried at once, by `list`, the picker, `run` and the lookup of a TARGET' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from lint" -l region -d 'The AWS region to use [env: AWS_REGION]. Several, comma-separated, are queried at once, as several profiles are' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from lint" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from lint" -s P -l preset -d 'Use the named preset from the config file (its profile, region, tags, document, columns)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from lint" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from lint" -l json -d 'Write the findings as JSON'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from lint" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from lint" -l org -d 'Every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once: for `list`, the picker and `run`, and wherever a TARGET is looked up (`connect`, `check`, `doctor`, `forward`, `ssh`, and the ProxyCommand `ssh-config` writes)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from lint" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from lint" -s h -l help -d 'Print help'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from fix" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from fix" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from fix" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. Several, comma-separated, or globs (`\'prod-*\'`: every profile of those files it matches) are queried at once, by `list`, the picker, `run` and the lookup of a TARGET' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from fix" -l region -d 'The AWS region to use [env: AWS_REGION]. Several, comma-separated, are queried at once, as several profiles are' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from fix" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from fix" -s P -l preset -d 'Use the named preset from the config file (its profile, region, tags, document, columns)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from fix" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from fix" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from fix" -l org -d 'Every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once: for `list`, the picker and `run`, and wherever a TARGET is looked up (`connect`, `check`, `doctor`, `forward`, `ssh`, and the ProxyCommand `ssh-config` writes)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from fix" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from fix" -s h -l help -d 'Print help'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "eval" -d 'Decide a request the way IAM would, and say which statements decided it and why others nearly did. Exit status: 0 allowed, 3 denied, 2 unreadable input'
@@ -196,8 +199,8 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l document -d 'The
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l parameters -d 'The document\'s parameters, as a JSON object of string lists' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l reason -d 'Why you are connecting (recorded by Session Manager, up to 256 characters)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l wait -d 'Wait for an instance that is starting, or whose SSM agent is not Online yet, up to DURATION (default 5m; e.g. 90s, 10m)' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. Several, comma-separated, or globs (`\'prod-*\'`: every profile of those files it matches) are queried at once, by `list`, the picker, `run` and the lookup of a TARGET' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l region -d 'The AWS region to use [env: AWS_REGION]. Several, comma-separated, are queried at once, as several profiles are' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -s P -l preset -d 'Use the named preset from the config file (its profile, region, tags, document, columns)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
@@ -208,7 +211,7 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l no-check -d 'Ski
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l strict -d 'Refuse to connect when the access pre-check can\'t run'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l refresh -d 'Ignore the cached listing: the picker waits for a fresh one'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l start -d 'Start the instance if it is stopped, without asking (on a terminal, ssmgo asks), then wait until it is running and its SSM agent Online'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -l org -d 'Every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once: for `list`, the picker and `run`, and wherever a TARGET is looked up (`connect`, `check`, `doctor`, `forward`, `ssh`, and the ProxyCommand `ssh-config` writes)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand connect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l to -d 'Forward to this host (name or IP, as the instance resolves it) instead of the instance, for the mappings that name no host' -r
@@ -216,8 +219,8 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l keep-alive -d 'K
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -s t -l tag -d 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l reason -d 'Why you are connecting (recorded by Session Manager, up to 256 characters)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l wait -d 'Wait for an instance that is starting, or whose SSM agent is not Online yet, up to DURATION (default 5m; e.g. 90s, 10m)' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. Several, comma-separated, or globs (`\'prod-*\'`: every profile of those files it matches) are queried at once, by `list`, the picker, `run` and the lookup of a TARGET' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l region -d 'The AWS region to use [env: AWS_REGION]. Several, comma-separated, are queried at once, as several profiles are' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -s P -l preset -d 'Use the named preset from the config file (its profile, region, tags, document, columns)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
@@ -229,14 +232,14 @@ complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l no-check -d 'Ski
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l strict -d 'Refuse to connect when the access pre-check can\'t run'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l refresh -d 'Ignore the cached listing: the picker waits for a fresh one'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l start -d 'Start the instance if it is stopped, without asking (on a terminal, ssmgo asks), then wait until it is running and its SSM agent Online'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -l org -d 'Every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once: for `list`, the picker and `run`, and wherever a TARGET is looked up (`connect`, `check`, `doctor`, `forward`, `ssh`, and the ProxyCommand `ssh-config` writes)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand forward" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -s t -l tag -d 'Only instances with this tag: KEY=VALUE or KEY alone (tag present)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -l os-user -d 'The OS user the key is pushed for (ssh\'s %r; default ec2-user)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -l public-key -d 'The public key to push (default: the first key ssh-agent holds, else the first of ~/.ssh/id_ed25519.pub, id_ecdsa.pub, id_rsa.pub)' -r -F
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. Several, comma-separated, or globs (`\'prod-*\'`: every profile of those files it matches) are queried at once, by `list`, the picker, `run` and the lookup of a TARGET' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -l region -d 'The AWS region to use [env: AWS_REGION]. Several, comma-separated, are queried at once, as several profiles are' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -s P -l preset -d 'Use the named preset from the config file (its profile, region, tags, document, columns)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
@@ -244,11 +247,11 @@ always\t''
 never\t''"
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -l no-check -d 'Skip the access pre-check'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -l send-key -d 'Push your public key to the instance first with EC2 Instance Connect (valid 60 s), so no key needs to be on the instance (`send-key = true` in the config does it always)'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -l org -d 'Every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once: for `list`, the picker and `run`, and wherever a TARGET is looked up (`connect`, `check`, `doctor`, `forward`, `ssh`, and the ProxyCommand `ssh-config` writes)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-proxy" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-config" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-config" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-config" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. Several, comma-separated, or globs (`\'prod-*\'`: every profile of those files it matches) are queried at once, by `list`, the picker, `run` and the lookup of a TARGET' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-config" -l region -d 'The AWS region to use [env: AWS_REGION]. Several, comma-separated, are queried at once, as several profiles are' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-config" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-config" -s P -l preset -d 'Use the named preset from the config file (its profile, region, tags, document, columns)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-config" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
@@ -256,61 +259,61 @@ always\t''
 never\t''"
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-config" -l no-check -d 'Write `ssh-proxy --no-check`: let AWS decide without the access pre-check'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-config" -l send-key -d 'Write `ssh-proxy --send-key --os-user %r`: push your key with EC2 Instance Connect on every connection'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-config" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-config" -l org -d 'Every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once: for `list`, the picker and `run`, and wherever a TARGET is looked up (`connect`, `check`, `doctor`, `forward`, `ssh`, and the ProxyCommand `ssh-config` writes)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-config" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh-config" -s h -l help -d 'Print help'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. Several, comma-separated, or globs (`\'prod-*\'`: every profile of those files it matches) are queried at once, by `list`, the picker, `run` and the lookup of a TARGET' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh" -l region -d 'The AWS region to use [env: AWS_REGION]. Several, comma-separated, are queried at once, as several profiles are' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh" -s P -l preset -d 'Use the named preset from the config file (its profile, region, tags, document, columns)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh" -l no-check -d 'Skip the access pre-checks (StartSession and the key push)'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh" -l org -d 'Every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once: for `list`, the picker and `run`, and wherever a TARGET is looked up (`connect`, `check`, `doctor`, `forward`, `ssh`, and the ProxyCommand `ssh-config` writes)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand ssh" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand completions" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand completions" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand completions" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. Several, comma-separated, or globs (`\'prod-*\'`: every profile of those files it matches) are queried at once, by `list`, the picker, `run` and the lookup of a TARGET' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand completions" -l region -d 'The AWS region to use [env: AWS_REGION]. Several, comma-separated, are queried at once, as several profiles are' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand completions" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand completions" -s P -l preset -d 'Use the named preset from the config file (its profile, region, tags, document, columns)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand completions" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand completions" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand completions" -l org -d 'Every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once: for `list`, the picker and `run`, and wherever a TARGET is looked up (`connect`, `check`, `doctor`, `forward`, `ssh`, and the ProxyCommand `ssh-config` writes)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand completions" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. Several, comma-separated, or globs (`\'prod-*\'`: every profile of those files it matches) are queried at once, by `list`, the picker, `run` and the lookup of a TARGET' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l region -d 'The AWS region to use [env: AWS_REGION]. Several, comma-separated, are queried at once, as several profiles are' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and not __fish_seen_subcommand_from path show help" -s P -l preset -d 'Use the named preset from the config file (its profile, region, tags, document, columns)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l org -d 'Every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once: for `list`, the picker and `run`, and wherever a TARGET is looked up (`connect`, `check`, `doctor`, `forward`, `ssh`, and the ProxyCommand `ssh-config` writes)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and not __fish_seen_subcommand_from path show help" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and not __fish_seen_subcommand_from path show help" -s h -l help -d 'Print help'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and not __fish_seen_subcommand_from path show help" -f -a "path" -d 'Print the config file\'s path (whether or not it exists)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and not __fish_seen_subcommand_from path show help" -f -a "show" -d 'Print each effective setting and where it came from (flag, environment, config, default)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and not __fish_seen_subcommand_from path show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from path" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from path" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from path" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. Several, comma-separated, or globs (`\'prod-*\'`: every profile of those files it matches) are queried at once, by `list`, the picker, `run` and the lookup of a TARGET' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from path" -l region -d 'The AWS region to use [env: AWS_REGION]. Several, comma-separated, are queried at once, as several profiles are' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from path" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from path" -s P -l preset -d 'Use the named preset from the config file (its profile, region, tags, document, columns)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from path" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from path" -l org -d 'Every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once: for `list`, the picker and `run`, and wherever a TARGET is looked up (`connect`, `check`, `doctor`, `forward`, `ssh`, and the ProxyCommand `ssh-config` writes)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from path" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help'
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from show" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. `list` and the picker take several, comma-separated, and query them at once' -r
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from show" -l region -d 'The AWS region to use [env: AWS_REGION]. `list` and the picker take several, comma-separated, and query them at once' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from show" -l profile -d 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. Several, comma-separated, or globs (`\'prod-*\'`: every profile of those files it matches) are queried at once, by `list`, the picker, `run` and the lookup of a TARGET' -r
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from show" -l region -d 'The AWS region to use [env: AWS_REGION]. Several, comma-separated, are queried at once, as several profiles are' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from show" -l endpoint-url -d 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from show" -s P -l preset -d 'Use the named preset from the config file (its profile, region, tags, document, columns)' -r
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'When to colour the output [env: NO_COLOR disables it]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from show" -l org -d '`list` and the picker: every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once'
+complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from show" -l org -d 'Every account of your AWS Organization (or the config\'s `[org] accounts`), each through a role assumed with the profile\'s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once: for `list`, the picker and `run`, and wherever a TARGET is looked up (`connect`, `check`, `doctor`, `forward`, `ssh`, and the ProxyCommand `ssh-config` writes)'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Show the AWS calls made, and the full AWS error behind a failure'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c ssmgo -n "__fish_ssmgo_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the config file\'s path (whether or not it exists)'

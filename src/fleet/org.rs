@@ -64,16 +64,36 @@ where
         }
         _ => None,
     };
+    refusal(code.as_deref()).unwrap_or_else(|| aws.explain("organizations:ListAccounts", err))
+}
+
+/// What AWS Organizations' error `code` means for `--org`, when it is one of its own.
+fn refusal(code: Option<&str>) -> Option<Error> {
     let configure =
         "list the accounts in the config file instead: [org] accounts = [\"111122223333\", ...]";
-    match code.as_deref() {
+    match code {
         // Asking for the organization of an account that has none is a usage problem.
-        Some("AWSOrganizationsNotInUseException") => Error::NotInOrganization,
-        Some("AccessDeniedException" | "AccessDenied") => Error::OrgUnreadable {
+        Some("AWSOrganizationsNotInUseException") => Some(Error::NotInOrganization),
+        Some("AccessDeniedException" | "AccessDenied") => Some(Error::OrgUnreadable {
             detail: "organizations:ListAccounts was refused (only the management account and a delegated administrator may call it)".into(),
             next: format!("Use a profile of the management account, or {configure}"),
-        },
-        _ => aws.explain("organizations:ListAccounts", err),
+        }),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_organization_is_a_usage_problem_and_a_refusal_a_denial() {
+        let none = refusal(Some("AWSOrganizationsNotInUseException")).unwrap();
+        assert_eq!(none.exit_code(), crate::error::exit::USAGE);
+        assert!(none.to_string().contains("[org] accounts"), "{none}");
+        let denied = refusal(Some("AccessDeniedException")).unwrap();
+        assert_eq!(denied.exit_code(), crate::error::exit::DENIED);
+        assert!(refusal(Some("TooManyRequestsException")).is_none());
     }
 }
 

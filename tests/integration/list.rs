@@ -402,11 +402,21 @@ fn several_regions_are_listed_at_once_and_every_row_says_where_it_is() {
         .run()
         .expect_success();
     assert!(out.json()[0].get("region").is_none());
-    // A command that works on one region refuses a list.
+    // A TARGET is looked for in every region of the list.
+    ssmgo()
+        .args([
+            "check",
+            &group.name("west"),
+            "--region",
+            "us-east-1,eu-west-1",
+        ])
+        .run()
+        .expect_success();
     ssmgo()
         .args(["check", "x", "--region", "us-east-1,eu-west-1"])
         .run()
-        .expect_code(2);
+        .expect_code(4)
+        .stderr_has("no instance has the id or Name \"x\" in us-east-1, eu-west-1");
 }
 
 #[test]

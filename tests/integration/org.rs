@@ -31,11 +31,29 @@ fn list_org_in_two_regions(config: Option<&str>, filter: &str) -> crate::support
         "--org",
         "--region",
         "us-east-1,eu-west-1",
-        "--json",
+        "--json=report",
         "-t",
         filter,
     ])
     .run()
+}
+
+/// A listing of the whole organization (organizations:ListAccounts) sees every test's member
+/// accounts, and some tests break theirs on purpose (a withdrawn role, a region not enabled):
+/// it must be complete for `accounts`, whatever the others. The run wrote `--json=report`.
+pub(crate) fn expect_complete_for(
+    out: crate::support::Outcome,
+    accounts: &[&str],
+) -> crate::support::Outcome {
+    let report = out.json();
+    let left_out = report["left_out"].as_array().expect("a report's left_out");
+    let ours: Vec<&Value> = left_out
+        .iter()
+        .filter(|l| accounts.contains(&l["account"].as_str().unwrap_or("")))
+        .collect();
+    assert!(ours.is_empty(), "{ours:?} left out: {}", out.stderr);
+    let status = if left_out.is_empty() { 0 } else { 8 };
+    out.expect_code(status)
 }
 
 /// (account, account_name, region, instance_id) of every row, sorted.
@@ -69,7 +87,8 @@ fn the_organizations_accounts_and_regions_are_listed_at_once_each_row_saying_whe
     let prod_group = group.in_account(prod);
     let in_prod = prod_group.instance("db").launch();
     let in_prod_eu = prod_group.instance("db-eu").in_region("eu-west-1").launch();
-    let out = list_org_in_two_regions(None, &group.filter()).expect_success();
+    let out = list_org_in_two_regions(None, &group.filter());
+    let out = expect_complete_for(out, &[&emu().account, &dev.account, &prod.account]);
     let dev_name = group.name("dev");
     let prod_name = group.name("prod");
     let mut expected = vec![
@@ -99,7 +118,7 @@ fn the_organizations_accounts_and_regions_are_listed_at_once_each_row_saying_whe
         ),
     ];
     // The management account's name is whatever the emulator calls it: only its id matters.
-    let mut got = origins(&out.json());
+    let mut got = origins(&out.json()["instances"]);
     for row in &mut got {
         if row.0 == emu().account {
             row.1 = "-".into();
@@ -125,7 +144,7 @@ fn an_account_whose_role_cant_be_assumed_is_a_warning_beside_the_others_rows() {
         .config(&config)
         .args(["list", "--org", "--json", "-t", &group.filter()])
         .run()
-        .expect_success()
+        .expect_code(8)
         .stderr_has(&format!(
             "ssmgo: warning: account {} left out: could not assume arn:aws:iam::{}:role/NoSuchRole",
             locked.account, locked.account
@@ -143,12 +162,21 @@ fn a_region_the_account_has_not_enabled_is_a_warning_and_the_others_are_listed()
     dev.disable_regions("eu-west-1");
     let config = org_config(&[&dev.account], "");
     let out = list_org_in_two_regions(Some(&config), &group.filter())
-        .expect_success()
+        .expect_code(8)
         .stderr_has(&format!(
             "ssmgo: warning: {}/eu-west-1 left out: the region eu-west-1 is not enabled in account {}",
             dev.account, dev.account
         ));
-    assert_eq!(out.listed_ids(), [in_dev]);
+    let report = out.json();
+    assert_eq!(report["left_out"][0]["region"], "eu-west-1", "{report}");
+    assert_eq!(report["left_out"][0]["account"], dev.account.as_str());
+    let ids: Vec<&str> = report["instances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["instance_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [in_dev.as_str()]);
 }
 
 #[test]
@@ -264,12 +292,12 @@ fn the_picker_opens_on_the_last_organization_listing_without_asking_organization
         })
     };
     // A listing of the organization: its accounts are remembered, each listing cached.
-    ssmgo()
+    let listed = ssmgo()
         .in_home(home.path())
         .env("AWS_ENDPOINT_URL", &proxy.url)
-        .args(["list", "--org", "--json", "-t", &group.filter()])
-        .run()
-        .expect_success();
+        .args(["list", "--org", "--json=report", "-t", &group.filter()])
+        .run();
+    expect_complete_for(listed, &[&emu().account, &dev.account]);
     armed.store(true, std::sync::atomic::Ordering::SeqCst);
     let mut run = ssmgo()
         .in_home(home.path())
