@@ -311,6 +311,28 @@ mod tests {
     }
 
     #[test]
+    fn across_the_organization_the_proxy_command_looks_in_every_account_again() {
+        let ctx = ctx(Flags {
+            profile: Some("mgmt".into()),
+            region: Some("eu-west-1,us-east-1".into()),
+            org: true,
+            ..Flags::default()
+        });
+        let args = SshConfigArgs {
+            patterns: Vec::new(),
+            no_check: false,
+            send_key: false,
+        };
+        let block = config_block("ssmgo", &ctx, &args).unwrap();
+        assert!(
+            block.contains(
+                "ProxyCommand ssmgo --profile mgmt --region eu-west-1,us-east-1 --org ssh-proxy --os-user %r %h %p\n"
+            ),
+            "{block}"
+        );
+    }
+
+    #[test]
     fn shell_quoting_survives_quotes() {
         assert_eq!(shell_quote("it's"), r"'it'\''s'");
         assert_eq!(shell_quote("/usr/bin/ssmgo"), "/usr/bin/ssmgo");

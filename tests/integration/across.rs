@@ -491,3 +491,76 @@ fn an_organization_listing_on_a_terminal_shows_its_progress_and_clears_it() {
     assert!(!table.contains("ssmgo: listing"), "{table}");
     assert!(table.contains(&group.name("web")), "{table}");
 }
+
+#[test]
+fn forwards_several_tunnels_go_to_the_one_instance_found_in_its_account() {
+    crate::needs_emulator!();
+    let group = emu().group("across-forward");
+    let dev = emu().member_account(&group.name("dev"));
+    let id = group.in_account(dev).instance("db").launch();
+    let config = org_config(&[&dev.account], "");
+    ssmgo()
+        .config(&config)
+        .args([
+            "--org",
+            "forward",
+            &group.name("db"),
+            "15432:5432",
+            "16379:6379",
+        ])
+        .args(["--no-reconnect"])
+        .run()
+        .expect_success();
+    let sessions = dev.sessions_on(&id);
+    assert_eq!(
+        sessions.len(),
+        2,
+        "one session per tunnel, in the member account: {sessions:?}"
+    );
+    assert!(emu().sessions_on(&id).is_empty());
+}
+
+#[test]
+fn a_name_running_in_two_accounts_is_a_choice_not_a_guess() {
+    crate::needs_emulator!();
+    let group = emu().group("across-twice");
+    let dev = emu().member_account(&group.name("dev"));
+    let prod = emu().member_account(&group.name("prod"));
+    let in_dev = group.in_account(dev).instance("web").launch();
+    let in_prod = group.in_account(prod).instance("web").launch();
+    let config = org_config(&[&dev.account, &prod.account], "");
+    // Without a terminal to choose on: the candidates, each with where it is.
+    ssmgo()
+        .config(&config)
+        .args(["--org", "check", &group.name("web")])
+        .run()
+        .expect_code(4)
+        .stderr_has("matches 2 running instances")
+        .stderr_has(&format!("{}/us-east-1  {in_dev}", dev.account))
+        .stderr_has(&format!("{}/us-east-1  {in_prod}", prod.account));
+    // On a terminal: asked, and the one chosen is checked in its account.
+    let mut run = ssmgo()
+        .config(&config)
+        .args(["--org", "check", "--json", &group.name("web")]);
+    let mut pty = Pty::spawn(run.command());
+    pty.wait_for("2 running instances are named", WAIT);
+    pty.wait_for(&in_prod, WAIT);
+    let first_is_dev = {
+        let text = pty.text();
+        text.find(&in_dev) < text.find(&in_prod)
+    };
+    // The second line of the choice.
+    pty.type_keys("j\r");
+    let status = pty.wait(WAIT);
+    assert_eq!(status.code(), Some(0), "{}", pty.tail());
+    let chosen = if first_is_dev { &prod } else { &dev };
+    let role = format!(
+        "arn:aws:iam::{}:role/OrganizationAccountAccessRole",
+        chosen.account
+    );
+    assert!(
+        pty.text().contains(&role),
+        "checked as {role}: {}",
+        pty.tail()
+    );
+}

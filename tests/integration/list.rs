@@ -405,7 +405,7 @@ fn several_regions_are_listed_at_once_and_every_row_says_where_it_is() {
     // A TARGET is looked for in every region of the list.
     ssmgo()
         .args([
-            "check",
+            "doctor",
             &group.name("west"),
             "--region",
             "us-east-1,eu-west-1",
