@@ -98,8 +98,13 @@ fn with_aws(
         let stops = signals::listen()?;
         stops
             .race(async {
-                // Profile globs become the profiles they match, once, before any command.
-                settings.profiles.value = aws::expand_profiles(&settings.profiles.value).await?;
+                // Profile globs become the profiles they match, once, before any command. Names a
+                // glob in AWS_PROFILE matched are ssmgo's to pass on, not the SDK's to read.
+                let expanded = aws::expand_profiles(&settings.profiles.value).await?;
+                if expanded != settings.profiles.value {
+                    settings.profiles.value = expanded;
+                    settings.profiles.source = settings::Source::Flag("--profile");
+                }
                 command(&Ctx { settings, verbose }).await
             })
             .await

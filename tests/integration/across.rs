@@ -564,3 +564,48 @@ fn a_name_running_in_two_accounts_is_a_choice_not_a_guess() {
         pty.tail()
     );
 }
+
+#[test]
+fn a_run_that_could_not_search_an_account_exits_8_and_names_it_in_its_report() {
+    crate::needs_emulator!();
+    let group = emu().group("across-run-partial");
+    let dev = emu().member_account(&group.name("dev"));
+    let locked = emu().member_account(&group.name("locked"));
+    let in_dev = group.in_account(dev).instance("web").launch();
+    group.in_account(locked).instance("hidden").launch();
+    let config = org_config(
+        &[&dev.account, &locked.account],
+        &format!("{:?} = \"NoSuchRole\"", locked.account),
+    );
+    let out = ssmgo()
+        .config(&config)
+        .args([
+            "--org",
+            "run",
+            "-t",
+            &group.filter(),
+            "--json=report",
+            "--",
+            "true",
+        ])
+        .run()
+        .expect_code(8)
+        .stderr_has(&format!(
+            "account {} left out: could not assume",
+            locked.account
+        ))
+        .stderr_has("could not be searched");
+    let report = out.json();
+    assert_eq!(report["complete"], false, "{report}");
+    assert_eq!(report["left_out"][0]["account"], locked.account.as_str());
+    assert_eq!(
+        results(&report["results"]),
+        [(
+            dev.account.clone(),
+            "us-east-1".into(),
+            in_dev,
+            "Success".into(),
+            0
+        )]
+    );
+}
