@@ -156,30 +156,35 @@ pub async fn run(groups: &[Group<'_>], plan: &Plan, on_done: impl FnMut(&Row)) -
     // Each group claims the stop signals before any starts: every one of them hears a stop.
     let runs = groups.iter().map(|group| {
         let stops = signals::claim(&signals::STOP);
-        run_group(group, plan, &shared, stops, &report)
+        let (shared, report) = (&shared, &report);
+        async move {
+            let mut rows = Vec::new();
+            let ended = run_group(group, plan, shared, stops, report, &mut rows).await;
+            (rows, ended)
+        }
     });
     let ended = futures::future::join_all(runs).await;
-    if groups.len() == 1 {
-        return ended.into_iter().next().expect("one group");
-    }
     let mut rows = Vec::new();
     let mut interrupted = None;
-    for (group, ended) in groups.iter().zip(ended) {
+    for (group, (done, ended)) in groups.iter().zip(ended) {
         match ended {
-            Ok(Ended::Done(r)) => rows.extend(r),
-            Ok(Ended::Interrupted(r, signal)) => {
-                rows.extend(r);
-                interrupted = Some(signal);
-            }
-            // One account or region that can't be sent the command: its targets weren't run.
+            Ok(None) => {}
+            Ok(Some(signal)) => interrupted = Some(signal),
+            // One account/region alone: its failure is the run's.
+            Err(e) if groups.len() == 1 => return Err(e),
+            // One of several that failed: its targets without a result weren't run (as far as
+            // ssmgo can tell); the others' results stand.
             Err(e) => {
                 for t in &group.targets {
-                    let row = Row::not_run(t, format!("not sent: {}", e.headline()));
-                    report(&row);
-                    rows.push(row);
+                    if done.iter().all(|r| r.instance_id != t.instance_id) {
+                        let row = Row::not_run(t, format!("not run: {}", e.headline()));
+                        report(&row);
+                        rows.push(row);
+                    }
                 }
             }
         }
+        rows.extend(done);
     }
     Ok(match interrupted {
         Some(signal) => Ended::Interrupted(rows, signal),
@@ -187,16 +192,17 @@ pub async fn run(groups: &[Group<'_>], plan: &Plan, on_done: impl FnMut(&Row)) -
     })
 }
 
-/// One group's batches, one after the other.
+/// One group's batches, one after the other, their rows into `rows`; the signal that stopped
+/// them, if one did.
 async fn run_group(
     group: &Group<'_>,
     plan: &Plan,
     shared: &Shared,
     mut stops: signals::Claim,
     on_done: &impl Fn(&Row),
-) -> Result<Ended> {
+    rows: &mut Vec<Row>,
+) -> Result<Option<i32>> {
     let (aws, targets) = (group.aws, &group.targets);
-    let mut rows = Vec::new();
     let mut ready: Vec<&Instance> = Vec::new();
     for t in targets {
         match unreachable(t) {
@@ -230,7 +236,7 @@ async fn run_group(
                 row.status = "Cancelled".into();
                 rows.push(row);
             }
-            return Ok(Ended::Interrupted(rows, signal));
+            return Ok(Some(signal));
         }
         if error_budget.is_some_and(|budget| shared.errors.get() > budget) {
             for later in batches[n..].iter().flat_map(|(_, b)| b) {
@@ -321,13 +327,13 @@ async fn run_group(
                             rows.push(row);
                         }
                     }
-                    return Ok(Ended::Interrupted(rows, signal));
+                    return Ok(Some(signal));
                 }
             }
             pause = (pause * 2).min(Duration::from_secs(2));
         }
     }
-    Ok(Ended::Done(rows))
+    Ok(None)
 }
 
 /// The run's bound as a count of instances (its MaxConcurrency when that is a count).

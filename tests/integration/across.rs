@@ -609,3 +609,35 @@ fn a_run_that_could_not_search_an_account_exits_8_and_names_it_in_its_report() {
         )]
     );
 }
+
+#[test]
+fn one_concurrency_bound_holds_for_the_whole_run_across_accounts() {
+    crate::needs_emulator!();
+    let group = emu().group("across-bound");
+    let dev = emu().member_account(&group.name("dev"));
+    let prod = emu().member_account(&group.name("prod"));
+    let mut ids = group.in_account(dev).instance("a").times(2).launch_all();
+    ids.extend(group.in_account(prod).instance("b").times(2).launch_all());
+    let config = org_config(&[&dev.account, &prod.account], "");
+    let out = ssmgo()
+        .config(&config)
+        .args([
+            "--org",
+            "run",
+            "-t",
+            &group.filter(),
+            "--max-concurrency",
+            "1",
+        ])
+        .args(["--json", "--", "sleep 0.5"])
+        .run()
+        .expect_success();
+    assert_eq!(out.json().as_array().unwrap().len(), 4, "{}", out.stderr);
+    let runs = crate::run::invocations(&ids);
+    assert_eq!(runs.len(), 4, "{runs:?}");
+    assert_eq!(
+        crate::run::most_at_once(&runs),
+        1,
+        "--max-concurrency 1 is the whole run's, not each account's: {runs:?}"
+    );
+}

@@ -41,7 +41,7 @@ fn ran_on(out: &crate::support::Outcome) -> Vec<String> {
 }
 
 /// The most invocations that were running at the same moment.
-fn most_at_once(runs: &[(String, String, f64, f64)]) -> usize {
+pub(crate) fn most_at_once(runs: &[(String, String, f64, f64)]) -> usize {
     runs.iter()
         .map(|(_, _, start, _)| {
             runs.iter()
