@@ -90,9 +90,9 @@ pub struct Examined {
     pub document: Option<String>,
 }
 
-/// TARGET where the settings point: the configured account and region, or with `--org`, several
-/// profiles or regions, every one of them at once (the picker opens for a query), while the
-/// caller is looked up (in the instance's account, once it is known, when there are several).
+/// TARGET where the settings point: the one account and region, or every account × region of
+/// `--org` or of several profiles or regions, all at once (the picker opens for a query); the
+/// caller is looked up meanwhile, or, with several, in the instance's account once it is known.
 pub async fn examine_target(
     settings: &Settings,
     verbose: bool,
