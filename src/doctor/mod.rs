@@ -37,7 +37,7 @@ use api::Placement;
 use credentials::WithoutProfile;
 pub use preferences::kms_key_of;
 use preferences::KeyAccess;
-pub use report::{render, render_short};
+pub use report::{render, render_findings, render_short, render_short_findings};
 
 /// A check's outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -63,7 +63,7 @@ pub struct Finding {
 }
 
 impl Finding {
-    fn new(check: &'static str, status: Status, summary: impl Into<String>) -> Finding {
+    pub(crate) fn new(check: &'static str, status: Status, summary: impl Into<String>) -> Finding {
         Finding {
             check,
             status,
@@ -78,12 +78,12 @@ impl Finding {
         Finding::new(check, Status::Unknown, api::unreadable(what, e))
     }
 
-    fn next(mut self, next: impl Into<String>) -> Finding {
+    pub(crate) fn next(mut self, next: impl Into<String>) -> Finding {
         self.next = Some(next.into());
         self
     }
 
-    fn evidence(mut self, lines: Vec<String>) -> Finding {
+    pub(crate) fn evidence(mut self, lines: Vec<String>) -> Finding {
         self.evidence = lines;
         self
     }
