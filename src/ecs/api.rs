@@ -231,7 +231,10 @@ pub async fn task_definition(aws: &Aws, arn: &str) -> Result<TaskDefinition> {
 /// side (exec not enabled, the agent not running, its channel not up).
 pub enum Refused {
     Denied(String),
-    TaskSide { code: String, message: String },
+    TaskSide {
+        code: String,
+        message: String,
+    },
     /// Anything else (the network, credentials, throttling), explained as every call is.
     Other(Error),
 }

@@ -75,7 +75,11 @@ pub fn judge_platform(c: &Container) -> Finding {
             Status::Ok,
             format!(
                 "launch type {}: no platform version applies",
-                if c.launch_type.is_empty() { "EC2" } else { &c.launch_type }
+                if c.launch_type.is_empty() {
+                    "EC2"
+                } else {
+                    &c.launch_type
+                }
             ),
         );
     }
@@ -104,12 +108,12 @@ pub fn judge_platform(c: &Container) -> Finding {
 pub fn judge_read_only(c: &Container, def: &TaskDefinition) -> Finding {
     match def.read_only.contains(&c.name) {
         false => Finding::new(
-            "root-filesystem",
+            "rootfs",
             Status::Ok,
             format!("container {} has a writable root file system", c.name),
         ),
         true => Finding::new(
-            "root-filesystem",
+            "rootfs",
             Status::Problem,
             format!(
                 "container {} has a read-only root file system (readonlyRootFilesystem), which the ECS Exec agent can't run with",
@@ -183,7 +187,9 @@ pub fn judge_task_role(
         true => Finding::new(
             "task-role",
             Status::Ok,
-            format!("task role {role} may call the 4 ssmmessages actions ECS Exec needs (simulated)"),
+            format!(
+                "task role {role} may call the 4 ssmmessages actions ECS Exec needs (simulated)"
+            ),
         ),
         false => Finding::new(
             "task-role",
@@ -332,7 +338,7 @@ pub async fn examine(aws: &Aws, c: &Container, who: Option<&Who>) -> Report {
     match &def {
         Ok(def) => findings.push(judge_read_only(c, def)),
         Err(e) => findings.push(Finding::new(
-            "root-filesystem",
+            "rootfs",
             Status::Unknown,
             format!("the task definition could not be read: {}", e.headline()),
         )),
@@ -497,7 +503,11 @@ mod tests {
             platform_version: Some("1.10.0".into()),
             ..container()
         };
-        assert_eq!(judge_platform(&newer).status, Status::Ok, "numbers, not text");
+        assert_eq!(
+            judge_platform(&newer).status,
+            Status::Ok,
+            "numbers, not text"
+        );
         let ec2 = Container {
             launch_type: "EC2".into(),
             platform_version: None,
@@ -581,7 +591,9 @@ mod tests {
         d[0] = Some(Decision::ImplicitDeny);
         let f = judge_configuration(&n, &d);
         assert_eq!(f.status, Status::Problem);
-        assert!(f.summary.contains("task role kms:Decrypt on arn:aws:kms:us-east-1:123456789012:key/1234abcd"));
+        assert!(f
+            .summary
+            .contains("task role kms:Decrypt on arn:aws:kms:us-east-1:123456789012:key/1234abcd"));
         let none = Cluster::default();
         assert!(needed(&none, "us-east-1", "1", "aws").is_empty());
         assert_eq!(judge_configuration(&[], &[]).status, Status::Ok);

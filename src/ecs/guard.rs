@@ -29,7 +29,11 @@ fn request_keys(container: &Container) -> Vec<Entry> {
 
 /// The pre-check's findings for `container` as `who`. Never fails (an unreadable cluster is a
 /// warning; its tags are then left out).
-pub async fn check(aws: &Aws, who: &std::result::Result<Who, WhoFailure>, container: &Container) -> Check {
+pub async fn check(
+    aws: &Aws,
+    who: &std::result::Result<Who, WhoFailure>,
+    container: &Container,
+) -> Check {
     let who = match who {
         Ok(who) => who,
         Err((principal, reason)) => {
@@ -40,7 +44,13 @@ pub async fn check(aws: &Aws, who: &std::result::Result<Who, WhoFailure>, contai
     };
     let (cluster, warning) = match api::cluster(aws, &container.cluster_arn).await {
         Ok(c) => (c.tags, None),
-        Err(e) => (Vec::new(), Some(format!("the cluster's tags could not be read ({}), so they were left out of its context", e.headline()))),
+        Err(e) => (
+            Vec::new(),
+            Some(format!(
+                "the cluster's tags could not be read ({}), so they were left out of its context",
+                e.headline()
+            )),
+        ),
     };
     let base = who.base_context();
     let with = |tags: &[(String, String)], source: &str| -> Vec<Entry> {

@@ -197,13 +197,12 @@ pub async fn resolve(
     }
     let lines: Vec<String> = candidates.iter().map(print::picker_line).collect();
     let query = target.filter(|t| !is_task_name(t)).map(str::to_owned);
-    let picked = tokio::task::spawn_blocking(move || {
-        crate::picker::pick_line(lines, query.as_deref())
-    })
-    .await
-    .map_err(|e| Error::Picker {
-        detail: e.to_string(),
-    })??;
+    let picked =
+        tokio::task::spawn_blocking(move || crate::picker::pick_line(lines, query.as_deref()))
+            .await
+            .map_err(|e| Error::Picker {
+                detail: e.to_string(),
+            })??;
     Ok(candidates[picked].clone())
 }
 
@@ -297,7 +296,9 @@ pub async fn check(aws: &Aws, container: &Container, json: bool) -> Result<()> {
     let who = precheck::whoami(aws, None, None).await;
     let check = guard::check(aws, &who, container).await;
     if json {
-        crate::output::write_json_value(&serde_json::to_value(&check).expect("a check serializes"))?;
+        crate::output::write_json_value(
+            &serde_json::to_value(&check).expect("a check serializes"),
+        )?;
     } else {
         crate::output::write_text(&precheck::render(&check))?;
     }
@@ -326,8 +327,9 @@ mod tests {
     fn container() -> Container {
         Container {
             cluster_arn: "arn:aws:ecs:us-east-1:123456789012:cluster/prod".into(),
-            task_arn: "arn:aws:ecs:us-east-1:123456789012:task/prod/0123456789abcdef0123456789abcdef"
-                .into(),
+            task_arn:
+                "arn:aws:ecs:us-east-1:123456789012:task/prod/0123456789abcdef0123456789abcdef"
+                    .into(),
             group: Some("service:web".into()),
             name: "app".into(),
             runtime_id: Some("0123456789abcdef0123456789abcdef-1234567890".into()),

@@ -8,7 +8,14 @@ use crate::output::sanitize::{truncated, Untrusted};
 use crate::session::{self, Request, Started};
 
 const HEADERS: [&str; 8] = [
-    "CLUSTER", "SERVICE", "TASK", "CONTAINER", "LAUNCH", "PLATFORM", "EXEC", "AGENT",
+    "CLUSTER",
+    "SERVICE",
+    "TASK",
+    "CONTAINER",
+    "LAUNCH",
+    "PLATFORM",
+    "EXEC",
+    "AGENT",
 ];
 
 fn cells(c: &Container) -> [String; 8] {
@@ -18,9 +25,18 @@ fn cells(c: &Container) -> [String; 8] {
         shown(c.service().unwrap_or("-")),
         shown(c.task_id()),
         shown(&c.name),
-        shown(if c.launch_type.is_empty() { "-" } else { &c.launch_type }),
+        shown(if c.launch_type.is_empty() {
+            "-"
+        } else {
+            &c.launch_type
+        }),
         shown(c.platform_version.as_deref().unwrap_or("-")),
-        if c.exec_enabled { "enabled" } else { "disabled" }.to_owned(),
+        if c.exec_enabled {
+            "enabled"
+        } else {
+            "disabled"
+        }
+        .to_owned(),
         shown(c.agent_status.as_deref().unwrap_or("-")),
     ]
 }

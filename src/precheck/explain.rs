@@ -137,8 +137,7 @@ pub(super) fn analyse(
         let ctx = to_context(&rc.context);
         if !keys.is_empty() && rc.allowed_by_organizations != Some(false) {
             if readable {
-                if let Some(deps) = depends_on(&evaluator, &check.action, &rc.arn, &ctx, &keys)
-                {
+                if let Some(deps) = depends_on(&evaluator, &check.action, &rc.arn, &ctx, &keys) {
                     rc.decision = None;
                     rc.depends_on = deps.into_iter().map(Dependence::from).collect();
                 }
