@@ -413,12 +413,10 @@ fn the_doctor_checks_the_clusters_kms_key_and_logging_permissions() {
         .run()
         .expect_code(4)
         .stderr_has("ssmgo: doctor: problem (configuration)");
-    let full = format!(
-        r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel", "kms:Decrypt", "s3:PutObject", "s3:GetEncryptionConfiguration"], "Resource": "*"}}]}}"#
-    );
+    let full = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel", "kms:Decrypt", "s3:PutObject", "s3:GetEncryptionConfiguration"], "Resource": "*"}]}"#;
     let good = emu()
         .ecs_task(&cluster, &g.name("good"))
-        .task_role_policy(Some(&full))
+        .task_role_policy(Some(full))
         .launch();
     let keyed = user(
         &g.name("keyed"),
