@@ -45,16 +45,7 @@ pub async fn run(ctx: &Ctx, args: EcsArgs) -> Result<()> {
                 true => write_json_value(&serde_json::to_value(&report).expect("serializes"))?,
                 false => write_text(&ecs::doctor::render(&report))?,
             }
-            match report.problems {
-                0 => Ok(()),
-                n => Err(Error::DoctorFound {
-                    target: report.target,
-                    count: match n {
-                        1 => "1 problem".into(),
-                        n => format!("{n} problems"),
-                    },
-                }),
-            }
+            crate::doctor::outcome(report.target, report.problems)
         }
         None => {
             let open = args.open;

@@ -100,6 +100,20 @@ pub struct Report {
     pub problems: usize,
 }
 
+/// A doctor's exit: fine without a problem, [`Error::DoctorFound`] (exit 6) with `problems`.
+pub fn outcome(target: String, problems: usize) -> Result<()> {
+    match problems {
+        0 => Ok(()),
+        n => Err(Error::DoctorFound {
+            target,
+            count: match n {
+                1 => "1 problem".into(),
+                n => format!("{n} problems"),
+            },
+        }),
+    }
+}
+
 /// The clock, read here so the judges stay pure (0 if it is before the epoch).
 fn now_secs() -> i64 {
     std::time::SystemTime::now()

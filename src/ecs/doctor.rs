@@ -459,22 +459,7 @@ mod tests {
     use crate::ecs::ExecConfig;
 
     fn container() -> Container {
-        Container {
-            cluster_arn: "arn:aws:ecs:us-east-1:123456789012:cluster/prod".into(),
-            task_arn: "arn:aws:ecs:us-east-1:123456789012:task/prod/abc".into(),
-            group: Some("service:web".into()),
-            name: "app".into(),
-            runtime_id: Some("abc-1".into()),
-            last_status: "RUNNING".into(),
-            launch_type: "FARGATE".into(),
-            platform_version: Some("1.4.0".into()),
-            exec_enabled: true,
-            agent_status: Some("RUNNING".into()),
-            task_definition_arn: String::new(),
-            task_role_override: None,
-            tags: Vec::new(),
-            subnets: Vec::new(),
-        }
+        Container::example()
     }
 
     #[test]

@@ -82,6 +82,32 @@ impl Container {
     }
 }
 
+#[cfg(test)]
+impl Container {
+    /// A healthy container for unit tests: Fargate 1.4.0, exec enabled, agent RUNNING, in
+    /// service "web" of cluster "prod", tagged Env=prod.
+    pub(crate) fn example() -> Container {
+        Container {
+            cluster_arn: "arn:aws:ecs:us-east-1:123456789012:cluster/prod".into(),
+            task_arn:
+                "arn:aws:ecs:us-east-1:123456789012:task/prod/0123456789abcdef0123456789abcdef"
+                    .into(),
+            group: Some("service:web".into()),
+            name: "app".into(),
+            runtime_id: Some("0123456789abcdef0123456789abcdef-1234567890".into()),
+            last_status: "RUNNING".into(),
+            launch_type: "FARGATE".into(),
+            platform_version: Some("1.4.0".into()),
+            exec_enabled: true,
+            agent_status: Some("RUNNING".into()),
+            task_definition_arn: String::new(),
+            task_role_override: None,
+            tags: vec![("Env".into(), "prod".into())],
+            subnets: Vec::new(),
+        }
+    }
+}
+
 /// A cluster's tags and execute-command configuration.
 #[derive(Debug, Clone, Default)]
 pub struct Cluster {
@@ -325,24 +351,7 @@ mod tests {
     use super::*;
 
     fn container() -> Container {
-        Container {
-            cluster_arn: "arn:aws:ecs:us-east-1:123456789012:cluster/prod".into(),
-            task_arn:
-                "arn:aws:ecs:us-east-1:123456789012:task/prod/0123456789abcdef0123456789abcdef"
-                    .into(),
-            group: Some("service:web".into()),
-            name: "app".into(),
-            runtime_id: Some("0123456789abcdef0123456789abcdef-1234567890".into()),
-            last_status: "RUNNING".into(),
-            launch_type: "FARGATE".into(),
-            platform_version: Some("1.4.0".into()),
-            exec_enabled: true,
-            agent_status: Some("RUNNING".into()),
-            task_definition_arn: String::new(),
-            task_role_override: None,
-            tags: vec![("Env".into(), "prod".into())],
-            subnets: Vec::new(),
-        }
+        Container::example()
     }
 
     #[test]

@@ -135,20 +135,8 @@ mod tests {
     #[test]
     fn the_table_lines_up_and_neutralises_names() {
         let c = Container {
-            cluster_arn: "arn:aws:ecs:us-east-1:1:cluster/prod".into(),
-            task_arn: "arn:aws:ecs:us-east-1:1:task/prod/abc".into(),
             group: Some("service:web\u{1b}[31m".into()),
-            name: "app".into(),
-            runtime_id: None,
-            last_status: "RUNNING".into(),
-            launch_type: "FARGATE".into(),
-            platform_version: Some("1.4.0".into()),
-            exec_enabled: true,
-            agent_status: Some("RUNNING".into()),
-            task_definition_arn: String::new(),
-            task_role_override: None,
-            tags: Vec::new(),
-            subnets: Vec::new(),
+            ..Container::example()
         };
         let t = table(&[c]);
         let lines: Vec<&str> = t.lines().collect();

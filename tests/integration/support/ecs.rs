@@ -91,25 +91,7 @@ impl Emu {
 
     /// A role ECS tasks may assume, with `policy` inline; returns its ARN.
     pub fn task_role(&self, name: &str, policy: &str) -> String {
-        self.rt.block_on(async {
-            let role = self
-                .iam
-                .create_role()
-                .role_name(name)
-                .assume_role_policy_document(ECS_TRUST)
-                .send()
-                .await
-                .expect("CreateRole");
-            self.iam
-                .put_role_policy()
-                .role_name(name)
-                .policy_name("task")
-                .policy_document(policy)
-                .send()
-                .await
-                .expect("PutRolePolicy");
-            role.role().unwrap().arn().to_owned()
-        })
+        self.role_trusting(name, ECS_TRUST, "task", policy)
     }
 
     /// A healthy Fargate task of `family` in `cluster`, one container "app", exec enabled, a
