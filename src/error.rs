@@ -59,7 +59,7 @@ pub mod exit {
         },
         Status {
             codes: &[NO_TARGET],
-            meaning: "no matching target, or the target cannot be connected to (stopped, not managed, agent offline, ambiguous Name, gone since the cached listing, no previous connection for `ssmgo -`)",
+            meaning: "no matching target, or the target cannot be connected to (stopped, not managed, agent offline, ambiguous Name, gone since the cached listing, no previous connection for `ssmgo -`, an ECS container ExecuteCommand refuses)",
         },
         Status {
             codes: &[DEPENDS],
@@ -67,7 +67,7 @@ pub mod exit {
         },
         Status {
             codes: &[PROBLEMS],
-            meaning: "`doctor` found a problem on the instance's side (state, agent, instance role, network path, session preferences); 0 when it found none, even if some checks could not run",
+            meaning: "`doctor` found a problem on the instance's side (state, agent, instance role, network path, session preferences), or `ecs doctor` on the container's (exec, agent, task role, platform, configuration); 0 when it found none, even if some checks could not run",
         },
         Status {
             codes: &[NOT_ALL],
