@@ -188,7 +188,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssmgo' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the running tasks'' containers: cluster, service, task, container, launch type, platform version, whether exec is enabled and the agent''s status. A table on a terminal, a JSON array otherwise (or with --json)')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check, without running anything, whether you may run a command in TASK''s container. Exit status: 0 allowed, 3 denied, 5 depends on context only AWS sees, 1 could not check')
-            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Find why TASK''s container can''t take an ECS Exec session: exec enabled, the agent, the root file system, the task role, the platform version, the cluster''s configuration. Exit status: 0 no problem found, 6 problems found')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Find why TASK''s container can''t take an ECS Exec session: exec enabled, the platform version, the root file system, the agent, the task role, the cluster''s configuration, the network path to ssmmessages. Exit status: 0 no problem found, 6 problems found')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -255,7 +255,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssmgo' -ScriptBlock {
         'ssmgo;ecs;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the running tasks'' containers: cluster, service, task, container, launch type, platform version, whether exec is enabled and the agent''s status. A table on a terminal, a JSON array otherwise (or with --json)')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check, without running anything, whether you may run a command in TASK''s container. Exit status: 0 allowed, 3 denied, 5 depends on context only AWS sees, 1 could not check')
-            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Find why TASK''s container can''t take an ECS Exec session: exec enabled, the agent, the root file system, the task role, the platform version, the cluster''s configuration. Exit status: 0 no problem found, 6 problems found')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Find why TASK''s container can''t take an ECS Exec session: exec enabled, the platform version, the root file system, the agent, the task role, the cluster''s configuration, the network path to ssmmessages. Exit status: 0 no problem found, 6 problems found')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -566,7 +566,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssmgo' -ScriptBlock {
         'ssmgo;help;ecs' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the running tasks'' containers: cluster, service, task, container, launch type, platform version, whether exec is enabled and the agent''s status. A table on a terminal, a JSON array otherwise (or with --json)')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check, without running anything, whether you may run a command in TASK''s container. Exit status: 0 allowed, 3 denied, 5 depends on context only AWS sees, 1 could not check')
-            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Find why TASK''s container can''t take an ECS Exec session: exec enabled, the agent, the root file system, the task role, the platform version, the cluster''s configuration. Exit status: 0 no problem found, 6 problems found')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Find why TASK''s container can''t take an ECS Exec session: exec enabled, the platform version, the root file system, the agent, the task role, the cluster''s configuration, the network path to ssmmessages. Exit status: 0 no problem found, 6 problems found')
             break
         }
         'ssmgo;help;ecs;list' {

@@ -179,7 +179,7 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand list 'List the running tasks'' containers: cluster, service, task, container, launch type, platform version, whether exec is enabled and the agent''s status. A table on a terminal, a JSON array otherwise (or with --json)'
             cand check 'Check, without running anything, whether you may run a command in TASK''s container. Exit status: 0 allowed, 3 denied, 5 depends on context only AWS sees, 1 could not check'
-            cand doctor 'Find why TASK''s container can''t take an ECS Exec session: exec enabled, the agent, the root file system, the task role, the platform version, the cluster''s configuration. Exit status: 0 no problem found, 6 problems found'
+            cand doctor 'Find why TASK''s container can''t take an ECS Exec session: exec enabled, the platform version, the root file system, the agent, the task role, the cluster''s configuration, the network path to ssmmessages. Exit status: 0 no problem found, 6 problems found'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ssmgo;ecs;list'= {
@@ -242,7 +242,7 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
         &'ssmgo;ecs;help'= {
             cand list 'List the running tasks'' containers: cluster, service, task, container, launch type, platform version, whether exec is enabled and the agent''s status. A table on a terminal, a JSON array otherwise (or with --json)'
             cand check 'Check, without running anything, whether you may run a command in TASK''s container. Exit status: 0 allowed, 3 denied, 5 depends on context only AWS sees, 1 could not check'
-            cand doctor 'Find why TASK''s container can''t take an ECS Exec session: exec enabled, the agent, the root file system, the task role, the platform version, the cluster''s configuration. Exit status: 0 no problem found, 6 problems found'
+            cand doctor 'Find why TASK''s container can''t take an ECS Exec session: exec enabled, the platform version, the root file system, the agent, the task role, the cluster''s configuration, the network path to ssmmessages. Exit status: 0 no problem found, 6 problems found'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ssmgo;ecs;help;list'= {
@@ -521,7 +521,7 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
         &'ssmgo;help;ecs'= {
             cand list 'List the running tasks'' containers: cluster, service, task, container, launch type, platform version, whether exec is enabled and the agent''s status. A table on a terminal, a JSON array otherwise (or with --json)'
             cand check 'Check, without running anything, whether you may run a command in TASK''s container. Exit status: 0 allowed, 3 denied, 5 depends on context only AWS sees, 1 could not check'
-            cand doctor 'Find why TASK''s container can''t take an ECS Exec session: exec enabled, the agent, the root file system, the task role, the platform version, the cluster''s configuration. Exit status: 0 no problem found, 6 problems found'
+            cand doctor 'Find why TASK''s container can''t take an ECS Exec session: exec enabled, the platform version, the root file system, the agent, the task role, the cluster''s configuration, the network path to ssmmessages. Exit status: 0 no problem found, 6 problems found'
         }
         &'ssmgo;help;ecs;list'= {
         }

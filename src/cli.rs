@@ -259,8 +259,9 @@ pub enum EcsCommand {
     /// Exit status: 0 allowed, 3 denied, 5 depends on context only AWS sees, 1 could not check.
     Check(EcsTaskArgs),
 
-    /// Find why TASK's container can't take an ECS Exec session: exec enabled, the agent, the
-    /// root file system, the task role, the platform version, the cluster's configuration.
+    /// Find why TASK's container can't take an ECS Exec session: exec enabled, the platform
+    /// version, the root file system, the agent, the task role, the cluster's configuration,
+    /// the network path to ssmmessages.
     /// Exit status: 0 no problem found, 6 problems found.
     Doctor(EcsTaskArgs),
 }

@@ -10,7 +10,7 @@
 //! needs, in the order the report lists the checks, and assembles the report.
 
 mod agent_version;
-mod api;
+pub(crate) mod api;
 mod credentials;
 pub mod network;
 mod permissions;
@@ -178,7 +178,7 @@ pub async fn examine(aws: &Aws, instance: &Instance, document: &str, who: Option
                 if let Some(role) = &role {
                     findings.push(check_permissions(aws, id, role).await);
                 }
-                findings.push(check_network(aws, &placement).await);
+                findings.push(check_network(aws, &placement, network::SERVICES).await);
                 findings.push(
                     check_preferences(
                         aws,
@@ -269,9 +269,14 @@ async fn check_permissions(aws: &Aws, id: &str, role: &Role) -> Finding {
     permissions::judge(role, decisions, &explained)
 }
 
-/// Reads the instance's subnet, VPC, endpoints and security groups, and judges its way to
-/// Systems Manager. The first read that fails makes the check unknown.
-async fn check_network(aws: &Aws, placement: &Placement) -> Finding {
+/// Reads the instance's (or a task's network interface's) subnet, VPC, endpoints and security
+/// groups, and judges its way to the `services` of Systems Manager. The first read that fails
+/// makes the check unknown.
+pub(crate) async fn check_network(
+    aws: &Aws,
+    placement: &Placement,
+    services: &[(&str, &str)],
+) -> Finding {
     let (Some(vpc), Some(subnet)) = (&placement.vpc, &placement.subnet) else {
         return Finding::new(
             "network",
@@ -315,7 +320,7 @@ async fn check_network(aws: &Aws, placement: &Placement) -> Finding {
         endpoints: &endpoints,
         groups: &groups,
     };
-    network::judge(&net, vpc, subnet)
+    network::judge_for(&net, vpc, subnet, services)
 }
 
 /// What `principal_arn` may do with the key, simulated.

@@ -7,6 +7,7 @@ use aws_sdk_ecs::types::{ClusterField, DesiredStatus, TaskField};
 
 use super::{Cluster, Container, ExecConfig, TaskDefinition};
 use crate::aws::Aws;
+use crate::doctor::api::Placement;
 use crate::error::{Error, Result};
 use crate::session::Started;
 
@@ -112,13 +113,14 @@ pub async fn describe(aws: &Aws, cluster: &str, arns: &[String]) -> Result<Vec<C
                 )
             })
             .collect();
-        let subnets: Vec<String> = task
-            .attachments()
-            .iter()
-            .flat_map(|a| a.details())
-            .filter(|d| d.name() == Some("subnetId"))
-            .filter_map(|d| d.value().map(str::to_owned))
-            .collect();
+        let detail = |name: &str| -> Option<String> {
+            task.attachments()
+                .iter()
+                .flat_map(|a| a.details())
+                .find(|d| d.name() == Some(name))
+                .and_then(|d| d.value().map(str::to_owned))
+        };
+        let eni = detail("networkInterfaceId");
         let launch_type = task
             .launch_type()
             .map(|l| l.as_str().to_owned())
@@ -147,7 +149,7 @@ pub async fn describe(aws: &Aws, cluster: &str, arns: &[String]) -> Result<Vec<C
                     .and_then(|o| o.task_role_arn())
                     .map(str::to_owned),
                 tags: tags.clone(),
-                subnets: subnets.clone(),
+                eni: eni.clone(),
             });
         }
     }
@@ -225,6 +227,38 @@ pub async fn task_definition(aws: &Aws, arn: &str) -> Result<TaskDefinition> {
             })
             .unwrap_or_default(),
     })
+}
+
+/// Where an awsvpc task's network interface is: its VPC, subnet, addresses and security groups,
+/// as the network check reads an instance's (ec2:DescribeNetworkInterfaces).
+pub async fn eni_placement(aws: &Aws, eni: &str) -> Result<Option<Placement>> {
+    let out = aws
+        .ec2
+        .describe_network_interfaces()
+        .network_interface_ids(eni)
+        .send()
+        .await
+        .map_err(|e| aws.explain("ec2:DescribeNetworkInterfaces", e))?;
+    let Some(n) = out.network_interfaces().first() else {
+        return Ok(None);
+    };
+    Ok(Some(Placement {
+        vpc: n.vpc_id().map(str::to_owned),
+        subnet: n.subnet_id().map(str::to_owned),
+        private_ip: n.private_ip_address().map(str::to_owned),
+        public_ip: n
+            .association()
+            .and_then(|a| a.public_ip())
+            .map(str::to_owned),
+        running: true,
+        groups: n
+            .groups()
+            .iter()
+            .filter_map(|g| g.group_id().map(str::to_owned))
+            .collect(),
+        profile_arn: None,
+        http_tokens: None,
+    }))
 }
 
 /// Why ExecuteCommand was refused, in AWS's words: access (the caller's policies), or the task's

@@ -417,6 +417,7 @@ pub async fn examine(aws: &Aws, c: &Container, who: Option<&Who>) -> Report {
             format!("the cluster could not be read: {}", e.headline()),
         )),
     }
+    findings.push(check_network(aws, c).await);
     let problems = findings
         .iter()
         .filter(|f| f.status == Status::Problem)
@@ -428,6 +429,38 @@ pub async fn examine(aws: &Aws, c: &Container, who: Option<&Who>) -> Report {
         region: aws.region().to_owned(),
         findings,
         problems,
+    }
+}
+
+/// The agent in the container talks to ssmmessages alone.
+const SERVICES: &[(&str, &str)] = &[("ssmmessages", "ECS Exec's channels")];
+
+/// An awsvpc task's way to ssmmessages on 443, judged as an instance's is; another task shares
+/// its container instance's network, which `ssmgo doctor` checks.
+async fn check_network(aws: &Aws, c: &Container) -> Finding {
+    let Some(eni) = &c.eni else {
+        return Finding::new(
+            "network",
+            Status::Unknown,
+            "the task has no network interface of its own (not awsvpc): it uses its container instance's network",
+        )
+        .next("Check the container instance's way to ssmmessages with `ssmgo doctor INSTANCE_ID`");
+    };
+    match api::eni_placement(aws, eni).await {
+        Ok(Some(placement)) => crate::doctor::check_network(aws, &placement, SERVICES).await,
+        Ok(None) => Finding::new(
+            "network",
+            Status::Unknown,
+            format!("EC2 does not know the task's network interface {eni}"),
+        ),
+        Err(e) => Finding::new(
+            "network",
+            Status::Unknown,
+            format!(
+                "the task's network interface could not be read: {}",
+                e.headline()
+            ),
+        ),
     }
 }
 

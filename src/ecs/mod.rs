@@ -41,9 +41,9 @@ pub struct Container {
     #[serde(skip)]
     pub task_role_override: Option<String>,
     pub tags: Vec<(String, String)>,
-    /// The awsvpc subnets of the task's network interface.
+    /// The awsvpc task's network interface.
     #[serde(skip)]
-    pub subnets: Vec<String>,
+    pub eni: Option<String>,
 }
 
 impl Container {
@@ -103,7 +103,7 @@ impl Container {
             task_definition_arn: String::new(),
             task_role_override: None,
             tags: vec![("Env".into(), "prod".into())],
-            subnets: Vec::new(),
+            eni: None,
         }
     }
 }

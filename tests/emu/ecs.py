@@ -38,15 +38,20 @@ The agent in the container ("Using Amazon ECS Exec", ECS Developer Guide):
     logging OVERRIDE to S3 → s3:PutObject on bucket/prefix* and s3:GetEncryptionConfiguration on
     the bucket, to CloudWatch → logs:DescribeLogGroups, logs:CreateLogStream,
     logs:DescribeLogStreams, logs:PutLogEvents on the log group. Lacking one, its channel stays
-    down (TargetNotConnectedException above).
+    down (TargetNotConnectedException above);
+  - reaches ssmmessages on 443 from an awsvpc task's network interface the way an instance's
+    agent does (agent.reaches: an interface endpoint with private DNS, or a default route to an
+    internet gateway with a public address or to a NAT gateway; security groups out on 443).
 Test hook: a task tagged ssmgo:exec-agent=STATUS reports that status for its agent (PENDING,
 STOPPED, RUNNING) whatever the rest says.
 """
 import secrets
 from datetime import datetime, timezone
+from types import SimpleNamespace
 
 from moto.core.exceptions import ServiceException
 from moto.core.responses import ActionResult
+from moto.ec2.models import ec2_backends
 from moto.ec2.models.elastic_network_interfaces import NetworkInterface
 from moto.ecs.responses import EC2ContainerServiceResponse
 
@@ -120,8 +125,26 @@ def _task_role(task, backend):
     return getattr(definition, "task_role_arn", None)
 
 
+def _eni_reaches(task):
+    """Whether an awsvpc task's network interface has a way to ssmmessages (non-awsvpc tasks use
+    their container instance's network, which this emulator does not model for ECS)."""
+    eni_id = next((d.get("value") for a in task.attachments for d in a.get("details", [])
+                   if d.get("name") == "networkInterfaceId"), None)
+    if eni_id is None:
+        return True
+    ec2 = ec2_backends[task._account_id][task.region_name]
+    eni = ec2.get_network_interface(eni_id)
+    # agent.reaches reads an instance; the interface stands in for one, running.
+    seen_as = SimpleNamespace(vpc_id=eni.subnet.vpc_id, subnet_id=eni.subnet.id,
+                              security_groups=list(eni._group_set), private_ip=eni.private_ip_address,
+                              public_ip=getattr(eni, "public_ip", None), state="running", ec2_backend=ec2)
+    return HOOKS["reaches"](seen_as, "ssmmessages")
+
+
 def channel_up(task, cluster, backend):
     """Whether the agent in `task` reaches Session Manager with its task role (see the docstring)."""
+    if not _eni_reaches(task):
+        return False
     role = _task_role(task, backend)
     if not role:
         return False

@@ -1130,7 +1130,7 @@ def _new_session(self, sid, target, caller, command):
 
 ecs.install(caller=_caller, request_context=_request_context, authorize=_authorize_resources,
             role_allows=_role_allows, iam=lambda account: iam_backends[account]["aws"],
-            new_session=_new_session, stream_base=_stream_base)
+            new_session=_new_session, stream_base=_stream_base, reaches=agent.reaches)
 
 
 def _setting_arn(self, setting_id):

@@ -319,7 +319,8 @@ fn the_doctor_finds_nothing_wrong_with_a_healthy_task() {
             "rootfs",
             "agent",
             "task-role",
-            "configuration"
+            "configuration",
+            "network"
         ]
     );
 }
@@ -362,6 +363,12 @@ fn the_doctor_names_each_cause_with_its_evidence_and_next_step() {
                 .launch(),
             &["task-role"],
             "ssmmessages:CreateDataChannel, ssmmessages:OpenDataChannel",
+        ),
+        (
+            "no way to ssmmessages",
+            emu().ecs_task(&cluster, &g.name("closed")).no_way_out().launch(),
+            &["network"],
+            "ssmmessages",
         ),
     ];
     for (cause, task, problems, next) in cases {

@@ -1,7 +1,7 @@
 //! ECS in the emulator (tests/emu/ecs.py): a test's own cluster (with or without an
 //! execute-command configuration), task roles, and tasks built healthy or with one cause of
 //! ECS Exec failing — exec not enabled, an old Fargate platform version, a read-only root file
-//! system, no task role or one without the ssmmessages actions.
+//! system, no task role or one without the ssmmessages actions, no way to ssmmessages.
 
 use aws_sdk_ecs::types::{
     AwsVpcConfiguration, ClusterConfiguration, ContainerDefinition, ExecuteCommandConfiguration,
@@ -9,7 +9,7 @@ use aws_sdk_ecs::types::{
     NetworkMode, Tag,
 };
 
-use super::Emu;
+use super::{Emu, REGION};
 
 /// The task role's policy ECS Exec needs: the four ssmmessages channel actions.
 pub const CHANNELS: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"], "Resource": "*"}]}"#;
@@ -34,6 +34,7 @@ pub struct TaskSpec<'a> {
     task_role: Option<String>,
     service: Option<String>,
     tags: Vec<(String, String)>,
+    way_out: bool,
 }
 
 impl Emu {
@@ -107,6 +108,7 @@ impl Emu {
             task_role: Some(format!("{family}-task")),
             service: None,
             tags: Vec::new(),
+            way_out: true,
         }
     }
 }
@@ -149,6 +151,12 @@ impl TaskSpec<'_> {
         self
     }
 
+    /// A network with no way to ssmmessages (no route out, no endpoint).
+    pub fn no_way_out(mut self) -> Self {
+        self.way_out = false;
+        self
+    }
+
     pub fn tag(mut self, key: &str, value: &str) -> Self {
         self.tags.push((key.to_owned(), value.to_owned()));
         self
@@ -169,6 +177,11 @@ impl TaskSpec<'_> {
             }
             arn
         });
+        // Its own network: routed out through a NAT gateway unless the test takes the way away.
+        let net = emu.private_network(REGION, 77);
+        if self.way_out {
+            emu.route_through_nat(&net);
+        }
         emu.rt.block_on(async {
             let ecs = emu.ecs();
             let mut def = ecs
@@ -190,23 +203,7 @@ impl TaskSpec<'_> {
                 );
             }
             def.send().await.expect("RegisterTaskDefinition");
-            let vpc = emu
-                .ec2
-                .create_vpc()
-                .cidr_block("10.77.0.0/16")
-                .send()
-                .await
-                .expect("CreateVpc");
-            let vpc = vpc.vpc().unwrap().vpc_id().unwrap().to_owned();
-            let subnet = emu
-                .ec2
-                .create_subnet()
-                .vpc_id(&vpc)
-                .cidr_block("10.77.1.0/24")
-                .send()
-                .await
-                .expect("CreateSubnet");
-            let subnet = subnet.subnet().unwrap().subnet_id().unwrap().to_owned();
+            let (vpc, subnet) = (net.vpc.clone(), net.subnet.clone());
             // moto's RunTask wants a security group where AWS would take the VPC's default one.
             let group = emu
                 .ec2
