@@ -433,3 +433,81 @@ fn the_doctor_checks_the_clusters_kms_key_and_logging_permissions() {
     assert_eq!(status_of(&statuses, "configuration"), "ok", "{report}");
     assert_eq!(code, Some(0), "{report}");
 }
+
+#[test]
+fn the_hand_off_is_the_aws_clis_token_in_the_environment_and_a_failed_plugin_ends_the_session() {
+    crate::needs_emulator!();
+    let g = emu().group("ecs-handoff");
+    let cluster = emu().ecs_cluster(&g.name("c"));
+    let task = emu().ecs_task(&cluster, &g.name("web")).launch();
+    let who = user(
+        &g.name("u"),
+        r#"{"Effect": "Allow", "Action": "ecs:ExecuteCommand", "Resource": "*"}"#,
+    );
+    let ok = exec(&who, &task.id, &[]).expect_success();
+    let plugin = ok.plugin();
+    let argv: Vec<&str> = plugin["argv"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    // response (by name), region, StartSession, profile, {"Target": ...}, the ECS endpoint.
+    assert_eq!(argv[1], "AWS_SSM_START_SESSION_RESPONSE");
+    assert_eq!(&argv[2..5], ["us-east-1", "StartSession", ""]);
+    assert_eq!(argv[6], emu().endpoint);
+    let target = ok.started_request()["Target"].as_str().unwrap().to_owned();
+    assert!(
+        target.starts_with(&format!("ecs:{cluster}_{}_", task.id)),
+        "{target}"
+    );
+    let token = plugin["response"]["TokenValue"].as_str().unwrap();
+    assert!(!token.is_empty());
+    assert!(
+        argv.iter().all(|a| !a.contains(token)),
+        "the token is never on the command line: {argv:?}"
+    );
+    assert!(plugin["response"]["SessionId"]
+        .as_str()
+        .unwrap()
+        .starts_with("ecs-execute-command-"));
+    // A plugin that fails: its session is terminated, and ssmgo says so.
+    ssmgo()
+        .signed_in_as(&who)
+        .plugin_exits_with(3)
+        .args(["ecs", &task.id, "--container", "app"])
+        .run()
+        .expect_code(1)
+        .stderr_has("session-manager-plugin failed");
+    let sessions = emu().sessions_on(&target);
+    assert_eq!(sessions.len(), 2, "{sessions:?}");
+    assert!(
+        sessions.iter().all(|s| s.status == "Terminated"),
+        "{sessions:?}"
+    );
+}
+
+#[test]
+fn a_task_of_several_containers_without_a_terminal_needs_the_container_named() {
+    crate::needs_emulator!();
+    let g = emu().group("ecs-several");
+    let cluster = emu().ecs_cluster(&g.name("c"));
+    let task = emu()
+        .ecs_task(&cluster, &g.name("web"))
+        .containers(&[("app", false), ("sidecar", false)])
+        .launch();
+    ssmgo()
+        .args(["ecs", &task.id, "--no-check"])
+        .run()
+        .expect_code(4)
+        .stderr_has("2 running containers match")
+        .stderr_has("--container NAME");
+    let unknown = "0123456789abcdef0123456789abcdef";
+    ssmgo()
+        .args(["ecs", unknown, "--cluster", &cluster])
+        .run()
+        .expect_code(4)
+        .stderr_has(&format!(
+            "no running container matches the task \"{unknown}\""
+        ));
+}
