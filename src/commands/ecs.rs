@@ -1,31 +1,28 @@
 //! `ssmgo ecs`: ECS Exec, guarded — open (the default), `list`, `check`, `doctor` — over the
-//! ECS module, in the one profile and region the settings point at.
+//! ECS module, in every profile/region (or account of the organization) the settings point at.
 
 use crate::aws::Aws;
 use crate::cli::{EcsArgs, EcsCommand, EcsSelectArgs, EcsTaskArgs};
 use crate::commands::Ctx;
 use crate::ecs::{self, Exec, Select};
 use crate::error::{Error, Result};
+use crate::fleet::scopes::Listing;
+use crate::fleet::Scope;
 use crate::output::{write_json_value, write_text};
 
 pub async fn run(ctx: &Ctx, args: EcsArgs) -> Result<()> {
     let reached = crate::fleet::scopes::load_all(&ctx.settings, ctx.verbose).await?;
-    let [scope] = reached.scopes.as_slice() else {
-        return Err(Error::BadInput {
-            what: "--profile/--region",
-            value: format!("{} accounts/regions", reached.scopes.len()),
-            reason: "`ssmgo ecs` works in one profile and one region at a time".into(),
-        });
-    };
-    let aws: &Aws = &scope.aws;
+    let scopes = &reached.scopes;
     match args.action {
         Some(EcsCommand::List(list)) => {
-            let rows = ecs::list(aws, &select(list.select)).await?;
+            let (rows, mut left_out) = ecs::list(scopes, &select(list.select)).await?;
             let json = list.json || !std::io::IsTerminal::is_terminal(&std::io::stdout());
             match json {
                 true => ecs::write_json(&rows)?,
                 false => ecs::write_table(&rows)?,
             }
+            left_out.extend(reached.left_out.iter().cloned());
+            Listing::complete(&left_out, "listed", "the listing")?;
             match rows.is_empty() {
                 true => Err(Error::EcsNoMatch {
                     what: "the filters given".into(),
@@ -34,11 +31,13 @@ pub async fn run(ctx: &Ctx, args: EcsArgs) -> Result<()> {
             }
         }
         Some(EcsCommand::Check(task)) => {
-            let container = one(aws, &task).await?;
+            let container = one(scopes, &task).await?;
+            let aws: &Aws = &scopes[container.scope].aws;
             ecs::check(aws, &container, task.json).await
         }
         Some(EcsCommand::Doctor(task)) => {
-            let container = one(aws, &task).await?;
+            let container = one(scopes, &task).await?;
+            let aws: &Aws = &scopes[container.scope].aws;
             let who = crate::precheck::whoami(aws, None, None).await;
             let report = ecs::doctor::examine(aws, &container, ecs::who_of(&who)).await;
             match task.json {
@@ -50,7 +49,8 @@ pub async fn run(ctx: &Ctx, args: EcsArgs) -> Result<()> {
         None => {
             let open = args.open;
             let select = select(open.select);
-            let container = ecs::resolve(aws, &select, open.target.as_deref(), true).await?;
+            let container = ecs::resolve(scopes, &select, open.target.as_deref(), true).await?;
+            let aws: &Aws = &scopes[container.scope].aws;
             let how = Exec {
                 command: open.command,
                 dry_run: open.dry_run,
@@ -72,6 +72,12 @@ fn select(args: EcsSelectArgs) -> Select {
 }
 
 /// TASK's container, for `check` and `doctor` (never the picker: a task is named).
-async fn one(aws: &Aws, task: &EcsTaskArgs) -> Result<ecs::Container> {
-    ecs::resolve(aws, &select(task.select.clone()), Some(&task.task), false).await
+async fn one(scopes: &[Scope], task: &EcsTaskArgs) -> Result<ecs::Container> {
+    ecs::resolve(
+        scopes,
+        &select(task.select.clone()),
+        Some(&task.task),
+        false,
+    )
+    .await
 }

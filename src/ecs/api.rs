@@ -6,7 +6,7 @@
 use aws_sdk_ecs::types::{ClusterField, DesiredStatus, TaskField};
 
 use super::{Cluster, Container, ExecConfig, TaskDefinition};
-use crate::aws::Aws;
+use crate::aws::{is_service_error, Aws};
 use crate::doctor::api::Placement;
 use crate::error::{Error, Result};
 use crate::session::Started;
@@ -65,7 +65,7 @@ async fn cluster_containers(
     let mut arns = Vec::new();
     let mut next = None;
     loop {
-        let out = aws
+        let sent = aws
             .ecs()
             .list_tasks()
             .cluster(cluster)
@@ -73,8 +73,13 @@ async fn cluster_containers(
             .desired_status(DesiredStatus::Running)
             .set_next_token(next)
             .send()
-            .await
-            .map_err(|e| aws.explain("ecs:ListTasks", e))?;
+            .await;
+        let out = match sent {
+            Ok(out) => out,
+            // A --cluster that is in another of the regions listed: nothing runs here.
+            Err(e) if is_service_error(&e, "ClusterNotFoundException") => return Ok(Vec::new()),
+            Err(e) => return Err(aws.explain("ecs:ListTasks", e)),
+        };
         arns.extend(out.task_arns().iter().cloned());
         next = out.next_token().map(str::to_owned);
         if next.is_none() {
@@ -150,6 +155,9 @@ pub async fn describe(aws: &Aws, cluster: &str, arns: &[String]) -> Result<Vec<C
                     .map(str::to_owned),
                 tags: tags.clone(),
                 eni: eni.clone(),
+                // Set by the listing of several scopes.
+                scope: 0,
+                origin: None,
             });
         }
     }

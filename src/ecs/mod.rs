@@ -10,10 +10,14 @@ pub mod doctor;
 mod guard;
 mod print;
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::aws::Aws;
 use crate::error::{Error, Result};
+use crate::fleet::scopes::LeftOut;
+use crate::fleet::{Origin, Scope};
 use crate::output::sanitize::Untrusted;
 use crate::precheck::{self, Verdict, Who, WhoFailure};
 use crate::session::{self, HandOff, Plugin, Request, SessionSpec};
@@ -44,6 +48,12 @@ pub struct Container {
     /// The awsvpc task's network interface.
     #[serde(skip)]
     pub eni: Option<String>,
+    /// Which listing (account/region) it came from: its index among the scopes listed, and,
+    /// when several were, which one (JSON adds `profile`, `region`, `account`).
+    #[serde(skip)]
+    pub scope: usize,
+    #[serde(flatten)]
+    pub origin: Option<Arc<Origin>>,
 }
 
 impl Container {
@@ -104,6 +114,8 @@ impl Container {
             task_role_override: None,
             tags: vec![("Env".into(), "prod".into())],
             eni: None,
+            scope: 0,
+            origin: None,
         }
     }
 }
@@ -157,19 +169,45 @@ impl Select {
     }
 }
 
-/// The running containers `select` keeps, sorted by cluster, service, task and container.
-pub async fn list(aws: &Aws, select: &Select) -> Result<Vec<Container>> {
-    let mut rows = api::containers(aws, &select.clusters, select.service.as_deref()).await?;
+/// The running containers `select` keeps in every scope (account/region) at once, sorted by
+/// where, cluster, service, task and container; and the scopes that could not be listed, each
+/// said on stderr as it is left out. Only when none could be listed is it an error.
+pub async fn list(scopes: &[Scope], select: &Select) -> Result<(Vec<Container>, Vec<LeftOut>)> {
+    let listed = futures::future::join_all(
+        scopes
+            .iter()
+            .map(|scope| api::containers(&scope.aws, &select.clusters, select.service.as_deref())),
+    )
+    .await;
+    let (mut rows, mut left_out, mut first_error) = (Vec::new(), Vec::new(), None);
+    for (n, (scope, listed)) in scopes.iter().zip(listed).enumerate() {
+        match listed {
+            Ok(found) => rows.extend(found.into_iter().map(|c| Container {
+                scope: n,
+                origin: scope.origin.clone(),
+                ..c
+            })),
+            Err(e) if scopes.len() == 1 => return Err(e),
+            Err(e) => {
+                left_out.push(LeftOut::scope(scope, &e));
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    if let (Some(e), true) = (first_error, left_out.len() == scopes.len()) {
+        return Err(e);
+    }
     rows.retain(|c| select.keeps(c));
     rows.sort_by(|a, b| {
-        (a.cluster(), a.service(), a.task_id(), &a.name).cmp(&(
+        (a.scope, a.cluster(), a.service(), a.task_id(), &a.name).cmp(&(
+            b.scope,
             b.cluster(),
             b.service(),
             b.task_id(),
             &b.name,
         ))
     });
-    Ok(rows)
+    Ok((rows, left_out))
 }
 
 /// Whether `word` names a task: its ARN, or its id (32 hex digits, or the older UUID form).
@@ -181,12 +219,12 @@ fn is_task_name(word: &str) -> bool {
 /// The container to open: TARGET's task (its id or ARN) when it names one, otherwise the picker
 /// over the running containers, pre-filled with the query.
 pub async fn resolve(
-    aws: &Aws,
+    scopes: &[Scope],
     select: &Select,
     target: Option<&str>,
     may_pick: bool,
 ) -> Result<Container> {
-    let rows = list(aws, select).await?;
+    let (rows, _) = list(scopes, select).await?;
     let named: Vec<&Container> = match target {
         Some(t) if is_task_name(t) => rows
             .iter()

@@ -41,9 +41,19 @@ fn cells(c: &Container) -> [String; 8] {
     ]
 }
 
-/// The table, columns as wide as their widest cell.
+/// The table, columns as wide as their widest cell; the CLUSTER column says where it is
+/// (account/region) when several were listed.
 pub fn table(rows: &[Container]) -> String {
-    let rows: Vec<[String; 8]> = rows.iter().map(cells).collect();
+    let rows: Vec<[String; 8]> = rows
+        .iter()
+        .map(|c| {
+            let mut row = cells(c);
+            if let Some(origin) = &c.origin {
+                row[0] = format!("{}:{}", Untrusted(&origin.label()), row[0]);
+            }
+            row
+        })
+        .collect();
     let mut widths = HEADERS.map(|h| h.chars().count());
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
@@ -89,9 +99,13 @@ pub fn write_json(rows: &[Container]) -> Result<()> {
     crate::output::write_json_value(&serde_json::Value::Array(values))
 }
 
-/// One picker row: what people search by.
+/// One picker row: what people search by (where it is first, when several were listed).
 pub fn picker_line(c: &Container) -> String {
-    cells(c).join("  ")
+    let cells = cells(c).join("  ");
+    match &c.origin {
+        Some(origin) => format!("{}  {cells}", Untrusted(&origin.label())),
+        None => cells,
+    }
 }
 
 /// What `ssmgo ecs --dry-run` would do: the target, the pre-check's outcome, the

@@ -511,3 +511,40 @@ fn a_task_of_several_containers_without_a_terminal_needs_the_container_named() {
             "no running container matches the task \"{unknown}\""
         ));
 }
+
+#[test]
+fn several_regions_are_listed_at_once_and_a_task_is_opened_in_its_own() {
+    crate::needs_emulator!();
+    let g = emu().group("ecs-regions");
+    let cluster = emu().ecs_cluster(&g.name("c"));
+    let task = emu().ecs_task(&cluster, &g.name("web")).launch();
+    let regions = "eu-west-1,us-east-1";
+    let rows = ssmgo()
+        .args([
+            "ecs",
+            "list",
+            "--cluster",
+            &cluster,
+            "--region",
+            regions,
+            "--json",
+        ])
+        .run();
+    // The cluster is only in us-east-1: eu-west-1 has no such cluster, so nothing runs there.
+    assert_eq!(rows.code, Some(0), "{}", rows.stderr);
+    let json = rows.json();
+    let found: Vec<&Value> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["task_id"] == task.id.as_str())
+        .collect();
+    assert_eq!(found.len(), 1, "{json}");
+    assert_eq!(found[0]["region"], "us-east-1", "{json}");
+    let opened = ssmgo()
+        .args(["ecs", &task.id, "--region", regions, "--no-check"])
+        .run()
+        .expect_success();
+    let argv = opened.plugin()["argv"].as_array().unwrap().clone();
+    assert_eq!(argv[2], "us-east-1");
+}
