@@ -96,7 +96,7 @@ pub async fn pre_check(
         "allowed (cluster and task)",
         || Error::EcsPrecheckDenied {
             target: container.label(),
-            task: container.task_arn.clone(),
+            task: format!("{} --container {}", container.task_arn, container.name),
         },
     )
 }

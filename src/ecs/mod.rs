@@ -349,7 +349,7 @@ fn refusal_error(container: &Container, refused: &api::Refused) -> Error {
         api::Refused::TaskSide { code, message } => Error::EcsExecRefused {
             target: container.label(),
             message: format!("{code}: {message}"),
-            task: container.task_arn.clone(),
+            task: format!("{} --container {}", container.task_arn, container.name),
         },
         api::Refused::Other(_) => unreachable!("handled by the caller"),
     }
