@@ -326,6 +326,17 @@ pub fn judge_for(net: &Net, vpc: &str, subnet: &str, services: &[(&str, &str)]) 
 mod tests {
     use super::*;
 
+    #[test]
+    fn services_are_listed_in_words() {
+        assert_eq!(listed(&["ssmmessages"]), "ssmmessages");
+        assert_eq!(listed(&["ssm", "ssmmessages"]), "ssm and ssmmessages");
+        assert_eq!(
+            listed(&["ssm", "ssmmessages", "ec2messages"]),
+            "ssm, ssmmessages and ec2messages"
+        );
+        assert_eq!(listed(&[]), "");
+    }
+
     fn rule(protocol: &str, ports: Option<(i32, i32)>, cidr: &str) -> Rule {
         Rule {
             protocol: protocol.into(),
