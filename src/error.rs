@@ -342,6 +342,13 @@ pub enum Error {
         task: String,
     },
 
+    #[error("the answer to ExecuteCommand on {target} was lost ({detail}); {outcome}\n  Try again; if it keeps happening, check the network path to the ECS endpoint (--verbose shows each call)")]
+    EcsExecLost {
+        target: String,
+        detail: String,
+        outcome: String,
+    },
+
     #[error("no running container matches {what}\n  List them with `ssmgo ecs list` (--cluster, --service, --container narrow it), then pass a task id")]
     EcsNoMatch { what: String },
 
@@ -491,6 +498,7 @@ impl Error {
             | CouldNotCheck { .. }
             | PluginFailed { .. }
             | StartSessionLost { .. }
+            | EcsExecLost { .. }
             | TunnelGivenUp { .. }
             | Picker { .. }
             | Prompt { .. }

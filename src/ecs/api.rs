@@ -281,24 +281,51 @@ pub enum Refused {
     Other(Error),
 }
 
-/// ExecuteCommand, interactive as ECS requires: the session to hand to the plugin. Not retried
-/// (each call starts a session).
+/// How often ExecuteCommand is tried when AWS throttles it (a throttled call was not carried
+/// out); other failures are never retried blindly: each call starts a session.
+const THROTTLED_ATTEMPTS: u32 = 5;
+
+/// ExecuteCommand, interactive as ECS requires: the session to hand to the plugin. Like
+/// StartSession it is not idempotent, so the SDK does not retry it; when its answer may have been
+/// lost after ECS carried it out, the caller's sessions on the container started since are found
+/// and terminated, and the error says so.
 pub async fn execute_command(
     aws: &Aws,
     container: &Container,
     command: &str,
 ) -> std::result::Result<Started, Refused> {
-    use aws_sdk_ecs::error::ProvideErrorMetadata;
-    let sent = aws
-        .ecs()
-        .execute_command()
-        .cluster(&container.cluster_arn)
-        .task(&container.task_arn)
-        .container(&container.name)
-        .command(command)
-        .interactive(true)
-        .send()
-        .await;
+    use aws_config::retry::RetryConfig;
+    use aws_sdk_ecs::error::{ProvideErrorMetadata, SdkError};
+    let asked_at = std::time::SystemTime::now();
+    let mut attempt = 1;
+    let sent = loop {
+        let sent = aws
+            .ecs()
+            .execute_command()
+            .cluster(&container.cluster_arn)
+            .task(&container.task_arn)
+            .container(&container.name)
+            .command(command)
+            .interactive(true)
+            .customize()
+            .config_override(
+                aws_sdk_ecs::config::Builder::default().retry_config(RetryConfig::disabled()),
+            )
+            .send()
+            .await;
+        match sent {
+            Err(e)
+                if attempt < THROTTLED_ATTEMPTS
+                    && ["ThrottlingException", "Throttling"]
+                        .iter()
+                        .any(|c| is_service_error(&e, c)) =>
+            {
+                tokio::time::sleep(std::time::Duration::from_millis(200 << attempt)).await;
+                attempt += 1;
+            }
+            other => break other,
+        }
+    };
     match sent {
         Ok(out) => {
             let session = out.session();
@@ -317,6 +344,11 @@ pub async fn execute_command(
                     .to_owned(),
             })
         }
+        Err(
+            e @ (SdkError::DispatchFailure(_)
+            | SdkError::TimeoutError(_)
+            | SdkError::ResponseError(_)),
+        ) => Err(Refused::Other(lost(aws, container, asked_at, e).await)),
         Err(e) => {
             let code = e.code().unwrap_or_default().to_owned();
             let message = e.message().unwrap_or_default().to_owned();
@@ -328,5 +360,31 @@ pub async fn execute_command(
                 _ => Refused::Other(aws.explain("ecs:ExecuteCommand", e)),
             })
         }
+    }
+}
+
+/// ExecuteCommand's answer did not arrive: ends whatever the call may have started.
+async fn lost<E>(
+    aws: &Aws,
+    container: &Container,
+    asked_at: std::time::SystemTime,
+    err: aws_sdk_ecs::error::SdkError<
+        E,
+        aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+    >,
+) -> Error
+where
+    E: aws_sdk_ecs::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let dispatch = matches!(err, aws_sdk_ecs::error::SdkError::DispatchFailure(_));
+    let original = aws.explain("ecs:ExecuteCommand", err);
+    let target = container.plugin_target();
+    let Some(outcome) = crate::session::lost_outcome(aws, &target, asked_at, dispatch).await else {
+        return original;
+    };
+    Error::EcsExecLost {
+        target: container.label(),
+        detail: original.headline(),
+        outcome,
     }
 }

@@ -12,6 +12,7 @@ use crate::aws::Aws;
 use crate::error::{Error, Result};
 use crate::settings::{parse_input, DocumentName};
 use crate::signals;
+pub(crate) use api::lost_outcome;
 pub use plugin::Plugin;
 
 /// What StartSession is asked for. Serialized as the plugin's fifth argument, in StartSession's

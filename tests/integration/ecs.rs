@@ -9,6 +9,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::precheck::READS;
+use crate::support::fault::{Fault, FaultProxy};
 use crate::support::pty::Pty;
 use crate::support::{emu, ssmgo, Principal};
 
@@ -547,4 +548,33 @@ fn several_regions_are_listed_at_once_and_a_task_is_opened_in_its_own() {
         .expect_success();
     let argv = opened.plugin()["argv"].as_array().unwrap().clone();
     assert_eq!(argv[2], "us-east-1");
+}
+
+#[test]
+fn a_lost_execute_command_answer_leaves_no_session_open_and_is_not_retried() {
+    crate::needs_emulator!();
+    let g = emu().group("ecs-lost");
+    let cluster = emu().ecs_cluster(&g.name("c"));
+    let task = emu().ecs_task(&cluster, &g.name("web")).launch();
+    let proxy = FaultProxy::start(&emu().endpoint, |call| match call.operation.as_str() {
+        "ExecuteCommand" => Fault::ForwardThenDrop,
+        _ => Fault::Forward,
+    });
+    let out = ssmgo()
+        .env("AWS_ENDPOINT_URL", &proxy.url)
+        .args(["ecs", &task.id, "--no-check"])
+        .run()
+        .expect_code(1)
+        .stderr_has("the answer to ExecuteCommand on")
+        .stderr_has("the 1 session(s) it had started were terminated, so none is left open");
+    assert!(out.plugin.is_none(), "no plugin without a session");
+    assert_eq!(proxy.count("ExecuteCommand"), 1, "never retried blindly");
+    let listed = ssmgo()
+        .args(["ecs", "list", "--cluster", &cluster, "--json"])
+        .run()
+        .json();
+    let runtime = listed[0]["runtime_id"].as_str().unwrap().to_owned();
+    let sessions = emu().sessions_on(&format!("ecs:{cluster}_{}_{runtime}", task.id));
+    assert_eq!(sessions.len(), 1, "{sessions:?}");
+    assert_eq!(sessions[0].status, "Terminated");
 }
