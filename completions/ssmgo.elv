@@ -48,6 +48,7 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
             cand check 'Check, without connecting, whether you may start a session on TARGET, and why not'
             cand run 'Run a shell command on one instance or many (Run Command), with its output and exit status'
             cand doctor 'Find why TARGET can''t take a session, from the instance''s side, and how to fix it'
+            cand ecs 'Open a shell in a running ECS container (ECS Exec), pre-checked; list, check, doctor'
             cand policy 'Check IAM policies offline: evaluate a request, lint, fix the Session Manager mistake'
             cand connect 'Start a shell session on an instance (the default command)'
             cand forward 'Forward local ports to ports on the instance, or on hosts it can reach; kept up until Ctrl-C'
@@ -154,6 +155,103 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
             cand --verbose 'Show the AWS calls made, and the full AWS error behind a failure'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
+        }
+        &'ssmgo;ecs'= {
+            cand --cluster 'Only this cluster (name or ARN; repeat for several). Default: every cluster'
+            cand --service 'Only the tasks of this service'
+            cand --container 'Only containers of this name (the one to open in a task of several)'
+            cand -t 'Only tasks with this tag: KEY=VALUE, exactly. Repeat to require several'
+            cand --tag 'Only tasks with this tag: KEY=VALUE, exactly. Repeat to require several'
+            cand --command 'The command to run in the container'
+            cand --profile 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. Several, comma-separated, or globs (`''prod-*''`: every profile of those files it matches) are queried at once, by `list`, the picker, `run` and the lookup of a TARGET'
+            cand --region 'The AWS region to use [env: AWS_REGION]. Several, comma-separated, are queried at once, as several profiles are'
+            cand --endpoint-url 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]'
+            cand -P 'Use the named preset from the config file (its profile, region, tags, document, columns)'
+            cand --preset 'Use the named preset from the config file (its profile, region, tags, document, columns)'
+            cand --color 'When to colour the output [env: NO_COLOR disables it]'
+            cand --dry-run 'Resolve the container, pre-check, and print the request and plugin command; start nothing'
+            cand --no-check 'Skip the access pre-check (IAM policy simulation) before ExecuteCommand'
+            cand --strict 'Refuse to go on when the access pre-check can''t run or depends on what only AWS sees'
+            cand --org 'Every account of your AWS Organization (or the config''s `[org] accounts`), each through a role assumed with the profile''s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once: for `list`, the picker and `run`, and wherever a TARGET is looked up (`connect`, `check`, `doctor`, `forward`, `ssh`, and the ProxyCommand `ssh-config` writes)'
+            cand -v 'Show the AWS calls made, and the full AWS error behind a failure'
+            cand --verbose 'Show the AWS calls made, and the full AWS error behind a failure'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand list 'List the running tasks'' containers: cluster, service, task, container, launch type, platform version, whether exec is enabled and the agent''s status. A table on a terminal, a JSON array otherwise (or with --json)'
+            cand check 'Check, without running anything, whether you may run a command in TASK''s container. Exit status: 0 allowed, 3 denied, 5 depends on context only AWS sees, 1 could not check'
+            cand doctor 'Find why TASK''s container can''t take an ECS Exec session: exec enabled, the platform version, the root file system, the agent, the task role, the cluster''s configuration, the network path to ssmmessages. Exit status: 0 no problem found, 6 problems found'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ssmgo;ecs;list'= {
+            cand --cluster 'Only this cluster (name or ARN; repeat for several). Default: every cluster'
+            cand --service 'Only the tasks of this service'
+            cand --container 'Only containers of this name (the one to open in a task of several)'
+            cand -t 'Only tasks with this tag: KEY=VALUE, exactly. Repeat to require several'
+            cand --tag 'Only tasks with this tag: KEY=VALUE, exactly. Repeat to require several'
+            cand --profile 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. Several, comma-separated, or globs (`''prod-*''`: every profile of those files it matches) are queried at once, by `list`, the picker, `run` and the lookup of a TARGET'
+            cand --region 'The AWS region to use [env: AWS_REGION]. Several, comma-separated, are queried at once, as several profiles are'
+            cand --endpoint-url 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]'
+            cand -P 'Use the named preset from the config file (its profile, region, tags, document, columns)'
+            cand --preset 'Use the named preset from the config file (its profile, region, tags, document, columns)'
+            cand --color 'When to colour the output [env: NO_COLOR disables it]'
+            cand --json 'Write a JSON array (the default when stdout is not a terminal)'
+            cand --org 'Every account of your AWS Organization (or the config''s `[org] accounts`), each through a role assumed with the profile''s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once: for `list`, the picker and `run`, and wherever a TARGET is looked up (`connect`, `check`, `doctor`, `forward`, `ssh`, and the ProxyCommand `ssh-config` writes)'
+            cand -v 'Show the AWS calls made, and the full AWS error behind a failure'
+            cand --verbose 'Show the AWS calls made, and the full AWS error behind a failure'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ssmgo;ecs;check'= {
+            cand --cluster 'Only this cluster (name or ARN; repeat for several). Default: every cluster'
+            cand --service 'Only the tasks of this service'
+            cand --container 'Only containers of this name (the one to open in a task of several)'
+            cand -t 'Only tasks with this tag: KEY=VALUE, exactly. Repeat to require several'
+            cand --tag 'Only tasks with this tag: KEY=VALUE, exactly. Repeat to require several'
+            cand --profile 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. Several, comma-separated, or globs (`''prod-*''`: every profile of those files it matches) are queried at once, by `list`, the picker, `run` and the lookup of a TARGET'
+            cand --region 'The AWS region to use [env: AWS_REGION]. Several, comma-separated, are queried at once, as several profiles are'
+            cand --endpoint-url 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]'
+            cand -P 'Use the named preset from the config file (its profile, region, tags, document, columns)'
+            cand --preset 'Use the named preset from the config file (its profile, region, tags, document, columns)'
+            cand --color 'When to colour the output [env: NO_COLOR disables it]'
+            cand --json 'Write the result as JSON'
+            cand --org 'Every account of your AWS Organization (or the config''s `[org] accounts`), each through a role assumed with the profile''s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once: for `list`, the picker and `run`, and wherever a TARGET is looked up (`connect`, `check`, `doctor`, `forward`, `ssh`, and the ProxyCommand `ssh-config` writes)'
+            cand -v 'Show the AWS calls made, and the full AWS error behind a failure'
+            cand --verbose 'Show the AWS calls made, and the full AWS error behind a failure'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ssmgo;ecs;doctor'= {
+            cand --cluster 'Only this cluster (name or ARN; repeat for several). Default: every cluster'
+            cand --service 'Only the tasks of this service'
+            cand --container 'Only containers of this name (the one to open in a task of several)'
+            cand -t 'Only tasks with this tag: KEY=VALUE, exactly. Repeat to require several'
+            cand --tag 'Only tasks with this tag: KEY=VALUE, exactly. Repeat to require several'
+            cand --profile 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. Several, comma-separated, or globs (`''prod-*''`: every profile of those files it matches) are queried at once, by `list`, the picker, `run` and the lookup of a TARGET'
+            cand --region 'The AWS region to use [env: AWS_REGION]. Several, comma-separated, are queried at once, as several profiles are'
+            cand --endpoint-url 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]'
+            cand -P 'Use the named preset from the config file (its profile, region, tags, document, columns)'
+            cand --preset 'Use the named preset from the config file (its profile, region, tags, document, columns)'
+            cand --color 'When to colour the output [env: NO_COLOR disables it]'
+            cand --json 'Write the result as JSON'
+            cand --org 'Every account of your AWS Organization (or the config''s `[org] accounts`), each through a role assumed with the profile''s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once: for `list`, the picker and `run`, and wherever a TARGET is looked up (`connect`, `check`, `doctor`, `forward`, `ssh`, and the ProxyCommand `ssh-config` writes)'
+            cand -v 'Show the AWS calls made, and the full AWS error behind a failure'
+            cand --verbose 'Show the AWS calls made, and the full AWS error behind a failure'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ssmgo;ecs;help'= {
+            cand list 'List the running tasks'' containers: cluster, service, task, container, launch type, platform version, whether exec is enabled and the agent''s status. A table on a terminal, a JSON array otherwise (or with --json)'
+            cand check 'Check, without running anything, whether you may run a command in TASK''s container. Exit status: 0 allowed, 3 denied, 5 depends on context only AWS sees, 1 could not check'
+            cand doctor 'Find why TASK''s container can''t take an ECS Exec session: exec enabled, the platform version, the root file system, the agent, the task role, the cluster''s configuration, the network path to ssmmessages. Exit status: 0 no problem found, 6 problems found'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ssmgo;ecs;help;list'= {
+        }
+        &'ssmgo;ecs;help;check'= {
+        }
+        &'ssmgo;ecs;help;doctor'= {
+        }
+        &'ssmgo;ecs;help;help'= {
         }
         &'ssmgo;policy'= {
             cand --profile 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. Several, comma-separated, or globs (`''prod-*''`: every profile of those files it matches) are queried at once, by `list`, the picker, `run` and the lookup of a TARGET'
@@ -401,6 +499,7 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
             cand check 'Check, without connecting, whether you may start a session on TARGET, and why not'
             cand run 'Run a shell command on one instance or many (Run Command), with its output and exit status'
             cand doctor 'Find why TARGET can''t take a session, from the instance''s side, and how to fix it'
+            cand ecs 'Open a shell in a running ECS container (ECS Exec), pre-checked; list, check, doctor'
             cand policy 'Check IAM policies offline: evaluate a request, lint, fix the Session Manager mistake'
             cand connect 'Start a shell session on an instance (the default command)'
             cand forward 'Forward local ports to ports on the instance, or on hosts it can reach; kept up until Ctrl-C'
@@ -418,6 +517,17 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
         &'ssmgo;help;run'= {
         }
         &'ssmgo;help;doctor'= {
+        }
+        &'ssmgo;help;ecs'= {
+            cand list 'List the running tasks'' containers: cluster, service, task, container, launch type, platform version, whether exec is enabled and the agent''s status. A table on a terminal, a JSON array otherwise (or with --json)'
+            cand check 'Check, without running anything, whether you may run a command in TASK''s container. Exit status: 0 allowed, 3 denied, 5 depends on context only AWS sees, 1 could not check'
+            cand doctor 'Find why TASK''s container can''t take an ECS Exec session: exec enabled, the platform version, the root file system, the agent, the task role, the cluster''s configuration, the network path to ssmmessages. Exit status: 0 no problem found, 6 problems found'
+        }
+        &'ssmgo;help;ecs;list'= {
+        }
+        &'ssmgo;help;ecs;check'= {
+        }
+        &'ssmgo;help;ecs;doctor'= {
         }
         &'ssmgo;help;policy'= {
             cand eval 'Decide a request the way IAM would, and say which statements decided it and why others nearly did. Exit status: 0 allowed, 3 denied, 2 unreadable input'

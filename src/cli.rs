@@ -177,6 +177,16 @@ pub enum Command {
     /// Session Manager preferences. Exit status: 0 no problem found, 6 problems found.
     Doctor(TargetArgs),
 
+    /// Open a shell in a running ECS container (ECS Exec), pre-checked; list, check, doctor.
+    ///
+    /// Lists the running tasks' containers of every cluster (or --cluster) in the fuzzy picker;
+    /// QUERY pre-fills it, a task id or ARN picks its container (--container for one of
+    /// several). ecs:ExecuteCommand is simulated on the cluster and on the task first, with the
+    /// context AWS evaluates (ecs:cluster, ecs:container-name, ecs:task, the resources' tags): a
+    /// denial is explained and nothing runs. The session goes to session-manager-plugin as
+    /// `aws ecs execute-command` hands it; when ECS refuses, the doctor says why.
+    Ecs(EcsArgs),
+
     /// Check IAM policies offline: evaluate a request, lint, fix the Session Manager mistake.
     #[command(subcommand)]
     Policy(PolicyCommand),
@@ -226,6 +236,110 @@ pub enum Command {
     /// `--generate DIR` (hidden, so not a word of the command line's own).
     #[command(skip)]
     Generate(std::path::PathBuf),
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct EcsArgs {
+    #[command(subcommand)]
+    pub action: Option<EcsCommand>,
+
+    #[command(flatten)]
+    pub open: EcsOpenArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EcsCommand {
+    /// List the running tasks' containers: cluster, service, task, container, launch type,
+    /// platform version, whether exec is enabled and the agent's status. A table on a terminal,
+    /// a JSON array otherwise (or with --json).
+    List(EcsListArgs),
+
+    /// Check, without running anything, whether you may run a command in TASK's container.
+    /// Exit status: 0 allowed, 3 denied, 5 depends on context only AWS sees, 1 could not check.
+    Check(EcsTaskArgs),
+
+    /// Find why TASK's container can't take an ECS Exec session: exec enabled, the platform
+    /// version, the root file system, the agent, the task role, the cluster's configuration,
+    /// the network path to ssmmessages.
+    /// Exit status: 0 no problem found, 6 problems found.
+    Doctor(EcsTaskArgs),
+}
+
+/// Which containers to consider.
+#[derive(Debug, Clone, Default, Args)]
+pub struct EcsSelectArgs {
+    /// Only this cluster (name or ARN; repeat for several). Default: every cluster.
+    #[arg(long = "cluster", value_name = "CLUSTER")]
+    pub clusters: Vec<String>,
+
+    /// Only the tasks of this service.
+    #[arg(long, value_name = "SERVICE")]
+    pub service: Option<String>,
+
+    /// Only containers of this name (the one to open in a task of several).
+    #[arg(long, value_name = "NAME")]
+    pub container: Option<String>,
+
+    /// Only tasks with this tag: KEY=VALUE, exactly. Repeat to require several.
+    #[arg(short, long = "tag", value_name = "KEY=VALUE", value_parser = exact_tag)]
+    pub tags: Vec<(String, String)>,
+}
+
+/// `-t KEY=VALUE` for a task's tags.
+fn exact_tag(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_owned(), v.to_owned())),
+        _ => Err("give KEY=VALUE, e.g. -t Env=prod".into()),
+    }
+}
+
+#[derive(Debug, Default, Args)]
+pub struct EcsOpenArgs {
+    /// A task id or ARN, or a query for the picker.
+    pub target: Option<String>,
+
+    #[command(flatten)]
+    pub select: EcsSelectArgs,
+
+    /// The command to run in the container.
+    #[arg(long, value_name = "COMMAND", default_value = "/bin/sh")]
+    pub command: String,
+
+    /// Resolve the container, pre-check, and print the request and plugin command; start nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Skip the access pre-check (IAM policy simulation) before ExecuteCommand.
+    #[arg(long)]
+    pub no_check: bool,
+
+    /// Refuse to go on when the access pre-check can't run or depends on what only AWS sees.
+    #[arg(long, conflicts_with = "no_check")]
+    pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EcsListArgs {
+    #[command(flatten)]
+    pub select: EcsSelectArgs,
+
+    /// Write a JSON array (the default when stdout is not a terminal).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EcsTaskArgs {
+    /// A task id or ARN (its container: the only one, or --container).
+    pub task: String,
+
+    #[command(flatten)]
+    pub select: EcsSelectArgs,
+
+    /// Write the result as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -698,6 +812,7 @@ mod tests {
             "policy",
             "completions",
             "config",
+            "ecs",
         ];
         for flags in spellings {
             for sub in subcommands {

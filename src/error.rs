@@ -59,7 +59,7 @@ pub mod exit {
         },
         Status {
             codes: &[NO_TARGET],
-            meaning: "no matching target, or the target cannot be connected to (stopped, not managed, agent offline, ambiguous Name, gone since the cached listing, no previous connection for `ssmgo -`)",
+            meaning: "no matching target, or the target cannot be connected to (stopped, not managed, agent offline, ambiguous Name, gone since the cached listing, no previous connection for `ssmgo -`, an ECS container ExecuteCommand refuses)",
         },
         Status {
             codes: &[DEPENDS],
@@ -67,7 +67,7 @@ pub mod exit {
         },
         Status {
             codes: &[PROBLEMS],
-            meaning: "`doctor` found a problem on the instance's side (state, agent, instance role, network path, session preferences); 0 when it found none, even if some checks could not run",
+            meaning: "`doctor` found a problem on the instance's side (state, agent, instance role, network path, session preferences), or `ecs doctor` on the container's (exec, agent, task role, platform, configuration); 0 when it found none, even if some checks could not run",
         },
         Status {
             codes: &[NOT_ALL],
@@ -329,6 +329,32 @@ pub enum Error {
     #[error("ssm:StartSession would be denied on {target}, so no session was started\n  Fix the policy as shown above, then check again with `ssmgo check {target_id}`; to let AWS decide anyway, pass --no-check (or set `check = \"off\"` in the config file)")]
     PrecheckDenied { target: String, target_id: String },
 
+    #[error("ecs:ExecuteCommand would be denied on {target}, so no session was started\n  Fix the policy as shown above, then check again with `ssmgo ecs check {task}`; to let AWS decide anyway, pass --no-check")]
+    EcsPrecheckDenied { target: String, task: String },
+
+    #[error("AWS denied ecs:ExecuteCommand on {target}: {message}\n  Ask whoever manages your IAM policies to allow ecs:ExecuteCommand on the cluster and the task; `ssmgo ecs check` explains what your own policies say")]
+    EcsExecDenied { target: String, message: String },
+
+    #[error("ECS refused to run a command in {target} ({message})\n  The doctor's findings above say why; `ssmgo ecs doctor {task}` checks it again")]
+    EcsExecRefused {
+        target: String,
+        message: String,
+        task: String,
+    },
+
+    #[error("the answer to ExecuteCommand on {target} was lost ({detail}); {outcome}\n  Try again; if it keeps happening, check the network path to the ECS endpoint (--verbose shows each call)")]
+    EcsExecLost {
+        target: String,
+        detail: String,
+        outcome: String,
+    },
+
+    #[error("no running container matches {what}\n  List them with `ssmgo ecs list` (--cluster, --service, --container narrow it), then pass a task id")]
+    EcsNoMatch { what: String },
+
+    #[error("{count} running containers match {what}, and there is no terminal to pick one in\n  Pass a task id or ARN and --container NAME")]
+    EcsAmbiguous { what: String, count: usize },
+
     #[error("whether you may start a session on {target} depends on {keys}, which only AWS sees\n  `ssmgo connect` lets AWS decide (with --strict or `check = \"strict\"` it refuses and starts nothing); to be allowed, connect from where the policy allows it")]
     DependsOnContext { target: String, keys: String },
 
@@ -437,12 +463,17 @@ impl Error {
             | StartDenied { .. }
             | RunDenied { .. }
             | KeyPushDenied { .. }
+            | EcsPrecheckDenied { .. }
+            | EcsExecDenied { .. }
             | SessionDenied { .. } => exit::DENIED,
             NoMatch { .. }
             | TargetNotFound { .. }
             | AmbiguousName { .. }
             | NotConnectable { .. }
             | TargetNotConnected { .. }
+            | EcsExecRefused { .. }
+            | EcsNoMatch { .. }
+            | EcsAmbiguous { .. }
             | NoHistory => exit::NO_TARGET,
             DependsOnContext { .. } => exit::DEPENDS,
             DoctorFound { .. } => exit::PROBLEMS,
@@ -467,6 +498,7 @@ impl Error {
             | CouldNotCheck { .. }
             | PluginFailed { .. }
             | StartSessionLost { .. }
+            | EcsExecLost { .. }
             | TunnelGivenUp { .. }
             | Picker { .. }
             | Prompt { .. }

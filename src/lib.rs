@@ -5,7 +5,7 @@
 //! subcommand ([`commands`]) → the modules that do the work: listing ([`fleet`], [`choose`],
 //! [`picker`]), the session core ([`launch`]: target, pre-check by [`precheck`], StartSession
 //! and the plugin by [`session`]; why an instance can't take a session by [`doctor`]; Run Command
-//! by [`run`]) → [`output`]. Only [`aws`] and the modules that call AWS see
+//! by [`run`]; a shell in an ECS container, the same way, by [`ecs`]) → [`output`]. Only [`aws`] and the modules that call AWS see
 //! SDK types. Errors from every step are one [`error::Error`], which carries its exit code; the
 //! stop signals are heard in one place for the whole run ([`signals`]).
 
@@ -15,6 +15,7 @@ pub mod cli;
 pub mod commands;
 pub mod completion_candidates;
 pub mod doctor;
+pub mod ecs;
 pub mod error;
 pub mod fleet;
 pub mod generate;
@@ -70,6 +71,9 @@ pub fn run(cli: Cli) -> Result<()> {
         }),
         Command::SshConfig(args) => with_aws(&flags, verbose, async |ctx| {
             commands::ssh::config(ctx, args)
+        }),
+        Command::Ecs(args) => with_aws(&flags, verbose, async |ctx| {
+            commands::ecs::run(ctx, args).await
         }),
         Command::Connect(args) => with_aws(&flags, verbose, async |ctx| {
             commands::connect::run(ctx, args).await

@@ -388,15 +388,64 @@ impl RowPicker {
         };
         let mut stderr = io::stderr().lock();
         let _stop = self.stop;
-        match self.picker.pick_with_io(events, &mut stderr) {
-            Ok(Some(row)) => Ok(row.clone()),
-            Ok(None) | Err(PickError::UserInterrupted) => Err(Error::Cancelled),
-            Err(PickError::Aborted(e)) => Err(e),
-            Err(e) => Err(Error::Picker {
-                detail: e.to_string(),
-            }),
-        }
+        picked(self.picker.pick_with_io(events, &mut stderr))
     }
+}
+
+/// What the user did in a picker: picked a row, left (Esc, Ctrl-C), or it was closed.
+fn picked<T: Clone>(outcome: std::result::Result<Option<&T>, PickError<Error>>) -> Result<T> {
+    match outcome {
+        Ok(Some(row)) => Ok(row.clone()),
+        Ok(None) | Err(PickError::UserInterrupted) => Err(Error::Cancelled),
+        Err(PickError::Aborted(e)) => Err(e),
+        Err(e) => Err(Error::Picker {
+            detail: e.to_string(),
+        }),
+    }
+}
+
+/// Rows that are not instances (ECS Exec's containers), each shown as its line: known before the
+/// picker opens. The same keys, terminal handling and stop signals as the instance picker.
+struct Lines;
+
+impl Render<(String, usize)> for Lines {
+    type Str<'a> = &'a str;
+
+    fn render<'a>(&self, row: &'a (String, usize)) -> &'a str {
+        &row.0
+    }
+}
+
+/// Picks one of `lines` (already made safe to show), pre-filled with `query`: its index, or
+/// [`Error::Cancelled`]. Fails unless stdin and stderr are terminals. Blocks.
+pub fn pick_line(lines: Vec<String>, query: Option<&str>) -> Result<usize> {
+    if !crate::output::can_ask() {
+        return Err(Error::NotInteractive);
+    }
+    let mut options = PickerOptions::default();
+    if let Some(q) = query {
+        options = options.query(q);
+    }
+    let stop = CatchStopSignals::new();
+    let mut picker = options.picker(Lines);
+    picker
+        .injector()
+        .push_batch(lines.into_iter().enumerate().map(|(n, l)| (l, n)));
+    // Nothing aborts or restarts this picker but a stop signal.
+    let (_abort_tx, aborts) = mpsc::channel();
+    let (_restart_tx, restarts) = mpsc::channel();
+    let (_refilled_tx, refilled) = mpsc::channel();
+    let events = Events {
+        keys: StdinReader::new(keybind_no_multi),
+        aborts,
+        restarts,
+        refilled,
+        hold_keys_until: None,
+        refilling_since: None,
+    };
+    let mut stderr = io::stderr().lock();
+    let _stop = stop;
+    picked(picker.pick_with_io(events, &mut stderr)).map(|(_, n)| n)
 }
 
 #[cfg(test)]

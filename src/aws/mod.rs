@@ -57,10 +57,36 @@ macro_rules! built_once {
     };
 }
 
+/// The URL a service's client talks to: its own AWS_ENDPOINT_URL_<SERVICE>, the endpoint URL
+/// given, or the one the SDK's resolver finds for the region (FIPS, dual-stack).
+macro_rules! resolved_endpoint {
+    ($self:ident, $sdk_crate:ident, $variable:literal, $service:literal) => {{
+        use $sdk_crate::config::endpoint::{DefaultResolver, Params, ResolveEndpoint};
+        if let Some(url) = std::env::var($variable).ok().filter(|u| !u.is_empty()) {
+            return url;
+        }
+        if let Some(url) = $self.sdk.endpoint_url() {
+            return url.to_owned();
+        }
+        let params = Params::builder()
+            .region($self.region.clone())
+            .use_fips($self.sdk.use_fips().unwrap_or(false))
+            .use_dual_stack($self.sdk.use_dual_stack().unwrap_or(false))
+            .build();
+        let resolved = match params {
+            Ok(p) => DefaultResolver::new().resolve_endpoint(&p).await.ok(),
+            Err(_) => None,
+        };
+        resolved
+            .map(|e| e.url().to_owned())
+            .unwrap_or_else(|| format!("https://{}.{}.amazonaws.com", $service, $self.region))
+    }};
+}
+
 /// The clients few commands need, built on first use: a client costs about a millisecond to
 /// build (debug build, measured), and a listing of an organization's 300 scopes needs neither
 /// STS nor IAM in each; only `ssh-proxy --send-key` needs EC2 Instance Connect, `run
-/// --output-s3` S3, `--org` Organizations.
+/// --output-s3` S3, `--org` Organizations, `ecs` ECS.
 #[derive(Default)]
 struct OnDemand {
     sts: std::sync::OnceLock<aws_sdk_sts::Client>,
@@ -68,6 +94,7 @@ struct OnDemand {
     instance_connect: std::sync::OnceLock<aws_sdk_ec2instanceconnect::Client>,
     s3: std::sync::OnceLock<aws_sdk_s3::Client>,
     organizations: std::sync::OnceLock<aws_sdk_organizations::Client>,
+    ecs: std::sync::OnceLock<aws_sdk_ecs::Client>,
 }
 
 /// A loaded AWS configuration and the clients built from it (they share one HTTP client and one
@@ -222,6 +249,17 @@ impl Aws {
         built_once!(self, organizations, aws_sdk_organizations)
     }
 
+    /// ECS's client, built on first use (only `ssmgo ecs` needs it).
+    pub(crate) fn ecs(&self) -> &aws_sdk_ecs::Client {
+        built_once!(self, ecs, aws_sdk_ecs)
+    }
+
+    /// The URL the ECS client talks to: the plugin's sixth argument for ECS Exec, as the AWS
+    /// CLI's execute-command passes its ECS client's endpoint.
+    pub async fn ecs_endpoint(&self) -> String {
+        resolved_endpoint!(self, aws_sdk_ecs, "AWS_ENDPOINT_URL_ECS", "ecs")
+    }
+
     /// STS's client, built on first use.
     pub(crate) fn sts(&self) -> &aws_sdk_sts::Client {
         built_once!(self, sts, aws_sdk_sts)
@@ -282,28 +320,7 @@ impl Aws {
 
     /// The URL the SSM client talks to: the plugin's sixth argument.
     pub async fn ssm_endpoint(&self) -> String {
-        use aws_sdk_ssm::config::endpoint::{DefaultResolver, Params, ResolveEndpoint};
-        if let Some(url) = std::env::var("AWS_ENDPOINT_URL_SSM")
-            .ok()
-            .filter(|u| !u.is_empty())
-        {
-            return url;
-        }
-        if let Some(url) = self.sdk.endpoint_url() {
-            return url.to_owned();
-        }
-        let params = Params::builder()
-            .region(self.region.clone())
-            .use_fips(self.sdk.use_fips().unwrap_or(false))
-            .use_dual_stack(self.sdk.use_dual_stack().unwrap_or(false))
-            .build();
-        let resolved = match params {
-            Ok(p) => DefaultResolver::new().resolve_endpoint(&p).await.ok(),
-            Err(_) => None,
-        };
-        resolved
-            .map(|e| e.url().to_owned())
-            .unwrap_or_else(|| format!("https://ssm.{}.amazonaws.com", self.region))
+        resolved_endpoint!(self, aws_sdk_ssm, "AWS_ENDPOINT_URL_SSM", "ssm")
     }
 
     /// Where requests go, for messages.

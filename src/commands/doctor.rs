@@ -3,7 +3,7 @@
 use crate::cli::TargetArgs;
 use crate::commands::Ctx;
 use crate::doctor;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::launch::{examine_target, Target};
 use crate::output::{write_json_value, write_text};
 use crate::precheck::DEFAULT_DOCUMENT;
@@ -25,14 +25,5 @@ pub async fn run(ctx: &Ctx, args: TargetArgs) -> Result<()> {
     } else {
         write_text(&doctor::render(&report))?;
     }
-    match report.problems {
-        0 => Ok(()),
-        n => Err(Error::DoctorFound {
-            target: report.target,
-            count: match n {
-                1 => "1 problem".into(),
-                n => format!("{n} problems"),
-            },
-        }),
-    }
+    doctor::outcome(report.target, report.problems)
 }

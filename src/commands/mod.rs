@@ -5,6 +5,7 @@ pub mod completions;
 pub mod config;
 pub mod connect;
 pub mod doctor;
+pub mod ecs;
 pub mod forward;
 pub mod list;
 pub mod policy;

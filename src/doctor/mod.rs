@@ -10,7 +10,7 @@
 //! needs, in the order the report lists the checks, and assembles the report.
 
 mod agent_version;
-mod api;
+pub(crate) mod api;
 mod credentials;
 pub mod network;
 mod permissions;
@@ -37,7 +37,7 @@ use api::Placement;
 use credentials::WithoutProfile;
 pub use preferences::kms_key_of;
 use preferences::KeyAccess;
-pub use report::{render, render_short};
+pub use report::{render, render_findings, render_short, render_short_findings};
 
 /// A check's outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -63,7 +63,7 @@ pub struct Finding {
 }
 
 impl Finding {
-    fn new(check: &'static str, status: Status, summary: impl Into<String>) -> Finding {
+    pub(crate) fn new(check: &'static str, status: Status, summary: impl Into<String>) -> Finding {
         Finding {
             check,
             status,
@@ -78,12 +78,12 @@ impl Finding {
         Finding::new(check, Status::Unknown, api::unreadable(what, e))
     }
 
-    fn next(mut self, next: impl Into<String>) -> Finding {
+    pub(crate) fn next(mut self, next: impl Into<String>) -> Finding {
         self.next = Some(next.into());
         self
     }
 
-    fn evidence(mut self, lines: Vec<String>) -> Finding {
+    pub(crate) fn evidence(mut self, lines: Vec<String>) -> Finding {
         self.evidence = lines;
         self
     }
@@ -98,6 +98,20 @@ pub struct Report {
     pub document: String,
     pub findings: Vec<Finding>,
     pub problems: usize,
+}
+
+/// A doctor's exit: fine without a problem, [`Error::DoctorFound`] (exit 6) with `problems`.
+pub fn outcome(target: String, problems: usize) -> Result<()> {
+    match problems {
+        0 => Ok(()),
+        n => Err(Error::DoctorFound {
+            target,
+            count: match n {
+                1 => "1 problem".into(),
+                n => format!("{n} problems"),
+            },
+        }),
+    }
 }
 
 /// The clock, read here so the judges stay pure (0 if it is before the epoch).
@@ -164,7 +178,7 @@ pub async fn examine(aws: &Aws, instance: &Instance, document: &str, who: Option
                 if let Some(role) = &role {
                     findings.push(check_permissions(aws, id, role).await);
                 }
-                findings.push(check_network(aws, &placement).await);
+                findings.push(check_network(aws, &placement, network::SERVICES).await);
                 findings.push(
                     check_preferences(
                         aws,
@@ -255,9 +269,14 @@ async fn check_permissions(aws: &Aws, id: &str, role: &Role) -> Finding {
     permissions::judge(role, decisions, &explained)
 }
 
-/// Reads the instance's subnet, VPC, endpoints and security groups, and judges its way to
-/// Systems Manager. The first read that fails makes the check unknown.
-async fn check_network(aws: &Aws, placement: &Placement) -> Finding {
+/// Reads the instance's (or a task's network interface's) subnet, VPC, endpoints and security
+/// groups, and judges its way to the `services` of Systems Manager. The first read that fails
+/// makes the check unknown.
+pub(crate) async fn check_network(
+    aws: &Aws,
+    placement: &Placement,
+    services: &[(&str, &str)],
+) -> Finding {
     let (Some(vpc), Some(subnet)) = (&placement.vpc, &placement.subnet) else {
         return Finding::new(
             "network",
@@ -301,7 +320,7 @@ async fn check_network(aws: &Aws, placement: &Placement) -> Finding {
         endpoints: &endpoints,
         groups: &groups,
     };
-    network::judge(&net, vpc, subnet)
+    network::judge_for(&net, vpc, subnet, services)
 }
 
 /// What `principal_arn` may do with the key, simulated.

@@ -12,7 +12,7 @@ use super::api::{Endpoint, Group, Placement, RouteTable, RouteTarget, Rule};
 use super::{Finding, Status};
 
 /// The services the agent talks to, and what for.
-const SERVICES: &[(&str, &str)] = &[
+pub const SERVICES: &[(&str, &str)] = &[
     ("ssm", "registration and pings"),
     ("ssmmessages", "Session Manager"),
     ("ec2messages", "Run Command"),
@@ -266,7 +266,21 @@ impl Net<'_> {
 /// The network check for the instance in `subnet` of `vpc`: the way to each of [`SERVICES`],
 /// the worst of them deciding.
 pub fn judge(net: &Net, vpc: &str, subnet: &str) -> Finding {
-    let paths: Vec<(&str, &str, Path)> = SERVICES
+    judge_for(net, vpc, subnet, SERVICES)
+}
+
+/// "a", "a and b", "a, b and c".
+fn listed(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// [`judge`] for the `services` an agent needs (ECS Exec's agent talks to ssmmessages alone).
+pub fn judge_for(net: &Net, vpc: &str, subnet: &str, services: &[(&str, &str)]) -> Finding {
+    let paths: Vec<(&str, &str, Path)> = services
         .iter()
         .map(|(service, what)| (*service, *what, net.path_to(service)))
         .collect();
@@ -284,7 +298,8 @@ pub fn judge(net: &Net, vpc: &str, subnet: &str) -> Finding {
         .collect();
     let summary = match worst {
         Status::Ok => {
-            format!("a way to ssm, ssmmessages and ec2messages on 443 from {subnet} in {vpc}")
+            let names: Vec<&str> = services.iter().map(|(n, _)| *n).collect();
+            format!("a way to {} on 443 from {subnet} in {vpc}", listed(&names))
         }
         Status::Problem => format!(
             "no way from {subnet} in {vpc} to {} on 443",
@@ -310,6 +325,17 @@ pub fn judge(net: &Net, vpc: &str, subnet: &str) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn services_are_listed_in_words() {
+        assert_eq!(listed(&["ssmmessages"]), "ssmmessages");
+        assert_eq!(listed(&["ssm", "ssmmessages"]), "ssm and ssmmessages");
+        assert_eq!(
+            listed(&["ssm", "ssmmessages", "ec2messages"]),
+            "ssm, ssmmessages and ec2messages"
+        );
+        assert_eq!(listed(&[]), "");
+    }
 
     fn rule(protocol: &str, ports: Option<(i32, i32)>, cidr: &str) -> Rule {
         Rule {

@@ -23,12 +23,18 @@ fn details(f: &Finding, indent: &str, out: &mut String) {
 
 /// The whole report, one line per check with its evidence and next step under it.
 pub fn render(report: &Report) -> String {
-    let mut out = format!(
-        "{} in {}, for {}\n",
+    let header = format!(
+        "{} in {}, for {}",
         report.target, report.region, report.document
     );
+    render_findings(&header, &report.findings)
+}
+
+/// A report of `findings` under `header` (an instance's, an ECS container's).
+pub fn render_findings(header: &str, findings: &[Finding]) -> String {
+    let mut out = format!("{header}\n");
     let indent = " ".repeat(2 + 9 + 15);
-    for f in &report.findings {
+    for f in findings {
         out.push_str(&format!(
             "  {:<9}{:<15}{}\n",
             word(f.status),
@@ -37,17 +43,13 @@ pub fn render(report: &Report) -> String {
         ));
         details(f, &indent, &mut out);
     }
-    let unknown = report
-        .findings
-        .iter()
-        .filter(|f| f.status == Status::Unknown)
-        .count();
-    let unknown = match unknown {
+    let count = |status| findings.iter().filter(|f| f.status == status).count();
+    let unknown = match count(Status::Unknown) {
         0 => String::new(),
         1 => " (1 check could not run)".into(),
         n => format!(" ({n} checks could not run)"),
     };
-    out.push_str(&match report.problems {
+    out.push_str(&match count(Status::Problem) {
         0 => format!("No problem found{unknown}.\n"),
         1 => format!("1 problem found{unknown}.\n"),
         n => format!("{n} problems found{unknown}.\n"),
@@ -57,8 +59,13 @@ pub fn render(report: &Report) -> String {
 
 /// What is wrong or unknown, for stderr after a failed connection (empty when nothing is).
 pub fn render_short(report: &Report) -> String {
+    render_short_findings(&report.findings)
+}
+
+/// [`render_short`] for any findings.
+pub fn render_short_findings(findings: &[Finding]) -> String {
     let mut out = String::new();
-    for f in report.findings.iter().filter(|f| f.status != Status::Ok) {
+    for f in findings.iter().filter(|f| f.status != Status::Ok) {
         out.push_str(&format!(
             "ssmgo: doctor: {} ({}): {}\n",
             word(f.status),

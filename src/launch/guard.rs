@@ -6,7 +6,7 @@ use crate::aws::Aws;
 use crate::error::{Error, Result};
 use crate::fleet::Instance;
 use crate::instance_connect::{self, Push};
-use crate::precheck::{self, Check, Verdict, Who, WhoFailure};
+use crate::precheck::{self, Check, Who, WhoFailure};
 
 /// What the pre-check said: in a few words (for --dry-run), and its findings, kept to explain a
 /// denial by AWS later (None with --no-check).
@@ -38,46 +38,16 @@ pub(super) async fn pre_check(
 /// A denial stops here with its explanation; a check that can't run is one line (or a refusal
 /// with --strict). Returns the outcome in a few words.
 fn guard(check: &Check, instance: &Instance, strict: bool) -> Result<String> {
-    for w in &check.warnings {
-        crate::say!("ssmgo: warning: {w}");
-    }
-    match check.verdict {
-        Verdict::Allowed => Ok("allowed (document and instance)".into()),
-        Verdict::Denied => {
-            crate::output::to_stderr(&precheck::render(check));
-            Err(Error::PrecheckDenied {
-                target: instance.label(),
-                target_id: instance.instance_id.clone(),
-            })
-        }
-        Verdict::Unknown if check.reason.is_none() => {
-            // It depends on context only AWS sees (the source address, MFA, ...): AWS decides.
-            crate::output::to_stderr(&precheck::render(check));
-            let keys = check.depends_on_keys().join(", ");
-            if strict {
-                return Err(Error::DependsOnContext {
-                    target: instance.label(),
-                    keys,
-                });
-            }
-            crate::say!("ssmgo: going on: AWS decides (--strict refuses instead)");
-            Ok(format!("depends on {keys}; AWS decides"))
-        }
-        Verdict::Unknown => {
-            let reason = check
-                .reason
-                .as_deref()
-                .unwrap_or("unknown reason")
-                .to_string();
-            if strict {
-                return Err(Error::CouldNotCheck { reason });
-            }
-            crate::say!(
-                "ssmgo: the access pre-check could not run ({reason}); going on without it"
-            );
-            Ok(format!("could not run ({reason})"))
-        }
-    }
+    precheck::act_on(
+        check,
+        instance.label(),
+        strict,
+        "allowed (document and instance)",
+        || Error::PrecheckDenied {
+            target: instance.label(),
+            target_id: instance.instance_id.clone(),
+        },
+    )
 }
 
 /// Pushes the public key with EC2 Instance Connect, pre-checked like the session (unless

@@ -137,8 +137,7 @@ pub(super) fn analyse(
         let ctx = to_context(&rc.context);
         if !keys.is_empty() && rc.allowed_by_organizations != Some(false) {
             if readable {
-                if let Some(deps) = depends_on(&evaluator, "ssm:StartSession", &rc.arn, &ctx, &keys)
-                {
+                if let Some(deps) = depends_on(&evaluator, &check.action, &rc.arn, &ctx, &keys) {
                     rc.decision = None;
                     rc.depends_on = deps.into_iter().map(Dependence::from).collect();
                 }
@@ -154,7 +153,7 @@ pub(super) fn analyse(
                     .collect();
             }
         }
-        rc.explanation = explain_resource(rc, &sets, &evaluator, &ctx, facts);
+        rc.explanation = explain_resource(rc, &check.action, &sets, &evaluator, &ctx, facts);
         rc.explanation.extend(policies.problems.iter().cloned());
     }
     // The fix, only for the denial it repairs, proven on this very request.
@@ -214,8 +213,8 @@ fn prove(
         out.push_str(&format!(
             "  {:<22}{:<14}-> {:<14} {}\n",
             match rc.kind {
-                Kind::Document => "the session document",
                 Kind::Instance => "this instance",
+                other => other.words(),
             },
             was.as_str(),
             will.decision.as_str(),
@@ -253,6 +252,7 @@ fn prove(
 /// The lines that explain one resource's verdict.
 fn explain_resource(
     rc: &ResourceCheck,
+    action: &str,
     sets: &PolicySets,
     evaluator: &Evaluator,
     ctx: &Context,
@@ -287,7 +287,7 @@ fn explain_resource(
             }
         }
         // The statements that make it depend, with their conditions in words.
-        let req = Request::new("ssm:StartSession", &rc.arn, ctx);
+        let req = Request::new(action, &rc.arn, ctx);
         let ours = evaluator.explain(&req);
         for at in ours
             .matched
@@ -310,10 +310,10 @@ fn explain_resource(
         return lines;
     }
     if rc.allowed_by_organizations == Some(false) {
-        lines.push(format!("a service control policy (SCP) of your AWS Organization denies ssm:StartSession on {what}: your own policies can't change that, only an administrator of the organization can"));
+        lines.push(format!("a service control policy (SCP) of your AWS Organization denies {action} on {what}: your own policies can't change that, only an administrator of the organization can"));
         return lines;
     }
-    let req = Request::new("ssm:StartSession", &rc.arn, ctx);
+    let req = Request::new(action, &rc.arn, ctx);
     let ours = evaluator.explain(&req);
     if rc.decision == Some(Decision::ExplicitDeny) {
         for m in &rc.matched {
@@ -322,7 +322,7 @@ fn explain_resource(
                 _ => String::new(),
             };
             lines.push(format!(
-                "an explicit Deny in policy {:?}{at} denies ssm:StartSession on {what}",
+                "an explicit Deny in policy {:?}{at} denies {action} on {what}",
                 m.policy
             ));
         }
@@ -332,9 +332,9 @@ fn explain_resource(
         }
     } else {
         if rc.allowed_by_boundary == Some(false) || ours.denied_by_boundary {
-            lines.push(format!("your identity-based policies allow ssm:StartSession on {what}, but your permissions boundary does not"));
+            lines.push(format!("your identity-based policies allow {action} on {what}, but your permissions boundary does not"));
         } else {
-            lines.push(format!("no policy allows ssm:StartSession on {what}"));
+            lines.push(format!("no policy allows {action} on {what}"));
         }
         for miss in &ours.near_misses {
             lines.push(format!("{} would allow it, but:", sets.describe(miss.at)));
@@ -351,9 +351,9 @@ fn explain_resource(
             lines.push("the session document carries none of the instance's tags, so a resource-tag condition in a statement that also names the document can never hold for it".into());
         }
         if ours.near_misses.is_empty() && !sets.identity.is_empty() {
-            lines.push(
-                "no Allow statement in your policies mentions ssm:StartSession for it".into(),
-            );
+            lines.push(format!(
+                "no Allow statement in your policies mentions {action} for it"
+            ));
         }
     }
     lines

@@ -27,7 +27,7 @@ use context::Entry;
 pub use any_action::{denied_resources, may_start, Denied, Resource};
 pub(crate) use explain::{read_policies, why_not_allowed};
 pub use report::{denial_causes, render};
-pub use simulate::check_as;
+pub use simulate::{check_as, check_resources, Checked};
 pub use who::{whoami, Who, WhoFailure};
 
 /// The service's own spelling of a resource-tag condition key for StartSession.
@@ -41,6 +41,9 @@ pub const DEFAULT_DOCUMENT: &str = "SSM-SessionManagerRunShell";
 pub enum Kind {
     Document,
     Instance,
+    /// ECS Exec: ecs:ExecuteCommand is authorized on the cluster and on the task.
+    Cluster,
+    Task,
 }
 
 impl Kind {
@@ -48,6 +51,18 @@ impl Kind {
         match self {
             Kind::Document => "the session document",
             Kind::Instance => "the instance",
+            Kind::Cluster => "the cluster",
+            Kind::Task => "the task",
+        }
+    }
+
+    /// What the report calls it.
+    fn noun(self) -> &'static str {
+        match self {
+            Kind::Document => "session document",
+            Kind::Instance => "instance",
+            Kind::Cluster => "cluster",
+            Kind::Task => "task",
         }
     }
 }
@@ -144,6 +159,9 @@ pub struct Check {
     pub warnings: Vec<String>,
     /// Why the check could not run (verdict unknown).
     pub reason: Option<String>,
+    /// The action checked (ssm:StartSession, ecs:ExecuteCommand).
+    #[serde(skip)]
+    pub action: String,
     #[serde(skip)]
     fix_report: Option<FixReport>,
 }
@@ -168,7 +186,7 @@ impl Check {
         keys
     }
 
-    fn unknown(target: String, principal: Option<String>, reason: String) -> Check {
+    pub(crate) fn unknown(target: String, principal: Option<String>, reason: String) -> Check {
         Check {
             target,
             principal,
@@ -179,7 +197,56 @@ impl Check {
             fix: None,
             warnings: Vec::new(),
             reason: Some(reason),
+            action: "ssm:StartSession".into(),
             fix_report: None,
+        }
+    }
+}
+
+/// The pre-check acted on before anything is started: warnings said; a denial stops here with
+/// its report and the error `denied` makes; what depends on context only AWS sees goes on
+/// (AWS decides), refused with `strict`; a check that can't run is one line (a refusal with
+/// `strict`). Returns the outcome in a few words (for --dry-run), `allowed` when allowed.
+pub fn act_on(
+    check: &Check,
+    target: String,
+    strict: bool,
+    allowed: &str,
+    denied: impl FnOnce() -> crate::error::Error,
+) -> crate::error::Result<String> {
+    use crate::error::Error;
+    for w in &check.warnings {
+        crate::say!("ssmgo: warning: {w}");
+    }
+    match check.verdict {
+        Verdict::Allowed => Ok(allowed.to_owned()),
+        Verdict::Denied => {
+            crate::output::to_stderr(&render(check));
+            Err(denied())
+        }
+        Verdict::Unknown if check.reason.is_none() => {
+            // It depends on context only AWS sees (the source address, MFA, ...): AWS decides.
+            crate::output::to_stderr(&render(check));
+            let keys = check.depends_on_keys().join(", ");
+            if strict {
+                return Err(Error::DependsOnContext { target, keys });
+            }
+            crate::say!("ssmgo: going on: AWS decides (--strict refuses instead)");
+            Ok(format!("depends on {keys}; AWS decides"))
+        }
+        Verdict::Unknown => {
+            let reason = check
+                .reason
+                .as_deref()
+                .unwrap_or("unknown reason")
+                .to_string();
+            if strict {
+                return Err(Error::CouldNotCheck { reason });
+            }
+            crate::say!(
+                "ssmgo: the access pre-check could not run ({reason}); going on without it"
+            );
+            Ok(format!("could not run ({reason})"))
         }
     }
 }

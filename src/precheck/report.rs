@@ -1,6 +1,6 @@
 //! The pre-check in words, for a person at a terminal.
 
-use super::{Check, Kind, Verdict};
+use super::{Check, Verdict};
 use ssmgo_policy::Decision;
 
 /// The full report: every resource's verdict, the explanation of denials, the fix and its proof,
@@ -10,23 +10,28 @@ pub fn render(check: &Check) -> String {
     let principal = check.principal.as_deref().unwrap_or("your identity");
     match (check.verdict, &check.reason) {
         (Verdict::Allowed, _) => out.push_str(&format!(
-            "Access pre-check: {} may start a session on {} (document and instance both allowed).\n",
-            principal, check.target
+            "Access pre-check: {} may {} {} ({} allowed).\n",
+            principal,
+            doing(check),
+            check.target,
+            allowed_words(check)
         )),
         (Verdict::Unknown, Some(reason)) => {
             out.push_str(&format!("Access pre-check could not run: {reason}.\n"));
         }
         (Verdict::Unknown, None) => {
             out.push_str(&format!(
-                "Access pre-check: whether {} may start a session on {} depends on what only AWS sees; AWS decides.\n",
-                principal, check.target
+                "Access pre-check: whether {} may {} {} depends on what only AWS sees; AWS decides.\n",
+                principal,
+                doing(check),
+                check.target
             ));
             resources(check, &mut out);
         }
         (Verdict::Denied, _) => {
             out.push_str(&format!(
-                "Access pre-check: ssm:StartSession on {} would be DENIED for {}.\n",
-                check.target, principal
+                "Access pre-check: {} on {} would be DENIED for {}.\n",
+                check.action, check.target, principal
             ));
             if let Some(source) = &check.policy_source_arn {
                 if source != principal {
@@ -50,13 +55,27 @@ pub fn render(check: &Check) -> String {
     out
 }
 
+/// What the action does, in words.
+fn doing(check: &Check) -> &'static str {
+    match check.action.as_str() {
+        "ecs:ExecuteCommand" => "run a command in",
+        _ => "start a session on",
+    }
+}
+
+/// "document and instance both", "cluster and task both".
+fn allowed_words(check: &Check) -> String {
+    let nouns: Vec<&str> = check.resources.iter().map(|r| r.kind.noun()).collect();
+    match nouns.as_slice() {
+        [a, b] => format!("{a} and {b} both"),
+        _ => nouns.join(", "),
+    }
+}
+
 /// One line per resource with its verdict, then its explanation.
 fn resources(check: &Check, out: &mut String) {
     for rc in &check.resources {
-        let what = match rc.kind {
-            Kind::Document => "session document",
-            Kind::Instance => "instance",
-        };
+        let what = rc.kind.noun();
         let mark = match rc.decision {
             Some(Decision::Allowed) => "ok    ",
             None => "AWS?  ",

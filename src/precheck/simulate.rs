@@ -25,7 +25,6 @@ pub async fn check_as(aws: &Aws, who: &Result<Who, WhoFailure>, instance: &Insta
             return Check::unknown(target, principal.clone(), reason.clone())
         }
     };
-    let principal = Some(who.identity.arn.clone());
     let (identity, partition, source) = (&who.identity, &who.partition, &who.source);
     let facts = Facts {
         now: SystemTime::now(),
@@ -91,68 +90,27 @@ pub async fn check_as(aws: &Aws, who: &Result<Who, WhoFailure>, instance: &Insta
             );
         }
     }
-    // One simulation per resource, all at once: one round trip of added latency.
-    let pairs = |entries: &[Entry]| -> Vec<(String, Vec<String>)> {
-        entries
-            .iter()
-            .map(|e| (e.key.clone(), e.values.clone()))
-            .collect()
-    };
-    let (doc_pairs, inst_pairs, term_pairs) = (pairs(&doc_ctx), pairs(&inst_ctx), pairs(&term_ctx));
-    let (doc, inst, term) = tokio::join!(
-        iam::simulate(aws, source, "ssm:StartSession", &doc_arn, &doc_pairs),
-        iam::simulate(aws, source, "ssm:StartSession", &inst_arn, &inst_pairs),
+    let resources = vec![
+        Checked {
+            arn: doc_arn,
+            kind: Kind::Document,
+            context: doc_ctx,
+            tags: who.document_tags.clone(),
+        },
+        Checked {
+            arn: inst_arn,
+            kind: Kind::Instance,
+            context: inst_ctx,
+            tags: instance_tags,
+        },
+    ];
+    let term_pairs = pairs(&term_ctx);
+    let (mut check, term) = tokio::join!(
+        check_resources(aws, who, "ssm:StartSession", target, base, resources),
         iam::simulate(aws, source, "ssm:TerminateSession", &term_arn, &term_pairs)
     );
-
-    let mut check = Check {
-        target: target.clone(),
-        principal,
-        policy_source_arn: Some(source.clone()),
-        verdict: Verdict::Allowed,
-        context: base,
-        resources: Vec::new(),
-        fix: None,
-        warnings: Vec::new(),
-        reason: None,
-        fix_report: None,
-    };
-    let mut failed = Vec::new();
-    for (arn, kind, sim, context, tags) in [
-        (
-            doc_arn,
-            Kind::Document,
-            doc,
-            doc_ctx,
-            who.document_tags.clone(),
-        ),
-        (inst_arn, Kind::Instance, inst, inst_ctx, instance_tags),
-    ] {
-        match sim {
-            Ok(sim) => check.resources.push(ResourceCheck {
-                arn,
-                kind,
-                decision: Some(sim.decision),
-                matched: sim.matched,
-                missing_context: sim.missing_context,
-                depends_on: Vec::new(),
-                explanation: Vec::new(),
-                allowed_by_boundary: sim.allowed_by_boundary,
-                allowed_by_organizations: sim.allowed_by_organizations,
-                context,
-                tags,
-            }),
-            Err(e) => failed.push(format!(
-                "{} could not be checked: {}",
-                kind.words(),
-                first_line(&e)
-            )),
-        }
-    }
-    if check.resources.is_empty() {
-        let mut unknown = Check::unknown(target, check.principal, failed.join("; "));
-        unknown.policy_source_arn = Some(source.clone());
-        return unknown;
+    if check.reason.is_some() && check.resources.is_empty() {
+        return check;
     }
     if let Ok(term) = term {
         if term.decision != Decision::Allowed {
@@ -165,6 +123,96 @@ pub async fn check_as(aws: &Aws, who: &Result<Who, WhoFailure>, instance: &Insta
                 "you may not call ssm:TerminateSession on your own sessions ({term_arn}): a session whose plugin fails can't be closed by ssmgo and stays open until it times out; {how}"
             ));
         }
+    }
+    check
+}
+
+/// The context entries as the simulator takes them.
+fn pairs(entries: &[Entry]) -> Vec<(String, Vec<String>)> {
+    entries
+        .iter()
+        .map(|e| (e.key.clone(), e.values.clone()))
+        .collect()
+}
+
+/// One resource an action is authorized on, with the whole context it is checked with (the
+/// caller's, the request's own keys, the resource's tags) and those tags for the explanation.
+pub struct Checked {
+    pub arn: String,
+    pub kind: Kind,
+    pub context: Vec<Entry>,
+    pub tags: Vec<(String, String)>,
+}
+
+/// The pre-check of `action` on every resource AWS authorizes it against, each simulated with
+/// its own context, all at once: the verdict over all of them, each denial explained from the
+/// caller's own policies and what depends on context only AWS sees said so (StartSession's
+/// document and instance; ECS Exec's cluster and task). `base` is the caller's context, shown
+/// in the report. Never fails: what can't be checked is a [`Verdict::Unknown`] with its reason.
+pub async fn check_resources(
+    aws: &Aws,
+    who: &Who,
+    action: &str,
+    target: String,
+    base: Vec<Entry>,
+    resources: Vec<Checked>,
+) -> Check {
+    let source = &who.source;
+    let facts = Facts {
+        now: SystemTime::now(),
+        ..who.facts.clone()
+    };
+    let contexts: Vec<Vec<(String, Vec<String>)>> =
+        resources.iter().map(|r| pairs(&r.context)).collect();
+    let sims = futures::future::join_all(
+        resources
+            .iter()
+            .zip(&contexts)
+            .map(|(r, ctx)| iam::simulate(aws, source, action, &r.arn, ctx)),
+    )
+    .await;
+
+    let mut check = Check {
+        target: target.clone(),
+        principal: Some(who.identity.arn.clone()),
+        policy_source_arn: Some(source.clone()),
+        verdict: Verdict::Allowed,
+        context: base,
+        resources: Vec::new(),
+        fix: None,
+        warnings: Vec::new(),
+        reason: None,
+        action: action.to_owned(),
+        fix_report: None,
+    };
+    let mut failed = Vec::new();
+    for (r, sim) in resources.into_iter().zip(sims) {
+        match sim {
+            Ok(sim) => check.resources.push(ResourceCheck {
+                arn: r.arn,
+                kind: r.kind,
+                decision: Some(sim.decision),
+                matched: sim.matched,
+                missing_context: sim.missing_context,
+                depends_on: Vec::new(),
+                explanation: Vec::new(),
+                allowed_by_boundary: sim.allowed_by_boundary,
+                allowed_by_organizations: sim.allowed_by_organizations,
+                context: r.context,
+                tags: r.tags,
+            }),
+            Err(e) => failed.push(format!(
+                "{} could not be checked: {}",
+                r.kind.words(),
+                first_line(&e)
+            )),
+        }
+    }
+    if check.resources.is_empty() {
+        let mut unknown = Check::unknown(target, check.principal, failed.join("; "));
+        unknown.policy_source_arn = Some(source.clone());
+        unknown.action = action.to_owned();
+        return unknown;
     }
 
     let unknown_keys = |rc: &ResourceCheck, extra: &[String]| -> Vec<String> {

@@ -81,6 +81,15 @@ impl Who {
     pub fn partition(&self) -> &str {
         &self.partition
     }
+
+    /// The context every resource of a request by this caller shares, as of now.
+    pub fn base_context(&self) -> Vec<super::context::Entry> {
+        Facts {
+            now: SystemTime::now(),
+            ..self.facts.clone()
+        }
+        .entries()
+    }
 }
 
 /// Why the pre-check can't run for this caller: (the caller's ARN if known, the reason).

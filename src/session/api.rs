@@ -83,15 +83,8 @@ async fn after_lost_answer(
     let dispatch = matches!(err, SdkError::DispatchFailure(_));
     let original = aws.explain("ssm:StartSession", err);
     let target = request.target.clone();
-    let outcome = match end_sessions_started_since(aws, &request.target, asked_at).await {
-        Ok(0) => "it started no session".to_owned(),
-        Ok(n) => format!("the {n} session(s) it had started were terminated, so none is left open"),
-        // Most likely the request never left (the endpoint is unreachable): say that instead.
-        Err(_) if dispatch => return original,
-        Err(e) => format!(
-            "ssmgo could not check whether it started one ({}); look with `aws ssm describe-sessions --state Active --filters key=Target,value={target}` and end it with `aws ssm terminate-session`",
-            e.to_string().lines().next().unwrap_or_default()
-        ),
+    let Some(outcome) = lost_outcome(aws, &target, asked_at, dispatch).await else {
+        return original;
     };
     Error::StartSessionLost {
         target,
@@ -105,8 +98,29 @@ async fn after_lost_answer(
     }
 }
 
+/// After a call that starts a session lost its answer (StartSession, ECS's ExecuteCommand): the
+/// sessions it may have started on `target` ended, in words; None when the request most likely
+/// never left (`dispatch`: the endpoint is unreachable) and nothing could be checked.
+pub(crate) async fn lost_outcome(
+    aws: &Aws,
+    target: &str,
+    asked_at: SystemTime,
+    dispatch: bool,
+) -> Option<String> {
+    Some(match end_sessions_started_since(aws, target, asked_at).await {
+        Ok(0) => "it started no session".to_owned(),
+        Ok(n) => format!("the {n} session(s) it had started were terminated, so none is left open"),
+        Err(_) if dispatch => return None,
+        Err(e) => format!(
+            "ssmgo could not check whether it started one ({}); look with `aws ssm describe-sessions --state Active --filters key=Target,value={target}` and end it with `aws ssm terminate-session`",
+            e.to_string().lines().next().unwrap_or_default()
+        ),
+    })
+}
+
 /// Terminates the caller's active sessions on `target` that started at or after `since`
-/// (less a little clock skew), and returns how many there were.
+/// (less a little clock skew), and returns how many there were (ECS Exec targets included:
+/// `ecs:CLUSTER_TASKID_RUNTIMEID`).
 async fn end_sessions_started_since(aws: &Aws, target: &str, since: SystemTime) -> Result<usize> {
     let me = crate::aws::caller_identity(aws).await?;
     let since = DateTime::from(since - Duration::from_secs(5))

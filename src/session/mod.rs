@@ -12,6 +12,7 @@ use crate::aws::Aws;
 use crate::error::{Error, Result};
 use crate::settings::{parse_input, DocumentName};
 use crate::signals;
+pub(crate) use api::lost_outcome;
 pub use plugin::Plugin;
 
 /// What StartSession is asked for. Serialized as the plugin's fifth argument, in StartSession's
@@ -156,12 +157,26 @@ pub async fn invocation(
     request: &Request,
     credentials: Vec<(String, String)>,
 ) -> plugin::Invocation {
+    let endpoint = aws.ssm_endpoint().await;
+    invocation_at(aws, plugin, started, request, credentials, &endpoint)
+}
+
+/// [`invocation`] with the plugin's sixth argument given: ECS Exec passes ECS's endpoint, as
+/// the AWS CLI's execute-command does.
+pub fn invocation_at(
+    aws: &Aws,
+    plugin: &Plugin,
+    started: &Started,
+    request: &Request,
+    credentials: Vec<(String, String)>,
+    endpoint: &str,
+) -> plugin::Invocation {
     let invocation = plugin.invocation(
         &started.response_json(),
         aws.region(),
         aws.profile_for_plugin(),
         &request.to_json(),
-        &aws.ssm_endpoint().await,
+        endpoint,
     );
     invocation.with_credentials(credentials)
 }
@@ -189,6 +204,42 @@ pub async fn start_and_hand_off(
     interrupt_ends_it: bool,
     on_started: impl FnOnce(),
 ) -> Result<()> {
+    let endpoint = aws.ssm_endpoint().await;
+    let start = api::start_session(aws, request);
+    let how = HandOff {
+        request,
+        plugin,
+        interrupt_ends_it,
+        endpoint: &endpoint,
+    };
+    hand_off(aws, how, start, on_started).await
+}
+
+/// What the plugin is run with, once the session has started.
+pub struct HandOff<'a> {
+    /// The plugin's fifth argument ({"Target": …}, and the document's request for SSM).
+    pub request: &'a Request,
+    pub plugin: &'a Plugin,
+    /// Whether a SIGINT ends it (port forwarding, SSH) rather than belonging to a remote shell.
+    pub interrupt_ends_it: bool,
+    /// The plugin's sixth argument.
+    pub endpoint: &'a str,
+}
+
+/// [`start_and_hand_off`] for a session that `start` starts, whatever the call (SSM's
+/// StartSession, ECS's ExecuteCommand): the same contract, from just before `start` runs.
+pub async fn hand_off(
+    aws: &Aws,
+    how: HandOff<'_>,
+    start: impl std::future::Future<Output = Result<Started>>,
+    on_started: impl FnOnce(),
+) -> Result<()> {
+    let HandOff {
+        request,
+        plugin,
+        interrupt_ends_it,
+        endpoint,
+    } = how;
     // Before StartSession: a session is never left open for want of them.
     let credentials = aws.credentials_for_child().await?;
     let mut stops = signals::claim(&signals::STOP);
@@ -197,13 +248,13 @@ pub async fn start_and_hand_off(
         return stopped_before_plugin(aws, None, signal, interrupt_ends_it).await;
     }
     // StartSession is not abandoned half way: a session it starts must be known to be ended.
-    let started = api::start_session(aws, request).await;
+    let started = start.await;
     if let Some(signal) = stops.try_recv() {
         return stopped_before_plugin(aws, started.ok(), signal, interrupt_ends_it).await;
     }
     let started = started?;
     on_started();
-    let invocation = invocation(aws, plugin, &started, request, credentials).await;
+    let invocation = invocation_at(aws, plugin, &started, request, credentials, endpoint);
     if let Some(signal) = stops.try_recv() {
         return stopped_before_plugin(aws, Some(started), signal, interrupt_ends_it).await;
     }

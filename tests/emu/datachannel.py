@@ -32,6 +32,7 @@ import json
 import os
 import pty
 import select
+import shlex
 import signal
 import socket
 import struct
@@ -269,7 +270,11 @@ class Channel:
         master, slave = pty.openpty()
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "TERM": "xterm", "HOME": os.environ.get("HOME", "/"),
                "PS1": "sh-remote$ "}
-        self.shell = subprocess.Popen(["/bin/bash", "--noprofile", "--norc", "-i"], stdin=slave, stdout=slave,
+        # ECS Exec runs the command ExecuteCommand was given, in the container; a shell session
+        # runs the instance's shell.
+        command = self.session.get("Command")
+        argv = shlex.split(command) if command else ["/bin/bash", "--noprofile", "--norc", "-i"]
+        self.shell = subprocess.Popen(argv, stdin=slave, stdout=slave,
                                       stderr=slave, env=env, start_new_session=True, close_fds=True,
                                       preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0))
         os.close(slave)

@@ -32,6 +32,7 @@ Added (monkeypatched onto moto's response classes, state shared with moto's EC2/
                                     TargetNotConnected unless Online with its control channel up; returns SessionId/TokenValue/StreamUrl
                                     (StreamUrl base overridable with SSMGO_EMU_STREAM_BASE).
   ssm  TerminateSession / DescribeSessions(Active) / GetConnectionStatus
+  ecs  RunTask's exec model, ExecuteCommand (ecs.py)
   iam  SimulatePrincipalPolicy / SimulateCustomPolicy
                                     Action/NotAction, Resource/NotResource wildcards, Deny > Allow > implicitDeny,
                                     Condition operators String*/Arn*/Bool/Null, ...IfExists, ForAnyValue/ForAllValues;
@@ -74,6 +75,7 @@ from moto.utilities.utils import get_partition
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import agent  # noqa: E402  (the agent's side: its role, its network path, Session Manager's settings)
 import commands  # noqa: E402  (Run Command, each invocation run on this machine)
+import ecs  # noqa: E402  (ECS Exec: tasks' containers, their agents, ExecuteCommand)
 import org  # noqa: E402,F401  (member accounts: their role, who may assume it, regions they enabled)
 
 SESSIONS: dict = {}  # session id -> dict
@@ -835,7 +837,7 @@ def describe_sessions(self):
     state = self._get_param("State")
     want = ("Connected", "Connecting", "Disconnected") if state == "Active" else ("Terminated",)
     tests = [_session_filter(f["key"], f["value"]) for f in (self._get_param("Filters") or [])]
-    private = ("Token", "Parameters", "AgentVersion", "Scope")
+    private = ("Token", "Parameters", "AgentVersion", "Scope", "Command")
     scope = (self.current_account, self.region)
     return ActionResult({"Sessions": [{k: v for k, v in s.items() if k not in private} for s in SESSIONS.values()
                                       if s.get("Scope") == scope and s["Status"] in want
@@ -1109,6 +1111,26 @@ def _role_allows(iam, role_arn, action, resource, ctx):
 
 agent.install(iam_backend=lambda account: iam_backends[account]["aws"], allows=_role_allows)
 agent.patch_moto()
+
+
+def _stream_base():
+    return os.environ.get("SSMGO_EMU_STREAM_BASE", "wss://ssmmessages.us-east-1.amazonaws.com/v1/data-channel/")
+
+
+def _new_session(self, sid, target, caller, command):
+    """An SSM session started for another service (ECS Exec): listed and ended like any other;
+    its data channel runs `command`."""
+    token = base64.b64encode(secrets.token_bytes(96)).decode()
+    SESSIONS[sid] = {"SessionId": sid, "Target": target, "Status": "Connecting", "StartDate": _now(),
+                     "Owner": caller.arn if caller else f"arn:aws:sts::{self.current_account}:user/moto",
+                     "DocumentName": "", "Parameters": {}, "AgentVersion": None, "Command": command,
+                     "Token": token, "Scope": (self.current_account, self.region)}
+    return token
+
+
+ecs.install(caller=_caller, request_context=_request_context, authorize=_authorize_resources,
+            role_allows=_role_allows, iam=lambda account: iam_backends[account]["aws"],
+            new_session=_new_session, stream_base=_stream_base, reaches=agent.reaches)
 
 
 def _setting_arn(self, setting_id):

@@ -9,6 +9,7 @@ mod config_file;
 mod connect;
 mod design;
 mod doctor;
+mod ecs;
 mod faults;
 mod forwarding;
 mod generated;

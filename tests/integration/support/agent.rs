@@ -77,24 +77,38 @@ impl Emu {
 
     /// A role an EC2 instance may assume, with `policy` inline; returns its name.
     pub fn instance_role(&self, name: &str, policy: &str) -> String {
+        self.role_trusting(name, EC2_TRUST, "agent", policy);
+        name.to_owned()
+    }
+
+    /// A role `name` that `trust` lets assume it, with `policy` inline as `policy_name`;
+    /// returns its ARN.
+    pub fn role_trusting(
+        &self,
+        name: &str,
+        trust: &str,
+        policy_name: &str,
+        policy: &str,
+    ) -> String {
         self.rt.block_on(async {
-            self.iam
+            let role = self
+                .iam
                 .create_role()
                 .role_name(name)
-                .assume_role_policy_document(EC2_TRUST)
+                .assume_role_policy_document(trust)
                 .send()
                 .await
                 .expect("CreateRole");
             self.iam
                 .put_role_policy()
                 .role_name(name)
-                .policy_name("agent")
+                .policy_name(policy_name)
                 .policy_document(policy)
                 .send()
                 .await
                 .expect("PutRolePolicy");
-        });
-        name.to_owned()
+            role.role().unwrap().arn().to_owned()
+        })
     }
 
     fn ec2_in(&self, region: &str) -> aws_sdk_ec2::Client {

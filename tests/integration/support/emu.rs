@@ -19,7 +19,7 @@ pub struct Emu {
     pub(super) ssm: aws_sdk_ssm::Client,
     pub(super) iam: aws_sdk_iam::Client,
     pub(super) sts: aws_sdk_sts::Client,
-    sdk: aws_config::SdkConfig,
+    pub(super) sdk: aws_config::SdkConfig,
     credentials: aws_sdk_ec2::config::Credentials,
 }
 

@@ -2,7 +2,7 @@
 //! independent), a builder that runs the real ssmgo binary, and the fake plugin's record. One
 //! file per job: the emulator and its accounts (`emu`), IAM principals and the call log
 //! (`principals`), a test's instances (`fleet`) and what decides whether their agents reach SSM
-//! (`agent`), running ssmgo (`ssmgo`) and in the background (`spawned`), under a terminal
+//! (`agent`), ECS clusters and tasks (`ecs`), running ssmgo (`ssmgo`) and in the background (`spawned`), under a terminal
 //! (`pty`), and behind a proxy that breaks calls (`fault`). The common names are re-exported
 //! here, so tests say `support::emu()` and `support::ssmgo()`.
 //!
@@ -12,6 +12,7 @@
 #![allow(dead_code)] // each test module uses a different part of this
 
 pub mod agent;
+pub mod ecs;
 mod emu;
 pub mod fault;
 mod fleet;

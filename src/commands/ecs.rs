@@ -1,0 +1,83 @@
+//! `ssmgo ecs`: ECS Exec, guarded — open (the default), `list`, `check`, `doctor` — over the
+//! ECS module, in every profile/region (or account of the organization) the settings point at.
+
+use crate::aws::Aws;
+use crate::cli::{EcsArgs, EcsCommand, EcsSelectArgs, EcsTaskArgs};
+use crate::commands::Ctx;
+use crate::ecs::{self, Exec, Select};
+use crate::error::{Error, Result};
+use crate::fleet::scopes::Listing;
+use crate::fleet::Scope;
+use crate::output::{write_json_value, write_text};
+
+pub async fn run(ctx: &Ctx, args: EcsArgs) -> Result<()> {
+    let reached = crate::fleet::scopes::load_all(&ctx.settings, ctx.verbose).await?;
+    let scopes = &reached.scopes;
+    match args.action {
+        Some(EcsCommand::List(list)) => {
+            let (rows, mut left_out) = ecs::list(scopes, &select(list.select)).await?;
+            let json = list.json || !std::io::IsTerminal::is_terminal(&std::io::stdout());
+            match json {
+                true => ecs::write_json(&rows)?,
+                false => ecs::write_table(&rows)?,
+            }
+            left_out.extend(reached.left_out.iter().cloned());
+            Listing::complete(&left_out, "listed", "the listing")?;
+            match rows.is_empty() {
+                true => Err(Error::EcsNoMatch {
+                    what: "the filters given".into(),
+                }),
+                false => Ok(()),
+            }
+        }
+        Some(EcsCommand::Check(task)) => {
+            let container = one(scopes, &task).await?;
+            let aws: &Aws = &scopes[container.scope].aws;
+            ecs::check(aws, &container, task.json).await
+        }
+        Some(EcsCommand::Doctor(task)) => {
+            let container = one(scopes, &task).await?;
+            let aws: &Aws = &scopes[container.scope].aws;
+            let who = crate::precheck::whoami(aws, None, None).await;
+            let report = ecs::doctor::examine(aws, &container, ecs::who_of(&who)).await;
+            match task.json {
+                true => write_json_value(&serde_json::to_value(&report).expect("serializes"))?,
+                false => write_text(&ecs::doctor::render(&report))?,
+            }
+            crate::doctor::outcome(report.target, report.problems)
+        }
+        None => {
+            let open = args.open;
+            let select = select(open.select);
+            let container = ecs::resolve(scopes, &select, open.target.as_deref(), true).await?;
+            let aws: &Aws = &scopes[container.scope].aws;
+            let how = Exec {
+                command: open.command,
+                dry_run: open.dry_run,
+                no_check: open.no_check,
+                strict: open.strict,
+            };
+            ecs::exec(aws, &container, &how).await
+        }
+    }
+}
+
+fn select(args: EcsSelectArgs) -> Select {
+    Select {
+        clusters: args.clusters,
+        service: args.service,
+        container: args.container,
+        tags: args.tags,
+    }
+}
+
+/// TASK's container, for `check` and `doctor` (never the picker: a task is named).
+async fn one(scopes: &[Scope], task: &EcsTaskArgs) -> Result<ecs::Container> {
+    ecs::resolve(
+        scopes,
+        &select(task.select.clone()),
+        Some(&task.task),
+        false,
+    )
+    .await
+}

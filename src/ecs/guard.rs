@@ -1,0 +1,102 @@
+//! The ECS Exec pre-check: ecs:ExecuteCommand simulated once on the cluster and once on the task
+//! (the Service Authorization Reference lists both resources for it), each with the context AWS
+//! evaluates — ecs:cluster, ecs:container-name, ecs:task, and that resource's own tags as
+//! aws:ResourceTag/K and ecs:ResourceTag/K — through the instance pre-check's machinery, so a
+//! denial is explained statement by statement and what hangs on MFA or the source address is
+//! "AWS decides", not a denial.
+
+use super::{api, Container};
+use crate::aws::Aws;
+use crate::error::{Error, Result};
+use crate::precheck::context::{resource_tag_entries, Entry};
+use crate::precheck::{self, Check, Checked, Kind, Who, WhoFailure};
+
+pub const ACTION: &str = "ecs:ExecuteCommand";
+
+/// The request's own condition keys, the same for both resources.
+fn request_keys(container: &Container) -> Vec<Entry> {
+    let entry = |key: &str, value: &str| Entry {
+        key: key.to_owned(),
+        values: vec![value.to_owned()],
+        source: "the ExecuteCommand request".to_owned(),
+    };
+    vec![
+        entry("ecs:cluster", &container.cluster_arn),
+        entry("ecs:container-name", &container.name),
+        entry("ecs:task", &container.task_arn),
+    ]
+}
+
+/// The pre-check's findings for `container` as `who`. Never fails (an unreadable cluster is a
+/// warning; its tags are then left out).
+pub async fn check(
+    aws: &Aws,
+    who: &std::result::Result<Who, WhoFailure>,
+    container: &Container,
+) -> Check {
+    let who = match who {
+        Ok(who) => who,
+        Err((principal, reason)) => {
+            let mut unknown = Check::unknown(container.label(), principal.clone(), reason.clone());
+            unknown.action = ACTION.to_owned();
+            return unknown;
+        }
+    };
+    let (cluster, warning) = match api::cluster(aws, &container.cluster_arn).await {
+        Ok(c) => (c.tags, None),
+        Err(e) => (
+            Vec::new(),
+            Some(format!(
+                "the cluster's tags could not be read ({}), so they were left out of its context",
+                e.headline()
+            )),
+        ),
+    };
+    let base = who.base_context();
+    let with = |tags: &[(String, String)], source: &str| -> Vec<Entry> {
+        base.iter()
+            .cloned()
+            .chain(request_keys(container))
+            .chain(resource_tag_entries(tags, "ecs:ResourceTag/", source))
+            .collect()
+    };
+    let resources = vec![
+        Checked {
+            arn: container.cluster_arn.clone(),
+            kind: Kind::Cluster,
+            context: with(&cluster, "the cluster's tags"),
+            tags: cluster.clone(),
+        },
+        Checked {
+            arn: container.task_arn.clone(),
+            kind: Kind::Task,
+            context: with(&container.tags, "the task's tags"),
+            tags: container.tags.clone(),
+        },
+    ];
+    let mut check =
+        precheck::check_resources(aws, who, ACTION, container.label(), base, resources).await;
+    check.warnings.extend(warning);
+    check
+}
+
+/// The pre-check acted on ([`precheck::act_on`]): a denial stops here, explained (exit 3).
+/// Returns the outcome in a few words.
+pub async fn pre_check(
+    aws: &Aws,
+    who: &std::result::Result<Who, WhoFailure>,
+    container: &Container,
+    strict: bool,
+) -> Result<String> {
+    let check = check(aws, who, container).await;
+    precheck::act_on(
+        &check,
+        container.label(),
+        strict,
+        "allowed (cluster and task)",
+        || Error::EcsPrecheckDenied {
+            target: container.label(),
+            task: format!("{} --container {}", container.task_arn, container.name),
+        },
+    )
+}

@@ -1,0 +1,433 @@
+//! ECS Exec, guarded: a shell in a running container, through the same session-manager-plugin
+//! as an instance's session. The running tasks' containers are listed ([`api`]), one is picked
+//! (the picker's own keys and terminal handling) or named, ecs:ExecuteCommand is pre-checked on
+//! the cluster and on the task with the context AWS evaluates ([`guard`]), ExecuteCommand
+//! starts the session and the session core hands it to the plugin exactly as the AWS CLI's
+//! `ecs execute-command` does; when ECS refuses, the ECS doctor ([`doctor`]) says why.
+
+pub mod api;
+pub mod doctor;
+mod guard;
+mod print;
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::aws::Aws;
+use crate::error::{Error, Result};
+use crate::fleet::scopes::LeftOut;
+use crate::fleet::{Origin, Scope};
+use crate::output::sanitize::Untrusted;
+use crate::precheck::{self, Verdict, Who, WhoFailure};
+use crate::session::{self, HandOff, Plugin, Request, SessionSpec};
+pub use print::{write_json, write_table};
+
+/// One container of a running task: a row of `ssmgo ecs list` and of the picker.
+#[derive(Debug, Clone, Serialize)]
+pub struct Container {
+    pub cluster_arn: String,
+    pub task_arn: String,
+    /// The task's group: "service:NAME" for a service's tasks, "family:NAME" otherwise.
+    #[serde(skip)]
+    pub group: Option<String>,
+    #[serde(rename = "container")]
+    pub name: String,
+    pub runtime_id: Option<String>,
+    pub last_status: String,
+    /// FARGATE, EC2, EXTERNAL, or the capacity provider's name.
+    pub launch_type: String,
+    pub platform_version: Option<String>,
+    pub exec_enabled: bool,
+    /// The ExecuteCommandAgent's last status (RUNNING, PENDING, STOPPED), None without one.
+    pub agent_status: Option<String>,
+    pub task_definition_arn: String,
+    #[serde(skip)]
+    pub task_role_override: Option<String>,
+    pub tags: Vec<(String, String)>,
+    /// The awsvpc task's network interface.
+    #[serde(skip)]
+    pub eni: Option<String>,
+    /// Which listing (account/region) it came from: its index among the scopes listed, and,
+    /// when several were, which one (JSON adds `profile`, `region`, `account`).
+    #[serde(skip)]
+    pub scope: usize,
+    #[serde(flatten)]
+    pub origin: Option<Arc<Origin>>,
+}
+
+impl Container {
+    /// The last part of an ARN: a cluster's name, a task's id.
+    fn last_part(arn: &str) -> &str {
+        arn.rsplit('/').next().unwrap_or(arn)
+    }
+
+    pub fn cluster(&self) -> &str {
+        Self::last_part(&self.cluster_arn)
+    }
+
+    pub fn task_id(&self) -> &str {
+        Self::last_part(&self.task_arn)
+    }
+
+    /// The service the task belongs to (its group "service:NAME").
+    pub fn service(&self) -> Option<&str> {
+        self.group.as_deref()?.strip_prefix("service:")
+    }
+
+    /// "cluster/task-id/container", for messages.
+    pub fn label(&self) -> String {
+        format!("{}/{}/{}", self.cluster(), self.task_id(), self.name)
+    }
+
+    /// The plugin's target for this container: `ecs:CLUSTER_TASKID_RUNTIMEID`, as the AWS CLI
+    /// builds it from ExecuteCommand's answer and the container's runtime id.
+    pub fn plugin_target(&self) -> String {
+        format!(
+            "ecs:{}_{}_{}",
+            self.cluster(),
+            self.task_id(),
+            self.runtime_id.as_deref().unwrap_or_default()
+        )
+    }
+}
+
+#[cfg(test)]
+impl Container {
+    /// A healthy container for unit tests: Fargate 1.4.0, exec enabled, agent RUNNING, in
+    /// service "web" of cluster "prod", tagged Env=prod.
+    pub(crate) fn example() -> Container {
+        Container {
+            cluster_arn: "arn:aws:ecs:us-east-1:123456789012:cluster/prod".into(),
+            task_arn:
+                "arn:aws:ecs:us-east-1:123456789012:task/prod/0123456789abcdef0123456789abcdef"
+                    .into(),
+            group: Some("service:web".into()),
+            name: "app".into(),
+            runtime_id: Some("0123456789abcdef0123456789abcdef-1234567890".into()),
+            last_status: "RUNNING".into(),
+            launch_type: "FARGATE".into(),
+            platform_version: Some("1.4.0".into()),
+            exec_enabled: true,
+            agent_status: Some("RUNNING".into()),
+            task_definition_arn: String::new(),
+            task_role_override: None,
+            tags: vec![("Env".into(), "prod".into())],
+            eni: None,
+            scope: 0,
+            origin: None,
+        }
+    }
+}
+
+/// A cluster's tags and execute-command configuration.
+#[derive(Debug, Clone, Default)]
+pub struct Cluster {
+    pub arn: String,
+    pub tags: Vec<(String, String)>,
+    pub exec: ExecConfig,
+}
+
+/// The cluster's executeCommandConfiguration: the KMS key sessions are encrypted with, and
+/// where their logs go (logging OVERRIDE: S3 and/or CloudWatch Logs).
+#[derive(Debug, Clone, Default)]
+pub struct ExecConfig {
+    pub kms_key: Option<String>,
+    pub logging: Option<String>,
+    pub s3_bucket: Option<String>,
+    pub s3_prefix: Option<String>,
+    pub log_group: Option<String>,
+}
+
+/// What the doctor needs of a task definition.
+#[derive(Debug, Clone, Default)]
+pub struct TaskDefinition {
+    pub task_role_arn: Option<String>,
+    pub network_mode: Option<String>,
+    /// The containers with readonlyRootFilesystem.
+    pub read_only: Vec<String>,
+}
+
+/// Which containers to consider.
+#[derive(Debug, Clone, Default)]
+pub struct Select {
+    pub clusters: Vec<String>,
+    pub service: Option<String>,
+    pub container: Option<String>,
+    /// KEY=VALUE on the task's tags.
+    pub tags: Vec<(String, String)>,
+}
+
+impl Select {
+    fn keeps(&self, c: &Container) -> bool {
+        self.container.as_ref().is_none_or(|n| &c.name == n)
+            && self
+                .tags
+                .iter()
+                .all(|(k, v)| c.tags.iter().any(|(tk, tv)| tk == k && tv == v))
+            && c.last_status == "RUNNING"
+    }
+}
+
+/// The running containers `select` keeps in every scope (account/region) at once, sorted by
+/// where, cluster, service, task and container; and the scopes that could not be listed, each
+/// said on stderr as it is left out. Only when none could be listed is it an error.
+pub async fn list(scopes: &[Scope], select: &Select) -> Result<(Vec<Container>, Vec<LeftOut>)> {
+    let listed = futures::future::join_all(
+        scopes
+            .iter()
+            .map(|scope| api::containers(&scope.aws, &select.clusters, select.service.as_deref())),
+    )
+    .await;
+    let (mut rows, mut left_out, mut first_error) = (Vec::new(), Vec::new(), None);
+    for (n, (scope, listed)) in scopes.iter().zip(listed).enumerate() {
+        match listed {
+            Ok(found) => rows.extend(found.into_iter().map(|c| Container {
+                scope: n,
+                origin: scope.origin.clone(),
+                ..c
+            })),
+            Err(e) if scopes.len() == 1 => return Err(e),
+            Err(e) => {
+                left_out.push(LeftOut::scope(scope, &e));
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    if let (Some(e), true) = (first_error, left_out.len() == scopes.len()) {
+        return Err(e);
+    }
+    rows.retain(|c| select.keeps(c));
+    rows.sort_by(|a, b| {
+        (a.scope, a.cluster(), a.service(), a.task_id(), &a.name).cmp(&(
+            b.scope,
+            b.cluster(),
+            b.service(),
+            b.task_id(),
+            &b.name,
+        ))
+    });
+    Ok((rows, left_out))
+}
+
+/// Whether `word` names a task: its ARN, or its id (32 hex digits, or the older UUID form).
+fn is_task_name(word: &str) -> bool {
+    let hex = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
+    word.starts_with("arn:") && word.contains(":task/") || (word.len() >= 32 && hex(word))
+}
+
+/// The container to open: TARGET's task (its id or ARN) when it names one, otherwise the picker
+/// over the running containers, pre-filled with the query.
+pub async fn resolve(
+    scopes: &[Scope],
+    select: &Select,
+    target: Option<&str>,
+    may_pick: bool,
+) -> Result<Container> {
+    let (rows, _) = list(scopes, select).await?;
+    let named: Vec<&Container> = match target {
+        Some(t) if is_task_name(t) => rows
+            .iter()
+            .filter(|c| c.task_arn == t || c.task_id() == t)
+            .collect(),
+        _ => Vec::new(),
+    };
+    let what = || match target {
+        Some(t) => format!("{t:?}"),
+        None => "the filters given".to_owned(),
+    };
+    if target.is_some_and(is_task_name) && named.is_empty() {
+        return Err(Error::EcsNoMatch {
+            what: format!("the task {}", what()),
+        });
+    }
+    match named.as_slice() {
+        [one] => return Ok((*one).clone()),
+        [] if rows.is_empty() => return Err(Error::EcsNoMatch { what: what() }),
+        _ => {}
+    }
+    let candidates: Vec<Container> = match named.is_empty() {
+        true => rows,
+        false => named.into_iter().cloned().collect(),
+    };
+    if !may_pick || !crate::output::can_ask() {
+        return Err(match candidates.len() {
+            1 => return Ok(candidates.into_iter().next().expect("one")),
+            _ => Error::EcsAmbiguous {
+                what: what(),
+                count: candidates.len(),
+            },
+        });
+    }
+    let lines: Vec<String> = candidates.iter().map(print::picker_line).collect();
+    let query = target.filter(|t| !is_task_name(t)).map(str::to_owned);
+    let picked =
+        tokio::task::spawn_blocking(move || crate::picker::pick_line(lines, query.as_deref()))
+            .await
+            .map_err(|e| Error::Picker {
+                detail: e.to_string(),
+            })??;
+    Ok(candidates[picked].clone())
+}
+
+/// What `ssmgo ecs` does once the container is known.
+pub struct Exec {
+    pub command: String,
+    pub dry_run: bool,
+    pub no_check: bool,
+    pub strict: bool,
+}
+
+/// Pre-checks ecs:ExecuteCommand on the container, starts the session with ExecuteCommand and
+/// hands it to the plugin; a refusal on the task's side runs the doctor's short form.
+pub async fn exec(aws: &Aws, container: &Container, how: &Exec) -> Result<()> {
+    let plugin = match how.dry_run {
+        true => Plugin::find().ok(),
+        false => Some(Plugin::find()?),
+    };
+    let who = match how.no_check {
+        true => None,
+        false => Some(precheck::whoami(aws, None, None).await),
+    };
+    let summary = match &who {
+        None => "skipped (--no-check)".to_owned(),
+        Some(who) => guard::pre_check(aws, who, container, how.strict).await?,
+    };
+    let request = Request::new(
+        container.plugin_target(),
+        SessionSpec::new(None, None, None)?,
+    );
+    let Some(plugin) = plugin.filter(|_| !how.dry_run) else {
+        return print::dry_run(aws, container, how, &summary, &request).await;
+    };
+    crate::say!(
+        "ssmgo: running {} in {}",
+        Untrusted(&how.command),
+        Untrusted(&container.label())
+    );
+    let endpoint = aws.ecs_endpoint().await;
+    let refused = std::sync::Mutex::new(None);
+    let start = async {
+        api::execute_command(aws, container, &how.command)
+            .await
+            .map_err(|r| match r {
+                api::Refused::Other(e) => e,
+                r => {
+                    let error = refusal_error(container, &r);
+                    *refused.lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+                    error
+                }
+            })
+    };
+    let handed = HandOff {
+        request: &request,
+        plugin: &plugin,
+        interrupt_ends_it: false,
+        endpoint: &endpoint,
+    };
+    let outcome = session::hand_off(aws, handed, start, || {}).await;
+    let refused = refused.into_inner().unwrap_or_else(|e| e.into_inner());
+    match (outcome, refused) {
+        (Err(e), Some(api::Refused::TaskSide { .. })) => {
+            // The doctor's short form: the causes it finds, before the error.
+            let who = who.as_ref().and_then(|w| w.as_ref().ok());
+            let report = doctor::examine(aws, container, who).await;
+            crate::output::to_stderr(&doctor::render_problems(&report));
+            Err(e)
+        }
+        (outcome, _) => outcome,
+    }
+}
+
+/// ExecuteCommand's refusal as our error.
+fn refusal_error(container: &Container, refused: &api::Refused) -> Error {
+    match refused {
+        api::Refused::Denied(message) => Error::EcsExecDenied {
+            target: container.label(),
+            message: message.clone(),
+        },
+        api::Refused::TaskSide { code, message } => Error::EcsExecRefused {
+            target: container.label(),
+            message: format!("{code}: {message}"),
+            task: format!("{} --container {}", container.task_arn, container.name),
+        },
+        api::Refused::Other(_) => unreachable!("handled by the caller"),
+    }
+}
+
+/// The pre-check alone (`ssmgo ecs check`): the report, and its verdict as the exit status.
+pub async fn check(aws: &Aws, container: &Container, json: bool) -> Result<()> {
+    let who = precheck::whoami(aws, None, None).await;
+    let check = guard::check(aws, &who, container).await;
+    if json {
+        crate::output::write_json_value(
+            &serde_json::to_value(&check).expect("a check serializes"),
+        )?;
+    } else {
+        crate::output::write_text(&precheck::render(&check))?;
+    }
+    match check.verdict {
+        Verdict::Allowed => Ok(()),
+        Verdict::Denied => Err(Error::PolicyDenied { decision: "denied" }),
+        Verdict::Unknown if check.reason.is_none() => Err(Error::DependsOnContext {
+            target: container.label(),
+            keys: check.depends_on_keys().join(", "),
+        }),
+        Verdict::Unknown => Err(Error::CouldNotCheck {
+            reason: check.reason.unwrap_or_default(),
+        }),
+    }
+}
+
+/// Whether the pre-check's caller could be looked up (for the doctor's caller checks).
+pub fn who_of(who: &std::result::Result<Who, WhoFailure>) -> Option<&Who> {
+    who.as_ref().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn container() -> Container {
+        Container::example()
+    }
+
+    #[test]
+    fn the_plugin_target_is_the_aws_clis() {
+        let c = container();
+        assert_eq!(
+            c.plugin_target(),
+            "ecs:prod_0123456789abcdef0123456789abcdef_0123456789abcdef0123456789abcdef-1234567890"
+        );
+        assert_eq!(c.service(), Some("web"));
+        assert_eq!(c.label(), "prod/0123456789abcdef0123456789abcdef/app");
+    }
+
+    #[test]
+    fn task_ids_and_arns_are_told_from_queries() {
+        assert!(is_task_name("0123456789abcdef0123456789abcdef"));
+        assert!(is_task_name("8772314e-3cbc-43b1-a7e0-2bd7c889583d"));
+        assert!(is_task_name(&container().task_arn));
+        assert!(!is_task_name("web"));
+        assert!(!is_task_name("deadbeef"));
+    }
+
+    #[test]
+    fn selection_keeps_running_containers_with_the_tags_and_name() {
+        let c = container();
+        let mut s = Select::default();
+        assert!(s.keeps(&c));
+        s.tags = vec![("Env".into(), "dev".into())];
+        assert!(!s.keeps(&c));
+        s.tags = vec![("Env".into(), "prod".into())];
+        s.container = Some("sidecar".into());
+        assert!(!s.keeps(&c));
+        s.container = Some("app".into());
+        assert!(s.keeps(&c));
+        let stopped = Container {
+            last_status: "STOPPED".into(),
+            ..c
+        };
+        assert!(!s.keeps(&stopped));
+    }
+}

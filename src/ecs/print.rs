@@ -1,0 +1,163 @@
+//! The containers printed: an aligned table for people, JSON rows for scripts, a picker line,
+//! and what --dry-run would do. Text from AWS (names, tags) is made harmless where it is shown.
+
+use super::{Container, Exec};
+use crate::aws::Aws;
+use crate::error::Result;
+use crate::output::sanitize::{truncated, Untrusted};
+use crate::session::{self, Request, Started};
+
+const HEADERS: [&str; 8] = [
+    "CLUSTER",
+    "SERVICE",
+    "TASK",
+    "CONTAINER",
+    "LAUNCH",
+    "PLATFORM",
+    "EXEC",
+    "AGENT",
+];
+
+fn cells(c: &Container) -> [String; 8] {
+    let shown = |s: &str| Untrusted(&truncated(s, 64)).to_string();
+    [
+        shown(c.cluster()),
+        shown(c.service().unwrap_or("-")),
+        shown(c.task_id()),
+        shown(&c.name),
+        shown(if c.launch_type.is_empty() {
+            "-"
+        } else {
+            &c.launch_type
+        }),
+        shown(c.platform_version.as_deref().unwrap_or("-")),
+        if c.exec_enabled {
+            "enabled"
+        } else {
+            "disabled"
+        }
+        .to_owned(),
+        shown(c.agent_status.as_deref().unwrap_or("-")),
+    ]
+}
+
+/// The table, columns as wide as their widest cell; the CLUSTER column says where it is
+/// (account/region) when several were listed.
+pub fn table(rows: &[Container]) -> String {
+    let rows: Vec<[String; 8]> = rows
+        .iter()
+        .map(|c| {
+            let mut row = cells(c);
+            if let Some(origin) = &c.origin {
+                row[0] = format!("{}:{}", Untrusted(&origin.label()), row[0]);
+            }
+            row
+        })
+        .collect();
+    let mut widths = HEADERS.map(|h| h.chars().count());
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &mut dyn Iterator<Item = &str>| -> String {
+        let mut out = String::new();
+        for (cell, w) in cells.zip(widths) {
+            out.push_str(&format!("{cell:<w$}  "));
+        }
+        format!("{}\n", out.trim_end())
+    };
+    let mut out = line(&mut HEADERS.iter().copied());
+    for row in &rows {
+        out.push_str(&line(&mut row.iter().map(String::as_str)));
+    }
+    out
+}
+
+pub fn write_table(rows: &[Container]) -> Result<()> {
+    crate::output::write_text(&table(rows))
+}
+
+/// JSON rows for scripts: one object per container (its cluster and service by name too).
+pub fn write_json(rows: &[Container]) -> Result<()> {
+    let values: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|c| {
+            let mut v = serde_json::to_value(c).expect("a container serializes");
+            v["cluster"] = c.cluster().into();
+            v["service"] = c.service().into();
+            v["task_id"] = c.task_id().into();
+            v["tags"] = c
+                .tags
+                .iter()
+                .map(|(k, v)| (k.clone(), serde_json::Value::from(v.clone())))
+                .collect::<serde_json::Map<_, _>>()
+                .into();
+            v
+        })
+        .collect();
+    crate::output::write_json_value(&serde_json::Value::Array(values))
+}
+
+/// One picker row: what people search by (where it is first, when several were listed).
+pub fn picker_line(c: &Container) -> String {
+    let cells = cells(c).join("  ");
+    match &c.origin {
+        Some(origin) => format!("{}  {cells}", Untrusted(&origin.label())),
+        None => cells,
+    }
+}
+
+/// What `ssmgo ecs --dry-run` would do: the target, the pre-check's outcome, the
+/// ExecuteCommand request and the plugin's command line (the token never shown).
+pub async fn dry_run(
+    aws: &Aws,
+    c: &Container,
+    how: &Exec,
+    check: &str,
+    request: &Request,
+) -> Result<()> {
+    let placeholder = Started {
+        session_id: "<sessionId from ExecuteCommand>".into(),
+        token_value: "<redacted>".into(),
+        stream_url: "<streamUrl from ExecuteCommand>".into(),
+    };
+    let plugin = session::Plugin::find().unwrap_or_else(|_| session::Plugin::not_installed());
+    let endpoint = aws.ecs_endpoint().await;
+    let invocation =
+        session::invocation_at(aws, &plugin, &placeholder, request, Vec::new(), &endpoint);
+    let execute = serde_json::json!({
+        "cluster": c.cluster_arn, "task": c.task_arn, "container": c.name,
+        "command": how.command, "interactive": true,
+    });
+    let text = format!(
+        "Target:          {} (exec {}, agent {})\nPre-check:       {check}\nExecuteCommand:  {execute}\nPlugin:          {} (version {})\nCommand:         {}\nDry run: no session was started.\n",
+        c.label(),
+        if c.exec_enabled { "enabled" } else { "disabled" },
+        c.agent_status.as_deref().unwrap_or("none"),
+        plugin.path.display(),
+        plugin.version,
+        invocation.display_redacted("<redacted>"),
+    );
+    crate::output::write_text(&text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_lines_up_and_neutralises_names() {
+        let c = Container {
+            group: Some("service:web\u{1b}[31m".into()),
+            ..Container::example()
+        };
+        let t = table(&[c]);
+        let lines: Vec<&str> = t.lines().collect();
+        assert!(lines[0].starts_with("CLUSTER  SERVICE"), "{t}");
+        assert!(lines[1].contains("web\\x1b[31m"), "{t}");
+        assert!(!t.contains('\u{1b}'));
+        let at = |l: &str| l.find("CONTAINER").or_else(|| l.find("app")).unwrap();
+        assert_eq!(at(lines[0]), at(lines[1]), "{t}");
+    }
+}

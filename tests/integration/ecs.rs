@@ -1,0 +1,580 @@
+//! ECS Exec against the emulator (tests/emu/ecs.py): a container listed, picked, pre-checked and
+//! opened with AWS's real plugin in one command; the pre-check catching what the emulator's
+//! ExecuteCommand would refuse (the cluster allowed but not the task, a container-name condition
+//! that doesn't hold), each with its mirror image from AWS's side; the ECS doctor naming each
+//! cause, healthy and broken; its short form when ExecuteCommand fails.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::precheck::READS;
+use crate::support::fault::{Fault, FaultProxy};
+use crate::support::pty::Pty;
+use crate::support::{emu, ssmgo, Principal};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+/// What a caller needs besides ecs:ExecuteCommand: to list the tasks, read a cluster and a task
+/// definition, and what the pre-check reads.
+const ECS_READS: &str = r#"{"Effect": "Allow", "Action": ["ecs:ListClusters", "ecs:ListTasks", "ecs:DescribeTasks", "ecs:DescribeClusters", "ecs:DescribeTaskDefinition", "ssm:DescribeSessions"], "Resource": "*"}"#;
+
+fn user(name: &str, statement: &str) -> Principal {
+    let policy =
+        format!(r#"{{"Version": "2012-10-17", "Statement": [{statement}, {ECS_READS}, {READS}]}}"#);
+    emu().user(name, &[("ecs-exec", &policy)])
+}
+
+/// `ssmgo ecs TASK --container app` as `who`, with the recorder as plugin (a started session is
+/// recorded, not opened).
+fn exec(who: &Principal, task: &str, extra: &[&str]) -> crate::support::Outcome {
+    let mut args = vec!["ecs", task, "--container", "app"];
+    args.extend_from_slice(extra);
+    ssmgo().signed_in_as(who).args(args).run()
+}
+
+#[test]
+fn a_container_is_listed_picked_pre_checked_and_opened_with_the_real_plugin() {
+    crate::needs_emulator!();
+    let g = emu().group("ecs-e2e");
+    let cluster = emu().ecs_cluster(&g.name("c"));
+    let other = emu()
+        .ecs_task(&cluster, &g.name("other"))
+        .service("api")
+        .launch();
+    let task = emu()
+        .ecs_task(&cluster, &g.name("web"))
+        .service("web")
+        .launch();
+    let who = user(
+        &g.name("u"),
+        r#"{"Effect": "Allow", "Action": "ecs:ExecuteCommand", "Resource": "*"}"#,
+    );
+    let Some(mut run) = ssmgo().signed_in_as(&who).with_real_plugin() else {
+        return;
+    };
+    let mut pty = Pty::spawn(run.command().args(["ecs", "--cluster", &cluster]));
+    pty.wait_for(&other.id, WAIT);
+    pty.wait_for(&task.id, WAIT);
+    pty.type_keys(&task.id[..12]);
+    pty.wait_for(&format!("> {}", &task.id[..12]), WAIT);
+    pty.type_keys("\r");
+    pty.wait_for(
+        "Starting session with SessionId: ecs-execute-command-",
+        WAIT,
+    );
+    pty.wait_for("sh-remote$", WAIT);
+    pty.type_keys("echo $((6*7))\r");
+    pty.wait_for("\n42", WAIT);
+    pty.type_keys("exit\r");
+    let status = pty.wait(WAIT);
+    assert!(status.success(), "{}", pty.tail());
+    let text = pty.text();
+    assert!(
+        !text.contains("could not run"),
+        "the pre-check ran: {}",
+        pty.tail()
+    );
+    assert!(pty.terminal_is_cooked(), "the terminal is restored");
+    // The session the plugin opened was ExecuteCommand's, on the container's runtime id.
+    let listed = ssmgo()
+        .args(["ecs", "list", "--cluster", &cluster, "--json"])
+        .run()
+        .json();
+    let row = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["task_id"] == task.id.as_str())
+        .expect("the task is listed")
+        .clone();
+    let target = format!(
+        "ecs:{cluster}_{}_{}",
+        task.id,
+        row["runtime_id"].as_str().unwrap()
+    );
+    let sessions = emu().sessions_on(&target);
+    assert_eq!(sessions.len(), 1, "{sessions:?}");
+    assert_eq!(sessions[0].status, "Terminated");
+}
+
+#[test]
+fn list_says_cluster_service_task_container_launch_type_platform_and_exec() {
+    crate::needs_emulator!();
+    let g = emu().group("ecs-list");
+    let cluster = emu().ecs_cluster(&g.name("c"));
+    let on = emu()
+        .ecs_task(&cluster, &g.name("on"))
+        .service("web")
+        .containers(&[("app", false), ("sidecar", false)])
+        .tag("Env", "prod")
+        .launch();
+    let off = emu()
+        .ecs_task(&cluster, &g.name("off"))
+        .exec_disabled()
+        .launch();
+    let rows = ssmgo()
+        .args(["ecs", "list", "--cluster", &cluster, "--json"])
+        .run()
+        .json();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    let of = |task: &str, container: &str| -> Value {
+        rows.iter()
+            .find(|r| r["task_id"] == task && r["container"] == container)
+            .cloned()
+            .unwrap_or_else(|| panic!("{task}/{container} in {rows:?}"))
+    };
+    let app = of(&on.id, "app");
+    assert_eq!(app["cluster"], cluster.as_str());
+    assert_eq!(app["service"], "web");
+    assert_eq!(app["launch_type"], "FARGATE");
+    assert_eq!(app["platform_version"], "1.4.0");
+    assert_eq!(app["exec_enabled"], true);
+    assert_eq!(app["agent_status"], "RUNNING");
+    assert_eq!(app["tags"]["Env"], "prod");
+    assert_eq!(of(&on.id, "sidecar")["exec_enabled"], true);
+    let disabled = of(&off.id, "app");
+    assert_eq!(disabled["exec_enabled"], false);
+    assert_eq!(disabled["agent_status"], Value::Null);
+    // Filters: a tag, a container name.
+    let prod = ssmgo()
+        .args([
+            "ecs",
+            "list",
+            "--cluster",
+            &cluster,
+            "-t",
+            "Env=prod",
+            "--container",
+            "sidecar",
+            "--json",
+        ])
+        .run()
+        .json();
+    assert_eq!(prod.as_array().unwrap().len(), 1, "{prod}");
+    ssmgo()
+        .args(["ecs", "list", "--cluster", &cluster, "-t", "Env=none"])
+        .run()
+        .expect_code(4);
+}
+
+#[test]
+fn allowed_on_the_cluster_but_not_the_task_is_caught_before_the_call_and_explained() {
+    crate::needs_emulator!();
+    let g = emu().group("ecs-cluster-only");
+    let cluster = emu().ecs_cluster(&g.name("c"));
+    let task = emu().ecs_task(&cluster, &g.name("web")).launch();
+    let cluster_arn = format!("arn:aws:ecs:us-east-1:123456789012:cluster/{cluster}");
+    let who = user(
+        &g.name("u"),
+        &format!(
+            r#"{{"Sid": "ClusterOnly", "Effect": "Allow", "Action": "ecs:ExecuteCommand", "Resource": "{cluster_arn}"}}"#
+        ),
+    );
+    // AWS's side (the emulator, no pre-check): refused.
+    exec(&who, &task.id, &["--no-check"])
+        .expect_code(3)
+        .stderr_has("AWS denied ecs:ExecuteCommand");
+    // The pre-check: refused before ExecuteCommand, the task named, the statement shown.
+    exec(&who, &task.id, &[])
+        .expect_code(3)
+        .stderr_has("ecs:ExecuteCommand on ")
+        .stderr_has("would be DENIED")
+        .stderr_has(&format!("ok     cluster {cluster_arn}: allowed"))
+        .stderr_has(&format!("DENIED task {}: implicitDeny", task.arn))
+        .stderr_has("no policy allows ecs:ExecuteCommand on the task")
+        .stderr_has("statement 1 \"ClusterOnly\"");
+    let check = ssmgo()
+        .signed_in_as(&who)
+        .args(["ecs", "check", &task.id, "--json"])
+        .run();
+    assert_eq!(check.code, Some(3));
+    let check = check.json();
+    assert_eq!(check["decision"], "denied");
+    let kinds: Vec<(&str, &str)> = check["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["kind"].as_str().unwrap(), r["decision"].as_str().unwrap()))
+        .collect();
+    assert_eq!(kinds, [("cluster", "allowed"), ("task", "implicitDeny")]);
+}
+
+#[test]
+fn a_container_name_condition_that_does_not_hold_is_caught_and_one_that_holds_goes_through() {
+    crate::needs_emulator!();
+    let g = emu().group("ecs-container-name");
+    let cluster = emu().ecs_cluster(&g.name("c"));
+    let task = emu()
+        .ecs_task(&cluster, &g.name("web"))
+        .containers(&[("app", false), ("nginx", false)])
+        .launch();
+    let who = user(
+        &g.name("u"),
+        r#"{"Sid": "OnlyNginx", "Effect": "Allow", "Action": "ecs:ExecuteCommand", "Resource": "*", "Condition": {"StringEquals": {"ecs:container-name": "nginx"}}}"#,
+    );
+    exec(&who, &task.id, &["--no-check"])
+        .expect_code(3)
+        .stderr_has("AWS denied ecs:ExecuteCommand");
+    exec(&who, &task.id, &[])
+        .expect_code(3)
+        .stderr_has("statement 1 \"OnlyNginx\"")
+        .stderr_has("StringEquals ecs:container-name: expected \"nginx\"")
+        .stderr_has("\"app\"");
+    // The container the condition names: allowed, and AWS agrees (the recorder plays the plugin).
+    let ok = ssmgo()
+        .signed_in_as(&who)
+        .args(["ecs", &task.id, "--container", "nginx"])
+        .run()
+        .expect_success();
+    let target = ok.started_request()["Target"].as_str().unwrap().to_owned();
+    assert!(
+        target.starts_with(&format!("ecs:{cluster}_{}_", task.id)),
+        "{target}"
+    );
+}
+
+#[test]
+fn an_mfa_conditioned_deny_depends_on_mfa_instead_of_being_a_denial() {
+    crate::needs_emulator!();
+    let g = emu().group("ecs-mfa");
+    let cluster = emu().ecs_cluster(&g.name("c"));
+    let task = emu().ecs_task(&cluster, &g.name("web")).launch();
+    let policy = format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "ecs:ExecuteCommand", "Resource": "*"}},
+        {{"Sid": "NoMfaNoExec", "Effect": "Deny", "Action": "ecs:ExecuteCommand", "Resource": "*", "Condition": {{"BoolIfExists": {{"aws:MultiFactorAuthPresent": "false"}}}}}},
+        {ECS_READS}, {READS}]}}"#
+    );
+    let (_, who) = emu().assumed_role(&g.name("r"), "/", &[("ecs-exec", &policy)]);
+    let check = ssmgo()
+        .signed_in_as(&who)
+        .args(["ecs", "check", &task.id, "--json"])
+        .run();
+    assert_eq!(check.code, Some(5), "{}", check.stderr);
+    let check = check.json();
+    assert_eq!(check["decision"], "unknown");
+    let deps: Vec<&str> = check["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["depends_on"].as_array().unwrap())
+        .map(|d| d["key"].as_str().unwrap())
+        .collect();
+    assert!(
+        deps.iter()
+            .all(|k| k.eq_ignore_ascii_case("aws:MultiFactorAuthPresent"))
+            && !deps.is_empty(),
+        "{check}"
+    );
+}
+
+/// `ssmgo ecs doctor TASK --json`: each check's status by name, and the exit code.
+fn doctor(task: &str) -> (Option<i32>, Vec<(String, String)>, Value) {
+    doctor_as(None, task)
+}
+
+/// The same as `who` (the caller's own side of the configuration is simulated then).
+fn doctor_as(who: Option<&Principal>, task: &str) -> (Option<i32>, Vec<(String, String)>, Value) {
+    let run = match who {
+        Some(who) => ssmgo().signed_in_as(who),
+        None => ssmgo(),
+    };
+    let out = run.args(["ecs", "doctor", task, "--json"]).run();
+    let report = out.json();
+    let statuses = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["check"].as_str().unwrap().to_owned(),
+                f["status"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    (out.code, statuses, report)
+}
+
+fn status_of<'a>(statuses: &'a [(String, String)], check: &str) -> &'a str {
+    &statuses.iter().find(|(c, _)| c == check).expect(check).1
+}
+
+#[test]
+fn the_doctor_finds_nothing_wrong_with_a_healthy_task() {
+    crate::needs_emulator!();
+    let g = emu().group("ecs-doc-ok");
+    let cluster = emu().ecs_cluster(&g.name("c"));
+    let task = emu().ecs_task(&cluster, &g.name("web")).launch();
+    let (code, statuses, report) = doctor(&task.id);
+    assert_eq!(code, Some(0), "{report}");
+    for (check, status) in &statuses {
+        assert_eq!(status, "ok", "{check}: {report}");
+    }
+    let names: Vec<&str> = statuses.iter().map(|(c, _)| c.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "exec-enabled",
+            "platform",
+            "rootfs",
+            "agent",
+            "task-role",
+            "configuration",
+            "network"
+        ]
+    );
+}
+
+#[test]
+fn the_doctor_names_each_cause_with_its_evidence_and_next_step() {
+    crate::needs_emulator!();
+    let g = emu().group("ecs-doc-bad");
+    let cluster = emu().ecs_cluster(&g.name("c"));
+    let cases: Vec<(&str, crate::support::ecs::Task, &[&str], &str)> = vec![
+        (
+            "exec disabled",
+            emu().ecs_task(&cluster, &g.name("off")).service("web").exec_disabled().launch(),
+            &["exec-enabled", "agent"],
+            "--enable-execute-command --force-new-deployment",
+        ),
+        (
+            "old platform",
+            emu().ecs_task(&cluster, &g.name("old")).platform_version("1.3.0").launch(),
+            &["platform", "agent"],
+            "--platform-version 1.4.0",
+        ),
+        (
+            "read-only root",
+            emu().ecs_task(&cluster, &g.name("ro")).containers(&[("app", true)]).launch(),
+            &["rootfs", "agent"],
+            "readonlyRootFilesystem to false",
+        ),
+        (
+            "no task role",
+            emu().ecs_task(&cluster, &g.name("norole")).task_role_policy(None).launch(),
+            &["task-role"],
+            "taskRoleArn",
+        ),
+        (
+            "task role without the channels",
+            emu()
+                .ecs_task(&cluster, &g.name("nochan"))
+                .task_role_policy(Some(r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["ssmmessages:CreateControlChannel", "ssmmessages:OpenControlChannel"], "Resource": "*"}]}"#))
+                .launch(),
+            &["task-role"],
+            "ssmmessages:CreateDataChannel, ssmmessages:OpenDataChannel",
+        ),
+        (
+            "no way to ssmmessages",
+            emu().ecs_task(&cluster, &g.name("closed")).no_way_out().launch(),
+            &["network"],
+            "ssmmessages",
+        ),
+    ];
+    for (cause, task, problems, next) in cases {
+        let (code, statuses, report) = doctor(&task.id);
+        assert_eq!(code, Some(6), "{cause}: {report}");
+        for (check, status) in &statuses {
+            let expected = match problems.contains(&check.as_str()) {
+                true => "problem",
+                false => "ok",
+            };
+            assert_eq!(status, expected, "{cause}: {check}: {report}");
+        }
+        assert!(report.to_string().contains(next), "{cause}: {report}");
+        // AWS's side agrees: ExecuteCommand fails, and the doctor's short form says why.
+        ssmgo()
+            .args(["ecs", &task.id, "--no-check"])
+            .run()
+            .expect_code(4)
+            .stderr_has(&format!("ssmgo: doctor: problem ({})", problems[0]));
+    }
+}
+
+#[test]
+fn the_doctor_checks_the_clusters_kms_key_and_logging_permissions() {
+    crate::needs_emulator!();
+    let g = emu().group("ecs-doc-conf");
+    let key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    let cluster = emu().ecs_cluster_configured(&g.name("c"), Some(key), Some(&g.name("logs")));
+    let bare = emu().ecs_task(&cluster, &g.name("bare")).launch();
+    let plain = user(
+        &g.name("plain"),
+        r#"{"Effect": "Allow", "Action": "ecs:ExecuteCommand", "Resource": "*"}"#,
+    );
+    let (code, statuses, report) = doctor_as(Some(&plain), &bare.id);
+    assert_eq!(code, Some(6), "{report}");
+    assert_eq!(status_of(&statuses, "configuration"), "problem", "{report}");
+    let text = report.to_string();
+    assert!(
+        text.contains(&format!("task role kms:Decrypt on {key}")),
+        "{report}"
+    );
+    assert!(
+        text.contains(&format!("you kms:GenerateDataKey on {key}")),
+        "{report}"
+    );
+    assert!(text.contains("s3:PutObject"), "{report}");
+    ssmgo()
+        .args(["ecs", &bare.id, "--no-check"])
+        .run()
+        .expect_code(4)
+        .stderr_has("ssmgo: doctor: problem (configuration)");
+    let full = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel", "kms:Decrypt", "s3:PutObject", "s3:GetEncryptionConfiguration"], "Resource": "*"}]}"#;
+    let good = emu()
+        .ecs_task(&cluster, &g.name("good"))
+        .task_role_policy(Some(full))
+        .launch();
+    let keyed = user(
+        &g.name("keyed"),
+        r#"{"Effect": "Allow", "Action": ["ecs:ExecuteCommand", "kms:GenerateDataKey"], "Resource": "*"}"#,
+    );
+    let (code, statuses, report) = doctor_as(Some(&keyed), &good.id);
+    assert_eq!(status_of(&statuses, "configuration"), "ok", "{report}");
+    assert_eq!(code, Some(0), "{report}");
+}
+
+#[test]
+fn the_hand_off_is_the_aws_clis_token_in_the_environment_and_a_failed_plugin_ends_the_session() {
+    crate::needs_emulator!();
+    let g = emu().group("ecs-handoff");
+    let cluster = emu().ecs_cluster(&g.name("c"));
+    let task = emu().ecs_task(&cluster, &g.name("web")).launch();
+    let who = user(
+        &g.name("u"),
+        r#"{"Effect": "Allow", "Action": "ecs:ExecuteCommand", "Resource": "*"}"#,
+    );
+    let ok = exec(&who, &task.id, &[]).expect_success();
+    let plugin = ok.plugin();
+    let argv: Vec<&str> = plugin["argv"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    // response (by name), region, StartSession, profile, {"Target": ...}, the ECS endpoint.
+    assert_eq!(argv[1], "AWS_SSM_START_SESSION_RESPONSE");
+    assert_eq!(&argv[2..5], ["us-east-1", "StartSession", ""]);
+    assert_eq!(argv[6], emu().endpoint);
+    let target = ok.started_request()["Target"].as_str().unwrap().to_owned();
+    assert!(
+        target.starts_with(&format!("ecs:{cluster}_{}_", task.id)),
+        "{target}"
+    );
+    let token = plugin["response"]["TokenValue"].as_str().unwrap();
+    assert!(!token.is_empty());
+    assert!(
+        argv.iter().all(|a| !a.contains(token)),
+        "the token is never on the command line: {argv:?}"
+    );
+    assert!(plugin["response"]["SessionId"]
+        .as_str()
+        .unwrap()
+        .starts_with("ecs-execute-command-"));
+    // A plugin that fails: its session is terminated, and ssmgo says so.
+    ssmgo()
+        .signed_in_as(&who)
+        .plugin_exits_with(3)
+        .args(["ecs", &task.id, "--container", "app"])
+        .run()
+        .expect_code(1)
+        .stderr_has("session-manager-plugin failed");
+    let sessions = emu().sessions_on(&target);
+    assert_eq!(sessions.len(), 2, "{sessions:?}");
+    assert!(
+        sessions.iter().all(|s| s.status == "Terminated"),
+        "{sessions:?}"
+    );
+}
+
+#[test]
+fn a_task_of_several_containers_without_a_terminal_needs_the_container_named() {
+    crate::needs_emulator!();
+    let g = emu().group("ecs-several");
+    let cluster = emu().ecs_cluster(&g.name("c"));
+    let task = emu()
+        .ecs_task(&cluster, &g.name("web"))
+        .containers(&[("app", false), ("sidecar", false)])
+        .launch();
+    ssmgo()
+        .args(["ecs", &task.id, "--no-check"])
+        .run()
+        .expect_code(4)
+        .stderr_has("2 running containers match")
+        .stderr_has("--container NAME");
+    let unknown = "0123456789abcdef0123456789abcdef";
+    ssmgo()
+        .args(["ecs", unknown, "--cluster", &cluster])
+        .run()
+        .expect_code(4)
+        .stderr_has(&format!(
+            "no running container matches the task \"{unknown}\""
+        ));
+}
+
+#[test]
+fn several_regions_are_listed_at_once_and_a_task_is_opened_in_its_own() {
+    crate::needs_emulator!();
+    let g = emu().group("ecs-regions");
+    let cluster = emu().ecs_cluster(&g.name("c"));
+    let task = emu().ecs_task(&cluster, &g.name("web")).launch();
+    let regions = "eu-west-1,us-east-1";
+    let rows = ssmgo()
+        .args([
+            "ecs",
+            "list",
+            "--cluster",
+            &cluster,
+            "--region",
+            regions,
+            "--json",
+        ])
+        .run();
+    // The cluster is only in us-east-1: eu-west-1 has no such cluster, so nothing runs there.
+    assert_eq!(rows.code, Some(0), "{}", rows.stderr);
+    let json = rows.json();
+    let found: Vec<&Value> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["task_id"] == task.id.as_str())
+        .collect();
+    assert_eq!(found.len(), 1, "{json}");
+    assert_eq!(found[0]["region"], "us-east-1", "{json}");
+    let opened = ssmgo()
+        .args(["ecs", &task.id, "--region", regions, "--no-check"])
+        .run()
+        .expect_success();
+    let argv = opened.plugin()["argv"].as_array().unwrap().clone();
+    assert_eq!(argv[2], "us-east-1");
+}
+
+#[test]
+fn a_lost_execute_command_answer_leaves_no_session_open_and_is_not_retried() {
+    crate::needs_emulator!();
+    let g = emu().group("ecs-lost");
+    let cluster = emu().ecs_cluster(&g.name("c"));
+    let task = emu().ecs_task(&cluster, &g.name("web")).launch();
+    let proxy = FaultProxy::start(&emu().endpoint, |call| match call.operation.as_str() {
+        "ExecuteCommand" => Fault::ForwardThenDrop,
+        _ => Fault::Forward,
+    });
+    let out = ssmgo()
+        .env("AWS_ENDPOINT_URL", &proxy.url)
+        .args(["ecs", &task.id, "--no-check"])
+        .run()
+        .expect_code(1)
+        .stderr_has("the answer to ExecuteCommand on")
+        .stderr_has("the 1 session(s) it had started were terminated, so none is left open");
+    assert!(out.plugin.is_none(), "no plugin without a session");
+    assert_eq!(proxy.count("ExecuteCommand"), 1, "never retried blindly");
+    let listed = ssmgo()
+        .args(["ecs", "list", "--cluster", &cluster, "--json"])
+        .run()
+        .json();
+    let runtime = listed[0]["runtime_id"].as_str().unwrap().to_owned();
+    let sessions = emu().sessions_on(&format!("ecs:{cluster}_{}_{runtime}", task.id));
+    assert_eq!(sessions.len(), 1, "{sessions:?}");
+    assert_eq!(sessions[0].status, "Terminated");
+}
