@@ -264,6 +264,56 @@ pub enum EcsCommand {
     /// the network path to ssmmessages.
     /// Exit status: 0 no problem found, 6 problems found.
     Doctor(EcsTaskArgs),
+
+    /// Forward local ports to TASK's container, or through it to a host it reaches, as `ssmgo
+    /// forward` does for an instance: ssm:StartSession pre-checked on the document and the task,
+    /// each tunnel kept up until Ctrl-C.
+    Forward(EcsForwardArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EcsForwardArgs {
+    /// A task id or ARN (its container: the only one, or --container).
+    pub task: String,
+
+    /// One tunnel or several: LOCAL_PORT:REMOTE_PORT, one PORT for both, or
+    /// LOCAL_PORT:HOST:REMOTE_PORT to a host the container reaches.
+    #[arg(value_name = "LOCAL:[HOST:]REMOTE", required = true, num_args = 1..)]
+    pub mappings: Vec<String>,
+
+    #[command(flatten)]
+    pub select: EcsSelectArgs,
+
+    /// Forward to this host (name or IP, as the container resolves it) instead of the container,
+    /// for the mappings that name no host.
+    #[arg(long, value_name = "HOST")]
+    pub to: Option<String>,
+
+    /// End when a tunnel's session ends, instead of opening it again (forward-reconnect = false
+    /// in the config).
+    #[arg(long)]
+    pub no_reconnect: bool,
+
+    /// Keep idle tunnels from Session Manager's idle timeout: every DURATION, open and close a
+    /// connection through each. E.g. 5m (forward-keep-alive).
+    #[arg(long, value_name = "DURATION", value_parser = wait_limit)]
+    pub keep_alive: Option<std::time::Duration>,
+
+    /// Why you are connecting (recorded by Session Manager, up to 256 characters).
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+
+    /// Resolve the container, pre-check, and print the requests; start nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Skip the access pre-check (IAM policy simulation) before StartSession.
+    #[arg(long)]
+    pub no_check: bool,
+
+    /// Refuse to go on when the access pre-check can't run or depends on what only AWS sees.
+    #[arg(long, conflicts_with = "no_check")]
+    pub strict: bool,
 }
 
 /// Which containers to consider.

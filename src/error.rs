@@ -332,6 +332,9 @@ pub enum Error {
     #[error("ecs:ExecuteCommand would be denied on {target}, so no session was started\n  Fix the policy as shown above, then check again with `ssmgo ecs check {task}`; to let AWS decide anyway, pass --no-check")]
     EcsPrecheckDenied { target: String, task: String },
 
+    #[error("ssm:StartSession would be denied on {target}, so no tunnel was started\n  Fix the policy as shown above (StartSession on the port-forwarding document and on the task); to let AWS decide anyway, pass --no-check")]
+    EcsForwardPrecheckDenied { target: String },
+
     #[error("AWS denied ecs:ExecuteCommand on {target}: {message}\n  Ask whoever manages your IAM policies to allow ecs:ExecuteCommand on the cluster and the task; `ssmgo ecs check` explains what your own policies say")]
     EcsExecDenied { target: String, message: String },
 
@@ -464,6 +467,7 @@ impl Error {
             | RunDenied { .. }
             | KeyPushDenied { .. }
             | EcsPrecheckDenied { .. }
+            | EcsForwardPrecheckDenied { .. }
             | EcsExecDenied { .. }
             | SessionDenied { .. } => exit::DENIED,
             NoMatch { .. }

@@ -1,8 +1,8 @@
-//! `ssmgo ecs`: ECS Exec, guarded — open (the default), `list`, `check`, `doctor` — over the
+//! `ssmgo ecs`: ECS Exec, guarded — open (the default), `list`, `check`, `doctor`, `forward` — over the
 //! ECS module, in every profile/region (or account of the organization) the settings point at.
 
 use crate::aws::Aws;
-use crate::cli::{EcsArgs, EcsCommand, EcsSelectArgs, EcsTaskArgs};
+use crate::cli::{EcsArgs, EcsCommand, EcsForwardArgs, EcsSelectArgs, EcsTaskArgs};
 use crate::commands::Ctx;
 use crate::ecs::{self, Exec, Select};
 use crate::error::{Error, Result};
@@ -11,6 +11,11 @@ use crate::fleet::Scope;
 use crate::output::{write_json_value, write_text};
 
 pub async fn run(ctx: &Ctx, args: EcsArgs) -> Result<()> {
+    // The mappings are checked before any AWS call.
+    let forwarding = match &args.action {
+        Some(EcsCommand::Forward(f)) => Some(tunnels(f)?),
+        _ => None,
+    };
     let reached = crate::fleet::scopes::load_all(&ctx.settings, ctx.verbose).await?;
     let scopes = &reached.scopes;
     match args.action {
@@ -34,6 +39,19 @@ pub async fn run(ctx: &Ctx, args: EcsArgs) -> Result<()> {
             let container = one(scopes, &task).await?;
             let aws: &Aws = &scopes[container.scope].aws;
             ecs::check(aws, &container, task.json).await
+        }
+        Some(EcsCommand::Forward(f)) => {
+            let container = ecs::resolve(scopes, &select(f.select), Some(&f.task), false).await?;
+            let aws: &Aws = &scopes[container.scope].aws;
+            let how = ecs::Forward {
+                tunnels: forwarding.unwrap_or_default(),
+                dry_run: f.dry_run,
+                no_check: f.no_check,
+                strict: f.strict,
+                reconnect: !f.no_reconnect && !f.dry_run && ctx.settings.forward_reconnect.value,
+                keep_alive: f.keep_alive.or(ctx.settings.forward_keep_alive.value),
+            };
+            ecs::forward(aws, &container, how).await
         }
         Some(EcsCommand::Doctor(task)) => {
             let container = one(scopes, &task).await?;
@@ -60,6 +78,18 @@ pub async fn run(ctx: &Ctx, args: EcsArgs) -> Result<()> {
             ecs::exec(aws, &container, &how).await
         }
     }
+}
+
+/// Each tunnel of `ecs forward`: its purpose, local port and session, as `forward` makes them.
+fn tunnels(f: &EcsForwardArgs) -> Result<Vec<(String, u16, crate::session::SessionSpec)>> {
+    crate::commands::forward::parse_mappings(&f.mappings, f.to.as_deref())?
+        .iter()
+        .map(|m| {
+            let spec = crate::commands::forward::tunnel_spec(m, f.reason.clone())?;
+            let purpose = crate::commands::forward::purpose(m, "the container");
+            Ok((purpose, m.local, spec))
+        })
+        .collect()
 }
 
 fn select(args: EcsSelectArgs) -> Select {

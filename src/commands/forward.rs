@@ -16,14 +16,7 @@ pub const TO_REMOTE_HOST: &str = "AWS-StartPortForwardingSessionToRemoteHost";
 
 pub async fn run(ctx: &Ctx, args: ForwardArgs) -> Result<()> {
     let target = SessionTarget::parse(&args.target);
-    if let Some(host) = &args.to {
-        validate_host(host)?;
-    }
-    let mappings = args
-        .mappings
-        .iter()
-        .map(|m| parse_mapping(m, args.to.as_deref()))
-        .collect::<Result<Vec<Mapping>>>()?;
+    let mappings = parse_mappings(&args.mappings, args.to.as_deref())?;
     let tags = ctx.settings.tags_or(&args.filter.tags);
     // Several tunnels go to one instance: TARGET is resolved once (a query opens one picker),
     // and each tunnel's sessions go to it where it was found.
@@ -45,43 +38,15 @@ pub async fn run(ctx: &Ctx, args: ForwardArgs) -> Result<()> {
         })
         .collect::<Result<Vec<Plan>>>()?;
     let locals: Vec<u16> = mappings.iter().map(|m| m.local).collect();
-    let sessions = futures::future::join_all(plans.into_iter().map(|plan| async {
-        let purpose = plan.purpose.clone();
-        let ended = launch::start(&ctx.settings, ctx.verbose, plan).await;
-        if let Err(e) = &ended {
-            if !matches!(
-                e,
-                Error::Signalled { .. }
-                    | Error::Stopped { .. }
-                    | Error::Cancelled
-                    // It names its tunnel itself.
-                    | Error::TunnelGivenUp { .. }
-            ) {
-                crate::say!("ssmgo: {purpose}: ended: {}", e.headline());
-            }
-        }
-        ended
-    }));
-    let ended = match args.keep_alive.or(ctx.settings.forward_keep_alive.value) {
-        Some(every) => tokio::select! {
-            ended = sessions => ended,
-            never = keep_alive(&locals, every) => match never {},
-        },
-        None => sessions.await,
-    };
-    // The first failure decides the exit status (each was said as it happened).
-    ended.into_iter().find(Result::is_err).unwrap_or(Ok(()))
-}
-
-/// Every `every`, a connection opened and closed through each tunnel: traffic on the session, so
-/// Session Manager's idle timeout doesn't end it. A tunnel that is reconnecting just refuses it.
-async fn keep_alive(locals: &[u16], every: std::time::Duration) -> std::convert::Infallible {
-    loop {
-        tokio::time::sleep(every).await;
-        for port in locals {
-            let _ = tokio::net::TcpStream::connect(("127.0.0.1", *port)).await;
-        }
-    }
+    let tunnels = plans
+        .into_iter()
+        .map(|plan| {
+            let purpose = plan.purpose.clone();
+            (purpose, launch::start(&ctx.settings, ctx.verbose, plan))
+        })
+        .collect();
+    let keep_alive = args.keep_alive.or(ctx.settings.forward_keep_alive.value);
+    launch::run_tunnels(tunnels, &locals, keep_alive).await
 }
 
 /// One tunnel: LOCAL, and REMOTE on the instance or on HOST as the instance resolves it.
@@ -92,6 +57,14 @@ pub struct Mapping {
     pub remote: u16,
 }
 
+/// The mappings given, each checked (`--to` first) before anything is sent to AWS.
+pub fn parse_mappings(mappings: &[String], to: Option<&str>) -> Result<Vec<Mapping>> {
+    if let Some(host) = to {
+        validate_host(host)?;
+    }
+    mappings.iter().map(|m| parse_mapping(m, to)).collect()
+}
+
 /// The session that carries `m`.
 fn plan_for(
     m: &Mapping,
@@ -100,6 +73,27 @@ fn plan_for(
     session: &SessionArgs,
     reconnect: bool,
 ) -> Result<Plan> {
+    let spec = tunnel_spec(m, session.reason.clone())?;
+    let mut plan = Plan::interactive(Some(target.clone()), tags.to_vec(), spec, session.clone());
+    plan.interrupt_ends_it = true;
+    plan.reconnect = reconnect && !session.dry_run;
+    plan.purpose = purpose(m, "the instance");
+    Ok(plan)
+}
+
+/// "port forwarding from localhost:L to HOST:R (Ctrl-C ends it)"; `target` names where a mapping
+/// without a host goes.
+pub fn purpose(m: &Mapping, target: &str) -> String {
+    let destination = m.host.as_deref().unwrap_or(target);
+    format!(
+        "port forwarding from localhost:{} to {destination}:{} (Ctrl-C ends it)",
+        m.local, m.remote
+    )
+}
+
+/// The StartSession document and parameters of one tunnel, to the target itself or through it to
+/// a host it reaches (an instance's or an ECS container's: the same documents).
+pub fn tunnel_spec(m: &Mapping, reason: Option<String>) -> Result<SessionSpec> {
     let mut parameters = BTreeMap::from([
         ("portNumber".to_owned(), vec![m.remote.to_string()]),
         ("localPortNumber".to_owned(), vec![m.local.to_string()]),
@@ -111,17 +105,9 @@ fn plan_for(
         }
         None => TO_INSTANCE,
     };
-    let mut spec = SessionSpec::new(Some(document.to_owned()), None, session.reason.clone())?;
+    let mut spec = SessionSpec::new(Some(document.to_owned()), None, reason)?;
     spec.parameters = Some(parameters);
-    let destination = m.host.as_deref().unwrap_or("the instance");
-    let mut plan = Plan::interactive(Some(target.clone()), tags.to_vec(), spec, session.clone());
-    plan.interrupt_ends_it = true;
-    plan.reconnect = reconnect && !session.dry_run;
-    plan.purpose = format!(
-        "port forwarding from localhost:{} to {destination}:{} (Ctrl-C ends it)",
-        m.local, m.remote
-    );
-    Ok(plan)
+    Ok(spec)
 }
 
 /// "8080:80", "5432" (both), "5432:db.internal:5432" or "5432:[fd00::1]:5432" (through the

@@ -13,6 +13,10 @@ use crate::precheck::{self, Check, Checked, Kind, Who, WhoFailure};
 
 pub const ACTION: &str = "ecs:ExecuteCommand";
 
+/// Port forwarding to a container is not ExecuteCommand but ssm:StartSession with the target
+/// `ecs:CLUSTER_TASKID_RUNTIMEID`.
+pub const START_SESSION: &str = "ssm:StartSession";
+
 /// The request's own condition keys, the same for both resources.
 fn request_keys(container: &Container) -> Vec<Entry> {
     let entry = |key: &str, value: &str| Entry {
@@ -97,6 +101,78 @@ pub async fn pre_check(
         || Error::EcsPrecheckDenied {
             target: container.label(),
             task: format!("{} --container {}", container.task_arn, container.name),
+        },
+    )
+}
+
+/// The pre-check of a port forward to `container` (ssm:StartSession with an `ecs:` target) as
+/// `who`, whose document is the tunnel's: StartSession is authorized on the session document, as
+/// for an instance, and on the target. Which resource AWS authorizes for an `ecs:` target is not
+/// documented: the Service Authorization Reference lists document, instance, managed-instance and
+/// session for ssm:StartSession, and AWS's pages on ECS port forwarding (the 2022 "port
+/// forwarding to remote hosts using Session Manager" announcement, the ECS Exec guide) name no
+/// ARN. The task's ARN is the one resource the target names, and it is what policies written for
+/// it use, so it is checked here with the task's tags as aws:ResourceTag/K — a best reading, not
+/// AWS's word.
+pub async fn forward_check(
+    aws: &Aws,
+    who: &std::result::Result<Who, WhoFailure>,
+    container: &Container,
+) -> Check {
+    let who = match who {
+        Ok(who) => who,
+        Err((principal, reason)) => {
+            let mut unknown = Check::unknown(container.label(), principal.clone(), reason.clone());
+            unknown.action = START_SESSION.to_owned();
+            return unknown;
+        }
+    };
+    let base = who.base_context();
+    let global_tags = |tags: &[(String, String)], source: &str| -> Vec<Entry> {
+        base.iter()
+            .cloned()
+            .chain(
+                resource_tag_entries(tags, "ssm:resourceTag/", source)
+                    .into_iter()
+                    .filter(|e| e.key.starts_with("aws:")),
+            )
+            .collect()
+    };
+    let (document, document_tags) = who.document();
+    let document =
+        crate::aws::arn::document_arn(who.partition(), aws.region(), who.account(), document);
+    let resources = vec![
+        Checked {
+            arn: document,
+            kind: Kind::Document,
+            context: global_tags(document_tags, "the document's tags"),
+            tags: document_tags.to_vec(),
+        },
+        Checked {
+            arn: container.task_arn.clone(),
+            kind: Kind::Task,
+            context: global_tags(&container.tags, "the task's tags"),
+            tags: container.tags.clone(),
+        },
+    ];
+    precheck::check_resources(aws, who, START_SESSION, container.label(), base, resources).await
+}
+
+/// [`forward_check`] acted on: a denial stops before StartSession, explained (exit 3).
+pub async fn forward_pre_check(
+    aws: &Aws,
+    who: &std::result::Result<Who, WhoFailure>,
+    container: &Container,
+    strict: bool,
+) -> Result<String> {
+    let check = forward_check(aws, who, container).await;
+    precheck::act_on(
+        &check,
+        container.label(),
+        strict,
+        "allowed (document and task)",
+        || Error::EcsForwardPrecheckDenied {
+            target: container.label(),
         },
     )
 }

@@ -3,7 +3,9 @@
 //! (the picker's own keys and terminal handling) or named, ecs:ExecuteCommand is pre-checked on
 //! the cluster and on the task with the context AWS evaluates ([`guard`]), ExecuteCommand
 //! starts the session and the session core hands it to the plugin exactly as the AWS CLI's
-//! `ecs execute-command` does; when ECS refuses, the ECS doctor ([`doctor`]) says why.
+//! `ecs execute-command` does; when ECS refuses, the ECS doctor ([`doctor`]) says why. Port
+//! forwarding to a container ([`forward`]) is StartSession with the container as its target,
+//! through the same tunnel keeper as an instance's.
 
 pub mod api;
 pub mod doctor;
@@ -337,6 +339,77 @@ pub async fn exec(aws: &Aws, container: &Container, how: &Exec) -> Result<()> {
         }
         (outcome, _) => outcome,
     }
+}
+
+/// What `ssmgo ecs forward` does once the container is known: one tunnel per session spec (the
+/// port-forwarding document and its parameters), with its purpose and local port.
+pub struct Forward {
+    pub tunnels: Vec<(String, u16, SessionSpec)>,
+    pub dry_run: bool,
+    pub no_check: bool,
+    pub strict: bool,
+    pub reconnect: bool,
+    pub keep_alive: Option<std::time::Duration>,
+}
+
+/// Pre-checks ssm:StartSession for each tunnel's document on the container's task, then keeps
+/// each tunnel up (StartSession with the target `ecs:CLUSTER_TASKID_RUNTIMEID`, as the AWS CLI
+/// names a container, handed to the plugin) until Ctrl-C.
+pub async fn forward(aws: &Aws, container: &Container, how: Forward) -> Result<()> {
+    let plugin = match how.dry_run {
+        true => Plugin::find().ok(),
+        false => Some(Plugin::find()?),
+    };
+    let mut summaries: Vec<String> = Vec::new();
+    if how.no_check {
+        summaries.push("skipped (--no-check)".to_owned());
+    } else {
+        // Each document once: a tunnel to the container and one through it are two.
+        let mut documents: Vec<&str> = how
+            .tunnels
+            .iter()
+            .filter_map(|(_, _, spec)| spec.document.as_deref())
+            .collect();
+        documents.sort_unstable();
+        documents.dedup();
+        for document in documents {
+            let who = precheck::whoami(aws, Some(document), None).await;
+            let summary = guard::forward_pre_check(aws, &who, container, how.strict).await?;
+            if !summaries.contains(&summary) {
+                summaries.push(summary);
+            }
+        }
+    }
+    let target = container.plugin_target();
+    let requests: Vec<Request> = how
+        .tunnels
+        .iter()
+        .map(|(_, _, spec)| Request::new(target.clone(), spec.clone()))
+        .collect();
+    let Some(plugin) = plugin.filter(|_| !how.dry_run) else {
+        return print::forward_dry_run(container, &summaries.join("; "), &requests);
+    };
+    let locals: Vec<u16> = how.tunnels.iter().map(|(_, local, _)| *local).collect();
+    let label = container.label();
+    let tunnels = how
+        .tunnels
+        .iter()
+        .zip(&requests)
+        .map(|((purpose, _, _), request)| {
+            let plugin = &plugin;
+            let label = &label;
+            let reconnect = how.reconnect;
+            let run = async move {
+                crate::say!("ssmgo: starting {purpose} on {}", Untrusted(label));
+                match reconnect {
+                    true => crate::launch::keep_up(aws, request, plugin, || {}).await,
+                    false => session::start_and_hand_off(aws, request, plugin, true, || {}).await,
+                }
+            };
+            (purpose.clone(), run)
+        })
+        .collect();
+    crate::launch::run_tunnels(tunnels, &locals, how.keep_alive).await
 }
 
 /// ExecuteCommand's refusal as our error.

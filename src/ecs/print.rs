@@ -142,6 +142,21 @@ pub async fn dry_run(
     crate::output::write_text(&text)
 }
 
+/// `ecs forward --dry-run`: the container, the pre-check and each tunnel's StartSession request.
+pub fn forward_dry_run(c: &Container, check: &str, requests: &[Request]) -> Result<()> {
+    let mut text = format!(
+        "Target:          {} (exec {}, agent {})\nPre-check:       {check}\n",
+        Untrusted(&c.label()),
+        if c.exec_enabled { "enabled" } else { "disabled" },
+        c.agent_status.as_deref().unwrap_or("none"),
+    );
+    for r in requests {
+        text.push_str(&format!("StartSession:    {}\n", Untrusted(&r.to_json())));
+    }
+    text.push_str("Dry run: no session was started.\n");
+    crate::output::write_text(&text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

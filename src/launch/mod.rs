@@ -24,6 +24,7 @@ use crate::settings::{CheckMode, Settings, TagFilters};
 pub use target::{
     examine_target, resolve_once, Examined, InstanceId, Resolve, SessionTarget, Target,
 };
+pub use tunnel::{keep_up, run_all as run_tunnels};
 
 /// A session to start, whatever the document: a shell, a port forward, an SSH stream.
 pub struct Plan {

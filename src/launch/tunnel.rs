@@ -60,8 +60,9 @@ fn tunnel_name(request: &Request) -> String {
 
 /// Keeps the tunnel of `request` up until Ctrl-C (or a stop signal: the run's listener ends it
 /// between sessions, the session while one runs) or an error no retry mends. `remember` runs
-/// once, when the first session has started.
-pub(super) async fn keep_up(
+/// once, when the first session has started. The target may be an instance or an ECS task's
+/// container (`ecs:…`): StartSession takes both.
+pub async fn keep_up(
     aws: &Aws,
     request: &Request,
     plugin: &Plugin,
@@ -139,5 +140,54 @@ pub(super) async fn keep_up(
             _ = interrupts.recv() => return Ok(()),
         }
         pause = (pause * 2).min(LONGEST_PAUSE);
+    }
+}
+
+/// Several tunnels at once (`forward`'s, `ecs forward`'s), each `(purpose, its sessions)`: each
+/// failure said as it happens, the first deciding the exit status; with `keep_alive`, a
+/// connection through each local port every so often.
+pub async fn run_all<F>(
+    tunnels: Vec<(String, F)>,
+    locals: &[u16],
+    keep_alive: Option<Duration>,
+) -> Result<()>
+where
+    F: std::future::Future<Output = Result<()>>,
+{
+    let sessions = futures::future::join_all(tunnels.into_iter().map(|(purpose, f)| async move {
+        let ended = f.await;
+        if let Err(e) = &ended {
+            if !matches!(
+                e,
+                Error::Signalled { .. }
+                    | Error::Stopped { .. }
+                    | Error::Cancelled
+                    // It names its tunnel itself.
+                    | Error::TunnelGivenUp { .. }
+            ) {
+                crate::say!("ssmgo: {purpose}: ended: {}", e.headline());
+            }
+        }
+        ended
+    }));
+    let ended = match keep_alive {
+        Some(every) => tokio::select! {
+            ended = sessions => ended,
+            never = keep_idle_tunnels_up(locals, every) => match never {},
+        },
+        None => sessions.await,
+    };
+    // The first failure decides the exit status (each was said as it happened).
+    ended.into_iter().find(Result::is_err).unwrap_or(Ok(()))
+}
+
+/// Every `every`, a connection opened and closed through each tunnel: traffic on the session, so
+/// Session Manager's idle timeout doesn't end it. A tunnel that is reconnecting just refuses it.
+async fn keep_idle_tunnels_up(locals: &[u16], every: Duration) -> std::convert::Infallible {
+    loop {
+        tokio::time::sleep(every).await;
+        for port in locals {
+            let _ = tokio::net::TcpStream::connect(("127.0.0.1", *port)).await;
+        }
     }
 }

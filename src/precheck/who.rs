@@ -82,6 +82,11 @@ impl Who {
         &self.partition
     }
 
+    /// The session document it was looked up for, and that document's tags.
+    pub fn document(&self) -> (&str, &[(String, String)]) {
+        (&self.document, &self.document_tags)
+    }
+
     /// The context every resource of a request by this caller shares, as of now.
     pub fn base_context(&self) -> Vec<super::context::Entry> {
         Facts {
