@@ -42,6 +42,13 @@ The agent in the container ("Using Amazon ECS Exec", ECS Developer Guide):
   - reaches ssmmessages on 443 from an awsvpc task's network interface the way an instance's
     agent does (agent.reaches: an interface endpoint with private DNS, or a default route to an
     internet gateway with a public address or to a NAT gateway; security groups out on 443).
+  StartSession      (moto_plus) with the target "ecs:CLUSTER_TASKID_RUNTIMEID", as the AWS CLI builds
+                    it for execute-command and AWS's ECS port-forwarding announcement (2022,
+                    "AWS-StartPortForwardingSessionToRemoteHost" with an ECS task) uses it:
+                    session_target finds the container; the session opens only where
+                    ExecuteCommand's would (the task RUNNING, exec enabled, its agent RUNNING, its
+                    channel up). What AWS answers otherwise is not documented: this emulator's
+                    assumption is StartSession's own TargetNotConnected for a target it can't reach.
 Test hook: a task tagged ssmgo:exec-agent=STATUS reports that status for its agent (PENDING,
 STOPPED, RUNNING) whatever the rest says.
 """
@@ -199,6 +206,39 @@ def _find_task(backend, cluster, task_str):
         if task_str in (arn, task.id):
             return task
     return None
+
+
+def session_target(account, region, target):
+    """The (task, cluster, container, backend) of a StartSession target
+    "ecs:CLUSTER_TASKID_RUNTIMEID", or None. A cluster's name may hold underscores; a task id and a
+    runtime id ("TASKID-NNNNNNNNNN") don't, so the last two parts are theirs."""
+    from moto.ecs.models import ecs_backends
+    parts = target[len("ecs:"):].split("_")
+    if not target.startswith("ecs:") or len(parts) < 3:
+        return None
+    cluster_name, task_id, runtime_id = "_".join(parts[:-2]), parts[-2], parts[-1]
+    backend = ecs_backends[account][region]
+    cluster = backend.clusters.get(cluster_name)
+    if cluster is None:
+        return None
+    task = _find_task(backend, cluster, task_id)
+    if task is None:
+        return None
+    container = next((c for c in task.containers if c.runtime_id == runtime_id), None)
+    if container is None:
+        return None
+    return task, cluster, container, backend
+
+
+def session_ready(found):
+    """Whether a session to the container `found` (session_target) can open: what ExecuteCommand
+    requires of it (execute_command below: exec enabled, its agent RUNNING, its channel up)."""
+    task, cluster, container, backend = found
+    return agent_status(task, container) == "RUNNING" and channel_up(task, cluster, backend)
+
+
+def task_tags(found):
+    return _tags(found[0])
 
 
 def execute_command(self):

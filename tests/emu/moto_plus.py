@@ -767,9 +767,20 @@ def _start_session(self):
     inst = next((i for i in insts if i.id == target), None)
     hybrid = _hybrid_nodes().get(target)
     caller = _caller(self)
+    # A container of an ECS task (ecs.py): authorized on its task's ARN, with the task's tags.
+    task = ecs.session_target(self.current_account, self.region, target) if target.startswith("ecs:") else None
     if caller is not None:
         ctx = _request_context(self, iam_backends[self.current_account][get_partition(self.region)])
-        checks = [_target_check(self, ec2, ctx, target, known=bool(inst or hybrid))]
+        if target.startswith("ecs:"):
+            tctx = dict(ctx)
+            for k, v in (ecs.task_tags(task) if task else {}).items():
+                tctx[f"aws:resourcetag/{k}".lower()] = [v]
+            task_arn = task[0].task_arn if task else (
+                f"arn:{get_partition(self.region)}:ecs:{self.region}:{self.current_account}:task/"
+                + "/".join(target[4:].split("_")[-3:-1]))
+            checks = [(task_arn, tctx)]
+        else:
+            checks = [_target_check(self, ec2, ctx, target, known=bool(inst or hybrid))]
         # Like AWS, the session document is authorized too, also when it is the default one.
         checks.append(_document_check(self, ctx, doc or "SSM-SessionManagerRunShell"))
         _authorize_resources(self, caller, "ssm:StartSession", checks)
@@ -779,7 +790,10 @@ def _start_session(self):
     # ("Step 6: … VPC endpoint for Session Manager"). Without it AWS answers TargetNotConnected
     # although the node is Online: the answer users report for a role lacking ssmmessages
     # (session-manager-plugin issue #72; guardian/security-hq pull request #164).
-    if hybrid is None and (inst is None or _ping(inst) != "Online" or not agent.control_channel(inst)):
+    if target.startswith("ecs:"):
+        if task is None or not ecs.session_ready(task):
+            raise SsmError("TargetNotConnected", f"{target} is not connected.")
+    elif hybrid is None and (inst is None or _ping(inst) != "Online" or not agent.control_channel(inst)):
         raise SsmError("TargetNotConnected", f"{target} is not connected.")
     who = (caller.arn.split("/")[-1] if caller else "moto")
     sid = f"{who}-{secrets.token_hex(9)[:17]}"

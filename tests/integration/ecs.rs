@@ -578,3 +578,123 @@ fn a_lost_execute_command_answer_leaves_no_session_open_and_is_not_retried() {
     assert_eq!(sessions.len(), 1, "{sessions:?}");
     assert_eq!(sessions[0].status, "Terminated");
 }
+
+/// A caller who may list ECS tasks and start port-forwarding sessions with `resource` as the
+/// target's resource (the documents are always allowed).
+fn forwarder(name: &str, resource: &str) -> Principal {
+    user(
+        name,
+        &format!(
+            r#"{{"Sid": "Forward", "Effect": "Allow", "Action": "ssm:StartSession", "Resource": ["{resource}", "arn:aws:ssm:*::document/AWS-StartPortForwarding*"]}}, {{"Effect": "Allow", "Action": "ssm:TerminateSession", "Resource": "*"}}"#
+        ),
+    )
+}
+
+#[test]
+fn ecs_forward_hands_the_plugin_the_containers_target_the_document_and_its_parameters() {
+    crate::needs_emulator!();
+    let g = emu().group("ecs-fwd-rec");
+    let cluster = emu().ecs_cluster(&g.name("c"));
+    let task = emu().ecs_task(&cluster, &g.name("web")).launch();
+    let who = forwarder(&g.name("u"), "arn:aws:ecs:*:*:task/*");
+    let fwd = |extra: &[&str]| {
+        let mut args = vec!["ecs", "forward", &task.id];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["--container", "app", "--no-reconnect"]);
+        ssmgo().signed_in_as(&who).args(args).run().expect_success()
+    };
+    let ok = fwd(&["8080:80"]);
+    let request = ok.started_request();
+    let target = request["Target"].as_str().unwrap().to_owned();
+    assert!(
+        target.starts_with(&format!("ecs:{cluster}_{}_", task.id)) && target.contains('-'),
+        "the AWS CLI's target, the runtime id last: {target}"
+    );
+    assert_eq!(request["DocumentName"], "AWS-StartPortForwardingSession");
+    assert_eq!(
+        request["Parameters"],
+        serde_json::json!({"portNumber": ["80"], "localPortNumber": ["8080"]})
+    );
+    let argv: Vec<&str> = ok.plugin()["argv"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    // As for an instance's session: the response by name, SSM's endpoint.
+    assert_eq!(argv[1], "AWS_SSM_START_SESSION_RESPONSE");
+    assert_eq!(&argv[2..5], ["us-east-1", "StartSession", ""]);
+    let token = ok.plugin()["response"]["TokenValue"].as_str().unwrap();
+    assert!(!token.is_empty());
+    assert!(argv.iter().all(|a| !a.contains(token)), "{argv:?}");
+    // Through the container to a host it reaches: the remote-host document and its host.
+    let ok = fwd(&["5432", "--to", "db.internal"]);
+    let request = ok.started_request();
+    assert_eq!(request["Target"], target.as_str());
+    assert_eq!(
+        request["DocumentName"],
+        "AWS-StartPortForwardingSessionToRemoteHost"
+    );
+    assert_eq!(
+        request["Parameters"],
+        serde_json::json!({"host": ["db.internal"], "portNumber": ["5432"], "localPortNumber": ["5432"]})
+    );
+    let sessions = emu().sessions_on(&target);
+    assert_eq!(sessions.len(), 2, "{sessions:?}");
+    assert!(sessions.iter().all(|s| s.status == "Terminated"), "{sessions:?}");
+}
+
+#[test]
+fn ecs_forward_denied_on_the_task_is_caught_before_start_session() {
+    crate::needs_emulator!();
+    let g = emu().group("ecs-fwd-deny");
+    let cluster = emu().ecs_cluster(&g.name("c"));
+    let task = emu().ecs_task(&cluster, &g.name("web")).launch();
+    // StartSession allowed on instances only: not on the task.
+    let who = forwarder(&g.name("u"), "arn:aws:ec2:*:*:instance/*");
+    let fwd = |extra: &[&str]| {
+        let mut args = vec!["ecs", "forward", &task.id, "8080:80", "--no-reconnect"];
+        args.extend_from_slice(extra);
+        ssmgo().signed_in_as(&who).args(args).run()
+    };
+    // AWS's side (the emulator, no pre-check): refused on the task's ARN.
+    fwd(&["--no-check"])
+        .expect_code(3)
+        .stderr_has("AWS denied ssm:StartSession")
+        .stderr_has(&task.arn);
+    // The pre-check: refused before StartSession, the document allowed, the task not.
+    let denied = fwd(&[])
+        .expect_code(3)
+        .stderr_has("would be DENIED")
+        .stderr_has("ok     session document arn:aws:ssm:us-east-1::document/AWS-StartPortForwardingSession: allowed")
+        .stderr_has(&format!("DENIED task {}: implicitDeny", task.arn))
+        .stderr_has("ssm:StartSession would be denied on");
+    assert!(denied.plugin.is_none(), "no session was started");
+    let listed = ssmgo()
+        .signed_in_as(&who)
+        .args(["ecs", "list", "--cluster", &cluster, "--json"])
+        .run()
+        .expect_success()
+        .json();
+    let runtime = listed[0]["runtime_id"].as_str().unwrap().to_owned();
+    let target = format!("ecs:{cluster}_{}_{runtime}", task.id);
+    assert_eq!(emu().sessions_on(&target).len(), 0, "no session was ever started");
+}
+
+#[test]
+fn ecs_forward_is_refused_where_the_tasks_agent_is_not_running() {
+    crate::needs_emulator!();
+    let g = emu().group("ecs-fwd-agent");
+    let cluster = emu().ecs_cluster(&g.name("c"));
+    let task = emu()
+        .ecs_task(&cluster, &g.name("web"))
+        .tag("ssmgo:exec-agent", "STOPPED")
+        .launch();
+    let who = forwarder(&g.name("u"), "arn:aws:ecs:*:*:task/*");
+    ssmgo()
+        .signed_in_as(&who)
+        .args(["ecs", "forward", &task.id, "8080:80", "--no-reconnect"])
+        .run()
+        .expect_code(4)
+        .stderr_has("is not connected");
+}

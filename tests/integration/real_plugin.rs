@@ -1008,3 +1008,98 @@ fn sigterm_to_ssmgo_ssh_stops_ssh_removes_the_key_and_ends_the_session() {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+/// `ssmgo ecs forward` with the real plugin until the tunnel is up, `check` given the local port,
+/// then the group interrupted as Ctrl-C would; None without the real plugin.
+fn through_an_ecs_tunnel(
+    who: &crate::support::Principal,
+    task: &str,
+    mapping: impl Fn(u16) -> Vec<String>,
+    check: impl FnOnce(u16),
+) -> Option<String> {
+    let run = ssmgo().signed_in_as(who).with_real_plugin()?;
+    let local = free_port();
+    let out = tempfile::NamedTempFile::new().unwrap();
+    let mut args = vec!["ecs".to_owned(), "forward".to_owned(), task.to_owned()];
+    args.extend(mapping(local));
+    let mut cmd = run.args(args).into_command();
+    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+    // One file, appended to by both streams (two plain handles would overwrite each other).
+    let file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(out.path())
+        .unwrap();
+    let mut child = cmd
+        .stdout(file.try_clone().unwrap())
+        .stderr(file)
+        .spawn()
+        .unwrap();
+    let log = || std::fs::read_to_string(out.path()).unwrap_or_default();
+    let started = std::time::Instant::now();
+    while !log().contains("Waiting for connections") {
+        assert!(
+            started.elapsed() < WAIT,
+            "the tunnel never opened: {}",
+            log()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    check(local);
+    // SAFETY: a process group this test created.
+    unsafe {
+        libc::killpg(child.id() as i32, libc::SIGINT);
+    }
+    let _ = child.wait();
+    Some(log())
+}
+
+#[test]
+fn ecs_forward_carries_a_real_connection_to_the_container_and_through_it() {
+    crate::needs_emulator!();
+    let g = emu().group("real-ecs-fwd");
+    let cluster = emu().ecs_cluster(&g.name("c"));
+    let task = emu().ecs_task(&cluster, &g.name("web")).launch();
+    let policy = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["ssm:StartSession", "ssm:TerminateSession", "ssm:DescribeSessions", "ecs:ListClusters", "ecs:ListTasks", "ecs:DescribeTasks", "ecs:DescribeClusters", "ecs:DescribeTaskDefinition", "ssm:GetDocument", "ssm:ListTagsForResource", "iam:SimulatePrincipalPolicy", "iam:GetUser", "iam:ListUserTags", "sts:GetCallerIdentity"], "Resource": "*"}]}"#;
+    let who = emu().user(&g.name("u"), &[("fwd", policy)]);
+    // To a port of the container (this machine's loopback, in the emulator), pre-checked.
+    let remote = http_server("hello-ecs");
+    let Some(log) = through_an_ecs_tunnel(
+        &who,
+        &task.id,
+        |local| vec![format!("{local}:{remote}")],
+        |local| {
+            let answer = get(local);
+            assert!(answer.ends_with("hello-ecs"), "{answer}");
+        },
+    ) else {
+        return;
+    };
+    assert!(
+        log.contains("starting port forwarding from localhost:"),
+        "{log}"
+    );
+    // Through the container to a host it reaches.
+    let remote = http_server("hello-ecs-remote");
+    through_an_ecs_tunnel(
+        &who,
+        &task.id,
+        |local| vec![format!("{local}:{remote}"), "--to".into(), "localhost".into()],
+        |local| {
+            let answer = get(local);
+            assert!(answer.ends_with("hello-ecs-remote"), "{answer}");
+        },
+    );
+    let listed = ssmgo()
+        .signed_in_as(&who)
+        .args(["ecs", "list", "--cluster", &cluster, "--json"])
+        .run()
+        .expect_success()
+        .json();
+    let runtime = listed[0]["runtime_id"].as_str().unwrap().to_owned();
+    let sessions = emu().sessions_on(&format!("ecs:{cluster}_{}_{runtime}", task.id));
+    assert_eq!(sessions.len(), 2, "{sessions:?}");
+    assert!(
+        sessions.iter().all(|s| s.status == "Terminated"),
+        "Ctrl-C ended each: {sessions:?}"
+    );
+}
