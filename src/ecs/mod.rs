@@ -409,7 +409,26 @@ pub async fn forward(aws: &Aws, container: &Container, how: Forward) -> Result<(
             (purpose.clone(), run)
         })
         .collect();
-    crate::launch::run_tunnels(tunnels, &locals, how.keep_alive).await
+    match crate::launch::run_tunnels(tunnels, &locals, how.keep_alive).await {
+        // SSM's advice is an instance's: the ECS doctor's short form says what is wrong with
+        // the container instead.
+        Err(Error::TargetNotConnected {
+            target, message, ..
+        }) => {
+            let who = precheck::whoami(aws, None, None).await;
+            let report = doctor::examine(aws, container, who_of(&who)).await;
+            crate::output::to_stderr(&doctor::render_problems(&report));
+            Err(Error::TargetNotConnected {
+                target,
+                message,
+                next: format!(
+                    "The container's agent can't take the session (exec not enabled, its ExecuteCommandAgent not RUNNING, the task role without the ssmmessages actions, no path to ssmmessages); `ssmgo ecs doctor {} --container {}` finds which",
+                    container.task_arn, container.name
+                ),
+            })
+        }
+        other => other,
+    }
 }
 
 /// ExecuteCommand's refusal as our error.

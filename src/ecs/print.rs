@@ -147,7 +147,11 @@ pub fn forward_dry_run(c: &Container, check: &str, requests: &[Request]) -> Resu
     let mut text = format!(
         "Target:          {} (exec {}, agent {})\nPre-check:       {check}\n",
         Untrusted(&c.label()),
-        if c.exec_enabled { "enabled" } else { "disabled" },
+        if c.exec_enabled {
+            "enabled"
+        } else {
+            "disabled"
+        },
         c.agent_status.as_deref().unwrap_or("none"),
     );
     for r in requests {

@@ -641,7 +641,10 @@ fn ecs_forward_hands_the_plugin_the_containers_target_the_document_and_its_param
     );
     let sessions = emu().sessions_on(&target);
     assert_eq!(sessions.len(), 2, "{sessions:?}");
-    assert!(sessions.iter().all(|s| s.status == "Terminated"), "{sessions:?}");
+    assert!(
+        sessions.iter().all(|s| s.status == "Terminated"),
+        "{sessions:?}"
+    );
 }
 
 #[test]
@@ -678,7 +681,11 @@ fn ecs_forward_denied_on_the_task_is_caught_before_start_session() {
         .json();
     let runtime = listed[0]["runtime_id"].as_str().unwrap().to_owned();
     let target = format!("ecs:{cluster}_{}_{runtime}", task.id);
-    assert_eq!(emu().sessions_on(&target).len(), 0, "no session was ever started");
+    assert_eq!(
+        emu().sessions_on(&target).len(),
+        0,
+        "no session was ever started"
+    );
 }
 
 #[test]
@@ -696,5 +703,7 @@ fn ecs_forward_is_refused_where_the_tasks_agent_is_not_running() {
         .args(["ecs", "forward", &task.id, "8080:80", "--no-reconnect"])
         .run()
         .expect_code(4)
-        .stderr_has("is not connected");
+        .stderr_has("is not connected")
+        .stderr_has("ExecuteCommandAgent")
+        .stderr_has(&format!("`ssmgo ecs doctor {} --container app`", task.arn));
 }

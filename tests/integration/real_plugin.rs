@@ -1083,7 +1083,13 @@ fn ecs_forward_carries_a_real_connection_to_the_container_and_through_it() {
     through_an_ecs_tunnel(
         &who,
         &task.id,
-        |local| vec![format!("{local}:{remote}"), "--to".into(), "localhost".into()],
+        |local| {
+            vec![
+                format!("{local}:{remote}"),
+                "--to".into(),
+                "localhost".into(),
+            ]
+        },
         |local| {
             let answer = get(local);
             assert!(answer.ends_with("hello-ecs-remote"), "{answer}");
