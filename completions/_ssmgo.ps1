@@ -189,6 +189,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssmgo' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the running tasks'' containers: cluster, service, task, container, launch type, platform version, whether exec is enabled and the agent''s status. A table on a terminal, a JSON array otherwise (or with --json)')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check, without running anything, whether you may run a command in TASK''s container. Exit status: 0 allowed, 3 denied, 5 depends on context only AWS sees, 1 could not check')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Find why TASK''s container can''t take an ECS Exec session: exec enabled, the platform version, the root file system, the agent, the task role, the cluster''s configuration, the network path to ssmmessages. Exit status: 0 no problem found, 6 problems found')
+            [CompletionResult]::new('forward', 'forward', [CompletionResultType]::ParameterValue, 'Forward local ports to TASK''s container, or through it to a host it reaches, as `ssmgo forward` does for an instance: ssm:StartSession pre-checked on the document and the task, each tunnel kept up until Ctrl-C')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -252,10 +253,37 @@ Register-ArgumentCompleter -Native -CommandName 'ssmgo' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'ssmgo;ecs;forward' {
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'Only this cluster (name or ARN; repeat for several). Default: every cluster')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'Only the tasks of this service')
+            [CompletionResult]::new('--container', '--container', [CompletionResultType]::ParameterName, 'Only containers of this name (the one to open in a task of several)')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Only tasks with this tag: KEY=VALUE, exactly. Repeat to require several')
+            [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Only tasks with this tag: KEY=VALUE, exactly. Repeat to require several')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Forward to this host (name or IP, as the container resolves it) instead of the container, for the mappings that name no host')
+            [CompletionResult]::new('--keep-alive', '--keep-alive', [CompletionResultType]::ParameterName, 'Keep idle tunnels from Session Manager''s idle timeout: every DURATION, open and close a connection through each. E.g. 5m (forward-keep-alive)')
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you are connecting (recorded by Session Manager, up to 256 characters)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. Several, comma-separated, or globs (`''prod-*''`: every profile of those files it matches) are queried at once, by `list`, the picker, `run` and the lookup of a TARGET')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The AWS region to use [env: AWS_REGION]. Several, comma-separated, are queried at once, as several profiles are')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]')
+            [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Use the named preset from the config file (its profile, region, tags, document, columns)')
+            [CompletionResult]::new('--preset', '--preset', [CompletionResultType]::ParameterName, 'Use the named preset from the config file (its profile, region, tags, document, columns)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output [env: NO_COLOR disables it]')
+            [CompletionResult]::new('--no-reconnect', '--no-reconnect', [CompletionResultType]::ParameterName, 'End when a tunnel''s session ends, instead of opening it again (forward-reconnect = false in the config)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Resolve the container, pre-check, and print the requests; start nothing')
+            [CompletionResult]::new('--no-check', '--no-check', [CompletionResultType]::ParameterName, 'Skip the access pre-check (IAM policy simulation) before StartSession')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Refuse to go on when the access pre-check can''t run or depends on what only AWS sees')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Every account of your AWS Organization (or the config''s `[org] accounts`), each through a role assumed with the profile''s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once: for `list`, the picker and `run`, and wherever a TARGET is looked up (`connect`, `check`, `doctor`, `forward`, `ssh`, and the ProxyCommand `ssh-config` writes)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show the AWS calls made, and the full AWS error behind a failure')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show the AWS calls made, and the full AWS error behind a failure')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'ssmgo;ecs;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the running tasks'' containers: cluster, service, task, container, launch type, platform version, whether exec is enabled and the agent''s status. A table on a terminal, a JSON array otherwise (or with --json)')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check, without running anything, whether you may run a command in TASK''s container. Exit status: 0 allowed, 3 denied, 5 depends on context only AWS sees, 1 could not check')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Find why TASK''s container can''t take an ECS Exec session: exec enabled, the platform version, the root file system, the agent, the task role, the cluster''s configuration, the network path to ssmmessages. Exit status: 0 no problem found, 6 problems found')
+            [CompletionResult]::new('forward', 'forward', [CompletionResultType]::ParameterValue, 'Forward local ports to TASK''s container, or through it to a host it reaches, as `ssmgo forward` does for an instance: ssm:StartSession pre-checked on the document and the task, each tunnel kept up until Ctrl-C')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -266,6 +294,9 @@ Register-ArgumentCompleter -Native -CommandName 'ssmgo' -ScriptBlock {
             break
         }
         'ssmgo;ecs;help;doctor' {
+            break
+        }
+        'ssmgo;ecs;help;forward' {
             break
         }
         'ssmgo;ecs;help;help' {
@@ -567,6 +598,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssmgo' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the running tasks'' containers: cluster, service, task, container, launch type, platform version, whether exec is enabled and the agent''s status. A table on a terminal, a JSON array otherwise (or with --json)')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check, without running anything, whether you may run a command in TASK''s container. Exit status: 0 allowed, 3 denied, 5 depends on context only AWS sees, 1 could not check')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Find why TASK''s container can''t take an ECS Exec session: exec enabled, the platform version, the root file system, the agent, the task role, the cluster''s configuration, the network path to ssmmessages. Exit status: 0 no problem found, 6 problems found')
+            [CompletionResult]::new('forward', 'forward', [CompletionResultType]::ParameterValue, 'Forward local ports to TASK''s container, or through it to a host it reaches, as `ssmgo forward` does for an instance: ssm:StartSession pre-checked on the document and the task, each tunnel kept up until Ctrl-C')
             break
         }
         'ssmgo;help;ecs;list' {
@@ -576,6 +608,9 @@ Register-ArgumentCompleter -Native -CommandName 'ssmgo' -ScriptBlock {
             break
         }
         'ssmgo;help;ecs;doctor' {
+            break
+        }
+        'ssmgo;help;ecs;forward' {
             break
         }
         'ssmgo;help;policy' {

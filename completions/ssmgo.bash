@@ -85,6 +85,9 @@ _ssmgo() {
             ssmgo__subcmd__ecs,doctor)
                 cmd="ssmgo__subcmd__ecs__subcmd__doctor"
                 ;;
+            ssmgo__subcmd__ecs,forward)
+                cmd="ssmgo__subcmd__ecs__subcmd__forward"
+                ;;
             ssmgo__subcmd__ecs,help)
                 cmd="ssmgo__subcmd__ecs__subcmd__help"
                 ;;
@@ -96,6 +99,9 @@ _ssmgo() {
                 ;;
             ssmgo__subcmd__ecs__subcmd__help,doctor)
                 cmd="ssmgo__subcmd__ecs__subcmd__help__subcmd__doctor"
+                ;;
+            ssmgo__subcmd__ecs__subcmd__help,forward)
+                cmd="ssmgo__subcmd__ecs__subcmd__help__subcmd__forward"
                 ;;
             ssmgo__subcmd__ecs__subcmd__help,help)
                 cmd="ssmgo__subcmd__ecs__subcmd__help__subcmd__help"
@@ -156,6 +162,9 @@ _ssmgo() {
                 ;;
             ssmgo__subcmd__help__subcmd__ecs,doctor)
                 cmd="ssmgo__subcmd__help__subcmd__ecs__subcmd__doctor"
+                ;;
+            ssmgo__subcmd__help__subcmd__ecs,forward)
+                cmd="ssmgo__subcmd__help__subcmd__ecs__subcmd__forward"
                 ;;
             ssmgo__subcmd__help__subcmd__ecs,list)
                 cmd="ssmgo__subcmd__help__subcmd__ecs__subcmd__list"
@@ -636,7 +645,7 @@ _ssmgo() {
             return 0
             ;;
         ssmgo__subcmd__ecs)
-            opts="-t -P -v -h --cluster --service --container --tag --command --dry-run --no-check --strict --profile --region --endpoint-url --org --preset --color --verbose --help list check doctor help"
+            opts="-t -P -v -h --cluster --service --container --tag --command --dry-run --no-check --strict --profile --region --endpoint-url --org --preset --color --verbose --help list check doctor forward help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -813,8 +822,78 @@ _ssmgo() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ssmgo__subcmd__ecs__subcmd__forward)
+            opts="-t -P -v -h --cluster --service --container --tag --to --no-reconnect --keep-alive --reason --dry-run --no-check --strict --profile --region --endpoint-url --org --preset --color --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --container)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tag)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keep-alive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --preset)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -P)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ssmgo__subcmd__ecs__subcmd__help)
-            opts="list check doctor help"
+            opts="list check doctor forward help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -842,6 +921,20 @@ _ssmgo() {
             return 0
             ;;
         ssmgo__subcmd__ecs__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ssmgo__subcmd__ecs__subcmd__help__subcmd__forward)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1116,7 +1209,7 @@ _ssmgo() {
             return 0
             ;;
         ssmgo__subcmd__help__subcmd__ecs)
-            opts="list check doctor"
+            opts="list check doctor forward"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1144,6 +1237,20 @@ _ssmgo() {
             return 0
             ;;
         ssmgo__subcmd__help__subcmd__ecs__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ssmgo__subcmd__help__subcmd__ecs__subcmd__forward)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

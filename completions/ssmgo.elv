@@ -180,6 +180,7 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
             cand list 'List the running tasks'' containers: cluster, service, task, container, launch type, platform version, whether exec is enabled and the agent''s status. A table on a terminal, a JSON array otherwise (or with --json)'
             cand check 'Check, without running anything, whether you may run a command in TASK''s container. Exit status: 0 allowed, 3 denied, 5 depends on context only AWS sees, 1 could not check'
             cand doctor 'Find why TASK''s container can''t take an ECS Exec session: exec enabled, the platform version, the root file system, the agent, the task role, the cluster''s configuration, the network path to ssmmessages. Exit status: 0 no problem found, 6 problems found'
+            cand forward 'Forward local ports to TASK''s container, or through it to a host it reaches, as `ssmgo forward` does for an instance: ssm:StartSession pre-checked on the document and the task, each tunnel kept up until Ctrl-C'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ssmgo;ecs;list'= {
@@ -239,10 +240,36 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'ssmgo;ecs;forward'= {
+            cand --cluster 'Only this cluster (name or ARN; repeat for several). Default: every cluster'
+            cand --service 'Only the tasks of this service'
+            cand --container 'Only containers of this name (the one to open in a task of several)'
+            cand -t 'Only tasks with this tag: KEY=VALUE, exactly. Repeat to require several'
+            cand --tag 'Only tasks with this tag: KEY=VALUE, exactly. Repeat to require several'
+            cand --to 'Forward to this host (name or IP, as the container resolves it) instead of the container, for the mappings that name no host'
+            cand --keep-alive 'Keep idle tunnels from Session Manager''s idle timeout: every DURATION, open and close a connection through each. E.g. 5m (forward-keep-alive)'
+            cand --reason 'Why you are connecting (recorded by Session Manager, up to 256 characters)'
+            cand --profile 'Use this profile from the AWS config and credentials files [env: AWS_PROFILE]. Several, comma-separated, or globs (`''prod-*''`: every profile of those files it matches) are queried at once, by `list`, the picker, `run` and the lookup of a TARGET'
+            cand --region 'The AWS region to use [env: AWS_REGION]. Several, comma-separated, are queried at once, as several profiles are'
+            cand --endpoint-url 'Send AWS requests to this URL instead of the default endpoints [env: AWS_ENDPOINT_URL]'
+            cand -P 'Use the named preset from the config file (its profile, region, tags, document, columns)'
+            cand --preset 'Use the named preset from the config file (its profile, region, tags, document, columns)'
+            cand --color 'When to colour the output [env: NO_COLOR disables it]'
+            cand --no-reconnect 'End when a tunnel''s session ends, instead of opening it again (forward-reconnect = false in the config)'
+            cand --dry-run 'Resolve the container, pre-check, and print the requests; start nothing'
+            cand --no-check 'Skip the access pre-check (IAM policy simulation) before StartSession'
+            cand --strict 'Refuse to go on when the access pre-check can''t run or depends on what only AWS sees'
+            cand --org 'Every account of your AWS Organization (or the config''s `[org] accounts`), each through a role assumed with the profile''s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once: for `list`, the picker and `run`, and wherever a TARGET is looked up (`connect`, `check`, `doctor`, `forward`, `ssh`, and the ProxyCommand `ssh-config` writes)'
+            cand -v 'Show the AWS calls made, and the full AWS error behind a failure'
+            cand --verbose 'Show the AWS calls made, and the full AWS error behind a failure'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'ssmgo;ecs;help'= {
             cand list 'List the running tasks'' containers: cluster, service, task, container, launch type, platform version, whether exec is enabled and the agent''s status. A table on a terminal, a JSON array otherwise (or with --json)'
             cand check 'Check, without running anything, whether you may run a command in TASK''s container. Exit status: 0 allowed, 3 denied, 5 depends on context only AWS sees, 1 could not check'
             cand doctor 'Find why TASK''s container can''t take an ECS Exec session: exec enabled, the platform version, the root file system, the agent, the task role, the cluster''s configuration, the network path to ssmmessages. Exit status: 0 no problem found, 6 problems found'
+            cand forward 'Forward local ports to TASK''s container, or through it to a host it reaches, as `ssmgo forward` does for an instance: ssm:StartSession pre-checked on the document and the task, each tunnel kept up until Ctrl-C'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ssmgo;ecs;help;list'= {
@@ -250,6 +277,8 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
         &'ssmgo;ecs;help;check'= {
         }
         &'ssmgo;ecs;help;doctor'= {
+        }
+        &'ssmgo;ecs;help;forward'= {
         }
         &'ssmgo;ecs;help;help'= {
         }
@@ -522,12 +551,15 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
             cand list 'List the running tasks'' containers: cluster, service, task, container, launch type, platform version, whether exec is enabled and the agent''s status. A table on a terminal, a JSON array otherwise (or with --json)'
             cand check 'Check, without running anything, whether you may run a command in TASK''s container. Exit status: 0 allowed, 3 denied, 5 depends on context only AWS sees, 1 could not check'
             cand doctor 'Find why TASK''s container can''t take an ECS Exec session: exec enabled, the platform version, the root file system, the agent, the task role, the cluster''s configuration, the network path to ssmmessages. Exit status: 0 no problem found, 6 problems found'
+            cand forward 'Forward local ports to TASK''s container, or through it to a host it reaches, as `ssmgo forward` does for an instance: ssm:StartSession pre-checked on the document and the task, each tunnel kept up until Ctrl-C'
         }
         &'ssmgo;help;ecs;list'= {
         }
         &'ssmgo;help;ecs;check'= {
         }
         &'ssmgo;help;ecs;doctor'= {
+        }
+        &'ssmgo;help;ecs;forward'= {
         }
         &'ssmgo;help;policy'= {
             cand eval 'Decide a request the way IAM would, and say which statements decided it and why others nearly did. Exit status: 0 allowed, 3 denied, 2 unreadable input'
