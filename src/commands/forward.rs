@@ -203,6 +203,32 @@ mod tests {
     }
 
     #[test]
+    fn a_tunnel_is_the_port_forwarding_document_with_its_parameters() {
+        let spec = tunnel_spec(&parse_mapping("8080:80", None).unwrap(), None).unwrap();
+        assert_eq!(spec.document.as_deref(), Some(TO_INSTANCE));
+        let p = spec.parameters.unwrap();
+        assert_eq!(p["portNumber"], ["80"]);
+        assert_eq!(p["localPortNumber"], ["8080"]);
+        assert!(!p.contains_key("host"));
+        let m = parse_mapping("5432", Some("db.internal")).unwrap();
+        let spec = tunnel_spec(&m, Some("debugging".into())).unwrap();
+        assert_eq!(spec.document.as_deref(), Some(TO_REMOTE_HOST));
+        assert_eq!(spec.parameters.unwrap()["host"], ["db.internal"]);
+        assert_eq!(spec.reason.as_deref(), Some("debugging"));
+        assert_eq!(
+            purpose(&m, "the container"),
+            "port forwarding from localhost:5432 to db.internal:5432 (Ctrl-C ends it)"
+        );
+        assert_eq!(
+            purpose(&parse_mapping("80", None).unwrap(), "the container"),
+            "port forwarding from localhost:80 to the container:80 (Ctrl-C ends it)"
+        );
+        // --to is checked before any mapping.
+        let err = parse_mappings(&["80".into()], Some("a b")).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+    }
+
+    #[test]
     fn remote_hosts_are_names_or_addresses() {
         assert!(validate_host("db.internal").is_ok());
         assert!(validate_host("10.0.1.5").is_ok());
