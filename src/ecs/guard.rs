@@ -108,12 +108,11 @@ pub async fn pre_check(
 /// The pre-check of a port forward to `container` (ssm:StartSession with an `ecs:` target) as
 /// `who`, whose document is the tunnel's: StartSession is authorized on the session document, as
 /// for an instance, and on the target. Which resource AWS authorizes for an `ecs:` target is not
-/// documented: the Service Authorization Reference lists document, instance, managed-instance and
-/// session for ssm:StartSession, and AWS's pages on ECS port forwarding (the 2022 "port
-/// forwarding to remote hosts using Session Manager" announcement, the ECS Exec guide) name no
-/// ARN. The task's ARN is the one resource the target names, and it is what policies written for
-/// it use, so it is checked here with the task's tags as aws:ResourceTag/K — a best reading, not
-/// AWS's word.
+/// documented in any AWS page found while building this (the StartSession API reference calls
+/// the target "the managed node to connect to for the session" and says nothing of `ecs:`
+/// targets). The task's ARN is the one resource the target names, so it is checked here, with
+/// the task's tags as aws:ResourceTag/K: a best reading, not AWS's word (`--no-check` lets AWS
+/// decide; the emulator makes the same assumption, tests/emu/ecs.py).
 pub async fn forward_check(
     aws: &Aws,
     who: &std::result::Result<Who, WhoFailure>,

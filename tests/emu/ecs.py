@@ -42,13 +42,15 @@ The agent in the container ("Using Amazon ECS Exec", ECS Developer Guide):
   - reaches ssmmessages on 443 from an awsvpc task's network interface the way an instance's
     agent does (agent.reaches: an interface endpoint with private DNS, or a default route to an
     internet gateway with a public address or to a NAT gateway; security groups out on 443).
-  StartSession      (moto_plus) with the target "ecs:CLUSTER_TASKID_RUNTIMEID", as the AWS CLI builds
-                    it for execute-command and AWS's ECS port-forwarding announcement (2022,
-                    "AWS-StartPortForwardingSessionToRemoteHost" with an ECS task) uses it:
-                    session_target finds the container; the session opens only where
-                    ExecuteCommand's would (the task RUNNING, exec enabled, its agent RUNNING, its
-                    channel up). What AWS answers otherwise is not documented: this emulator's
-                    assumption is StartSession's own TargetNotConnected for a target it can't reach.
+  StartSession      (moto_plus) with the target "ecs:CLUSTER_TASKID_RUNTIMEID", the form the AWS
+                    CLI builds for execute-command (awscli's ecs execute-command customization:
+                    cluster name, task id, the container's runtimeId) and the one people pass to
+                    `aws ssm start-session` to forward ports to a task: session_target finds the
+                    container; the session opens only where ExecuteCommand's would (exec enabled,
+                    its agent RUNNING, its channel up). Which IAM resource AWS authorizes for such
+                    a target, and what it answers when the container can't take a session, are
+                    not documented: this emulator's assumptions are the task's ARN (with the
+                    task's tags) besides the document, and StartSession's own TargetNotConnected.
 Test hook: a task tagged ssmgo:exec-agent=STATUS reports that status for its agent (PENDING,
 STOPPED, RUNNING) whatever the rest says.
 """

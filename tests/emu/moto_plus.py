@@ -31,6 +31,10 @@ Added (monkeypatched onto moto's response classes, state shared with moto's EC2/
   ssm  StartSession                 real IAM evaluation of the caller's policies (see below);
                                     TargetNotConnected unless Online with its control channel up; returns SessionId/TokenValue/StreamUrl
                                     (StreamUrl base overridable with SSMGO_EMU_STREAM_BASE).
+                                    An "ecs:CLUSTER_TASKID_RUNTIMEID" target is a task's container
+                                    (ecs.session_target): authorized on the task's ARN with its tags as
+                                    aws:ResourceTag/K, and on the document; TargetNotConnected unless it
+                                    could take ExecuteCommand's session (ecs.session_ready).
   ssm  TerminateSession / DescribeSessions(Active) / GetConnectionStatus
   ecs  RunTask's exec model, ExecuteCommand (ecs.py)
   iam  SimulatePrincipalPolicy / SimulateCustomPolicy
