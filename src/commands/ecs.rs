@@ -6,7 +6,7 @@ use crate::cli::{EcsArgs, EcsCommand, EcsForwardArgs, EcsSelectArgs, EcsTaskArgs
 use crate::commands::Ctx;
 use crate::ecs::{self, Exec, Select};
 use crate::error::{Error, Result};
-use crate::fleet::scopes::Listing;
+use crate::fleet::scopes;
 use crate::fleet::Scope;
 use crate::output::{write_json_value, write_text};
 
@@ -27,7 +27,7 @@ pub async fn run(ctx: &Ctx, args: EcsArgs) -> Result<()> {
                 false => ecs::write_table(&rows)?,
             }
             left_out.extend(reached.left_out.iter().cloned());
-            Listing::complete(&left_out, "listed", "the listing")?;
+            scopes::complete(&left_out, "listed", "the listing")?;
             match rows.is_empty() {
                 true => Err(Error::EcsNoMatch {
                     what: "the filters given".into(),

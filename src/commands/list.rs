@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use crate::cli::{JsonShape, ListArgs};
 use crate::commands::Ctx;
 use crate::error::Result;
-use crate::fleet::scopes::{self, no_match, Listing};
+use crate::fleet::scopes::{self, no_match};
 use crate::fleet::{print, Query};
 use crate::settings::Column;
 
@@ -39,7 +39,7 @@ pub async fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
         }
     }
     // An incomplete listing says so before anything else: its "no match" may not be one.
-    Listing::complete(&left_out, "listed", "the listing")?;
+    scopes::complete(&left_out, "listed", "the listing")?;
     if rows.is_empty() {
         return Err(no_match(&query, &scopes::regions(&reached.scopes)));
     }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use crate::cli::{JsonShape, RunArgs};
 use crate::commands::Ctx;
 use crate::error::{Error, Result};
-use crate::fleet::scopes::{self, LeftOut, Listing, Reached};
+use crate::fleet::scopes::{self, LeftOut, Reached};
 use crate::fleet::{Instance, Query, Scope};
 use crate::launch::{Resolve, Target};
 use crate::output::{write_json_value, write_text};
@@ -137,7 +137,7 @@ pub async fn run(ctx: &Ctx, args: RunArgs) -> Result<()> {
     }
     let failed = rows.iter().filter(|r| !r.succeeded()).count();
     match failed {
-        0 => Listing::complete(&left_out, "searched", "the run"),
+        0 => scopes::complete(&left_out, "searched", "the run"),
         failed => Err(Error::RunNotAll {
             failed,
             total: rows.len(),
@@ -174,7 +174,7 @@ async fn targets(
             .columns_with(&Column::PICKER_DEFAULT, query.tags.keys());
         let out = crate::picker::matching(listing.rows, words, columns);
         if out.is_empty() {
-            Listing::complete(&left_out, "searched", "the run")?;
+            scopes::complete(&left_out, "searched", "the run")?;
             return Err(Error::NoMatch {
                 filters: format!("the query {words:?} ({})", scopes::regions(scopes)),
                 list_args: query.tags.as_args(),
@@ -189,7 +189,7 @@ async fn targets(
         left_out.extend(listing.left_out);
         out = listing.rows;
         if out.is_empty() {
-            Listing::complete(&left_out, "searched", "the run")?;
+            scopes::complete(&left_out, "searched", "the run")?;
             return Err(scopes::no_match(query, &scopes::regions(scopes)));
         }
     } else if named.is_empty() {

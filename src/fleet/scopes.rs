@@ -169,18 +169,16 @@ pub struct Listing {
     pub left_out: Vec<LeftOut>,
 }
 
-impl Listing {
-    /// Ok, or [`Error::Partial`] when a scope was left out: `doing` and `what` as it says them
-    /// ("listed", "the listing").
-    pub fn complete(left_out: &[LeftOut], doing: &'static str, what: &'static str) -> Result<()> {
-        match left_out.is_empty() {
-            true => Ok(()),
-            false => Err(Error::Partial {
-                left_out: left_out.iter().map(|l| l.label.clone()).collect(),
-                doing,
-                what,
-            }),
-        }
+/// Ok when no scope was left out, else [`Error::Partial`] (exit 8), `doing` and `what` as it
+/// says them ("listed", "the listing").
+pub fn complete(left_out: &[LeftOut], doing: &'static str, what: &'static str) -> Result<()> {
+    match left_out.is_empty() {
+        true => Ok(()),
+        false => Err(Error::Partial {
+            left_out: left_out.iter().map(|l| l.label.clone()).collect(),
+            doing,
+            what,
+        }),
     }
 }
 
