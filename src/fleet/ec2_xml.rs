@@ -344,7 +344,7 @@ impl State {
                         subtree.end_in(rest)
                     });
                     if let Some(end) = end {
-                        return Ok(Some(after + end));
+                        return Ok(Some(skip_unshown_siblings(data, after + end)));
                     }
                     self.skipping = 1;
                     return Ok(None);
@@ -358,6 +358,7 @@ impl State {
                 let kind = Name::of(tag.local_name().as_ref().as_bytes());
                 self.open(&tag, kind);
                 self.close(tag.name().as_ref().as_bytes(), strings)?;
+                return Ok(self.then_unshown_siblings(data, after));
             }
             Event::End(tag) => {
                 if self.skipping > 0 {
@@ -365,6 +366,7 @@ impl State {
                     return Ok(None);
                 }
                 self.close(tag.name().as_ref().as_bytes(), strings)?;
+                return Ok(self.then_unshown_siblings(data, after));
             }
             Event::Text(text) => {
                 if self.collecting() {
@@ -391,6 +393,16 @@ impl State {
             Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::Eof => {}
         }
         Ok(None)
+    }
+
+    /// After a child of an instance closed at `after`: past the unshown siblings that follow,
+    /// when there are any ([`skip_unshown_siblings`]).
+    fn then_unshown_siblings(&self, data: &[u8], after: usize) -> Option<usize> {
+        if !self.instance_child() {
+            return None;
+        }
+        let next = skip_unshown_siblings(data, after);
+        (next > after).then_some(next)
     }
 
     /// True when the next element opens directly inside an instance's `<item>`.
@@ -511,6 +523,50 @@ impl State {
             Field::TagKey => self.tag_key = Some(text),
             Field::TagValue => self.tag_value = Some(text),
             Field::NextToken => {}
+        }
+    }
+}
+
+/// Past the unshown children of an instance from `at` on, stepped over by bytes while they are
+/// plain (white space between them, start tags without attributes or prefix, leaves or
+/// [`FAST_SKIPPED`] subtrees): quick-xml then reads only what is shown. Stops before anything
+/// else, which the reader reads as usual; returns `at` when nothing was stepped over.
+fn skip_unshown_siblings(data: &[u8], mut at: usize) -> usize {
+    loop {
+        let mut p = at;
+        while p < data.len() && matches!(data[p], b' ' | b'\t' | b'\r' | b'\n') {
+            p += 1;
+        }
+        if p >= data.len() || data[p] != b'<' {
+            return at;
+        }
+        let start = p + 1;
+        let mut q = start;
+        while q < data.len()
+            && (data[q].is_ascii_alphanumeric() || matches!(data[q], b'_' | b'-' | b'.'))
+        {
+            q += 1;
+        }
+        if q == start || q >= data.len() {
+            return at;
+        }
+        let name = &data[start..q];
+        if shown(Name::of(name)) {
+            return at;
+        }
+        let end = match data[q] {
+            b'/' if data.get(q + 1) == Some(&b'>') => Some(q + 2),
+            b'>' => {
+                let rest = &data[q + 1..];
+                end_of_leaf(rest, name)
+                    .or_else(|| FAST_SKIPPED.iter().find(|s| s.name == name)?.end_in(rest))
+                    .map(|e| q + 1 + e)
+            }
+            _ => None,
+        };
+        match end {
+            Some(e) => at = e,
+            None => return at,
         }
     }
 }
