@@ -48,7 +48,7 @@ impl divert::Reader for PageReader {
 
 /// What an element is to the reader: the few names on the way to a shown field, and the rest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Name {
+enum Elem {
     ReservationSet,
     Item,
     InstancesSet,
@@ -68,26 +68,26 @@ enum Name {
     Other,
 }
 
-impl Name {
-    fn of(local: &[u8]) -> Name {
+impl Elem {
+    fn of(local: &[u8]) -> Elem {
         match local {
-            b"reservationSet" => Name::ReservationSet,
-            b"item" => Name::Item,
-            b"instancesSet" => Name::InstancesSet,
-            b"instanceId" => Name::InstanceId,
-            b"instanceState" => Name::InstanceState,
-            b"name" => Name::Name,
-            b"privateIpAddress" => Name::PrivateIpAddress,
-            b"placement" => Name::Placement,
-            b"availabilityZone" => Name::AvailabilityZone,
-            b"launchTime" => Name::LaunchTime,
-            b"platformDetails" => Name::PlatformDetails,
-            b"platform" => Name::Platform,
-            b"tagSet" => Name::TagSet,
-            b"key" => Name::Key,
-            b"value" => Name::Value,
-            b"nextToken" => Name::NextToken,
-            _ => Name::Other,
+            b"reservationSet" => Elem::ReservationSet,
+            b"item" => Elem::Item,
+            b"instancesSet" => Elem::InstancesSet,
+            b"instanceId" => Elem::InstanceId,
+            b"instanceState" => Elem::InstanceState,
+            b"name" => Elem::Name,
+            b"privateIpAddress" => Elem::PrivateIpAddress,
+            b"placement" => Elem::Placement,
+            b"availabilityZone" => Elem::AvailabilityZone,
+            b"launchTime" => Elem::LaunchTime,
+            b"platformDetails" => Elem::PlatformDetails,
+            b"platform" => Elem::Platform,
+            b"tagSet" => Elem::TagSet,
+            b"key" => Elem::Key,
+            b"value" => Elem::Value,
+            b"nextToken" => Elem::NextToken,
+            _ => Elem::Other,
         }
     }
 }
@@ -111,7 +111,7 @@ enum Field {
 #[derive(Debug, Default)]
 struct State {
     /// The open elements' kinds, root first.
-    path: Vec<Name>,
+    path: Vec<Elem>,
     /// The open elements' qualified names, end to end, and where each starts: an end tag must
     /// match its start tag.
     names: Vec<u8>,
@@ -335,7 +335,7 @@ impl State {
                 }
                 let name = tag.name();
                 let local = name.local_name();
-                let kind = Name::of(local.as_ref().as_bytes());
+                let kind = Elem::of(local.as_ref().as_bytes());
                 if self.instance_child() && !shown(kind) {
                     let qualified = name.as_ref().as_bytes();
                     let rest = &data[after..];
@@ -355,7 +355,7 @@ impl State {
                 if self.skipping > 0 {
                     return Ok(None);
                 }
-                let kind = Name::of(tag.local_name().as_ref().as_bytes());
+                let kind = Elem::of(tag.local_name().as_ref().as_bytes());
                 self.open(&tag, kind);
                 self.close(tag.name().as_ref().as_bytes(), strings)?;
                 return Ok(self.then_unshown_siblings(data, after));
@@ -420,7 +420,7 @@ impl State {
                 .is_some_and(|(_, depth)| depth == self.path.len())
     }
 
-    fn open(&mut self, tag: &BytesStart<'_>, kind: Name) {
+    fn open(&mut self, tag: &BytesStart<'_>, kind: Elem) {
         if self.field.is_some() {
             self.sealed = true;
         }
@@ -429,22 +429,22 @@ impl State {
         self.path.push(kind);
         let depth = self.path.len();
         let field = match (&self.current, kind) {
-            (None, Name::Item) if depth >= 2 && self.path[depth - 2] == Name::InstancesSet => {
+            (None, Elem::Item) if depth >= 2 && self.path[depth - 2] == Elem::InstancesSet => {
                 self.current = Some((Instance::new(String::new()), depth));
                 None
             }
-            (None, Name::NextToken) if depth == 2 => Some(Field::NextToken),
+            (None, Elem::NextToken) if depth == 2 => Some(Field::NextToken),
             (None, _) => None,
             (Some((_, at)), _) => match &self.path[*at..] {
-                [Name::InstanceId] => Some(Field::Id),
-                [Name::InstanceState, Name::Name] => Some(Field::State),
-                [Name::PrivateIpAddress] => Some(Field::PrivateIp),
-                [Name::Placement, Name::AvailabilityZone] => Some(Field::Zone),
-                [Name::LaunchTime] => Some(Field::LaunchTime),
-                [Name::PlatformDetails] => Some(Field::PlatformDetails),
-                [Name::Platform] => Some(Field::Platform),
-                [Name::TagSet, Name::Item, Name::Key] => Some(Field::TagKey),
-                [Name::TagSet, Name::Item, Name::Value] => Some(Field::TagValue),
+                [Elem::InstanceId] => Some(Field::Id),
+                [Elem::InstanceState, Elem::Name] => Some(Field::State),
+                [Elem::PrivateIpAddress] => Some(Field::PrivateIp),
+                [Elem::Placement, Elem::AvailabilityZone] => Some(Field::Zone),
+                [Elem::LaunchTime] => Some(Field::LaunchTime),
+                [Elem::PlatformDetails] => Some(Field::PlatformDetails),
+                [Elem::Platform] => Some(Field::Platform),
+                [Elem::TagSet, Elem::Item, Elem::Key] => Some(Field::TagKey),
+                [Elem::TagSet, Elem::Item, Elem::Value] => Some(Field::TagValue),
                 _ => None,
             },
         };
@@ -479,8 +479,8 @@ impl State {
         }
         if let Some((inst, at)) = self.current.as_mut() {
             if depth == *at + 2
-                && self.path[depth - 1] == Name::Item
-                && self.path[depth - 2] == Name::TagSet
+                && self.path[depth - 1] == Elem::Item
+                && self.path[depth - 2] == Elem::TagSet
             {
                 if let Some(k) = self.tag_key.take() {
                     let v = self.tag_value.take().unwrap_or_default();
@@ -551,7 +551,7 @@ fn skip_unshown_siblings(data: &[u8], mut at: usize) -> usize {
             return at;
         }
         let name = &data[start..q];
-        if shown(Name::of(name)) {
+        if shown(Elem::of(name)) {
             return at;
         }
         let end = match data[q] {
@@ -572,17 +572,17 @@ fn skip_unshown_siblings(data: &[u8], mut at: usize) -> usize {
 }
 
 /// True for a child of an instance that holds a shown field.
-fn shown(kind: Name) -> bool {
+fn shown(kind: Elem) -> bool {
     matches!(
         kind,
-        Name::InstanceId
-            | Name::InstanceState
-            | Name::PrivateIpAddress
-            | Name::Placement
-            | Name::LaunchTime
-            | Name::PlatformDetails
-            | Name::Platform
-            | Name::TagSet
+        Elem::InstanceId
+            | Elem::InstanceState
+            | Elem::PrivateIpAddress
+            | Elem::Placement
+            | Elem::LaunchTime
+            | Elem::PlatformDetails
+            | Elem::Platform
+            | Elem::TagSet
     )
 }
 

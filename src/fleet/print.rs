@@ -14,26 +14,15 @@ pub fn write_json(rows: &[Instance]) -> Result<()> {
     output::write_stdout(|out| write_json_rows(out, rows))
 }
 
-/// The same text as pretty-printing the whole array, but one row at a time, so that 100,000 rows
-/// never sit in memory twice.
+/// The text of pretty-printing the whole array with invisible characters escaped
+/// ([`sanitize::json_escape_invisible`]), written as it is serialized: 100,000 rows never sit in
+/// memory twice, nor as text.
 fn write_json_rows(out: &mut dyn Write, rows: &[Instance]) -> io::Result<()> {
-    if rows.is_empty() {
-        return writeln!(out, "[]");
-    }
-    out.write_all(b"[\n")?;
-    for (i, row) in rows.iter().enumerate() {
-        let json = serde_json::to_string_pretty(row).expect("instance rows always serialize");
-        let json = sanitize::json_escape_invisible(&json);
-        for (n, line) in json.lines().enumerate() {
-            if n > 0 {
-                out.write_all(b"\n")?;
-            }
-            out.write_all(b"  ")?;
-            out.write_all(line.as_bytes())?;
-        }
-        out.write_all(if i + 1 < rows.len() { b",\n" } else { b"\n" })?;
-    }
-    out.write_all(b"]\n")
+    use serde::Serialize;
+    let mut json =
+        serde_json::Serializer::with_formatter(&mut *out, sanitize::PrettyEscaping::default());
+    rows.serialize(&mut json).map_err(io::Error::other)?;
+    out.write_all(b"\n")
 }
 
 /// Writes `rows` as an aligned table to stdout: the given columns, where each row comes from
