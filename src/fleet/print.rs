@@ -21,7 +21,8 @@ fn write_json_rows(out: &mut dyn Write, rows: &[Instance]) -> io::Result<()> {
     use serde::Serialize;
     let mut json =
         serde_json::Serializer::with_formatter(&mut *out, sanitize::PrettyEscaping::default());
-    rows.serialize(&mut json).map_err(io::Error::other)?;
+    // An io::Error keeps its kind (a closed pipe is not a failure: see output).
+    rows.serialize(&mut json).map_err(io::Error::from)?;
     out.write_all(b"\n")
 }
 

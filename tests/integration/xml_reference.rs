@@ -79,6 +79,10 @@ fn awkward_tags_read_as_botocore_reads_them() {
         .expect_success();
     let mut listed = Tags::new();
     for row in out.json().as_array().unwrap() {
+        // Hybrid nodes other tests registered come from SSM, not from this response.
+        if row["instance_id"].as_str().unwrap().starts_with("mi-") {
+            continue;
+        }
         let tags = row["tags"]
             .as_object()
             .unwrap()
