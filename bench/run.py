@@ -8,8 +8,11 @@
         instances in all, behind Organizations and STS)
 
 Prints, per size and delay, the median wall time, CPU time (user+sys), peak RSS and the number of
-requests ssmgo made; `ssmgo --version` start-up time; and, when `aws` (awscli) is on PATH, the
-same for `aws ec2 describe-instances` and the ratio. Stdlib only; only 127.0.0.1 is contacted.
+requests ssmgo made; `ssmgo --version` start-up time; when `aws` (awscli) is on PATH, the same
+for `aws ec2 describe-instances`; and when aws-gate is installed (`--aws-gate PYTHON`, default
+/root/.cache/aws-gate-venv/bin/python: the python of a virtualenv with `pip install aws-gate`),
+the same for `aws-gate list` (through bench/aws_gate_loopback.py, which points it at the canned
+server), with the ratios. Stdlib only; only 127.0.0.1 is contacted.
 Build ssmgo first: cargo build --release (the default PATH is target/release/ssmgo, or
 $CARGO_TARGET_DIR/release/ssmgo).
 """
@@ -23,6 +26,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 
@@ -94,15 +98,25 @@ def measure_rss(cmd, env):
     return int(out.stdout) / 1024
 
 
-def bench(label, cmd, url, runs):
+def aws_gate_env(url):
+    """aws-gate insists on a profile that exists: a config file with [default] only."""
+    env = env_for(url)
+    config = os.path.join(tempfile.gettempdir(), f"ssmgo-bench-aws-gate-{os.getpid()}.config")
+    with open(config, "w") as f:
+        f.write("[default]\nregion = us-east-1\n")
+    env["AWS_CONFIG_FILE"] = config
+    return env
+
+
+def bench(label, cmd, url, runs, env_of=env_for):
     walls, cpus, reqs = [], [], []
     for _ in range(runs):
         reset(url)
-        wall, cpu, size = measure(cmd, env_for(url))
+        wall, cpu, size = measure(cmd, env_of(url))
         walls.append(wall)
         cpus.append(cpu)
         reqs.append(stats(url)["total"])
-    rss = measure_rss(cmd, env_for(url))
+    rss = measure_rss(cmd, env_of(url))
     return {"label": label, "wall": statistics.median(walls), "cpu": statistics.median(cpus), "rss_mb": rss,
             "requests": reqs[-1], "bytes": size}
 
@@ -119,11 +133,18 @@ def main():
     ap.add_argument("--org", type=int, default=0, metavar="ACCOUNTS",
                     help="list an organization of this many accounts (--sizes is then the instances in all)")
     ap.add_argument("--regions", default="us-east-1,eu-west-1,ap-southeast-2", help="with --org: its regions")
+    ap.add_argument("--aws-gate", default="/root/.cache/aws-gate-venv/bin/python", metavar="PYTHON",
+                    help="the python of a virtualenv with aws-gate installed (skipped when it has none)")
+    ap.add_argument("--aws-gate-max-size", type=int, default=10000,
+                    help="largest fleet to run aws-gate on (it needs ~1 s per 1,000 instances)")
     a = ap.parse_args()
     if not os.access(a.ssmgo, os.X_OK):
         sys.exit(f"no ssmgo at {a.ssmgo}: run cargo build --release first, or pass --ssmgo")
     aws = shutil.which("aws")
-    print(f"machine: {os.cpu_count()} cores; ssmgo: {a.ssmgo}; awscli: {aws or 'not installed'}")
+    gate = a.aws_gate if os.access(a.aws_gate, os.X_OK) and subprocess.run(
+        [a.aws_gate, "-c", "import aws_gate"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0 else None
+    print(f"machine: {os.cpu_count()} cores; ssmgo: {a.ssmgo}; awscli: {aws or 'not installed'}; "
+          f"aws-gate: {gate or 'not installed'}; load average: {os.getloadavg()[0]:.2f}")
 
     versions = []
     for _ in range(20):
@@ -146,10 +167,14 @@ def main():
                 if aws and n <= a.aws_max_size and not a.org:
                     rows.append(bench("aws ec2 describe-instances", [aws, "ec2", "describe-instances", "--output", "json"],
                                       url, max(1, a.runs - 2)))
+                if gate and n <= a.aws_gate_max_size and not a.org:
+                    rows.append(bench("aws-gate list -f json",
+                                      [gate, os.path.join(HERE, "aws_gate_loopback.py"), "list", "-f", "json", "-r", "us-east-1"],
+                                      url, max(1, a.runs - 2), aws_gate_env))
                 for r in rows:
                     print(f"{n:>9} {delay:>4}ms  {r['label']:<44} {r['wall']:>7.2f} {r['cpu']:>7.2f} {r['rss_mb']:>8.1f} {r['requests']:>8}")
-                if len(rows) > 1:
-                    print(f"{'':>18}ssmgo is {rows[1]['wall'] / rows[0]['wall']:.1f}x faster than the AWS CLI (wall time)")
+                for other in rows[1:]:
+                    print(f"{'':>18}ssmgo is {other['wall'] / rows[0]['wall']:.1f}x faster than {other['label']} (wall time)")
             finally:
                 proc.send_signal(signal.SIGTERM)
                 proc.wait()

@@ -17,10 +17,10 @@ pub const IN_FLIGHT: usize = 128;
 /// off and retries; see `retry`).
 pub const ALONE: usize = 64;
 
-/// DescribeInstances pages in flight for the whole run, within [`IN_FLIGHT`]: a page is up to
-/// 5 MB, read whole before it is parsed, and an organization's listing sends hundreds at once
-/// (with 64 in flight, bodies were half of its peak memory).
-pub const PAGES_IN_FLIGHT: usize = 24;
+/// DescribeInstances pages in flight for the whole run, within [`IN_FLIGHT`]. Pages are read
+/// while they stream in (none is held whole), so this is no longer a memory bound: at 24, an
+/// organization's 300 pages took 13 rounds of round trips (0.8 s of its 1.5 s at 50 ms).
+pub const PAGES_IN_FLIGHT: usize = 96;
 
 /// Requests in flight per account, when several accounts are listed (one alone may use the
 /// run's whole bound).

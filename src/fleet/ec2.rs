@@ -5,8 +5,9 @@ use std::collections::HashSet;
 use aws_sdk_ec2::types::{Filter, Instance as Ec2Instance};
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::ec2_xml::{parse_page, Divert, Slot};
-use super::{Instance, Interner, Query, Tags};
+use super::divert::{Divert, Slot};
+use super::ec2_xml::PageReader;
+use super::{Instance, Query, Tags};
 use crate::aws::Aws;
 use crate::error::{Error, Result};
 
@@ -23,13 +24,6 @@ pub async fn start(aws: &Aws, id: &str) -> Result<()> {
 
 /// States in which an instance may still be connected to or started again.
 pub(super) const LIVE_STATES: [&str; 4] = ["pending", "running", "stopping", "stopped"];
-
-thread_local! {
-    /// The tag keys and values seen so far, one copy each (see [`Interner`]): shared by every
-    /// page a thread reads, whatever its account, region or zone (pages are read on the
-    /// runtime's worker threads, so each has its own, with no lock).
-    static STRINGS: std::cell::RefCell<Interner> = std::cell::RefCell::default();
-}
 
 /// DescribeInstances' largest page: the fewest round trips.
 const MAX_PAGE: i32 = 1000;
@@ -141,7 +135,7 @@ async fn page(
                 .build()
         })
         .collect();
-    let slot = Slot::default();
+    let slot: Slot<super::ec2_xml::Page> = Slot::default();
     let out = {
         let _pass = aws.gate_for_page().await;
         aws.ec2
@@ -150,31 +144,34 @@ async fn page(
             .max_results(size)
             .set_next_token(token)
             .customize()
-            .interceptor(Divert(slot.clone()))
+            .interceptor(Divert::<PageReader>(slot.clone()))
             .send()
             .await
             .map_err(|e| aws.explain("ec2:DescribeInstances", e))?
     };
-    let rows = match slot.take() {
-        Some(xml) => STRINGS
-            .with_borrow_mut(|strings| parse_page(&xml, strings))
-            .map_err(|detail| Error::Aws {
+    match slot.take() {
+        Some(page) => {
+            let page = page.map_err(|detail| Error::Aws {
                 operation: "DescribeInstances",
                 detail: format!("could not read the response: {detail}"),
-            })?,
+            })?;
+            Ok((page.rows, page.next_token))
+        }
         // Not diverted (an SDK that deserialized on its own): use its model.
-        None => out
-            .reservations()
-            .iter()
-            .flat_map(|r| r.instances())
-            .map(to_row)
-            .collect(),
-    };
-    let next = out
-        .next_token()
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned);
-    Ok((rows, next))
+        None => {
+            let rows = out
+                .reservations()
+                .iter()
+                .flat_map(|r| r.instances())
+                .map(to_row)
+                .collect();
+            let next = out
+                .next_token()
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned);
+            Ok((rows, next))
+        }
+    }
 }
 
 /// The region's zones where instances can be: its Availability Zones and the Local and

@@ -1,464 +1,612 @@
-//! A lean reader for DescribeInstances responses.
+//! DescribeInstances responses read while they stream in (see `divert` for why ssmgo reads
+//! them and not the SDK): each chunk goes to quick-xml, a conforming pull parser, as it
+//! arrives, so no page (up to ~5 MB) is ever held whole; the subtrees ssmgo doesn't show are
+//! stepped over without being decoded (checked to be UTF-8, not parsed), and tag strings are
+//! interned.
 //!
-//! The SDK's generic XML deserializer builds the whole EC2 model — dozens of fields per instance,
-//! about 5 KB of XML each — and spends most of a large listing's CPU there (measured: ~80% of
-//! 1.2 s for 10,000 instances). ssmgo shows seven fields and the tags. So the listing diverts
-//! the response body before the SDK deserializes it ([`Divert`]), hands the SDK an empty page
-//! with the same nextToken, and reads the instances itself with a minimal tokenizer for AWS's
-//! well-formed responses ([`parse_page`], 10× less CPU). Requests, signing, retries and errors
-//! stay the SDK's.
+//! What a conforming reader must deliver, and botocore does (tests/integration/xml_reference.rs
+//! compares the two on awkward tags): line ends normalized (`\r\n` and a lone `\r` are `\n`,
+//! except when written as character references), the five predefined entities and numeric
+//! character references decoded, CDATA taken as text, comments and processing instructions
+//! ignored, attributes ignored, unknown elements skipped; anything not well-formed (mismatched
+//! tags, an undefined entity, bytes that are not UTF-8, a DOCTYPE) is an error.
 
-use std::pin::Pin;
-use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
 
-use aws_sdk_ec2::config::interceptors::BeforeDeserializationInterceptorContextMut;
-use aws_sdk_ec2::config::{ConfigBag, Intercept, RuntimeComponents};
-use aws_smithy_runtime_api::box_error::BoxError;
-use aws_smithy_types::body::SdkBody;
-use bytes::Bytes;
-use http_body::{Body, Frame};
-
+use super::divert;
 use super::{Instance, Interner};
 
-/// Where the diverted body of one call ends up.
-#[derive(Debug, Clone, Default)]
-pub(super) struct Slot(Arc<Mutex<Option<Vec<u8>>>>);
+thread_local! {
+    /// The tag keys and values seen so far, one copy each (see [`Interner`]): shared by every
+    /// page a thread reads, whatever its account, region or zone (bodies are read on the
+    /// runtime's worker threads, so each has its own, with no lock).
+    static STRINGS: std::cell::RefCell<Interner> = std::cell::RefCell::default();
+}
 
-impl Slot {
-    pub fn take(&self) -> Option<Vec<u8>> {
-        self.0.lock().expect("slot lock").take()
+/// One DescribeInstances page as ssmgo reads it.
+#[derive(Debug, Default, PartialEq)]
+pub(super) struct Page {
+    pub rows: Vec<Instance>,
+    /// The top-level nextToken, when there are more pages.
+    pub next_token: Option<String>,
+}
+
+impl divert::Reader for PageReader {
+    type Output = Page;
+    const EMPTY: &'static str =
+        "<DescribeInstancesResponse><reservationSet/></DescribeInstancesResponse>";
+
+    fn feed(&mut self, chunk: &[u8]) {
+        STRINGS.with_borrow_mut(|strings| self.feed_with(chunk, strings));
+    }
+
+    fn finish(self) -> Result<Page, String> {
+        STRINGS.with_borrow_mut(|strings| self.finish_with(strings))
     }
 }
 
-/// The most a Content-Length may make ssmgo set aside before a byte arrives.
-const MAX_PRESIZE: usize = 64 << 20;
-
-/// An interceptor for one DescribeInstances call: successful responses are diverted to `slot`.
-#[derive(Debug)]
-pub(super) struct Divert(pub Slot);
-
-impl Intercept for Divert {
-    fn name(&self) -> &'static str {
-        "ssmgo::DivertDescribeInstances"
-    }
-
-    fn modify_before_deserialization(
-        &self,
-        context: &mut BeforeDeserializationInterceptorContextMut<'_>,
-        _runtime_components: &RuntimeComponents,
-        _cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        let response = context.response_mut();
-        // Errors keep their body: the SDK reads the error code from it.
-        if !response.status().is_success() {
-            return Ok(());
-        }
-        // Sized once from Content-Length: a page is up to ~5 MB, and growing by doubling held
-        // up to twice that (an organization's listing has dozens of pages in flight).
-        let expected = response
-            .headers()
-            .get("content-length")
-            .and_then(|v| v.parse::<usize>().ok())
-            .map_or(0, |n| n.min(MAX_PRESIZE));
-        let inner = std::mem::replace(response.body_mut(), SdkBody::taken());
-        *response.body_mut() = SdkBody::from_body_1_x(Diverted {
-            inner,
-            buf: Vec::with_capacity(expected),
-            slot: self.0.clone(),
-            done: false,
-        });
-        Ok(())
-    }
+/// What an element is to the reader: the few names on the way to a shown field, and the rest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Elem {
+    ReservationSet,
+    Item,
+    InstancesSet,
+    InstanceId,
+    InstanceState,
+    Name,
+    PrivateIpAddress,
+    Placement,
+    AvailabilityZone,
+    LaunchTime,
+    PlatformDetails,
+    Platform,
+    TagSet,
+    Key,
+    Value,
+    NextToken,
+    Other,
 }
 
-/// Reads the whole original body into the slot, then yields an empty page that carries the
-/// original nextToken.
-struct Diverted {
-    inner: SdkBody,
-    buf: Vec<u8>,
-    slot: Slot,
-    done: bool,
-}
-
-impl Body for Diverted {
-    type Data = Bytes;
-    type Error = BoxError;
-
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
-        if self.done {
-            return Poll::Ready(None);
-        }
-        loop {
-            match Pin::new(&mut self.inner).poll_frame(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
-                Poll::Ready(Some(Ok(frame))) => {
-                    if let Ok(data) = frame.into_data() {
-                        self.buf.extend_from_slice(&data);
-                    }
-                }
-                Poll::Ready(None) => {
-                    self.done = true;
-                    let full = std::mem::take(&mut self.buf);
-                    let token = next_token(&full);
-                    *self.slot.0.lock().expect("slot lock") = Some(full);
-                    let page = match token {
-                        Some(t) => format!("<DescribeInstancesResponse><reservationSet/><nextToken>{}</nextToken></DescribeInstancesResponse>", escape(&t)),
-                        None => "<DescribeInstancesResponse><reservationSet/></DescribeInstancesResponse>".to_owned(),
-                    };
-                    return Poll::Ready(Some(Ok(Frame::data(Bytes::from(page)))));
-                }
-            }
+impl Elem {
+    fn of(local: &[u8]) -> Elem {
+        match local {
+            b"reservationSet" => Elem::ReservationSet,
+            b"item" => Elem::Item,
+            b"instancesSet" => Elem::InstancesSet,
+            b"instanceId" => Elem::InstanceId,
+            b"instanceState" => Elem::InstanceState,
+            b"name" => Elem::Name,
+            b"privateIpAddress" => Elem::PrivateIpAddress,
+            b"placement" => Elem::Placement,
+            b"availabilityZone" => Elem::AvailabilityZone,
+            b"launchTime" => Elem::LaunchTime,
+            b"platformDetails" => Elem::PlatformDetails,
+            b"platform" => Elem::Platform,
+            b"tagSet" => Elem::TagSet,
+            b"key" => Elem::Key,
+            b"value" => Elem::Value,
+            b"nextToken" => Elem::NextToken,
+            _ => Elem::Other,
         }
     }
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+/// Which text of the open instance an element holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Id,
+    State,
+    PrivateIp,
+    Zone,
+    LaunchTime,
+    PlatformDetails,
+    Platform,
+    TagKey,
+    TagValue,
+    NextToken,
 }
 
-/// The top-level nextToken of a response, unescaped. EC2 writes it after the reservations, so
-/// only what follows the last `</reservationSet>` (or, failing that, what precedes the first
-/// `<reservationSet>`) is read: a 5 MB page is not tokenized twice.
-fn next_token(xml: &[u8]) -> Option<String> {
-    let close = b"</reservationSet>";
-    if let Some(end) = memchr::memmem::rfind(xml, close) {
-        let after = top_level_token(&xml[end + close.len()..], 1);
-        return after.or_else(|| {
-            let start = memchr::memmem::find(xml, b"<reservationSet>")?;
-            top_level_token(&xml[..start], 0)
-        });
-    }
-    top_level_token(xml, 0)
+/// Where the reader is: what each open element is, and what is being collected.
+#[derive(Debug, Default)]
+struct State {
+    /// The open elements' kinds, root first.
+    path: Vec<Elem>,
+    /// The open elements' qualified names, end to end, and where each starts: an end tag must
+    /// match its start tag.
+    names: Vec<u8>,
+    name_starts: Vec<usize>,
+    /// Inside an element that holds nothing shown: how deep below it (its own depth is 1).
+    skipping: usize,
+    /// The instance being read, and the depth of its `<item>`.
+    current: Option<(Instance, usize)>,
+    tag_key: Option<String>,
+    tag_value: Option<String>,
+    /// The field whose text is being collected, at which depth; `sealed` once a child element
+    /// starts inside it (botocore keeps the text before the first child, as ElementTree does).
+    field: Option<(Field, usize)>,
+    sealed: bool,
+    text: String,
+    page: Page,
 }
 
-/// The text of a `<nextToken>` child of the root in `xml`, a piece of the document starting at
-/// element depth `depth`.
-fn top_level_token(xml: &[u8], mut depth: usize) -> Option<String> {
-    let mut in_token = false;
-    for token in Tokens::new(xml) {
-        match token.ok()? {
-            Tok::Start(name) => {
-                depth += 1;
-                in_token = depth == 2 && name == b"nextToken";
-            }
-            Tok::Empty(_) => in_token = false,
-            Tok::End(_) => {
-                depth = depth.saturating_sub(1);
-                in_token = false;
-            }
-            Tok::Text(text) if in_token => return Some(unescape(std::str::from_utf8(text).ok()?)),
-            Tok::Text(_) => {}
+/// Reads one DescribeInstances response fed in arbitrary chunks ([`PageReader::feed_with`]), keeping
+/// only what has not yet formed a whole event (a tag, a run of text) between chunks.
+#[derive(Debug, Default)]
+pub(super) struct PageReader {
+    pending: Vec<u8>,
+    state: State,
+    failed: Option<String>,
+}
+
+impl PageReader {
+    /// Reads what `chunk` completes.
+    pub fn feed_with(&mut self, chunk: &[u8], strings: &mut Interner) {
+        if self.failed.is_some() {
+            return;
         }
-    }
-    None
-}
-
-/// Children of an instance that hold nothing ssmgo shows and never contain an element of their
-/// own name: skipped with one memmem search instead of being tokenized (about half of a page).
-const SKIPPED: [&[u8]; 14] = [
-    b"networkInterfaceSet",
-    b"blockDeviceMapping",
-    b"groupSet",
-    b"metadataOptions",
-    b"privateDnsNameOptions",
-    b"cpuOptions",
-    b"capacityReservationSpecification",
-    b"hibernationOptions",
-    b"enclaveOptions",
-    b"maintenanceOptions",
-    b"networkPerformanceOptions",
-    b"iamInstanceProfile",
-    b"monitoring",
-    b"productCodes",
-];
-
-/// One piece of an XML document, borrowed from it. Names are local (any prefix removed).
-#[derive(Debug, PartialEq, Eq)]
-enum Tok<'a> {
-    Start(&'a [u8]),
-    End(&'a [u8]),
-    /// `<name/>`
-    Empty(&'a [u8]),
-    Text(&'a [u8]),
-}
-
-/// A tokenizer for the well-formed XML AWS sends: elements, attributes (skipped), text, CDATA;
-/// declarations, processing instructions and comments are skipped. It finds markup with memchr
-/// and validates nothing it doesn't need, which is why it is fast.
-struct Tokens<'a> {
-    xml: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Tokens<'a> {
-    fn new(xml: &'a [u8]) -> Self {
-        Tokens { xml, pos: 0 }
-    }
-
-    fn local(name: &'a [u8]) -> &'a [u8] {
-        match memchr::memchr(b':', name) {
-            Some(i) => &name[i + 1..],
-            None => name,
-        }
-    }
-
-    /// Moves past the `</name>` that closes the element just started; false (and no move) when
-    /// there is none, so that the caller tokenizes the element instead.
-    fn skip_element(&mut self, name: &[u8]) -> bool {
-        let mut needle = Vec::with_capacity(name.len() + 3);
-        needle.extend_from_slice(b"</");
-        needle.extend_from_slice(name);
-        needle.push(b'>');
-        match memchr::memmem::find(&self.xml[self.pos..], &needle) {
-            Some(i) => {
-                self.pos += i + needle.len();
-                true
-            }
-            None => false,
-        }
-    }
-
-    fn find_from(&self, from: usize, needle: &[u8]) -> Result<usize, String> {
-        let found = match needle {
-            [byte] => memchr::memchr(*byte, &self.xml[from..]),
-            _ => memchr::memmem::find(&self.xml[from..], needle),
+        let read = if self.pending.is_empty() {
+            self.state.read(chunk, false, strings).map(|used| {
+                self.pending.extend_from_slice(&chunk[used..]);
+            })
+        } else {
+            self.pending.extend_from_slice(chunk);
+            self.state
+                .read(&self.pending, false, strings)
+                .map(|used| drop(self.pending.drain(..used)))
         };
-        found
-            .map(|i| from + i)
-            .ok_or_else(|| format!("unterminated markup at byte {from}"))
+        if let Err(e) = read {
+            self.failed = Some(e);
+            self.pending = Vec::new();
+        }
+    }
+
+    /// The page, once the whole response was fed.
+    pub fn finish_with(mut self, strings: &mut Interner) -> Result<Page, String> {
+        if let Some(e) = self.failed {
+            return Err(e);
+        }
+        let pending = std::mem::take(&mut self.pending);
+        self.state.read(&pending, true, strings)?;
+        if !self.state.path.is_empty() || self.state.current.is_some() {
+            return Err("the response ended inside an element".into());
+        }
+        Ok(self.state.page)
     }
 }
 
-impl<'a> Iterator for Tokens<'a> {
-    type Item = Result<Tok<'a>, String>;
+/// Children of an instance that hold nothing shown and have children of their own, whose
+/// content is stepped over by a byte search for their end tag instead of event by event (about
+/// half of a page: network interfaces, block devices, security groups, options). Every other
+/// child ssmgo doesn't show is a leaf ([`end_of_leaf`]) or is skipped event by event.
+static FAST_SKIPPED: std::sync::LazyLock<Vec<Subtree>> = std::sync::LazyLock::new(|| {
+    [
+        "networkInterfaceSet",
+        "blockDeviceMapping",
+        "groupSet",
+        "metadataOptions",
+        "privateDnsNameOptions",
+        "cpuOptions",
+        "capacityReservationSpecification",
+        "maintenanceOptions",
+        "hibernationOptions",
+        "enclaveOptions",
+        "networkPerformanceOptions",
+        "iamInstanceProfile",
+        "monitoring",
+        "productCodes",
+    ]
+    .into_iter()
+    .map(Subtree::new)
+    .collect()
+});
 
-    fn next(&mut self) -> Option<Self::Item> {
-        let xml = self.xml;
-        loop {
-            if self.pos >= xml.len() {
+/// Outside comments, CDATA and processing instructions, `<` only starts a tag.
+static MARKUP_DECLARATION: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"<!"));
+static PROCESSING_INSTRUCTION: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"<?"));
+
+/// An element searched for by bytes, its searches built once.
+struct Subtree {
+    name: &'static [u8],
+    close: memchr::memmem::Finder<'static>,
+    open: memchr::memmem::Finder<'static>,
+}
+
+impl Subtree {
+    fn new(name: &'static str) -> Subtree {
+        let close = format!("</{name}").into_bytes();
+        let open = format!("<{name}").into_bytes();
+        Subtree {
+            name: name.as_bytes(),
+            close: memchr::memmem::Finder::new(&close).into_owned(),
+            open: memchr::memmem::Finder::new(&open).into_owned(),
+        }
+    }
+
+    /// Where this element, whose start tag ends just before `data`, ends (just after its end
+    /// tag), when a byte search is sure to be right: the same text read event by event would
+    /// find the same end. When the content holds no `<!` or `<?` and no start tag of the same
+    /// name, the first `</name` followed by `>` or white space is its end. None otherwise (or
+    /// when the end is not in `data` yet): the caller then reads event by event.
+    fn end_in(&self, data: &[u8]) -> Option<usize> {
+        let name_end = |at: usize| {
+            matches!(
+                data.get(at),
+                Some(b'>' | b'/' | b' ' | b'\t' | b'\r' | b'\n')
+            )
+        };
+        let mut from = 0;
+        let at = loop {
+            let i = from + self.close.find(&data[from..])?;
+            match data.get(i + 2 + self.name.len()) {
+                Some(b'>' | b' ' | b'\t' | b'\r' | b'\n') => break i,
+                Some(_) => from = i + 1,
+                None => return None,
+            }
+        };
+        let content = &data[..at];
+        if MARKUP_DECLARATION.find(content).is_some()
+            || PROCESSING_INSTRUCTION.find(content).is_some()
+        {
+            return None;
+        }
+        let mut from = 0;
+        while let Some(i) = self.open.find(&content[from..]) {
+            let after = from + i + 1 + self.name.len();
+            // `<groupSet` may begin `<groupSetX`: only the name itself counts.
+            if name_end(after) {
                 return None;
             }
-            if xml[self.pos] != b'<' {
-                let end =
-                    memchr::memchr(b'<', &xml[self.pos..]).map_or(xml.len(), |i| self.pos + i);
-                let text = &xml[self.pos..end];
-                self.pos = end;
-                // Whitespace between elements is text too: a tag value may be "   " (the parser
-                // only reads text when a leaf element closes).
-                return Some(Ok(Tok::Text(text)));
-            }
-            let rest = &xml[self.pos..];
-            if rest.starts_with(b"<![CDATA[") {
-                let end = match self.find_from(self.pos, b"]]>") {
-                    Ok(e) => e,
-                    Err(e) => return Some(Err(e)),
-                };
-                let text = &xml[self.pos + 9..end];
-                self.pos = end + 3;
-                return Some(Ok(Tok::Text(text)));
-            }
-            if rest.starts_with(b"<!--") {
-                match self.find_from(self.pos, b"-->") {
-                    Ok(e) => self.pos = e + 3,
-                    Err(e) => return Some(Err(e)),
-                }
-                continue;
-            }
-            if rest.starts_with(b"<?") || rest.starts_with(b"<!") {
-                match self.find_from(self.pos, b">") {
-                    Ok(e) => self.pos = e + 1,
-                    Err(e) => return Some(Err(e)),
-                }
-                continue;
-            }
-            if rest.starts_with(b"</") {
-                let end = match self.find_from(self.pos, b">") {
-                    Ok(e) => e,
-                    Err(e) => return Some(Err(e)),
-                };
-                let name = xml[self.pos + 2..end].trim_ascii();
-                self.pos = end + 1;
-                return Some(Ok(Tok::End(Self::local(name))));
-            }
-            // A start tag: its name, then attributes up to '>' (quoted values may hold '>').
-            let start = self.pos + 1;
-            let mut i = start;
-            while i < xml.len() && !matches!(xml[i], b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/') {
-                i += 1;
-            }
-            let name = Self::local(&xml[start..i]);
-            if name.is_empty() {
-                return Some(Err(format!("a tag without a name at byte {}", self.pos)));
-            }
-            // Attributes: jump from quote to quote; most tags have none and end right here.
-            while i < xml.len() && xml[i] != b'>' {
-                match memchr::memchr3(b'>', b'"', b'\'', &xml[i..]) {
-                    Some(k) if xml[i + k] == b'>' => i += k,
-                    Some(k) => {
-                        let quote = xml[i + k];
-                        match memchr::memchr(quote, &xml[i + k + 1..]) {
-                            Some(close) => i += k + 1 + close + 1,
-                            None => i = xml.len(),
-                        }
-                    }
-                    None => i = xml.len(),
-                }
-            }
-            if i >= xml.len() {
-                return Some(Err(format!("unterminated tag at byte {}", self.pos)));
-            }
-            let empty = xml[i - 1] == b'/';
-            self.pos = i + 1;
-            return Some(Ok(if empty {
-                Tok::Empty(name)
-            } else {
-                Tok::Start(name)
-            }));
+            from = after;
         }
+        let end = at + memchr::memchr(b'>', &data[at..])?;
+        Some(end + 1)
     }
 }
 
-/// Reads the instances of one DescribeInstances response.
-pub(super) fn parse_page(xml: &[u8], strings: &mut Interner) -> Result<Vec<Instance>, String> {
-    let mut out = Vec::new();
-    // Element names from the root down; `instance_depth` is where the current instance's <item>
-    // sits (its parent is <instancesSet>).
-    let mut path: Vec<&[u8]> = Vec::with_capacity(16);
-    let mut instance_depth: Option<usize> = None;
-    let mut current: Option<Instance> = None;
-    let mut tag_key: Option<String> = None;
-    let mut tag_value: Option<String> = None;
-    let mut text: &[u8] = b"";
-    let decode = |t: &[u8]| -> Result<String, String> {
-        std::str::from_utf8(t)
-            .map(unescape)
-            .map_err(|e| format!("the response is not UTF-8: {e}"))
-    };
-    let mut tokens = Tokens::new(xml);
-    while let Some(token) = tokens.next() {
-        let (name, closes) = match token? {
-            Tok::Text(t) => {
-                text = t;
-                continue;
+/// Where the element `name`, whose start tag ends just before `data`, ends when it holds only
+/// text: its content has no `<` (text can't), so the first `<` is its end tag.
+fn end_of_leaf(data: &[u8], name: &[u8]) -> Option<usize> {
+    let i = memchr::memchr(b'<', data)?;
+    let tag = data[i..].strip_prefix(b"</")?.strip_prefix(name)?;
+    let close = tag
+        .iter()
+        .position(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))?;
+    (tag[close] == b'>').then(|| data.len() - tag.len() + close + 1)
+}
+
+impl State {
+    /// Reads the events of `data` that are whole, and says how many bytes they took. Unless
+    /// `last`, a run of text that reaches the end of `data`, or markup cut short by it, is left
+    /// for the next chunk (a real error then shows once the response is whole).
+    fn read(&mut self, data: &[u8], last: bool, strings: &mut Interner) -> Result<usize, String> {
+        // All of it, skipped subtrees included, once (a character cut by the chunk's end is
+        // checked with the next chunk).
+        if let Err(e) = std::str::from_utf8(data) {
+            if last || e.error_len().is_some() {
+                return Err(format!(
+                    "the response is not UTF-8 (at byte {})",
+                    e.valid_up_to()
+                ));
             }
-            Tok::Start(name) => {
-                if name == b"item"
-                    && path.last() == Some(&&b"instancesSet"[..])
-                    && instance_depth.is_none()
+        }
+        let mut base = 0;
+        let mut reader = new_reader(data);
+        loop {
+            let start = base + reader.buffer_position() as usize;
+            let event = match reader.read_event() {
+                Ok(Event::Eof) => return Ok(start),
+                Ok(Event::Text(_))
+                    if !last && base + reader.buffer_position() as usize == data.len() =>
                 {
-                    instance_depth = Some(path.len());
-                    current = Some(Instance::new(String::new()));
-                } else if instance_depth.is_some_and(|d| path.len() == d + 1)
-                    && SKIPPED.contains(&name)
-                    && tokens.skip_element(name)
-                {
-                    continue;
+                    return Ok(start)
                 }
-                path.push(name);
-                text = b"";
-                continue;
+                Ok(event) => event,
+                Err(_) if !last => return Ok(start),
+                Err(e) => return Err(format!("at byte {start}: {e}")),
+            };
+            if let Some(resume) = self.event(
+                event,
+                data,
+                base + reader.buffer_position() as usize,
+                strings,
+            )? {
+                base = resume;
+                reader = new_reader(&data[base..]);
             }
-            // `<value/>` is an element with empty text.
-            Tok::Empty(name) => {
-                path.push(name);
-                text = b"";
-                (name, true)
+        }
+    }
+
+    /// Takes one event in; returns where to go on reading from when it stepped over a subtree.
+    fn event(
+        &mut self,
+        event: Event<'_>,
+        data: &[u8],
+        after: usize,
+        strings: &mut Interner,
+    ) -> Result<Option<usize>, String> {
+        match event {
+            Event::Start(tag) => {
+                if self.skipping > 0 {
+                    self.skipping += 1;
+                    return Ok(None);
+                }
+                let name = tag.name();
+                let local = name.local_name();
+                let kind = Elem::of(local.as_ref().as_bytes());
+                if self.instance_child() && !shown(kind) {
+                    let qualified = name.as_ref().as_bytes();
+                    let rest = &data[after..];
+                    let end = end_of_leaf(rest, qualified).or_else(|| {
+                        let subtree = FAST_SKIPPED.iter().find(|s| s.name == qualified)?;
+                        subtree.end_in(rest)
+                    });
+                    if let Some(end) = end {
+                        return Ok(Some(skip_unshown_siblings(data, after + end)));
+                    }
+                    self.skipping = 1;
+                    return Ok(None);
+                }
+                self.open(&tag, kind);
             }
-            Tok::End(name) => (name, true),
+            Event::Empty(tag) => {
+                if self.skipping > 0 {
+                    return Ok(None);
+                }
+                let kind = Elem::of(tag.local_name().as_ref().as_bytes());
+                self.open(&tag, kind);
+                self.close(tag.name().as_ref().as_bytes(), strings)?;
+                return Ok(self.then_unshown_siblings(data, after));
+            }
+            Event::End(tag) => {
+                if self.skipping > 0 {
+                    self.skipping -= 1;
+                    return Ok(None);
+                }
+                self.close(tag.name().as_ref().as_bytes(), strings)?;
+                return Ok(self.then_unshown_siblings(data, after));
+            }
+            Event::Text(text) => {
+                if self.collecting() {
+                    self.text.push_str(&text.xml10_content());
+                }
+            }
+            Event::CData(cdata) => {
+                if self.collecting() {
+                    self.text.push_str(&cdata.xml10_content());
+                }
+            }
+            Event::GeneralRef(reference) => {
+                let c = match reference.resolve_char_ref() {
+                    Ok(Some(c)) => c,
+                    Ok(None) => predefined(&reference)
+                        .ok_or_else(|| format!("an undefined entity &{};", &*reference))?,
+                    Err(e) => return Err(e.to_string()),
+                };
+                if self.collecting() {
+                    self.text.push(c);
+                }
+            }
+            Event::DocType(_) => return Err("a DOCTYPE in the response".into()),
+            Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::Eof => {}
+        }
+        Ok(None)
+    }
+
+    /// After a child of an instance closed at `after`: past the unshown siblings that follow,
+    /// when there are any ([`skip_unshown_siblings`]).
+    fn then_unshown_siblings(&self, data: &[u8], after: usize) -> Option<usize> {
+        if !self.instance_child() {
+            return None;
+        }
+        let next = skip_unshown_siblings(data, after);
+        (next > after).then_some(next)
+    }
+
+    /// True when the next element opens directly inside an instance's `<item>`.
+    fn instance_child(&self) -> bool {
+        self.current
+            .as_ref()
+            .is_some_and(|(_, depth)| self.path.len() == *depth)
+    }
+
+    fn collecting(&self) -> bool {
+        self.skipping == 0
+            && !self.sealed
+            && self
+                .field
+                .is_some_and(|(_, depth)| depth == self.path.len())
+    }
+
+    fn open(&mut self, tag: &BytesStart<'_>, kind: Elem) {
+        if self.field.is_some() {
+            self.sealed = true;
+        }
+        self.name_starts.push(self.names.len());
+        self.names.extend_from_slice(tag.name().as_ref().as_bytes());
+        self.path.push(kind);
+        let depth = self.path.len();
+        let field = match (&self.current, kind) {
+            (None, Elem::Item) if depth >= 2 && self.path[depth - 2] == Elem::InstancesSet => {
+                self.current = Some((Instance::new(String::new()), depth));
+                None
+            }
+            (None, Elem::NextToken) if depth == 2 => Some(Field::NextToken),
+            (None, _) => None,
+            (Some((_, at)), _) => match &self.path[*at..] {
+                [Elem::InstanceId] => Some(Field::Id),
+                [Elem::InstanceState, Elem::Name] => Some(Field::State),
+                [Elem::PrivateIpAddress] => Some(Field::PrivateIp),
+                [Elem::Placement, Elem::AvailabilityZone] => Some(Field::Zone),
+                [Elem::LaunchTime] => Some(Field::LaunchTime),
+                [Elem::PlatformDetails] => Some(Field::PlatformDetails),
+                [Elem::Platform] => Some(Field::Platform),
+                [Elem::TagSet, Elem::Item, Elem::Key] => Some(Field::TagKey),
+                [Elem::TagSet, Elem::Item, Elem::Value] => Some(Field::TagValue),
+                _ => None,
+            },
         };
-        debug_assert!(closes);
-        if path.last() != Some(&name) {
+        if let Some(field) = field {
+            self.field = Some((field, depth));
+            self.sealed = false;
+            self.text.clear();
+        }
+    }
+
+    fn close(&mut self, name: &[u8], strings: &mut Interner) -> Result<(), String> {
+        let Some(start) = self.name_starts.pop() else {
             return Err(format!(
-                "unexpected closing tag {}",
+                "a closing tag {} that closes nothing",
                 String::from_utf8_lossy(name)
             ));
+        };
+        if &self.names[start..] != name {
+            return Err(format!(
+                "the closing tag {} doesn't match <{}>",
+                String::from_utf8_lossy(name),
+                String::from_utf8_lossy(&self.names[start..])
+            ));
         }
-        if let (Some(depth), Some(inst)) = (instance_depth, current.as_mut()) {
-            // The element's path below the instance's <item>.
-            match &path[depth + 1..] {
-                [b"instanceId"] => inst.instance_id = decode(text)?,
-                [b"instanceState", b"name"] => inst.state = decode(text)?,
-                [b"privateIpAddress"] => {
-                    inst.private_ip = Some(decode(text)?).filter(|v| !v.is_empty())
+        self.names.truncate(start);
+        let depth = self.path.len();
+        if let Some((field, _)) = self.field.filter(|(_, at)| *at == depth) {
+            self.field = None;
+            self.sealed = false;
+            let text = std::mem::take(&mut self.text);
+            self.set(field, text);
+        }
+        if let Some((inst, at)) = self.current.as_mut() {
+            if depth == *at + 2
+                && self.path[depth - 1] == Elem::Item
+                && self.path[depth - 2] == Elem::TagSet
+            {
+                if let Some(k) = self.tag_key.take() {
+                    let v = self.tag_value.take().unwrap_or_default();
+                    inst.tags.insert(strings.intern(&k), strings.intern(&v));
                 }
-                [b"placement", b"availabilityZone"] => inst.availability_zone = Some(decode(text)?),
-                [b"launchTime"] => inst.launch_time = Some(decode(text)?),
-                [b"platformDetails"] => inst.platform = Some(decode(text)?),
-                [b"platform"] if inst.platform.is_none() => inst.platform = Some(decode(text)?),
-                [b"tagSet", b"item", b"key"] => tag_key = Some(decode(text)?),
-                [b"tagSet", b"item", b"value"] => tag_value = Some(decode(text)?),
-                [b"tagSet", b"item"] => {
-                    if let Some(k) = tag_key.take() {
-                        let v = tag_value.take().unwrap_or_default();
-                        inst.tags.insert(strings.intern(&k), strings.intern(&v));
-                    }
-                    tag_value = None;
+                self.tag_value = None;
+            } else if depth == *at {
+                let (mut done, _) = self.current.take().expect("an instance is open");
+                if done.instance_id.is_empty() {
+                    return Err("an instance without instanceId".into());
                 }
-                [] => {
-                    let mut done = current.take().expect("an instance is open");
-                    done.name = done.tags.get("Name").map(str::to_owned);
-                    if done.instance_id.is_empty() {
-                        return Err("an instance without instanceId".into());
-                    }
-                    out.push(done);
-                    instance_depth = None;
-                }
-                _ => {}
+                done.name = done.tags.get("Name").map(str::to_owned);
+                self.page.rows.push(done);
             }
         }
-        text = b"";
-        path.pop();
+        self.path.pop();
+        Ok(())
     }
-    if current.is_some() || !path.is_empty() {
-        return Err("the response ended inside an element".into());
+
+    fn set(&mut self, field: Field, text: String) {
+        if field == Field::NextToken {
+            self.page.next_token = Some(text).filter(|t| !t.is_empty());
+            return;
+        }
+        let Some((inst, _)) = self.current.as_mut() else {
+            return;
+        };
+        match field {
+            Field::Id => inst.instance_id = text,
+            Field::State => inst.state = text,
+            Field::PrivateIp => inst.private_ip = Some(text).filter(|v| !v.is_empty()),
+            Field::Zone => inst.availability_zone = Some(text),
+            Field::LaunchTime => inst.launch_time = Some(text),
+            Field::PlatformDetails => inst.platform = Some(text),
+            Field::Platform => {
+                if inst.platform.is_none() {
+                    inst.platform = Some(text)
+                }
+            }
+            Field::TagKey => self.tag_key = Some(text),
+            Field::TagValue => self.tag_value = Some(text),
+            Field::NextToken => {}
+        }
     }
-    Ok(out)
 }
 
-/// XML's five entities and numeric character references.
-fn unescape(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_owned();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        let Some(end) = rest.find(';') else { break };
-        let entity = &rest[1..end];
-        let decoded = match entity {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            e if e.starts_with("#x") || e.starts_with("#X") => u32::from_str_radix(&e[2..], 16)
-                .ok()
-                .and_then(char::from_u32),
-            e if e.starts_with('#') => e[1..].parse().ok().and_then(char::from_u32),
+/// Past the unshown children of an instance from `at` on, stepped over by bytes while they are
+/// plain (white space between them, start tags without attributes or prefix, leaves or
+/// [`FAST_SKIPPED`] subtrees): quick-xml then reads only what is shown. Stops before anything
+/// else, which the reader reads as usual; returns `at` when nothing was stepped over.
+fn skip_unshown_siblings(data: &[u8], mut at: usize) -> usize {
+    loop {
+        let mut p = at;
+        while p < data.len() && matches!(data[p], b' ' | b'\t' | b'\r' | b'\n') {
+            p += 1;
+        }
+        if p >= data.len() || data[p] != b'<' {
+            return at;
+        }
+        let start = p + 1;
+        let mut q = start;
+        while q < data.len()
+            && (data[q].is_ascii_alphanumeric() || matches!(data[q], b'_' | b'-' | b'.'))
+        {
+            q += 1;
+        }
+        if q == start || q >= data.len() {
+            return at;
+        }
+        let name = &data[start..q];
+        if shown(Elem::of(name)) {
+            return at;
+        }
+        let end = match data[q] {
+            b'/' if data.get(q + 1) == Some(&b'>') => Some(q + 2),
+            b'>' => {
+                let rest = &data[q + 1..];
+                end_of_leaf(rest, name)
+                    .or_else(|| FAST_SKIPPED.iter().find(|s| s.name == name)?.end_in(rest))
+                    .map(|e| q + 1 + e)
+            }
             _ => None,
         };
-        match decoded {
-            Some(c) => {
-                out.push(c);
-                rest = &rest[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
+        match end {
+            Some(e) => at = e,
+            None => return at,
         }
     }
-    out.push_str(rest);
-    out
+}
+
+/// True for a child of an instance that holds a shown field.
+fn shown(kind: Elem) -> bool {
+    matches!(
+        kind,
+        Elem::InstanceId
+            | Elem::InstanceState
+            | Elem::PrivateIpAddress
+            | Elem::Placement
+            | Elem::LaunchTime
+            | Elem::PlatformDetails
+            | Elem::Platform
+            | Elem::TagSet
+    )
+}
+
+/// A reader for a piece of a response that starts between two events: end tags of elements
+/// opened in an earlier piece are expected (the reader checks they match, [`State::close`]).
+fn new_reader(data: &[u8]) -> Reader<&[u8]> {
+    let mut reader = Reader::from_reader(data);
+    let config = reader.config_mut();
+    config.check_end_names = false;
+    config.allow_unmatched_ends = true;
+    config.trim_text(false);
+    reader
+}
+
+/// XML's five predefined entities.
+fn predefined(name: &str) -> Option<char> {
+    Some(match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -502,9 +650,24 @@ mod tests {
   <nextToken>abc&amp;def</nextToken>
 </DescribeInstancesResponse>"#;
 
+    /// Reads `xml` fed in pieces of `size` bytes.
+    fn read_in(xml: &[u8], size: usize) -> Result<Page, String> {
+        let mut strings = Interner::default();
+        let mut reader = PageReader::default();
+        for chunk in xml.chunks(size.max(1)) {
+            reader.feed_with(chunk, &mut strings);
+        }
+        reader.finish_with(&mut strings)
+    }
+
+    fn read(xml: &[u8]) -> Result<Page, String> {
+        read_in(xml, xml.len())
+    }
+
     #[test]
     fn a_page_yields_the_shown_fields_of_every_instance() {
-        let rows = parse_page(PAGE.as_bytes(), &mut Interner::default()).unwrap();
+        let page = read(PAGE.as_bytes()).unwrap();
+        let rows = &page.rows;
         assert_eq!(rows.len(), 2);
         let a = &rows[0];
         assert_eq!(a.instance_id, "i-0123456789abcdef0");
@@ -531,6 +694,31 @@ mod tests {
             ("stopped", Some("windows"), None)
         );
         assert!(b.tags.is_empty() && b.name.is_none());
+        assert_eq!(page.next_token.as_deref(), Some("abc&def"));
+    }
+
+    #[test]
+    fn any_split_into_chunks_reads_the_same() {
+        let whole = read(PAGE.as_bytes()).unwrap();
+        for size in [1, 2, 3, 7, 64, 100, 333] {
+            assert_eq!(
+                read_in(PAGE.as_bytes(), size).unwrap(),
+                whole,
+                "chunks of {size}"
+            );
+        }
+        // Every place a single cut can fall.
+        for cut in 0..PAGE.len() {
+            let mut strings = Interner::default();
+            let mut reader = PageReader::default();
+            reader.feed_with(&PAGE.as_bytes()[..cut], &mut strings);
+            reader.feed_with(&PAGE.as_bytes()[cut..], &mut strings);
+            assert_eq!(
+                reader.finish_with(&mut strings).unwrap(),
+                whole,
+                "cut at {cut}"
+            );
+        }
     }
 
     #[test]
@@ -541,94 +729,116 @@ mod tests {
             <tagSet><item><key>Name</key><value>decoy</value></item></tagSet></item></networkInterfaceSet>
           <groupSet/>
           <monitoring><state>disabled</state></monitoring>
+          <groupSet><item><groupSet>nested</groupSet><x><![CDATA[</groupSet>]]></x></item></groupSet >
+          <unknownThing><tagSet><item><key>Name</key><value>decoy</value></item></tagSet></unknownThing>
           <privateIpAddress>10.0.0.1</privateIpAddress>
           <tagSet><item><key>Name</key><value>real</value></item></tagSet>
         </item><item><instanceId>i-2</instanceId><blockDeviceMapping><item/></blockDeviceMapping></item>
         </instancesSet></item></reservationSet></R>"#;
-        let rows = parse_page(page, &mut Interner::default()).unwrap();
-        assert_eq!(rows.len(), 2);
-        assert_eq!(rows[0].private_ip.as_deref(), Some("10.0.0.1"));
-        assert_eq!(rows[0].name.as_deref(), Some("real"));
-        assert_eq!(rows[1].instance_id, "i-2");
-        // An unclosed skipped element is tokenized instead (and found broken).
+        for size in [page.len(), 1, 5, 40] {
+            let rows = read_in(page, size).unwrap().rows;
+            assert_eq!(rows.len(), 2);
+            assert_eq!(rows[0].private_ip.as_deref(), Some("10.0.0.1"));
+            assert_eq!(rows[0].name.as_deref(), Some("real"));
+            assert_eq!(rows[1].instance_id, "i-2");
+        }
+        // An unclosed skipped element is read event by event (and found broken).
         let broken = b"<R><reservationSet><item><instancesSet><item><instanceId>i-1</instanceId><groupSet><item>";
-        assert!(parse_page(broken, &mut Interner::default()).is_err());
+        assert!(read(broken).is_err());
+    }
+
+    #[test]
+    fn the_byte_searches_only_answer_when_they_are_sure() {
+        let groups = Subtree::new("groupSet");
+        assert_eq!(groups.end_in(b"<item/></groupSet>rest"), Some(18));
+        assert_eq!(groups.end_in(b"x</groupSetX></groupSet\n>"), Some(25));
+        assert_eq!(groups.end_in(b"<groupSet></groupSet></groupSet>"), None);
+        assert_eq!(groups.end_in(b"<!-- </groupSet> --></groupSet>"), None);
+        assert_eq!(groups.end_in(b"<?pi </groupSet> ?></groupSet>"), None);
+        assert_eq!(groups.end_in(b"<item>"), None);
+        assert_eq!(groups.end_in(b"</groupSet"), None);
+        assert_eq!(end_of_leaf(b"ami-1</imageId>rest", b"imageId"), Some(15));
+        assert_eq!(end_of_leaf(b"ami-1</imageId \n>", b"imageId"), Some(17));
+        assert_eq!(end_of_leaf(b"ami-1</imageIdX>", b"imageId"), None);
+        assert_eq!(end_of_leaf(b"<x/></imageId>", b"imageId"), None);
+        assert_eq!(end_of_leaf(b"a<!-- c --></imageId>", b"imageId"), None);
+        assert_eq!(end_of_leaf(b"ami-1</imageId", b"imageId"), None);
     }
 
     #[test]
     fn the_next_token_is_read_from_the_top_level_only() {
-        assert_eq!(next_token(PAGE.as_bytes()).as_deref(), Some("abc&def"));
+        let token = |xml: &[u8]| read(xml).unwrap().next_token;
         assert_eq!(
-            next_token(b"<R><requestId>x</requestId><nextToken>first</nextToken><reservationSet><item/></reservationSet></R>").as_deref(),
+            token(b"<R><requestId>x</requestId><nextToken>first</nextToken><reservationSet><item/></reservationSet></R>").as_deref(),
             Some("first")
         );
         assert_eq!(
-            next_token(
+            token(
                 b"<R><reservationSet><item><nextToken>no</nextToken></item></reservationSet></R>"
             ),
             None
         );
-        assert_eq!(next_token(b"<R><reservationSet/></R>"), None);
-        assert_eq!(
-            next_token(b"<R><a><nextToken>inner</nextToken></a></R>"),
-            None
-        );
+        assert_eq!(token(b"<R><reservationSet/><nextToken/></R>"), None);
+        assert_eq!(token(b"<R><a><nextToken>inner</nextToken></a></R>"), None);
     }
 
     #[test]
     fn an_empty_page_has_no_instances_and_broken_xml_is_an_error() {
-        assert!(parse_page(
-            b"<DescribeInstancesResponse><reservationSet/></DescribeInstancesResponse>",
-            &mut Interner::default()
-        )
-        .unwrap()
-        .is_empty());
-        assert!(parse_page(
-            b"<R><reservationSet><item><instancesSet><item><instanceId>i-1</instanceId>",
-            &mut Interner::default()
-        )
-        .is_err());
+        assert!(
+            read(b"<DescribeInstancesResponse><reservationSet/></DescribeInstancesResponse>")
+                .unwrap()
+                .rows
+                .is_empty()
+        );
+        for broken in [
+            &b"<R><reservationSet><item><instancesSet><item><instanceId>i-1</instanceId>"[..],
+            b"<R><x></y></R>",
+            b"<R></R></R>",
+            b"<R>&bogus;</R>",
+            b"<R><a",
+            b"<R><!-- x",
+            b"<!DOCTYPE R [<!ENTITY e \"x\">]><R>&e;</R>",
+            b"<R><reservationSet><item><instancesSet><item><tagSet/></item></instancesSet></item></reservationSet></R>",
+        ] {
+            assert!(read(broken).is_err(), "{}", String::from_utf8_lossy(broken));
+        }
     }
 
     #[test]
     fn a_tag_value_that_is_not_utf8_is_an_error_not_a_panic() {
         let page = b"<R><reservationSet><item><instancesSet><item><instanceId>i-1</instanceId><tagSet><item><key>Name</key><value>web-\xff\xfe</value></item></tagSet></item></instancesSet></item></reservationSet></R>";
-        let err = parse_page(page, &mut Interner::default()).unwrap_err();
-        assert!(err.contains("not UTF-8"), "{err}");
+        for size in [page.len(), 3] {
+            assert!(read_in(page, size).is_err());
+        }
     }
 
     #[test]
-    fn the_tokenizer_skips_declarations_comments_and_attributes_and_reads_cdata() {
-        let xml = br#"<?xml version="1.0"?><!-- c --><a x="1>2" y='z'><b/><ns:c>t<![CDATA[<raw>]]></ns:c></a>"#;
-        let toks: Vec<Tok> = Tokens::new(xml).collect::<Result<_, _>>().unwrap();
+    fn text_is_read_as_a_conforming_parser_reads_it() {
+        let value = |v: &str| {
+            let xml = format!("<R><reservationSet><item><instancesSet><item><instanceId>i-1</instanceId><tagSet><item><key a=\"1>\">k</key><value>{v}</value></item></tagSet></item></instancesSet></item></reservationSet></R>");
+            let rows = read_in(xml.as_bytes(), 4).unwrap().rows;
+            rows[0].tags["k"].to_owned()
+        };
         assert_eq!(
-            toks,
-            [
-                Tok::Start(b"a"),
-                Tok::Empty(b"b"),
-                Tok::Start(b"c"),
-                Tok::Text(b"t"),
-                Tok::Text(b"<raw>"),
-                Tok::End(b"c"),
-                Tok::End(b"a"),
-            ]
+            value("a&amp;b&lt;&gt;&quot;&apos;&#65;&#x42;&#x1F600;"),
+            "a&b<>\"'AB\u{1f600}"
         );
-        assert!(Tokens::new(b"<a").collect::<Result<Vec<_>, _>>().is_err());
-        assert!(Tokens::new(b"<!-- x")
-            .collect::<Result<Vec<_>, _>>()
-            .is_err());
-        assert!(
-            parse_page(b"<R><x></y></R>", &mut Interner::default()).is_err(),
-            "mismatched tags are refused"
-        );
-    }
-
-    #[test]
-    fn entities_and_character_references_decode() {
+        assert_eq!(value("a\r\nb\rc\n"), "a\nb\nc\n", "line ends normalized");
         assert_eq!(
-            unescape("a&amp;b&lt;&gt;&quot;&apos;&#65;&#x42;"),
-            "a&b<>\"'AB"
+            value("a&#13;&#10;b&#xD;"),
+            "a\r\nb\r",
+            "unless written as references"
         );
-        assert_eq!(unescape("AT&T &bogus; &"), "AT&T &bogus; &");
+        assert_eq!(
+            value("<![CDATA[<x>&amp;]]]]><![CDATA[>\r\n]]>"),
+            "<x>&amp;]]>\n"
+        );
+        assert_eq!(value("a<!-- c -->b<?pi x?>c"), "abc");
+        assert_eq!(
+            value("before<child>x</child>after"),
+            "before",
+            "the text before a child"
+        );
+        assert_eq!(value("東京 \t😀"), "東京 \t😀");
     }
 }

@@ -7,6 +7,7 @@
 //! SSM round trip.
 
 pub mod cache;
+mod divert;
 mod ec2;
 mod ec2_xml;
 pub mod filter;
@@ -129,6 +130,11 @@ impl Instance {
             });
         }
         None
+    }
+
+    /// Whether [`Instance::blocker`] has something to say.
+    pub fn is_blocked(&self) -> bool {
+        self.state != "running" || !self.managed
     }
 
     /// True when SSM last saw the agent online.
@@ -407,7 +413,8 @@ pub fn sort_for_display(rows: &mut [Instance]) {
 
 /// Ready rows first, then by name (unnamed last), then by id.
 pub fn display_order(a: &Instance, b: &Instance) -> std::cmp::Ordering {
-    let rank = |i: &Instance| (i.blocker().is_some(), !i.is_online());
+    // Compared O(n log n) times: the cheap test, not `blocker`, which words its reason.
+    let rank = |i: &Instance| (i.is_blocked(), !i.is_online());
     rank(a)
         .cmp(&rank(b))
         .then_with(|| a.name.is_none().cmp(&b.name.is_none()))
@@ -465,6 +472,9 @@ mod tests {
             .contains("AmazonSSMManagedInstanceCore"));
         let lost = row("i-3", None, "running", Some("ConnectionLost"));
         assert_eq!(lost.blocker(), None, "StartSession decides on stale pings");
+        for r in [&stopped, &unmanaged, &lost] {
+            assert_eq!(r.is_blocked(), r.blocker().is_some(), "{}", r.instance_id);
+        }
         assert_eq!(lost.note().as_deref(), Some("SSM agent ConnectionLost"));
     }
 

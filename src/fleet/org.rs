@@ -20,18 +20,31 @@ pub struct Member {
 
 /// The organization's active accounts (organizations:ListAccounts), or the configured ones.
 pub async fn members(aws: &Aws, plan: &OrgPlan) -> Result<Vec<Member>> {
+    members_by_page(aws, plan, |_| {}).await
+}
+
+/// [`members`], each page's accounts also handed to `page` as soon as the page arrives (so
+/// that their roles can be assumed while the next page is on its way).
+pub async fn members_by_page(
+    aws: &Aws,
+    plan: &OrgPlan,
+    mut page_arrived: impl FnMut(&[Member]),
+) -> Result<Vec<Member>> {
     let member = |id: String, name: Option<String>| Member {
         role: plan.role_for(&id).0.clone(),
         id,
         name,
     };
     if let Some(accounts) = &plan.accounts {
-        return Ok(accounts.iter().map(|a| member(a.0.clone(), None)).collect());
+        let all: Vec<Member> = accounts.iter().map(|a| member(a.0.clone(), None)).collect();
+        page_arrived(&all);
+        return Ok(all);
     }
     let mut pages = aws.organizations().list_accounts().into_paginator().send();
     let mut out = Vec::new();
     while let Some(page) = pages.next().await {
         let page = page.map_err(|e| unreadable(aws, e))?;
+        let before = out.len();
         for account in page.accounts() {
             // A suspended or closing account answers nothing; AWS keeps listing it for 90 days.
             let active = match (account.state(), account.status()) {
@@ -43,6 +56,7 @@ pub async fn members(aws: &Aws, plan: &OrgPlan) -> Result<Vec<Member>> {
                 out.push(member(id.to_owned(), account.name().map(str::to_owned)));
             }
         }
+        page_arrived(&out[before..]);
     }
     Ok(out)
 }

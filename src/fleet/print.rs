@@ -12,48 +12,45 @@ use crate::settings::Column;
 
 /// Writes `rows` as a JSON array, one object per instance, to stdout.
 pub fn write_json(rows: &[Instance]) -> Result<()> {
-    output::write_stdout(|out| write_json_rows(out, rows, ""))
+    output::write_stdout(|out| write_json_rows(out, rows))
 }
 
 /// Writes `--json=report` to stdout: whether every scope answered, those left out and why, and
-/// the rows (as `--json` writes them): the same text as pretty-printing the whole object.
+/// the rows (as `--json` writes them), written as it is serialized.
 pub fn write_json_report(rows: &[Instance], left_out: &[LeftOut]) -> Result<()> {
     output::write_stdout(|out| write_report(out, rows, left_out))
 }
 
-fn write_report(out: &mut dyn Write, rows: &[Instance], left_out: &[LeftOut]) -> io::Result<()> {
-    writeln!(out, "{{")?;
-    writeln!(out, "  \"complete\": {},", left_out.is_empty())?;
-    let left = serde_json::to_string_pretty(left_out).expect("left-out scopes serialize");
-    let left = sanitize::json_escape_invisible(&left).replace('\n', "\n  ");
-    writeln!(out, "  \"left_out\": {left},")?;
-    out.write_all(b"  \"instances\": ")?;
-    write_json_rows(out, rows, "  ")?;
-    writeln!(out, "}}")
+/// `--json=report`'s object, its keys in this order.
+#[derive(serde::Serialize)]
+struct Report<'a> {
+    complete: bool,
+    left_out: &'a [LeftOut],
+    instances: &'a [Instance],
 }
 
-/// The same text as pretty-printing the whole array (each line after `indent`, but the first),
-/// but one row at a time, so that 100,000 rows never sit in memory twice.
-fn write_json_rows(out: &mut dyn Write, rows: &[Instance], indent: &str) -> io::Result<()> {
-    if rows.is_empty() {
-        return writeln!(out, "[]");
-    }
-    out.write_all(b"[\n")?;
-    for (i, row) in rows.iter().enumerate() {
-        let json = serde_json::to_string_pretty(row).expect("instance rows always serialize");
-        let json = sanitize::json_escape_invisible(&json);
-        for (n, line) in json.lines().enumerate() {
-            if n > 0 {
-                out.write_all(b"\n")?;
-            }
-            out.write_all(indent.as_bytes())?;
-            out.write_all(b"  ")?;
-            out.write_all(line.as_bytes())?;
-        }
-        out.write_all(if i + 1 < rows.len() { b",\n" } else { b"\n" })?;
-    }
-    out.write_all(indent.as_bytes())?;
-    out.write_all(b"]\n")
+fn write_report(out: &mut dyn Write, rows: &[Instance], left_out: &[LeftOut]) -> io::Result<()> {
+    let report = Report {
+        complete: left_out.is_empty(),
+        left_out,
+        instances: rows,
+    };
+    write_pretty(out, &report)
+}
+
+fn write_json_rows(out: &mut dyn Write, rows: &[Instance]) -> io::Result<()> {
+    write_pretty(out, &rows)
+}
+
+/// The text of pretty-printing `value` with invisible characters escaped
+/// ([`sanitize::json_escape_invisible`]), written as it is serialized: 100,000 rows never sit in
+/// memory twice, nor as text.
+fn write_pretty(out: &mut dyn Write, value: &impl serde::Serialize) -> io::Result<()> {
+    let mut json =
+        serde_json::Serializer::with_formatter(&mut *out, sanitize::PrettyEscaping::default());
+    // An io::Error keeps its kind (a closed pipe is not a failure: see output).
+    value.serialize(&mut json).map_err(io::Error::from)?;
+    out.write_all(b"\n")
 }
 
 /// Writes `rows` as an aligned table to stdout: the given columns, where each row comes from
@@ -202,13 +199,13 @@ mod tests {
         };
         let rows = vec![row("i-1"), row("i-2")];
         let mut out = Vec::new();
-        write_json_rows(&mut out, &rows, "").unwrap();
+        write_json_rows(&mut out, &rows).unwrap();
         let whole = serde_json::to_string_pretty(&rows).unwrap();
         let expected = format!("{}\n", sanitize::json_escape_invisible(&whole));
         assert_eq!(String::from_utf8(out).unwrap(), expected);
 
         let mut empty = Vec::new();
-        write_json_rows(&mut empty, &[], "").unwrap();
+        write_json_rows(&mut empty, &[]).unwrap();
         assert_eq!(empty, b"[]\n");
     }
 

@@ -287,25 +287,43 @@ async fn load_org(settings: &Settings, verbose: bool, remembered_ok: bool) -> Re
             return org_scopes(&base, None, &regions, accesses);
         }
     }
-    let (members, me) = tokio::try_join!(
-        org::members(&base, plan),
-        crate::aws::caller_identity(&base)
-    )?;
-    org::remember(&base, plan, &me.account, &members);
+    // Pipelined: each ListAccounts page's roles are assumed as soon as it arrives (and our own
+    // account is known), while the next page is on its way.
     let base = &base;
-    let me = &me;
-    let accesses: Vec<_> = stream::iter(members)
-        .map(|member| async move {
-            let access = match member.id == me.account {
-                // The caller's own account: its own credentials, no role to assume.
-                true => Ok(None),
-                false => base.assume_role(&member.id, &member.role).await.map(Some),
-            };
-            (member, access)
+    let (pages_tx, pages_rx) = tokio::sync::mpsc::unbounded_channel::<Vec<org::Member>>();
+    let discovering = async move {
+        let members = org::members_by_page(base, plan, |page| {
+            let _ = pages_tx.send(page.to_vec());
         })
-        .buffer_unordered(crate::aws::gate::IN_FLIGHT)
-        .collect()
         .await;
+        // The last page is in: no more roles to assume.
+        drop(pages_tx);
+        members
+    };
+    let assuming = async {
+        let me = crate::aws::caller_identity(base).await?;
+        let me = &me;
+        let members = stream::unfold(pages_rx, |mut rx| async move {
+            rx.recv().await.map(|page| (stream::iter(page), rx))
+        })
+        .flatten();
+        let accesses: Vec<_> = members
+            .map(|member| async move {
+                let access = match member.id == me.account {
+                    // The caller's own account: its own credentials, no role to assume.
+                    true => Ok(None),
+                    false => base.assume_role(&member.id, &member.role).await.map(Some),
+                };
+                (member, access)
+            })
+            .buffer_unordered(crate::aws::gate::IN_FLIGHT)
+            .collect()
+            .await;
+        Ok::<_, Error>((me.clone(), accesses))
+    };
+    let (members, (me, accesses)) = tokio::try_join!(discovering, assuming)?;
+    org::remember(base, plan, &me.account, &members);
+    let me = &me;
     org_scopes(base, Some(me), &regions, accesses)
 }
 

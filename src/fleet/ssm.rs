@@ -1,13 +1,19 @@
 //! SSM DescribeInstanceInformation: which nodes run the agent, and whether it is online; and the
 //! tags SSM keeps on hybrid nodes and session documents (ssm:ListTagsForResource).
+//!
+//! A listing's DescribeInstanceInformation pages (2,000 for 100,000 instances) are read by
+//! serde into structs that borrow from the body ([`NodesReader`], diverted from the SDK as
+//! `divert` explains), keeping the six fields ssmgo uses.
 
-use aws_sdk_ssm::types::{
-    InstanceInformation, InstanceInformationStringFilter, ResourceType, ResourceTypeForTagging,
-};
+use std::borrow::Cow;
 
+use aws_sdk_ssm::types::{InstanceInformationStringFilter, ResourceTypeForTagging};
+use serde::Deserialize;
+
+use super::divert::{self, Divert, Slot};
 use super::ManagedNode;
 use crate::aws::Aws;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// SSM's page size limit for DescribeInstanceInformation with filters.
 const PAGE: i32 = 50;
@@ -73,6 +79,7 @@ async fn pages(aws: &Aws, key: &str, values: Vec<String>) -> Result<Vec<ManagedN
     let mut out = Vec::new();
     let mut token: Option<String> = None;
     loop {
+        let slot: Slot<NodesPage> = Slot::default();
         let page = {
             let _pass = aws.gate().await;
             aws.ssm
@@ -80,34 +87,178 @@ async fn pages(aws: &Aws, key: &str, values: Vec<String>) -> Result<Vec<ManagedN
                 .max_results(PAGE)
                 .filters(filter.clone())
                 .set_next_token(token.take())
+                .customize()
+                .interceptor(Divert::<NodesReader>(slot.clone()))
                 .send()
                 .await
                 .map_err(|e| aws.explain("ssm:DescribeInstanceInformation", e))?
         };
-        out.extend(page.instance_information_list().iter().filter_map(to_node));
-        match page.next_token() {
-            Some(t) if !t.is_empty() => token = Some(t.to_owned()),
+        let next = match slot.take() {
+            Some(read) => {
+                let read = read.map_err(|detail| Error::Aws {
+                    operation: "DescribeInstanceInformation",
+                    detail: format!("could not read the response: {detail}"),
+                })?;
+                out.extend(read.nodes);
+                read.next_token
+            }
+            // Not diverted (an SDK that deserialized on its own): use its model.
+            None => {
+                out.extend(page.instance_information_list().iter().filter_map(|info| {
+                    to_node(&Info {
+                        instance_id: info.instance_id().map(Cow::Borrowed),
+                        ping_status: info.ping_status().map(|p| Cow::Borrowed(p.as_str())),
+                        platform_name: info.platform_name().map(Cow::Borrowed),
+                        platform_version: info.platform_version().map(Cow::Borrowed),
+                        platform_type: info.platform_type().map(|t| Cow::Borrowed(t.as_str())),
+                        ip_address: info.ip_address().map(Cow::Borrowed),
+                        name: info.name().map(Cow::Borrowed),
+                        computer_name: info.computer_name().map(Cow::Borrowed),
+                        resource_type: info.resource_type().map(|t| Cow::Borrowed(t.as_str())),
+                    })
+                }));
+                page.next_token().map(str::to_owned)
+            }
+        };
+        match next {
+            Some(t) if !t.is_empty() => token = Some(t),
             _ => return Ok(out),
         }
     }
 }
 
-fn to_node(info: &InstanceInformation) -> Option<ManagedNode> {
-    let platform = match (info.platform_name(), info.platform_version()) {
+/// One DescribeInstanceInformation page as ssmgo reads it.
+pub(super) struct NodesPage {
+    nodes: Vec<ManagedNode>,
+    next_token: Option<String>,
+}
+
+/// The page's JSON, borrowed from the body where it has no escapes; other fields are skipped.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct InfoPage<'a> {
+    #[serde(borrow, default)]
+    instance_information_list: Vec<Info<'a>>,
+    #[serde(borrow, default)]
+    next_token: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Info<'a> {
+    #[serde(borrow, default)]
+    instance_id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    ping_status: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    platform_name: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    platform_version: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    platform_type: Option<Cow<'a, str>>,
+    #[serde(borrow, default, rename = "IPAddress")]
+    ip_address: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    name: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    computer_name: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    resource_type: Option<Cow<'a, str>>,
+}
+
+/// Reads a DescribeInstanceInformation body (a page of at most 50 nodes, so read whole).
+#[derive(Default)]
+pub(super) struct NodesReader(divert::Whole);
+
+impl divert::Reader for NodesReader {
+    type Output = NodesPage;
+    const EMPTY: &'static str = "{}";
+
+    fn feed(&mut self, chunk: &[u8]) {
+        self.0.feed(chunk);
+    }
+
+    fn finish(self) -> std::result::Result<NodesPage, String> {
+        let page: InfoPage = serde_json::from_slice(&self.0 .0).map_err(|e| e.to_string())?;
+        Ok(NodesPage {
+            nodes: page
+                .instance_information_list
+                .iter()
+                .filter_map(to_node)
+                .collect(),
+            next_token: page.next_token.map(Cow::into_owned),
+        })
+    }
+}
+
+fn to_node(info: &Info<'_>) -> Option<ManagedNode> {
+    let id = info.instance_id.as_deref()?;
+    let platform = match (
+        info.platform_name.as_deref(),
+        info.platform_version.as_deref(),
+    ) {
         (Some(name), Some(v)) if !v.is_empty() => Some(format!("{name} {v}")),
         (Some(name), _) => Some(name.to_owned()),
-        (None, _) => info.platform_type().map(|t| t.as_str().to_owned()),
+        (None, _) => info.platform_type.as_deref().map(str::to_owned),
     };
     Some(ManagedNode {
-        id: info.instance_id()?.to_owned(),
-        ping_status: info
-            .ping_status()
-            .map(|p| p.as_str().to_owned())
-            .unwrap_or_else(|| "Unknown".into()),
+        id: id.to_owned(),
+        ping_status: info.ping_status.as_deref().unwrap_or("Unknown").to_owned(),
         platform,
-        ip: info.ip_address().map(str::to_owned),
-        name: info.name().or(info.computer_name()).map(str::to_owned),
-        is_ec2: !matches!(info.resource_type(), Some(ResourceType::ManagedInstance))
-            && !info.instance_id()?.starts_with("mi-"),
+        ip: info.ip_address.as_deref().map(str::to_owned),
+        name: info
+            .name
+            .as_deref()
+            .or(info.computer_name.as_deref())
+            .map(str::to_owned),
+        is_ec2: info.resource_type.as_deref() != Some("ManagedInstance") && !id.starts_with("mi-"),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use divert::Reader;
+
+    #[test]
+    fn a_page_reads_the_fields_ssmgo_uses_and_skips_the_rest() {
+        let mut reader = NodesReader::default();
+        let body = br#"{"InstanceInformationList":[
+            {"InstanceId":"i-1","PingStatus":"Online","PlatformName":"Amazon Linux","PlatformVersion":"2023","PlatformType":"Linux","IPAddress":"10.0.0.1","ComputerName":"ip-10-0-0-1","ResourceType":"EC2Instance","AgentVersion":"3.3","LastPingDateTime":1.7E9,"AssociationOverview":{"x":[1,2]}},
+            {"InstanceId":"mi-2","PingStatus":"ConnectionLost","PlatformType":"Windows","Name":"on-prem \u00e9\"x","ResourceType":"ManagedInstance"},
+            {"PingStatus":"Online"}
+        ],"NextToken":"t\/1"}"#;
+        for chunk in body.chunks(7) {
+            reader.feed(chunk);
+        }
+        let page = reader.finish().unwrap();
+        assert_eq!(page.next_token.as_deref(), Some("t/1"));
+        assert_eq!(page.nodes.len(), 2, "a node without an id is left out");
+        let (a, b) = (&page.nodes[0], &page.nodes[1]);
+        assert_eq!(
+            (
+                a.id.as_str(),
+                a.ping_status.as_str(),
+                a.platform.as_deref(),
+                a.ip.as_deref(),
+                a.name.as_deref(),
+                a.is_ec2
+            ),
+            (
+                "i-1",
+                "Online",
+                Some("Amazon Linux 2023"),
+                Some("10.0.0.1"),
+                Some("ip-10-0-0-1"),
+                true
+            )
+        );
+        assert_eq!(
+            (b.platform.as_deref(), b.name.as_deref(), b.is_ec2),
+            (Some("Windows"), Some("on-prem é\"x"), false)
+        );
+        let mut broken = NodesReader::default();
+        broken.feed(b"{\"InstanceInformationList\":[");
+        assert!(broken.finish().is_err());
+    }
 }

@@ -8,6 +8,9 @@
 #   tests/emu/emu.sh demo [N] start it (or wipe the running one), seed a demo fleet of N instances
 #                             (default 200, tests/emu/seed.py) and print the shell exports that
 #                             point the AWS SDK and ssmgo at it: eval "$(tests/emu/emu.sh demo)"
+#   tests/emu/emu.sh python   install (first time) and print the path of the virtualenv's python,
+#                             which has botocore (moto's): the reference XML parser of
+#                             tests/integration/xml_reference.rs
 #
 # The virtualenv is cached in $SSMGO_CACHE (default ~/.cache/ssmgo) so later runs start in seconds.
 # SSMGO_EMU_RUN (default tests/emu/run) holds the emulator's PID, port, log and call log: another
@@ -93,6 +96,10 @@ export AWS_SHARED_CREDENTIALS_FILE=$run/demo-aws/credentials AWS_CONFIG_FILE=$ru
 unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE AWS_DEFAULT_PROFILE
 EOF
   ;;
+python)
+  ensure_venv
+  echo "$venv/bin/python"
+  ;;
 *)
-  echo "usage: $0 start|stop|url|demo [N]" >&2; exit 2 ;;
+  echo "usage: $0 start|stop|url|demo [N]|python" >&2; exit 2 ;;
 esac

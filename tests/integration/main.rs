@@ -28,3 +28,4 @@ mod run;
 mod shell_integration;
 mod starting;
 mod stopping;
+mod xml_reference;
