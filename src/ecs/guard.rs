@@ -31,6 +31,19 @@ fn request_keys(container: &Container) -> Vec<Entry> {
     ]
 }
 
+/// Who is asking, or the pre-check of `action` that could not run because that is unknown.
+fn known<'a>(
+    who: &'a std::result::Result<Who, WhoFailure>,
+    container: &Container,
+    action: &str,
+) -> std::result::Result<&'a Who, Box<Check>> {
+    who.as_ref().map_err(|(principal, reason)| {
+        let mut unknown = Check::unknown(container.label(), principal.clone(), reason.clone());
+        unknown.action = action.to_owned();
+        Box::new(unknown)
+    })
+}
+
 /// The pre-check's findings for `container` as `who`. Never fails (an unreadable cluster is a
 /// warning; its tags are then left out).
 pub async fn check(
@@ -38,13 +51,9 @@ pub async fn check(
     who: &std::result::Result<Who, WhoFailure>,
     container: &Container,
 ) -> Check {
-    let who = match who {
+    let who = match known(who, container, ACTION) {
         Ok(who) => who,
-        Err((principal, reason)) => {
-            let mut unknown = Check::unknown(container.label(), principal.clone(), reason.clone());
-            unknown.action = ACTION.to_owned();
-            return unknown;
-        }
+        Err(unknown) => return *unknown,
     };
     let (cluster, warning) = match api::cluster(aws, &container.cluster_arn).await {
         Ok(c) => (c.tags, None),
@@ -118,13 +127,9 @@ pub async fn forward_check(
     who: &std::result::Result<Who, WhoFailure>,
     container: &Container,
 ) -> Check {
-    let who = match who {
+    let who = match known(who, container, START_SESSION) {
         Ok(who) => who,
-        Err((principal, reason)) => {
-            let mut unknown = Check::unknown(container.label(), principal.clone(), reason.clone());
-            unknown.action = START_SESSION.to_owned();
-            return unknown;
-        }
+        Err(unknown) => return *unknown,
     };
     let base = who.base_context();
     let global_tags = |tags: &[(String, String)], source: &str| -> Vec<Entry> {
