@@ -156,44 +156,105 @@ pub(super) fn analyse(
         rc.explanation = explain_resource(rc, &check.action, &sets, &evaluator, &ctx, facts);
         rc.explanation.extend(policies.problems.iter().cloned());
     }
-    // The fix, only for the denial it repairs, proven on this very request.
-    let Some(doc) = check
-        .resources
-        .iter()
-        .find(|r| r.kind == Kind::Document && !r.allowed() && r.decision.is_some())
-    else {
-        return;
+    if let Some((report, fix)) = find_fix(check, policies, &evaluator) {
+        check.fix = serde_json::from_str(&fix).ok();
+        check.fix_report = Some(report);
+    }
+}
+
+/// The resource without tags and the one with them, for an action authorized on both.
+fn pair(action: &str) -> Option<(Kind, Kind, &'static ssmgo_policy::fix::TagSplit)> {
+    use ssmgo_policy::fix::{ECS_CLUSTER, SESSION_DOCUMENT};
+    match action {
+        "ssm:StartSession" => Some((Kind::Document, Kind::Instance, &SESSION_DOCUMENT)),
+        "ecs:ExecuteCommand" => Some((Kind::Cluster, Kind::Task, &ECS_CLUSTER)),
+        _ => None,
+    }
+}
+
+/// The fix, only for a denial it repairs, proven on this very request: the untagged resource
+/// (session document, cluster) denied by a resource-tag condition it can't meet gets its own
+/// statement; or, for ECS Exec, the statement that allows the cluster gets the task's ARNs.
+fn find_fix(
+    check: &Check,
+    policies: &Policies,
+    evaluator: &Evaluator,
+) -> Option<(FixReport, String)> {
+    let (untagged, tagged, shape) = pair(&check.action)?;
+    let denied = |kind: Kind| {
+        check
+            .resources
+            .iter()
+            .find(|r| r.kind == kind && !r.allowed() && r.decision.is_some())
     };
-    let doc_ctx = to_context(&doc.context);
-    let req = Request::new("ssm:StartSession", &doc.arn, &doc_ctx);
-    let ours = evaluator.explain(&req);
-    let culprit = ours.near_misses.iter().find(|m| {
+    let explain = |rc: &ResourceCheck| {
+        let ctx = to_context(&rc.context);
+        evaluator.explain(&Request::new(&check.action, &rc.arn, &ctx))
+    };
+    let prove_with = |at: usize, fixed: ssmgo_policy::fix::Fixed, how: String| {
+        let mut after = policies.identity.clone();
+        after[at] = fixed.policy.clone();
+        let proof = prove(
+            check,
+            &policies.identity,
+            &after,
+            policies.boundary.as_deref(),
+        );
+        let report = FixReport {
+            policy: policies.identity[at].name.clone(),
+            how,
+            text: fixed.text.clone(),
+            proof,
+        };
+        (report, fixed.text)
+    };
+    if let Some(rc) = denied(untagged) {
+        let ours = explain(rc);
+        let culprit = ours.near_misses.iter().find(|m| {
+            !m.at.boundary
+                && m.failed.iter().any(|f| {
+                    f.to_ascii_lowercase().contains("resourcetag/") && f.contains("no such key")
+                })
+        });
+        if let Some(culprit) = culprit {
+            let policy = &policies.identity[culprit.at.policy];
+            let partition = rc.arn.split(':').nth(1).unwrap_or("aws");
+            if let Some(fixed) = ssmgo_policy::fix::split_in(policy, partition, shape) {
+                let how = format!(
+                    "give {} its own statement without the resource-tag condition",
+                    untagged.words()
+                );
+                return Some(prove_with(culprit.at.policy, fixed, how));
+            }
+        }
+    }
+    // ECS Exec: a statement that allows the cluster, and whose only miss on the task is its
+    // Resource list, gets the cluster's tasks.
+    let task = denied(Kind::Task).filter(|_| tagged == Kind::Task)?;
+    let cluster = check.resources.iter().find(|r| r.kind == Kind::Cluster)?;
+    let cluster_allowed_by = explain(cluster).matched;
+    let ours = explain(task);
+    let miss = ours.near_misses.iter().find(|m| {
         !m.at.boundary
-            && m.failed.iter().any(|f| {
-                (f.contains("aws:ResourceTag/") || f.contains("ssm:resourceTag/"))
-                    && f.contains("no such key")
-            })
-    });
-    let Some(culprit) = culprit else { return };
-    let policy = &policies.identity[culprit.at.policy];
-    let partition = doc.arn.split(':').nth(1).unwrap_or("aws");
-    let Some(fixed) = ssmgo_policy::fix::fix_in(policy, partition) else {
-        return;
-    };
-    let mut after = policies.identity.clone();
-    after[culprit.at.policy] = fixed.policy.clone();
-    let proof = prove(
-        check,
-        &policies.identity,
-        &after,
-        policies.boundary.as_deref(),
+            && cluster_allowed_by.contains(&m.at)
+            && m.failed.iter().all(|f| f.starts_with("Resource:"))
+    })?;
+    let (prefix, _) = task.arn.rsplit_once('/')?;
+    let pattern = format!("{prefix}/*");
+    let fixed = ssmgo_policy::fix::add_resource(
+        &policies.identity[miss.at.policy],
+        miss.at.statement,
+        &pattern,
+    )?;
+    let how = format!(
+        "add the cluster's tasks ({pattern}) to the Resource of the statement that allows the cluster; ExecuteCommand is authorized on the task too"
     );
-    check.fix = serde_json::from_str(&fixed.text).ok();
-    check.fix_report = Some(FixReport {
-        policy: policy.name.clone(),
-        text: fixed.text.clone(),
-        proof,
-    });
+    Some(prove_with(miss.at.policy, fixed, how))
+}
+
+/// The resource a resource-tag condition is meant for: the instance, the task.
+fn tagged(kind: Kind) -> bool {
+    matches!(kind, Kind::Instance | Kind::Task)
 }
 
 /// Before and after the fix, for this request's own resources and context.
@@ -203,24 +264,28 @@ fn prove(
     after: &[Policy],
     boundary: Option<&[Policy]>,
 ) -> String {
-    let mut out = String::from("ssm:StartSession on this request, before and after the fix:\n");
+    let mut out = format!(
+        "{} on this request, before and after the fix:\n",
+        check.action
+    );
     let mut stays_denied = Vec::new();
     for rc in &check.resources {
         let ctx = to_context(&rc.context);
-        let req = Request::new("ssm:StartSession", &rc.arn, &ctx);
+        let req = Request::new(&check.action, &rc.arn, &ctx);
         let was = Evaluator::new(before, boundary).decide(&req);
         let will = Evaluator::new(after, boundary).explain(&req);
         out.push_str(&format!(
             "  {:<22}{:<14}-> {:<14} {}\n",
             match rc.kind {
                 Kind::Instance => "this instance",
+                Kind::Task => "this task",
                 other => other.words(),
             },
             was.as_str(),
             will.decision.as_str(),
             rc.arn
         ));
-        if rc.kind == Kind::Instance && will.decision != Decision::Allowed {
+        if tagged(rc.kind) && will.decision != Decision::Allowed {
             // Why the statements meant for instances still don't allow it (not the document's
             // own statement, which never names an instance).
             stays_denied.extend(
@@ -235,15 +300,24 @@ fn prove(
         || check
             .resources
             .iter()
-            .any(|r| r.kind == Kind::Instance && !r.allowed())
+            .any(|r| tagged(r.kind) && !r.allowed())
     {
+        let noun = match check.action.as_str() {
+            "ecs:ExecuteCommand" => "task",
+            _ => "instance",
+        };
+        let repaired = check
+            .resources
+            .iter()
+            .find(|r| !tagged(r.kind))
+            .map_or("the other resource", |r| r.kind.words());
         let why = if stays_denied.is_empty() {
             String::new()
         } else {
             format!(": {}", stays_denied.join("; "))
         };
         out.push_str(&format!(
-            "The fix repairs the session document, but this instance stays denied{why}. The fix is right for the instances the condition is meant for; this one isn't among them.\n"
+            "The fix repairs {repaired}, but this {noun} stays denied{why}. The fix is right for the {noun}s the condition is meant for; this one isn't among them.\n"
         ));
     }
     out

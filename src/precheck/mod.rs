@@ -154,7 +154,8 @@ pub struct Check {
     /// resources' own tags are added per resource).
     pub context: Vec<Entry>,
     pub resources: Vec<ResourceCheck>,
-    /// The corrected policy, when the denial is the document/tag-condition mistake.
+    /// The corrected policy, when the denial is a mistake ssmgo knows the fix for (the
+    /// document's or the cluster's tag condition, the cluster's tasks left out).
     pub fix: Option<serde_json::Value>,
     pub warnings: Vec<String>,
     /// Why the check could not run (verdict unknown).
@@ -169,6 +170,8 @@ pub struct Check {
 #[derive(Debug, Clone)]
 struct FixReport {
     policy: String,
+    /// What the fix does, in words.
+    how: String,
     text: String,
     proof: String,
 }

@@ -41,8 +41,8 @@ pub fn render(check: &Check) -> String {
             resources(check, &mut out);
             if let Some(fix) = &check.fix_report {
                 out.push_str(&format!(
-                    "\nFix: give the session document its own statement without the resource-tag condition. Corrected {}:\n{}\n",
-                    fix.policy, fix.text
+                    "\nFix: {}. Corrected {}:\n{}\n",
+                    fix.how, fix.policy, fix.text
                 ));
                 out.push_str(&fix.proof);
             }

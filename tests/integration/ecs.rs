@@ -199,6 +199,81 @@ fn allowed_on_the_cluster_but_not_the_task_is_caught_before_the_call_and_explain
         .map(|r| (r["kind"].as_str().unwrap(), r["decision"].as_str().unwrap()))
         .collect();
     assert_eq!(kinds, [("cluster", "allowed"), ("task", "implicitDeny")]);
+    // The fix, proven on this request by ssmgo's evaluation and then by AWS's side: the
+    // corrected policy in place, ExecuteCommand goes through.
+    let tasks = format!("arn:aws:ecs:us-east-1:123456789012:task/{cluster}/*");
+    exec(&who, &task.id, &[])
+        .stderr_has(&format!(
+            "Fix: add the cluster's tasks ({tasks}) to the Resource"
+        ))
+        .stderr_has("ecs:ExecuteCommand on this request, before and after the fix:")
+        .stderr_has(&format!(
+            "this task             implicitDeny  -> allowed        {}",
+            task.arn
+        ));
+    let fixed = check["fix"]["Statement"][0].to_string();
+    assert!(fixed.contains(&tasks), "{fixed}");
+    let fixed_user = user(&g.name("fixed"), &fixed);
+    let ok = exec(&fixed_user, &task.id, &[]).expect_success();
+    assert!(ok.started_request()["Target"]
+        .as_str()
+        .unwrap()
+        .starts_with("ecs:"));
+}
+
+#[test]
+fn a_tag_condition_the_cluster_does_not_meet_is_fixed_with_a_statement_of_its_own() {
+    crate::needs_emulator!();
+    let g = emu().group("ecs-cluster-tag");
+    let cluster = emu().ecs_cluster(&g.name("c"));
+    let task = emu()
+        .ecs_task(&cluster, &g.name("web"))
+        .tag("Env", "dev")
+        .launch();
+    let cluster_arn = format!("arn:aws:ecs:us-east-1:123456789012:cluster/{cluster}");
+    // The policy ECS's documentation leads to: cluster and tasks in one statement under the
+    // task's tag. The cluster has no such tag.
+    let who = user(
+        &g.name("u"),
+        r#"{"Sid": "DevExec", "Effect": "Allow", "Action": "ecs:ExecuteCommand", "Resource": ["arn:aws:ecs:us-east-1:123456789012:cluster/*", "arn:aws:ecs:us-east-1:123456789012:task/*"], "Condition": {"StringEquals": {"ecs:ResourceTag/Env": "dev", "ecs:container-name": "app"}}}"#,
+    );
+    exec(&who, &task.id, &["--no-check"])
+        .expect_code(3)
+        .stderr_has("AWS denied ecs:ExecuteCommand");
+    exec(&who, &task.id, &[])
+        .expect_code(3)
+        .stderr_has(&format!("DENIED cluster {cluster_arn}: implicitDeny"))
+        .stderr_has("statement 1 \"DevExec\"")
+        .stderr_has("Fix: give the cluster its own statement without the resource-tag condition.")
+        .stderr_has("\"Sid\": \"DevExecCluster\"")
+        .stderr_has(&format!(
+            "the cluster           implicitDeny  -> allowed        {cluster_arn}"
+        ))
+        .stderr_has(&format!(
+            "this task             allowed       -> allowed        {}",
+            task.arn
+        ));
+    let check = ssmgo()
+        .signed_in_as(&who)
+        .args(["ecs", "check", &task.id, "--json"])
+        .run()
+        .json();
+    // The whole corrected policy: the split statement, then the reads as they were.
+    let statements = check["fix"]["Statement"].as_array().expect("a fix").clone();
+    assert_eq!(statements.len(), 4, "{statements:?}");
+    assert_eq!(
+        statements[1]["Condition"],
+        serde_json::json!({"StringEquals": {"ecs:container-name": "app"}}),
+        "the container condition stays, the tag condition goes"
+    );
+    // AWS's side agrees with the proof: with the fix, ExecuteCommand goes through.
+    let fixed = statements[..2]
+        .iter()
+        .map(Value::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let fixed_user = user(&g.name("fixed"), &fixed);
+    exec(&fixed_user, &task.id, &["--no-check"]).expect_success();
 }
 
 #[test]

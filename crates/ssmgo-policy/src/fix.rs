@@ -1,11 +1,15 @@
-//! The fix for the Session Manager document/tag mistake: the document gets a statement of its
-//! own without the resource-tag conditions; the instance statement keeps them; everything else is
-//! left as it was. The fix proves itself by evaluation (see [`Fixed::proof`]).
+//! The fix for the resource-tag mistake of an action authorized on two resources, one of which
+//! carries no such tag: Session Manager's document (StartSession on the document and the
+//! instance) and ECS Exec's cluster (ExecuteCommand on the cluster and the task). The untagged
+//! resource gets a statement of its own without the resource-tag conditions; the tagged one's
+//! statement keeps them; everything else is left as it was. The fix proves itself by evaluation
+//! (see [`Fixed::proof`]). And the fix for a statement that allows an action on one of its two
+//! resources but not the other ([`add_resource`]).
 
 use crate::context::Context;
 use crate::eval::{Decision, Evaluator, Request};
 use crate::json::{Json, Member, Node, Pos};
-use crate::lint::doc_tag_issue;
+use crate::lint::{tag_split_issue, Glob};
 use crate::policy::Policy;
 
 /// A corrected policy and the statements it split.
@@ -19,6 +23,77 @@ pub struct Fixed {
     pub notes: Vec<String>,
     /// Resources and contexts that show the difference, for [`Fixed::proof`].
     probes: Vec<Probe>,
+    /// The action the probes ask for.
+    action: &'static str,
+}
+
+/// An action authorized on two resources where the statement's resource-tag conditions can only
+/// hold for one: which resource patterns name the untagged one, and what the fix writes.
+#[derive(Debug)]
+pub struct TagSplit {
+    pub action: &'static str,
+    /// Can this Resource pattern name the untagged resource?
+    pub names_untagged: fn(&str) -> bool,
+    /// The condition keys' prefixes that read the resource's tags, as AWS spells them.
+    pub tag_prefixes: &'static [&'static str],
+    /// Appended to the split statement's Sid: "Document", "Cluster".
+    pub sid_suffix: &'static str,
+    /// Every untagged resource / every tagged one, in a partition (what a `*` stands for).
+    pub any_untagged: fn(&str) -> Vec<String>,
+    pub any_tagged: fn(&str) -> Vec<String>,
+    /// Words and an example resource id for the proof's rows.
+    pub untagged_label: &'static str,
+    pub untagged_example: &'static str,
+    /// "an instance", "a task"; the plural for notes.
+    pub tagged_one: &'static str,
+    pub tagged_plural: &'static str,
+    pub tagged_example: &'static str,
+}
+
+/// StartSession: the session document carries no instance tags.
+pub const SESSION_DOCUMENT: TagSplit = TagSplit {
+    action: "ssm:StartSession",
+    names_untagged: crate::lint::names_document,
+    tag_prefixes: &["aws:ResourceTag/", "ssm:resourceTag/"],
+    sid_suffix: "Document",
+    any_untagged: |p| vec![format!("arn:{p}:ssm:*:*:document/*")],
+    any_tagged: |p| {
+        vec![
+            format!("arn:{p}:ec2:*:*:instance/*"),
+            format!("arn:{p}:ssm:*:*:managed-instance/*"),
+        ]
+    },
+    untagged_label: "the session document",
+    untagged_example: "SSM-SessionManagerRunShell",
+    tagged_one: "an instance",
+    tagged_plural: "instances",
+    tagged_example: "i-0123456789abcdef0",
+};
+
+/// ExecuteCommand: a cluster without the task's tags.
+pub const ECS_CLUSTER: TagSplit = TagSplit {
+    action: "ecs:ExecuteCommand",
+    names_untagged: names_cluster,
+    tag_prefixes: &["aws:ResourceTag/", "ecs:ResourceTag/"],
+    sid_suffix: "Cluster",
+    any_untagged: |p| vec![format!("arn:{p}:ecs:*:*:cluster/*")],
+    any_tagged: |p| vec![format!("arn:{p}:ecs:*:*:task/*")],
+    untagged_label: "the cluster",
+    untagged_example: "prod",
+    tagged_one: "a task",
+    tagged_plural: "tasks",
+    tagged_example: "prod/0123456789abcdef0123456789abcdef",
+};
+
+/// Can this Resource pattern name an ECS cluster?
+fn names_cluster(pattern: &str) -> bool {
+    if pattern == "*" {
+        return true;
+    }
+    let segs: Vec<&str> = pattern.splitn(6, ':').collect();
+    segs.len() == 6
+        && Glob::new(segs[2]).matches("ecs")
+        && (segs[5].starts_with("cluster/") || Glob::new(segs[5]).matches("cluster/x"))
 }
 
 #[derive(Debug, Clone)]
@@ -37,20 +112,9 @@ pub struct ProofRow {
     pub after: Decision,
 }
 
-/// The instances and documents a `*` stands for, in a partition.
-fn instance_resources(partition: &str) -> [String; 2] {
-    [
-        format!("arn:{partition}:ec2:*:*:instance/*"),
-        format!("arn:{partition}:ssm:*:*:managed-instance/*"),
-    ]
-}
-
-fn any_document(partition: &str) -> String {
-    format!("arn:{partition}:ssm:*:*:document/*")
-}
-
-/// Returns the fixed policy, or None when there is nothing to fix. ARNs that ssmgo writes are in
-/// the partition of the policy's own ARNs (`aws` when it has none).
+/// Returns the policy with the session document's mistake fixed, or None when there is nothing
+/// to fix. ARNs that ssmgo writes are in the partition of the policy's own ARNs (`aws` when it
+/// has none).
 pub fn fix(policy: &Policy) -> Option<Fixed> {
     let partition = policy
         .statements
@@ -66,10 +130,15 @@ pub fn fix(policy: &Policy) -> Option<Fixed> {
 
 /// [`fix`] with the ARNs it writes in `partition` (aws, aws-cn, aws-us-gov).
 pub fn fix_in(policy: &Policy, partition: &str) -> Option<Fixed> {
+    split_in(policy, partition, &SESSION_DOCUMENT)
+}
+
+/// The `shape`'s mistake fixed, with the ARNs it writes in `partition`.
+pub fn split_in(policy: &Policy, partition: &str, shape: &TagSplit) -> Option<Fixed> {
     let issues: Vec<(usize, crate::lint::DocTagIssue)> = policy
         .statements
         .iter()
-        .filter_map(|st| doc_tag_issue(st).map(|i| (st.index, i)))
+        .filter_map(|st| tag_split_issue(st, shape).map(|i| (st.index, i)))
         .collect();
     if issues.is_empty() {
         return None;
@@ -94,34 +163,39 @@ pub fn fix_in(policy: &Policy, partition: &str) -> Option<Fixed> {
         };
         let st = &policy.statements[index];
         let res = st.resources.as_ref().expect("an issue needs resources");
-        // A statement about StartSession alone is split; one with other actions stays whole, so
-        // that they keep every resource they had, and the document statement is added.
+        // A statement about the action alone is split; one with other actions stays whole, so
+        // that they keep every resource they had, and the untagged resource's statement is added.
         let start_session_only = st.actions.as_ref().is_some_and(|a| {
             !a.negated
                 && a.patterns
                     .iter()
-                    .all(|p| p.eq_ignore_ascii_case("ssm:StartSession"))
+                    .all(|p| p.eq_ignore_ascii_case(shape.action))
         });
         let mut documents: Vec<String> = Vec::new();
         let mut others: Vec<String> = Vec::new();
         for (i, p) in res.patterns.iter().enumerate() {
             if p == "*" {
-                documents.push(any_document(partition));
-                others.extend(instance_resources(partition));
+                let untagged = (shape.any_untagged)(partition);
+                let tagged = (shape.any_tagged)(partition);
+                let word = shape.untagged_label.trim_start_matches("the ");
                 notes.push(if start_session_only {
                     format!(
-                        "statement {}: Resource \"*\" was split into instances ({}) and every session document ({}); narrow the document list to the documents your users need",
+                        "statement {}: Resource \"*\" was split into {} ({}) and every {word} ({}); narrow the {word} list to the ones your users need",
                         index + 1,
-                        instance_resources(partition).join(", "),
-                        any_document(partition)
+                        shape.tagged_plural,
+                        tagged.join(", "),
+                        untagged.join(", ")
                     )
                 } else {
                     format!(
-                        "statement {}: its other actions keep Resource \"*\"; the new statement allows ssm:StartSession on every session document ({}); narrow it to the documents your users need",
+                        "statement {}: its other actions keep Resource \"*\"; the new statement allows {} on every {word} ({}); narrow it to the ones your users need",
                         index + 1,
-                        any_document(partition)
+                        shape.action,
+                        untagged.join(", ")
                     )
                 });
+                documents.extend(untagged);
+                others.extend(tagged);
             } else if issue.document_patterns.contains(&i) {
                 documents.push(p.clone());
             } else {
@@ -143,15 +217,15 @@ pub fn fix_in(policy: &Policy, partition: &str) -> Option<Fixed> {
         } else if !others.is_empty() {
             out.push(with_resources(&node, &others));
         }
-        out.push(document_statement(&node, &documents, &tag_keys));
+        out.push(untagged_statement(&node, &documents, &tag_keys, shape));
 
         probes.push(Probe {
-            label: "the session document".into(),
-            resource: example_arn(&documents[0], "SSM-SessionManagerRunShell"),
+            label: shape.untagged_label.into(),
+            resource: example_arn(&documents[0], shape.untagged_example),
             context: Context::new(),
         });
         if let Some(instance) = others.first() {
-            let arn = example_arn(instance, "i-0123456789abcdef0");
+            let arn = example_arn(instance, shape.tagged_example);
             let mut tagged = Context::new();
             for &ci in &issue.tag_conditions {
                 let c = &st.conditions[ci];
@@ -163,16 +237,17 @@ pub fn fix_in(policy: &Policy, partition: &str) -> Option<Fixed> {
                     .first()
                     .map(|v| v.replace(['*', '?'], "x"))
                     .unwrap_or_default();
-                tagged.insert(&format!("aws:ResourceTag/{tag}"), value.clone());
-                tagged.insert(&format!("ssm:resourceTag/{tag}"), value);
+                for prefix in shape.tag_prefixes {
+                    tagged.insert(&format!("{prefix}{tag}"), value.clone());
+                }
             }
             probes.push(Probe {
-                label: "an instance with the required tags".into(),
+                label: format!("{} with the required tags", shape.tagged_one),
                 resource: arn.clone(),
                 context: tagged,
             });
             probes.push(Probe {
-                label: "an instance without them".into(),
+                label: format!("{} without them", shape.tagged_one),
                 resource: arn,
                 context: Context::new(),
             });
@@ -187,11 +262,48 @@ pub fn fix_in(policy: &Policy, partition: &str) -> Option<Fixed> {
         split: issues.iter().map(|(i, _)| *i).collect(),
         notes,
         probes,
+        action: shape.action,
+    })
+}
+
+/// `policy` with `pattern` added to the Resource of its statement `index` (0-based), when that
+/// statement allows the action on one of its two resources and not on the other: ECS Exec's
+/// cluster without its tasks, the commonest ExecuteCommand mistake. None when the statement has
+/// no plain Resource list to add to.
+pub fn add_resource(policy: &Policy, index: usize, pattern: &str) -> Option<Fixed> {
+    let st = policy.statements.get(index)?;
+    let res = st.resources.as_ref().filter(|r| !r.negated)?;
+    let mut patterns = res.patterns.clone();
+    patterns.push(pattern.to_owned());
+    let mut root = policy.root.clone();
+    let Json::Object(members) = &mut root.value else {
+        return None;
+    };
+    let statement = members.iter_mut().rev().find(|m| m.key == "Statement")?;
+    match &mut statement.value.value {
+        Json::Array(items) => {
+            let node = items.get_mut(index)?;
+            *node = with_resources(node, &patterns);
+        }
+        Json::Object(_) if index == 0 => {
+            statement.value = with_resources(&statement.value, &patterns)
+        }
+        _ => return None,
+    }
+    let text = root.to_pretty();
+    let fixed = Policy::parse(&policy.name, &text).expect("the fixed policy is valid JSON");
+    Some(Fixed {
+        text,
+        policy: fixed,
+        split: Vec::new(),
+        notes: Vec::new(),
+        probes: Vec::new(),
+        action: "",
     })
 }
 
 impl Fixed {
-    /// Evaluates `ssm:StartSession` on the document and on tagged and untagged instances, with
+    /// Evaluates the action on the untagged resource and on tagged and untagged ones, with
     /// the original (`before`) and the fixed policy (`after`).
     pub fn proof(&self, original: &Policy) -> Vec<ProofRow> {
         let before = std::slice::from_ref(original);
@@ -204,7 +316,7 @@ impl Fixed {
             {
                 continue;
             }
-            let req = Request::new("ssm:StartSession", &p.resource, &p.context);
+            let req = Request::new(self.action, &p.resource, &p.context);
             rows.push(ProofRow {
                 label: p.label.clone(),
                 resource: p.resource.clone(),
@@ -230,14 +342,19 @@ fn with_resources(node: &Node, resources: &[String]) -> Node {
 }
 
 /// `{Sid: <sid>Document, Effect: Allow, Action: ssm:StartSession, Resource: documents,
-/// Condition: the original's minus the resource-tag keys}`.
-fn document_statement(node: &Node, documents: &[String], tag_keys: &[(&str, &str)]) -> Node {
+/// Condition: the original's minus the resource-tag keys}` (Cluster, ecs:ExecuteCommand for ECS).
+fn untagged_statement(
+    node: &Node,
+    documents: &[String],
+    tag_keys: &[(&str, &str)],
+    shape: &TagSplit,
+) -> Node {
     let mut members = Vec::new();
     if let Some(sid) = node.get("Sid").and_then(Node::as_str) {
-        members.push(member("Sid", string(&format!("{sid}Document"))));
+        members.push(member("Sid", string(&format!("{sid}{}", shape.sid_suffix))));
     }
     members.push(member("Effect", string("Allow")));
-    members.push(member("Action", string("ssm:StartSession")));
+    members.push(member("Action", string(shape.action)));
     members.push(member("Resource", strings(documents)));
     if let Some(Json::Object(ops)) = node.get("Condition").map(|c| &c.value) {
         let mut kept_ops = Vec::new();
@@ -433,7 +550,7 @@ mod tests {
         let doc = &fixed.policy.statements[1];
         assert_eq!(
             doc.resources.as_ref().unwrap().patterns,
-            [any_document("aws")]
+            ["arn:aws:ssm:*:*:document/*"]
         );
         assert_eq!(
             fixed.policy.statements[0]
@@ -500,6 +617,82 @@ mod tests {
                 "arn:aws-us-gov:ssm:*:*:managed-instance/*"
             ]
         );
+    }
+
+    #[test]
+    fn the_cluster_gets_its_own_statement_and_keeps_the_container_condition() {
+        let original = Policy::parse(
+            "exec.json",
+            r#"{"Version":"2012-10-17","Statement":[{"Sid":"Exec","Effect":"Allow","Action":"ecs:ExecuteCommand",
+              "Resource":["arn:aws:ecs:us-east-1:123456789012:cluster/*","arn:aws:ecs:us-east-1:123456789012:task/*"],
+              "Condition":{"StringEquals":{"ecs:ResourceTag/Env":"dev","ecs:container-name":"app"}}}]}"#,
+        )
+        .unwrap();
+        assert!(
+            fix(&original).is_none(),
+            "not the session document's mistake"
+        );
+        let fixed = split_in(&original, "aws", &ECS_CLUSTER).expect("something to fix");
+        let sts = &fixed.policy.statements;
+        assert_eq!(sts.len(), 2);
+        assert_eq!(
+            sts[0].resources.as_ref().unwrap().patterns,
+            ["arn:aws:ecs:us-east-1:123456789012:task/*"]
+        );
+        assert_eq!(sts[0].conditions.len(), 2, "the task keeps both conditions");
+        assert_eq!(sts[1].sid.as_deref(), Some("ExecCluster"));
+        assert_eq!(
+            sts[1].actions.as_ref().unwrap().patterns,
+            ["ecs:ExecuteCommand"]
+        );
+        let kept: Vec<&str> = sts[1].conditions.iter().map(|c| c.key.as_str()).collect();
+        assert_eq!(kept, ["ecs:container-name"], "only the tag condition goes");
+        let proof = fixed.proof(&original);
+        let row = |label: &str| {
+            let r = proof.iter().find(|r| r.label.starts_with(label)).unwrap();
+            (r.before, r.after)
+        };
+        // The container-name condition holds on no probe (they carry only tags), so the
+        // cluster's row shows the condition that stays.
+        assert_eq!(
+            row("the cluster"),
+            (Decision::ImplicitDeny, Decision::ImplicitDeny)
+        );
+        assert_eq!(
+            row("a task with"),
+            (Decision::ImplicitDeny, Decision::ImplicitDeny)
+        );
+    }
+
+    #[test]
+    fn a_resource_is_added_to_the_statement_it_belongs_to() {
+        let original = Policy::parse(
+            "exec.json",
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecs:DescribeTasks","Resource":"*"},
+              {"Effect":"Allow","Action":"ecs:ExecuteCommand","Resource":"arn:aws:ecs:us-east-1:1:cluster/prod"}]}"#,
+        )
+        .unwrap();
+        let fixed = add_resource(&original, 1, "arn:aws:ecs:us-east-1:1:task/prod/*").unwrap();
+        assert_eq!(
+            fixed.policy.statements[1]
+                .resources
+                .as_ref()
+                .unwrap()
+                .patterns,
+            [
+                "arn:aws:ecs:us-east-1:1:cluster/prod",
+                "arn:aws:ecs:us-east-1:1:task/prod/*"
+            ]
+        );
+        assert_eq!(
+            fixed.policy.statements[0]
+                .resources
+                .as_ref()
+                .unwrap()
+                .patterns,
+            ["*"]
+        );
+        assert!(add_resource(&original, 2, "x").is_none());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use crate::condition::{Base, SetQualifier};
 use crate::json::Pos;
-use crate::pattern::Glob;
+pub(crate) use crate::pattern::Glob;
 use crate::policy::{Effect, Policy, ProblemKind, Statement, Version};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -80,20 +80,27 @@ pub(crate) fn names_document(pattern: &str) -> bool {
         && (segs[5].starts_with("document/") || Glob::new(segs[5]).matches(EXAMPLE_DOCUMENT))
 }
 
-fn is_resource_tag_key(key_lower: &str) -> bool {
-    key_lower.starts_with("aws:resourcetag/") || key_lower.starts_with("ssm:resourcetag/")
+pub(crate) fn doc_tag_issue(st: &Statement) -> Option<DocTagIssue> {
+    tag_split_issue(st, &crate::fix::SESSION_DOCUMENT)
 }
 
-pub(crate) fn doc_tag_issue(st: &Statement) -> Option<DocTagIssue> {
-    if !allows_action(st, "ssm:startsession") {
+/// The `shape`'s mistake in one statement (the session document's: [`doc_tag_issue`]).
+pub(crate) fn tag_split_issue(st: &Statement, shape: &crate::fix::TagSplit) -> Option<DocTagIssue> {
+    if !allows_action(st, &shape.action.to_ascii_lowercase()) {
         return None;
     }
+    let is_resource_tag_key = |key_lower: &str| {
+        shape
+            .tag_prefixes
+            .iter()
+            .any(|p| key_lower.starts_with(&p.to_ascii_lowercase()))
+    };
     let res = st.resources.as_ref().filter(|r| !r.negated)?;
     let document_patterns: Vec<usize> = res
         .patterns
         .iter()
         .enumerate()
-        .filter(|(_, p)| names_document(p))
+        .filter(|(_, p)| (shape.names_untagged)(p))
         .map(|(i, _)| i)
         .collect();
     // Conditions that fail when the key is absent, as it is for a document.
