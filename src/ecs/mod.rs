@@ -330,6 +330,15 @@ pub async fn exec(aws: &Aws, container: &Container, how: &Exec) -> Result<()> {
     let outcome = session::hand_off(aws, handed, start, || {}).await;
     let refused = refused.into_inner().unwrap_or_else(|e| e.into_inner());
     match (outcome, refused) {
+        (Err(e), Some(api::Refused::Denied(_))) => {
+            // Only AWS's own request context was left to decide (or the pre-check was skipped).
+            let who = match who {
+                Some(who) => who,
+                None => precheck::whoami(aws, None, None).await,
+            };
+            precheck::say_why_refused(&guard::check(aws, &who, container).await);
+            Err(e)
+        }
         (Err(e), Some(api::Refused::TaskSide { .. })) => {
             // The doctor's short form: the causes it finds, before the error.
             let who = who.as_ref().and_then(|w| w.as_ref().ok());
@@ -410,6 +419,19 @@ pub async fn forward(aws: &Aws, container: &Container, how: Forward) -> Result<(
         })
         .collect();
     match crate::launch::run_tunnels(tunnels, &locals, how.keep_alive).await {
+        Err(e @ Error::SessionDenied { .. }) => {
+            let mut documents: Vec<&str> = how
+                .tunnels
+                .iter()
+                .filter_map(|(_, _, spec)| spec.document.as_deref())
+                .collect();
+            documents.dedup();
+            for document in documents {
+                let who = precheck::whoami(aws, Some(document), None).await;
+                precheck::say_why_refused(&guard::forward_check(aws, &who, container).await);
+            }
+            Err(e)
+        }
         // SSM's advice is an instance's: the ECS doctor's short form says what is wrong with
         // the container instead.
         Err(Error::TargetNotConnected {

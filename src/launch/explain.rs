@@ -68,11 +68,5 @@ pub(super) async fn denial(
             precheck::check_as(aws, &who, instance).await
         }
     };
-    let lines = precheck::denial_causes(&check);
-    if !lines.is_empty() {
-        crate::say!("ssmgo: why AWS most likely refused:");
-        for line in lines {
-            crate::say!("  {line}");
-        }
-    }
+    precheck::say_why_refused(&check);
 }

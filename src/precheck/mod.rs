@@ -26,7 +26,7 @@ use context::Entry;
 
 pub use any_action::{denied_resources, may_start, Denied, Resource};
 pub(crate) use explain::{read_policies, why_not_allowed};
-pub use report::{denial_causes, render};
+pub use report::{render, say_why_refused};
 pub use simulate::{check_as, check_resources, Checked};
 pub use who::{whoami, Who, WhoFailure};
 

@@ -89,9 +89,23 @@ fn resources(check: &Check, out: &mut String) {
     }
 }
 
-/// After AWS refused StartSession: for each resource that was not plainly allowed, what decided
-/// it (the denying side of what an "unknown" depended on, or the denial itself).
-pub fn denial_causes(check: &Check) -> Vec<String> {
+/// AWS refused although the pre-check did not (it was skipped, or the outcome depended on
+/// context only AWS sees): on stderr, which statement and which context condition most likely
+/// decided it.
+pub fn say_why_refused(check: &Check) {
+    let lines = denial_causes(check);
+    if !lines.is_empty() {
+        crate::say!("ssmgo: why AWS most likely refused:");
+        for line in lines {
+            crate::say!("  {line}");
+        }
+    }
+}
+
+/// After AWS refused StartSession or ExecuteCommand: for each resource that was not plainly
+/// allowed, what decided it (the denying side of what an "unknown" depended on, or the denial
+/// itself).
+fn denial_causes(check: &Check) -> Vec<String> {
     check
         .resources
         .iter()

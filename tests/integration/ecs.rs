@@ -172,10 +172,13 @@ fn allowed_on_the_cluster_but_not_the_task_is_caught_before_the_call_and_explain
             r#"{{"Sid": "ClusterOnly", "Effect": "Allow", "Action": "ecs:ExecuteCommand", "Resource": "{cluster_arn}"}}"#
         ),
     );
-    // AWS's side (the emulator, no pre-check): refused.
+    // AWS's side (the emulator, no pre-check): refused, and then explained.
     exec(&who, &task.id, &["--no-check"])
         .expect_code(3)
-        .stderr_has("AWS denied ecs:ExecuteCommand");
+        .stderr_has("AWS denied ecs:ExecuteCommand")
+        .stderr_has("ssmgo: why AWS most likely refused:")
+        .stderr_has(&format!("the task {}: implicitDeny", task.arn))
+        .stderr_has("no policy allows ecs:ExecuteCommand on the task");
     // The pre-check: refused before ExecuteCommand, the task named, the statement shown.
     exec(&who, &task.id, &[])
         .expect_code(3)
@@ -736,10 +739,13 @@ fn ecs_forward_denied_on_the_task_is_caught_before_start_session() {
         ssmgo().signed_in_as(&who).args(args).run()
     };
     // AWS's side (the emulator, no pre-check): refused on the task's ARN.
+    // After it, the same machinery says why.
     fwd(&["--no-check"])
         .expect_code(3)
         .stderr_has("AWS denied ssm:StartSession")
-        .stderr_has(&task.arn);
+        .stderr_has(&task.arn)
+        .stderr_has("ssmgo: why AWS most likely refused:")
+        .stderr_has(&format!("the task {}: implicitDeny", task.arn));
     // The pre-check: refused before StartSession, the document allowed, the task not.
     let denied = fwd(&[])
         .expect_code(3)
