@@ -331,17 +331,12 @@ pub struct EcsSelectArgs {
     #[arg(long, value_name = "NAME")]
     pub container: Option<String>,
 
-    /// Only tasks with this tag: KEY=VALUE, exactly. Repeat to require several.
-    #[arg(short, long = "tag", value_name = "KEY=VALUE", value_parser = exact_tag)]
-    pub tags: Vec<(String, String)>,
-}
-
-/// `-t KEY=VALUE` for a task's tags.
-fn exact_tag(s: &str) -> Result<(String, String), String> {
-    match s.split_once('=') {
-        Some((k, v)) if !k.is_empty() => Ok((k.to_owned(), v.to_owned())),
-        _ => Err("give KEY=VALUE, e.g. -t Env=prod".into()),
-    }
+    /// Only tasks with this tag: KEY=VALUE or KEY alone (tag present).
+    ///
+    /// VALUE may use * and ? globs and list alternatives separated by commas (Env=dev,staging),
+    /// as for instances. Repeat to require several tags.
+    #[arg(short, long = "tag", value_name = "SPEC")]
+    pub tags: Vec<String>,
 }
 
 #[derive(Debug, Default, Args)]

@@ -9,18 +9,25 @@ use crate::error::{Error, Result};
 use crate::fleet::scopes;
 use crate::fleet::Scope;
 use crate::output::{write_json_value, write_text};
+use crate::settings::CheckMode;
 
 pub async fn run(ctx: &Ctx, args: EcsArgs) -> Result<()> {
-    // The mappings are checked before any AWS call.
+    // The mappings and the selection are checked before any AWS call.
     let forwarding = match &args.action {
         Some(EcsCommand::Forward(f)) => Some(tunnels(f)?),
         _ => None,
     };
+    let select = select(match &args.action {
+        Some(EcsCommand::List(list)) => &list.select,
+        Some(EcsCommand::Forward(f)) => &f.select,
+        Some(EcsCommand::Check(task) | EcsCommand::Doctor(task)) => &task.select,
+        None => &args.open.select,
+    })?;
     let reached = crate::fleet::scopes::load_all(&ctx.settings, ctx.verbose).await?;
     let scopes = &reached.scopes;
     match args.action {
         Some(EcsCommand::List(list)) => {
-            let (rows, mut left_out) = ecs::list(scopes, &select(list.select)).await?;
+            let (rows, mut left_out) = ecs::list(scopes, &select).await?;
             let json = list.json || !std::io::IsTerminal::is_terminal(&std::io::stdout());
             match json {
                 true => ecs::write_json(&rows)?,
@@ -36,25 +43,26 @@ pub async fn run(ctx: &Ctx, args: EcsArgs) -> Result<()> {
             }
         }
         Some(EcsCommand::Check(task)) => {
-            let container = one(scopes, &task).await?;
+            let container = one(scopes, &select, &task).await?;
             let aws: &Aws = &scopes[container.scope].aws;
             ecs::check(aws, &container, task.json).await
         }
         Some(EcsCommand::Forward(f)) => {
-            let container = ecs::resolve(scopes, &select(f.select), Some(&f.task), false).await?;
+            let container = ecs::resolve(scopes, &select, Some(&f.task), false).await?;
             let aws: &Aws = &scopes[container.scope].aws;
+            let mode = ctx.settings.check_mode(f.no_check, f.strict);
             let how = ecs::Forward {
                 tunnels: forwarding.unwrap_or_default(),
                 dry_run: f.dry_run,
-                no_check: f.no_check,
-                strict: f.strict,
+                no_check: mode == CheckMode::Off,
+                strict: mode == CheckMode::Strict,
                 reconnect: !f.no_reconnect && !f.dry_run && ctx.settings.forward_reconnect.value,
                 keep_alive: f.keep_alive.or(ctx.settings.forward_keep_alive.value),
             };
             ecs::forward(aws, &container, how).await
         }
         Some(EcsCommand::Doctor(task)) => {
-            let container = one(scopes, &task).await?;
+            let container = one(scopes, &select, &task).await?;
             let aws: &Aws = &scopes[container.scope].aws;
             let who = crate::precheck::whoami(aws, None, None).await;
             let report = ecs::doctor::examine(aws, &container, ecs::who_of(&who)).await;
@@ -66,14 +74,14 @@ pub async fn run(ctx: &Ctx, args: EcsArgs) -> Result<()> {
         }
         None => {
             let open = args.open;
-            let select = select(open.select);
             let container = ecs::resolve(scopes, &select, open.target.as_deref(), true).await?;
             let aws: &Aws = &scopes[container.scope].aws;
+            let mode = ctx.settings.check_mode(open.no_check, open.strict);
             let how = Exec {
                 command: open.command,
                 dry_run: open.dry_run,
-                no_check: open.no_check,
-                strict: open.strict,
+                no_check: mode == CheckMode::Off,
+                strict: mode == CheckMode::Strict,
             };
             ecs::exec(aws, &container, &how).await
         }
@@ -92,22 +100,16 @@ fn tunnels(f: &EcsForwardArgs) -> Result<Vec<(String, u16, crate::session::Sessi
         .collect()
 }
 
-fn select(args: EcsSelectArgs) -> Select {
-    Select {
-        clusters: args.clusters,
-        service: args.service,
-        container: args.container,
-        tags: args.tags,
-    }
+fn select(args: &EcsSelectArgs) -> Result<Select> {
+    Ok(Select {
+        clusters: args.clusters.clone(),
+        service: args.service.clone(),
+        container: args.container.clone(),
+        tags: crate::settings::TagFilters::parse(&args.tags)?,
+    })
 }
 
 /// TASK's container, for `check` and `doctor` (never the picker: a task is named).
-async fn one(scopes: &[Scope], task: &EcsTaskArgs) -> Result<ecs::Container> {
-    ecs::resolve(
-        scopes,
-        &select(task.select.clone()),
-        Some(&task.task),
-        false,
-    )
-    .await
+async fn one(scopes: &[Scope], select: &Select, task: &EcsTaskArgs) -> Result<ecs::Container> {
+    ecs::resolve(scopes, select, Some(&task.task), false).await
 }

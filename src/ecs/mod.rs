@@ -23,6 +23,7 @@ use crate::fleet::{Origin, Scope};
 use crate::output::sanitize::Untrusted;
 use crate::precheck::{self, Verdict, Who, WhoFailure};
 use crate::session::{self, HandOff, Plugin, Request, SessionSpec};
+use crate::settings::TagFilters;
 pub use print::{write_json, write_table};
 
 /// One container of a running task: a row of `ssmgo ecs list` and of the picker.
@@ -156,17 +157,14 @@ pub struct Select {
     pub clusters: Vec<String>,
     pub service: Option<String>,
     pub container: Option<String>,
-    /// KEY=VALUE on the task's tags.
-    pub tags: Vec<(String, String)>,
+    /// The task's tags, as `-t` filters instances (globs, alternatives, KEY alone).
+    pub tags: TagFilters,
 }
 
 impl Select {
     fn keeps(&self, c: &Container) -> bool {
         self.container.as_ref().is_none_or(|n| &c.name == n)
-            && self
-                .tags
-                .iter()
-                .all(|(k, v)| c.tags.iter().any(|(tk, tv)| tk == k && tv == v))
+            && self.tags.iter().all(|filter| filter.matches(&c.tags))
             && c.last_status == "RUNNING"
     }
 }
@@ -531,9 +529,9 @@ mod tests {
         let c = container();
         let mut s = Select::default();
         assert!(s.keeps(&c));
-        s.tags = vec![("Env".into(), "dev".into())];
+        s.tags = TagFilters::parse(&["Env=dev"]).unwrap();
         assert!(!s.keeps(&c));
-        s.tags = vec![("Env".into(), "prod".into())];
+        s.tags = TagFilters::parse(&["Env=pr*"]).unwrap();
         s.container = Some("sidecar".into());
         assert!(!s.keeps(&c));
         s.container = Some("app".into());

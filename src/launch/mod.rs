@@ -110,14 +110,9 @@ pub async fn start(settings: &Settings, verbose: bool, mut plan: Plan) -> Result
 
 /// The config's `check` applies when neither --no-check nor --strict was given.
 fn apply_configured_check(settings: &Settings, session: &mut SessionArgs) {
-    if session.no_check || session.strict {
-        return;
-    }
-    match settings.check.value {
-        CheckMode::Off => session.no_check = true,
-        CheckMode::Strict => session.strict = true,
-        CheckMode::On => {}
-    }
+    let mode = settings.check_mode(session.no_check, session.strict);
+    session.no_check = mode == CheckMode::Off;
+    session.strict = mode == CheckMode::Strict;
 }
 
 /// The target and the scopes it is looked for in: `-` is the last connection, in its own scope;

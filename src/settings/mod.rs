@@ -192,6 +192,16 @@ fn layered(
 }
 
 impl Settings {
+    /// The pre-check a session gets: `--no-check` or `--strict` when given, the config's `check`
+    /// otherwise.
+    pub fn check_mode(&self, no_check: bool, strict: bool) -> CheckMode {
+        match (no_check, strict) {
+            (true, _) => CheckMode::Off,
+            (_, true) => CheckMode::Strict,
+            _ => self.check.value,
+        }
+    }
+
     /// Merges flags, environment (read through `env`), config and defaults.
     pub fn resolve(
         flags: &Flags,

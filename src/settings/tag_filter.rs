@@ -66,6 +66,19 @@ impl TryFrom<String> for TagFilter {
 }
 
 impl TagFilter {
+    /// Whether `tags` meet it, as EC2's `tag:KEY` filter decides on its side: the key exactly,
+    /// a value matching one alternative (`*` any run, `?` one character). For what is filtered
+    /// here, not by AWS: ECS tasks.
+    pub fn matches(&self, tags: &[(String, String)]) -> bool {
+        tags.iter().any(|(key, value)| {
+            key == &self.key
+                && self.values.as_ref().is_none_or(|alts| {
+                    alts.iter()
+                        .any(|alt| ssmgo_policy::wildcard_matches(alt, value))
+                })
+        })
+    }
+
     /// Parses `KEY=VALUE[,VALUE…]` or `KEY`; a bad spec is a usage error quoting it.
     pub fn parse(spec: &str) -> Result<TagFilter> {
         spec.parse().map_err(|reason| Error::BadTagSpec {
@@ -161,6 +174,18 @@ impl TagFilters {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tags_are_matched_here_as_ec2_matches_them() {
+        let tags = vec![("Env".to_owned(), "prod-eu".to_owned())];
+        let filter = |spec: &str| TagFilter::parse(spec).unwrap().matches(&tags);
+        assert!(filter("Env"));
+        assert!(filter("Env=prod-*"));
+        assert!(filter("Env=dev,prod-e?"));
+        assert!(!filter("Env=prod"));
+        assert!(!filter("env=prod-eu"), "keys are case-sensitive");
+        assert!(!filter("Team"));
+    }
 
     fn f(spec: &str) -> TagFilter {
         TagFilter::parse(spec).unwrap()

@@ -145,7 +145,7 @@ fn list_says_cluster_service_task_container_launch_type_platform_and_exec() {
             "--cluster",
             &cluster,
             "-t",
-            "Env=prod",
+            "Env=dev,pr?d",
             "--container",
             "sidecar",
             "--json",
@@ -157,6 +157,21 @@ fn list_says_cluster_service_task_container_launch_type_platform_and_exec() {
         .args(["ecs", "list", "--cluster", &cluster, "-t", "Env=none"])
         .run()
         .expect_code(4);
+    // A spec as for instances; a bad one is refused before any AWS call.
+    ssmgo()
+        .args([
+            "ecs",
+            "list",
+            "--cluster",
+            &cluster,
+            "-t",
+            "Env",
+            "-t",
+            "Env=x",
+        ])
+        .run()
+        .expect_code(2)
+        .stderr_has("filtered twice");
 }
 
 #[test]
@@ -179,6 +194,14 @@ fn allowed_on_the_cluster_but_not_the_task_is_caught_before_the_call_and_explain
         .stderr_has("ssmgo: why AWS most likely refused:")
         .stderr_has(&format!("the task {}: implicitDeny", task.arn))
         .stderr_has("no policy allows ecs:ExecuteCommand on the task");
+    // The config's `check = "off"` is --no-check here too.
+    ssmgo()
+        .signed_in_as(&who)
+        .config("check = \"off\"\n")
+        .args(["ecs", &task.id, "--container", "app"])
+        .run()
+        .expect_code(3)
+        .stderr_has("AWS denied ecs:ExecuteCommand");
     // The pre-check: refused before ExecuteCommand, the task named, the statement shown.
     exec(&who, &task.id, &[])
         .expect_code(3)
