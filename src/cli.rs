@@ -273,7 +273,8 @@ pub enum EcsCommand {
 
 #[derive(Debug, Args)]
 pub struct EcsForwardArgs {
-    /// A task id or ARN (its container: the only one, or --container).
+    /// A task id or ARN, or words that name one running container (its cluster, service, task,
+    /// container); in a task of several, --container names which.
     pub task: String,
 
     /// One tunnel or several: LOCAL_PORT:REMOTE_PORT, one PORT for both, or
@@ -376,7 +377,8 @@ pub struct EcsListArgs {
 
 #[derive(Debug, Args)]
 pub struct EcsTaskArgs {
-    /// A task id or ARN (its container: the only one, or --container).
+    /// A task id or ARN, or words that name one running container (its cluster, service, task,
+    /// container); in a task of several, --container names which.
     pub task: String,
 
     #[command(flatten)]

@@ -179,7 +179,7 @@ impl Net<'_> {
                 }
                 if self.placement.public_ip.is_none() {
                     return no_way(format!(
-                        "{table} sends 0.0.0.0/0 to the internet gateway {igw}, but the instance has no public IPv4 address, so it can't use it"
+                        "{table} sends 0.0.0.0/0 to the internet gateway {igw}, but its network interface has no public IPv4 address, so it can't use it"
                     ));
                 }
                 ("the internet gateway", igw)

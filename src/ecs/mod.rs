@@ -251,7 +251,21 @@ pub async fn resolve(
         false => named.into_iter().cloned().collect(),
     };
     if !may_pick || !crate::output::can_ask() {
+        // Without the picker a query narrows the containers itself: every word of it in the
+        // row the picker would show (cluster, service, task, container …), case aside.
+        let query = target.filter(|t| !is_task_name(t)).map(str::to_lowercase);
+        let candidates: Vec<Container> = candidates
+            .into_iter()
+            .filter(|c| {
+                let line = print::picker_line(c).to_lowercase();
+                query
+                    .iter()
+                    .flat_map(|q| q.split_whitespace())
+                    .all(|word| line.contains(word))
+            })
+            .collect();
         return Err(match candidates.len() {
+            0 => Error::EcsNoMatch { what: what() },
             1 => return Ok(candidates.into_iter().next().expect("one")),
             _ => Error::EcsAmbiguous {
                 what: what(),

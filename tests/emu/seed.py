@@ -19,7 +19,10 @@ every 50th has no Env tag, every 97th no Name.
 With DIR it also writes DIR/credentials and DIR/config, an AWS shared credentials and config file:
 [default] is the user demo-admin (may do anything), [demo-alice] the user demo-alice whose policy
 is the motivating case of the pre-check (policies/broken.json: the session document and the
-instances in one statement under a resource-tag condition).
+instances in one statement under a resource-tag condition), [demo-bob] the user demo-bob whose
+policy is ECS Exec's version of it (policies/ecs-broken.json: the cluster and the tasks in one
+statement under the tasks' tag). It also starts one ECS task for ECS Exec: service "web" of cluster
+"demo", container "app", Fargate, exec enabled, tagged Env=dev.
 """
 import json
 import os
@@ -43,6 +46,13 @@ ADMIN = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*
 READ = {"Version": "2012-10-17", "Statement": [{"Sid": "Read", "Effect": "Allow", "Action": [
     "ec2:Describe*", "ssm:Describe*", "ssm:GetConnectionStatus", "sts:GetCallerIdentity", "iam:Get*",
     "iam:List*", "iam:SimulatePrincipalPolicy"], "Resource": "*"}]}
+ECS_READ = {"Version": "2012-10-17", "Statement": [{"Sid": "ReadEcs", "Effect": "Allow", "Action": [
+    "ecs:List*", "ecs:Describe*"], "Resource": "*"}]}
+ECS_TRUST = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+CHANNELS = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": [
+    "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel"], "Resource": "*"}]}
 
 
 def profile(iam, name, policy):
@@ -59,6 +69,25 @@ def isolated_subnet(ec2):
     vpc = ec2.create_vpc(CidrBlock="10.250.0.0/16")["Vpc"]["VpcId"]
     ec2.create_tags(Resources=[vpc], Tags=[{"Key": "Name", "Value": "demo-isolated"}])
     return ec2.create_subnet(VpcId=vpc, CidrBlock="10.250.1.0/24")["Subnet"]["SubnetId"]
+
+
+def ecs_task(ecs, ec2, iam):
+    """Service "web" of cluster "demo": one Fargate task in the default VPC, exec enabled."""
+    iam.create_role(RoleName="demo-web-task", AssumeRolePolicyDocument=json.dumps(ECS_TRUST))
+    iam.put_role_policy(RoleName="demo-web-task", PolicyName="exec", PolicyDocument=json.dumps(CHANNELS))
+    role = iam.get_role(RoleName="demo-web-task")["Role"]["Arn"]
+    ecs.create_cluster(clusterName="demo")
+    ecs.register_task_definition(
+        family="web", networkMode="awsvpc", requiresCompatibilities=["FARGATE"], cpu="256", memory="512",
+        taskRoleArn=role, containerDefinitions=[{"name": "app", "image": "public.ecr.aws/nginx/nginx", "memory": 128}])
+    subnet = ec2.describe_subnets(Filters=[{"Name": "default-for-az", "Values": ["true"]}])["Subnets"][0]
+    group = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [subnet["VpcId"]]},
+                                                  {"Name": "group-name", "Values": ["default"]}])
+    ecs.run_task(cluster="demo", taskDefinition="web", launchType="FARGATE", enableExecuteCommand=True,
+                 group="service:web", tags=[{"key": "Env", "value": "dev"}],
+                 networkConfiguration={"awsvpcConfiguration": {
+                     "subnets": [subnet["SubnetId"]],
+                     "securityGroups": [group["SecurityGroups"][0]["GroupId"]]}})
 
 
 def user(iam, name, policies):
@@ -85,7 +114,7 @@ def main():
         sys.exit("seed.py only talks to an emulator on loopback")
     kw = dict(endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="testing",
               aws_secret_access_key="testing", config=botocore.config.Config(retries={"max_attempts": 1}))
-    ec2, iam = boto3.client("ec2", **kw), boto3.client("iam", **kw)
+    ec2, iam, ecs = boto3.client("ec2", **kw), boto3.client("iam", **kw), boto3.client("ecs", **kw)
     t0 = time.time()
     healthy = profile(iam, "demo-agent", json.loads((POLICIES / "AmazonSSMManagedInstanceCore.json").read_text()))
     ping_only = profile(iam, "demo-agent-ping-only", PING_ONLY)
@@ -115,11 +144,15 @@ def main():
     stopped = [iid for i, iid in enumerate(ids) if i % 7 == 6]
     for j in range(0, len(stopped), 500):
         ec2.stop_instances(InstanceIds=stopped[j:j + 500])
+    ecs_task(ecs, ec2, iam)
     if len(sys.argv) > 3:
         broken = (POLICIES / "broken.json").read_text()
+        ecs_broken = (POLICIES / "ecs-broken.json").read_text()
         write_aws_files(Path(sys.argv[3]), {
             "default": user(iam, "demo-admin", {"admin": json.dumps(ADMIN)}),
             "demo-alice": user(iam, "demo-alice", {"ssm-access": broken, "read": json.dumps(READ)}),
+            "demo-bob": user(iam, "demo-bob", {"ecs-exec": ecs_broken, "read": json.dumps(READ),
+                                               "read-ecs": json.dumps(ECS_READ)}),
         })
     print(f"seeded {n} instances ({len(stopped)} stopped) in {time.time() - t0:.1f}s", file=sys.stderr)
 

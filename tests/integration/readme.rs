@@ -240,6 +240,11 @@ fn volatiles() -> Vec<Volatile> {
             r"\b(?:i|vpc|subnet|sg|igw|rtb|nat|vpce|eni|r)-[0-9a-f]{8,17}\b",
             "id",
         ),
+        // ECS task ids: AWS's 32 hex digits, the emulator's UUIDs; a runtime id adds a number.
+        v(
+            r"\b(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:-\d+)?\b",
+            "task",
+        ),
         v(r"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b", "ip"),
         v(
             r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)?",
@@ -336,7 +341,8 @@ fn console_examples(readme: &str) -> Vec<Example> {
 
 fn unindent(text: &str, indent: usize) -> String {
     text.split_inclusive('\n')
-        .map(|l| l.get(indent..).unwrap_or(l.trim_start()))
+        // A blank line has no indent to take off, and keeps its line end.
+        .map(|l| l.get(indent..).unwrap_or(l.trim_start_matches(' ')))
         .collect()
 }
 
