@@ -157,6 +157,12 @@ fn list_says_cluster_service_task_container_launch_type_platform_and_exec() {
         .args(["ecs", "list", "--cluster", &cluster, "-t", "Env=none"])
         .run()
         .expect_code(4);
+    // Words instead of a task id name a container when they are all in its row.
+    ssmgo()
+        .args(["ecs", "check", "--cluster", &cluster, "no-such-service"])
+        .run()
+        .expect_code(4)
+        .stderr_has("no running container matches \"no-such-service\"");
     // A spec as for instances; a bad one is refused before any AWS call.
     ssmgo()
         .args([
