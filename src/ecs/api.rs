@@ -132,11 +132,12 @@ pub async fn describe(aws: &Aws, cluster: &str, arns: &[String]) -> Result<Vec<C
             .or_else(|| task.capacity_provider_name().map(str::to_owned))
             .unwrap_or_default();
         for c in task.containers() {
-            let agent_status = c
+            let agent = c
                 .managed_agents()
                 .iter()
-                .find(|a| a.name().map(|n| n.as_str()) == Some("ExecuteCommandAgent"))
-                .and_then(|a| a.last_status().map(str::to_owned));
+                .find(|a| a.name().map(|n| n.as_str()) == Some("ExecuteCommandAgent"));
+            let agent_status = agent.and_then(|a| a.last_status().map(str::to_owned));
+            let agent_reason = agent.and_then(|a| a.reason().map(str::to_owned));
             rows.push(Container {
                 cluster_arn: cluster_arn.clone(),
                 task_arn: task_arn.clone(),
@@ -148,6 +149,7 @@ pub async fn describe(aws: &Aws, cluster: &str, arns: &[String]) -> Result<Vec<C
                 platform_version: task.platform_version().map(str::to_owned),
                 exec_enabled: task.enable_execute_command(),
                 agent_status,
+                agent_reason,
                 task_definition_arn: task.task_definition_arn().unwrap_or_default().to_owned(),
                 task_role_override: task
                     .overrides()
@@ -155,6 +157,7 @@ pub async fn describe(aws: &Aws, cluster: &str, arns: &[String]) -> Result<Vec<C
                     .map(str::to_owned),
                 tags: tags.clone(),
                 eni: eni.clone(),
+                container_instance: task.container_instance_arn().map(str::to_owned),
                 // Set by the listing of several scopes.
                 scope: 0,
                 origin: None,
@@ -239,6 +242,28 @@ pub async fn task_definition(aws: &Aws, arn: &str) -> Result<TaskDefinition> {
 
 /// Where an awsvpc task's network interface is: its VPC, subnet, addresses and security groups,
 /// as the network check reads an instance's (ec2:DescribeNetworkInterfaces).
+/// The EC2 instance behind a container instance of `cluster` (DescribeContainerInstances), None
+/// when ECS does not know it (or it is an external one, registered without EC2).
+pub async fn container_instance_ec2(
+    aws: &Aws,
+    cluster: &str,
+    container_instance: &str,
+) -> Result<Option<String>> {
+    let out = aws
+        .ecs()
+        .describe_container_instances()
+        .cluster(cluster)
+        .container_instances(container_instance)
+        .send()
+        .await
+        .map_err(|e| aws.explain("ecs:DescribeContainerInstances", e))?;
+    Ok(out
+        .container_instances()
+        .first()
+        .and_then(|c| c.ec2_instance_id())
+        .map(str::to_owned))
+}
+
 pub async fn eni_placement(aws: &Aws, eni: &str) -> Result<Option<Placement>> {
     let out = aws
         .ec2

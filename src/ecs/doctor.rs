@@ -116,7 +116,7 @@ pub fn judge_read_only(c: &Container, def: &TaskDefinition) -> Finding {
             "rootfs",
             Status::Problem,
             format!(
-                "container {} has a read-only root file system (readonlyRootFilesystem), which the ECS Exec agent can't run with",
+                "container {} has a read-only root file system (readonlyRootFilesystem), which ECS Exec doesn't support: its agent may say RUNNING, but it never opens a channel",
                 c.name
             ),
         )
@@ -147,7 +147,10 @@ pub fn judge_agent(c: &Container) -> Finding {
         (Some(status), _) => Finding::new(
             "agent",
             Status::Problem,
-            format!("the ExecuteCommandAgent is {status}, not RUNNING"),
+            match &c.agent_reason {
+                Some(reason) => format!("the ExecuteCommandAgent is {status}, not RUNNING: {reason}"),
+                None => format!("the ExecuteCommandAgent is {status}, not RUNNING"),
+            },
         )
         .next("PENDING: wait a minute and try again; STOPPED: the checks above and below say why, then start a new task"),
     }
@@ -435,33 +438,57 @@ pub async fn examine(aws: &Aws, c: &Container, who: Option<&Who>) -> Report {
 /// The agent in the container talks to ssmmessages alone.
 const SERVICES: &[(&str, &str)] = &[("ssmmessages", "ECS Exec's channels")];
 
-/// An awsvpc task's way to ssmmessages on 443, judged as an instance's is; another task shares
-/// its container instance's network, which `ssmgo doctor` checks.
+/// An awsvpc task's way to ssmmessages on 443 from its network interface, judged as an
+/// instance's is; another task (bridge or host network on EC2) shares its container instance's
+/// network, judged from that instance.
 async fn check_network(aws: &Aws, c: &Container) -> Finding {
-    let Some(eni) = &c.eni else {
-        return Finding::new(
-            "network",
-            Status::Unknown,
-            "the task has no network interface of its own (not awsvpc): it uses its container instance's network",
-        )
-        .next("Check the container instance's way to ssmmessages with `ssmgo doctor INSTANCE_ID`");
-    };
-    match api::eni_placement(aws, eni).await {
-        Ok(Some(placement)) => crate::doctor::check_network(aws, &placement, SERVICES).await,
-        Ok(None) => Finding::new(
-            "network",
-            Status::Unknown,
-            format!("EC2 does not know the task's network interface {eni}"),
-        ),
-        Err(e) => Finding::new(
-            "network",
-            Status::Unknown,
-            format!(
+    let unknown = |summary: String| Finding::new("network", Status::Unknown, summary);
+    if let Some(eni) = &c.eni {
+        return match api::eni_placement(aws, eni).await {
+            Ok(Some(placement)) => crate::doctor::check_network(aws, &placement, SERVICES).await,
+            Ok(None) => unknown(format!(
+                "EC2 does not know the task's network interface {eni}"
+            )),
+            Err(e) => unknown(format!(
                 "the task's network interface could not be read: {}",
                 e.headline()
-            ),
-        ),
+            )),
+        };
     }
+    let Some(container_instance) = &c.container_instance else {
+        return unknown(
+            "the task has neither a network interface of its own (awsvpc) nor a container instance ECS names".into(),
+        );
+    };
+    let instance = match api::container_instance_ec2(aws, &c.cluster_arn, container_instance).await {
+        Ok(Some(id)) => id,
+        Ok(None) => {
+            return unknown(format!(
+                "the task shares its container instance's network, and ECS names no EC2 instance for {container_instance}"
+            ))
+        }
+        Err(e) => {
+            return unknown(format!(
+                "the task's container instance could not be read: {}",
+                e.headline()
+            ))
+        }
+    };
+    let mut finding = match crate::doctor::api::placement(aws, &instance).await {
+        Ok(Some(placement)) => crate::doctor::check_network(aws, &placement, SERVICES).await,
+        Ok(None) => unknown(format!(
+            "EC2 does not know the container instance {instance}"
+        )),
+        Err(e) => unknown(format!(
+            "the container instance {instance} could not be read: {}",
+            e.headline()
+        )),
+    };
+    finding.evidence.insert(
+        0,
+        format!("the task has no network interface of its own: it uses its container instance {instance}'s"),
+    );
+    finding
 }
 
 /// The partition and account of an ARN.

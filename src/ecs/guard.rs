@@ -116,12 +116,9 @@ pub async fn pre_check(
 
 /// The pre-check of a port forward to `container` (ssm:StartSession with an `ecs:` target) as
 /// `who`, whose document is the tunnel's: StartSession is authorized on the session document, as
-/// for an instance, and on the target. Which resource AWS authorizes for an `ecs:` target is not
-/// documented in any AWS page found while building this (the StartSession API reference calls
-/// the target "the managed node to connect to for the session" and says nothing of `ecs:`
-/// targets). The task's ARN is the one resource the target names, so it is checked here, with
-/// the task's tags as aws:ResourceTag/K: a best reading, not AWS's word (`--no-check` lets AWS
-/// decide; the emulator makes the same assumption, tests/emu/ecs.py).
+/// for an instance, and on the task (the Service Authorization Reference lists the ECS task among
+/// StartSession's resources; the ECS Developer Guide's "Limiting access to the Start Session
+/// action" names `task/CLUSTER/*`), with the task's tags as aws:ResourceTag/K.
 pub async fn forward_check(
     aws: &Aws,
     who: &std::result::Result<Who, WhoFailure>,

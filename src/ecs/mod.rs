@@ -44,6 +44,9 @@ pub struct Container {
     pub exec_enabled: bool,
     /// The ExecuteCommandAgent's last status (RUNNING, PENDING, STOPPED), None without one.
     pub agent_status: Option<String>,
+    /// Why ECS says the agent stopped, when it says.
+    #[serde(skip)]
+    pub agent_reason: Option<String>,
     pub task_definition_arn: String,
     #[serde(skip)]
     pub task_role_override: Option<String>,
@@ -51,6 +54,9 @@ pub struct Container {
     /// The awsvpc task's network interface.
     #[serde(skip)]
     pub eni: Option<String>,
+    /// The container instance an EC2-launched task runs on (its network, without awsvpc).
+    #[serde(skip)]
+    pub container_instance: Option<String>,
     /// Which listing (account/region) it came from: its index among the scopes listed, and,
     /// when several were, which one (JSON adds `profile`, `region`, `account`).
     #[serde(skip)]
@@ -113,10 +119,12 @@ impl Container {
             platform_version: Some("1.4.0".into()),
             exec_enabled: true,
             agent_status: Some("RUNNING".into()),
+            agent_reason: None,
             task_definition_arn: String::new(),
             task_role_override: None,
             tags: vec![("Env".into(), "prod".into())],
             eni: None,
+            container_instance: None,
             scope: 0,
             origin: None,
         }

@@ -30,8 +30,13 @@ The agent in the container ("Using Amazon ECS Exec", ECS Developer Guide):
   - runs only when the task was started with enableExecuteCommand, and on Fargate only from
     platform version 1.4.0 (before it there is no agent at all);
   - needs a writable root file system ("making the root file system read-only using the
-    readonlyRootFilesystem task definition parameter ... isn't supported"): what AWS then reports
-    is not documented; this emulator's assumption is the managed agent STOPPED;
+    readonlyRootFilesystem task definition parameter ... isn't supported"). The documents don't say
+    what AWS then reports; the ECS agent's source does (amazon-ecs-agent,
+    agent/engine/execcmd/manager_start.go): the agent's start counts as RUNNING when its process
+    is alive at the first look, and a process that dies later is restarted, so the status stays
+    RUNNING while no channel ever opens, and ExecuteCommand answers TargetNotConnectedException
+    "...due to an internal error" (what users report: aws-cli#6070, containers-roadmap#1359).
+    STOPPED (only via the test hook here) carries a "reason", as ECS's does;
   - opens its channels with the *task role* (the task definition's taskRoleArn, or the RunTask
     override): ssmmessages:CreateControlChannel, CreateDataChannel, OpenControlChannel,
     OpenDataChannel; with the cluster's executeCommandConfiguration: kms:Decrypt on its kmsKeyId;
@@ -41,16 +46,20 @@ The agent in the container ("Using Amazon ECS Exec", ECS Developer Guide):
     down (TargetNotConnectedException above);
   - reaches ssmmessages on 443 from an awsvpc task's network interface the way an instance's
     agent does (agent.reaches: an interface endpoint with private DNS, or a default route to an
-    internet gateway with a public address or to a NAT gateway; security groups out on 443).
+    internet gateway with a public address or to a NAT gateway; security groups out on 443); a
+    task on an EC2 container instance without awsvpc (bridge, host) from that instance.
   StartSession      (moto_plus) with the target "ecs:CLUSTER_TASKID_RUNTIMEID", the form the AWS
                     CLI builds for execute-command (awscli's ecs execute-command customization:
                     cluster name, task id, the container's runtimeId) and the one people pass to
                     `aws ssm start-session` to forward ports to a task: session_target finds the
                     container; the session opens only where ExecuteCommand's would (exec enabled,
-                    its agent RUNNING, its channel up). Which IAM resource AWS authorizes for such
-                    a target, and what it answers when the container can't take a session, are
-                    not documented: this emulator's assumptions are the task's ARN (with the
-                    task's tags) besides the document, and StartSession's own TargetNotConnected.
+                    its agent RUNNING, its channel up). StartSession is authorized on the document
+                    and on the task's ARN with the task's tags as aws:ResourceTag/K: the Service
+                    Authorization Reference lists the ECS task among StartSession's resources, and
+                    the ECS Developer Guide's "Limiting access to the Start Session action" denies
+                    ssm:StartSession on task/CLUSTER/*. A container that can't take a session gets
+                    StartSession's own TargetNotConnected "ecs:… is not connected." (as
+                    session-manager-plugin#72 shows).
 Test hook: a task tagged ssmgo:exec-agent=STATUS reports that status for its agent (PENDING,
 STOPPED, RUNNING) whatever the rest says.
 """
@@ -66,8 +75,9 @@ from moto.ecs.responses import EC2ContainerServiceResponse
 
 CHANNEL_ACTIONS = ("ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
                    "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel")
+# AWS's words, as users paste them (amazon-ecs-agent#3166), its curly apostrophe included.
 NOT_ENABLED = ("The execute command failed because execute command was not enabled when the task was run "
-               "or the execute command agent isn't running. Wait and try the command again or run a new "
+               "or the execute command agent isn\u2019t running. Wait and try again or run a new "
                "task with execute command enabled and try again.")
 INTERNAL = "The execute command failed due to an internal error. Try again later."
 
@@ -100,7 +110,10 @@ class ExecContainer:
         status = agent_status(self._task, self)
         if status is None:
             return []
-        return [{"name": "ExecuteCommandAgent", "lastStatus": status, "lastStartedAt": self._started}]
+        agent = {"name": "ExecuteCommandAgent", "lastStatus": status, "lastStartedAt": self._started}
+        if status == "STOPPED":
+            agent["reason"] = "ExecuteCommandAgent process exited with exit code: 1"
+        return [agent]
 
 
 def _version(v):
@@ -123,7 +136,7 @@ def agent_status(task, container):
     hook = _tags(task).get("ssmgo:exec-agent")
     if hook:
         return hook
-    return "STOPPED" if container.readonly_root else "RUNNING"
+    return "RUNNING"
 
 
 def _task_role(task, backend):
@@ -134,14 +147,20 @@ def _task_role(task, backend):
     return getattr(definition, "task_role_arn", None)
 
 
-def _eni_reaches(task):
-    """Whether an awsvpc task's network interface has a way to ssmmessages (non-awsvpc tasks use
-    their container instance's network, which this emulator does not model for ECS)."""
+def _eni_reaches(task, backend):
+    """Whether an awsvpc task's network interface has a way to ssmmessages; a task without one
+    uses its container instance's network: that EC2 instance's way."""
     eni_id = next((d.get("value") for a in task.attachments for d in a.get("details", [])
                    if d.get("name") == "networkInterfaceId"), None)
-    if eni_id is None:
-        return True
     ec2 = ec2_backends[task._account_id][task.region_name]
+    if eni_id is None:
+        arn = getattr(task, "container_instance_arn", None)
+        if not arn:
+            return True
+        instance = backend.container_instances.get(task.cluster_name, {}).get(arn.rsplit("/", 1)[-1])
+        if instance is None or not instance.ec2_instance_id:
+            return False
+        return HOOKS["reaches"](ec2.get_instance(instance.ec2_instance_id), "ssmmessages")
     eni = ec2.get_network_interface(eni_id)
     # agent.reaches reads an instance; the interface stands in for one, running.
     seen_as = SimpleNamespace(vpc_id=eni.subnet.vpc_id, subnet_id=eni.subnet.id,
@@ -150,9 +169,10 @@ def _eni_reaches(task):
     return HOOKS["reaches"](seen_as, "ssmmessages")
 
 
-def channel_up(task, cluster, backend):
-    """Whether the agent in `task` reaches Session Manager with its task role (see the docstring)."""
-    if not _eni_reaches(task):
+def channel_up(task, container, cluster, backend):
+    """Whether the agent in `container` of `task` reaches Session Manager with its task role (see
+    the docstring); on a read-only root file system it never opens a channel."""
+    if container.readonly_root or not _eni_reaches(task, backend):
         return False
     role = _task_role(task, backend)
     if not role:
@@ -236,7 +256,7 @@ def session_ready(found):
     """Whether a session to the container `found` (session_target) can open: what ExecuteCommand
     requires of it (execute_command below: exec enabled, its agent RUNNING, its channel up)."""
     task, cluster, container, backend = found
-    return agent_status(task, container) == "RUNNING" and channel_up(task, cluster, backend)
+    return agent_status(task, container) == "RUNNING" and channel_up(task, container, cluster, backend)
 
 
 def task_tags(found):
@@ -278,7 +298,7 @@ def execute_command(self):
         HOOKS["authorize"](self, caller, "ecs:ExecuteCommand", checks)
     if agent_status(task, container) != "RUNNING":
         raise EcsError("InvalidParameterException", NOT_ENABLED)
-    if not channel_up(task, cluster, backend):
+    if not channel_up(task, container, cluster, backend):
         raise EcsError("TargetNotConnectedException", INTERNAL)
     sid = f"ecs-execute-command-{secrets.token_hex(9)[:17]}"
     token = HOOKS["new_session"](self, sid, f"ecs:{cluster.name}_{task.id}_{container.runtime_id}",

@@ -454,7 +454,7 @@ fn the_doctor_names_each_cause_with_its_evidence_and_next_step() {
         (
             "read-only root",
             emu().ecs_task(&cluster, &g.name("ro")).containers(&[("app", true)]).launch(),
-            &["rootfs", "agent"],
+            &["rootfs"],
             "readonlyRootFilesystem to false",
         ),
         (
@@ -496,6 +496,39 @@ fn the_doctor_names_each_cause_with_its_evidence_and_next_step() {
             .run()
             .expect_code(4)
             .stderr_has(&format!("ssmgo: doctor: problem ({})", problems[0]));
+    }
+}
+
+#[test]
+fn a_task_without_awsvpc_is_judged_by_its_container_instances_network() {
+    crate::needs_emulator!();
+    let g = emu().group("ecs-doc-bridge");
+    for (way_out, status) in [(true, "ok"), (false, "problem")] {
+        let family = g.name(if way_out { "open" } else { "closed" });
+        // A cluster each: ECS places a task on any instance of its cluster.
+        let cluster = emu().ecs_cluster(&format!("{family}-c"));
+        let (task, instance) = emu().ecs_task_on_instance(&cluster, &family, way_out);
+        let (_, statuses, report) = doctor(&task.id);
+        assert_eq!(status_of(&statuses, "network"), status, "{report}");
+        let network = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["check"] == "network")
+            .unwrap()
+            .to_string();
+        assert!(
+            network.contains(&format!("its container instance {instance}")),
+            "{network}"
+        );
+        if !way_out {
+            // AWS's side agrees: the agent can't reach ssmmessages, the session can't open.
+            ssmgo()
+                .args(["ecs", &task.id, "--no-check"])
+                .run()
+                .expect_code(4)
+                .stderr_has("ssmgo: doctor: problem (network)");
+        }
     }
 }
 

@@ -1,7 +1,8 @@
 //! ECS in the emulator (tests/emu/ecs.py): a test's own cluster (with or without an
 //! execute-command configuration), task roles, and tasks built healthy or with one cause of
 //! ECS Exec failing — exec not enabled, an old Fargate platform version, a read-only root file
-//! system, no task role or one without the ssmmessages actions, no way to ssmmessages.
+//! system, no task role or one without the ssmmessages actions, no way to ssmmessages; and a
+//! task launched on an EC2 container instance (bridge network: the instance's way out).
 
 use aws_sdk_ecs::types::{
     AwsVpcConfiguration, ClusterConfiguration, ContainerDefinition, ExecuteCommandConfiguration,
@@ -97,6 +98,79 @@ impl Emu {
 
     /// A healthy Fargate task of `family` in `cluster`, one container "app", exec enabled, a
     /// task role allowed the channels (named after the family): change what the test is about.
+    /// An exec-enabled task of `family` in bridge network mode on a container instance of
+    /// `cluster`: an EC2 instance in a network of its own, routed out through a NAT gateway when
+    /// `way_out`. Returns the task and the instance's id.
+    pub fn ecs_task_on_instance(
+        &self,
+        cluster: &str,
+        family: &str,
+        way_out: bool,
+    ) -> (Task, String) {
+        // A network of its own for each way: one with a NAT route, one without.
+        let net = self.private_network(REGION, if way_out { 78 } else { 79 });
+        if way_out {
+            self.route_through_nat(&net);
+        }
+        let role = format!("arn:aws:iam::{}:role/{family}-task", self.account);
+        self.task_role(&format!("{family}-task"), CHANNELS);
+        self.rt.block_on(async {
+            let instance = self
+                .ec2
+                .run_instances()
+                .image_id("ami-12c6146b")
+                .instance_type(aws_sdk_ec2::types::InstanceType::T3Large)
+                .min_count(1)
+                .max_count(1)
+                .subnet_id(&net.subnet)
+                .send()
+                .await
+                .expect("RunInstances");
+            let instance = instance.instances()[0].instance_id().unwrap().to_owned();
+            let ecs = self.ecs();
+            // As the ECS agent registers its instance: with the instance identity document.
+            let identity = format!(
+                r#"{{"instanceId": "{instance}", "region": "{REGION}", "accountId": "{}"}}"#,
+                self.account
+            );
+            ecs.register_container_instance()
+                .cluster(cluster)
+                .instance_identity_document(identity)
+                .send()
+                .await
+                .expect("RegisterContainerInstance");
+            ecs.register_task_definition()
+                .family(family)
+                .network_mode(NetworkMode::Bridge)
+                .task_role_arn(role)
+                .container_definitions(
+                    ContainerDefinition::builder()
+                        .name("app")
+                        .image("public.ecr.aws/docker/library/busybox")
+                        .memory(128)
+                        .build(),
+                )
+                .send()
+                .await
+                .expect("RegisterTaskDefinition");
+            let out = ecs
+                .run_task()
+                .cluster(cluster)
+                .task_definition(family)
+                .launch_type(LaunchType::Ec2)
+                .enable_execute_command(true)
+                .send()
+                .await
+                .expect("RunTask");
+            let arn = out.tasks()[0].task_arn().unwrap().to_owned();
+            let task = Task {
+                id: arn.rsplit('/').next().unwrap().to_owned(),
+                arn,
+            };
+            (task, instance)
+        })
+    }
+
     pub fn ecs_task(&self, cluster: &str, family: &str) -> TaskSpec<'_> {
         TaskSpec {
             emu: self,
