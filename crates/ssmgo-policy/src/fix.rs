@@ -9,7 +9,8 @@
 use crate::context::Context;
 use crate::eval::{Decision, Evaluator, Request};
 use crate::json::{Json, Member, Node, Pos};
-use crate::lint::{tag_split_issue, Glob};
+use crate::lint::tag_split_issue;
+pub use crate::lint::{TagSplit, ECS_CLUSTER, SESSION_DOCUMENT};
 use crate::policy::Policy;
 
 /// A corrected policy and the statements it split.
@@ -25,75 +26,6 @@ pub struct Fixed {
     probes: Vec<Probe>,
     /// The action the probes ask for.
     action: &'static str,
-}
-
-/// An action authorized on two resources where the statement's resource-tag conditions can only
-/// hold for one: which resource patterns name the untagged one, and what the fix writes.
-#[derive(Debug)]
-pub struct TagSplit {
-    pub action: &'static str,
-    /// Can this Resource pattern name the untagged resource?
-    pub names_untagged: fn(&str) -> bool,
-    /// The condition keys' prefixes that read the resource's tags, as AWS spells them.
-    pub tag_prefixes: &'static [&'static str],
-    /// Appended to the split statement's Sid: "Document", "Cluster".
-    pub sid_suffix: &'static str,
-    /// Every untagged resource / every tagged one, in a partition (what a `*` stands for).
-    pub any_untagged: fn(&str) -> Vec<String>,
-    pub any_tagged: fn(&str) -> Vec<String>,
-    /// Words and an example resource id for the proof's rows.
-    pub untagged_label: &'static str,
-    pub untagged_example: &'static str,
-    /// "an instance", "a task"; the plural for notes.
-    pub tagged_one: &'static str,
-    pub tagged_plural: &'static str,
-    pub tagged_example: &'static str,
-}
-
-/// StartSession: the session document carries no instance tags.
-pub const SESSION_DOCUMENT: TagSplit = TagSplit {
-    action: "ssm:StartSession",
-    names_untagged: crate::lint::names_document,
-    tag_prefixes: &["aws:ResourceTag/", "ssm:resourceTag/"],
-    sid_suffix: "Document",
-    any_untagged: |p| vec![format!("arn:{p}:ssm:*:*:document/*")],
-    any_tagged: |p| {
-        vec![
-            format!("arn:{p}:ec2:*:*:instance/*"),
-            format!("arn:{p}:ssm:*:*:managed-instance/*"),
-        ]
-    },
-    untagged_label: "the session document",
-    untagged_example: "SSM-SessionManagerRunShell",
-    tagged_one: "an instance",
-    tagged_plural: "instances",
-    tagged_example: "i-0123456789abcdef0",
-};
-
-/// ExecuteCommand: a cluster without the task's tags.
-pub const ECS_CLUSTER: TagSplit = TagSplit {
-    action: "ecs:ExecuteCommand",
-    names_untagged: names_cluster,
-    tag_prefixes: &["aws:ResourceTag/", "ecs:ResourceTag/"],
-    sid_suffix: "Cluster",
-    any_untagged: |p| vec![format!("arn:{p}:ecs:*:*:cluster/*")],
-    any_tagged: |p| vec![format!("arn:{p}:ecs:*:*:task/*")],
-    untagged_label: "the cluster",
-    untagged_example: "prod",
-    tagged_one: "a task",
-    tagged_plural: "tasks",
-    tagged_example: "prod/0123456789abcdef0123456789abcdef",
-};
-
-/// Can this Resource pattern name an ECS cluster?
-fn names_cluster(pattern: &str) -> bool {
-    if pattern == "*" {
-        return true;
-    }
-    let segs: Vec<&str> = pattern.splitn(6, ':').collect();
-    segs.len() == 6
-        && Glob::new(segs[2]).matches("ecs")
-        && (segs[5].starts_with("cluster/") || Glob::new(segs[5]).matches("cluster/x"))
 }
 
 #[derive(Debug, Clone)]

@@ -3,7 +3,7 @@
 
 use crate::condition::{Base, SetQualifier};
 use crate::json::Pos;
-pub(crate) use crate::pattern::Glob;
+use crate::pattern::Glob;
 use crate::policy::{Effect, Policy, ProblemKind, Statement, Version};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -48,8 +48,9 @@ pub const CODES: &[(&str, &str)] = &[
     ("IAM008", "unknown policy Version"),
 ];
 
-/// The StartSession document/tag mistake in one statement: which resource patterns can name a
-/// session document, and which conditions need a resource tag the document doesn't have.
+/// A [`TagSplit`] mistake in one statement (the session document's, the cluster's): which
+/// resource patterns can name the untagged resource, and which conditions need a resource tag it
+/// doesn't have.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct DocTagIssue {
     pub document_patterns: Vec<usize>,
@@ -69,6 +70,75 @@ fn allows_action(st: &Statement, action_lower: &str) -> bool {
         })
 }
 
+/// An action authorized on two resources where the statement's resource-tag conditions can only
+/// hold for one: which resource patterns name the untagged one, and what the fix writes.
+#[derive(Debug)]
+pub struct TagSplit {
+    pub action: &'static str,
+    /// Can this Resource pattern name the untagged resource?
+    pub names_untagged: fn(&str) -> bool,
+    /// The condition keys' prefixes that read the resource's tags, as AWS spells them.
+    pub tag_prefixes: &'static [&'static str],
+    /// Appended to the split statement's Sid: "Document", "Cluster".
+    pub sid_suffix: &'static str,
+    /// Every untagged resource / every tagged one, in a partition (what a `*` stands for).
+    pub any_untagged: fn(&str) -> Vec<String>,
+    pub any_tagged: fn(&str) -> Vec<String>,
+    /// Words and an example resource id for the proof's rows.
+    pub untagged_label: &'static str,
+    pub untagged_example: &'static str,
+    /// "an instance", "a task"; the plural for notes.
+    pub tagged_one: &'static str,
+    pub tagged_plural: &'static str,
+    pub tagged_example: &'static str,
+}
+
+/// StartSession: the session document carries no instance tags.
+pub const SESSION_DOCUMENT: TagSplit = TagSplit {
+    action: "ssm:StartSession",
+    names_untagged: names_document,
+    tag_prefixes: &["aws:ResourceTag/", "ssm:resourceTag/"],
+    sid_suffix: "Document",
+    any_untagged: |p| vec![format!("arn:{p}:ssm:*:*:document/*")],
+    any_tagged: |p| {
+        vec![
+            format!("arn:{p}:ec2:*:*:instance/*"),
+            format!("arn:{p}:ssm:*:*:managed-instance/*"),
+        ]
+    },
+    untagged_label: "the session document",
+    untagged_example: "SSM-SessionManagerRunShell",
+    tagged_one: "an instance",
+    tagged_plural: "instances",
+    tagged_example: "i-0123456789abcdef0",
+};
+
+/// ExecuteCommand: a cluster without the task's tags.
+pub const ECS_CLUSTER: TagSplit = TagSplit {
+    action: "ecs:ExecuteCommand",
+    names_untagged: names_cluster,
+    tag_prefixes: &["aws:ResourceTag/", "ecs:ResourceTag/"],
+    sid_suffix: "Cluster",
+    any_untagged: |p| vec![format!("arn:{p}:ecs:*:*:cluster/*")],
+    any_tagged: |p| vec![format!("arn:{p}:ecs:*:*:task/*")],
+    untagged_label: "the cluster",
+    untagged_example: "prod",
+    tagged_one: "a task",
+    tagged_plural: "tasks",
+    tagged_example: "prod/0123456789abcdef0123456789abcdef",
+};
+
+/// Can this Resource pattern name an ECS cluster?
+fn names_cluster(pattern: &str) -> bool {
+    if pattern == "*" {
+        return true;
+    }
+    let segs: Vec<&str> = pattern.splitn(6, ':').collect();
+    segs.len() == 6
+        && Glob::new(segs[2]).matches("ecs")
+        && (segs[5].starts_with("cluster/") || Glob::new(segs[5]).matches("cluster/x"))
+}
+
 /// Can this Resource pattern name a session document?
 pub(crate) fn names_document(pattern: &str) -> bool {
     if pattern == "*" {
@@ -81,11 +151,11 @@ pub(crate) fn names_document(pattern: &str) -> bool {
 }
 
 pub(crate) fn doc_tag_issue(st: &Statement) -> Option<DocTagIssue> {
-    tag_split_issue(st, &crate::fix::SESSION_DOCUMENT)
+    tag_split_issue(st, &SESSION_DOCUMENT)
 }
 
 /// The `shape`'s mistake in one statement (the session document's: [`doc_tag_issue`]).
-pub(crate) fn tag_split_issue(st: &Statement, shape: &crate::fix::TagSplit) -> Option<DocTagIssue> {
+pub(crate) fn tag_split_issue(st: &Statement, shape: &TagSplit) -> Option<DocTagIssue> {
     if !allows_action(st, &shape.action.to_ascii_lowercase()) {
         return None;
     }
