@@ -253,7 +253,7 @@ fn find_fix(
 }
 
 /// The resource a resource-tag condition is meant for: the instance, the task.
-fn tagged(kind: Kind) -> bool {
+fn carries_the_tags(kind: Kind) -> bool {
     matches!(kind, Kind::Instance | Kind::Task)
 }
 
@@ -285,7 +285,7 @@ fn prove(
             will.decision.as_str(),
             rc.arn
         ));
-        if tagged(rc.kind) && will.decision != Decision::Allowed {
+        if carries_the_tags(rc.kind) && will.decision != Decision::Allowed {
             // Why the statements meant for instances still don't allow it (not the document's
             // own statement, which never names an instance).
             stays_denied.extend(
@@ -300,7 +300,7 @@ fn prove(
         || check
             .resources
             .iter()
-            .any(|r| tagged(r.kind) && !r.allowed())
+            .any(|r| carries_the_tags(r.kind) && !r.allowed())
     {
         let noun = match check.action.as_str() {
             "ecs:ExecuteCommand" => "task",
@@ -309,7 +309,7 @@ fn prove(
         let repaired = check
             .resources
             .iter()
-            .find(|r| !tagged(r.kind))
+            .find(|r| !carries_the_tags(r.kind))
             .map_or("the other resource", |r| r.kind.words());
         let why = if stays_denied.is_empty() {
             String::new()
