@@ -645,7 +645,7 @@ _ssmgo() {
             return 0
             ;;
         ssmgo__subcmd__ecs)
-            opts="-t -P -v -h --cluster --service --container --tag --command --dry-run --no-check --strict --profile --region --endpoint-url --org --preset --color --verbose --help list check doctor forward help"
+            opts="-t -P -v -h --cluster --service --container --tag --command --dry-run --no-check --strict --refresh --profile --region --endpoint-url --org --preset --color --verbose --help list check doctor forward help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -172,6 +172,7 @@ set edit:completion:arg-completer[ssmgo] = {|@words|
             cand --dry-run 'Resolve the container, pre-check, and print the request and plugin command; start nothing'
             cand --no-check 'Skip the access pre-check (IAM policy simulation) before ExecuteCommand'
             cand --strict 'Refuse to go on when the access pre-check can''t run or depends on what only AWS sees'
+            cand --refresh 'Ignore the cached listing: the picker waits for a fresh one'
             cand --org 'Every account of your AWS Organization (or the config''s `[org] accounts`), each through a role assumed with the profile''s credentials (`[org] role`, by default OrganizationAccountAccessRole), in every --region at once: for `list`, the picker and `run`, and wherever a TARGET is looked up (`connect`, `check`, `doctor`, `forward`, `ssh`, and the ProxyCommand `ssh-config` writes)'
             cand -v 'Show the AWS calls made, and the full AWS error behind a failure'
             cand --verbose 'Show the AWS calls made, and the full AWS error behind a failure'

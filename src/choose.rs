@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::fleet::scopes::{no_match, regions, store_cache, warn_skipped, warn_skipped_because};
 use crate::fleet::{self, cache, Instance, Query, Scope};
 use crate::history;
-use crate::picker::{Mark, Row, RowPicker};
+use crate::picker::{mark_against_cache, Mark, Row, RowPicker, RowRenderer};
 use crate::settings::{Column, Settings};
 use futures::FutureExt;
 
@@ -50,7 +50,7 @@ pub async fn pick(
     let mut cached: Vec<Row> = Vec::new();
     if options.read_cache {
         for (i, f) in scopes.iter().enumerate() {
-            match cache::load(&f.cache_key(query), options.ttl) {
+            match cache::load(&f.cache_key(query.tags.describe()), options.ttl) {
                 Ok(hit) => cached.extend(f.label(hit.rows).into_iter().map(|instance| Row {
                     instance,
                     scope: i,
@@ -66,7 +66,7 @@ pub async fn pick(
     }
     let from_cache = !cached.is_empty();
 
-    let picker = RowPicker::new(prefill, options.columns)?;
+    let picker = RowPicker::new(prefill, RowRenderer::new(options.columns))?;
     let feed = picker.feed();
     if from_cache {
         feed.push(ordered(cached.clone(), &ranks));
@@ -106,7 +106,7 @@ pub async fn pick(
             }
             listed?;
             fleet::dedup(&mut all);
-            store_cache(f, query, &all);
+            store_cache(f, query.tags.describe(), &all);
             Ok::<_, Error>(all)
         }
         .map(move |listed| (i, listed))
@@ -225,38 +225,18 @@ async fn warn_unreachable_after_pick(
     }
 }
 
-/// The fresh listing, marked against the cached one: new rows, changed rows, and the cached
-/// rows that vanished (kept, marked gone, so that nothing disappears under the cursor unsaid).
+/// The fresh listing, marked against the cached one (new, changed, gone).
 fn compare(cached: &[Row], fresh: Vec<Row>, from_cache: bool) -> Vec<Row> {
     if !from_cache {
         return fresh;
     }
-    let key = |r: &Row| (r.scope, r.instance.instance_id.clone());
-    let before: HashMap<(usize, String), &Instance> =
-        cached.iter().map(|r| (key(r), &r.instance)).collect();
-    let mut seen = std::collections::HashSet::new();
-    let mut rows: Vec<Row> = fresh
-        .into_iter()
-        .map(|mut r| {
-            seen.insert(key(&r));
-            r.mark = match before.get(&key(&r)) {
-                None => Mark::New,
-                Some(old) if differs(old, &r.instance) => Mark::Changed,
-                Some(_) => Mark::Plain,
-            };
-            r
-        })
-        .collect();
-    rows.extend(
-        cached
-            .iter()
-            .filter(|r| !seen.contains(&key(r)))
-            .map(|r| Row {
-                mark: Mark::Gone,
-                ..r.clone()
-            }),
-    );
-    rows
+    mark_against_cache(
+        cached,
+        fresh,
+        |r| (r.scope, r.instance.instance_id.clone()),
+        |old, new| differs(&old.instance, &new.instance),
+        |r| &mut r.mark,
+    )
 }
 
 /// What a person would notice: a different state, SSM status, address or name.

@@ -363,6 +363,10 @@ pub struct EcsOpenArgs {
     /// Refuse to go on when the access pre-check can't run or depends on what only AWS sees.
     #[arg(long, conflicts_with = "no_check")]
     pub strict: bool,
+
+    /// Ignore the cached listing: the picker waits for a fresh one.
+    #[arg(long)]
+    pub refresh: bool,
 }
 
 #[derive(Debug, Args)]

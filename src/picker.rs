@@ -1,7 +1,9 @@
-//! The fuzzy instance picker: nucleo matching on background threads, rows streamed in while the
-//! listing is still paging, so the first instances are on screen as soon as the first page is.
+//! The fuzzy picker: nucleo matching on background threads, rows streamed in while the listing
+//! is still paging, so the first instances are on screen as soon as the first page is, and a
+//! cached listing replaced in place by the fresh one.
 //!
-//! It knows rows, not AWS: whoever lists instances pushes them through a [`Feed`].
+//! It knows rows, not AWS: whoever lists instances (or ECS Exec's containers) pushes them
+//! through a [`Feed`]; any row that says what a person sees of it ([`Item`]) can be picked.
 
 use std::hash::{Hash, Hasher};
 use std::io;
@@ -46,7 +48,7 @@ pub enum Mark {
 }
 
 impl Mark {
-    fn text(&self) -> &'static str {
+    pub fn text(&self) -> &'static str {
         match self {
             Mark::Plain => "",
             Mark::Recent => "recent",
@@ -152,53 +154,106 @@ fn picker_width(column: &Column) -> usize {
     }
 }
 
-/// The picker, before it is shown.
-pub struct RowPicker {
-    picker: Picker<Row, RowRenderer>,
+/// A row the picker can show and replace: what a person sees of it, as a fingerprint (a
+/// replacement that shows the same is not worth emptying the picker for).
+pub trait Item: Clone + Send + Sync + 'static {
+    fn fingerprint(&self) -> u64;
+}
+
+/// What a person sees of an instance's row: which listing, which instance, its mark, and what
+/// [`RowRenderer`] shows that can change.
+impl Item for Row {
+    fn fingerprint(&self) -> u64 {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let i = &self.instance;
+        (self.scope, &self.mark, &i.instance_id, &i.name, &i.state).hash(&mut h);
+        (&i.ping_status, i.managed, &i.private_ip, &i.platform).hash(&mut h);
+        (&i.availability_zone, &i.tags).hash(&mut h);
+        h.finish()
+    }
+}
+
+/// The fresh listing, marked against the cached one shown before it: rows the cache didn't have
+/// are new, rows that `differ` in what a person would notice are changed, and the cached rows
+/// that vanished are kept, marked gone (so that nothing disappears under the cursor unsaid).
+/// `key` says which rows are the same thing; `mark` is where a row keeps its mark.
+pub fn mark_against_cache<T: Clone, K: Hash + Eq>(
+    cached: &[T],
+    fresh: Vec<T>,
+    key: impl Fn(&T) -> K,
+    differ: impl Fn(&T, &T) -> bool,
+    mark: impl Fn(&mut T) -> &mut Mark,
+) -> Vec<T> {
+    let before: std::collections::HashMap<K, &T> = cached.iter().map(|r| (key(r), r)).collect();
+    let mut seen = std::collections::HashSet::new();
+    let mut rows: Vec<T> = fresh
+        .into_iter()
+        .map(|mut r| {
+            let new_mark = match before.get(&key(&r)) {
+                None => Mark::New,
+                Some(old) if differ(old, &r) => Mark::Changed,
+                Some(_) => Mark::Plain,
+            };
+            *mark(&mut r) = new_mark;
+            seen.insert(key(&r));
+            r
+        })
+        .collect();
+    rows.extend(cached.iter().filter(|r| !seen.contains(&key(r))).map(|r| {
+        let mut gone = r.clone();
+        *mark(&mut gone) = Mark::Gone;
+        gone
+    }));
+    rows
+}
+
+/// The picker, before it is shown: rows of `T`, each shown as `R` renders it.
+pub struct RowPicker<T, R> {
+    picker: Picker<T, R>,
     aborts: Receiver<Error>,
     abort_tx: Sender<Error>,
     restarts: Receiver<()>,
     restart_tx: Sender<()>,
     refilled: Receiver<()>,
-    replacement: Arc<Mutex<Option<Vec<Row>>>>,
+    replacement: Arc<Mutex<Option<Vec<T>>>>,
     shown: Arc<Mutex<Vec<u64>>>,
     stop: CatchStopSignals,
 }
 
 /// The listing's end of the picker: rows go in, or the reason there will be none.
-#[derive(Clone)]
-pub struct Feed {
-    injector: Injector<Row, RowRenderer>,
+pub struct Feed<T, R> {
+    injector: Injector<T, R>,
     abort: Sender<Error>,
     restart: Sender<()>,
-    replacement: Arc<Mutex<Option<Vec<Row>>>>,
+    replacement: Arc<Mutex<Option<Vec<T>>>>,
     /// A fingerprint of each row shown, in order.
     shown: Arc<Mutex<Vec<u64>>>,
 }
 
-/// What a person sees of a row: which listing, which instance, its mark, and what
-/// [`RowRenderer`] shows that can change.
-fn fingerprint(row: &Row) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    let i = &row.instance;
-    (row.scope, &row.mark, &i.instance_id, &i.name, &i.state).hash(&mut h);
-    (&i.ping_status, i.managed, &i.private_ip, &i.platform).hash(&mut h);
-    (&i.availability_zone, &i.tags).hash(&mut h);
-    h.finish()
+impl<T, R> Clone for Feed<T, R> {
+    fn clone(&self) -> Self {
+        Feed {
+            injector: self.injector.clone(),
+            abort: self.abort.clone(),
+            restart: self.restart.clone(),
+            replacement: Arc::clone(&self.replacement),
+            shown: Arc::clone(&self.shown),
+        }
+    }
 }
 
-impl Feed {
-    pub fn push(&self, rows: Vec<Row>) {
+impl<T: Item, R: Render<T>> Feed<T, R> {
+    pub fn push(&self, rows: Vec<T>) {
         let mut shown = self.shown.lock().unwrap_or_else(|e| e.into_inner());
-        shown.extend(rows.iter().map(fingerprint));
+        shown.extend(rows.iter().map(Item::fingerprint));
         self.injector.push_batch(rows);
     }
 
     /// Replaces every row shown (the fresh listing after the cached one), keeping the query.
     /// Rows equal to those shown, in the same order, are left alone: a replacement empties the
     /// picker for a moment.
-    pub fn replace(&self, rows: Vec<Row>) {
-        let prints: Vec<u64> = rows.iter().map(fingerprint).collect();
+    pub fn replace(&self, rows: Vec<T>) {
+        let prints: Vec<u64> = rows.iter().map(Item::fingerprint).collect();
         {
             let mut shown = self.shown.lock().unwrap_or_else(|e| e.into_inner());
             if *shown == prints {
@@ -325,10 +380,10 @@ impl EventSource for Events {
     }
 }
 
-impl RowPicker {
-    /// A picker showing `columns`, pre-filled with `query`; fails unless stdin and stderr are
-    /// terminals.
-    pub fn new(query: Option<&str>, columns: Vec<Column>) -> Result<RowPicker> {
+impl<T: Item, R: Render<T> + Send + Sync + 'static> RowPicker<T, R> {
+    /// A picker showing rows as `renderer` does, pre-filled with `query`; fails unless stdin and
+    /// stderr are terminals.
+    pub fn new(query: Option<&str>, renderer: R) -> Result<RowPicker<T, R>> {
         if !crate::output::can_ask() {
             return Err(Error::NotInteractive);
         }
@@ -339,8 +394,8 @@ impl RowPicker {
         let (abort_tx, aborts) = mpsc::channel();
         let (restart_tx, restarts) = mpsc::channel();
         let stop = CatchStopSignals::new();
-        let mut picker = options.picker(RowRenderer::new(columns));
-        let replacement: Arc<Mutex<Option<Vec<Row>>>> = Arc::default();
+        let mut picker = options.picker(renderer);
+        let replacement: Arc<Mutex<Option<Vec<T>>>> = Arc::default();
         // After a restart the picker hands out a new injector; the replacement rows go there.
         let injectors = picker.injector_observer(false);
         let pending = Arc::clone(&replacement);
@@ -365,7 +420,7 @@ impl RowPicker {
         })
     }
 
-    pub fn feed(&self) -> Feed {
+    pub fn feed(&self) -> Feed<T, R> {
         Feed {
             injector: self.picker.injector(),
             abort: self.abort_tx.clone(),
@@ -377,7 +432,7 @@ impl RowPicker {
 
     /// Shows the picker until the user picks (Enter) or leaves (Esc, Ctrl-C: [`Error::Cancelled`]).
     /// Blocks: run it off the async runtime.
-    pub fn run(mut self) -> Result<Row> {
+    pub fn run(mut self) -> Result<T> {
         let events = Events {
             keys: StdinReader::new(keybind_no_multi),
             aborts: self.aborts,
@@ -404,53 +459,48 @@ fn picked<T: Clone>(outcome: std::result::Result<Option<&T>, PickError<Error>>) 
     }
 }
 
-/// Rows that are not instances (ECS Exec's containers), each shown as its line: known before the
-/// picker opens. The same keys, terminal handling and stop signals as the instance picker.
-struct Lines;
-
-impl Render<(String, usize)> for Lines {
-    type Str<'a> = &'a str;
-
-    fn render<'a>(&self, row: &'a (String, usize)) -> &'a str {
-        &row.0
-    }
-}
-
-/// Picks one of `lines` (already made safe to show), pre-filled with `query`: its index, or
-/// [`Error::Cancelled`]. Fails unless stdin and stderr are terminals. Blocks.
-pub fn pick_line(lines: Vec<String>, query: Option<&str>) -> Result<usize> {
-    if !crate::output::can_ask() {
-        return Err(Error::NotInteractive);
-    }
-    let mut options = PickerOptions::default();
-    if let Some(q) = query {
-        options = options.query(q);
-    }
-    let stop = CatchStopSignals::new();
-    let mut picker = options.picker(Lines);
-    picker
-        .injector()
-        .push_batch(lines.into_iter().enumerate().map(|(n, l)| (l, n)));
-    // Nothing aborts or restarts this picker but a stop signal.
-    let (_abort_tx, aborts) = mpsc::channel();
-    let (_restart_tx, restarts) = mpsc::channel();
-    let (_refilled_tx, refilled) = mpsc::channel();
-    let events = Events {
-        keys: StdinReader::new(keybind_no_multi),
-        aborts,
-        restarts,
-        refilled,
-        hold_keys_until: None,
-        refilling_since: None,
-    };
-    let mut stderr = io::stderr().lock();
-    let _stop = stop;
-    picked(picker.pick_with_io(events, &mut stderr)).map(|(_, n)| n)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fresh_listing_is_marked_against_the_cached_one() {
+        let row = |id: &str, state: &str, mark: Mark| Row {
+            instance: Instance::example(id).in_state(state),
+            scope: 0,
+            mark,
+        };
+        let cached = [
+            row("i-same", "running", Mark::Cached),
+            row("i-changed", "running", Mark::Cached),
+            row("i-gone", "running", Mark::Cached),
+        ];
+        let fresh = vec![
+            row("i-same", "running", Mark::Plain),
+            row("i-changed", "stopped", Mark::Plain),
+            row("i-new", "running", Mark::Plain),
+        ];
+        let marked = mark_against_cache(
+            &cached,
+            fresh,
+            |r| r.instance.instance_id.clone(),
+            |old, new| old.instance.state != new.instance.state,
+            |r| &mut r.mark,
+        );
+        let got: Vec<(&str, Mark)> = marked
+            .iter()
+            .map(|r| (r.instance.instance_id.as_str(), r.mark.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("i-same", Mark::Plain),
+                ("i-changed", Mark::Changed),
+                ("i-new", Mark::New),
+                ("i-gone", Mark::Gone),
+            ]
+        );
+    }
 
     #[test]
     fn a_row_shows_what_people_search_by_and_neutralises_tag_text() {

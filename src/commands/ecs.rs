@@ -48,7 +48,7 @@ pub async fn run(ctx: &Ctx, args: EcsArgs) -> Result<()> {
             ecs::check(aws, &container, task.json).await
         }
         Some(EcsCommand::Forward(f)) => {
-            let container = ecs::resolve(scopes, &select, Some(&f.task), false).await?;
+            let container = ecs::resolve(scopes, &select, Some(&f.task), None).await?;
             let aws: &Aws = &scopes[container.scope].aws;
             let mode = ctx.settings.check_mode(f.no_check, f.strict);
             let how = ecs::Forward {
@@ -74,7 +74,9 @@ pub async fn run(ctx: &Ctx, args: EcsArgs) -> Result<()> {
         }
         None => {
             let open = args.open;
-            let container = ecs::resolve(scopes, &select, open.target.as_deref(), true).await?;
+            let picking = ecs::pick::Options::new(&ctx.settings, open.refresh);
+            let container =
+                ecs::resolve(scopes, &select, open.target.as_deref(), Some(picking)).await?;
             let aws: &Aws = &scopes[container.scope].aws;
             let mode = ctx.settings.check_mode(open.no_check, open.strict);
             let how = Exec {
@@ -111,5 +113,5 @@ fn select(args: &EcsSelectArgs) -> Result<Select> {
 
 /// TASK's container, for `check` and `doctor` (never the picker: a task is named).
 async fn one(scopes: &[Scope], select: &Select, task: &EcsTaskArgs) -> Result<ecs::Container> {
-    ecs::resolve(scopes, select, Some(&task.task), false).await
+    ecs::resolve(scopes, select, Some(&task.task), None).await
 }

@@ -10,31 +10,32 @@
 pub mod api;
 pub mod doctor;
 mod guard;
+pub mod pick;
 mod print;
 
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::aws::Aws;
 use crate::error::{Error, Result};
-use crate::fleet::scopes::LeftOut;
-use crate::fleet::{Origin, Scope};
+use crate::fleet::scopes::{store_cache, LeftOut};
+use crate::fleet::{cache, Origin, Scope};
 use crate::output::sanitize::Untrusted;
 use crate::precheck::{self, Verdict, Who, WhoFailure};
 use crate::session::{self, HandOff, Plugin, Request, SessionSpec};
 use crate::settings::TagFilters;
 pub use print::{write_json, write_table};
 
-/// One container of a running task: a row of `ssmgo ecs list` and of the picker.
-#[derive(Debug, Clone, Serialize)]
+/// One container of a running task: a row of `ssmgo ecs list` and of the picker. Serialized
+/// whole for the listing's cache (`ecs list --json` writes its own shape, print.rs); where it was
+/// listed is not: a cached row learns it again from the scope it is read for.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Container {
     pub cluster_arn: String,
     pub task_arn: String,
     /// The task's group: "service:NAME" for a service's tasks, "family:NAME" otherwise.
-    #[serde(skip)]
     pub group: Option<String>,
-    #[serde(rename = "container")]
     pub name: String,
     pub runtime_id: Option<String>,
     pub last_status: String,
@@ -45,23 +46,19 @@ pub struct Container {
     /// The ExecuteCommandAgent's last status (RUNNING, PENDING, STOPPED), None without one.
     pub agent_status: Option<String>,
     /// Why ECS says the agent stopped, when it says.
-    #[serde(skip)]
     pub agent_reason: Option<String>,
     pub task_definition_arn: String,
-    #[serde(skip)]
     pub task_role_override: Option<String>,
     pub tags: Vec<(String, String)>,
     /// The awsvpc task's network interface.
-    #[serde(skip)]
     pub eni: Option<String>,
     /// The container instance an EC2-launched task runs on (its network, without awsvpc).
-    #[serde(skip)]
     pub container_instance: Option<String>,
     /// Which listing (account/region) it came from: its index among the scopes listed, and,
     /// when several were, which one (JSON adds `profile`, `region`, `account`).
     #[serde(skip)]
     pub scope: usize,
-    #[serde(flatten)]
+    #[serde(skip)]
     pub origin: Option<Arc<Origin>>,
 }
 
@@ -175,26 +172,49 @@ impl Select {
             && self.tags.iter().all(|filter| filter.matches(&c.tags))
             && c.last_status == "RUNNING"
     }
+
+    /// The containers of `rows` it keeps, sorted by where, cluster, service, task and container.
+    fn kept(&self, mut rows: Vec<Container>) -> Vec<Container> {
+        rows.retain(|c| self.keeps(c));
+        rows.sort_by(|a, b| {
+            (a.scope, a.cluster(), a.service(), a.task_id(), &a.name).cmp(&(
+                b.scope,
+                b.cluster(),
+                b.service(),
+                b.task_id(),
+                &b.name,
+            ))
+        });
+        rows
+    }
+
+    /// What ECS is asked for (the rest is kept or not by ssmgo), as a cached listing's filter:
+    /// the same clusters and service find the same listing.
+    fn asked(&self) -> String {
+        format!(
+            "clusters={} service={}",
+            self.clusters.join(","),
+            self.service.as_deref().unwrap_or("*")
+        )
+    }
 }
 
 /// The running containers `select` keeps in every scope (account/region) at once, sorted by
 /// where, cluster, service, task and container; and the scopes that could not be listed, each
-/// said on stderr as it is left out. Only when none could be listed is it an error.
+/// said on stderr as it is left out. Only when none could be listed is it an error. Each scope's
+/// listing is cached for the picker's next start.
 pub async fn list(scopes: &[Scope], select: &Select) -> Result<(Vec<Container>, Vec<LeftOut>)> {
-    let listed = futures::future::join_all(
-        scopes
-            .iter()
-            .map(|scope| api::containers(&scope.aws, &select.clusters, select.service.as_deref())),
-    )
+    let listed = futures::future::join_all(scopes.iter().map(|scope| async move {
+        let found =
+            api::containers(&scope.aws, &select.clusters, select.service.as_deref()).await?;
+        store_cache(scope, select.asked(), &found);
+        Ok::<_, Error>(found)
+    }))
     .await;
     let (mut rows, mut left_out, mut first_error) = (Vec::new(), Vec::new(), None);
     for (n, (scope, listed)) in scopes.iter().zip(listed).enumerate() {
         match listed {
-            Ok(found) => rows.extend(found.into_iter().map(|c| Container {
-                scope: n,
-                origin: scope.origin.clone(),
-                ..c
-            })),
+            Ok(found) => rows.extend(found.into_iter().map(|c| in_scope(c, n, scope))),
             Err(e) if scopes.len() == 1 => return Err(e),
             Err(e) => {
                 left_out.push(LeftOut::scope(scope, &e));
@@ -205,17 +225,37 @@ pub async fn list(scopes: &[Scope], select: &Select) -> Result<(Vec<Container>, 
     if let (Some(e), true) = (first_error, left_out.len() == scopes.len()) {
         return Err(e);
     }
-    rows.retain(|c| select.keeps(c));
-    rows.sort_by(|a, b| {
-        (a.scope, a.cluster(), a.service(), a.task_id(), &a.name).cmp(&(
-            b.scope,
-            b.cluster(),
-            b.service(),
-            b.task_id(),
-            &b.name,
-        ))
-    });
-    Ok((rows, left_out))
+    Ok((select.kept(rows), left_out))
+}
+
+/// What the last listings of `scopes` said (no older than `ttl`), as [`list`] would: the
+/// containers `select` keeps, sorted. A cache that can't be used is said with --verbose.
+fn cached(scopes: &[Scope], select: &Select, ttl: std::time::Duration) -> Vec<Container> {
+    let mut rows = Vec::new();
+    for (n, scope) in scopes.iter().enumerate() {
+        match cache::load::<Container>(&scope.cache_key(select.asked()), ttl) {
+            Ok(hit) => rows.extend(hit.rows.into_iter().map(|c| in_scope(c, n, scope))),
+            Err(cache::Miss::Absent) => {}
+            Err(miss) if scope.aws.verbose() => {
+                crate::say!("ssmgo: cached listing not used: {miss}")
+            }
+            Err(_) => {}
+        }
+    }
+    select.kept(rows)
+}
+
+/// A container as listed in the `n`th scope.
+fn in_scope(c: Container, n: usize, scope: &Scope) -> Container {
+    Container {
+        scope: n,
+        origin: scope.origin.clone(),
+        ..c
+    }
+}
+
+impl cache::Rows for Container {
+    const FILES: &'static str = "containers";
 }
 
 /// Whether `word` names a task: its ARN, or its id (32 hex digits, or the older UUID form).
@@ -224,72 +264,70 @@ fn is_task_name(word: &str) -> bool {
     word.starts_with("arn:") && word.contains(":task/") || (word.len() >= 32 && hex(word))
 }
 
-/// The container to open: TARGET's task (its id or ARN) when it names one, otherwise the picker
-/// over the running containers, pre-filled with the query.
+/// The container to open: TARGET's task (its id or ARN) when it names one; otherwise, where the
+/// picker may open (`picking`) and a person can be asked, the picker over the running
+/// containers, pre-filled with the query and opened on the last listing ([`pick`]); otherwise
+/// the one container whose row has every word of the query.
 pub async fn resolve(
     scopes: &[Scope],
     select: &Select,
     target: Option<&str>,
-    may_pick: bool,
+    picking: Option<pick::Options>,
 ) -> Result<Container> {
+    let task = target.filter(|t| is_task_name(t));
+    let may_pick = picking.is_some() && crate::output::can_ask();
+    if let (Some(options), None, true) = (picking, task, may_pick) {
+        return pick::pick(scopes, select, target, options).await;
+    }
     let (rows, _) = list(scopes, select).await?;
-    let named: Vec<&Container> = match target {
-        Some(t) if is_task_name(t) => rows
-            .iter()
-            .filter(|c| c.task_arn == t || c.task_id() == t)
-            .collect(),
-        _ => Vec::new(),
-    };
-    let what = || match target {
+    let what = || what(target);
+    if let Some(task) = task {
+        let named: Vec<Container> = rows
+            .into_iter()
+            .filter(|c| c.task_arn == task || c.task_id() == task)
+            .collect();
+        return match named.len() {
+            0 => Err(Error::EcsNoMatch {
+                what: format!("the task {}", what()),
+            }),
+            1 => Ok(named.into_iter().next().expect("one")),
+            // A task of several containers: which one is picked, or --container says.
+            _ if may_pick => pick::among(named).await,
+            count => Err(Error::EcsAmbiguous {
+                what: what(),
+                count,
+            }),
+        };
+    }
+    // Without the picker a query narrows the containers itself: every word of it in the row the
+    // picker would show (cluster, service, task, container …), case aside.
+    let query = target.map(str::to_lowercase);
+    let mut candidates: Vec<Container> = rows
+        .into_iter()
+        .filter(|c| {
+            let line = print::picker_line(c).to_lowercase();
+            query
+                .iter()
+                .flat_map(|q| q.split_whitespace())
+                .all(|word| line.contains(word))
+        })
+        .collect();
+    match candidates.len() {
+        0 => Err(Error::EcsNoMatch { what: what() }),
+        1 => Ok(candidates.remove(0)),
+        count => Err(Error::EcsAmbiguous {
+            what: what(),
+            count,
+        }),
+    }
+}
+
+/// What TARGET asked for, in an error.
+fn what(target: Option<&str>) -> String {
+    match target {
         Some(t) => format!("{t:?}"),
         None => "the filters given".to_owned(),
-    };
-    if target.is_some_and(is_task_name) && named.is_empty() {
-        return Err(Error::EcsNoMatch {
-            what: format!("the task {}", what()),
-        });
     }
-    match named.as_slice() {
-        [one] => return Ok((*one).clone()),
-        [] if rows.is_empty() => return Err(Error::EcsNoMatch { what: what() }),
-        _ => {}
-    }
-    let candidates: Vec<Container> = match named.is_empty() {
-        true => rows,
-        false => named.into_iter().cloned().collect(),
-    };
-    if !may_pick || !crate::output::can_ask() {
-        // Without the picker a query narrows the containers itself: every word of it in the
-        // row the picker would show (cluster, service, task, container …), case aside.
-        let query = target.filter(|t| !is_task_name(t)).map(str::to_lowercase);
-        let candidates: Vec<Container> = candidates
-            .into_iter()
-            .filter(|c| {
-                let line = print::picker_line(c).to_lowercase();
-                query
-                    .iter()
-                    .flat_map(|q| q.split_whitespace())
-                    .all(|word| line.contains(word))
-            })
-            .collect();
-        return Err(match candidates.len() {
-            0 => Error::EcsNoMatch { what: what() },
-            1 => return Ok(candidates.into_iter().next().expect("one")),
-            _ => Error::EcsAmbiguous {
-                what: what(),
-                count: candidates.len(),
-            },
-        });
-    }
-    let lines: Vec<String> = candidates.iter().map(print::picker_line).collect();
-    let query = target.filter(|t| !is_task_name(t)).map(str::to_owned);
-    let picked =
-        tokio::task::spawn_blocking(move || crate::picker::pick_line(lines, query.as_deref()))
-            .await
-            .map_err(|e| Error::Picker {
-                detail: e.to_string(),
-            })??;
-    Ok(candidates[picked].clone())
 }
 
 /// What `ssmgo ecs` does once the container is known.
@@ -535,6 +573,36 @@ mod tests {
         );
         assert_eq!(c.service(), Some("web"));
         assert_eq!(c.label(), "prod/0123456789abcdef0123456789abcdef/app");
+    }
+
+    #[test]
+    fn a_cached_container_comes_back_whole_but_for_where_it_was_listed() {
+        let mut c = container();
+        c.agent_reason = Some("the agent \"stopped\"".into());
+        c.eni = Some("eni-0123".into());
+        c.container_instance = Some("arn:aws:ecs:us-east-1:1:container-instance/x".into());
+        c.task_role_override = Some("arn:aws:iam::1:role/r".into());
+        let text = serde_json::to_string(&c).unwrap();
+        let back: Container = serde_json::from_str(&text).unwrap();
+        assert_eq!(format!("{back:?}"), format!("{c:?}"));
+        assert_eq!(<Container as cache::Rows>::FILES, "containers");
+        let elsewhere = Container {
+            scope: 3,
+            origin: Some(Arc::new(Origin {
+                profile: None,
+                region: "eu-west-1".into(),
+                account: None,
+                account_name: None,
+            })),
+            ..c.clone()
+        };
+        let back: Container =
+            serde_json::from_str(&serde_json::to_string(&elsewhere).unwrap()).unwrap();
+        assert_eq!(
+            (back.scope, back.origin.is_none()),
+            (0, true),
+            "the scope says it again"
+        );
     }
 
     #[test]

@@ -1,9 +1,12 @@
 //! The containers printed: an aligned table for people, JSON rows for scripts, a picker line,
 //! and what --dry-run would do. Text from AWS (names, tags) is made harmless where it is shown.
 
+use serde::Serialize;
+
 use super::{Container, Exec};
 use crate::aws::Aws;
 use crate::error::Result;
+use crate::fleet::Origin;
 use crate::output::sanitize::{truncated, Untrusted};
 use crate::session::{self, Request, Started};
 
@@ -78,25 +81,62 @@ pub fn write_table(rows: &[Container]) -> Result<()> {
     crate::output::write_text(&table(rows))
 }
 
-/// JSON rows for scripts: one object per container (its cluster and service by name too).
+/// A container as `ecs list --json` writes it for scripts, in this order: its cluster, service
+/// and task by name too, its tags as an object, and where it is when several were listed.
+#[derive(Serialize)]
+struct JsonRow<'a> {
+    cluster_arn: &'a str,
+    task_arn: &'a str,
+    container: &'a str,
+    runtime_id: Option<&'a str>,
+    last_status: &'a str,
+    launch_type: &'a str,
+    platform_version: Option<&'a str>,
+    exec_enabled: bool,
+    agent_status: Option<&'a str>,
+    task_definition_arn: &'a str,
+    #[serde(serialize_with = "tag_object")]
+    tags: &'a [(String, String)],
+    #[serde(flatten)]
+    origin: Option<&'a Origin>,
+    cluster: &'a str,
+    service: Option<&'a str>,
+    task_id: &'a str,
+}
+
+fn tag_object<S: serde::Serializer>(
+    tags: &&[(String, String)],
+    out: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    out.collect_map(tags.iter().map(|(k, v)| (k, v)))
+}
+
+impl<'a> JsonRow<'a> {
+    fn of(c: &'a Container) -> JsonRow<'a> {
+        JsonRow {
+            cluster_arn: &c.cluster_arn,
+            task_arn: &c.task_arn,
+            container: &c.name,
+            runtime_id: c.runtime_id.as_deref(),
+            last_status: &c.last_status,
+            launch_type: &c.launch_type,
+            platform_version: c.platform_version.as_deref(),
+            exec_enabled: c.exec_enabled,
+            agent_status: c.agent_status.as_deref(),
+            task_definition_arn: &c.task_definition_arn,
+            tags: &c.tags,
+            origin: c.origin.as_deref(),
+            cluster: c.cluster(),
+            service: c.service(),
+            task_id: c.task_id(),
+        }
+    }
+}
+
+/// JSON rows for scripts: one object per container.
 pub fn write_json(rows: &[Container]) -> Result<()> {
-    let values: Vec<serde_json::Value> = rows
-        .iter()
-        .map(|c| {
-            let mut v = serde_json::to_value(c).expect("a container serializes");
-            v["cluster"] = c.cluster().into();
-            v["service"] = c.service().into();
-            v["task_id"] = c.task_id().into();
-            v["tags"] = c
-                .tags
-                .iter()
-                .map(|(k, v)| (k.clone(), serde_json::Value::from(v.clone())))
-                .collect::<serde_json::Map<_, _>>()
-                .into();
-            v
-        })
-        .collect();
-    crate::output::write_json_value(&serde_json::Value::Array(values))
+    let rows: Vec<JsonRow> = rows.iter().map(JsonRow::of).collect();
+    crate::output::write_json_value(&serde_json::to_value(rows).expect("containers serialize"))
 }
 
 /// One picker row: what people search by (where it is first, when several were listed).
@@ -164,6 +204,24 @@ pub fn forward_dry_run(c: &Container, check: &str, requests: &[Request]) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_rows_are_what_scripts_read_in_this_order() {
+        let mut c = Container::example();
+        c.agent_reason = Some("not shown".into());
+        c.eni = Some("eni-not-shown".into());
+        c.origin = Some(std::sync::Arc::new(Origin {
+            profile: Some("ops".into()),
+            region: "us-east-1".into(),
+            account: Some("123456789012".into()),
+            account_name: None,
+        }));
+        let json = serde_json::to_string(&JsonRow::of(&c)).unwrap();
+        assert_eq!(
+            json,
+            r#"{"cluster_arn":"arn:aws:ecs:us-east-1:123456789012:cluster/prod","task_arn":"arn:aws:ecs:us-east-1:123456789012:task/prod/0123456789abcdef0123456789abcdef","container":"app","runtime_id":"0123456789abcdef0123456789abcdef-1234567890","last_status":"RUNNING","launch_type":"FARGATE","platform_version":"1.4.0","exec_enabled":true,"agent_status":"RUNNING","task_definition_arn":"","tags":{"Env":"prod"},"profile":"ops","region":"us-east-1","account":"123456789012","cluster":"prod","service":"web","task_id":"0123456789abcdef0123456789abcdef"}"#
+        );
+    }
 
     #[test]
     fn the_table_lines_up_and_neutralises_names() {

@@ -1,5 +1,6 @@
 //! The last listing of each account, region and filter, kept on disk so that the picker (and
-//! shell completion) can show something the moment ssmgo starts, while a fresh listing runs.
+//! shell completion) can show something the moment ssmgo starts, while a fresh listing runs:
+//! instances, and ECS Exec's containers, each kind of row in files of its own ([`Rows`]).
 //!
 //! A cache is a convenience, never a source of truth: a file that doesn't parse, was written by
 //! another format version, or answers another question (profile, region, endpoint, filters) is
@@ -8,12 +9,24 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::Instance;
 
 /// Bumped whenever the file's shape or meaning changes: older files are then ignored.
-const FORMAT: u32 = 1;
+/// 2: the rows are `rows` (they were `instances`), the key's filter `filter` (was `tags`).
+const FORMAT: u32 = 2;
+
+/// A kind of row a listing is cached as: its files are named after it.
+pub trait Rows: Serialize + DeserializeOwned {
+    /// The start of its files' names: `instances-….json`.
+    const FILES: &'static str;
+}
+
+impl Rows for Instance {
+    const FILES: &'static str = "instances";
+}
 
 /// What a cached listing answers: the same key must be asked to get it back.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,33 +36,35 @@ pub struct Key {
     pub account: Option<String>,
     pub region: String,
     pub endpoint: Option<String>,
-    /// The tag filters, as typed (`TagFilters::describe`).
-    pub tags: String,
+    /// What the listing was asked for, as typed: the tag filters (`TagFilters::describe`), or
+    /// the clusters and service of a container listing.
+    pub filter: String,
 }
 
 /// As read back; `ssmgo_cache` (the format version) is checked before this is parsed.
 #[derive(Deserialize)]
-struct File {
+#[serde(bound = "T: Rows")]
+struct File<T> {
     key: Key,
     /// Seconds since the Unix epoch.
     written_at: u64,
-    instances: Vec<Instance>,
+    rows: Vec<T>,
 }
 
 /// The same shape, borrowed: a listing of 100,000 rows is written without being copied.
 #[derive(Serialize)]
-struct FileRef<'a> {
+struct FileRef<'a, T> {
     ssmgo_cache: u32,
     key: &'a Key,
     written_at: u64,
-    instances: &'a [Instance],
+    rows: &'a [T],
 }
 
 /// A listing read back from the cache.
 #[derive(Debug)]
-pub struct Cached {
+pub struct Cached<T> {
     pub age: Duration,
-    pub rows: Vec<Instance>,
+    pub rows: Vec<T>,
 }
 
 /// Why a cache file was not used (shown with --verbose).
@@ -73,9 +88,10 @@ impl std::fmt::Display for Miss {
 }
 
 impl Key {
-    fn file_name(&self) -> String {
+    /// Its file for rows of kind `T`.
+    fn file_name<T: Rows>(&self) -> String {
         let text = serde_json::to_string(self).expect("keys serialize");
-        format!("instances-{:016x}.json", fnv1a(text.as_bytes()))
+        format!("{}-{:016x}.json", T::FILES, fnv1a(text.as_bytes()))
     }
 }
 
@@ -87,13 +103,18 @@ pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
 }
 
 /// Reads the listing cached for `key`, if there is a trustworthy one younger than `ttl`.
-pub fn load(key: &Key, ttl: Duration) -> Result<Cached, Miss> {
+pub fn load<T: Rows>(key: &Key, ttl: Duration) -> Result<Cached<T>, Miss> {
     let dir = crate::paths::cache_dir().ok_or(Miss::Absent)?;
     load_from(&dir, key, ttl, SystemTime::now())
 }
 
-fn load_from(dir: &Path, key: &Key, ttl: Duration, now: SystemTime) -> Result<Cached, Miss> {
-    let bytes = match std::fs::read(dir.join(key.file_name())) {
+fn load_from<T: Rows>(
+    dir: &Path,
+    key: &Key,
+    ttl: Duration,
+    now: SystemTime,
+) -> Result<Cached<T>, Miss> {
+    let bytes = match std::fs::read(dir.join(key.file_name::<T>())) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Miss::Absent),
         Err(e) => return Err(Miss::Unreadable(e.to_string())),
@@ -110,11 +131,11 @@ fn load_from(dir: &Path, key: &Key, ttl: Duration, now: SystemTime) -> Result<Ca
     }
     Ok(Cached {
         age,
-        rows: file.instances,
+        rows: file.rows,
     })
 }
 
-fn parse(bytes: &[u8]) -> Result<File, Miss> {
+fn parse<T: Rows>(bytes: &[u8]) -> Result<File<T>, Miss> {
     #[derive(Deserialize)]
     struct Version {
         ssmgo_cache: u32,
@@ -129,20 +150,20 @@ fn parse(bytes: &[u8]) -> Result<File, Miss> {
 
 /// Replaces the cached listing for `key`. Failing to write a cache is not worth failing a
 /// command for: the error is returned for --verbose to show, nothing more.
-pub fn store(key: &Key, rows: &[Instance]) -> std::io::Result<()> {
+pub fn store<T: Rows>(key: &Key, rows: &[T]) -> std::io::Result<()> {
     let dir = crate::paths::cache_dir()
         .ok_or_else(|| std::io::Error::other("no cache directory (HOME is not set)"))?;
     store_in(&dir, key, rows, SystemTime::now())
 }
 
-fn store_in(dir: &Path, key: &Key, rows: &[Instance], now: SystemTime) -> std::io::Result<()> {
+fn store_in<T: Rows>(dir: &Path, key: &Key, rows: &[T], now: SystemTime) -> std::io::Result<()> {
     let file = FileRef {
         ssmgo_cache: FORMAT,
         key,
         written_at: now.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs(),
-        instances: rows,
+        rows,
     };
-    crate::paths::write_atomically(dir, &key.file_name(), |out| {
+    crate::paths::write_atomically(dir, &key.file_name::<T>(), |out| {
         serde_json::to_writer(out, &file).map_err(std::io::Error::other)
     })?;
     // Once a run: an organization's listing stores hundreds of files, and each prune reads the
@@ -159,10 +180,12 @@ const KEEP_FOR: Duration = Duration::from_secs(7 * 24 * 3600);
 const KEEP_AT_MOST: usize = 1024;
 
 /// Removes cache files older than [`KEEP_FOR`], then the oldest beyond [`KEEP_AT_MOST`]: the
-/// listings and the organizations' remembered accounts (`org-*.json`, one per profile, endpoint
-/// and `[org]` settings). Best effort: a file that can't be removed is left for the next run.
+/// listings (instances and containers) and the organizations' remembered accounts
+/// (`org-*.json`, one per profile, endpoint and `[org]` settings). Best effort: a file that
+/// can't be removed is left for the next run.
 fn prune(dir: &Path, now: SystemTime) {
-    let mut files: Vec<(SystemTime, PathBuf)> = files_named(dir, &["instances-", "org-"])
+    const PRUNED: [&str; 3] = ["instances-", "containers-", "org-"];
+    let mut files: Vec<(SystemTime, PathBuf)> = files_named(dir, &PRUNED)
         .into_iter()
         .filter_map(|p| Some((std::fs::metadata(&p).ok()?.modified().ok()?, p)))
         .collect();
@@ -198,7 +221,7 @@ pub fn known_targets() -> Vec<(String, Option<String>)> {
     #[derive(Deserialize)]
     struct Light {
         ssmgo_cache: u32,
-        instances: Vec<Target>,
+        rows: Vec<Target>,
     }
     #[derive(Deserialize)]
     struct Target {
@@ -212,7 +235,7 @@ pub fn known_targets() -> Vec<(String, Option<String>)> {
         };
         match serde_json::from_slice::<Light>(&bytes) {
             Ok(file) if file.ssmgo_cache == FORMAT => {
-                targets.extend(file.instances.into_iter().map(|i| (i.instance_id, i.name)))
+                targets.extend(file.rows.into_iter().map(|i| (i.instance_id, i.name)))
             }
             _ => {}
         }
@@ -222,7 +245,7 @@ pub fn known_targets() -> Vec<(String, Option<String>)> {
     targets
 }
 
-/// The listings' files.
+/// The instance listings' files.
 fn cache_files(dir: &Path) -> Vec<PathBuf> {
     files_named(dir, &["instances-"])
 }
@@ -252,7 +275,7 @@ mod tests {
             account: None,
             region: region.into(),
             endpoint: None,
-            tags: "Env=prod".into(),
+            filter: "Env=prod".into(),
         }
     }
 
@@ -271,23 +294,43 @@ mod tests {
         let then = UNIX_EPOCH + Duration::from_secs(1_000_000);
         store_in(dir.path(), &key("eu-west-1"), &[row("i-1")], then).unwrap();
         let later = then + Duration::from_secs(60);
-        let cached = load_from(dir.path(), &key("eu-west-1"), HOUR, later).unwrap();
+        let cached: Cached<Instance> =
+            load_from(dir.path(), &key("eu-west-1"), HOUR, later).unwrap();
         assert_eq!(cached.rows, [row("i-1")]);
         assert_eq!(cached.age, Duration::from_secs(60));
         assert_eq!(
-            load_from(dir.path(), &key("us-east-1"), HOUR, later).unwrap_err(),
+            load_from::<Instance>(dir.path(), &key("us-east-1"), HOUR, later).unwrap_err(),
             Miss::Absent
         );
         let much_later = then + 2 * HOUR;
         assert!(matches!(
-            load_from(dir.path(), &key("eu-west-1"), HOUR, much_later),
+            load_from::<Instance>(dir.path(), &key("eu-west-1"), HOUR, much_later),
             Err(Miss::Expired(_))
         ));
         assert_eq!(
-            load_from(dir.path(), &key("eu-west-1"), HOUR, then - HOUR).unwrap_err(),
+            load_from::<Instance>(dir.path(), &key("eu-west-1"), HOUR, then - HOUR).unwrap_err(),
             Miss::Foreign,
             "written in the future"
         );
+    }
+
+    #[test]
+    fn each_kind_of_row_is_kept_in_files_of_its_own() {
+        #[derive(Debug, PartialEq, Serialize, Deserialize)]
+        struct Other(String);
+        impl Rows for Other {
+            const FILES: &'static str = "others";
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let now = SystemTime::now();
+        store_in(dir.path(), &key("eu-west-1"), &[Other("x".into())], now).unwrap();
+        store_in(dir.path(), &key("eu-west-1"), &[row("i-1")], now).unwrap();
+        let others: Cached<Other> = load_from(dir.path(), &key("eu-west-1"), HOUR, now).unwrap();
+        assert_eq!(others.rows, [Other("x".into())]);
+        let instances: Cached<Instance> =
+            load_from(dir.path(), &key("eu-west-1"), HOUR, now).unwrap();
+        assert_eq!(instances.rows, [row("i-1")]);
+        assert!(key("x").file_name::<Other>().starts_with("others-"));
     }
 
     #[cfg(unix)]
@@ -301,7 +344,10 @@ mod tests {
         store_in(&dir, &key("eu-west-1"), &[row("i-1")], SystemTime::now()).unwrap();
         let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(&dir), 0o700);
-        assert_eq!(mode(&dir.join(key("eu-west-1").file_name())), 0o600);
+        assert_eq!(
+            mode(&dir.join(key("eu-west-1").file_name::<Instance>())),
+            0o600
+        );
     }
 
     #[test]
@@ -328,6 +374,7 @@ mod tests {
             f.set_modified(now - age).unwrap();
         };
         write("instances-old.json", KEEP_FOR + HOUR);
+        write("containers-old.json", KEEP_FOR + HOUR);
         write("org-old.json", KEEP_FOR + HOUR);
         write("org-new.json", HOUR);
         write("unrelated.txt", KEEP_FOR + HOUR);
@@ -352,6 +399,7 @@ mod tests {
         assert!(left.contains(&"org-new.json".to_string()));
         assert!(left.contains(&"instances-000.json".to_string()));
         assert!(!left.contains(&"instances-old.json".to_string()));
+        assert!(!left.contains(&"containers-old.json".to_string()));
         assert!(!left.contains(&format!("instances-{:03}.json", KEEP_AT_MOST)));
     }
 
@@ -360,15 +408,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let now = SystemTime::now();
         let k = key("eu-west-1");
-        let path = dir.path().join(k.file_name());
+        let path = dir.path().join(k.file_name::<Instance>());
         for (content, miss) in [
             ("{not json", "unreadable"),
             ("", "unreadable"),
-            (r#"{"ssmgo_cache": 2, "whatever": true}"#, "foreign"),
-            (r#"{"ssmgo_cache": 1, "key": 5}"#, "unreadable"),
+            (r#"{"ssmgo_cache": 1, "whatever": true}"#, "foreign"),
+            (r#"{"ssmgo_cache": 2, "key": 5}"#, "unreadable"),
         ] {
             std::fs::write(&path, content).unwrap();
-            let got = load_from(dir.path(), &k, HOUR, now).unwrap_err();
+            let got = load_from::<Instance>(dir.path(), &k, HOUR, now).unwrap_err();
             match miss {
                 "foreign" => assert_eq!(got, Miss::Foreign, "{content}"),
                 _ => assert!(matches!(got, Miss::Unreadable(_)), "{content}: {got:?}"),
@@ -376,9 +424,13 @@ mod tests {
         }
         // A file answering another key, copied under this key's name.
         store_in(dir.path(), &key("us-east-1"), &[row("i-2")], now).unwrap();
-        std::fs::rename(dir.path().join(key("us-east-1").file_name()), &path).unwrap();
+        std::fs::rename(
+            dir.path().join(key("us-east-1").file_name::<Instance>()),
+            &path,
+        )
+        .unwrap();
         assert_eq!(
-            load_from(dir.path(), &k, HOUR, now).unwrap_err(),
+            load_from::<Instance>(dir.path(), &k, HOUR, now).unwrap_err(),
             Miss::Foreign
         );
     }

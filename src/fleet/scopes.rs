@@ -37,13 +37,14 @@ impl Scope {
         }
     }
 
-    pub(crate) fn cache_key(&self, query: &Query) -> cache::Key {
+    /// What its listing is cached under, for a listing asked for with `filter` (as typed).
+    pub(crate) fn cache_key(&self, filter: String) -> cache::Key {
         cache::Key {
             profile: self.aws.profile_in_use().map(str::to_owned),
             account: self.aws.assumed().map(|a| a.role_arn.clone()),
             region: self.aws.region().to_owned(),
             endpoint: self.aws.endpoint_url().map(cache::endpoint_for_key),
-            tags: query.tags.describe(),
+            filter,
         }
     }
 
@@ -409,7 +410,7 @@ pub async fn list_all(scopes: &[Scope], query: &Query) -> Result<Listing> {
             progress.answered(listed.as_ref().map_or(0, Vec::len), listed.is_err());
             let rows = listed?;
             if !query.all {
-                store_cache(f, query, &rows);
+                store_cache(f, query.tags.describe(), &rows);
             }
             Ok::<_, Error>(f.label(rows))
         }
@@ -503,8 +504,9 @@ impl Progress {
     }
 }
 
-pub(crate) fn store_cache(scope: &Scope, query: &Query, rows: &[Instance]) {
-    if let Err(e) = cache::store(&scope.cache_key(query), rows) {
+/// Keeps `rows`, `scope`'s listing asked for with `filter`, for the picker's next start.
+pub(crate) fn store_cache<T: cache::Rows>(scope: &Scope, filter: String, rows: &[T]) {
+    if let Err(e) = cache::store(&scope.cache_key(filter), rows) {
         if scope.aws.verbose() {
             crate::say!("ssmgo: could not write the listing cache: {e}");
         }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::precheck::READS;
-use crate::support::fault::{Fault, FaultProxy};
+use crate::support::fault::{Fault, FaultProxy, Gate};
 use crate::support::pty::Pty;
 use crate::support::{emu, ssmgo, Principal};
 
@@ -849,4 +849,105 @@ fn ecs_forward_is_refused_where_the_tasks_agent_is_not_running() {
         .stderr_has("is not connected")
         .stderr_has("ExecuteCommandAgent")
         .stderr_has(&format!("`ssmgo ecs doctor {} --container app`", task.arn));
+}
+
+/// A proxy in front of the emulator whose DescribeTasks waits at `gate` once it is armed.
+fn holding_describe_tasks(gate: &Gate) -> FaultProxy {
+    let gate = gate.clone();
+    FaultProxy::start(&emu().endpoint, move |call| {
+        if call.operation == "DescribeTasks" {
+            gate.hold();
+        }
+        Fault::Forward
+    })
+}
+
+#[test]
+fn the_picker_opens_on_the_last_container_listing_and_refills_it_in_place() {
+    crate::needs_emulator!();
+    let g = emu().group("ecs-cached");
+    let cluster = emu().ecs_cluster(&g.name("c"));
+    let kept = emu().ecs_task(&cluster, &g.name("kept")).launch();
+    let stopping = emu().ecs_task(&cluster, &g.name("stopping")).launch();
+    let home = tempfile::tempdir().unwrap();
+    // Both runs go through the proxy: the endpoint is part of what a cached listing answers.
+    let gate = Gate::default();
+    let proxy = holding_describe_tasks(&gate);
+    let listed = ssmgo()
+        .in_home(home.path())
+        .env("AWS_ENDPOINT_URL", &proxy.url)
+        .args(["ecs", "list", "--cluster", &cluster, "--json"])
+        .run()
+        .json();
+    assert_eq!(listed.as_array().unwrap().len(), 2, "{listed}");
+    emu().stop_ecs_task(&cluster, &stopping.arn);
+    let started = emu().ecs_task(&cluster, &g.name("started")).launch();
+    gate.arm();
+    let mut run = ssmgo()
+        .in_home(home.path())
+        .env("AWS_ENDPOINT_URL", &proxy.url)
+        .args(["ecs", "--cluster", &cluster, "--dry-run", "--no-check"]);
+    let mut pty = Pty::spawn(run.command());
+    // The last listing, at once: ECS's answer is held.
+    pty.wait_for(&stopping.id, WAIT);
+    pty.wait_for("cached", WAIT);
+    assert!(!pty.text().contains(&started.id), "{}", pty.tail());
+    gate.open();
+    // The fresh listing, in place: the task started since is new, the one stopped is gone.
+    pty.wait_for(&started.id, WAIT);
+    pty.wait_for("gone", WAIT);
+    pty.wait_for("new", WAIT);
+    pty.type_keys(&kept.id[..12]);
+    pty.wait_for(&format!("> {}", &kept.id[..12]), WAIT);
+    pty.type_keys("\r");
+    let status = pty.wait(WAIT);
+    assert!(status.success(), "{}", pty.tail());
+    pty.wait_for(&format!("Target:          {cluster}/{}/app", kept.id), WAIT);
+    // The fresh listing was cached in turn: the stopped task is no longer in it.
+    let cached = std::fs::read_dir(home.path().join("cache/ssmgo"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("/containers-"))
+        .expect("a container listing is cached");
+    let cached = std::fs::read_to_string(cached).unwrap();
+    assert!(cached.contains(&started.id) && !cached.contains(&stopping.id));
+}
+
+#[test]
+fn a_container_picked_from_the_cache_whose_task_has_stopped_is_not_opened() {
+    crate::needs_emulator!();
+    let g = emu().group("ecs-cached-gone");
+    let cluster = emu().ecs_cluster(&g.name("c"));
+    emu().ecs_task(&cluster, &g.name("stays")).launch();
+    let stopping = emu().ecs_task(&cluster, &g.name("stopping")).launch();
+    let home = tempfile::tempdir().unwrap();
+    let gate = Gate::default();
+    let proxy = holding_describe_tasks(&gate);
+    ssmgo()
+        .in_home(home.path())
+        .env("AWS_ENDPOINT_URL", &proxy.url)
+        .args(["ecs", "list", "--cluster", &cluster])
+        .run()
+        .expect_success();
+    emu().stop_ecs_task(&cluster, &stopping.arn);
+    gate.arm();
+    let mut run = ssmgo()
+        .in_home(home.path())
+        .env("AWS_ENDPOINT_URL", &proxy.url)
+        .args(["ecs", "--cluster", &cluster, "--no-check"]);
+    let mut pty = Pty::spawn(run.command());
+    pty.wait_for(&stopping.id, WAIT);
+    pty.type_keys(&stopping.id[..12]);
+    pty.wait_for(&format!("> {}", &stopping.id[..12]), WAIT);
+    pty.type_keys("\r");
+    // Picked while ECS's answer is held, or just after it came: either way it is not opened.
+    gate.open();
+    let status = pty.wait(WAIT);
+    assert_eq!(status.code(), Some(4), "{}", pty.tail());
+    pty.wait_for(
+        "(picked from the cached listing: its task no longer runs)",
+        WAIT,
+    );
+    let out = run.outcome(status.code(), Vec::new(), Vec::new());
+    assert!(out.plugin.is_none(), "no session was started");
 }

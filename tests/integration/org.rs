@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::support::fault::{Fault, FaultProxy};
+use crate::support::fault::{Fault, FaultProxy, Gate};
 use crate::support::pty::Pty;
 use crate::support::{emu, ssmgo};
 
@@ -274,19 +274,12 @@ fn the_picker_opens_on_the_last_organization_listing_without_asking_organization
     // Both runs go through a proxy (the endpoint is part of what a cache is for). Once armed,
     // it holds DescribeInstances until the test has seen the cached rows: they are shown only
     // until the fresh listing is in, which may be at once.
-    let gate = std::sync::Arc::new((std::sync::Mutex::new(false), std::sync::Condvar::new()));
-    let armed = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let gate = Gate::default();
     let proxy = {
-        let (gate, armed) = (gate.clone(), armed.clone());
+        let gate = gate.clone();
         FaultProxy::start(&emu().endpoint, move |call| {
-            if call.operation == "DescribeInstances"
-                && armed.load(std::sync::atomic::Ordering::SeqCst)
-            {
-                let (open, opened) = &*gate;
-                let open = open.lock().unwrap();
-                let _ = opened
-                    .wait_timeout_while(open, Duration::from_secs(60), |open| !*open)
-                    .unwrap();
+            if call.operation == "DescribeInstances" {
+                gate.hold();
             }
             Fault::Forward
         })
@@ -298,7 +291,7 @@ fn the_picker_opens_on_the_last_organization_listing_without_asking_organization
         .args(["list", "--org", "--json=report", "-t", &group.filter()])
         .run();
     expect_complete_for(listed, &[&emu().account, &dev.account]);
-    armed.store(true, std::sync::atomic::Ordering::SeqCst);
+    gate.arm();
     let mut run = ssmgo()
         .in_home(home.path())
         .env("AWS_ENDPOINT_URL", &proxy.url)
@@ -307,8 +300,7 @@ fn the_picker_opens_on_the_last_organization_listing_without_asking_organization
     pty.wait_for(&group.name("web"), Duration::from_secs(30));
     // The picker opened on the cached rows, before the fresh listing.
     pty.wait_for("cached", Duration::from_secs(30));
-    *gate.0.lock().unwrap() = true;
-    gate.1.notify_all();
+    gate.open();
     pty.type_keys("web");
     pty.wait_for("> web", Duration::from_secs(30));
     pty.type_keys("\r");

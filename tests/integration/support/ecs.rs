@@ -171,6 +171,19 @@ impl Emu {
         })
     }
 
+    /// Stops a task (StopTask): it is no longer listed as running.
+    pub fn stop_ecs_task(&self, cluster: &str, task_arn: &str) {
+        self.rt.block_on(async {
+            self.ecs()
+                .stop_task()
+                .cluster(cluster)
+                .task(task_arn)
+                .send()
+                .await
+                .expect("StopTask");
+        });
+    }
+
     pub fn ecs_task(&self, cluster: &str, family: &str) -> TaskSpec<'_> {
         TaskSpec {
             emu: self,

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 /// What the proxy does with one request.
@@ -162,6 +162,37 @@ impl FaultProxy {
     /// How many requests arrived in all.
     pub fn total(&self) -> usize {
         self.counts.lock().unwrap().values().sum()
+    }
+}
+
+/// Holds the calls a rule passes to [`Gate::hold`], once armed, until the test opens it: what
+/// ssmgo shows before an answer (a cached listing, before the fresh one) stays on screen until
+/// the test has seen it, however quick the emulator.
+#[derive(Clone, Default)]
+pub struct Gate(Arc<(Mutex<(bool, bool)>, Condvar)>);
+
+impl Gate {
+    /// From now on, held calls wait for [`Gate::open`].
+    pub fn arm(&self) {
+        self.0 .0.lock().unwrap().0 = true;
+    }
+
+    /// Lets every held call through, and all later ones.
+    pub fn open(&self) {
+        self.0 .0.lock().unwrap().1 = true;
+        self.0 .1.notify_all();
+    }
+
+    /// In a rule: waits while armed and not open (a minute at most: a test that never opens
+    /// it fails on its own waits, not here).
+    pub fn hold(&self) {
+        let (state, opened) = &*self.0;
+        let state = state.lock().unwrap();
+        let _ = opened
+            .wait_timeout_while(state, Duration::from_secs(60), |(armed, open)| {
+                *armed && !*open
+            })
+            .unwrap();
     }
 }
 
