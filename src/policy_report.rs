@@ -114,23 +114,29 @@ pub fn explanation_json(sets: &PolicySets, e: &Explanation, action: &str, resour
     })
 }
 
-/// The before/after table and the reviewer's notes.
+/// The before/after table (one per action the fix is about) and the reviewer's notes.
 pub fn proof_text(original: &Policy, fixed: &ssmgo_policy::fix::Fixed) -> String {
     let rows = fixed.proof(original);
+    let untagged: Vec<&str> = fixed.shapes.iter().map(|s| s.untagged_label).collect();
     let mut out = format!(
-        "Fixed statement(s) {} of {}: the session document now has its own statement without the resource-tag condition.\nssm:StartSession, before and after the fix:\n",
+        "Fixed statement(s) {} of {}: {} now {} its own statement without the resource-tag condition.\n",
         fixed.split.iter().map(|i| (i + 1).to_string()).collect::<Vec<_>>().join(", "),
-        original.name
+        original.name,
+        untagged.join(" and "),
+        if untagged.len() == 1 { "has" } else { "each have" },
     );
     let width = rows.iter().map(|r| r.label.len()).max().unwrap_or(0);
-    for r in &rows {
-        out.push_str(&format!(
-            "  {:<width$}  {:<13} -> {:<13}  {}\n",
-            r.label,
-            r.before.as_str(),
-            r.after.as_str(),
-            r.resource
-        ));
+    for shape in &fixed.shapes {
+        out.push_str(&format!("{}, before and after the fix:\n", shape.action));
+        for r in rows.iter().filter(|r| r.action == shape.action) {
+            out.push_str(&format!(
+                "  {:<width$}  {:<13} -> {:<13}  {}\n",
+                r.label,
+                r.before.as_str(),
+                r.after.as_str(),
+                r.resource
+            ));
+        }
     }
     for note in &fixed.notes {
         out.push_str(&format!("Note: {}\n", note));

@@ -177,7 +177,7 @@ fn fix_file(args: PolicyFixArgs) -> Result<()> {
     let policy = load(&args.file)?;
     let Some(fixed) = fix(&policy) else {
         crate::say!(
-            "ssmgo: nothing to fix in {}: no statement allows ssm:StartSession on a session document under resource-tag conditions",
+            "ssmgo: nothing to fix in {}: no statement allows ssm:StartSession on a session document, or ecs:ExecuteCommand on a cluster, under resource-tag conditions",
             policy.name
         );
         let original = std::fs::read_to_string(&args.file)

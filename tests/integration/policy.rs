@@ -307,6 +307,52 @@ fn fix_prints_a_policy_that_lints_clean_and_proves_it_on_stderr() {
 }
 
 #[test]
+fn ecs_execs_cluster_mistake_is_linted_and_fixed_with_its_proof() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let broken = root.join("tests/emu/policies/ecs-broken.json");
+    ssmgo()
+        .args(["policy", "lint"])
+        .args([&broken])
+        .run()
+        .expect_success()
+        .stdout_has("ecs-broken.json:4:5: warning ECS001: statement 1 (\"ExecDev\") allows ecs:ExecuteCommand on the cluster \"arn:aws:ecs:us-east-1:123456789012:cluster/*\" only under StringEquals ecs:ResourceTag/Env;");
+    let out = ssmgo()
+        .args(["policy", "fix"])
+        .args([&broken])
+        .run()
+        .expect_success()
+        .stderr_has("Fixed statement(s) 1 of ")
+        .stderr_has("ecs-broken.json: the cluster now has its own statement without the resource-tag condition.\necs:ExecuteCommand, before and after the fix:\n  the cluster ");
+    assert!(
+        out.stderr.contains("implicitDeny  -> allowed"),
+        "{}",
+        out.stderr
+    );
+    let fixed = policy_file("fixed.json", &out.stdout);
+    let lint = ssmgo()
+        .args(["policy", "lint", "--json"])
+        .args([&fixed])
+        .run()
+        .expect_success();
+    assert_eq!(lint.json(), serde_json::json!([]));
+    for (resource, decision) in [
+        ("arn:aws:ecs:us-east-1:123456789012:cluster/demo", 0),
+        (
+            "arn:aws:ecs:us-east-1:123456789012:task/demo/0123456789abcdef0123456789abcdef",
+            3,
+        ),
+    ] {
+        // The task still needs its tag: the fix allows nothing more on tasks.
+        ssmgo()
+            .args(["policy", "eval", "--policy"])
+            .args([&fixed])
+            .args(["--action", "ecs:ExecuteCommand", "--resource", resource])
+            .run()
+            .expect_code(decision);
+    }
+}
+
+#[test]
 fn fix_with_nothing_to_fix_says_so_and_keeps_the_policy() {
     let text = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}}"#;
     let p = policy_file("fine.json", text);

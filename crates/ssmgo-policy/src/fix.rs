@@ -24,12 +24,14 @@ pub struct Fixed {
     pub notes: Vec<String>,
     /// Resources and contexts that show the difference, for [`Fixed::proof`].
     probes: Vec<Probe>,
-    /// The action the probes ask for.
-    action: &'static str,
+    /// The mistakes it fixed, in order: the session document's, the cluster's.
+    pub shapes: Vec<&'static TagSplit>,
 }
 
 #[derive(Debug, Clone)]
 struct Probe {
+    /// The action it asks for.
+    action: &'static str,
     label: String,
     resource: String,
     context: Context,
@@ -38,15 +40,16 @@ struct Probe {
 /// One line of the before/after table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProofRow {
+    pub action: &'static str,
     pub label: String,
     pub resource: String,
     pub before: Decision,
     pub after: Decision,
 }
 
-/// Returns the policy with the session document's mistake fixed, or None when there is nothing
-/// to fix. ARNs that ssmgo writes are in the partition of the policy's own ARNs (`aws` when it
-/// has none).
+/// Returns the policy with the session document's mistake and ECS Exec's cluster's fixed, or None
+/// when there is nothing to fix. ARNs that ssmgo writes are in the partition of the policy's own
+/// ARNs (`aws` when it has none).
 pub fn fix(policy: &Policy) -> Option<Fixed> {
     let partition = policy
         .statements
@@ -60,13 +63,40 @@ pub fn fix(policy: &Policy) -> Option<Fixed> {
     fix_in(policy, &partition)
 }
 
-/// [`fix`] with the ARNs it writes in `partition` (aws, aws-cn, aws-us-gov).
+/// [`fix`] with the ARNs it writes in `partition` (aws, aws-cn, aws-us-gov): the session
+/// document's split, then the cluster's in what that wrote.
 pub fn fix_in(policy: &Policy, partition: &str) -> Option<Fixed> {
-    split_in(policy, partition, &SESSION_DOCUMENT)
+    let document = split_in(policy, partition, &SESSION_DOCUMENT);
+    let cluster = split_in(
+        document.as_ref().map_or(policy, |d| &d.policy),
+        partition,
+        &ECS_CLUSTER,
+    );
+    match (document, cluster) {
+        (Some(mut document), Some(cluster)) => {
+            // Numbered as in the policy the user wrote, not as in the one in between.
+            document.split.extend(
+                policy
+                    .statements
+                    .iter()
+                    .filter(|st| tag_split_issue(st, &ECS_CLUSTER).is_some())
+                    .map(|st| st.index),
+            );
+            document.split.sort_unstable();
+            document.split.dedup();
+            document.text = cluster.text;
+            document.policy = cluster.policy;
+            document.notes.extend(cluster.notes);
+            document.probes.extend(cluster.probes);
+            document.shapes.extend(cluster.shapes);
+            Some(document)
+        }
+        (one, other) => one.or(other),
+    }
 }
 
 /// The `shape`'s mistake fixed, with the ARNs it writes in `partition`.
-pub fn split_in(policy: &Policy, partition: &str, shape: &TagSplit) -> Option<Fixed> {
+pub fn split_in(policy: &Policy, partition: &str, shape: &'static TagSplit) -> Option<Fixed> {
     let issues: Vec<(usize, crate::lint::DocTagIssue)> = policy
         .statements
         .iter()
@@ -152,6 +182,7 @@ pub fn split_in(policy: &Policy, partition: &str, shape: &TagSplit) -> Option<Fi
         out.push(untagged_statement(&node, &documents, &tag_keys, shape));
 
         probes.push(Probe {
+            action: shape.action,
             label: shape.untagged_label.into(),
             resource: example_arn(&documents[0], shape.untagged_example),
             context: Context::new(),
@@ -174,11 +205,13 @@ pub fn split_in(policy: &Policy, partition: &str, shape: &TagSplit) -> Option<Fi
                 }
             }
             probes.push(Probe {
+                action: shape.action,
                 label: format!("{} with the required tags", shape.tagged_one),
                 resource: arn.clone(),
                 context: tagged,
             });
             probes.push(Probe {
+                action: shape.action,
                 label: format!("{} without them", shape.tagged_one),
                 resource: arn,
                 context: Context::new(),
@@ -194,7 +227,7 @@ pub fn split_in(policy: &Policy, partition: &str, shape: &TagSplit) -> Option<Fi
         split: issues.iter().map(|(i, _)| *i).collect(),
         notes,
         probes,
-        action: shape.action,
+        shapes: vec![shape],
     })
 }
 
@@ -230,7 +263,7 @@ pub fn add_resource(policy: &Policy, index: usize, pattern: &str) -> Option<Fixe
         split: Vec::new(),
         notes: Vec::new(),
         probes: Vec::new(),
-        action: "",
+        shapes: Vec::new(),
     })
 }
 
@@ -244,12 +277,13 @@ impl Fixed {
         for p in &self.probes {
             if rows
                 .iter()
-                .any(|r| r.label == p.label && r.resource == p.resource)
+                .any(|r| r.action == p.action && r.label == p.label && r.resource == p.resource)
             {
                 continue;
             }
-            let req = Request::new(self.action, &p.resource, &p.context);
+            let req = Request::new(p.action, &p.resource, &p.context);
             rows.push(ProofRow {
+                action: p.action,
                 label: p.label.clone(),
                 resource: p.resource.clone(),
                 before: Evaluator::new(before, None).decide(&req),
@@ -552,6 +586,55 @@ mod tests {
     }
 
     #[test]
+    fn both_mistakes_in_one_policy_are_fixed_and_proven_each_on_its_action() {
+        let original = Policy::parse(
+            "both.json",
+            r#"{"Version":"2012-10-17","Statement":[
+              {"Sid":"Connect","Effect":"Allow","Action":"ssm:StartSession",
+               "Resource":["arn:aws:ssm:us-east-1:123456789012:document/SSM-SessionManagerRunShell","arn:aws:ec2:us-east-1:123456789012:instance/*"],
+               "Condition":{"StringEquals":{"aws:ResourceTag/Team":"data"}}},
+              {"Sid":"Read","Effect":"Allow","Action":"ec2:DescribeInstances","Resource":"*"},
+              {"Sid":"Exec","Effect":"Allow","Action":"ecs:ExecuteCommand",
+               "Resource":["arn:aws:ecs:us-east-1:123456789012:cluster/*","arn:aws:ecs:us-east-1:123456789012:task/*"],
+               "Condition":{"StringEquals":{"ecs:ResourceTag/Env":"dev"}}}]}"#,
+        )
+        .unwrap();
+        let fixed = fix(&original).unwrap();
+        assert_eq!(fixed.split, [0, 2], "numbered as the user wrote them");
+        assert_eq!(
+            fixed
+                .shapes
+                .iter()
+                .map(|s| s.untagged_label)
+                .collect::<Vec<_>>(),
+            ["the session document", "the cluster"]
+        );
+        let proof = fixed.proof(&original);
+        let untagged = |action: &str| {
+            proof
+                .iter()
+                .find(|r| r.action == action && r.label.starts_with("the "))
+                .map(|r| (r.before, r.after))
+                .unwrap()
+        };
+        for action in ["ssm:StartSession", "ecs:ExecuteCommand"] {
+            assert_eq!(
+                untagged(action),
+                (Decision::ImplicitDeny, Decision::Allowed),
+                "{action}: {proof:?}"
+            );
+        }
+        let untagged_tasks = proof
+            .iter()
+            .find(|r| r.action == "ecs:ExecuteCommand" && r.label == "a task without them")
+            .unwrap();
+        assert_eq!(untagged_tasks.after, Decision::ImplicitDeny, "no wider");
+        assert!(crate::lint::lint(&fixed.policy)
+            .iter()
+            .all(|f| f.code != "SSM001" && f.code != "ECS001"));
+    }
+
+    #[test]
     fn the_cluster_gets_its_own_statement_and_keeps_the_container_condition() {
         let original = Policy::parse(
             "exec.json",
@@ -560,9 +643,10 @@ mod tests {
               "Condition":{"StringEquals":{"ecs:ResourceTag/Env":"dev","ecs:container-name":"app"}}}]}"#,
         )
         .unwrap();
-        assert!(
-            fix(&original).is_none(),
-            "not the session document's mistake"
+        assert_eq!(
+            fix(&original).map(|f| f.text),
+            split_in(&original, "aws", &ECS_CLUSTER).map(|f| f.text),
+            "`policy fix` writes the cluster's statement too"
         );
         let fixed = split_in(&original, "aws", &ECS_CLUSTER).expect("something to fix");
         let sts = &fixed.policy.statements;

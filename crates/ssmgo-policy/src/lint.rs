@@ -37,6 +37,7 @@ pub const CODES: &[(&str, &str)] = &[
     ("SSM001", "StartSession allowed on a session document only under resource-tag conditions (documents carry no instance tags)"),
     ("SSM002", "AWS-owned document ARN written with an account id (never matches)"),
     ("SSM003", "StartSession allowed without TerminateSession/ResumeSession for one's own sessions"),
+    ("ECS001", "ExecuteCommand allowed on a cluster only under resource-tag conditions (the task's tags are not the cluster's)"),
     ("JSON001", "duplicate JSON key"),
     ("IAM001", "set operator (ForAnyValue/ForAllValues) on a single-valued key"),
     ("IAM002", "policy variable under Version 2008-10-17 or no Version (literal text there)"),
@@ -150,11 +151,7 @@ pub(crate) fn names_document(pattern: &str) -> bool {
         && (segs[5].starts_with("document/") || Glob::new(segs[5]).matches(EXAMPLE_DOCUMENT))
 }
 
-pub(crate) fn doc_tag_issue(st: &Statement) -> Option<DocTagIssue> {
-    tag_split_issue(st, &SESSION_DOCUMENT)
-}
-
-/// The `shape`'s mistake in one statement (the session document's: [`doc_tag_issue`]).
+/// The `shape`'s mistake in one statement.
 pub(crate) fn tag_split_issue(st: &Statement, shape: &TagSplit) -> Option<DocTagIssue> {
     if !allows_action(st, &shape.action.to_ascii_lowercase()) {
         return None;
@@ -292,12 +289,31 @@ fn label(st: &Statement) -> String {
 }
 
 fn lint_statement(policy: &Policy, st: &Statement, out: &mut Vec<Finding>) {
-    if let Some(issue) = doc_tag_issue(st) {
+    for (shape, code, severity, why, fix) in [
+        (
+            &SESSION_DOCUMENT,
+            "SSM001",
+            Severity::Error,
+            "documents don't carry the instance's tags, so StartSession is denied on the document",
+            "give the document its own statement without the resource-tag condition (`ssmgo policy fix` writes it)",
+        ),
+        (
+            &ECS_CLUSTER,
+            "ECS001",
+            // A cluster has tags of its own, which may be the same.
+            Severity::Warning,
+            "those are the cluster's own tags, not its tasks', so unless the cluster is tagged the same, ExecuteCommand is denied on the cluster",
+            "give the cluster its own statement without the resource-tag condition (`ssmgo policy fix` writes it), or tag the cluster the same",
+        ),
+    ] {
+        let Some(issue) = tag_split_issue(st, shape) else {
+            continue;
+        };
         let res = st.resources.as_ref().expect("an issue needs resources");
-        let docs: Vec<&str> = issue
+        let untagged: Vec<String> = issue
             .document_patterns
             .iter()
-            .map(|&i| res.patterns[i].as_str())
+            .map(|&i| format!("{:?}", res.patterns[i]))
             .collect();
         let conds: Vec<String> = issue
             .tag_conditions
@@ -308,16 +324,18 @@ fn lint_statement(policy: &Policy, st: &Statement, out: &mut Vec<Finding>) {
             })
             .collect();
         out.push(Finding {
-            code: "SSM001",
-            severity: Severity::Error,
+            code,
+            severity,
             pos: st.pos,
             message: format!(
-                "{} allows ssm:StartSession on the session document {} only under {}; documents don't carry the instance's tags, so StartSession is denied on the document",
+                "{} allows {} on {} {} only under {}; {why}",
                 label(st),
-                docs.iter().map(|d| format!("{d:?}")).collect::<Vec<_>>().join(", "),
+                shape.action,
+                shape.untagged_label,
+                untagged.join(", "),
                 conds.join(" and ")
             ),
-            fix: "give the document its own statement without the resource-tag condition (`ssmgo policy fix` writes it)".into(),
+            fix: fix.into(),
         });
     }
     if let Some(res) = &st.resources {
