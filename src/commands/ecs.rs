@@ -27,7 +27,9 @@ pub async fn run(ctx: &Ctx, args: EcsArgs) -> Result<()> {
     let scopes = &reached.scopes;
     match args.action {
         Some(EcsCommand::List(list)) => {
-            let (rows, mut left_out) = ecs::list(scopes, &select).await?;
+            let ecs::Listing {
+                rows, mut left_out, ..
+            } = ecs::list(scopes, &select).await?;
             let json = list.json || !std::io::IsTerminal::is_terminal(&std::io::stdout());
             match json {
                 true => ecs::write_json(&rows)?,

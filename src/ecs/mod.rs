@@ -199,11 +199,20 @@ impl Select {
     }
 }
 
-/// The running containers `select` keeps in every scope (account/region) at once, sorted by
-/// where, cluster, service, task and container; and the scopes that could not be listed, each
-/// said on stderr as it is left out. Only when none could be listed is it an error. Each scope's
-/// listing is cached for the picker's next start.
-pub async fn list(scopes: &[Scope], select: &Select) -> Result<(Vec<Container>, Vec<LeftOut>)> {
+/// A listing of the containers in several scopes (accounts/regions).
+pub struct Listing {
+    /// Sorted by where, cluster, service, task and container.
+    pub rows: Vec<Container>,
+    /// The scopes that could not be listed, each said on stderr as it was left out.
+    pub left_out: Vec<LeftOut>,
+    /// Their indexes among the scopes.
+    pub unlisted: Vec<usize>,
+}
+
+/// The running containers `select` keeps in every scope (account/region) at once, and the scopes
+/// that could not be listed. Only when none could be listed is it an error. Each scope's listing
+/// is cached for the picker's next start.
+pub async fn list(scopes: &[Scope], select: &Select) -> Result<Listing> {
     let listed = futures::future::join_all(scopes.iter().map(|scope| async move {
         let found =
             api::containers(&scope.aws, &select.clusters, select.service.as_deref()).await?;
@@ -211,13 +220,15 @@ pub async fn list(scopes: &[Scope], select: &Select) -> Result<(Vec<Container>, 
         Ok::<_, Error>(found)
     }))
     .await;
-    let (mut rows, mut left_out, mut first_error) = (Vec::new(), Vec::new(), None);
+    let (mut rows, mut left_out, mut unlisted, mut first_error) =
+        (Vec::new(), Vec::new(), Vec::new(), None);
     for (n, (scope, listed)) in scopes.iter().zip(listed).enumerate() {
         match listed {
             Ok(found) => rows.extend(found.into_iter().map(|c| in_scope(c, n, scope))),
             Err(e) if scopes.len() == 1 => return Err(e),
             Err(e) => {
                 left_out.push(LeftOut::scope(scope, &e));
+                unlisted.push(n);
                 first_error.get_or_insert(e);
             }
         }
@@ -225,7 +236,11 @@ pub async fn list(scopes: &[Scope], select: &Select) -> Result<(Vec<Container>, 
     if let (Some(e), true) = (first_error, left_out.len() == scopes.len()) {
         return Err(e);
     }
-    Ok((select.kept(rows), left_out))
+    Ok(Listing {
+        rows: select.kept(rows),
+        left_out,
+        unlisted,
+    })
 }
 
 /// What the last listings of `scopes` said (no older than `ttl`), as [`list`] would: the
@@ -279,7 +294,7 @@ pub async fn resolve(
     if let (Some(options), None, true) = (picking, task, may_pick) {
         return pick::pick(scopes, select, target, options).await;
     }
-    let (rows, _) = list(scopes, select).await?;
+    let rows = list(scopes, select).await?.rows;
     let what = || what(target);
     if let Some(task) = task {
         let named: Vec<Container> = rows

@@ -113,14 +113,22 @@ pub async fn pick(
         listed = &mut listing => {
             match listed {
                 Err(e) => feed.fail(e),
-                Ok((rows, _)) if rows.is_empty() && !from_cache => feed.fail(Error::EcsNoMatch {
-                    what: super::what(query),
-                }),
-                Ok((rows, _)) => {
-                    let rows_now = rows.iter().cloned().map(Pickable::marked(Mark::Plain));
-                    match from_cache {
-                        true => feed.replace(mark_against_cache(
-                            &cached,
+                Ok(listed) if listed.rows.is_empty() && !from_cache => {
+                    feed.fail(Error::EcsNoMatch {
+                        what: super::what(query),
+                    })
+                }
+                Ok(listed) => {
+                    let rows_now = listed.rows.iter().cloned().map(Pickable::marked(Mark::Plain));
+                    if from_cache {
+                        // A scope that could not be listed keeps its cached rows, as cached:
+                        // they are not gone.
+                        let (unlisted, compared): (Vec<Pickable>, Vec<Pickable>) = cached
+                            .iter()
+                            .cloned()
+                            .partition(|r| listed.unlisted.contains(&r.container.scope));
+                        let mut rows = mark_against_cache(
+                            &compared,
                             rows_now.collect(),
                             Pickable::key,
                             |old, new| {
@@ -128,10 +136,13 @@ pub async fn pick(
                                     != print::picker_line(&new.container)
                             },
                             |row| &mut row.mark,
-                        )),
-                        false => feed.push(rows_now.collect()),
+                        );
+                        rows.extend(unlisted);
+                        feed.replace(rows);
+                    } else {
+                        feed.push(rows_now.collect());
                     }
-                    fresh = Some(rows);
+                    fresh = Some(listed);
                 }
             }
             shown.await
@@ -145,16 +156,22 @@ pub async fn pick(
         return Ok(picked.container);
     }
     // Picked from the cache: only the fresh listing says whether, and how, it still runs.
-    let rows = match fresh {
-        Some(rows) => rows,
-        None => listing.await?.0,
+    let listed = match fresh {
+        Some(listed) => listed,
+        None => listing.await?,
     };
     let key = picked.key();
-    rows.into_iter()
+    let why = match listed.unlisted.contains(&key.0) {
+        true => "its account and region could not be listed again: the warning above says why",
+        false => "its task no longer runs",
+    };
+    listed
+        .rows
+        .into_iter()
         .find(|c| (c.scope, &c.task_arn, &c.name) == (key.0, &key.1, &key.2))
         .ok_or_else(|| Error::EcsNoMatch {
             what: format!(
-                "{} (picked from the cached listing: its task no longer runs)",
+                "{} (picked from the cached listing: {why})",
                 picked.container.label()
             ),
         })

@@ -951,3 +951,82 @@ fn a_container_picked_from_the_cache_whose_task_has_stopped_is_not_opened() {
     let out = run.outcome(status.code(), Vec::new(), Vec::new());
     assert!(out.plugin.is_none(), "no session was started");
 }
+
+#[test]
+fn a_region_that_could_not_be_listed_again_keeps_its_cached_containers_as_cached() {
+    crate::needs_emulator!();
+    let g = emu().group("ecs-cached-unlisted");
+    let cluster = emu().ecs_cluster(&g.name("c"));
+    let task = emu().ecs_task(&cluster, &g.name("web")).launch();
+    let home = tempfile::tempdir().unwrap();
+    // Once set, ECS refuses every call in us-east-1 (the task's region); eu-west-1 answers.
+    let refusing = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let proxy = {
+        let refusing = refusing.clone();
+        FaultProxy::start(&emu().endpoint, move |call| {
+            let ecs = [
+                "ListClusters",
+                "ListTasks",
+                "DescribeTasks",
+                "DescribeClusters",
+            ];
+            match refusing.load(std::sync::atomic::Ordering::SeqCst)
+                && call.region == "us-east-1"
+                && ecs.contains(&call.operation.as_str())
+            {
+                true => Fault::Respond {
+                    status: 400,
+                    content_type: "application/x-amz-json-1.1",
+                    body: r#"{"__type":"AccessDeniedException","message":"not today"}"#.into(),
+                },
+                false => Fault::Forward,
+            }
+        })
+    };
+    let regions = "us-east-1,eu-west-1";
+    let listed = ssmgo()
+        .in_home(home.path())
+        .env("AWS_ENDPOINT_URL", &proxy.url)
+        .args([
+            "--region",
+            regions,
+            "ecs",
+            "list",
+            "--cluster",
+            &cluster,
+            "--json",
+        ])
+        .run()
+        .json();
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+    refusing.store(true, std::sync::atomic::Ordering::SeqCst);
+    let mut run = ssmgo()
+        .in_home(home.path())
+        .env("AWS_ENDPOINT_URL", &proxy.url)
+        .args([
+            "--region",
+            regions,
+            "ecs",
+            "--cluster",
+            &cluster,
+            "--no-check",
+        ]);
+    let mut pty = Pty::spawn(run.command());
+    pty.wait_for(&task.id, WAIT);
+    pty.wait_for("cached", WAIT);
+    pty.type_keys(&task.id[..12]);
+    pty.wait_for(&format!("> {}", &task.id[..12]), WAIT);
+    pty.type_keys("\r");
+    // Whether it was picked before or after us-east-1 failed, its row is not taken as gone.
+    let status = pty.wait(WAIT);
+    assert_eq!(status.code(), Some(4), "{}", pty.tail());
+    pty.wait_for("left out", WAIT);
+    pty.wait_for(
+        "(picked from the cached listing: its account and region could not be listed again",
+        WAIT,
+    );
+    assert!(run
+        .outcome(status.code(), Vec::new(), Vec::new())
+        .plugin
+        .is_none());
+}

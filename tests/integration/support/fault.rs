@@ -91,6 +91,8 @@ pub struct Call {
     pub json_protocol: bool,
     /// The request body (form-encoded or JSON), to tell calls of one operation apart.
     pub body: String,
+    /// The region it was signed for ("" when unsigned).
+    pub region: String,
 }
 
 type Rule = dyn Fn(&Call) -> Fault + Send + Sync;
@@ -247,6 +249,21 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
     })
 }
 
+/// The region of the `Credential=KEY/DATE/REGION/SERVICE/aws4_request` of a request's
+/// Authorization header, "" without one.
+fn signing_region(head: &[String]) -> String {
+    head.iter()
+        .find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            if !name.eq_ignore_ascii_case("authorization") {
+                return None;
+            }
+            let scope = value.split("Credential=").nth(1)?;
+            scope.split('/').nth(2).map(str::to_owned)
+        })
+        .unwrap_or_default()
+}
+
 fn serve(
     client: TcpStream,
     upstream: &str,
@@ -270,6 +287,7 @@ fn serve(
                 total: counts.values().sum(),
                 json_protocol: request.json_protocol,
                 body: String::from_utf8_lossy(&request.body).into_owned(),
+                region: signing_region(&request.head),
             }
         };
         match rule(&call) {
