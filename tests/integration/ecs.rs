@@ -851,6 +851,12 @@ fn ecs_forward_is_refused_where_the_tasks_agent_is_not_running() {
         .stderr_has(&format!("`ssmgo ecs doctor {} --container app`", task.arn));
 }
 
+/// ssmgo in `home` (one person's successive commands), through `proxy`: the endpoint is part of
+/// what a cached listing answers, so every run of a test goes through it.
+fn through(proxy: &FaultProxy, home: &std::path::Path) -> crate::support::Ssmgo {
+    ssmgo().in_home(home).env("AWS_ENDPOINT_URL", &proxy.url)
+}
+
 /// A proxy in front of the emulator whose DescribeTasks waits at `gate` once it is armed.
 fn holding_describe_tasks(gate: &Gate) -> FaultProxy {
     let gate = gate.clone();
@@ -870,12 +876,9 @@ fn the_picker_opens_on_the_last_container_listing_and_refills_it_in_place() {
     let kept = emu().ecs_task(&cluster, &g.name("kept")).launch();
     let stopping = emu().ecs_task(&cluster, &g.name("stopping")).launch();
     let home = tempfile::tempdir().unwrap();
-    // Both runs go through the proxy: the endpoint is part of what a cached listing answers.
     let gate = Gate::default();
     let proxy = holding_describe_tasks(&gate);
-    let listed = ssmgo()
-        .in_home(home.path())
-        .env("AWS_ENDPOINT_URL", &proxy.url)
+    let listed = through(&proxy, home.path())
         .args(["ecs", "list", "--cluster", &cluster, "--json"])
         .run()
         .json();
@@ -883,10 +886,13 @@ fn the_picker_opens_on_the_last_container_listing_and_refills_it_in_place() {
     emu().stop_ecs_task(&cluster, &stopping.arn);
     let started = emu().ecs_task(&cluster, &g.name("started")).launch();
     gate.arm();
-    let mut run = ssmgo()
-        .in_home(home.path())
-        .env("AWS_ENDPOINT_URL", &proxy.url)
-        .args(["ecs", "--cluster", &cluster, "--dry-run", "--no-check"]);
+    let mut run = through(&proxy, home.path()).args([
+        "ecs",
+        "--cluster",
+        &cluster,
+        "--dry-run",
+        "--no-check",
+    ]);
     let mut pty = Pty::spawn(run.command());
     // The last listing, at once: ECS's answer is held.
     pty.wait_for(&stopping.id, WAIT);
@@ -923,18 +929,13 @@ fn a_container_picked_from_the_cache_whose_task_has_stopped_is_not_opened() {
     let home = tempfile::tempdir().unwrap();
     let gate = Gate::default();
     let proxy = holding_describe_tasks(&gate);
-    ssmgo()
-        .in_home(home.path())
-        .env("AWS_ENDPOINT_URL", &proxy.url)
+    through(&proxy, home.path())
         .args(["ecs", "list", "--cluster", &cluster])
         .run()
         .expect_success();
     emu().stop_ecs_task(&cluster, &stopping.arn);
     gate.arm();
-    let mut run = ssmgo()
-        .in_home(home.path())
-        .env("AWS_ENDPOINT_URL", &proxy.url)
-        .args(["ecs", "--cluster", &cluster, "--no-check"]);
+    let mut run = through(&proxy, home.path()).args(["ecs", "--cluster", &cluster, "--no-check"]);
     let mut pty = Pty::spawn(run.command());
     pty.wait_for(&stopping.id, WAIT);
     pty.type_keys(&stopping.id[..12]);
@@ -984,9 +985,7 @@ fn a_region_that_could_not_be_listed_again_keeps_its_cached_containers_as_cached
         })
     };
     let regions = "us-east-1,eu-west-1";
-    let listed = ssmgo()
-        .in_home(home.path())
-        .env("AWS_ENDPOINT_URL", &proxy.url)
+    let listed = through(&proxy, home.path())
         .args([
             "--region",
             regions,
@@ -1000,17 +999,14 @@ fn a_region_that_could_not_be_listed_again_keeps_its_cached_containers_as_cached
         .json();
     assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
     refusing.store(true, std::sync::atomic::Ordering::SeqCst);
-    let mut run = ssmgo()
-        .in_home(home.path())
-        .env("AWS_ENDPOINT_URL", &proxy.url)
-        .args([
-            "--region",
-            regions,
-            "ecs",
-            "--cluster",
-            &cluster,
-            "--no-check",
-        ]);
+    let mut run = through(&proxy, home.path()).args([
+        "--region",
+        regions,
+        "ecs",
+        "--cluster",
+        &cluster,
+        "--no-check",
+    ]);
     let mut pty = Pty::spawn(run.command());
     pty.wait_for(&task.id, WAIT);
     pty.wait_for("cached", WAIT);
