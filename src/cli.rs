@@ -275,6 +275,7 @@ pub enum EcsCommand {
 pub struct EcsForwardArgs {
     /// A task id or ARN, or words that name one running container (its cluster, service, task,
     /// container); in a task of several, --container names which.
+    #[arg(add = ArgValueCandidates::new(completion_candidates::tasks))]
     pub task: String,
 
     /// One tunnel or several: LOCAL_PORT:REMOTE_PORT, one PORT for both, or
@@ -343,6 +344,7 @@ pub struct EcsSelectArgs {
 #[derive(Debug, Default, Args)]
 pub struct EcsOpenArgs {
     /// A task id or ARN, or a query for the picker.
+    #[arg(add = ArgValueCandidates::new(completion_candidates::tasks))]
     pub target: Option<String>,
 
     #[command(flatten)]
@@ -383,6 +385,7 @@ pub struct EcsListArgs {
 pub struct EcsTaskArgs {
     /// A task id or ARN, or words that name one running container (its cluster, service, task,
     /// container); in a task of several, --container names which.
+    #[arg(add = ArgValueCandidates::new(completion_candidates::tasks))]
     pub task: String,
 
     #[command(flatten)]

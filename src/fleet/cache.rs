@@ -211,43 +211,39 @@ pub fn endpoint_for_key(url: &str) -> String {
     }
 }
 
-/// Instance ids and Names from every cache, for shell completion: any account or region, since
-/// completing must not call AWS. Unreadable and foreign files are skipped.
-pub fn known_targets() -> Vec<(String, Option<String>)> {
+/// The rows of every cached listing of kind `T`, whatever its account, region or filter: for
+/// shell completion, which must not call AWS. Unreadable and foreign files are skipped.
+pub fn every_cached<T: Rows>() -> Vec<T> {
     let Some(dir) = crate::paths::cache_dir() else {
         return Vec::new();
     };
-    // Only ids and names are read: completing must stay quick with large fleets cached.
-    #[derive(Deserialize)]
-    struct Light {
-        ssmgo_cache: u32,
-        rows: Vec<Target>,
+    let mut rows = Vec::new();
+    for path in files_named(&dir, &[&format!("{}-", T::FILES)]) {
+        if let Some(file) = std::fs::read(&path).ok().and_then(|b| parse::<T>(&b).ok()) {
+            rows.extend(file.rows);
+        }
     }
-    #[derive(Deserialize)]
+    rows
+}
+
+/// Instance ids and Names from every cache, for shell completion.
+pub fn known_targets() -> Vec<(String, Option<String>)> {
+    // Only ids and names are read: completing must stay quick with large fleets cached.
+    #[derive(Serialize, Deserialize)]
     struct Target {
         instance_id: String,
         name: Option<String>,
     }
-    let mut targets = Vec::new();
-    for path in cache_files(&dir) {
-        let Ok(bytes) = std::fs::read(&path) else {
-            continue;
-        };
-        match serde_json::from_slice::<Light>(&bytes) {
-            Ok(file) if file.ssmgo_cache == FORMAT => {
-                targets.extend(file.rows.into_iter().map(|i| (i.instance_id, i.name)))
-            }
-            _ => {}
-        }
+    impl Rows for Target {
+        const FILES: &'static str = <Instance as Rows>::FILES;
     }
+    let mut targets: Vec<(String, Option<String>)> = every_cached::<Target>()
+        .into_iter()
+        .map(|t| (t.instance_id, t.name))
+        .collect();
     targets.sort();
     targets.dedup();
     targets
-}
-
-/// The instance listings' files.
-fn cache_files(dir: &Path) -> Vec<PathBuf> {
-    files_named(dir, &["instances-"])
 }
 
 /// The `.json` files of `dir` whose names start with one of `prefixes`.

@@ -119,6 +119,28 @@ fn dynamic_completion_offers_instance_names_from_the_cache() {
     );
 }
 
+#[test]
+fn dynamic_completion_offers_ecs_task_ids_from_the_cache() {
+    crate::needs_emulator!();
+    let g = emu().group("complete-ecs");
+    let cluster = emu().ecs_cluster(&g.name("c"));
+    let task = emu().ecs_task(&cluster, &g.name("web")).launch();
+    let home = tempfile::tempdir().unwrap();
+    ssmgo()
+        .in_home(home.path())
+        .args(["ecs", "list", "--cluster", &cluster])
+        .run()
+        .expect_success();
+    let rc = "source <(COMPLETE=bash ssmgo)\necho READY\n";
+    shell_completes(
+        "bash",
+        rc,
+        &format!("ssmgo ecs check {}", &task.id[..8]),
+        &task.id,
+        home.path(),
+    );
+}
+
 /// Name tags written by someone who may call ec2:CreateTags, each of which would run `touch` if
 /// a shell pasted it into the command line unquoted. `{n}` is the marker file's number.
 const HOSTILE: &[&str] = &[
