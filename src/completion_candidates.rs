@@ -34,23 +34,43 @@ pub fn targets() -> Vec<CompletionCandidate> {
 /// cluster, service and containers (made visible, shortened). Ids are AWS's; one no shell could
 /// take as it is is never offered.
 pub fn tasks() -> Vec<CompletionCandidate> {
-    let mut containers = crate::fleet::cache::every_cached::<crate::ecs::Container>();
-    containers.sort_by(|a, b| (a.task_id(), &a.name).cmp(&(b.task_id(), &b.name)));
-    containers.dedup_by(|a, b| (a.task_id(), &a.name) == (b.task_id(), &b.name));
+    use crate::fleet::cache::{every_cached, Rows, CONTAINERS};
+    // Only what is offered is read of each cached container.
+    #[derive(serde::Serialize, serde::Deserialize)]
+    struct Cached {
+        cluster_arn: String,
+        task_arn: String,
+        group: Option<String>,
+        name: String,
+    }
+    impl Rows for Cached {
+        const FILES: &'static str = CONTAINERS;
+    }
+    let last_part = |arn: &str| arn.rsplit('/').next().unwrap_or(arn).to_owned();
+    let mut containers: Vec<(String, String, String, String)> = every_cached::<Cached>()
+        .into_iter()
+        .map(|c| {
+            let service = c.group.as_deref().and_then(|g| g.strip_prefix("service:"));
+            let service = service.unwrap_or("-").to_owned();
+            (
+                last_part(&c.task_arn),
+                c.name,
+                last_part(&c.cluster_arn),
+                service,
+            )
+        })
+        .collect();
+    containers.sort();
+    containers.dedup();
     containers
-        .chunk_by(|a, b| a.task_id() == b.task_id())
-        .filter(|task| is_shell_safe_word(task[0].task_id()))
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|task| is_shell_safe_word(&task[0].0))
         .map(|task| {
-            let names: Vec<&str> = task.iter().map(|c| c.name.as_str()).collect();
-            let first = &task[0];
-            let help = format!(
-                "{} {} {}",
-                first.cluster(),
-                first.service().unwrap_or("-"),
-                names.join(",")
-            );
+            let names: Vec<&str> = task.iter().map(|c| c.1.as_str()).collect();
+            let (id, _, cluster, service) = &task[0];
+            let help = format!("{cluster} {service} {}", names.join(","));
             let help = truncated(&Untrusted(&help).to_string(), 60).into_owned();
-            CompletionCandidate::new(first.task_id().to_owned()).help(Some(help.into()))
+            CompletionCandidate::new(id.clone()).help(Some(help.into()))
         })
         .collect()
 }

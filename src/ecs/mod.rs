@@ -270,7 +270,7 @@ fn in_scope(c: Container, n: usize, scope: &Scope) -> Container {
 }
 
 impl cache::Rows for Container {
-    const FILES: &'static str = "containers";
+    const FILES: &'static str = cache::CONTAINERS;
 }
 
 /// Whether `word` names a task: its ARN, or its id (32 hex digits, or the older UUID form).

@@ -24,8 +24,12 @@ pub trait Rows: Serialize + DeserializeOwned {
     const FILES: &'static str;
 }
 
+/// The files of the instance listings, and of ECS Exec's container listings.
+pub const INSTANCES: &str = "instances";
+pub const CONTAINERS: &str = "containers";
+
 impl Rows for Instance {
-    const FILES: &'static str = "instances";
+    const FILES: &'static str = INSTANCES;
 }
 
 /// What a cached listing answers: the same key must be asked to get it back.
@@ -184,8 +188,13 @@ const KEEP_AT_MOST: usize = 1024;
 /// (`org-*.json`, one per profile, endpoint and `[org]` settings). Best effort: a file that
 /// can't be removed is left for the next run.
 fn prune(dir: &Path, now: SystemTime) {
-    const PRUNED: [&str; 3] = ["instances-", "containers-", "org-"];
-    let mut files: Vec<(SystemTime, PathBuf)> = files_named(dir, &PRUNED)
+    let pruned = [
+        format!("{INSTANCES}-"),
+        format!("{CONTAINERS}-"),
+        "org-".into(),
+    ];
+    let pruned: Vec<&str> = pruned.iter().map(String::as_str).collect();
+    let mut files: Vec<(SystemTime, PathBuf)> = files_named(dir, &pruned)
         .into_iter()
         .filter_map(|p| Some((std::fs::metadata(&p).ok()?.modified().ok()?, p)))
         .collect();
@@ -235,7 +244,7 @@ pub fn known_targets() -> Vec<(String, Option<String>)> {
         name: Option<String>,
     }
     impl Rows for Target {
-        const FILES: &'static str = <Instance as Rows>::FILES;
+        const FILES: &'static str = INSTANCES;
     }
     let mut targets: Vec<(String, Option<String>)> = every_cached::<Target>()
         .into_iter()
