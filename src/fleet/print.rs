@@ -126,8 +126,11 @@ fn write_routed(
         out,
         sinks,
         to: &to,
+        pending: Vec::with_capacity(Routed::HAND_ON_AT),
+        pending_to: None,
     };
-    write_pretty(&mut out, &rows)
+    write_pretty(&mut out, &rows)?;
+    out.hand_on()
 }
 
 /// The rows as a JSON array, saying before each row where its bytes go.
@@ -149,23 +152,43 @@ impl serde::Serialize for RoutedRows<'_> {
     }
 }
 
-/// Everything to `out`, and a row's bytes to its sink too.
+/// Everything to `out`, and a row's bytes to its sink too. The serializer's many small writes
+/// are gathered first and handed on in runs bound for one sink (a row, or rows of one scope).
 struct Routed<'a, 'b> {
     out: &'a mut dyn Write,
     sinks: &'a mut [Sink<'b>],
     to: &'a std::cell::Cell<Option<usize>>,
+    pending: Vec<u8>,
+    /// Where `pending` goes besides `out`.
+    pending_to: Option<usize>,
+}
+
+impl Routed<'_, '_> {
+    const HAND_ON_AT: usize = 64 * 1024;
+
+    fn hand_on(&mut self) -> io::Result<()> {
+        self.out.write_all(&self.pending)?;
+        if let Some(sink) = self.pending_to.and_then(|i| self.sinks.get_mut(i)) {
+            sink.take(&self.pending);
+        }
+        self.pending.clear();
+        Ok(())
+    }
 }
 
 impl Write for Routed<'_, '_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.out.write(buf)?;
-        if let Some(sink) = self.to.get().and_then(|i| self.sinks.get_mut(i)) {
-            sink.take(&buf[..n]);
+        let to = self.to.get();
+        if to != self.pending_to || self.pending.len() >= Self::HAND_ON_AT {
+            self.hand_on()?;
+            self.pending_to = to;
         }
-        Ok(n)
+        self.pending.extend_from_slice(buf);
+        Ok(buf.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {
+        self.hand_on()?;
         self.out.flush()
     }
 }
