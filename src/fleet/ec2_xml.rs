@@ -1,6 +1,6 @@
 //! DescribeInstances responses read while they stream in (see `divert` for why ssmgo reads
-//! them and not the SDK): each chunk goes to quick-xml, a conforming pull parser, as it
-//! arrives, so no page (up to ~5 MB) is ever held whole; the subtrees ssmgo doesn't show are
+//! them and not the SDK): each chunk goes to `xml_tokens`, a conforming tokenizer (written by
+//! hand: it says why), as it arrives, so no page (up to ~5 MB) is ever held whole; the subtrees ssmgo doesn't show are
 //! stepped over without being decoded (checked to be UTF-8, not parsed), and tag strings are
 //! interned.
 //!
@@ -9,7 +9,7 @@
 //! except when written as character references), the five predefined entities and numeric
 //! character references decoded, CDATA taken as text, comments and processing instructions
 //! ignored, attributes ignored, unknown elements skipped; anything not well-formed (mismatched
-//! tags, an undefined entity, bytes that are not UTF-8, a DOCTYPE) is an error.
+//! tags, an undefined entity, bytes that are not UTF-8, a DOCTYPE, a second root) is an error.
 
 use super::divert;
 use super::xml_tokens::{self, Next, Token};
@@ -540,7 +540,7 @@ impl State {
 
 /// Past the unshown children of an instance from `at` on, stepped over by bytes while they are
 /// plain (white space between them, start tags without attributes or prefix, leaves or
-/// [`FAST_SKIPPED`] subtrees): quick-xml then reads only what is shown. Stops before anything
+/// [`FAST_SKIPPED`] subtrees): the tokenizer then reads only what is shown. Stops before anything
 /// else, which the reader reads as usual; returns `at` when nothing was stepped over.
 fn skip_unshown_siblings(data: &[u8], mut at: usize) -> usize {
     loop {

@@ -166,6 +166,7 @@ struct Routed<'a, 'b> {
 impl Routed<'_, '_> {
     const HAND_ON_AT: usize = 64 * 1024;
 
+    #[inline(never)]
     fn hand_on(&mut self) -> io::Result<()> {
         self.out.write_all(&self.pending)?;
         if let Some(sink) = self.pending_to.and_then(|i| self.sinks.get_mut(i)) {
@@ -178,13 +179,19 @@ impl Routed<'_, '_> {
 
 impl Write for Routed<'_, '_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let to = self.to.get();
-        if to != self.pending_to || self.pending.len() >= Self::HAND_ON_AT {
+        self.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    // The serializer's every write: kept small enough to inline, the rest out of line.
+    #[inline]
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        if self.to.get() != self.pending_to || self.pending.len() >= Self::HAND_ON_AT {
             self.hand_on()?;
-            self.pending_to = to;
+            self.pending_to = self.to.get();
         }
         self.pending.extend_from_slice(buf);
-        Ok(buf.len())
+        Ok(())
     }
 
     fn flush(&mut self) -> io::Result<()> {
