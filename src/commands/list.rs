@@ -12,23 +12,25 @@ use crate::settings::Column;
 
 pub async fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
     let tags = ctx.settings.tag_filters(&args.filter.tags)?;
-    let reached = scopes::load_all(&ctx.settings, ctx.verbose).await?;
     let query = Query {
         tags,
         all: args.all,
         page_size: args.page_size,
     };
-    let listing = scopes::list_all(&reached.scopes, &query).await?;
-    let mut left_out = reached.left_out;
-    left_out.extend(listing.left_out);
-    let rows = listing.rows;
     let json = match args.json {
         None if !std::io::stdout().is_terminal() => Some(JsonShape::Rows),
         shape => shape,
     };
+    // JSON rows are cached from the bytes printed: serialized once.
+    let cache_later = json == Some(JsonShape::Rows);
+    let (reached, listing) =
+        scopes::load_and_list(&ctx.settings, ctx.verbose, &query, cache_later).await?;
+    let mut left_out = reached.left_out;
+    left_out.extend(listing.left_out);
+    let rows = listing.rows;
     match json {
         Some(JsonShape::Report) => print::write_json_report(&rows, &left_out)?,
-        Some(JsonShape::Rows) => print::write_json(&rows)?,
+        Some(JsonShape::Rows) => print::write_json_caching(&rows, &listing.to_cache)?,
         None if rows.is_empty() => {}
         None => {
             let columns = ctx

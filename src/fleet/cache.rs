@@ -55,13 +55,13 @@ struct File<T> {
     rows: Vec<T>,
 }
 
-/// The same shape, borrowed: a listing of 100,000 rows is written without being copied.
+/// The same shape but for the rows, which are written after it (already serialized, or
+/// streamed: a listing of 100,000 rows is never copied).
 #[derive(Serialize)]
-struct FileRef<'a, T> {
+struct Header<'a> {
     ssmgo_cache: u32,
     key: &'a Key,
     written_at: u64,
-    rows: &'a [T],
 }
 
 /// A listing read back from the cache.
@@ -161,14 +161,41 @@ pub fn store<T: Rows>(key: &Key, rows: &[T]) -> std::io::Result<()> {
 }
 
 fn store_in<T: Rows>(dir: &Path, key: &Key, rows: &[T], now: SystemTime) -> std::io::Result<()> {
-    let file = FileRef {
+    store_rows_in::<T>(dir, key, now, |out| {
+        serde_json::to_writer(out, rows).map_err(std::io::Error::other)
+    })
+}
+
+/// Replaces the cached listing of `T` for `key` with rows serialized by the caller: `write_rows`
+/// writes their JSON array (`list --json` writes the bytes it prints, so that rows are
+/// serialized once for both). A failure of `write_rows` leaves the old file in place.
+pub fn store_serialized<T: Rows>(
+    key: &Key,
+    write_rows: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let dir = crate::paths::cache_dir()
+        .ok_or_else(|| std::io::Error::other("no cache directory (HOME is not set)"))?;
+    store_rows_in::<T>(&dir, key, SystemTime::now(), write_rows)
+}
+
+fn store_rows_in<T: Rows>(
+    dir: &Path,
+    key: &Key,
+    now: SystemTime,
+    write_rows: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let header = Header {
         ssmgo_cache: FORMAT,
         key,
         written_at: now.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs(),
-        rows,
     };
+    let header = serde_json::to_vec(&header).map_err(std::io::Error::other)?;
     crate::paths::write_atomically(dir, &key.file_name::<T>(), |out| {
-        serde_json::to_writer(out, &file).map_err(std::io::Error::other)
+        // The header object, open for one more member: the rows.
+        out.write_all(&header[..header.len() - 1])?;
+        out.write_all(b",\"rows\":")?;
+        write_rows(out)?;
+        out.write_all(b"}")
     })?;
     // Once a run: an organization's listing stores hundreds of files, and each prune reads the
     // whole directory.
@@ -336,6 +363,27 @@ mod tests {
             load_from(dir.path(), &key("eu-west-1"), HOUR, now).unwrap();
         assert_eq!(instances.rows, [row("i-1")]);
         assert!(key("x").file_name::<Other>().starts_with("others-"));
+    }
+
+    #[test]
+    fn rows_stored_as_serialized_elsewhere_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = SystemTime::now();
+        let rows = [row("i-1"), row("i-2").named("\u{202e}x")];
+        let printed = serde_json::to_vec_pretty(&rows).unwrap();
+        store_rows_in::<Instance>(dir.path(), &key("eu-west-1"), now, |out| {
+            out.write_all(&printed)
+        })
+        .unwrap();
+        let cached: Cached<Instance> = load_from(dir.path(), &key("eu-west-1"), HOUR, now).unwrap();
+        assert_eq!(cached.rows, rows);
+        let failed = store_rows_in::<Instance>(dir.path(), &key("eu-west-1"), now, |out| {
+            out.write_all(b"[")?;
+            Err(std::io::Error::other("cut short"))
+        });
+        assert!(failed.is_err());
+        let kept: Cached<Instance> = load_from(dir.path(), &key("eu-west-1"), HOUR, now).unwrap();
+        assert_eq!(kept.rows, rows, "a failed write leaves the last listing");
     }
 
     #[cfg(unix)]

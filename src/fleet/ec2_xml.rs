@@ -1,6 +1,6 @@
 //! DescribeInstances responses read while they stream in (see `divert` for why ssmgo reads
-//! them and not the SDK): each chunk goes to quick-xml, a conforming pull parser, as it
-//! arrives, so no page (up to ~5 MB) is ever held whole; the subtrees ssmgo doesn't show are
+//! them and not the SDK): each chunk goes to `xml_tokens`, a conforming tokenizer (written by
+//! hand: it says why), as it arrives, so no page (up to ~5 MB) is ever held whole; the subtrees ssmgo doesn't show are
 //! stepped over without being decoded (checked to be UTF-8, not parsed), and tag strings are
 //! interned.
 //!
@@ -9,12 +9,10 @@
 //! except when written as character references), the five predefined entities and numeric
 //! character references decoded, CDATA taken as text, comments and processing instructions
 //! ignored, attributes ignored, unknown elements skipped; anything not well-formed (mismatched
-//! tags, an undefined entity, bytes that are not UTF-8, a DOCTYPE) is an error.
-
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::Reader;
+//! tags, an undefined entity, bytes that are not UTF-8, a DOCTYPE, a second root) is an error.
 
 use super::divert;
+use super::xml_tokens::{self, Next, Token};
 use super::{Instance, Interner};
 
 thread_local! {
@@ -116,6 +114,10 @@ struct State {
     /// match its start tag.
     names: Vec<u8>,
     name_starts: Vec<usize>,
+    /// Whether anything was read yet (an XML declaration must come first), and whether the
+    /// root element has ended (nothing but comments may follow).
+    started: bool,
+    root_closed: bool,
     /// Inside an element that holds nothing shown: how deep below it (its own depth is 1).
     skipping: usize,
     /// The instance being read, and the depth of its `<item>`.
@@ -168,8 +170,8 @@ impl PageReader {
         }
         let pending = std::mem::take(&mut self.pending);
         self.state.read(&pending, true, strings)?;
-        if !self.state.path.is_empty() || self.state.current.is_some() {
-            return Err("the response ended inside an element".into());
+        if !self.state.root_closed || self.state.current.is_some() {
+            return Err("the response ended inside an element, or had none".into());
         }
         Ok(self.state.page)
     }
@@ -278,131 +280,128 @@ fn end_of_leaf(data: &[u8], name: &[u8]) -> Option<usize> {
 }
 
 impl State {
-    /// Reads the events of `data` that are whole, and says how many bytes they took. Unless
+    /// Reads the tokens of `data` that are whole, and says how many bytes they took. Unless
     /// `last`, a run of text that reaches the end of `data`, or markup cut short by it, is left
     /// for the next chunk (a real error then shows once the response is whole).
     fn read(&mut self, data: &[u8], last: bool, strings: &mut Interner) -> Result<usize, String> {
-        // All of it, skipped subtrees included, once (a character cut by the chunk's end is
-        // checked with the next chunk).
-        if let Err(e) = std::str::from_utf8(data) {
-            if last || e.error_len().is_some() {
+        // All of it, skipped subtrees included, once; a character cut by the chunk's end is
+        // left for the next chunk.
+        let data = match std::str::from_utf8(data) {
+            Ok(text) => text,
+            Err(e) if !last && e.error_len().is_none() => {
+                std::str::from_utf8(&data[..e.valid_up_to()]).expect("valid up to there")
+            }
+            Err(e) => {
                 return Err(format!(
                     "the response is not UTF-8 (at byte {})",
                     e.valid_up_to()
-                ));
+                ))
             }
+        };
+        let mut at = 0;
+        if !self.started {
+            // A byte order mark may open the document.
+            at = if data.starts_with('\u{feff}') { 3 } else { 0 };
         }
-        let mut base = 0;
-        let mut reader = new_reader(data);
         loop {
-            let start = base + reader.buffer_position() as usize;
-            let event = match reader.read_event() {
-                Ok(Event::Eof) => return Ok(start),
-                Ok(Event::Text(_))
-                    if !last && base + reader.buffer_position() as usize == data.len() =>
-                {
-                    return Ok(start)
+            match xml_tokens::next(data, at, last)? {
+                Next::Token(token, end) => {
+                    if self.started && token == (Token::Ignored { declaration: true }) {
+                        return Err("an XML declaration after the start of the document".into());
+                    }
+                    self.started = true;
+                    at = self.token(token, data, end, strings)?;
                 }
-                Ok(event) => event,
-                Err(_) if !last => return Ok(start),
-                Err(e) => return Err(format!("at byte {start}: {e}")),
-            };
-            if let Some(resume) = self.event(
-                event,
-                data,
-                base + reader.buffer_position() as usize,
-                strings,
-            )? {
-                base = resume;
-                reader = new_reader(&data[base..]);
+                Next::Cut | Next::End => return Ok(at),
             }
         }
     }
 
-    /// Takes one event in; returns where to go on reading from when it stepped over a subtree.
-    fn event(
+    /// Takes one token in, which ends at `after`; returns where to go on reading from (past
+    /// the subtrees it stepped over).
+    fn token(
         &mut self,
-        event: Event<'_>,
-        data: &[u8],
+        token: Token<'_>,
+        data: &str,
         after: usize,
         strings: &mut Interner,
-    ) -> Result<Option<usize>, String> {
-        match event {
-            Event::Start(tag) => {
-                if self.skipping > 0 {
-                    self.skipping += 1;
-                    return Ok(None);
+    ) -> Result<usize, String> {
+        match token {
+            Token::Start { name, empty } => {
+                if self.path.is_empty() && self.root_closed {
+                    return Err(format!("a second root element <{name}>"));
                 }
-                let name = tag.name();
-                let local = name.local_name();
-                let kind = Elem::of(local.as_ref().as_bytes());
+                let kind = Elem::of(local_name(name));
+                if self.skipping > 0 {
+                    self.skipping += usize::from(!empty);
+                    self.push_name(name, Elem::Other, empty);
+                    return Ok(after);
+                }
                 if self.instance_child() && !shown(kind) {
-                    let qualified = name.as_ref().as_bytes();
-                    let rest = &data[after..];
-                    let end = end_of_leaf(rest, qualified).or_else(|| {
-                        let subtree = FAST_SKIPPED.iter().find(|s| s.name == qualified)?;
+                    if empty {
+                        return Ok(self.then_unshown_siblings(data.as_bytes(), after));
+                    }
+                    let rest = &data.as_bytes()[after..];
+                    let end = end_of_leaf(rest, name.as_bytes()).or_else(|| {
+                        let subtree = FAST_SKIPPED.iter().find(|s| s.name == name.as_bytes())?;
                         subtree.end_in(rest)
                     });
                     if let Some(end) = end {
-                        return Ok(Some(skip_unshown_siblings(data, after + end)));
+                        return Ok(skip_unshown_siblings(data.as_bytes(), after + end));
                     }
                     self.skipping = 1;
-                    return Ok(None);
+                    self.push_name(name, Elem::Other, false);
+                    return Ok(after);
                 }
-                self.open(&tag, kind);
-            }
-            Event::Empty(tag) => {
-                if self.skipping > 0 {
-                    return Ok(None);
+                self.open(name, kind);
+                if empty {
+                    self.close(name, strings)?;
+                    return Ok(self.then_unshown_siblings(data.as_bytes(), after));
                 }
-                let kind = Elem::of(tag.local_name().as_ref().as_bytes());
-                self.open(&tag, kind);
-                self.close(tag.name().as_ref().as_bytes(), strings)?;
-                return Ok(self.then_unshown_siblings(data, after));
             }
-            Event::End(tag) => {
+            Token::End { name } => {
                 if self.skipping > 0 {
                     self.skipping -= 1;
-                    return Ok(None);
+                    self.pop_name(name)?;
+                    self.path.pop();
+                    return Ok(after);
                 }
-                self.close(tag.name().as_ref().as_bytes(), strings)?;
-                return Ok(self.then_unshown_siblings(data, after));
+                self.close(name, strings)?;
+                return Ok(self.then_unshown_siblings(data.as_bytes(), after));
             }
-            Event::Text(text) => {
-                if self.collecting() {
-                    self.text.push_str(&text.xml10_content());
-                }
-            }
-            Event::CData(cdata) => {
-                if self.collecting() {
-                    self.text.push_str(&cdata.xml10_content());
-                }
-            }
-            Event::GeneralRef(reference) => {
-                let c = match reference.resolve_char_ref() {
-                    Ok(Some(c)) => c,
-                    Ok(None) => predefined(&reference)
-                        .ok_or_else(|| format!("an undefined entity &{};", &*reference))?,
-                    Err(e) => return Err(e.to_string()),
-                };
-                if self.collecting() {
-                    self.text.push(c);
+            Token::Text(raw) => {
+                if self.path.is_empty() {
+                    if !raw
+                        .bytes()
+                        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+                    {
+                        return Err("text outside the root element".into());
+                    }
+                } else if self.collecting() {
+                    xml_tokens::text(raw, Some(&mut self.text))?;
+                } else {
+                    xml_tokens::text(raw, None)?;
                 }
             }
-            Event::DocType(_) => return Err("a DOCTYPE in the response".into()),
-            Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::Eof => {}
+            Token::CData(raw) => {
+                if self.path.is_empty() {
+                    return Err("CDATA outside the root element".into());
+                }
+                let out = self.collecting().then_some(&mut self.text);
+                xml_tokens::cdata(raw, out)?;
+            }
+            Token::Ignored { .. } => {}
         }
-        Ok(None)
+        Ok(after)
     }
 
     /// After a child of an instance closed at `after`: past the unshown siblings that follow,
     /// when there are any ([`skip_unshown_siblings`]).
-    fn then_unshown_siblings(&self, data: &[u8], after: usize) -> Option<usize> {
-        if !self.instance_child() {
-            return None;
+    fn then_unshown_siblings(&self, data: &[u8], after: usize) -> usize {
+        match self.instance_child() {
+            true => skip_unshown_siblings(data, after),
+            false => after,
         }
-        let next = skip_unshown_siblings(data, after);
-        (next > after).then_some(next)
     }
 
     /// True when the next element opens directly inside an instance's `<item>`.
@@ -420,13 +419,38 @@ impl State {
                 .is_some_and(|(_, depth)| depth == self.path.len())
     }
 
-    fn open(&mut self, tag: &BytesStart<'_>, kind: Elem) {
+    /// An element opens (not an empty one) : its name is kept to match its end tag.
+    fn push_name(&mut self, name: &str, kind: Elem, empty: bool) {
+        if !empty {
+            self.name_starts.push(self.names.len());
+            self.names.extend_from_slice(name.as_bytes());
+            self.path.push(kind);
+        }
+    }
+
+    /// The innermost open element ends with the end tag `name`: they must match.
+    fn pop_name(&mut self, name: &str) -> Result<(), String> {
+        let Some(start) = self.name_starts.pop() else {
+            return Err(format!("a closing tag {name} that closes nothing"));
+        };
+        if &self.names[start..] != name.as_bytes() {
+            return Err(format!(
+                "the closing tag {name} doesn't match <{}>",
+                String::from_utf8_lossy(&self.names[start..])
+            ));
+        }
+        self.names.truncate(start);
+        if self.name_starts.is_empty() {
+            self.root_closed = true;
+        }
+        Ok(())
+    }
+
+    fn open(&mut self, name: &str, kind: Elem) {
         if self.field.is_some() {
             self.sealed = true;
         }
-        self.name_starts.push(self.names.len());
-        self.names.extend_from_slice(tag.name().as_ref().as_bytes());
-        self.path.push(kind);
+        self.push_name(name, kind, false);
         let depth = self.path.len();
         let field = match (&self.current, kind) {
             (None, Elem::Item) if depth >= 2 && self.path[depth - 2] == Elem::InstancesSet => {
@@ -455,21 +479,8 @@ impl State {
         }
     }
 
-    fn close(&mut self, name: &[u8], strings: &mut Interner) -> Result<(), String> {
-        let Some(start) = self.name_starts.pop() else {
-            return Err(format!(
-                "a closing tag {} that closes nothing",
-                String::from_utf8_lossy(name)
-            ));
-        };
-        if &self.names[start..] != name {
-            return Err(format!(
-                "the closing tag {} doesn't match <{}>",
-                String::from_utf8_lossy(name),
-                String::from_utf8_lossy(&self.names[start..])
-            ));
-        }
-        self.names.truncate(start);
+    fn close(&mut self, name: &str, strings: &mut Interner) -> Result<(), String> {
+        self.pop_name(name)?;
         let depth = self.path.len();
         if let Some((field, _)) = self.field.filter(|(_, at)| *at == depth) {
             self.field = None;
@@ -529,7 +540,7 @@ impl State {
 
 /// Past the unshown children of an instance from `at` on, stepped over by bytes while they are
 /// plain (white space between them, start tags without attributes or prefix, leaves or
-/// [`FAST_SKIPPED`] subtrees): quick-xml then reads only what is shown. Stops before anything
+/// [`FAST_SKIPPED`] subtrees): the tokenizer then reads only what is shown. Stops before anything
 /// else, which the reader reads as usual; returns `at` when nothing was stepped over.
 fn skip_unshown_siblings(data: &[u8], mut at: usize) -> usize {
     loop {
@@ -586,27 +597,13 @@ fn shown(kind: Elem) -> bool {
     )
 }
 
-/// A reader for a piece of a response that starts between two events: end tags of elements
-/// opened in an earlier piece are expected (the reader checks they match, [`State::close`]).
-fn new_reader(data: &[u8]) -> Reader<&[u8]> {
-    let mut reader = Reader::from_reader(data);
-    let config = reader.config_mut();
-    config.check_end_names = false;
-    config.allow_unmatched_ends = true;
-    config.trim_text(false);
-    reader
-}
-
-/// XML's five predefined entities.
-fn predefined(name: &str) -> Option<char> {
-    Some(match name {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
-        "apos" => '\'',
-        _ => return None,
-    })
+/// A name without its namespace prefix.
+fn local_name(name: &str) -> &[u8] {
+    let name = name.as_bytes();
+    match memchr::memrchr(b':', name) {
+        Some(i) => &name[i + 1..],
+        None => name,
+    }
 }
 
 #[cfg(test)]
@@ -799,8 +796,63 @@ mod tests {
             b"<R><!-- x",
             b"<!DOCTYPE R [<!ENTITY e \"x\">]><R>&e;</R>",
             b"<R><reservationSet><item><instancesSet><item><tagSet/></item></instancesSet></item></reservationSet></R>",
+            b"",
+            b"<R/><R/>",
+            b"<R/>text",
+            b"<R></R><!--",
+            b"<R><a>]]></a></R>",
+            b"<R><a>&#0;</a></R>",
+            b"<R>\x01</R>",
+            b"<R><a x=1/></R>",
+            b"<R><!-- a -- b --></R>",
+            b" <?xml version=\"1.0\"?><R/>",
+            b"<R><?xml version=\"1.0\"?></R>",
         ] {
             assert!(read(broken).is_err(), "{}", String::from_utf8_lossy(broken));
+        }
+    }
+
+    /// A page with every form of markup and text in the fields ssmgo reads, and in between.
+    const AWKWARD: &str = "\u{feff}<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<!-- a -->\
+        <ec2:R xmlns:ec2=\"urn:x\"><reservationSet><item><instancesSet><item a=\"1>\" b='&amp;'>\
+        <instanceId>i-<![CDATA[1]]>&#x32;</instanceId><?pi x?>\
+        <instanceState><code>16</code><name>run<!-- c -->ning</name></instanceState>\
+        <unknownThing><deep><deeper x='y'>&lt;</deeper></deep><!-- > --></unknownThing>\
+        <tagSet><item><key>K&#xD;\r\n\r</key><value><![CDATA[]]]]><![CDATA[>]]>&amp;&#128512;東京\r\n</value></item>\
+        <item><key>Name</key><value>a&#13;&#10;b\rc\r\n</value></item></tagSet>\
+        </item></instancesSet></item></reservationSet><nextToken>t&#x3C;</nextToken></ec2:R >\r\n<!-- after -->";
+
+    #[test]
+    fn awkward_markup_reads_the_same_cut_anywhere() {
+        let whole = read(AWKWARD.as_bytes()).unwrap();
+        let row = &whole.rows[0];
+        assert_eq!(row.instance_id, "i-12");
+        assert_eq!(row.state, "running");
+        assert_eq!(&row.tags["K\r\n\n"], "]]>&😀東京\n");
+        assert_eq!(row.name.as_deref(), Some("a\r\nb\nc\n"));
+        assert_eq!(whole.next_token.as_deref(), Some("t<"));
+        for size in 1..=8 {
+            assert_eq!(
+                read_in(AWKWARD.as_bytes(), size).unwrap(),
+                whole,
+                "chunks of {size}"
+            );
+        }
+        let bytes = AWKWARD.as_bytes();
+        for cut in 0..bytes.len() {
+            for second in [cut + 1, cut + 3, cut + 17] {
+                let mut strings = Interner::default();
+                let mut reader = PageReader::default();
+                let second = second.min(bytes.len());
+                reader.feed_with(&bytes[..cut], &mut strings);
+                reader.feed_with(&bytes[cut..second], &mut strings);
+                reader.feed_with(&bytes[second..], &mut strings);
+                assert_eq!(
+                    reader.finish_with(&mut strings).unwrap(),
+                    whole,
+                    "cut at {cut} and {second}"
+                );
+            }
         }
     }
 

@@ -16,6 +16,7 @@ pub mod print;
 pub mod scopes;
 pub(crate) mod ssm;
 mod tags;
+mod xml_tokens;
 
 use std::collections::{HashMap, HashSet};
 

@@ -168,6 +168,17 @@ pub struct Reached {
 pub struct Listing {
     pub rows: Vec<Instance>,
     pub left_out: Vec<LeftOut>,
+    /// The scopes that answered whose listing is yet to be cached, by what prints the rows
+    /// ([`load_and_list`]).
+    pub to_cache: Vec<ToCache>,
+}
+
+/// A scope whose listing is cached from the bytes that print it: its rows are those whose
+/// origin is `origin` (the same `Arc`; the one row set when one scope was listed).
+pub struct ToCache {
+    pub origin: Option<Arc<Origin>>,
+    pub key: cache::Key,
+    pub verbose: bool,
 }
 
 /// Ok when no scope was left out, else [`Error::Partial`] (exit 8), `doing` and `what` as it
@@ -255,6 +266,43 @@ pub async fn load_for_picker(settings: &Settings, verbose: bool, refresh: bool) 
 /// `remembered_ok` and the last discovery is recent, its accounts with roles assumed on first
 /// use.
 async fn load_org(settings: &Settings, verbose: bool, remembered_ok: bool) -> Result<Reached> {
+    let mut reached = Reached::default();
+    let mut first_failure = None;
+    discover_org(settings, verbose, remembered_ok, |found| match found {
+        Found::Scopes(scopes) => reached.scopes.extend(scopes),
+        Found::LeftOut(left_out) => {
+            let (left_out, e) = *left_out;
+            reached.left_out.push(left_out);
+            first_failure.get_or_insert(e);
+        }
+    })
+    .await?;
+    match (reached.scopes.is_empty(), first_failure) {
+        (true, Some(e)) => Err(e),
+        _ => {
+            reached.scopes.sort_by_key(|s| s.describe());
+            Ok(reached)
+        }
+    }
+}
+
+/// What an organization's discovery finds, account by account.
+enum Found {
+    /// An account reached: its scopes, one per region.
+    Scopes(Vec<Scope>),
+    /// An account whose role could not be assumed (warned about).
+    LeftOut(Box<(LeftOut, Error)>),
+}
+
+/// [`load_org`]'s discovery, each account handed to `found` as soon as it is reached (its
+/// role assumed), while the other accounts' roles and ListAccounts pages are still on their
+/// way: a listing can start with the first.
+async fn discover_org(
+    settings: &Settings,
+    verbose: bool,
+    remembered_ok: bool,
+    mut found: impl FnMut(Found),
+) -> Result<()> {
     let wanted = settings.scopes();
     let mut profiles: Vec<&Option<String>> = wanted.iter().map(|s| &s.profile).collect();
     profiles.dedup();
@@ -274,22 +322,23 @@ async fn load_org(settings: &Settings, verbose: bool, remembered_ok: bool) -> Re
         .collect();
     regions.sort();
     regions.dedup();
+    let regions = &regions;
     let plan = &settings.org_plan;
     if remembered_ok {
         if let Some((own, members)) = org::remembered(&base, plan, settings.cache_ttl.value) {
-            let mut accesses = Vec::new();
             for member in members {
                 let access = match member.id == own {
                     true => None,
                     false => Some(base.role_on_first_use(&member.id, &member.role).await),
                 };
-                accesses.push((member, Ok(access)));
+                found(member_scopes(&base, None, regions, member, Ok(access)));
             }
-            return org_scopes(&base, None, &regions, accesses);
+            return Ok(());
         }
     }
     // Pipelined: each ListAccounts page's roles are assumed as soon as it arrives (and our own
-    // account is known), while the next page is on its way.
+    // account is known), while the next page is on its way; each account is handed on as soon
+    // as its role is assumed.
     let base = &base;
     let (pages_tx, pages_rx) = tokio::sync::mpsc::unbounded_channel::<Vec<org::Member>>();
     let discovering = async move {
@@ -301,14 +350,15 @@ async fn load_org(settings: &Settings, verbose: bool, remembered_ok: bool) -> Re
         drop(pages_tx);
         members
     };
-    let assuming = async {
+    let found = &mut found;
+    let assuming = async move {
         let me = crate::aws::caller_identity(base).await?;
         let me = &me;
         let members = stream::unfold(pages_rx, |mut rx| async move {
             rx.recv().await.map(|page| (stream::iter(page), rx))
         })
         .flatten();
-        let accesses: Vec<_> = members
+        members
             .map(|member| async move {
                 let access = match member.id == me.account {
                     // The caller's own account: its own credentials, no role to assume.
@@ -318,38 +368,34 @@ async fn load_org(settings: &Settings, verbose: bool, remembered_ok: bool) -> Re
                 (member, access)
             })
             .buffer_unordered(crate::aws::gate::IN_FLIGHT)
-            .collect()
+            .for_each(|(member, access)| {
+                found(member_scopes(base, Some(me), regions, member, access));
+                async {}
+            })
             .await;
-        Ok::<_, Error>((me.clone(), accesses))
+        Ok::<_, Error>(me.clone())
     };
-    let (members, (me, accesses)) = tokio::try_join!(discovering, assuming)?;
+    let (members, me) = tokio::try_join!(discovering, assuming)?;
     org::remember(base, plan, &me.account, &members);
-    let me = &me;
-    org_scopes(base, Some(me), &regions, accesses)
+    Ok(())
 }
 
-/// The scopes of the accounts that could be reached, every region each; the others are warned
-/// about (all unreachable: the first one's error).
-fn org_scopes(
+/// The scopes of an account, one per region, or why it is left out (said on stderr).
+fn member_scopes(
     base: &Aws,
     me: Option<&CallerIdentity>,
     regions: &[String],
-    accesses: Vec<(org::Member, Result<Option<crate::aws::AccountAccess>>)>,
-) -> Result<Reached> {
-    let mut scopes = Vec::new();
-    let mut left_out = Vec::new();
-    let mut first_failure = None;
-    for (member, access) in accesses {
-        let access = match access {
-            Ok(access) => access,
-            Err(e) => {
-                left_out.push(LeftOut::account(&member, &e));
-                first_failure.get_or_insert(e);
-                continue;
-            }
-        };
-        let gate = base.account_gate().for_another_account();
-        for region in regions {
+    member: org::Member,
+    access: Result<Option<crate::aws::AccountAccess>>,
+) -> Found {
+    let access = match access {
+        Ok(access) => access,
+        Err(e) => return Found::LeftOut(Box::new((LeftOut::account(&member, &e), e))),
+    };
+    let gate = base.account_gate().for_another_account();
+    let scopes = regions
+        .iter()
+        .map(|region| {
             let aws = base.elsewhere(access.as_ref(), region, gate.clone());
             let origin = Origin {
                 profile: None,
@@ -357,20 +403,14 @@ fn org_scopes(
                 account: Some(member.id.clone()),
                 account_name: member.name.clone(),
             };
-            scopes.push(Scope {
+            Scope {
                 aws: Arc::new(aws),
                 origin: Some(Arc::new(origin)),
                 identity: me.filter(|_| access.is_none()).cloned(),
-            });
-        }
-    }
-    match (scopes.is_empty(), first_failure) {
-        (true, Some(e)) => Err(e),
-        _ => {
-            scopes.sort_by_key(|s| s.describe());
-            Ok(Reached { scopes, left_out })
-        }
-    }
+            }
+        })
+        .collect();
+    Found::Scopes(scopes)
 }
 
 async fn load_one(scope: &ScopeSettings, labelled: bool, verbose: bool) -> Result<Scope> {
@@ -402,22 +442,119 @@ pub fn regions(scopes: &[Scope]) -> String {
 /// Lists every scope concurrently, rows labelled, sorted for display; caches each listing. With
 /// several scopes, one that fails is a warning (its rows are missing); all failing is an error.
 pub async fn list_all(scopes: &[Scope], query: &Query) -> Result<Listing> {
+    list_scopes(scopes, query, false).await
+}
+
+async fn list_scopes(scopes: &[Scope], query: &Query, cache_later: bool) -> Result<Listing> {
     let progress = Progress::start(scopes.len());
-    let lists = scopes.iter().map(|f| {
-        let progress = &progress;
-        async move {
-            let listed = super::list(&f.aws, query).await;
-            progress.answered(listed.as_ref().map_or(0, Vec::len), listed.is_err());
-            let rows = listed?;
-            if !query.all {
-                store_cache(f, query.tags.describe(), &rows);
-            }
-            Ok::<_, Error>(f.label(rows))
-        }
-    });
+    let to_cache = std::sync::Mutex::new(Vec::new());
+    let lists = scopes
+        .iter()
+        .map(|f| list_scope(f, query, cache_later, &progress, &to_cache));
     let listed = futures::future::join_all(lists).await;
     progress.finish();
-    gather(scopes, listed)
+    let mut listing = gather(scopes, listed)?;
+    listing.to_cache = to_cache.into_inner().expect("no panic holds it");
+    Ok(listing)
+}
+
+/// One scope of [`list_scopes`]: its rows, labelled, and its listing cached (or to be).
+async fn list_scope(
+    f: &Scope,
+    query: &Query,
+    cache_later: bool,
+    progress: &Progress,
+    to_cache: &std::sync::Mutex<Vec<ToCache>>,
+) -> Result<Vec<Instance>> {
+    let listed = super::list(&f.aws, query).await;
+    progress.answered(listed.as_ref().map_or(0, Vec::len), listed.is_err());
+    let rows = listed?;
+    match (query.all, cache_later) {
+        (true, _) => {}
+        (false, false) => store_cache(f, query.tags.describe(), &rows),
+        (false, true) => to_cache.lock().expect("no panic holds it").push(ToCache {
+            origin: f.origin.clone(),
+            key: f.cache_key(query.tags.describe()),
+            verbose: f.aws.verbose(),
+        }),
+    }
+    Ok(f.label(rows))
+}
+
+/// [`load_all`] then [`list_all`], except that an organization's accounts are listed as soon as
+/// each is reached, not once all are. With `cache_later`, the listings are cached by what
+/// prints them (`list --json` serializes each row once, for stdout and the cache):
+/// [`Listing::to_cache`] says which.
+pub async fn load_and_list(
+    settings: &Settings,
+    verbose: bool,
+    query: &Query,
+    cache_later: bool,
+) -> Result<(Reached, Listing)> {
+    if !settings.org.value {
+        let reached = load_all(settings, verbose).await?;
+        let listing = list_scopes(&reached.scopes, query, cache_later).await?;
+        return Ok((reached, listing));
+    }
+    let progress = Progress::start(0);
+    let to_cache = std::sync::Mutex::new(Vec::new());
+    let (scopes_tx, mut scopes_rx) = tokio::sync::mpsc::unbounded_channel::<Scope>();
+    let mut reached = Reached::default();
+    let mut first_failure = None;
+    let discovering = async {
+        let discovered = discover_org(settings, verbose, false, |found| match found {
+            Found::Scopes(scopes) => {
+                progress.more(scopes.len());
+                for scope in scopes {
+                    let _ = scopes_tx.send(scope);
+                }
+            }
+            Found::LeftOut(left_out) => {
+                let (left_out, e) = *left_out;
+                reached.left_out.push(left_out);
+                first_failure.get_or_insert(e);
+            }
+        })
+        .await;
+        drop(scopes_tx);
+        discovered
+    };
+    let listing = async {
+        let list = |scope: Scope| {
+            let (progress, to_cache) = (&progress, &to_cache);
+            async move {
+                let listed = list_scope(&scope, query, cache_later, progress, to_cache).await;
+                (scope, listed)
+            }
+        };
+        let mut running = futures::stream::FuturesUnordered::new();
+        let mut done = Vec::new();
+        loop {
+            tokio::select! {
+                scope = scopes_rx.recv() => match scope {
+                    Some(scope) => running.push(list(scope)),
+                    None => break,
+                },
+                Some(listed) = running.next(), if !running.is_empty() => done.push(listed),
+            }
+        }
+        while let Some(listed) = running.next().await {
+            done.push(listed);
+        }
+        done
+    };
+    let (discovered, mut done) = tokio::join!(discovering, listing);
+    progress.finish();
+    discovered?;
+    if let (true, Some(e)) = (done.is_empty(), first_failure) {
+        return Err(e);
+    }
+    done.sort_by_key(|(scope, _)| scope.describe());
+    let (scopes, listed): (Vec<Scope>, Vec<_>) = done.into_iter().unzip();
+    let mut listing = gather(&scopes, listed)?;
+    listing.to_cache = to_cache.into_inner().expect("no panic holds it");
+    reached.scopes = scopes;
+    Ok((reached, listing))
 }
 
 /// The rows of every scope that answered, sorted for display when there are several; a scope
@@ -430,7 +567,7 @@ pub(crate) fn gather(scopes: &[Scope], listed: Vec<Result<Vec<Instance>>>) -> Re
             .unwrap_or_else(|| Ok(Vec::new()))?;
         return Ok(Listing {
             rows,
-            left_out: Vec::new(),
+            ..Listing::default()
         });
     }
     let mut out = Listing::default();
@@ -458,7 +595,8 @@ pub(crate) fn gather(scopes: &[Scope], listed: Vec<Result<Vec<Instance>>>) -> Re
 /// "listing 300 accounts/regions: 212 answered, 2 failed, 18,204 instances" on a terminal's
 /// stderr, redrawn as scopes answer, while several are listed.
 struct Progress {
-    total: usize,
+    /// Grows while an organization's accounts are reached ([`Progress::more`]).
+    total: std::sync::atomic::AtomicUsize,
     shown: bool,
     state: std::sync::Mutex<(usize, usize, usize)>,
 }
@@ -466,14 +604,20 @@ struct Progress {
 impl Progress {
     fn start(total: usize) -> Progress {
         use std::io::IsTerminal;
-        let shown = total > 1 && std::io::stderr().is_terminal();
+        // Zero: an organization, whose scopes are still being found.
+        let shown = (total > 1 || total == 0) && std::io::stderr().is_terminal();
         let progress = Progress {
-            total,
+            total: total.into(),
             shown,
             state: std::sync::Mutex::new((0, 0, 0)),
         };
         progress.draw(0, 0, 0);
         progress
+    }
+
+    fn more(&self, scopes: usize) {
+        self.total
+            .fetch_add(scopes, std::sync::atomic::Ordering::Relaxed);
     }
 
     fn answered(&self, rows: usize, failed: bool) {
@@ -491,7 +635,7 @@ impl Progress {
             let _ = write!(
                 std::io::stderr().lock(),
                 "\r\x1b[2Kssmgo: listing {} accounts/regions: {answered} answered, {failed} failed, {rows} instances",
-                self.total
+                self.total.load(std::sync::atomic::Ordering::Relaxed)
             );
         }
     }
