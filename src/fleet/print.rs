@@ -390,7 +390,12 @@ mod tests {
             "{}",
             String::from_utf8_lossy(&cached)
         );
-        assert!(cached.len() < printed.len() * 5 / 6, "{} of {}", cached.len(), printed.len());
+        assert!(
+            cached.len() < printed.len() * 5 / 6,
+            "{} of {}",
+            cached.len(),
+            printed.len()
+        );
         let back: Vec<Instance> = serde_json::from_slice(&cached).unwrap();
         assert_eq!(
             back, rows,
