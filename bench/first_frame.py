@@ -32,22 +32,10 @@ import run  # noqa: E402  (the canned server's start-up and environment, shared)
 DELAY_MS = 3000
 
 
-def start_server(n):
-    """The canned server, every answer DELAY_MS late (its health check too: so a TCP connect
-    says it is up)."""
-    port = run.free_port()
-    proc = subprocess.Popen([sys.executable, os.path.join(run.HERE, "canned", "server.py"), str(n), "--port", str(port),
-                             "--delay-ms", str(DELAY_MS)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(600):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return proc, f"http://127.0.0.1:{port}"
-        except OSError:
-            if proc.poll() is not None:
-                sys.exit("the canned server died while starting")
-            time.sleep(0.1)
-    proc.kill()
-    sys.exit("the canned server did not start")
+def accepts_connections(url):
+    """Every answer is DELAY_MS late, the health check's too: a TCP connection says it is up."""
+    host, port = url.removeprefix("http://").split(":")
+    socket.create_connection((host, int(port)), timeout=1).close()
 
 
 def first_frame(ssmgo, env):
@@ -85,7 +73,7 @@ def main():
     a = ap.parse_args()
     binaries = a.ssmgo or [os.path.join(target, "release", "ssmgo")]
     print(f"machine: {os.cpu_count()} cores; {a.size} instances cached; load average: {os.getloadavg()[0]:.2f}")
-    proc, url = start_server(a.size)
+    proc, url = run.start_server(a.size, DELAY_MS, is_up=accepts_connections)
     homes = []
     try:
         envs = []

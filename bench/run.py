@@ -41,7 +41,12 @@ def free_port():
     return port
 
 
-def start_server(n, delay_ms, org=None):
+def answers_health(url):
+    urllib.request.urlopen(url + "/__health", timeout=1).read()
+
+
+def start_server(n, delay_ms, org=None, is_up=answers_health):
+    """The canned server and its URL, once `is_up(url)` stops raising OSError."""
     port = free_port()
     extra = ["--accounts", str(org[0]), "--regions", org[1]] if org else []
     proc = subprocess.Popen([sys.executable, os.path.join(HERE, "canned", "server.py"), str(n), "--port", str(port),
@@ -49,7 +54,7 @@ def start_server(n, delay_ms, org=None):
     url = f"http://127.0.0.1:{port}"
     for _ in range(600):
         try:
-            urllib.request.urlopen(url + "/__health", timeout=1).read()
+            is_up(url)
             return proc, url
         except OSError:
             if proc.poll() is not None:
