@@ -270,9 +270,10 @@ def execute_command(self):
         raise EcsError("InvalidParameterException", "Interactive is the only mode supported currently.")
     task = _find_task(backend, cluster, self._get_param("task") or "")
     if task is None:
-        # An assumption: these are the AWS CLI's words (it raises them after a successful
-        # ExecuteCommand when DescribeTasks finds no such task), reused as the service's, which
-        # AWS does not publish for a task it can't find.
+        # An assumption: AWS publishes no text for ExecuteCommand on a task it can't find. These
+        # are the AWS CLI's words (awscli/customizations/ecs/executecommand.py, TASK_NOT_FOUND,
+        # raised when DescribeTasks finds no such task), reused here as the service's; the error
+        # code is the API reference's for a bad parameter. ssmgo shows the message as AWS's.
         raise EcsError("InvalidParameterException", "The task provided in the request was not found.")
     name = self._get_param("container")
     containers = task.containers
